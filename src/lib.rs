@@ -1,0 +1,12 @@
+//! DevOps Checkpoint core.
+//!
+//! [`dora`] is the domain: the DORA Quick Check model as plain data and pure
+//! functions. It has no I/O and compiles to wasm, so the browser and the server
+//! compute the same figures. [`store`] (feature `ssr`) holds persistence and the
+//! use-cases that validate, authorise and persist.
+
+pub mod dora;
+pub mod names;
+
+#[cfg(feature = "ssr")]
+pub mod store;
