@@ -1,0 +1,139 @@
+//! Tribes and squads. A tribe is created on first use of its name.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use super::{new_id, now_ms, ServiceError, Store};
+use crate::accounts::CurrentUser;
+use crate::dora::baselines::Industry;
+use crate::dora::FieldError;
+use crate::names::DisplayName;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Squad {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub tribe: String,
+    pub industry: Industry,
+}
+
+/// What a facilitator types to create or edit a squad, parsed once.
+#[derive(Clone, Debug)]
+pub struct SquadForm {
+    pub name: DisplayName,
+    pub tribe: DisplayName,
+    pub industry: Industry,
+}
+
+impl SquadForm {
+    pub fn parse(name: &str, tribe: &str, industry: Option<&str>) -> Result<SquadForm, FieldError> {
+        let industry = match industry.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Industry::default(),
+            Some(raw) => Industry::from_id(raw).ok_or_else(|| FieldError::new("industry", format!("unknown industry {raw:?}")))?,
+        };
+        Ok(SquadForm { name: DisplayName::parse("name", name)?, tribe: DisplayName::parse("tribe", tribe)?, industry })
+    }
+}
+
+fn require_manager(by: Option<&CurrentUser>) -> Result<(), ServiceError> {
+    match by {
+        None => Ok(()), // the operator at the CLI
+        Some(u) if u.role.can_manage_squads() => Ok(()),
+        Some(_) => Err(ServiceError::Forbidden),
+    }
+}
+
+fn squad_from_row(r: &sqlx::any::AnyRow) -> Squad {
+    let industry: String = r.get("industry");
+    Squad {
+        id: r.get("id"),
+        slug: r.get("slug"),
+        name: r.get("name"),
+        tribe: r.get("tribe"),
+        industry: Industry::from_id(&industry).unwrap_or_default(),
+    }
+}
+
+macro_rules! select_squad {
+    ($tail:literal) => {
+        concat!("SELECT s.id, s.slug, s.name, t.name AS tribe, s.industry FROM squads s JOIN tribes t ON t.id = s.tribe_id ", $tail)
+    };
+}
+
+impl Store {
+    async fn tribe_id(&self, conn: &mut sqlx::AnyConnection, tribe: &DisplayName) -> Result<String, ServiceError> {
+        let key = tribe.as_str().to_lowercase();
+        sqlx::query("INSERT INTO tribes (id, name, name_key, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name_key) DO NOTHING")
+            .bind(new_id())
+            .bind(tribe.as_str())
+            .bind(&key)
+            .bind(now_ms())
+            .execute(&mut *conn)
+            .await?;
+        Ok(sqlx::query_scalar("SELECT id FROM tribes WHERE name_key = $1").bind(&key).fetch_one(&mut *conn).await?)
+    }
+
+    /// Creates a squad with a slug derived from its name (suffixed when taken).
+    pub async fn create_squad(&self, by: Option<&CurrentUser>, form: SquadForm) -> Result<Squad, ServiceError> {
+        require_manager(by)?;
+        let mut tx = self.pool.begin().await?;
+        let tribe_id = self.tribe_id(&mut tx, &form.tribe).await?;
+        let base = form.name.slug();
+        let now = now_ms();
+        let id = new_id();
+        let mut slug = base.clone();
+        for n in 2.. {
+            let inserted = sqlx::query("INSERT INTO squads (id, slug, name, tribe_id, industry, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (slug) DO NOTHING")
+                .bind(&id)
+                .bind(&slug)
+                .bind(form.name.as_str())
+                .bind(&tribe_id)
+                .bind(form.industry.id())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            if inserted.rows_affected() == 1 {
+                break;
+            }
+            slug = format!("{base}-{n}");
+        }
+        tx.commit().await?;
+        Ok(Squad { id, slug, name: form.name.as_str().to_string(), tribe: form.tribe.as_str().to_string(), industry: form.industry })
+    }
+
+    /// Edits name, tribe and industry; the slug stays, so links keep working.
+    pub async fn update_squad(&self, by: &CurrentUser, slug: &str, form: SquadForm) -> Result<Squad, ServiceError> {
+        require_manager(Some(by))?;
+        let mut tx = self.pool.begin().await?;
+        let tribe_id = self.tribe_id(&mut tx, &form.tribe).await?;
+        let updated = sqlx::query("UPDATE squads SET name = $1, tribe_id = $2, industry = $3, updated_at = $4 WHERE slug = $5")
+            .bind(form.name.as_str())
+            .bind(&tribe_id)
+            .bind(form.industry.id())
+            .bind(now_ms())
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(ServiceError::NotFound("squad"));
+        }
+        tx.commit().await?;
+        self.squad(slug).await
+    }
+
+    pub async fn squad(&self, slug: &str) -> Result<Squad, ServiceError> {
+        let row = sqlx::query(select_squad!("WHERE s.slug = $1")).bind(slug).fetch_optional(&self.pool).await?;
+        row.as_ref().map(squad_from_row).ok_or(ServiceError::NotFound("squad"))
+    }
+
+    /// Every squad, by tribe then name.
+    pub async fn list_squads(&self) -> Result<Vec<Squad>, ServiceError> {
+        let rows = sqlx::query(select_squad!("ORDER BY t.name_key, s.name")).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(squad_from_row).collect())
+    }
+
+    pub async fn list_tribes(&self) -> Result<Vec<String>, ServiceError> {
+        Ok(sqlx::query_scalar("SELECT name FROM tribes ORDER BY name_key").fetch_all(&self.pool).await?)
+    }
+}
