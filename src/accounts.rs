@@ -56,6 +56,16 @@ pub struct CurrentUser {
     pub role: Role,
 }
 
+/// An account as the admin page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod dora;
 pub mod names;
+pub mod squads;
 
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -1,0 +1,77 @@
+//! The Leptos UI: pages, components and the server functions beside them.
+//! Built twice: with `ssr` into the server, with `hydrate` into the wasm bundle.
+
+pub mod admin;
+pub mod auth;
+pub mod chart;
+pub mod errors;
+pub mod home;
+pub mod layout;
+pub mod quick_check;
+pub mod squads;
+
+#[cfg(feature = "ssr")]
+pub mod context;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    context::set_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    auth::provide_session();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/checkpoint.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "DevOps Checkpoint".to_string() } else { format!("{page} · DevOps Checkpoint") }/>
+        <Router>
+            <layout::Header/>
+            <main id="main" class="page">
+                <Routes fallback=layout::NotFound>
+                    <Route path=path!("/") view=home::HomePage/>
+                    <Route path=path!("/quick-check") view=quick_check::QuickCheckPage/>
+                    <Route path=path!("/login") view=auth::LoginPage/>
+                    <Route path=path!("/setup") view=auth::SetupPage/>
+                    <Route path=path!("/squads") view=squads::SquadsPage/>
+                    <Route path=path!("/squads/:slug") view=squads::SquadPage/>
+                    <Route path=path!("/admin/users") view=admin::UsersPage/>
+                </Routes>
+            </main>
+            <layout::Footer/>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // Why: browser tests wait for this before clicking; a click before hydration is lost.
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

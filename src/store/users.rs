@@ -13,13 +13,7 @@ pub const MAX_FAILURES_PER_USER: i64 = 5;
 pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
 pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct UserRow {
-    pub id: String,
-    pub username: String,
-    pub role: Role,
-    pub created_at: i64,
-}
+pub use crate::accounts::UserRow;
 
 /// A fresh session: the cookie value (only its hash is stored) and when it ends.
 pub struct NewSession {

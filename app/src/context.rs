@@ -1,0 +1,167 @@
+//! Server-side plumbing for server functions: the shared context, the signed-in
+//! user, and how service errors become responses.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use checkpoint_core::accounts::CurrentUser;
+use checkpoint_core::store::{ServiceError, Store};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+pub const SESSION_COOKIE: &str = "checkpoint_session";
+
+/// What every request shares, provided by the server.
+#[derive(Clone, Debug)]
+pub struct AppContext {
+    pub store: Store,
+    /// Adds `Secure` to cookies; on whenever the site is served over HTTPS.
+    pub secure_cookies: bool,
+}
+
+pub fn app_context() -> Result<AppContext, ServerFnError> {
+    use_context::<AppContext>().ok_or_else(|| ServerFnError::new("server context missing"))
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The session cookie's value on this request, if any.
+pub fn session_token() -> Option<String> {
+    session_token_from(&parts()?.headers)
+}
+
+/// The session cookie's value in a set of request headers.
+pub fn session_token_from(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
+    })
+}
+
+pub async fn current_user() -> Result<Option<CurrentUser>, ServerFnError> {
+    let Some(token) = session_token() else { return Ok(None) };
+    app_context()?.store.session_user(&token).await.map_err(into_server_error)
+}
+
+/// The signed-in user, or an "sign in first" error (401 on the response).
+pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
+    current_user().await?.ok_or_else(|| into_server_error(ServiceError::Unauthenticated))
+}
+
+/// The client's address, for rate limiting.
+pub fn client_addr() -> String {
+    parts()
+        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+pub fn status_of(e: &ServiceError) -> StatusCode {
+    match e {
+        ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Conflict(_) => StatusCode::CONFLICT,
+        ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
+        ServiceError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ServiceError::Forbidden => StatusCode::FORBIDDEN,
+        ServiceError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ServiceError::Config(_) | ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Maps a refusal to a server-function error with a message fit to show, sets
+/// the response status, and logs internal details instead of sending them.
+pub fn into_server_error(e: ServiceError) -> ServerFnError {
+    let status = status_of(&e);
+    if status.is_server_error() {
+        tracing::error!(error = %describe(&e), "request failed");
+    }
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.set_status(status);
+    }
+    ServerFnError::new(e.to_string())
+}
+
+fn describe(e: &ServiceError) -> String {
+    match e {
+        ServiceError::Internal(detail) | ServiceError::Config(detail) => detail.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// For a plain HTML form post (no JavaScript), sends the browser back to the
+/// form's page with the message in `?error=`, since it cannot read the body.
+pub fn form_error(e: ServiceError) -> ServerFnError {
+    let err = into_server_error(e);
+    let Some(parts) = parts() else { return err };
+    let accepts_html = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let referer = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    if let (true, Some(referer)) = (accepts_html, referer) {
+        let message = match &err {
+            ServerFnError::ServerError(m) => m.clone(),
+            other => other.to_string(),
+        };
+        leptos_axum::redirect(&with_error_param(&referer, &message));
+    }
+    err
+}
+
+/// `referer` reduced to path and query, with `error` set to `message`.
+fn with_error_param(referer: &str, message: &str) -> String {
+    let after_scheme = referer.split_once("://").map(|(_, rest)| rest).unwrap_or(referer);
+    let path_and_query = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
+    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let mut params: Vec<String> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("error=")).map(str::to_string).collect();
+    params.push(format!("error={}", percent_encode(message)));
+    format!("{path}?{}", params.join("&"))
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Sets or clears the session cookie on the response.
+pub fn set_session_cookie(token: Option<&str>, max_age_secs: i64) {
+    let Ok(ctx) = app_context() else { return };
+    let secure = if ctx.secure_cookies { "; Secure" } else { "" };
+    let cookie = match token {
+        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    };
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// A Content-Security-Policy for HTML pages: scripts only from this origin or
+/// carrying this response's nonce (Leptos's hydration bootstrap), wasm allowed,
+/// no framing.
+pub fn set_security_headers() {
+    let Some(res) = use_context::<ResponseOptions>() else { return };
+    let nonce = leptos::nonce::use_nonce().map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_param_replaces_an_earlier_one_and_keeps_the_rest() {
+        assert_eq!(with_error_param("http://h:3000/squads?x=1&error=old", "bad name"), "/squads?x=1&error=bad%20name");
+        assert_eq!(with_error_param("http://h", "é"), "/?error=%C3%A9");
+    }
+}

@@ -1,0 +1,82 @@
+//! The frame around every page.
+
+use checkpoint_core::accounts::Role;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::auth::use_session;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = use_session();
+    let user = move || session.user.get().and_then(Result::ok).flatten();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                "DevOps Checkpoint"
+            </a>
+            <nav aria-label="Main">
+                <ul class="nav">
+                    <li><a href="/quick-check">"Quick check"</a></li>
+                    <Transition>
+                        {move || user().map(|u| view! {
+                            <li><a href="/squads">"Squads"</a></li>
+                            {(u.role == Role::Admin).then(|| view! { <li><a href="/admin/users">"Users"</a></li> })}
+                        })}
+                    </Transition>
+                </ul>
+            </nav>
+            <div class="account">
+                <Transition fallback=|| ()>
+                    {move || match user() {
+                        Some(u) => view! {
+                            <span class="whoami">{u.username.clone()}<span class="role-badge">{u.role.label()}</span></span>
+                            <ActionForm action=session.logout attr:class="inline-form">
+                                <button type="submit" class="button subtle">"Sign out"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        None => view! { <a class="button subtle" href="/login">"Sign in"</a> }.into_any(),
+                    }}
+                </Transition>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>"DevOps Checkpoint runs a squad's quarterly delivery workshop. Figures follow the public DORA Quick Check; wording is our own."</p>
+        </footer>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found"/>
+        <section class="card narrow">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. Try the "<a href="/">"home page"</a>" or the "<a href="/quick-check">"quick check"</a>"."</p>
+        </section>
+    }
+}
+
+/// Shown when a page needs a signed-in user, or a role the user lacks.
+#[component]
+pub fn AccessNotice(message: String) -> impl IntoView {
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>{message}</p>
+            <p><a href="/login">"Sign in"</a>" with an account that has access."</p>
+        </div>
+    }
+}

@@ -1,0 +1,124 @@
+//! The public quick check: four questions in, maturity and recommendations out.
+//! Computed from the query string with the shared core, so it works the same
+//! with JavaScript (client-side) and without (server-rendered).
+
+use checkpoint_core::dora::baselines::Industry;
+use checkpoint_core::dora::capabilities::CapabilityKey;
+use checkpoint_core::dora::{assess, catalog, chart, AssessmentInput, Benchmark, Question};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::chart::{PerMetricView, PerformanceChart};
+
+#[component]
+pub fn QuickCheckPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.with(|q| q.get(name));
+    let submitted = move || Question::ALL.iter().any(|q| param(q.id()).is_some());
+    let parsed = move || {
+        AssessmentInput::parse(
+            param("lead_time").as_deref(),
+            param("deploy_frequency").as_deref(),
+            param("time_to_restore").as_deref(),
+            param("change_failure_rate").as_deref(),
+            param("benchmark").as_deref(),
+        )
+    };
+    let industry = move || param("industry").and_then(|i| Industry::from_id(&i)).unwrap_or_default();
+    let benchmark_selected = move |b: Benchmark| param("benchmark").map_or(b == Benchmark::default(), |p| p == b.id());
+
+    view! {
+        <Title text="Quick check"/>
+        <h1>"DORA quick check"</h1>
+        <p class="lead">"Answer four questions about the primary application or service your squad works on to see its delivery performance level, how it compares with others, and which capabilities to improve next. Nothing is stored."</p>
+        <div class="two-col">
+            <Form method="GET" action="/quick-check" attr:class="form quick-check-form" attr:aria-label="Quick check questions">
+                {Question::ALL.into_iter().enumerate().map(|(i, q)| view! {
+                    <fieldset class="question" id=format!("q-{}", q.id())>
+                        <legend><span class="question-number">{format!("{} of 4 · ", i + 1)}</span>{q.title()}</legend>
+                        <p class="prompt">{q.prompt()}</p>
+                        <div class="answers">
+                            {q.answers_best_first().map(|a| {
+                                let input_id = format!("{}-{}", q.id(), a.id());
+                                let label_for = input_id.clone();
+                                view! {
+                                    <label class="answer" for=label_for>
+                                        <input type="radio" id=input_id name=q.id() value=a.id() required
+                                            checked=move || param(q.id()).as_deref() == Some(a.id())/>
+                                        <span>{a.label()}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </div>
+                        <p class="hint tip"><strong>"Tip: "</strong>{q.tip()}</p>
+                    </fieldset>
+                }).collect_view()}
+                <div class="form-row">
+                    <div>
+                        <label for="benchmark">"Compare with"</label>
+                        <select id="benchmark" name="benchmark">
+                            {Benchmark::ALL.into_iter().map(|b| view! {
+                                <option value=b.id() selected=move || benchmark_selected(b)>{format!("{} respondents", b.id())}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div>
+                        <label for="industry">"Industry baseline"</label>
+                        <select id="industry" name="industry">
+                            {Industry::ALL.into_iter().map(|ind| view! {
+                                <option value=ind.id() selected=move || industry() == ind>{ind.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <button type="submit" class="button primary">"Show my result"</button>
+            </Form>
+            <section class="result" id="result" aria-live="polite" aria-labelledby="result-heading">
+                <h2 id="result-heading">"Your result"</h2>
+                {move || match (submitted(), parsed()) {
+                    (false, _) => view! { <p class="empty-state">"Answer the four questions and press “Show my result”. Your level, percentile and recommended capabilities appear here."</p> }.into_any(),
+                    (true, Err(e)) => view! {
+                        <p class="notice notice-error" role="alert" data-field=e.field.clone()>
+                            {format!("Please check “{}”: {}", Question::from_id(&e.field).map_or(e.field.as_str(), |q| q.title()), e.message)}
+                        </p>
+                    }.into_any(),
+                    (true, Ok(input)) => view! { <QuickCheckResult input industry=industry()/> }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn QuickCheckResult(input: AssessmentInput, industry: Industry) -> impl IntoView {
+    let result = assess(&input);
+    let rows = chart::per_metric(&input, industry);
+    view! {
+        <div class="result-summary">
+            <p class="level-line">
+                <span class=format!("level-badge level-{}", result.level.id())>{result.level.label()}</span>
+                <span class="percentile" data-testid="percentile">{format!("Better than {} % of {} respondents", result.percentile, result.benchmark.id())}</span>
+            </p>
+            <p class="muted small">{format!("Average answer {:.2} of 6.", result.score)}</p>
+        </div>
+        <PerformanceChart benchmark=result.benchmark percentile=result.percentile level=result.level/>
+        <h3>"Per metric"</h3>
+        <PerMetricView rows industry/>
+        <h3>"Capabilities to work on next"</h3>
+        <p class="muted small">{format!("Recommended for {} performers.", result.level.label())}</p>
+        <ul class="capabilities">
+            {result.recommended_capabilities.iter().copied().map(|key: CapabilityKey| {
+                let entry = catalog::find(key.catalog_key()).expect("recommended capabilities are in the catalog");
+                view! {
+                    <li class="capability" data-key=key.id()>
+                        <h4>{entry.name}</h4>
+                        <p>{entry.description}</p>
+                        <a href=entry.url rel="noopener" target="_blank">{format!("Read about {} on dora.dev", entry.name.to_lowercase())}<span class="visually-hidden">" (opens in a new tab)"</span></a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

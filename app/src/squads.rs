@@ -1,0 +1,161 @@
+//! Tribes and squads: list, create, edit.
+
+use checkpoint_core::dora::baselines::Industry;
+use checkpoint_core::squads::Squad;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::auth::use_session;
+use crate::errors::{error_text, FormError};
+use crate::layout::AccessNotice;
+
+#[server(endpoint = "list_squads")]
+pub async fn list_squads() -> Result<Vec<Squad>, ServerFnError> {
+    use crate::context::{app_context, into_server_error, require_user};
+    require_user().await?;
+    app_context()?.store.list_squads().await.map_err(into_server_error)
+}
+
+#[server(endpoint = "get_squad")]
+pub async fn get_squad(slug: String) -> Result<Squad, ServerFnError> {
+    use crate::context::{app_context, into_server_error, require_user};
+    require_user().await?;
+    app_context()?.store.squad(&slug).await.map_err(into_server_error)
+}
+
+#[server(endpoint = "create_squad")]
+pub async fn create_squad(name: String, tribe: String, industry: Option<String>) -> Result<Squad, ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    use checkpoint_core::squads::SquadForm;
+    let user = require_user().await?;
+    let form = SquadForm::parse(&name, &tribe, industry.as_deref()).map_err(|e| form_error(e.into()))?;
+    app_context()?.store.create_squad(Some(&user), form).await.map_err(form_error)
+}
+
+#[server(endpoint = "update_squad")]
+pub async fn update_squad(slug: String, name: String, tribe: String, industry: Option<String>) -> Result<Squad, ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    use checkpoint_core::squads::SquadForm;
+    let user = require_user().await?;
+    let form = SquadForm::parse(&name, &tribe, industry.as_deref()).map_err(|e| form_error(e.into()))?;
+    app_context()?.store.update_squad(&user, &slug, form).await.map_err(form_error)
+}
+
+fn can_manage() -> impl Fn() -> bool + Copy {
+    let session = use_session();
+    move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.role.can_manage_squads())
+}
+
+#[component]
+fn SquadFields(#[prop(optional)] squad: Option<Squad>, tribes: Vec<String>) -> impl IntoView {
+    let industry = squad.as_ref().map(|s| s.industry).unwrap_or_default();
+    view! {
+        <label for="squad-name">"Squad name"</label>
+        <input id="squad-name" name="name" required maxlength="80" value=squad.as_ref().map(|s| s.name.clone())/>
+        <label for="squad-tribe">"Tribe"</label>
+        <input id="squad-tribe" name="tribe" required maxlength="80" list="known-tribes" value=squad.as_ref().map(|s| s.tribe.clone())/>
+        <datalist id="known-tribes">
+            {tribes.into_iter().map(|t| view! { <option value=t/> }).collect_view()}
+        </datalist>
+        <p class="hint">"Pick an existing tribe or type a new one."</p>
+        <label for="squad-industry">"Industry (for the baselines)"</label>
+        <select id="squad-industry" name="industry">
+            {Industry::ALL.into_iter().map(|i| view! { <option value=i.id() selected=i == industry>{i.label()}</option> }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+pub fn SquadsPage() -> impl IntoView {
+    let create = ServerAction::<CreateSquad>::new();
+    let squads = Resource::new(move || create.version().get(), |_| list_squads());
+    let can_manage = can_manage();
+    view! {
+        <Title text="Squads"/>
+        <h1>"Squads"</h1>
+        <div class="two-col">
+            <section aria-labelledby="squad-list-heading">
+                <h2 id="squad-list-heading">"All squads"</h2>
+                <Transition fallback=|| view! { <p class="muted">"Loading squads…"</p> }>
+                    {move || squads.get().map(|result| match result {
+                        Err(e) => view! { <AccessNotice message=error_text(&e)/> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty-state">"No squads yet. "{if can_manage() { "Create the first one with the form." } else { "A facilitator or admin can create them." }}</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <table class="data-table">
+                                <thead><tr><th scope="col">"Squad"</th><th scope="col">"Tribe"</th><th scope="col">"Industry"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|s| view! {
+                                        <tr>
+                                            <td><a href=format!("/squads/{}", s.slug)>{s.name}</a></td>
+                                            <td>{s.tribe}</td>
+                                            <td>{s.industry.label()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    })}
+                </Transition>
+            </section>
+            <Show when=can_manage>
+                <section class="card" aria-labelledby="new-squad-heading">
+                    <h2 id="new-squad-heading">"New squad"</h2>
+                    <FormError result=create.value().into()/>
+                    <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
+                        <p class="notice notice-ok" role="status">{move || create.value().get().and_then(Result::ok).map(|s| format!("Created {}.", s.name))}</p>
+                    </Show>
+                    <ActionForm action=create attr:class="form" attr:aria-label="New squad">
+                        <Transition>
+                            {move || {
+                                let tribes = squads.get().and_then(Result::ok).map(|l| { let mut t: Vec<String> = l.into_iter().map(|s| s.tribe).collect(); t.dedup(); t }).unwrap_or_default();
+                                view! { <SquadFields tribes/> }
+                            }}
+                        </Transition>
+                        <button type="submit" class="button primary" disabled=create.pending()>"Create squad"</button>
+                    </ActionForm>
+                </section>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+pub fn SquadPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.with(|p| p.get("slug")).unwrap_or_default();
+    let update = ServerAction::<UpdateSquad>::new();
+    let squad = Resource::new(move || (slug(), update.version().get()), |(slug, _)| get_squad(slug));
+    let can_manage = can_manage();
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || squad.get().map(|result| match result {
+                Err(e) => view! { <Title text="Squad"/><AccessNotice message=error_text(&e)/> }.into_any(),
+                Ok(s) => view! {
+                    <Title text=s.name.clone()/>
+                    <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "{s.tribe.clone()}</p>
+                    <h1>{s.name.clone()}</h1>
+                    <p class="muted">{format!("Tribe {} · industry baseline: {}", s.tribe, s.industry.label())}</p>
+                    <section class="card" aria-labelledby="checkpoints-heading">
+                        <h2 id="checkpoints-heading">"Checkpoints"</h2>
+                        <p class="empty-state">"No checkpoints yet for this squad."</p>
+                    </section>
+                    {can_manage().then(|| view! {
+                        <section class="card" aria-labelledby="edit-squad-heading">
+                            <h2 id="edit-squad-heading">"Edit squad"</h2>
+                            <FormError result=update.value().into()/>
+                            <ActionForm action=update attr:class="form" attr:aria-label="Edit squad">
+                                <input type="hidden" name="slug" value=s.slug.clone()/>
+                                <SquadFields squad=s.clone() tribes=vec![]/>
+                                <button type="submit" class="button primary" disabled=update.pending()>"Save changes"</button>
+                            </ActionForm>
+                        </section>
+                    })}
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,46 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as fs from 'node:fs';
+import { stateFile } from '../global-setup';
+
+export const ADMIN = { username: 'admin', password: 'correct horse battery' };
+
+export function jsEnabled(testInfo: TestInfo): boolean {
+  return testInfo.project.name === 'js';
+}
+
+/** The setup token of the server this project talks to. */
+export function setupToken(testInfo: TestInfo): string | null {
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  return state.external ? state.token : state[testInfo.project.name].token;
+}
+
+/** Opens a page and, with JavaScript on, waits until it is hydrated (a click before that is lost). */
+export async function open(page: Page, testInfo: TestInfo, path: string) {
+  await page.goto(path);
+  await settle(page, testInfo);
+}
+
+export async function settle(page: Page, testInfo: TestInfo) {
+  if (jsEnabled(testInfo)) {
+    await page.locator('body[data-hydrated="true"]').waitFor();
+  } else {
+    await page.waitForLoadState('load');
+  }
+}
+
+/** No serious or critical axe-core violation on the current page. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+export async function signIn(page: Page, testInfo: TestInfo, username = ADMIN.username, password = ADMIN.password) {
+  await open(page, testInfo, '/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('.whoami')).toContainText(username);
+  await settle(page, testInfo);
+}

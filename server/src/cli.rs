@@ -1,0 +1,98 @@
+//! The command line: `checkpoint serve | migrate | create-admin | squad create`.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+
+use checkpoint_core::accounts::Role;
+use checkpoint_core::squads::SquadForm;
+use checkpoint_core::store::Store;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "checkpoint", version, about = "DevOps Checkpoint: run a squad's quarterly DORA workshop")]
+pub struct Cli {
+    /// Database: sqlite://PATH (created if missing) or postgres://USER@HOST/DB
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/checkpoint.db", global = true)]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the site and the API (runs migrations first)
+    Serve(ServeArgs),
+    /// Run database migrations and exit
+    Migrate,
+    /// Create an admin account (reads the password from CHECKPOINT_ADMIN_PASSWORD, stdin or a prompt)
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+    },
+    /// Manage squads
+    #[command(subcommand)]
+    Squad(SquadCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "CHECKPOINT_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Folder with the built site (pkg/ with the wasm, JS and CSS)
+    #[arg(long, env = "CHECKPOINT_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Mark cookies Secure; turn on when the site is served over HTTPS
+    #[arg(long, env = "CHECKPOINT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SquadCommand {
+    /// Create a squad; prints its slug alone on the last line
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        tribe: String,
+        /// Industry for the baselines (all, technology, finance, retail, ...)
+        #[arg(long)]
+        industry: Option<String>,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("CHECKPOINT_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password("Password for the new admin (at least 10 characters): ")?);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Runs a one-shot command against the database; `serve` is handled by main.
+pub async fn run_command(database_url: &str, command: Command) -> anyhow::Result<()> {
+    let store = Store::connect(database_url).await?;
+    store.migrate().await?;
+    match command {
+        Command::Serve(_) => unreachable!("serve is dispatched by main"),
+        Command::Migrate => println!("migrations applied"),
+        Command::CreateAdmin { username } => {
+            let password = read_password()?;
+            let user = store.create_user(None, &username, &password, Role::Admin).await?;
+            println!("created admin {}", user.username);
+        }
+        Command::Squad(SquadCommand::Create { name, tribe, industry }) => {
+            let form = SquadForm::parse(&name, &tribe, industry.as_deref())?;
+            let squad = store.create_squad(None, form).await?;
+            println!("created squad {} in tribe {}", squad.name, squad.tribe);
+            println!("{}", squad.slug);
+        }
+    }
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! The server as a client sees it: one app per test on a random port with a
+//! fresh SQLite database.
+
+use std::net::SocketAddr;
+
+use checkpoint_core::accounts::Role;
+use checkpoint_core::store::Store;
+use checkpoint_server::{router, ServeConfig};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct TestApp {
+    base: String,
+    store: Store,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}/app.db", dir.path().display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = ServeConfig { addr, site_root: dir.path().display().to_string(), secure_cookies: false };
+    let app = router(store.clone(), &config);
+    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { base: format!("http://{addr}"), store, client, _dir: dir }
+}
+
+impl TestApp {
+    async fn assess(&self, body: &str) -> (StatusCode, Value) {
+        let res = self.client.post(format!("{}/api/v1/assess", self.base)).header("content-type", "application/json").body(body.to_string()).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Posts a server-function form the way a browser without JavaScript does.
+    async fn form(&self, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(format!("{}/api/{endpoint}", self.base)).form(fields).send().await.unwrap()
+    }
+
+    async fn sign_in_as(&self, role: Role) {
+        let name = role.id();
+        self.store.create_user(None, name, "long enough password", role).await.unwrap();
+        let res = self.form("login", &[("username", name), ("password", "long enough password")]).await;
+        assert!(res.status().is_success() || res.status().is_redirection(), "sign in: {}", res.status());
+    }
+}
+
+fn answers(codes: [usize; 4], benchmark: &str) -> String {
+    use checkpoint_core::dora::Question;
+    let ids: Vec<&str> = Question::ALL.iter().zip(codes).map(|(q, c)| q.answer_ids()[c - 1]).collect();
+    json!({"lead_time": ids[0], "deploy_frequency": ids[1], "time_to_restore": ids[2], "change_failure_rate": ids[3], "benchmark": benchmark}).to_string()
+}
+
+#[tokio::test]
+async fn assess_matches_the_reference_for_every_benchmark() {
+    let app = spawn_app().await;
+    // (codes, level, percentile by 2019/2021/2022). avg 4.4 and 5.2 cannot come
+    // from four whole answers; the core's unit tests check them.
+    let cases = [
+        ([6, 6, 5, 5], "elite", [89, 93, 94]),
+        ([6, 6, 6, 6], "elite", [96, 97, 98]),
+        ([4, 4, 3, 3], "low", [23, 33, 38]),
+    ];
+    for (codes, level, pcts) in cases {
+        for (benchmark, pct) in ["2019", "2021", "2022"].into_iter().zip(pcts) {
+            let (status, body) = app.assess(&answers(codes, benchmark)).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["level"], level, "{codes:?} {benchmark}");
+            assert_eq!(body["percentile"], pct, "{codes:?} {benchmark}");
+            assert_eq!(body["benchmark"], benchmark);
+        }
+    }
+    let (_, body) = app.assess(r#"{"lead_time":"less_than_one_day","deploy_frequency":"daily_to_weekly","time_to_restore":"less_than_one_day","change_failure_rate":"16-30"}"#).await;
+    assert_eq!(body["benchmark"], "2019", "2019 when absent");
+    assert_eq!(body["score"], 5.0);
+    assert_eq!(body["level"], "high");
+    assert_eq!(body["recommended_capabilities"], json!(["learning_culture", "wip_limits", "trunk_based"]));
+}
+
+#[tokio::test]
+async fn assess_refuses_bad_input_naming_the_field() {
+    let app = spawn_app().await;
+    let (status, body) = app.assess("{not json").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("malformed JSON"));
+
+    let bad_answer = answers([6, 6, 6, 6], "2019").replace("on_demand", "hourly");
+    let (status, body) = app.assess(&bad_answer).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["field"], "deploy_frequency");
+
+    let (status, body) = app.assess(&answers([6, 6, 6, 6], "2020")).await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("benchmark")));
+
+    let (status, body) = app.assess(r#"{"lead_time":"less_than_one_day"}"#).await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("deploy_frequency")));
+
+    let (status, body) = app.assess(r#"{"lead_time":5}"#).await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("lead_time")));
+
+    let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let (status, _) = app.assess(&big).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn health_metrics_and_security_headers() {
+    let app = spawn_app().await;
+    let res = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(app.client.get(format!("{}/readyz", app.base)).send().await.unwrap().status(), StatusCode::OK);
+
+    let page = app.client.get(format!("{}/quick-check", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("'nonce-") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the response's nonce");
+
+    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("checkpoint_http_requests_total{method=\"GET\",status=\"200\"}"), "{metrics}");
+
+    let missing = app.client.get(format!("{}/no-such-page", app.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn quick_check_page_renders_the_result_without_javascript() {
+    let app = spawn_app().await;
+    let url = format!("{}/quick-check?lead_time=less_than_one_hour&deploy_frequency=on_demand&time_to_restore=less_than_one_day&change_failure_rate=16-30&benchmark=2021&industry=retail", app.base);
+    let html = app.client.get(url).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Better than 93 % of 2021 respondents"), "avg 5.5 against 2021");
+    assert!(html.contains("Elite"));
+    assert!(html.contains("Monitoring and observability"));
+    let bad = app.client.get(format!("{}/quick-check?lead_time=soon", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(bad.contains("data-field=\"lead_time\""));
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in() {
+    let app = spawn_app().await;
+    for path in ["/admin/users", "/squads", "/squads/some-squad"] {
+        let res = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert!(res.status().is_redirection(), "{path}: {}", res.status());
+        let location = res.headers()["location"].to_str().unwrap();
+        assert!(location.starts_with("/login?next="), "{location}");
+    }
+    let res = app.form("list_users", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_create_squads_or_manage_users() {
+    let app = spawn_app().await;
+    app.sign_in_as(Role::Viewer).await;
+    let res = app.form("create_squad", &[("name", "Payments"), ("tribe", "Money")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(app.store.list_squads().await.unwrap().is_empty(), "a refused request changes nothing");
+    assert_eq!(app.form("list_users", &[]).await.status(), StatusCode::FORBIDDEN);
+    // A viewer may read the squad list.
+    assert_eq!(app.form("list_squads", &[]).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_facilitator_creates_a_squad_and_bad_input_names_the_field() {
+    let app = spawn_app().await;
+    app.sign_in_as(Role::Facilitator).await;
+    let res = app.form("create_squad", &[("name", "  "), ("tribe", "Money")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("name must not be empty"));
+    let res = app.form("create_squad", &[("name", "Payments"), ("tribe", "Money"), ("industry", "finance")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let squads = app.store.list_squads().await.unwrap();
+    assert_eq!(squads.len(), 1);
+    assert_eq!((squads[0].slug.as_str(), squads[0].industry.id()), ("payments", "finance"));
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_safe_cookie_and_is_rate_limited() {
+    let app = spawn_app().await;
+    app.store.create_user(None, "dana", "long enough password", Role::Admin).await.unwrap();
+    let res = app.form("login", &[("username", "dana"), ("password", "long enough password")]).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    for _ in 0..5 {
+        assert_eq!(app.form("login", &[("username", "dana"), ("password", "wrong")]).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(app.form("login", &[("username", "dana"), ("password", "long enough password")]).await.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = spawn_app().await;
+    app.store.create_user(None, "erin", "long enough password", Role::Admin).await.unwrap();
+    let res = app.client.post(format!("{}/api/login", app.base)).header("origin", "https://evil.example").form(&[("username", "erin"), ("password", "long enough password")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn setup_token_creates_the_first_admin_once() {
+    let app = spawn_app().await;
+    let token = app.store.issue_setup_token().await.unwrap().unwrap();
+    let res = app.form("complete_setup", &[("token", "wrong"), ("username", "root"), ("password", "long enough password")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app.form("complete_setup", &[("token", &token), ("username", "root"), ("password", "long enough password")]).await;
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    assert!(app.store.admin_exists().await.unwrap());
+    let again = app.form("complete_setup", &[("token", &token), ("username", "root2"), ("password", "long enough password")]).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[test]
+fn cli_squad_create_prints_the_slug_last_and_help_lists_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.db", dir.path().display());
+    let bin = env!("CARGO_BIN_EXE_checkpoint");
+    let out = std::process::Command::new(bin).args(["--database-url", &db, "squad", "create", "--name", "Team Rocket", "--tribe", "Launch"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().last(), Some("team-rocket"));
+
+    let out = std::process::Command::new(bin).args(["--database-url", &db, "create-admin", "--username", "root"]).env("CHECKPOINT_ADMIN_PASSWORD", "long enough password").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new(bin).args(["--database-url", &db, "squad", "create", "--name", "", "--tribe", "Launch"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name must not be empty"));
+
+    let help = std::process::Command::new(bin).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for cmd in ["serve", "migrate", "create-admin", "squad"] {
+        assert!(help.contains(cmd), "{help}");
+    }
+}
