@@ -16,7 +16,7 @@ pub mod context;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,17 +47,19 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/checkpoint.css"/>
         <Title formatter=|page: String| if page.is_empty() { "DevOps Checkpoint".to_string() } else { format!("{page} · DevOps Checkpoint") }/>
+        // Async rendering: pages arrive whole, so they work without JavaScript
+        // (out-of-order streaming needs a script to place each resolved part).
         <Router>
             <layout::Header/>
             <main id="main" class="page">
                 <Routes fallback=layout::NotFound>
-                    <Route path=path!("/") view=home::HomePage/>
-                    <Route path=path!("/quick-check") view=quick_check::QuickCheckPage/>
-                    <Route path=path!("/login") view=auth::LoginPage/>
-                    <Route path=path!("/setup") view=auth::SetupPage/>
-                    <Route path=path!("/squads") view=squads::SquadsPage/>
-                    <Route path=path!("/squads/:slug") view=squads::SquadPage/>
-                    <Route path=path!("/admin/users") view=admin::UsersPage/>
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/quick-check") view=quick_check::QuickCheckPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/setup") view=auth::SetupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/squads") view=squads::SquadsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/squads/:slug") view=squads::SquadPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <layout::Footer/>

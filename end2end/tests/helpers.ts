@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { BrowserContext, expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'node:fs';
 import { stateFile } from '../global-setup';
@@ -29,9 +29,21 @@ export async function settle(page: Page, testInfo: TestInfo) {
   }
 }
 
-/** No serious or critical axe-core violation on the current page. */
+/** No serious or critical axe-core violation on the current page. axe needs
+ * scripts to run, so without JavaScript the same URL is checked in a scripted
+ * context whose app bundle is blocked: the page stays server-rendered. */
 export async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
+  let target = page;
+  let scratch: BrowserContext | null = null;
+  if (test.info().project.use.javaScriptEnabled === false) {
+    const browser = page.context().browser()!;
+    scratch = await browser.newContext({ javaScriptEnabled: true, storageState: await page.context().storageState() });
+    await scratch.route('**/pkg/*.js', (route) => route.abort());
+    target = await scratch.newPage();
+    await target.goto(page.url());
+  }
+  const results = await new AxeBuilder({ page: target }).analyze();
+  await scratch?.close();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
@@ -44,3 +56,4 @@ export async function signIn(page: Page, testInfo: TestInfo, username = ADMIN.us
   await expect(page.locator('.whoami')).toContainText(username);
   await settle(page, testInfo);
 }
+
