@@ -27,7 +27,7 @@ pub fn PerformanceChart(benchmark: Benchmark, percentile: u8, level: Level) -> i
     let marker_anchor = if percentile > 85 { "end" } else if percentile < 15 { "start" } else { "middle" };
     view! {
         <figure class="perf-chart">
-            <svg viewBox="0 0 1000 130" role="img" aria-labelledby="perf-chart-title perf-chart-desc" class="chart-svg">
+            <svg viewBox="0 -12 1000 142" role="img" aria-labelledby="perf-chart-title perf-chart-desc" class="chart-svg">
                 <title id="perf-chart-title">"Where your squad sits among respondents"</title>
                 <desc id="perf-chart-desc">{summary.clone()}</desc>
                 {bands.into_iter().map(|b| {
