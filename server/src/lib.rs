@@ -58,6 +58,9 @@ pub fn router(store: Store, config: &ServeConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::gate_signed_in_pages))
         .layer(axum::middleware::from_fn(security::check_origin))
         .layer(axum::middleware::from_fn(security::headers))
+        // Pages and API answers are compressed on the fly; static assets are
+        // already precompressed on disk and pass through untouched.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(state, metrics::record))
 }
 

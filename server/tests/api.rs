@@ -239,3 +239,44 @@ fn cli_squad_create_prints_the_slug_last_and_help_lists_every_command() {
         assert!(help.contains(cmd), "{help}");
     }
 }
+
+#[test]
+fn serve_answers_healthz_and_exits_cleanly_on_sigterm() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/serve.db", dir.path().display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_checkpoint"))
+        .args(["--database-url", &db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let healthy = loop {
+        let ok = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok_and(|mut s| {
+            use std::io::Write;
+            let _ = s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
+            let mut out = String::new();
+            let _ = s.read_to_string(&mut out);
+            out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200")
+        });
+        if ok || std::time::Instant::now() > deadline {
+            break ok;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(healthy, "/healthz answered 200");
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert!(exit.success(), "exit {exit:?}: {stderr}");
+    assert!(stderr.contains("shut down"), "{stderr}");
+    assert!(stdout.contains("one-time setup token"), "a fresh database prints the setup token: {stdout}");
+    let token = stdout.split_whitespace().find(|w| w.len() == 24).unwrap();
+    assert!(!stderr.contains(token), "the setup token never reaches the log");
+}
