@@ -91,6 +91,22 @@ async fn squads_and_tribes(store: Store) {
     assert_eq!(SquadForm::parse("x", "y", Some("farming")).unwrap_err().field, "industry");
 }
 
+async fn tribes_can_be_renamed(store: Store) {
+    use checkpoint_core::names::DisplayName;
+    let facilitator = actor(Role::Facilitator);
+    let name = |n: &str| DisplayName::parse("new_name", n).unwrap();
+    store.create_squad(None, SquadForm::parse("Alpha", "Money", None).unwrap()).await.unwrap();
+    store.create_squad(None, SquadForm::parse("Beta", "Platform", None).unwrap()).await.unwrap();
+    store.rename_tribe(&facilitator, "money", &name("Payments")).await.unwrap();
+    assert_eq!(store.squad("alpha").await.unwrap().tribe, "Payments", "squads follow their tribe");
+    let taken = store.rename_tribe(&facilitator, "Payments", &name("platform")).await.unwrap_err();
+    assert_eq!(taken.field(), Some("new_name"));
+    assert!(matches!(store.rename_tribe(&actor(Role::Viewer), "Payments", &name("X")).await, Err(ServiceError::Forbidden)));
+    assert!(matches!(store.rename_tribe(&facilitator, "Nope", &name("X")).await, Err(ServiceError::NotFound("tribe"))));
+    store.rename_tribe(&facilitator, "payments", &name("PAYMENTS")).await.unwrap();
+    assert_eq!(store.list_tribes().await.unwrap(), ["PAYMENTS", "Platform"], "a change of case is allowed");
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -109,4 +125,5 @@ on_both_backends!(
     setup_token_makes_exactly_one_first_admin,
     roles_and_the_last_admin,
     squads_and_tribes,
+    tribes_can_be_renamed,
 );

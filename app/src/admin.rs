@@ -56,7 +56,7 @@ pub fn UsersPage() -> impl IntoView {
                     <div class="two-col">
                         <section aria-labelledby="users-heading">
                             <h2 id="users-heading">"Accounts"</h2>
-                            <FormError result=set_role.value().into()/>
+                            <FormError result=set_role.value().into() form="set_role"/>
                             <table class="data-table">
                                 <thead><tr><th scope="col">"Username"</th><th scope="col">"Role"</th></tr></thead>
                                 <tbody>
@@ -81,7 +81,7 @@ pub fn UsersPage() -> impl IntoView {
                         </section>
                         <section class="card" aria-labelledby="new-user-heading">
                             <h2 id="new-user-heading">"Add a user"</h2>
-                            <FormError result=create.value().into()/>
+                            <FormError result=create.value().into() form="create_user"/>
                             <ActionForm action=create attr:class="form" attr:aria-label="Add a user">
                                 <label for="new-username">"Username"</label>
                                 <input id="new-username" name="username" required minlength="3" maxlength="40" autocomplete="off"/>

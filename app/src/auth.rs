@@ -93,7 +93,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Sign in"</h1>
             <p class="muted">"Facilitators, viewers and admins sign in here. Squad members join a checkpoint with its code and need no account."</p>
-            <FormError result=session.login.value().into()/>
+            <FormError result=session.login.value().into() form="login"/>
             <ActionForm action=session.login attr:class="form" attr:aria-label="Sign in">
                 <input type="hidden" name="next" prop:value=next/>
                 <label for="login-username">"Username"</label>
@@ -126,7 +126,7 @@ pub fn SetupPage() -> impl IntoView {
                     Err(e) => view! { <p class="notice notice-error" role="alert">{crate::errors::error_text(&e)}</p> }.into_any(),
                     Ok(true) => view! {
                         <p>"Create the first admin account. The one-time setup token was printed by the server when it started (or run "<code>"checkpoint create-admin"</code>" on the server instead)."</p>
-                        <FormError result=session.setup.value().into()/>
+                        <FormError result=session.setup.value().into() form="complete_setup"/>
                         <ActionForm action=session.setup attr:class="form" attr:aria-label="Create the first admin">
                             <label for="setup-token">"Setup token"</label>
                             <input id="setup-token" name="token" autocomplete="off" required/>

@@ -102,17 +102,20 @@ pub fn form_error(e: ServiceError) -> ServerFnError {
             ServerFnError::ServerError(m) => m.clone(),
             other => other.to_string(),
         };
-        leptos_axum::redirect(&with_error_param(&referer, &message));
+        let form = parts.uri.path().rsplit('/').next().unwrap_or_default();
+        leptos_axum::redirect(&with_error_param(&referer, form, &message));
     }
     err
 }
 
-/// `referer` reduced to path and query, with `error` set to `message`.
-fn with_error_param(referer: &str, message: &str) -> String {
+/// `referer` reduced to path and query, with `error` set to `message` and
+/// `error_in` to the server function that refused (so only its form shows it).
+fn with_error_param(referer: &str, form: &str, message: &str) -> String {
     let after_scheme = referer.split_once("://").map(|(_, rest)| rest).unwrap_or(referer);
     let path_and_query = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
     let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-    let mut params: Vec<String> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("error=")).map(str::to_string).collect();
+    let mut params: Vec<String> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("error=") && !p.starts_with("error_in=")).map(str::to_string).collect();
+    params.push(format!("error_in={}", percent_encode(form)));
     params.push(format!("error={}", percent_encode(message)));
     format!("{path}?{}", params.join("&"))
 }
@@ -161,7 +164,7 @@ mod tests {
 
     #[test]
     fn error_param_replaces_an_earlier_one_and_keeps_the_rest() {
-        assert_eq!(with_error_param("http://h:3000/squads?x=1&error=old", "bad name"), "/squads?x=1&error=bad%20name");
-        assert_eq!(with_error_param("http://h", "é"), "/?error=%C3%A9");
+        assert_eq!(with_error_param("http://h:3000/squads?x=1&error_in=a&error=old", "create_squad", "bad name"), "/squads?x=1&error_in=create_squad&error=bad%20name");
+        assert_eq!(with_error_param("http://h", "login", "é"), "/?error_in=login&error=%C3%A9");
     }
 }

@@ -43,6 +43,15 @@ pub async fn update_squad(slug: String, name: String, tribe: String, industry: O
     app_context()?.store.update_squad(&user, &slug, form).await.map_err(form_error)
 }
 
+#[server(endpoint = "rename_tribe")]
+pub async fn rename_tribe(tribe: String, new_name: String) -> Result<(), ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    use checkpoint_core::names::DisplayName;
+    let user = require_user().await?;
+    let new_name = DisplayName::parse("new_name", &new_name).map_err(|e| form_error(e.into()))?;
+    app_context()?.store.rename_tribe(&user, &tribe, &new_name).await.map_err(form_error)
+}
+
 fn can_manage() -> impl Fn() -> bool + Copy {
     let session = use_session();
     move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.role.can_manage_squads())
@@ -70,7 +79,8 @@ fn SquadFields(#[prop(optional)] squad: Option<Squad>, tribes: Vec<String>) -> i
 #[component]
 pub fn SquadsPage() -> impl IntoView {
     let create = ServerAction::<CreateSquad>::new();
-    let squads = Resource::new(move || create.version().get(), |_| list_squads());
+    let rename = ServerAction::<RenameTribe>::new();
+    let squads = Resource::new(move || (create.version().get(), rename.version().get()), |_| list_squads());
     let can_manage = can_manage();
     view! {
         <Title text="Squads"/>
@@ -101,10 +111,14 @@ pub fn SquadsPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
+            // Inside a Transition: the role comes from a resource, which hydration
+            // must read from the server's data, not guess.
+            <Transition fallback=|| ()>
             <Show when=can_manage>
+                <div>
                 <section class="card" aria-labelledby="new-squad-heading">
                     <h2 id="new-squad-heading">"New squad"</h2>
-                    <FormError result=create.value().into()/>
+                    <FormError result=create.value().into() form="create_squad"/>
                     <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
                         <p class="notice notice-ok" role="status">{move || create.value().get().and_then(Result::ok).map(|s| format!("Created {}.", s.name))}</p>
                     </Show>
@@ -118,7 +132,26 @@ pub fn SquadsPage() -> impl IntoView {
                         <button type="submit" class="button primary" disabled=create.pending()>"Create squad"</button>
                     </ActionForm>
                 </section>
+                <section class="card" aria-labelledby="rename-tribe-heading">
+                    <h2 id="rename-tribe-heading">"Rename a tribe"</h2>
+                    <FormError result=rename.value().into() form="rename_tribe"/>
+                    <ActionForm action=rename attr:class="form" attr:aria-label="Rename a tribe">
+                        <label for="rename-tribe">"Tribe to rename"</label>
+                        <select id="rename-tribe" name="tribe">
+                            {move || squads.get().and_then(Result::ok).map(|list| {
+                                let mut tribes: Vec<String> = list.into_iter().map(|s| s.tribe).collect();
+                                tribes.dedup();
+                                tribes.into_iter().map(|t| { let label = t.clone(); view! { <option value=t>{label}</option> } }).collect_view()
+                            })}
+                        </select>
+                        <label for="rename-new-name">"New name"</label>
+                        <input id="rename-new-name" name="new_name" required maxlength="80"/>
+                        <button type="submit" class="button" disabled=rename.pending()>"Rename tribe"</button>
+                    </ActionForm>
+                </section>
+                </div>
             </Show>
+            </Transition>
         </div>
     }
 }
@@ -146,7 +179,7 @@ pub fn SquadPage() -> impl IntoView {
                     {can_manage().then(|| view! {
                         <section class="card" aria-labelledby="edit-squad-heading">
                             <h2 id="edit-squad-heading">"Edit squad"</h2>
-                            <FormError result=update.value().into()/>
+                            <FormError result=update.value().into() form="update_squad"/>
                             <ActionForm action=update attr:class="form" attr:aria-label="Edit squad">
                                 <input type="hidden" name="slug" value=s.slug.clone()/>
                                 <SquadFields squad=s.clone() tribes=vec![]/>

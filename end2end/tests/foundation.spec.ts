@@ -78,13 +78,13 @@ test('a facilitator-level user creates and edits a squad @foundation', async ({ 
 
   // Bad input names the field and stores nothing.
   await page.getByLabel('Squad name').fill('   ');
-  await page.getByLabel('Tribe').fill('Payments');
+  await page.getByLabel('Tribe', { exact: true }).fill('Payments');
   await page.getByRole('button', { name: 'Create squad' }).click();
   await expect(page.getByRole('alert')).toContainText('name must not be empty');
   await settle(page, testInfo);
 
   await page.getByLabel('Squad name').fill('Checkout Crew');
-  await page.getByLabel('Tribe').fill('Payments');
+  await page.getByLabel('Tribe', { exact: true }).fill('Payments');
   await page.getByLabel('Industry (for the baselines)').selectOption('retail');
   await page.getByRole('button', { name: 'Create squad' }).click();
   const link = page.getByRole('link', { name: 'Checkout Crew' });
@@ -96,7 +96,7 @@ test('a facilitator-level user creates and edits a squad @foundation', async ({ 
   await expect(page.getByText('Tribe Payments · industry baseline: Retail')).toBeVisible();
   await settle(page, testInfo);
 
-  await page.getByLabel('Tribe').fill('Commerce');
+  await page.getByLabel('Tribe', { exact: true }).fill('Commerce');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Tribe Commerce · industry baseline: Retail')).toBeVisible();
   await expectAccessible(page);
@@ -138,4 +138,14 @@ test('home page is accessible and links to the quick check @foundation', async (
   await expectAccessible(page);
   await page.getByRole('link', { name: 'Take the quick check' }).click();
   await expect(page).toHaveURL(/\/quick-check$/);
+});
+
+test('a tribe is renamed and its squads follow @foundation', async ({ page }, testInfo) => {
+  await signIn(page, testInfo);
+  await open(page, testInfo, '/squads');
+  await page.getByLabel('Tribe to rename').selectOption('Commerce');
+  await page.getByLabel('New name').fill('Shopping');
+  await page.getByRole('button', { name: 'Rename tribe' }).click();
+  await expect(page.getByRole('cell', { name: 'Shopping', exact: true })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Commerce', exact: true })).toHaveCount(0);
 });

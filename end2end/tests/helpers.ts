@@ -17,13 +17,30 @@ export function setupToken(testInfo: TestInfo): string | null {
 
 /** Opens a page and, with JavaScript on, waits until it is hydrated (a click before that is lost). */
 export async function open(page: Page, testInfo: TestInfo, path: string) {
+  watchErrors(page);
   await page.goto(path);
   await settle(page, testInfo);
 }
 
+const pageErrors = new WeakMap<Page, string[]>();
+
+/** Records script errors and hydration warnings so that a page that breaks in the browser fails its test. */
+function watchErrors(page: Page) {
+  if (pageErrors.has(page)) return;
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /hydrat/i.test(m.text())) errors.push(m.text().slice(0, 500));
+    if (m.type() === 'warning' && /outside a <Suspense/.test(m.text())) errors.push(m.text().slice(0, 300));
+  });
+}
+
 export async function settle(page: Page, testInfo: TestInfo) {
+  watchErrors(page);
   if (jsEnabled(testInfo)) {
     await page.locator('body[data-hydrated="true"]').waitFor();
+    expect(pageErrors.get(page), 'no script or hydration errors').toEqual([]);
   } else {
     await page.waitForLoadState('load');
   }

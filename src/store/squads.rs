@@ -105,6 +105,31 @@ impl Store {
         Ok(rows.iter().map(squad_from_row).collect())
     }
 
+    /// Renames a tribe; every squad in it follows.
+    pub async fn rename_tribe(&self, by: &CurrentUser, name: &str, new_name: &DisplayName) -> Result<(), ServiceError> {
+        require_manager(Some(by))?;
+        let key = name.trim().to_lowercase();
+        let new_key = new_name.as_str().to_lowercase();
+        let mut tx = self.pool.begin().await?;
+        if new_key != key {
+            let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tribes WHERE name_key = $1").bind(&new_key).fetch_one(&mut *tx).await?;
+            if taken > 0 {
+                return Err(ServiceError::conflict("new_name", format!("a tribe called {:?} already exists", new_name.as_str())));
+            }
+        }
+        let updated = sqlx::query("UPDATE tribes SET name = $1, name_key = $2 WHERE name_key = $3")
+            .bind(new_name.as_str())
+            .bind(&new_key)
+            .bind(&key)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(ServiceError::NotFound("tribe"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn list_tribes(&self) -> Result<Vec<String>, ServiceError> {
         Ok(sqlx::query_scalar("SELECT name FROM tribes ORDER BY name_key").fetch_all(&self.pool).await?)
     }
