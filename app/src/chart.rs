@@ -23,7 +23,8 @@ pub fn PerformanceChart(benchmark: Benchmark, percentile: u8, level: Level) -> i
         bands.iter().map(|b| format!("{} {}–{} %", b.level.label(), b.from, b.to)).collect::<Vec<_>>().join(", "),
         level.label()
     );
-    let x = f64::from(percentile) * 10.0;
+    // Integer coordinates: no float formatting is linked into the wasm.
+    let x = u32::from(percentile) * 10;
     let marker_anchor = if percentile > 85 { "end" } else if percentile < 15 { "start" } else { "middle" };
     view! {
         <figure class="perf-chart">
@@ -31,19 +32,19 @@ pub fn PerformanceChart(benchmark: Benchmark, percentile: u8, level: Level) -> i
                 <title id="perf-chart-title">"Where your squad sits among respondents"</title>
                 <desc id="perf-chart-desc">{summary.clone()}</desc>
                 {bands.into_iter().map(|b| {
-                    let from = f64::from(b.from) * 10.0;
-                    let width = f64::from(b.to - b.from) * 10.0;
+                    let from = u32::from(b.from) * 10;
+                    let width = u32::from(b.to - b.from) * 10;
                     view! {
                         <rect x=from y="40" width=width height="50" fill=level_colour(b.level)/>
-                        <text x=from + width / 2.0 y="71" text-anchor="middle" fill=label_colour(b.level) font-size="22" font-weight="600">
+                        <text x=from + width / 2 y="71" text-anchor="middle" fill=label_colour(b.level) font-size="22" font-weight="600">
                             {b.level.label()}
                         </text>
-                        <text x=from + 2.0 y="118" font-size="18" fill="currentColor">{format!("{} %", b.from)}</text>
+                        <text x=from + 2 y="118" font-size="18" fill="currentColor">{format!("{} %", b.from)}</text>
                     }
                 }).collect_view()}
                 <text x="998" y="118" font-size="18" text-anchor="end" fill="currentColor">"100 %"</text>
                 <line x1=x y1="30" x2=x y2="96" stroke=MARKER_COLOUR stroke-width="6"/>
-                <polygon points=format!("{},30 {},14 {},14", x, x - 12.0, x + 12.0) fill=MARKER_COLOUR/>
+                <polygon points=format!("{},30 {},14 {},14", x, x.saturating_sub(12), x + 12) fill=MARKER_COLOUR/>
                 <text x=x y="11" text-anchor=marker_anchor font-size="18" font-weight="700" fill="currentColor">
                     {format!("Your squad: {percentile} %")}
                 </text>

@@ -101,7 +101,7 @@ fn QuickCheckResult(input: AssessmentInput, industry: Industry) -> impl IntoView
                 <span class=format!("level-badge level-{}", result.level.id())>{result.level.label()}</span>
                 <span class="percentile" data-testid="percentile">{format!("Better than {} % of {} respondents", result.percentile, result.benchmark.id())}</span>
             </p>
-            <p class="muted small">{format!("Average answer {:.2} of 6.", result.score)}</p>
+            <p class="muted small">{format!("Average answer {} of 6.", two_decimals(input.answers().iter().map(|a| u32::from(a.code())).sum::<u32>() * 25))}</p>
         </div>
         <PerformanceChart benchmark=result.benchmark percentile=result.percentile level=result.level/>
         <h3>"Per metric"</h3>
@@ -121,4 +121,9 @@ fn QuickCheckResult(input: AssessmentInput, industry: Industry) -> impl IntoView
             }).collect_view()}
         </ul>
     }
+}
+
+/// `hundredths` as "4.75"; integer formatting keeps float formatting out of the wasm.
+fn two_decimals(hundredths: u32) -> String {
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }
