@@ -52,6 +52,13 @@ pub async fn rename_tribe(tribe: String, new_name: String) -> Result<(), ServerF
     app_context()?.store.rename_tribe(&user, &tribe, &new_name).await.map_err(form_error)
 }
 
+/// The tribes that have squads, once each (the list arrives sorted by tribe).
+fn tribes_of(squads: Vec<Squad>) -> Vec<String> {
+    let mut tribes: Vec<String> = squads.into_iter().map(|s| s.tribe).collect();
+    tribes.dedup();
+    tribes
+}
+
 fn can_manage() -> impl Fn() -> bool + Copy {
     let session = use_session();
     move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.role.can_manage_squads())
@@ -125,7 +132,7 @@ pub fn SquadsPage() -> impl IntoView {
                     <ActionForm action=create attr:class="form" attr:aria-label="New squad">
                         <Transition>
                             {move || {
-                                let tribes = squads.get().and_then(Result::ok).map(|l| { let mut t: Vec<String> = l.into_iter().map(|s| s.tribe).collect(); t.dedup(); t }).unwrap_or_default();
+                                let tribes = squads.get().and_then(Result::ok).map(tribes_of).unwrap_or_default();
                                 view! { <SquadFields tribes/> }
                             }}
                         </Transition>
@@ -139,9 +146,7 @@ pub fn SquadsPage() -> impl IntoView {
                         <label for="rename-tribe">"Tribe to rename"</label>
                         <select id="rename-tribe" name="tribe">
                             {move || squads.get().and_then(Result::ok).map(|list| {
-                                let mut tribes: Vec<String> = list.into_iter().map(|s| s.tribe).collect();
-                                tribes.dedup();
-                                tribes.into_iter().map(|t| { let label = t.clone(); view! { <option value=t>{label}</option> } }).collect_view()
+                                tribes_of(list).into_iter().map(|t| { let label = t.clone(); view! { <option value=t>{label}</option> } }).collect_view()
                             })}
                         </select>
                         <label for="rename-new-name">"New name"</label>
