@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod dora;
+pub mod live;
 pub mod names;
 pub mod squads;
 

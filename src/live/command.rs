@@ -1,0 +1,295 @@
+//! What people do in a live checkpoint, and the one function that decides
+//! whether it is allowed and how the state changes.
+
+use serde::{Deserialize, Serialize};
+
+use super::checkpoint::{CheckpointStatus, WelcomeText};
+use super::stage::{question_index, Stage};
+use super::state::{LiveState, Phase};
+use super::timer::TimerAction;
+use crate::dora::Question;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// Cast or change one's vote while the question is open.
+    Vote { question: Question, answer: String },
+    /// Show everyone's choices. (The UI asks for confirmation when some have not voted.)
+    Reveal { question: Question },
+    /// Back to secret voting; earlier votes stay and may change.
+    Reopen { question: Question },
+    /// Fix the group's answer.
+    Lock { question: Question, answer: String },
+    /// Unlock to vote again on a locked question.
+    Unlock { question: Question },
+    GoTo { stage: Stage },
+    Timer { question: Question, #[serde(flatten)] action: TimerAction },
+    AutoReveal { on: bool },
+    EditWelcome { welcome: WelcomeText },
+    RemoveParticipant { participant: String },
+}
+
+impl Command {
+    pub fn needs_facilitator(&self) -> bool {
+        !matches!(self, Command::Vote { .. })
+    }
+}
+
+/// Who is acting: one participant of this checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub participant: String,
+    pub facilitator: bool,
+}
+
+/// What a successful command changed, so the store writes only that.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// One vote row, and the document too when the vote triggered an auto-reveal.
+    Vote { question: Question, participant: String, answer: String, auto_revealed: bool },
+    /// The document (stage, phases, timers, welcome text).
+    Doc,
+    Removed { participant: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LiveError {
+    #[error("only the facilitator can do that")]
+    Forbidden,
+    #[error("this checkpoint has finished")]
+    Finished,
+    #[error("{message}")]
+    Refused { field: &'static str, message: String },
+}
+
+fn refused(field: &'static str, message: impl Into<String>) -> LiveError {
+    LiveError::Refused { field, message: message.into() }
+}
+
+/// Applies `cmd` by `actor` at `now_ms`. On error the state is unchanged.
+pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) -> Result<Change, LiveError> {
+    if state.info.status == CheckpointStatus::Finished {
+        return Err(LiveError::Finished);
+    }
+    match state.participant(&actor.participant) {
+        Some(p) if !p.removed => {}
+        _ => return Err(refused("participant", "you are no longer part of this checkpoint")),
+    }
+    if cmd.needs_facilitator() && !actor.facilitator {
+        return Err(LiveError::Forbidden);
+    }
+    let change = match cmd {
+        Command::Vote { question, answer } => {
+            let parsed = question.answer(&answer).ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
+            if state.question(question).phase != Phase::Voting {
+                return Err(refused("question", "voting on this question is closed"));
+            }
+            state.votes[question_index(question)].insert(actor.participant.clone(), parsed.id().to_string());
+            let auto_revealed = state.doc.auto_reveal && state.vote_count(question) >= state.expected_voters(question);
+            if auto_revealed {
+                state.doc.questions[question_index(question)].phase = Phase::Revealed;
+            }
+            Change::Vote { question, participant: actor.participant.clone(), answer: parsed.id().to_string(), auto_revealed }
+        }
+        Command::Reveal { question } => {
+            let q = &mut state.doc.questions[question_index(question)];
+            if q.phase != Phase::Voting {
+                return Err(refused("question", "this question is not open for voting"));
+            }
+            q.phase = Phase::Revealed;
+            Change::Doc
+        }
+        Command::Reopen { question } => {
+            let q = &mut state.doc.questions[question_index(question)];
+            if q.phase != Phase::Revealed {
+                return Err(refused("question", "only a revealed vote can be reopened"));
+            }
+            q.phase = Phase::Voting;
+            Change::Doc
+        }
+        Command::Lock { question, answer } => {
+            let parsed = question.answer(&answer).ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
+            let q = &mut state.doc.questions[question_index(question)];
+            if q.phase != Phase::Revealed {
+                return Err(refused("question", "reveal the votes before locking the answer"));
+            }
+            q.phase = Phase::Locked;
+            q.locked = Some(parsed.id().to_string());
+            Change::Doc
+        }
+        Command::Unlock { question } => {
+            let q = &mut state.doc.questions[question_index(question)];
+            if q.phase != Phase::Locked {
+                return Err(refused("question", "this question is not locked"));
+            }
+            q.phase = Phase::Revealed;
+            q.locked = None;
+            Change::Doc
+        }
+        Command::GoTo { stage } => {
+            state.doc.stage = stage;
+            Change::Doc
+        }
+        Command::Timer { question, action } => {
+            state.doc.questions[question_index(question)].timer.apply(action, now_ms).map_err(|m| refused("timer", m))?;
+            Change::Doc
+        }
+        Command::AutoReveal { on } => {
+            state.doc.auto_reveal = on;
+            // Turning it on when everyone has already voted reveals the current question.
+            if let Some(q) = state.doc.stage.question() {
+                let everyone_voted = state.vote_count(q) > 0 && state.vote_count(q) >= state.expected_voters(q);
+                let doc = &mut state.doc.questions[question_index(q)];
+                if on && doc.phase == Phase::Voting && everyone_voted {
+                    doc.phase = Phase::Revealed;
+                }
+            }
+            Change::Doc
+        }
+        Command::EditWelcome { welcome } => {
+            state.doc.welcome = welcome.parse().map_err(|e| refused(static_field(&e.field), e.message))?;
+            Change::Doc
+        }
+        Command::RemoveParticipant { participant } => {
+            if participant == actor.participant {
+                return Err(refused("participant", "you cannot remove yourself"));
+            }
+            let p = state.participants.iter_mut().find(|p| p.id == participant && !p.removed).ok_or_else(|| refused("participant", "no such participant"))?;
+            if p.facilitator {
+                return Err(refused("participant", "a facilitator cannot be removed"));
+            }
+            p.removed = true;
+            Change::Removed { participant }
+        }
+    };
+    Ok(change)
+}
+
+fn static_field(field: &str) -> &'static str {
+    ["purpose", "agenda", "outcome", "principles"].into_iter().find(|f| *f == field).unwrap_or("welcome")
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::dora::baselines::Industry;
+    use crate::dora::Benchmark;
+    use crate::live::checkpoint::CheckpointInfo;
+    use crate::live::state::{LiveDoc, Participant};
+
+    pub(crate) fn room(names: &[&str]) -> LiveState {
+        let mut participants = vec![Participant { id: "fac".into(), name: "Fran".into(), facilitator: true, removed: false }];
+        participants.extend(names.iter().map(|n| Participant { id: n.to_lowercase(), name: n.to_string(), facilitator: false, removed: false }));
+        LiveState {
+            info: CheckpointInfo {
+                id: "c1".into(),
+                squad_slug: "payments".into(),
+                squad_name: "Payments".into(),
+                industry: Industry::default(),
+                benchmark: Benchmark::default(),
+                held_on: "2026-11-22".into(),
+                board_url: None,
+                facilitator: "fran".into(),
+                status: CheckpointStatus::Live,
+            },
+            revision: 1,
+            doc: LiveDoc::default(),
+            participants,
+            votes: [BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new()],
+        }
+    }
+
+    pub(crate) fn who(id: &str) -> Actor {
+        Actor { participant: id.into(), facilitator: id == "fac" }
+    }
+
+    fn vote(q: Question, answer: &str) -> Command {
+        Command::Vote { question: q, answer: answer.into() }
+    }
+
+    const Q: Question = Question::LeadTime;
+
+    #[test]
+    fn participants_vote_and_change_their_vote_until_the_reveal() {
+        let mut s = room(&["Ana", "Bo"]);
+        apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).unwrap();
+        apply(&mut s, &who("ana"), vote(Q, "less_than_one_hour"), 0).unwrap();
+        assert_eq!((s.vote_count(Q), s.expected_voters(Q)), (1, 2), "the facilitator's vote is optional");
+        apply(&mut s, &who("fac"), Command::Reveal { question: Q }, 0).unwrap();
+        let err = apply(&mut s, &who("bo"), vote(Q, "less_than_one_day"), 0).unwrap_err();
+        assert!(matches!(err, LiveError::Refused { field: "question", .. }));
+        assert_eq!(s.votes_on(Q).get("ana").map(String::as_str), Some("less_than_one_hour"));
+    }
+
+    #[test]
+    fn only_the_facilitator_reveals_locks_moves_and_removes() {
+        let mut s = room(&["Ana"]);
+        for cmd in [
+            Command::Reveal { question: Q },
+            Command::GoTo { stage: Stage::Maturity },
+            Command::Lock { question: Q, answer: "less_than_one_day".into() },
+            Command::RemoveParticipant { participant: "fac".into() },
+            Command::Timer { question: Q, action: TimerAction::Start },
+        ] {
+            let before = s.clone();
+            assert_eq!(apply(&mut s, &who("ana"), cmd, 0), Err(LiveError::Forbidden));
+            assert_eq!(s, before, "a refused command changes nothing");
+        }
+    }
+
+    #[test]
+    fn lock_needs_a_reveal_first_and_reopen_keeps_earlier_votes() {
+        let mut s = room(&["Ana"]);
+        apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).unwrap();
+        assert!(apply(&mut s, &who("fac"), Command::Lock { question: Q, answer: "less_than_one_day".into() }, 0).is_err());
+        apply(&mut s, &who("fac"), Command::Reveal { question: Q }, 0).unwrap();
+        apply(&mut s, &who("fac"), Command::Reopen { question: Q }, 0).unwrap();
+        assert_eq!(s.vote_count(Q), 1);
+        apply(&mut s, &who("fac"), Command::Reveal { question: Q }, 0).unwrap();
+        assert!(apply(&mut s, &who("fac"), Command::Lock { question: Q, answer: "nonsense".into() }, 0).is_err());
+        apply(&mut s, &who("fac"), Command::Lock { question: Q, answer: "one_day_to_one_week".into() }, 0).unwrap();
+        assert_eq!(s.question(Q).locked.as_deref(), Some("one_day_to_one_week"), "the facilitator may lock a different answer than the votes");
+    }
+
+    #[test]
+    fn auto_reveal_fires_when_the_last_expected_vote_arrives() {
+        let mut s = room(&["Ana", "Bo"]);
+        apply(&mut s, &who("fac"), Command::AutoReveal { on: true }, 0).unwrap();
+        let first = apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).unwrap();
+        assert!(matches!(first, Change::Vote { auto_revealed: false, .. }));
+        let last = apply(&mut s, &who("bo"), vote(Q, "less_than_one_day"), 0).unwrap();
+        assert!(matches!(last, Change::Vote { auto_revealed: true, .. }));
+        assert_eq!(s.question(Q).phase, Phase::Revealed);
+    }
+
+    #[test]
+    fn a_removed_participant_no_longer_counts_or_acts() {
+        let mut s = room(&["Ana", "Bo"]);
+        apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).unwrap();
+        apply(&mut s, &who("fac"), Command::RemoveParticipant { participant: "ana".into() }, 0).unwrap();
+        assert_eq!((s.vote_count(Q), s.expected_voters(Q)), (0, 1));
+        assert!(apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).is_err());
+    }
+
+    #[test]
+    fn a_finished_checkpoint_refuses_everything() {
+        let mut s = room(&["Ana"]);
+        s.info.status = CheckpointStatus::Finished;
+        assert_eq!(apply(&mut s, &who("fac"), Command::GoTo { stage: Stage::Scene }, 0), Err(LiveError::Finished));
+    }
+
+    #[test]
+    fn the_maturity_comes_from_the_four_locked_answers() {
+        let mut s = room(&["Ana"]);
+        for q in Question::ALL {
+            assert!(s.locked_input().is_none());
+            apply(&mut s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
+            let best = q.answer_ids()[5].to_string();
+            apply(&mut s, &who("fac"), Command::Lock { question: q, answer: best }, 0).unwrap();
+        }
+        let input = s.locked_input().unwrap();
+        assert_eq!(crate::dora::assess(&input).level, crate::dora::Level::Elite);
+    }
+}

@@ -1,0 +1,20 @@
+//! The live checkpoint as plain data: its stages, the votes, the timers, the
+//! commands that change it, and the view each person is allowed to see.
+//! Pure: the server applies commands here, persists what changed, and sends
+//! every recipient [`view::View::for_participant`]; the browser renders the same types.
+
+pub mod checkpoint;
+pub mod command;
+pub mod frame;
+pub mod stage;
+pub mod state;
+pub mod timer;
+pub mod view;
+
+pub use checkpoint::{CheckpointInfo, CheckpointStatus, JoinCode, WelcomeText};
+pub use command::{apply, Actor, Change, Command, LiveError};
+pub use frame::{ClientMessage, Frame};
+pub use stage::Stage;
+pub use state::{LiveDoc, LiveState, Participant, Phase, QuestionDoc};
+pub use timer::{Timer, TimerAction};
+pub use view::{QuestionView, View};

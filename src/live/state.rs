@@ -1,0 +1,135 @@
+//! The whole live state of one checkpoint, as the server holds it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::checkpoint::{CheckpointInfo, WelcomeText};
+use super::stage::{question_index, Stage};
+use super::timer::{Timer, QUESTION_MINUTES};
+use crate::dora::{Answer, AssessmentInput, Question};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Votes are secret and may change.
+    #[default]
+    Voting,
+    /// Everyone sees who chose what.
+    Revealed,
+    /// The group's answer is fixed.
+    Locked,
+}
+
+/// The part of the state stored as one document with the checkpoint; votes
+/// and participants live in their own rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveDoc {
+    pub stage: Stage,
+    pub questions: [QuestionDoc; 4],
+    /// Reveal by itself once everyone expected has voted.
+    pub auto_reveal: bool,
+    pub welcome: WelcomeText,
+}
+
+impl Default for LiveDoc {
+    fn default() -> Self {
+        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionDoc {
+    pub phase: Phase,
+    /// The group's answer id, once locked.
+    pub locked: Option<String>,
+    pub timer: Timer,
+}
+
+impl Default for QuestionDoc {
+    fn default() -> Self {
+        QuestionDoc { phase: Phase::Voting, locked: None, timer: Timer::of_minutes(QUESTION_MINUTES) }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub id: String,
+    pub name: String,
+    /// Runs the session (the facilitator or a co-facilitator).
+    pub facilitator: bool,
+    pub removed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveState {
+    pub info: CheckpointInfo,
+    /// Bumped by every committed change.
+    pub revision: i64,
+    pub doc: LiveDoc,
+    pub participants: Vec<Participant>,
+    /// Per question (in [`Question::ALL`] order): participant id → answer id.
+    pub votes: [BTreeMap<String, String>; 4],
+}
+
+impl LiveState {
+    pub fn question(&self, q: Question) -> &QuestionDoc {
+        &self.doc.questions[question_index(q)]
+    }
+
+    pub fn votes_on(&self, q: Question) -> &BTreeMap<String, String> {
+        &self.votes[question_index(q)]
+    }
+
+    pub fn participant(&self, id: &str) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.id == id)
+    }
+
+    /// Present, not removed.
+    pub fn active(&self) -> impl Iterator<Item = &Participant> {
+        self.participants.iter().filter(|p| !p.removed)
+    }
+
+    /// Who is expected to vote on `q`: every active participant, except
+    /// facilitators who have not voted (a facilitator's vote is optional).
+    pub fn expected_voters(&self, q: Question) -> usize {
+        let votes = self.votes_on(q);
+        self.active().filter(|p| !p.facilitator || votes.contains_key(&p.id)).count()
+    }
+
+    /// Votes cast on `q` by active participants.
+    pub fn vote_count(&self, q: Question) -> usize {
+        let votes = self.votes_on(q);
+        self.active().filter(|p| votes.contains_key(&p.id)).count()
+    }
+
+    /// The four locked answers as an assessment input, once all are locked.
+    pub fn locked_input(&self) -> Option<AssessmentInput> {
+        let locked: Vec<Answer> = Question::ALL
+            .iter()
+            .map(|q| self.question(*q).locked.as_deref().and_then(|id| q.answer(id)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(AssessmentInput {
+            lead_time: locked[0],
+            deploy_frequency: locked[1],
+            time_to_restore: locked[2],
+            change_failure_rate: locked[3],
+            benchmark: self.info.benchmark,
+        })
+    }
+
+    /// Answer id → how many chose it, best answer first, for the distribution.
+    pub fn distribution(&self, q: Question) -> Vec<(Answer, usize)> {
+        let votes = self.votes_on(q);
+        q.answers_best_first()
+            .map(|a| (a, self.active().filter(|p| votes.get(&p.id).map(String::as_str) == Some(a.id())).count()))
+            .collect()
+    }
+
+    /// The answer most people chose (the better one on a tie), to suggest when locking.
+    pub fn most_chosen(&self, q: Question) -> Option<Answer> {
+        let dist = self.distribution(q);
+        let best = dist.iter().map(|(_, n)| *n).max().filter(|n| *n > 0)?;
+        dist.into_iter().find(|(_, n)| *n == best).map(|(a, _)| a)
+    }
+}

@@ -1,0 +1,166 @@
+//! What one person sees of a live checkpoint. Built per recipient on the
+//! server: before a reveal it holds nobody's choice but the recipient's own.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::checkpoint::{CheckpointInfo, WelcomeText};
+use super::stage::Stage;
+use super::state::{LiveState, Phase};
+use super::timer::Timer;
+use crate::dora::Question;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    pub revision: i64,
+    /// The server's clock when this was built, so countdowns agree across laptops.
+    pub server_now_ms: i64,
+    /// The recipient's participant id.
+    pub me: String,
+    pub facilitator: bool,
+    pub info: CheckpointInfo,
+    /// Only facilitators see it (they share it with the squad).
+    pub join_code: Option<String>,
+    pub stage: Stage,
+    pub auto_reveal: bool,
+    pub welcome: WelcomeText,
+    pub people: Vec<Person>,
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub facilitator: bool,
+    pub online: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub question: Question,
+    pub phase: Phase,
+    /// Who has voted (never what).
+    pub voters: Vec<String>,
+    pub expected: usize,
+    /// The recipient's own vote.
+    pub mine: Option<String>,
+    /// Everyone's choice, participant id → answer id: only once revealed.
+    pub choices: Option<Vec<(String, String)>>,
+    pub locked: Option<String>,
+    pub timer: Timer,
+}
+
+impl View {
+    /// The state as `me` may see it; `online` is who has a connection open.
+    pub fn for_participant(state: &LiveState, me: &str, online: &HashSet<String>, now_ms: i64, join_code: Option<&str>) -> View {
+        let facilitator = state.participant(me).is_some_and(|p| p.facilitator);
+        let questions = Question::ALL
+            .iter()
+            .map(|q| {
+                let doc = state.question(*q);
+                let votes = state.votes_on(*q);
+                let active_votes = || state.active().filter_map(|p| votes.get(&p.id).map(|a| (p.id.clone(), a.clone())));
+                QuestionView {
+                    question: *q,
+                    phase: doc.phase,
+                    voters: active_votes().map(|(p, _)| p).collect(),
+                    expected: state.expected_voters(*q),
+                    mine: votes.get(me).cloned(),
+                    choices: (doc.phase != Phase::Voting).then(|| active_votes().collect()),
+                    locked: doc.locked.clone(),
+                    timer: doc.timer,
+                }
+            })
+            .collect();
+        View {
+            revision: state.revision,
+            server_now_ms: now_ms,
+            me: me.to_string(),
+            facilitator,
+            info: state.info.clone(),
+            join_code: if facilitator { join_code.map(str::to_string) } else { None },
+            stage: state.doc.stage,
+            auto_reveal: state.doc.auto_reveal,
+            welcome: state.doc.welcome.clone(),
+            people: state
+                .active()
+                .map(|p| Person { id: p.id.clone(), name: p.name.clone(), facilitator: p.facilitator, online: online.contains(&p.id) })
+                .collect(),
+            questions,
+        }
+    }
+
+    pub fn question(&self, q: Question) -> Option<&QuestionView> {
+        self.questions.iter().find(|v| v.question == q)
+    }
+
+    pub fn name_of(&self, id: &str) -> &str {
+        self.people.iter().find(|p| p.id == id).map(|p| p.name.as_str()).unwrap_or("someone who left")
+    }
+
+    /// Applies a vote notice. False when it does not follow this view's
+    /// revision: the client then asks for a fresh snapshot.
+    pub fn apply_voted(&mut self, rev: i64, question: Question, participant: &str, expected: usize, mine: Option<String>) -> bool {
+        if rev != self.revision + 1 {
+            return false;
+        }
+        self.revision = rev;
+        if let Some(q) = self.questions.iter_mut().find(|v| v.question == question) {
+            if !q.voters.iter().any(|p| p == participant) {
+                q.voters.push(participant.to_string());
+            }
+            q.expected = expected;
+            if participant == self.me {
+                if let Some(answer) = mine {
+                    q.mine = Some(answer);
+                }
+            }
+        }
+        true
+    }
+
+    pub fn set_online(&mut self, online: &[String]) {
+        for p in &mut self.people {
+            p.online = online.contains(&p.id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::command::tests::{room, who};
+    use crate::live::command::{apply, Command};
+
+    const Q: Question = Question::LeadTime;
+
+    #[test]
+    fn before_the_reveal_a_view_holds_only_the_recipients_own_choice() {
+        let mut s = room(&["Ana", "Bo"]);
+        apply(&mut s, &who("ana"), Command::Vote { question: Q, answer: "less_than_one_hour".into() }, 0).unwrap();
+        apply(&mut s, &who("bo"), Command::Vote { question: Q, answer: "more_than_six_months".into() }, 0).unwrap();
+        let bo = View::for_participant(&s, "bo", &HashSet::new(), 0, Some("ABCDEFGH"));
+        let json = serde_json::to_string(&bo).unwrap();
+        assert!(!json.contains("less_than_one_hour"), "Ana's choice leaked to Bo: {json}");
+        assert_eq!(bo.question(Q).unwrap().mine.as_deref(), Some("more_than_six_months"));
+        assert_eq!(bo.question(Q).unwrap().voters.len(), 2);
+        assert_eq!(bo.join_code, None, "participants do not get the join code");
+
+        apply(&mut s, &who("fac"), Command::Reveal { question: Q }, 0).unwrap();
+        let bo = View::for_participant(&s, "bo", &HashSet::new(), 0, None);
+        let choices = bo.question(Q).unwrap().choices.clone().unwrap();
+        assert!(choices.contains(&("ana".to_string(), "less_than_one_hour".to_string())));
+    }
+
+    #[test]
+    fn a_vote_notice_applies_only_in_revision_order() {
+        let s = room(&["Ana"]);
+        let mut v = View::for_participant(&s, "ana", &HashSet::new(), 0, None);
+        assert!(!v.apply_voted(s.revision + 2, Q, "fac", 2, None), "a gap asks for a snapshot");
+        assert!(v.apply_voted(s.revision + 1, Q, "ana", 1, Some("less_than_one_day".into())));
+        assert_eq!(v.question(Q).unwrap().mine.as_deref(), Some("less_than_one_day"));
+        assert_eq!(v.question(Q).unwrap().voters, vec!["ana".to_string()]);
+    }
+}
