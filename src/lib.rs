@@ -6,6 +6,7 @@
 //! use-cases that validate, authorise and persist.
 
 pub mod accounts;
+pub mod checkpoints;
 pub mod dora;
 pub mod live;
 pub mod names;

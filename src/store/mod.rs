@@ -3,6 +3,8 @@
 //! every query and every test.
 
 mod error;
+pub mod checkpoints;
+pub mod rooms;
 pub mod secrets;
 pub mod squads;
 pub mod users;

@@ -93,22 +93,10 @@ impl Store {
     /// Checks a password, with a limit on failures per username and per client.
     pub async fn sign_in(&self, username: &str, password: &str, client: &str) -> Result<NewSession, ServiceError> {
         let username = username.trim().to_lowercase();
-        let now = now_ms();
-        let since = now - FAILURE_WINDOW_MS;
         let user_key = format!("user:{username}");
         let client_key = format!("client:{client}");
         for (key, max) in [(&user_key, MAX_FAILURES_PER_USER), (&client_key, MAX_FAILURES_PER_CLIENT)] {
-            let row = sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE key = $1 AND at > $2")
-                .bind(key)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-            let failures: i64 = row.get("n");
-            if failures >= max {
-                let oldest: Option<i64> = row.get("oldest");
-                let retry = (oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now).max(1000) / 1000;
-                return Err(ServiceError::RateLimited { retry_after_secs: retry as u64 });
-            }
+            self.check_failures(key, max).await?;
         }
         let row = sqlx::query("SELECT id, username, password_hash, role FROM users WHERE username = $1").bind(&username).fetch_optional(&self.pool).await?;
         // Why: verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
@@ -118,17 +106,41 @@ impl Store {
         };
         let ok = verify_password(password, &hash).await && row.is_some();
         let Some(row) = row.filter(|_| ok) else {
-            let mut tx = self.pool.begin().await?;
-            for key in [&user_key, &client_key] {
-                sqlx::query("INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)").bind(new_id()).bind(key).bind(now).execute(&mut *tx).await?;
-            }
-            sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(since).execute(&mut *tx).await?;
-            tx.commit().await?;
+            self.record_failure(&[&user_key, &client_key]).await?;
             return Err(ServiceError::invalid("password", "wrong username or password"));
         };
         sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(&user_key).execute(&self.pool).await?;
         let user = CurrentUser { id: row.get("id"), username: row.get("username"), role: role_of(row.get("role"))? };
         self.start_session(user).await
+    }
+
+    /// Refuses with the time to wait when `key` has `max` failures in the window.
+    pub(crate) async fn check_failures(&self, key: &str, max: i64) -> Result<(), ServiceError> {
+        let now = now_ms();
+        let row = sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE key = $1 AND at > $2")
+            .bind(key)
+            .bind(now - FAILURE_WINDOW_MS)
+            .fetch_one(&self.pool)
+            .await?;
+        let failures: i64 = row.get("n");
+        if failures >= max {
+            let oldest: Option<i64> = row.get("oldest");
+            let retry = (oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now).max(1000) / 1000;
+            return Err(ServiceError::RateLimited { retry_after_secs: retry as u64 });
+        }
+        Ok(())
+    }
+
+    /// Counts one failure against each key (and forgets failures older than the window).
+    pub(crate) async fn record_failure(&self, keys: &[&str]) -> Result<(), ServiceError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)").bind(new_id()).bind(*key).bind(now).execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(now - FAILURE_WINDOW_MS).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn start_session(&self, user: CurrentUser) -> Result<NewSession, ServiceError> {

@@ -17,6 +17,14 @@ pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
 
 /// A fresh database on PostgreSQL, or `None` (outside CI) when no server can be had.
 pub async fn postgres_store() -> Option<Store> {
+    let url = postgres_database_url().await?;
+    let store = Store::connect(&url).await.expect("connect test database");
+    store.migrate().await.expect("migrate postgres");
+    Some(store)
+}
+
+/// The URL of a fresh, empty database on PostgreSQL (see [`postgres_store`]).
+pub async fn postgres_database_url() -> Option<String> {
     let base = match postgres_url() {
         Ok(url) => url.clone(),
         Err(why) => {
@@ -32,9 +40,7 @@ pub async fn postgres_store() -> Option<Store> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(admin.pool()).await.expect("create database");
     admin.close().await;
     let (prefix, _) = base.rsplit_once('/').expect("database URL has a path");
-    let store = Store::connect(&format!("{prefix}/{name}")).await.expect("connect test database");
-    store.migrate().await.expect("migrate postgres");
-    Some(store)
+    Some(format!("{prefix}/{name}"))
 }
 
 fn postgres_url() -> Result<&'static String, String> {

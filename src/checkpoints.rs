@@ -1,0 +1,93 @@
+//! Checkpoints as a squad's page lists them, and the parsed form that creates one.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dora::{Benchmark, FieldError};
+use crate::live::CheckpointStatus;
+use crate::names::DisplayName;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointSummary {
+    pub id: String,
+    pub held_on: String,
+    pub status: CheckpointStatus,
+    pub facilitator: String,
+    pub co_facilitators: Vec<String>,
+    pub benchmark: Benchmark,
+    pub board_url: Option<String>,
+    pub participants: i64,
+}
+
+/// What a facilitator fills in to create a checkpoint, parsed once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointForm {
+    pub held_on: String,
+    pub board_url: Option<String>,
+    pub benchmark: Benchmark,
+}
+
+impl CheckpointForm {
+    pub fn parse(held_on: &str, board_url: Option<&str>, benchmark: Option<&str>) -> Result<CheckpointForm, FieldError> {
+        let held_on = parse_date(held_on.trim())?;
+        let board_url = match board_url.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(url) => {
+                let ok_scheme = url.starts_with("https://") || url.starts_with("http://");
+                if !ok_scheme || url.len() > 500 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Err(FieldError::new("board_url", "the board link must be an http:// or https:// address of at most 500 characters"));
+                }
+                Some(url.to_string())
+            }
+        };
+        let benchmark = match benchmark.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Benchmark::default(),
+            Some(raw) => Benchmark::from_id(raw).ok_or_else(|| FieldError::new("benchmark", format!("unknown benchmark {raw:?}; expected 2019, 2021 or 2022")))?,
+        };
+        Ok(CheckpointForm { held_on, board_url, benchmark })
+    }
+}
+
+/// A calendar date as `YYYY-MM-DD`, checked for real days (leap years included).
+fn parse_date(raw: &str) -> Result<String, FieldError> {
+    let bad = || FieldError::new("held_on", "the date must be a real day written YYYY-MM-DD");
+    let parts: Vec<&str> = raw.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return Err(bad()) };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(bad());
+    }
+    let (y, m, d): (u32, u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if !(2000..=2999).contains(&y) || d == 0 || d > days {
+        return Err(bad());
+    }
+    Ok(raw.to_string())
+}
+
+/// A participant's display name: a [`DisplayName`] under the field `name`.
+pub fn participant_name(raw: &str) -> Result<DisplayName, FieldError> {
+    DisplayName::parse("name", raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_form_names_the_field_it_refuses() {
+        let ok = CheckpointForm::parse("2024-02-29", Some(" https://miro.com/app/board/x "), Some("2022")).unwrap();
+        assert_eq!(ok.board_url.as_deref(), Some("https://miro.com/app/board/x"));
+        assert_eq!(ok.benchmark, Benchmark::from_id("2022").unwrap());
+        assert_eq!(CheckpointForm::parse("2023-02-29", None, None).unwrap_err().field, "held_on");
+        assert_eq!(CheckpointForm::parse("22/11/2026", None, None).unwrap_err().field, "held_on");
+        assert_eq!(CheckpointForm::parse("2026-11-22", Some("javascript:alert(1)"), None).unwrap_err().field, "board_url");
+        assert_eq!(CheckpointForm::parse("2026-11-22", None, Some("2020")).unwrap_err().field, "benchmark");
+        assert_eq!(CheckpointForm::parse("2026-11-22", Some(""), None).unwrap().board_url, None);
+    }
+}

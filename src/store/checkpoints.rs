@@ -1,0 +1,394 @@
+//! Checkpoints: creating and listing them, joining, and loading and committing
+//! the live state. Every change bumps the checkpoint's revision in the same
+//! transaction; on PostgreSQL the commit also notifies other instances.
+
+use std::collections::BTreeMap;
+
+use rand::RngCore;
+use sqlx::Row;
+
+use super::secrets::{new_token, token_hash};
+use super::{new_id, now_ms, Backend, ServiceError, Store};
+use crate::accounts::{CurrentUser, Role};
+use crate::checkpoints::{participant_name, CheckpointForm, CheckpointSummary};
+use crate::dora::baselines::Industry;
+use crate::dora::{Benchmark, Question};
+use crate::live::{Change, CheckpointInfo, CheckpointStatus, JoinCode, LiveDoc, LiveState, Participant};
+use crate::names::Username;
+
+/// The PostgreSQL channel that carries `checkpoint_id:revision` between instances.
+pub const EVENTS_CHANNEL: &str = "checkpoint_events";
+/// Failed join attempts allowed per client address in the failure window.
+pub const MAX_JOIN_FAILURES_PER_CLIENT: i64 = 20;
+
+/// A new participant's session: the cookie value (only its hash is stored).
+#[derive(Debug)]
+pub struct JoinedParticipant {
+    pub checkpoint_id: String,
+    pub participant_id: String,
+    pub token: String,
+}
+
+/// A checkpoint's live state as loaded, with its join code for facilitators.
+#[derive(Clone, Debug)]
+pub struct LoadedRoom {
+    pub state: LiveState,
+    pub join_code: JoinCode,
+}
+
+fn new_join_code() -> JoinCode {
+    let mut bytes = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    JoinCode::from_random(&bytes)
+}
+
+fn status_of(raw: &str) -> Result<CheckpointStatus, ServiceError> {
+    CheckpointStatus::parse(raw).ok_or_else(|| ServiceError::Internal(format!("unknown checkpoint status {raw:?}")))
+}
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+impl Store {
+    /// Bumps the revision (and tells other instances once the transaction commits).
+    async fn bump_revision(&self, tx: &mut Tx<'_>, checkpoint_id: &str) -> Result<i64, ServiceError> {
+        sqlx::query("UPDATE checkpoints SET revision = revision + 1 WHERE id = $1").bind(checkpoint_id).execute(&mut **tx).await?;
+        let rev: i64 = sqlx::query_scalar("SELECT revision FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_one(&mut **tx).await?;
+        self.notify(tx, checkpoint_id, rev).await?;
+        Ok(rev)
+    }
+
+    async fn notify(&self, tx: &mut Tx<'_>, checkpoint_id: &str, rev: i64) -> Result<(), ServiceError> {
+        if self.backend == Backend::Postgres {
+            // NOTIFY takes no bind parameters; the id is a UUID this server made
+            // (checked here anyway) and the revision an integer.
+            if uuid::Uuid::parse_str(checkpoint_id).is_err() {
+                return Err(ServiceError::Internal(format!("not a checkpoint id: {checkpoint_id:?}")));
+            }
+            let sql = format!("NOTIFY {EVENTS_CHANNEL}, '{checkpoint_id}:{rev}'");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Creates a draft checkpoint for a squad, run by `by`.
+    pub async fn create_checkpoint(&self, by: &CurrentUser, squad_slug: &str, form: CheckpointForm) -> Result<String, ServiceError> {
+        if !by.role.can_manage_squads() {
+            return Err(ServiceError::Forbidden);
+        }
+        let squad = self.squad(squad_slug).await?;
+        let id = new_id();
+        let doc = serde_json::to_string(&LiveDoc::default()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        // A clash among 8.5e11 codes is unlikely; the unique index catches it and we draw again.
+        for _ in 0..5 {
+            let inserted = sqlx::query(
+                "INSERT INTO checkpoints (id, squad_id, held_on, facilitator_id, board_url, benchmark, status, join_code, revision, doc, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, 1, $8, $9) ON CONFLICT (join_code) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(&squad.id)
+            .bind(&form.held_on)
+            .bind(&by.id)
+            .bind(form.board_url.as_deref())
+            .bind(form.benchmark.id())
+            .bind(new_join_code().as_str())
+            .bind(&doc)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 1 {
+                tx.commit().await?;
+                return Ok(id);
+            }
+        }
+        Err(ServiceError::Internal("could not draw a free join code".into()))
+    }
+
+    /// A squad's checkpoints, newest first.
+    pub async fn list_checkpoints(&self, squad_slug: &str) -> Result<Vec<CheckpointSummary>, ServiceError> {
+        let squad = self.squad(squad_slug).await?;
+        let rows = sqlx::query(
+            "SELECT c.id, c.held_on, c.status, c.benchmark, c.board_url, u.username AS facilitator, \
+             (SELECT COUNT(*) FROM participants p WHERE p.checkpoint_id = c.id AND p.removed = 0) AS participants \
+             FROM checkpoints c JOIN users u ON u.id = c.facilitator_id WHERE c.squad_id = $1 ORDER BY c.held_on DESC, c.created_at DESC",
+        )
+        .bind(&squad.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: String = r.get("id");
+            let co_facilitators = self.co_facilitators(&id).await?;
+            out.push(CheckpointSummary {
+                held_on: r.get("held_on"),
+                status: status_of(r.get("status"))?,
+                facilitator: r.get("facilitator"),
+                co_facilitators,
+                benchmark: Benchmark::from_id(r.get("benchmark")).unwrap_or_default(),
+                board_url: r.get("board_url"),
+                participants: r.get("participants"),
+                id,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn co_facilitators(&self, checkpoint_id: &str) -> Result<Vec<String>, ServiceError> {
+        Ok(sqlx::query_scalar("SELECT u.username FROM checkpoint_facilitators f JOIN users u ON u.id = f.user_id WHERE f.checkpoint_id = $1 ORDER BY u.username")
+            .bind(checkpoint_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The checkpoint's facilitator and co-facilitators, as user ids.
+    async fn facilitator_ids(&self, checkpoint_id: &str) -> Result<Vec<String>, ServiceError> {
+        let lead: Option<String> = sqlx::query_scalar("SELECT facilitator_id FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
+        let mut ids = vec![lead.ok_or(ServiceError::NotFound("checkpoint"))?];
+        ids.extend(
+            sqlx::query_scalar::<_, String>("SELECT user_id FROM checkpoint_facilitators WHERE checkpoint_id = $1")
+                .bind(checkpoint_id)
+                .fetch_all(&self.pool)
+                .await?,
+        );
+        Ok(ids)
+    }
+
+    pub async fn runs_checkpoint(&self, user: &CurrentUser, checkpoint_id: &str) -> Result<bool, ServiceError> {
+        Ok(self.facilitator_ids(checkpoint_id).await?.contains(&user.id))
+    }
+
+    /// Adds a co-facilitator (a facilitator or admin account). Only those who run it may.
+    pub async fn add_co_facilitator(&self, by: &CurrentUser, checkpoint_id: &str, username: &str) -> Result<(), ServiceError> {
+        if !self.runs_checkpoint(by, checkpoint_id).await? && by.role != Role::Admin {
+            return Err(ServiceError::Forbidden);
+        }
+        let username = Username::parse(username)?;
+        let row = sqlx::query("SELECT id, role FROM users WHERE username = $1").bind(username.as_str()).fetch_optional(&self.pool).await?;
+        let Some(row) = row else {
+            return Err(ServiceError::invalid("username", format!("no account is called {:?}", username.as_str())));
+        };
+        let (user_id, role): (String, String) = (row.get("id"), row.get("role"));
+        if role == "viewer" {
+            return Err(ServiceError::invalid("username", "a viewer cannot facilitate; make them a facilitator first"));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO checkpoint_facilitators (checkpoint_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(checkpoint_id)
+            .bind(&user_id)
+            .execute(&mut *tx)
+            .await?;
+        self.bump_revision(&mut tx, checkpoint_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts a draft (those who run it), or ends it (those who run it, or any
+    /// facilitator or admin, for an abandoned one). Returns the new revision.
+    pub async fn set_checkpoint_status(&self, by: &CurrentUser, checkpoint_id: &str, status: CheckpointStatus) -> Result<i64, ServiceError> {
+        let runs = self.runs_checkpoint(by, checkpoint_id).await?;
+        let allowed = match status {
+            CheckpointStatus::Live => runs,
+            CheckpointStatus::Finished => runs || by.role.can_manage_squads(),
+            CheckpointStatus::Draft => false,
+        };
+        if !allowed {
+            return Err(ServiceError::Forbidden);
+        }
+        let from = match status {
+            CheckpointStatus::Live => "draft",
+            _ => "live', 'draft",
+        };
+        let ended_at = (status == CheckpointStatus::Finished).then(now_ms);
+        let mut tx = self.pool.begin().await?;
+        let sql = format!("UPDATE checkpoints SET status = $1, ended_at = $2 WHERE id = $3 AND status IN ('{from}')");
+        let updated = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(status.id()).bind(ended_at).bind(checkpoint_id).execute(&mut *tx).await?;
+        if updated.rows_affected() == 0 {
+            return Err(ServiceError::conflict("status", match status {
+                CheckpointStatus::Live => "only a draft checkpoint can be started",
+                _ => "this checkpoint has already finished",
+            }));
+        }
+        let rev = self.bump_revision(&mut tx, checkpoint_id).await?;
+        tx.commit().await?;
+        Ok(rev)
+    }
+
+    /// Joins by code with a display name. Wrong codes count against the client.
+    pub async fn join_checkpoint(&self, code: &str, name: &str, client: &str) -> Result<JoinedParticipant, ServiceError> {
+        let client_key = format!("join:{client}");
+        self.check_failures(&client_key, MAX_JOIN_FAILURES_PER_CLIENT).await?;
+        let name = participant_name(name)?;
+        let code = match JoinCode::parse(code) {
+            Ok(code) => code,
+            Err(e) => {
+                self.record_failure(&[&client_key]).await?;
+                return Err(e.into());
+            }
+        };
+        let row = sqlx::query("SELECT id, status FROM checkpoints WHERE join_code = $1").bind(code.as_str()).fetch_optional(&self.pool).await?;
+        let Some(row) = row else {
+            self.record_failure(&[&client_key]).await?;
+            return Err(ServiceError::invalid("code", "no checkpoint has that code; check it with your facilitator"));
+        };
+        let checkpoint_id: String = row.get("id");
+        if status_of(row.get("status"))? == CheckpointStatus::Finished {
+            return Err(ServiceError::invalid("code", "this checkpoint has finished; it admits nobody"));
+        }
+        let token = new_token();
+        let participant_id = new_id();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO participants (id, checkpoint_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&participant_id)
+            .bind(&checkpoint_id)
+            .bind(name.as_str())
+            .bind(token_hash(&token))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        self.bump_revision(&mut tx, &checkpoint_id).await?;
+        tx.commit().await?;
+        Ok(JoinedParticipant { checkpoint_id, participant_id, token })
+    }
+
+    /// The participant a cookie token belongs to, in this checkpoint only.
+    pub async fn participant_for_token(&self, checkpoint_id: &str, token: &str) -> Result<Option<String>, ServiceError> {
+        Ok(sqlx::query_scalar("SELECT id FROM participants WHERE checkpoint_id = $1 AND token_hash = $2 AND removed = 0")
+            .bind(checkpoint_id)
+            .bind(token_hash(token))
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// A signed-in facilitator or admin takes part under their username (made
+    /// a participant on first visit). Viewers join by code like anyone else.
+    pub async fn participant_for_user(&self, checkpoint_id: &str, user: &CurrentUser) -> Result<Option<String>, ServiceError> {
+        let existing: Option<(String, i64)> = sqlx::query("SELECT id, removed FROM participants WHERE checkpoint_id = $1 AND user_id = $2")
+            .bind(checkpoint_id)
+            .bind(&user.id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| (r.get("id"), r.get("removed")));
+        match existing {
+            Some((id, 0)) => return Ok(Some(id)),
+            Some(_) => return Ok(None),
+            None => {}
+        }
+        if !user.role.can_manage_squads() && !self.runs_checkpoint(user, checkpoint_id).await? {
+            return Ok(None);
+        }
+        let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query("INSERT INTO participants (id, checkpoint_id, name, user_id, joined_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (checkpoint_id, user_id) DO NOTHING")
+            .bind(&id)
+            .bind(checkpoint_id)
+            .bind(&user.username)
+            .bind(&user.id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        if inserted.rows_affected() == 0 {
+            // Another tab made it first.
+            drop(tx);
+            return Box::pin(self.participant_for_user(checkpoint_id, user)).await;
+        }
+        self.bump_revision(&mut tx, checkpoint_id).await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    /// Reads the whole live state of a checkpoint.
+    pub async fn load_live(&self, checkpoint_id: &str) -> Result<LoadedRoom, ServiceError> {
+        let row = sqlx::query(
+            "SELECT c.id, c.held_on, c.board_url, c.benchmark, c.status, c.join_code, c.revision, c.doc, \
+             s.slug, s.name AS squad_name, s.industry, u.username AS facilitator \
+             FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN users u ON u.id = c.facilitator_id WHERE c.id = $1",
+        )
+        .bind(checkpoint_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(ServiceError::NotFound("checkpoint"))?;
+        let doc: LiveDoc = serde_json::from_str(row.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+        let info = CheckpointInfo {
+            id: row.get("id"),
+            squad_slug: row.get("slug"),
+            squad_name: row.get("squad_name"),
+            industry: Industry::from_id(row.get("industry")).unwrap_or_default(),
+            benchmark: Benchmark::from_id(row.get("benchmark")).unwrap_or_default(),
+            held_on: row.get("held_on"),
+            board_url: row.get("board_url"),
+            facilitator: row.get("facilitator"),
+            status: status_of(row.get("status"))?,
+        };
+        let join_code = JoinCode::parse(row.get("join_code")).map_err(|e| ServiceError::Internal(e.message))?;
+        let revision: i64 = row.get("revision");
+        let facilitators = self.facilitator_ids(checkpoint_id).await?;
+        let participants = sqlx::query("SELECT id, name, user_id, removed FROM participants WHERE checkpoint_id = $1 ORDER BY joined_at, id")
+            .bind(checkpoint_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let user_id: Option<String> = r.get("user_id");
+                Participant {
+                    id: r.get("id"),
+                    name: r.get("name"),
+                    facilitator: user_id.is_some_and(|u| facilitators.contains(&u)),
+                    removed: r.get::<i64, _>("removed") != 0,
+                }
+            })
+            .collect();
+        let mut votes: [BTreeMap<String, String>; 4] = Default::default();
+        for r in sqlx::query("SELECT question, participant_id, answer FROM votes WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_all(&self.pool).await? {
+            if let Some(i) = Question::from_id(r.get("question")).map(crate::live::stage::question_index) {
+                votes[i].insert(r.get("participant_id"), r.get("answer"));
+            }
+        }
+        Ok(LoadedRoom { state: LiveState { info, revision, doc, participants, votes }, join_code })
+    }
+
+    /// Writes what `change` changed, as revision `state.revision`, if the stored
+    /// revision is still the one before it. `Ok(false)` means another instance
+    /// got there first: reload and apply again.
+    pub async fn commit_live(&self, state: &LiveState, change: &Change) -> Result<bool, ServiceError> {
+        let id = &state.info.id;
+        let mut tx = self.pool.begin().await?;
+        let doc_changed = matches!(change, Change::Doc | Change::Vote { auto_revealed: true, .. });
+        let bumped = if doc_changed {
+            let doc = serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            sqlx::query("UPDATE checkpoints SET revision = $1, doc = $2 WHERE id = $3 AND revision = $4")
+                .bind(state.revision)
+                .bind(doc)
+                .bind(id)
+                .bind(state.revision - 1)
+                .execute(&mut *tx)
+                .await?
+        } else {
+            sqlx::query("UPDATE checkpoints SET revision = $1 WHERE id = $2 AND revision = $3").bind(state.revision).bind(id).bind(state.revision - 1).execute(&mut *tx).await?
+        };
+        if bumped.rows_affected() == 0 {
+            return Ok(false);
+        }
+        match change {
+            Change::Vote { question, participant, answer, .. } => {
+                sqlx::query(
+                    "INSERT INTO votes (checkpoint_id, question, participant_id, answer, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (checkpoint_id, question, participant_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
+                )
+                .bind(id)
+                .bind(question.id())
+                .bind(participant)
+                .bind(answer)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            }
+            Change::Removed { participant } => {
+                sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2").bind(participant).bind(id).execute(&mut *tx).await?;
+            }
+            Change::Doc => {}
+        }
+        self.notify(&mut tx, id, state.revision).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

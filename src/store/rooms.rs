@@ -1,0 +1,372 @@
+//! The hub: one in-memory room per open checkpoint, holding its state and
+//! its connections. Commands are applied to a copy, committed, and only then
+//! made current and sent out, each recipient getting only what they may see.
+//! With PostgreSQL, other instances hear of each commit through LISTEN/NOTIFY
+//! and reload from the database, which stays the source of truth.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+use super::checkpoints::{LoadedRoom, EVENTS_CHANNEL};
+use super::{now_ms, ServiceError, Store};
+use crate::live::{apply, Actor, Change, Command, Frame, LiveError, View};
+
+/// Frames a slow connection may fall behind by before it is dropped (its
+/// client reconnects and resyncs from a snapshot).
+const QUEUE: usize = 256;
+/// Attempts when another instance commits between our read and our write.
+const STALE_RETRIES: usize = 5;
+
+#[derive(Clone, Debug)]
+pub enum Outbound {
+    Text(Arc<str>),
+    Close,
+}
+
+/// One open WebSocket's end of the hub.
+pub struct Connection {
+    pub conn: u64,
+    pub participant: String,
+    pub rx: mpsc::Receiver<Outbound>,
+}
+
+struct Sub {
+    conn: u64,
+    participant: String,
+    tx: mpsc::Sender<Outbound>,
+}
+
+type Room = tokio::sync::Mutex<RoomInner>;
+type Locked = tokio::sync::OwnedMutexGuard<RoomInner>;
+
+#[derive(Default)]
+struct RoomInner {
+    loaded: Option<LoadedRoom>,
+    subs: Vec<Sub>,
+    /// Set when the room left the map; a late arrival must fetch a new one.
+    closed: bool,
+}
+
+pub struct Rooms {
+    store: Store,
+    map: Mutex<HashMap<String, Arc<Room>>>,
+    next_conn: AtomicU64,
+}
+
+impl From<LiveError> for ServiceError {
+    fn from(e: LiveError) -> Self {
+        match e {
+            LiveError::Forbidden => ServiceError::Forbidden,
+            LiveError::Finished => ServiceError::conflict("status", e.to_string()),
+            LiveError::Refused { field, message } => ServiceError::invalid(field, message),
+        }
+    }
+}
+
+fn to_text(frame: &Frame) -> Arc<str> {
+    serde_json::to_string(frame).unwrap_or_default().into()
+}
+
+impl RoomInner {
+    fn online(&self) -> HashSet<String> {
+        self.subs.iter().map(|s| s.participant.clone()).collect()
+    }
+
+    fn snapshot_for(&self, participant: &str, online: &HashSet<String>, now: i64) -> Option<Arc<str>> {
+        let loaded = self.loaded.as_ref()?;
+        let view = View::for_participant(&loaded.state, participant, online, now, Some(&loaded.join_code.display()));
+        Some(to_text(&Frame::Snapshot { view }))
+    }
+
+    /// Sends each connection its own snapshot.
+    fn broadcast_snapshots(&mut self) {
+        let online = self.online();
+        let now = now_ms();
+        let mut cache: HashMap<String, Arc<str>> = HashMap::new();
+        let texts: Vec<Option<Arc<str>>> = self
+            .subs
+            .iter()
+            .map(|s| {
+                if let Some(t) = cache.get(&s.participant) {
+                    return Some(t.clone());
+                }
+                let t = self.snapshot_for(&s.participant, &online, now)?;
+                cache.insert(s.participant.clone(), t.clone());
+                Some(t)
+            })
+            .collect();
+        let mut i = 0;
+        self.subs.retain(|s| {
+            let text = texts[i].clone();
+            i += 1;
+            text.is_none_or(|t| s.tx.try_send(Outbound::Text(t)).is_ok())
+        });
+    }
+
+    fn send_all(&mut self, pick: impl Fn(&Sub) -> Arc<str>) {
+        self.subs.retain(|s| s.tx.try_send(Outbound::Text(pick(s))).is_ok());
+    }
+
+    fn broadcast_presence(&mut self) {
+        let mut online: Vec<String> = self.online().into_iter().collect();
+        online.sort();
+        let text = to_text(&Frame::Presence { online });
+        self.send_all(|_| text.clone());
+    }
+}
+
+impl Rooms {
+    pub fn new(store: Store) -> Arc<Rooms> {
+        Arc::new(Rooms { store, map: Mutex::new(HashMap::new()), next_conn: AtomicU64::new(1) })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Rooms currently open in this process.
+    pub fn open_rooms(&self) -> usize {
+        self.map.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    fn room(&self, id: &str) -> Arc<Room> {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(id.to_string()).or_default().clone()
+    }
+
+    /// The room, locked and loaded; retries when it closed in between.
+    async fn locked(&self, id: &str) -> Result<(Arc<Room>, Locked), ServiceError> {
+        loop {
+            let room = self.room(id);
+            let mut inner = room.clone().lock_owned().await;
+            if inner.closed {
+                continue;
+            }
+            if inner.loaded.is_none() {
+                match self.store.load_live(id).await {
+                    Ok(loaded) => inner.loaded = Some(loaded),
+                    Err(e) => {
+                        drop(inner);
+                        self.forget_if_idle(id, &room).await;
+                        return Err(e);
+                    }
+                }
+            }
+            return Ok((room, inner));
+        }
+    }
+
+    /// Drops the room from memory when nobody is connected.
+    async fn forget_if_idle(&self, id: &str, room: &Arc<Room>) {
+        let mut inner = room.lock().await;
+        if inner.subs.is_empty() && !inner.closed {
+            inner.closed = true;
+            let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+            if map.get(id).is_some_and(|r| Arc::ptr_eq(r, room)) {
+                map.remove(id);
+            }
+        }
+    }
+
+    /// Opens a connection for a participant; the first frame is their snapshot.
+    pub async fn connect(&self, id: &str, participant: &str) -> Result<Connection, ServiceError> {
+        let (_room, mut inner) = self.locked(id).await?;
+        let state = &inner.loaded.as_ref().expect("loaded").state;
+        if !state.participant(participant).is_some_and(|p| !p.removed) {
+            return Err(ServiceError::Forbidden);
+        }
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
+        let was_online = inner.subs.iter().any(|s| s.participant == participant);
+        inner.subs.push(Sub { conn, participant: participant.to_string(), tx: tx.clone() });
+        let online = inner.online();
+        if let Some(text) = inner.snapshot_for(participant, &online, now_ms()) {
+            let _ = tx.try_send(Outbound::Text(text));
+        }
+        if !was_online {
+            inner.broadcast_presence();
+        }
+        Ok(Connection { conn, participant: participant.to_string(), rx })
+    }
+
+    pub async fn disconnect(&self, id: &str, conn: u64) {
+        let room = self.room(id);
+        {
+            let mut inner = room.lock().await;
+            let Some(pos) = inner.subs.iter().position(|s| s.conn == conn) else { return };
+            let gone = inner.subs.remove(pos);
+            if !inner.subs.iter().any(|s| s.participant == gone.participant) {
+                inner.broadcast_presence();
+            }
+        }
+        self.forget_if_idle(id, &room).await;
+    }
+
+    /// Sends one connection a fresh snapshot (it saw a gap in revisions).
+    pub async fn sync(&self, id: &str, conn: u64) -> Result<(), ServiceError> {
+        let (_room, inner) = self.locked(id).await?;
+        let online = inner.online();
+        if let Some(sub) = inner.subs.iter().find(|s| s.conn == conn) {
+            if let Some(text) = inner.snapshot_for(&sub.participant, &online, now_ms()) {
+                let _ = sub.tx.try_send(Outbound::Text(text));
+            }
+        }
+        Ok(())
+    }
+
+    /// What `participant` sees now (for server rendering and plain forms).
+    pub async fn view(&self, id: &str, participant: &str) -> Result<View, ServiceError> {
+        let (room, inner) = self.locked(id).await?;
+        let loaded = inner.loaded.as_ref().expect("loaded");
+        let view = View::for_participant(&loaded.state, participant, &inner.online(), now_ms(), Some(&loaded.join_code.display()));
+        drop(inner);
+        self.forget_if_idle(id, &room).await;
+        Ok(view)
+    }
+
+    /// Applies a command from `participant`, commits it, then tells everyone.
+    /// Returns the committed revision.
+    pub async fn execute(&self, id: &str, participant: &str, command: Command) -> Result<i64, ServiceError> {
+        let (room, mut inner) = self.locked(id).await?;
+        let result = self.execute_locked(id, &mut inner, participant, command).await;
+        drop(inner);
+        self.forget_if_idle(id, &room).await;
+        result
+    }
+
+    async fn execute_locked(&self, id: &str, inner: &mut RoomInner, participant: &str, command: Command) -> Result<i64, ServiceError> {
+        for _ in 0..STALE_RETRIES {
+            let loaded = inner.loaded.as_ref().expect("loaded");
+            let facilitator = loaded.state.participant(participant).is_some_and(|p| p.facilitator);
+            let actor = Actor { participant: participant.to_string(), facilitator };
+            let mut next = loaded.state.clone();
+            let change = apply(&mut next, &actor, command.clone(), now_ms())?;
+            next.revision += 1;
+            if !self.store.commit_live(&next, &change).await? {
+                // Another instance committed first: start again from what is stored.
+                inner.loaded = Some(self.store.load_live(id).await?);
+                continue;
+            }
+            let rev = next.revision;
+            inner.loaded.as_mut().expect("loaded").state = next;
+            match change {
+                Change::Vote { question, participant: voter, answer, auto_revealed: false } => {
+                    let expected = inner.loaded.as_ref().expect("loaded").state.expected_voters(question);
+                    let theirs = to_text(&Frame::Voted { rev, question, participant: voter.clone(), expected, mine: Some(answer) });
+                    let others = to_text(&Frame::Voted { rev, question, participant: voter.clone(), expected, mine: None });
+                    inner.send_all(|s| if s.participant == voter { theirs.clone() } else { others.clone() });
+                }
+                Change::Removed { participant: gone } => {
+                    let removed = to_text(&Frame::Removed);
+                    inner.subs.retain(|s| {
+                        if s.participant == gone {
+                            let _ = s.tx.try_send(Outbound::Text(removed.clone()));
+                            let _ = s.tx.try_send(Outbound::Close);
+                            false
+                        } else {
+                            true
+                        }
+                    });
+                    inner.broadcast_snapshots();
+                }
+                _ => inner.broadcast_snapshots(),
+            }
+            return Ok(rev);
+        }
+        Err(ServiceError::Internal("the checkpoint kept changing under this command".into()))
+    }
+
+    /// Reloads a room after a change made outside it (a join, a start or end,
+    /// another instance's commit) and sends everyone a snapshot.
+    pub async fn refresh(&self, id: &str) {
+        self.refresh_if_behind(id, i64::MAX).await;
+    }
+
+    /// As [`Rooms::refresh`], only when this process has not yet seen `rev`.
+    pub async fn refresh_if_behind(&self, id: &str, rev: i64) {
+        let room = {
+            let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+            match map.get(id) {
+                Some(r) => r.clone(),
+                None => return,
+            }
+        };
+        let mut inner = room.lock().await;
+        if inner.closed || inner.loaded.as_ref().is_some_and(|l| l.state.revision >= rev) {
+            return;
+        }
+        match self.store.load_live(id).await {
+            Ok(loaded) => {
+                let removed: HashSet<String> = loaded.state.participants.iter().filter(|p| p.removed).map(|p| p.id.clone()).collect();
+                inner.loaded = Some(loaded);
+                let removed_text = to_text(&Frame::Removed);
+                inner.subs.retain(|s| {
+                    let gone = removed.contains(&s.participant);
+                    if gone {
+                        let _ = s.tx.try_send(Outbound::Text(removed_text.clone()));
+                        let _ = s.tx.try_send(Outbound::Close);
+                    }
+                    !gone
+                });
+                inner.broadcast_snapshots();
+            }
+            Err(e) => tracing::warn!(checkpoint = id, error = %e, "could not reload a live checkpoint"),
+        }
+    }
+
+    async fn refresh_all(&self) {
+        let ids: Vec<String> = self.map.lock().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        for id in ids {
+            self.refresh(&id).await;
+        }
+    }
+
+    /// Follows other instances' commits on PostgreSQL. Runs until the process ends;
+    /// after a lost connection it reconnects and reloads every open room.
+    pub async fn follow_postgres(self: Arc<Self>, url: String) {
+        use sqlx::postgres::PgListener;
+        let mut backoff = std::time::Duration::from_millis(200);
+        loop {
+            let mut listener = match PgListener::connect(&url).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot connect the event listener; retrying");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(std::time::Duration::from_secs(10));
+                    continue;
+                }
+            };
+            if let Err(e) = listener.listen(EVENTS_CHANNEL).await {
+                tracing::warn!(error = %e, "LISTEN failed; retrying");
+                tokio::time::sleep(backoff).await;
+                continue;
+            }
+            backoff = std::time::Duration::from_millis(200);
+            // Anything missed while disconnected.
+            self.refresh_all().await;
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(n)) => {
+                        if let Some((id, rev)) = n.payload().split_once(':') {
+                            if let Ok(rev) = rev.parse::<i64>() {
+                                self.refresh_if_behind(id, rev).await;
+                            }
+                        }
+                    }
+                    Ok(None) => {
+                        tracing::warn!("event listener reconnected; reloading open checkpoints");
+                        self.refresh_all().await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event listener failed; reconnecting");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+

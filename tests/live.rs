@@ -1,0 +1,185 @@
+//! Live checkpoints through the store and the hub, on SQLite and PostgreSQL:
+//! joining, voting, secrecy on the wire, persistence, and two instances.
+
+mod support;
+
+use std::time::Duration;
+
+use checkpoint_core::accounts::{CurrentUser, Role};
+use checkpoint_core::checkpoints::CheckpointForm;
+use checkpoint_core::dora::Question;
+use checkpoint_core::live::{CheckpointStatus, Command, Frame, View};
+use checkpoint_core::store::rooms::{Connection, Outbound, Rooms};
+use checkpoint_core::store::squads::SquadForm;
+use checkpoint_core::store::{ServiceError, Store};
+
+const Q: Question = Question::LeadTime;
+
+struct Fixture {
+    facilitator: CurrentUser,
+    checkpoint: String,
+    code: String,
+}
+
+async fn fixture(store: &Store) -> Fixture {
+    let row = store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
+    let facilitator = CurrentUser { id: row.id, username: row.username, role: Role::Facilitator };
+    let squad = store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
+    let checkpoint = store.create_checkpoint(&facilitator, &squad.slug, CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap()).await.unwrap();
+    let code = store.load_live(&checkpoint).await.unwrap().join_code.display();
+    Fixture { facilitator, checkpoint, code }
+}
+
+fn vote(answer: &str) -> Command {
+    Command::Vote { question: Q, answer: answer.into() }
+}
+
+/// Frames already queued on a connection, as text.
+fn drain(conn: &mut Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    while let Ok(msg) = conn.rx.try_recv() {
+        if let Outbound::Text(t) = msg {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+async fn next_snapshot(conn: &mut Connection) -> View {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), conn.rx.recv()).await.expect("a frame within 10 s").expect("open");
+        if let Outbound::Text(t) = msg {
+            if let Ok(Frame::Snapshot { view }) = serde_json::from_str(&t) {
+                return view;
+            }
+        }
+    }
+}
+
+async fn join_vote_and_persist(store: Store) {
+    let f = fixture(&store).await;
+    let listed = store.list_checkpoints("payments").await.unwrap();
+    assert_eq!((listed.len(), listed[0].status), (1, CheckpointStatus::Draft));
+
+    let bad = store.join_checkpoint("ZZZZ-ZZZZ", "Ana", "10.1.1.1").await.unwrap_err();
+    assert_eq!(bad.field(), Some("code"));
+    let ana = store.join_checkpoint(&f.code.to_lowercase(), "Ana", "10.1.1.1").await.unwrap();
+    assert_eq!(ana.checkpoint_id, f.checkpoint);
+    assert_eq!(store.participant_for_token(&f.checkpoint, &ana.token).await.unwrap().as_deref(), Some(ana.participant_id.as_str()));
+    assert_eq!(store.participant_for_token("another", &ana.token).await.unwrap(), None, "a participant session opens one checkpoint only");
+    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    assert_eq!(store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().as_deref(), Some(fac.as_str()), "one participant per user");
+
+    let rooms = Rooms::new(store.clone());
+    let mut conn = rooms.connect(&f.checkpoint, &ana.participant_id).await.unwrap();
+    let first = next_snapshot(&mut conn).await;
+    assert!(!first.facilitator && first.join_code.is_none());
+    let rev = rooms.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day")).await.unwrap();
+    assert!(rev > first.revision);
+    let refused = rooms.execute(&f.checkpoint, &ana.participant_id, Command::Reveal { question: Q }).await.unwrap_err();
+    assert!(matches!(refused, ServiceError::Forbidden));
+    let bad_answer = rooms.execute(&f.checkpoint, &ana.participant_id, vote("soon")).await.unwrap_err();
+    assert_eq!(bad_answer.field(), Some("answer"));
+
+    // A new process (no cache) reads the same state back.
+    let restarted = Rooms::new(store.clone());
+    let view = restarted.view(&f.checkpoint, &fac).await.unwrap();
+    assert!(view.facilitator, "the creator runs the checkpoint");
+    assert_eq!(view.join_code.as_deref(), Some(f.code.as_str()));
+    assert_eq!(view.question(Q).unwrap().voters, vec![ana.participant_id.clone()]);
+    assert_eq!(view.revision, rev);
+
+    // Ending it: nothing more is accepted and the code admits nobody.
+    store.set_checkpoint_status(&f.facilitator, &f.checkpoint, CheckpointStatus::Finished).await.unwrap();
+    rooms.refresh(&f.checkpoint).await;
+    let late = rooms.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_hour")).await.unwrap_err();
+    assert_eq!(late.field(), Some("status"));
+    let closed = store.join_checkpoint(&f.code, "Late", "10.1.1.2").await.unwrap_err();
+    assert_eq!(closed.field(), Some("code"));
+}
+
+async fn joining_with_wrong_codes_is_rate_limited(store: Store) {
+    let f = fixture(&store).await;
+    for _ in 0..20 {
+        assert!(store.join_checkpoint("ABCD-EFGH", "Guess", "10.9.9.9").await.is_err());
+    }
+    let limited = store.join_checkpoint(&f.code, "Real", "10.9.9.9").await.unwrap_err();
+    assert!(matches!(limited, ServiceError::RateLimited { .. }), "{limited:?}");
+    assert!(store.join_checkpoint(&f.code, "Other", "10.9.9.10").await.is_ok(), "other clients are unaffected");
+}
+
+async fn before_the_reveal_no_frame_carries_another_choice(store: Store) {
+    let f = fixture(&store).await;
+    let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
+    let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
+    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    let rooms = Rooms::new(store.clone());
+    let mut bo_conn = rooms.connect(&f.checkpoint, &bo.participant_id).await.unwrap();
+    rooms.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_hour")).await.unwrap();
+    rooms.execute(&f.checkpoint, &ana.participant_id, vote("one_week_to_one_month")).await.unwrap();
+    rooms.execute(&f.checkpoint, &bo.participant_id, vote("more_than_six_months")).await.unwrap();
+    rooms.execute(&f.checkpoint, &fac, Command::GoTo { stage: checkpoint_core::live::Stage::LeadTime }).await.unwrap();
+    let before = drain(&mut bo_conn);
+    assert!(before.len() >= 4, "{before:?}");
+    for frame in &before {
+        assert!(!frame.contains("less_than_one_hour") && !frame.contains("one_week_to_one_month"), "Ana's choice reached Bo: {frame}");
+    }
+    rooms.execute(&f.checkpoint, &fac, Command::Reveal { question: Q }).await.unwrap();
+    let after = drain(&mut bo_conn).join("\n");
+    assert!(after.contains("one_week_to_one_month"), "after the reveal everyone sees the choices");
+}
+
+async fn two_instances_never_lose_a_vote(store: Store) {
+    let f = fixture(&store).await;
+    let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
+    let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
+    let (one, two) = (Rooms::new(store.clone()), Rooms::new(store.clone()));
+    // Both load the room, then each commits without hearing of the other.
+    let _c1 = one.connect(&f.checkpoint, &ana.participant_id).await.unwrap();
+    let _c2 = two.connect(&f.checkpoint, &bo.participant_id).await.unwrap();
+    one.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day")).await.unwrap();
+    two.execute(&f.checkpoint, &bo.participant_id, vote("less_than_one_hour")).await.unwrap();
+    let stored = store.load_live(&f.checkpoint).await.unwrap().state;
+    assert_eq!(stored.vote_count(Q), 2, "the stale instance reloaded and applied again");
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { let (store, _dir) = crate::support::sqlite_store().await; super::$name(store).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { if let Some(store) = crate::support::postgres_store().await { super::$name(store).await; } })*
+        }
+    };
+}
+
+on_both_backends!(join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
+
+
+/// Two processes on one PostgreSQL: a vote through one reaches a participant
+/// connected to the other, through LISTEN/NOTIFY.
+#[tokio::test]
+async fn postgres_instances_share_a_live_checkpoint() {
+    let Some(url) = support::postgres_database_url().await else { return };
+    let first = Store::connect(&url).await.unwrap();
+    first.migrate().await.unwrap();
+    let second = Store::connect(&url).await.unwrap();
+    let f = fixture(&first).await;
+    let ana = first.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
+    let bo = first.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
+    let (one, two) = (Rooms::new(first), Rooms::new(second));
+    tokio::spawn(two.clone().follow_postgres(url.clone()));
+    let mut bo_conn = two.connect(&f.checkpoint, &bo.participant_id).await.unwrap();
+    next_snapshot(&mut bo_conn).await;
+    // The listener needs a moment to LISTEN; vote until the other side sees it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    one.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day")).await.unwrap();
+    // The first snapshots may come from the listener's start-up reload.
+    let mut seen = next_snapshot(&mut bo_conn).await;
+    while seen.question(Q).unwrap().voters.is_empty() {
+        seen = next_snapshot(&mut bo_conn).await;
+    }
+    assert_eq!(seen.question(Q).unwrap().voters, vec![ana.participant_id.clone()]);
+    assert_eq!(seen.question(Q).unwrap().mine, None);
+}
