@@ -2,10 +2,12 @@
 //! user, and how service errors become responses.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use checkpoint_core::accounts::CurrentUser;
+use checkpoint_core::store::rooms::Rooms;
 use checkpoint_core::store::{ServiceError, Store};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -13,9 +15,11 @@ use leptos_axum::ResponseOptions;
 pub const SESSION_COOKIE: &str = "checkpoint_session";
 
 /// What every request shares, provided by the server.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppContext {
     pub store: Store,
+    /// The live checkpoints open in this process.
+    pub rooms: Arc<Rooms>,
     /// Adds `Secure` to cookies; on whenever the site is served over HTTPS.
     pub secure_cookies: bool,
 }
@@ -35,10 +39,58 @@ pub fn session_token() -> Option<String> {
 
 /// The session cookie's value in a set of request headers.
 pub fn session_token_from(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie_from(headers, SESSION_COOKIE)
+}
+
+/// A cookie's value in a set of request headers.
+pub fn cookie_from(headers: &axum::http::HeaderMap, wanted: &str) -> Option<String> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
         let (name, value) = pair.trim().split_once('=')?;
-        (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
+        (name == wanted && !value.is_empty()).then(|| value.to_string())
     })
+}
+
+/// The cookie that holds a participant's session for one checkpoint.
+pub fn participant_cookie_name(checkpoint_id: &str) -> String {
+    format!("checkpoint_p_{checkpoint_id}")
+}
+
+/// Who this request is in a checkpoint: the participant cookie for it, or a
+/// signed-in facilitator or admin (made a participant on first visit).
+pub async fn participant_in(store: &Store, headers: &axum::http::HeaderMap, checkpoint_id: &str) -> Result<Option<String>, ServiceError> {
+    if let Some(token) = cookie_from(headers, &participant_cookie_name(checkpoint_id)) {
+        if let Some(p) = store.participant_for_token(checkpoint_id, &token).await? {
+            return Ok(Some(p));
+        }
+    }
+    if let Some(token) = session_token_from(headers) {
+        if let Some(user) = store.session_user(&token).await? {
+            return store.participant_for_user(checkpoint_id, &user).await;
+        }
+    }
+    Ok(None)
+}
+
+/// The participant behind this server-function request, or a refusal that says how to get in.
+pub async fn require_participant(checkpoint_id: &str) -> Result<String, ServerFnError> {
+    let ctx = app_context()?;
+    let headers = parts().map(|p| p.headers).unwrap_or_default();
+    match participant_in(&ctx.store, &headers, checkpoint_id).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(into_server_error(ServiceError::Unauthenticated)),
+        Err(e) => Err(into_server_error(e)),
+    }
+}
+
+/// Sets a participant's cookie for one checkpoint (a week: long enough for a
+/// workshop in two sittings).
+pub fn set_participant_cookie(checkpoint_id: &str, token: &str) {
+    let Ok(ctx) = app_context() else { return };
+    let secure = if ctx.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", participant_cookie_name(checkpoint_id), 7 * 24 * 3600);
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, value);
+    }
 }
 
 pub async fn current_user() -> Result<Option<CurrentUser>, ServerFnError> {

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod errors;
 pub mod home;
 pub mod layout;
+pub mod live;
 pub mod quick_check;
 pub mod squads;
 
@@ -60,6 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/squads") view=squads::SquadsPage ssr=SsrMode::Async/>
                     <Route path=path!("/squads/:slug") view=squads::SquadPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkpoints/:id") view=live::room::CheckpointPage ssr=SsrMode::Async/>
+                    <Route path=path!("/join") view=live::join::JoinPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <layout::Footer/>

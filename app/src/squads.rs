@@ -177,10 +177,7 @@ pub fn SquadPage() -> impl IntoView {
                     <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "{s.tribe.clone()}</p>
                     <h1>{s.name.clone()}</h1>
                     <p class="muted">{format!("Tribe {} · industry baseline: {}", s.tribe, s.industry.label())}</p>
-                    <section class="card" aria-labelledby="checkpoints-heading">
-                        <h2 id="checkpoints-heading">"Checkpoints"</h2>
-                        <p class="empty-state">"No checkpoints yet for this squad."</p>
-                    </section>
+                    <crate::live::checkpoints::SquadCheckpoints squad=s.slug.clone() can_manage=can_manage()/>
                     {can_manage().then(|| view! {
                         <section class="card" aria-labelledby="edit-squad-heading">
                             <h2 id="edit-squad-heading">"Edit squad"</h2>

@@ -2,7 +2,9 @@
 //! files and startup; every rule lives in the core crate.
 
 pub mod api;
+pub mod api_checkpoints;
 pub mod cli;
+pub mod live;
 pub mod metrics;
 pub mod security;
 pub mod site;
@@ -13,7 +15,8 @@ use std::time::Instant;
 
 use axum::Router;
 use checkpoint_app::context::AppContext;
-use checkpoint_core::store::Store;
+use checkpoint_core::store::rooms::Rooms;
+use checkpoint_core::store::{Backend, Store};
 use leptos::config::LeptosOptions;
 
 /// Everything a running server needs.
@@ -30,6 +33,8 @@ pub struct AppState {
     pub ctx: AppContext,
     pub leptos: LeptosOptions,
     pub metrics: Arc<metrics::Metrics>,
+    /// Turns true when the server begins to shut down: open WebSockets close.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 impl AppState {
@@ -38,8 +43,14 @@ impl AppState {
     }
 }
 
-/// The whole application as one router (used by `serve` and by the tests).
+/// The whole application as one router (used by the tests).
 pub fn router(store: Store, config: &ServeConfig) -> Router {
+    app(Rooms::new(store.clone()), store, config).0
+}
+
+/// The router, and the switch that closes its WebSockets at shutdown.
+pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> (Router, tokio::sync::watch::Sender<bool>) {
+    let (shutdown_tx, shutdown) = tokio::sync::watch::channel(false);
     let leptos = LeptosOptions::builder()
         .output_name("checkpoint")
         .site_root(config.site_root.as_str())
@@ -47,12 +58,14 @@ pub fn router(store: Store, config: &ServeConfig) -> Router {
         .site_addr(config.addr)
         .build();
     let state = AppState {
-        ctx: AppContext { store, secure_cookies: config.secure_cookies },
+        ctx: AppContext { rooms, store, secure_cookies: config.secure_cookies },
         leptos,
         metrics: Arc::new(metrics::Metrics::default()),
+        shutdown,
     };
-    let api = api::router().with_state(state.clone());
-    site::router(state.clone())
+    let api = api::router().merge(api_checkpoints::router()).with_state(state.clone());
+    let router = site::router(state.clone())
+        .merge(live::router().with_state(state.clone()))
         .nest("/api/v1", api)
         .merge(metrics::router(state.clone()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::gate_signed_in_pages))
@@ -61,7 +74,8 @@ pub fn router(store: Store, config: &ServeConfig) -> Router {
         // Pages and API answers are compressed on the fly; static assets are
         // already precompressed on disk and pass through untouched.
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(state, metrics::record))
+        .layer(axum::middleware::from_fn_with_state(state, metrics::record));
+    (router, shutdown_tx)
 }
 
 /// Connects, migrates, prints the setup token when there is no admin yet, then
@@ -76,12 +90,21 @@ pub async fn serve(database_url: &str, config: ServeConfig, started: Instant) ->
             config.addr
         );
     }
-    let app = router(store.clone(), &config);
+    let rooms = Rooms::new(store.clone());
+    if store.backend() == Backend::Postgres {
+        // Several instances may share this database: follow each other's commits.
+        tokio::spawn(rooms.clone().follow_postgres(database_url.to_string()));
+    }
+    let (app, close_sockets) = app(rooms, store.clone(), &config);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = ?store.backend(), ready_ms = started.elapsed().as_millis() as u64, "ready");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Open WebSockets would keep the drain waiting forever: close them.
+            close_sockets.send_replace(true);
+        })
         .await?;
     tracing::info!("shut down");
     store.close().await;

@@ -2,7 +2,7 @@
 //! and status class, and a latency histogram.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -24,6 +24,7 @@ pub struct Metrics {
     buckets: [AtomicU64; BUCKETS_SECONDS.len()],
     count: AtomicU64,
     sum_micros: AtomicU64,
+    websockets: AtomicI64,
 }
 
 impl Default for Metrics {
@@ -34,6 +35,7 @@ impl Default for Metrics {
             buckets: Default::default(),
             count: AtomicU64::new(0),
             sum_micros: AtomicU64::new(0),
+            websockets: AtomicI64::new(0),
         }
     }
 }
@@ -52,6 +54,11 @@ impl Metrics {
         self.sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
     }
 
+    /// Counts live WebSockets up or down.
+    pub fn ws_open(&self, delta: i64) {
+        self.websockets.fetch_add(delta, Ordering::Relaxed);
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         out.push_str("# HELP checkpoint_http_requests_total HTTP requests by method and status.\n# TYPE checkpoint_http_requests_total counter\n");
@@ -68,6 +75,7 @@ impl Metrics {
         out.push_str(&format!("checkpoint_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n"));
         out.push_str(&format!("checkpoint_http_request_duration_seconds_sum {}\n", self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6));
         out.push_str(&format!("checkpoint_http_request_duration_seconds_count {count}\n"));
+        out.push_str(&format!("# HELP checkpoint_websockets_open Live checkpoint connections open now.\n# TYPE checkpoint_websockets_open gauge\ncheckpoint_websockets_open {}\n", self.websockets.load(Ordering::Relaxed)));
         out.push_str(&format!("# HELP checkpoint_uptime_seconds Seconds since the server started.\n# TYPE checkpoint_uptime_seconds gauge\ncheckpoint_uptime_seconds {}\n", self.started.elapsed().as_secs()));
         out.push_str(&format!("# HELP checkpoint_build_info Version of the running binary.\n# TYPE checkpoint_build_info gauge\ncheckpoint_build_info{{version=\"{}\"}} 1\n", env!("CARGO_PKG_VERSION")));
         out

@@ -1,0 +1,119 @@
+//! A squad's checkpoints: the list on its page and the form that creates one.
+
+use checkpoint_core::checkpoints::CheckpointSummary;
+use checkpoint_core::dora::Benchmark;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::errors::{error_text, FormError};
+
+#[server(endpoint = "list_checkpoints")]
+pub async fn list_checkpoints(squad: String) -> Result<Vec<CheckpointSummary>, ServerFnError> {
+    use crate::context::{app_context, into_server_error, require_user};
+    require_user().await?;
+    app_context()?.store.list_checkpoints(&squad).await.map_err(into_server_error)
+}
+
+#[server(endpoint = "create_checkpoint")]
+pub async fn create_checkpoint(squad: String, held_on: String, board_url: Option<String>, benchmark: Option<String>) -> Result<String, ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    use checkpoint_core::checkpoints::CheckpointForm;
+    let user = require_user().await?;
+    let form = CheckpointForm::parse(&held_on, board_url.as_deref(), benchmark.as_deref()).map_err(|e| form_error(e.into()))?;
+    let id = app_context()?.store.create_checkpoint(&user, &squad, form).await.map_err(form_error)?;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(id)
+}
+
+/// The checkpoints section of a squad's page.
+#[component]
+pub fn SquadCheckpoints(squad: String, can_manage: bool) -> impl IntoView {
+    let create = ServerAction::<CreateCheckpoint>::new();
+    let list = Resource::new({
+        let squad = squad.clone();
+        move || (squad.clone(), create.version().get())
+    }, |(squad, _)| list_checkpoints(squad));
+    view! {
+        <section class="card" aria-labelledby="checkpoints-heading">
+            <h2 id="checkpoints-heading">"Checkpoints"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading checkpoints…"</p> }>
+                {move || list.get().map(|result| match result {
+                    Err(e) => view! { <p class="notice notice-error">{error_text(&e)}</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! {
+                        <p class="empty-state">{if can_manage { "No checkpoints yet. Create the first one below; you will get a join code to share with the squad." } else { "No checkpoints yet for this squad." }}</p>
+                    }.into_any(),
+                    Ok(items) => view! {
+                        <table class="data-table" data-testid="checkpoint-list">
+                            <thead><tr><th scope="col">"Date"</th><th scope="col">"Status"</th><th scope="col">"Facilitator"</th><th scope="col">"Participants"</th></tr></thead>
+                            <tbody>
+                                {items.into_iter().map(|c| view! {
+                                    <tr>
+                                        <td><a href=format!("/checkpoints/{}", c.id)>{c.held_on.clone()}</a></td>
+                                        <td><span class=format!("status-pill status-{}", c.status.id())>{c.status.label()}</span></td>
+                                        <td>{c.facilitator.clone()}{(!c.co_facilitators.is_empty()).then(|| format!(" with {}", c.co_facilitators.join(", ")))}</td>
+                                        <td>{c.participants}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Transition>
+            {can_manage.then(|| view! {
+                <h3 id="new-checkpoint-heading">"New checkpoint"</h3>
+                <FormError result=create.value().into() form="create_checkpoint"/>
+                <ActionForm action=create attr:class="form" attr:aria-labelledby="new-checkpoint-heading">
+                    <input type="hidden" name="squad" value=squad.clone()/>
+                    <label for="cp-date">"Date"</label>
+                    <input id="cp-date" name="held_on" type="date" required value=today()/>
+                    <label for="cp-board">"External board link (optional)"</label>
+                    <input id="cp-board" name="board_url" type="url" maxlength="500" placeholder="https://"/>
+                    <label for="cp-benchmark">"Benchmark"</label>
+                    <select id="cp-benchmark" name="benchmark">
+                        {Benchmark::ALL.into_iter().map(|b| view! { <option value=b.id() selected=b == Benchmark::default()>{format!("{} respondents", b.id())}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="button primary" disabled=create.pending()>"Create checkpoint"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// Today's date for the form's default (the server's clock; the user may change it).
+fn today() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        civil_date(secs.div_euclid(86_400))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let d = js_sys::Date::new_0();
+        format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+    }
+}
+
+/// Days since 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+#[cfg(feature = "ssr")]
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn civil_dates_match_the_calendar() {
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(19_782), "2024-02-29");
+        assert_eq!(super::civil_date(20_414), "2025-11-22");
+    }
+}

@@ -1,0 +1,56 @@
+//! The live checkpoint: creating one, joining it, and the room everyone
+//! follows. Server functions here are the plain-HTTP door (pages and forms
+//! without JavaScript); the hydrated page talks over the WebSocket instead.
+
+pub mod checkpoints;
+pub mod join;
+pub mod room;
+pub mod stages;
+pub mod link;
+#[cfg(feature = "hydrate")]
+mod socket;
+
+use checkpoint_core::live::View;
+use leptos::prelude::*;
+
+/// The room as the page sees it.
+#[server(endpoint = "live_view")]
+pub async fn live_view(id: String) -> Result<View, ServerFnError> {
+    use crate::context::{app_context, into_server_error, require_participant};
+    let participant = require_participant(&id).await?;
+    app_context()?.rooms.view(&id, &participant).await.map_err(into_server_error)
+}
+
+/// One command from a plain form (no JavaScript), answered by a redirect back
+/// to the room. The fields are those of [`checkpoint_core::live::Command`], flattened.
+#[expect(clippy::too_many_arguments, reason = "a server function's arguments are its form fields")]
+#[server(endpoint = "live_command")]
+pub async fn live_command(
+    id: String,
+    kind: String,
+    question: Option<String>,
+    answer: Option<String>,
+    stage: Option<String>,
+    participant: Option<String>,
+    minutes: Option<i64>,
+    on: Option<String>,
+) -> Result<i64, ServerFnError> {
+    use crate::context::{app_context, form_error, require_participant};
+    let by = require_participant(&id).await?;
+    let command = link::command_from_form(&kind, question.as_deref(), answer.as_deref(), stage.as_deref(), participant.as_deref(), minutes, on.as_deref()).map_err(|e| form_error(e.into()))?;
+    let rev = app_context()?.rooms.execute(&id, &by, command).await.map_err(form_error)?;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(rev)
+}
+
+/// The welcome text, edited by the facilitator.
+#[server(endpoint = "edit_welcome")]
+pub async fn edit_welcome(id: String, purpose: String, agenda: String, outcome: String, principles: String) -> Result<i64, ServerFnError> {
+    use crate::context::{app_context, form_error, require_participant};
+    use checkpoint_core::live::{Command, WelcomeText};
+    let by = require_participant(&id).await?;
+    let welcome = WelcomeText { purpose, agenda, outcome, principles };
+    let rev = app_context()?.rooms.execute(&id, &by, Command::EditWelcome { welcome }).await.map_err(form_error)?;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(rev)
+}

@@ -1,0 +1,330 @@
+//! The room page: where everyone follows the facilitator's stage.
+
+use checkpoint_core::live::{CheckpointStatus, Stage, View};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::link::{LinkState, Live};
+use super::stages::{MaturityStage, QuestionStage, SceneStage, WelcomeStage};
+use super::live_view;
+use crate::errors::error_text;
+
+#[server(endpoint = "set_checkpoint_status")]
+pub async fn set_checkpoint_status(id: String, status: String) -> Result<(), ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    use checkpoint_core::store::ServiceError;
+    let user = require_user().await?;
+    let status = CheckpointStatus::parse(&status)
+        .filter(|s| *s != CheckpointStatus::Draft)
+        .ok_or_else(|| form_error(ServiceError::invalid("status", "the status can become live or finished")))?;
+    let ctx = app_context()?;
+    ctx.store.set_checkpoint_status(&user, &id, status).await.map_err(form_error)?;
+    ctx.rooms.refresh(&id).await;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(())
+}
+
+#[server(endpoint = "add_co_facilitator")]
+pub async fn add_co_facilitator(id: String, username: String) -> Result<(), ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    let user = require_user().await?;
+    let ctx = app_context()?;
+    ctx.store.add_co_facilitator(&user, &id, &username).await.map_err(form_error)?;
+    ctx.rooms.refresh(&id).await;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(())
+}
+
+#[component]
+pub fn CheckpointPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let view = Resource::new(id, live_view);
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Opening the checkpoint…"</p> }>
+            {move || view.get().map(|result| match result {
+                Ok(v) => view! { <Room initial=v/> }.into_any(),
+                Err(e) => view! { <NotInRoom message=error_text(&e) id=id()/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NotInRoom(message: String, id: String) -> impl IntoView {
+    let _ = id;
+    view! {
+        <Title text="Join a checkpoint"/>
+        <section class="card narrow">
+            <h1>"Join this checkpoint"</h1>
+            <p class="notice">{message}</p>
+            <p>"Ask your facilitator for the join code, then "<a href="/join">"join with the code"</a>". Facilitators: "<a href="/login">"sign in"</a>" first."</p>
+        </section>
+    }
+}
+
+#[component]
+fn Room(initial: View) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    let id = initial.info.id.clone();
+    let live = Live::new(initial);
+    provide_context(live);
+    #[cfg(feature = "hydrate")]
+    {
+        let socket = super::socket::open(&id, live);
+        live.socket.set_value(Some(socket));
+        live.now.set(js_sys::Date::now() as i64);
+        let tick = set_interval_with_handle(move || live.now.set(js_sys::Date::now() as i64), std::time::Duration::from_millis(1000)).ok();
+        on_cleanup(move || {
+            live.socket.try_with_value(|s| if let Some(s) = s { s.close() });
+            if let Some(t) = tick {
+                t.clear();
+            }
+        });
+    }
+    let info = move || live.view.with(|v| v.info.clone());
+    view! {
+        <Title text=move || format!("{} checkpoint", info().squad_name)/>
+        <div class="room" data-revision=move || live.view.with(|v| v.revision)>
+            <header class="room-head">
+                <div>
+                    <p class="breadcrumb"><a href=move || format!("/squads/{}", info().squad_slug)>{move || info().squad_name}</a>" / checkpoint"</p>
+                    <h1>{move || format!("{} · {}", info().squad_name, info().held_on)}</h1>
+                    <p class="muted small">
+                        {move || format!("Facilitated by {} · {} benchmark", info().facilitator, info().benchmark.id())}
+                        {move || info().board_url.map(|url| view! { " · "<a href=url rel="noopener noreferrer" target="_blank">"External board"<span class="visually-hidden">" (opens in a new tab)"</span></a> })}
+                    </p>
+                </div>
+                <div class="room-status">
+                    <span class=move || format!("status-pill status-{}", info().status.id())>{move || info().status.label()}</span>
+                    <LinkIndicator/>
+                </div>
+            </header>
+            <Show when=move || live.removed.get()>
+                <p class="notice notice-error" role="alert">"The facilitator removed you from this checkpoint."</p>
+            </Show>
+            <Show when=move || live.error.get().is_some()>
+                <p class="notice notice-error" role="alert">{move || live.error.get()}</p>
+            </Show>
+            <Show when=move || live.view.with(|v| v.facilitator)>
+                <FacilitatorBar/>
+            </Show>
+            <StageNav/>
+            <div class="room-grid">
+                <section class="stage-panel" aria-live="polite" aria-labelledby="stage-heading">
+                    <FollowNotice/>
+                    {move || match live.shown_stage() {
+                        Stage::Welcome => view! { <WelcomeStage/> }.into_any(),
+                        Stage::Scene => view! { <SceneStage/> }.into_any(),
+                        Stage::Maturity => view! { <MaturityStage/> }.into_any(),
+                        other => view! { <QuestionStage question=other.question().expect("a question stage")/> }.into_any(),
+                    }}
+                </section>
+                <Presence/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn LinkIndicator() -> impl IntoView {
+    let live = super::link::use_live();
+    let text = move || match live.link.get() {
+        LinkState::Connecting => "Connecting…".to_string(),
+        LinkState::Live => "Live".to_string(),
+        LinkState::Reconnecting(n) => format!("Reconnecting… (attempt {n})"),
+    };
+    let class = move || match live.link.get() {
+        LinkState::Live => "link-pill link-live",
+        LinkState::Connecting => "link-pill",
+        LinkState::Reconnecting(_) => "link-pill link-lost",
+    };
+    view! { <span class=class role="status" data-testid="link">{text}</span> }
+}
+
+/// Start, end, the join code and co-facilitators.
+#[component]
+fn FacilitatorBar() -> impl IntoView {
+    let live = super::link::use_live();
+    let id = move || live.view.with(|v| v.info.id.clone());
+    let status = move || live.view.with(|v| v.info.status);
+    let code = move || live.view.with(|v| v.join_code.clone()).unwrap_or_default();
+    view! {
+        <section class="facilitator-bar card" aria-label="Facilitator controls">
+            <div class="join-box">
+                <p class="muted small">"Join at "<strong>"/join"</strong>" with the code"</p>
+                <p class="join-code" data-testid="join-code">{code}</p>
+                <a class="small" href=move || format!("/join?code={}", code())>"Join link"</a>
+            </div>
+            <div class="facilitator-actions">
+                <Show when=move || status() == CheckpointStatus::Draft>
+                    <form method="post" action="/api/set_checkpoint_status">
+                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="status" value="live"/>
+                        <button type="submit" class="button primary">"Start the checkpoint"</button>
+                    </form>
+                </Show>
+                <Show when=move || status() != CheckpointStatus::Finished>
+                    <form method="post" action="/api/set_checkpoint_status" on:submit=|ev| {
+                        if !confirm("End this checkpoint for everyone? Nobody can join or vote afterwards.") { ev.prevent_default(); }
+                    }>
+                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="status" value="finished"/>
+                        <button type="submit" class="button danger">"End the checkpoint"</button>
+                    </form>
+                </Show>
+                <details class="co-facilitators">
+                    <summary>"Add a co-facilitator"</summary>
+                    <form method="post" action="/api/add_co_facilitator" class="form inline-form">
+                        <input type="hidden" name="id" value=id/>
+                        <label for="co-facilitator">"Username"</label>
+                        <input id="co-facilitator" name="username" required maxlength="40" autocomplete="off"/>
+                        <button type="submit" class="button">"Add"</button>
+                    </form>
+                </details>
+            </div>
+        </section>
+    }
+}
+
+/// A browser `confirm()`; on the server (no JavaScript) there is nothing to ask.
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}
+
+#[component]
+fn StageNav() -> impl IntoView {
+    let live = super::link::use_live();
+    let current = move || live.view.with(|v| v.stage);
+    let facilitator = move || live.view.with(|v| v.facilitator);
+    view! {
+        <nav class="stage-nav" aria-label="Stages">
+            <ol>
+                {Stage::ALL.into_iter().map(|stage| {
+                    let state = move || {
+                        match stage.cmp(&current()) { std::cmp::Ordering::Equal => "current", std::cmp::Ordering::Less => "done", std::cmp::Ordering::Greater => "ahead" }
+                    };
+                    let shown = move || live.shown_stage() == stage;
+                    view! {
+                        <li class=move || format!("stage-step stage-{}", state())>
+                            <form method="post" action="/api/live_command" on:submit=move |ev| {
+                                if facilitator() {
+                                    if live.send(checkpoint_core::live::Command::GoTo { stage }) {
+                                        live.looking_at.set(None);
+                                        ev.prevent_default();
+                                    }
+                                } else {
+                                    // Participants only look; the facilitator's stage does not move.
+                                    ev.prevent_default();
+                                    live.looking_at.set(if stage == current() { None } else { Some(stage) });
+                                }
+                            }>
+                                <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+                                <input type="hidden" name="kind" value="go_to"/>
+                                <input type="hidden" name="stage" value=stage.id()/>
+                                <button type="submit" class="stage-button"
+                                    aria-current=move || (stage == current()).then_some("step")
+                                    aria-pressed=move || shown().to_string()
+                                    disabled=move || !facilitator() && is_ahead(stage, current())
+                                    title=move || step_title(facilitator(), stage, current())>
+                                    <span class="stage-number">{stage.index() + 1}</span>
+                                    <span>{stage.label()}</span>
+                                </button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+fn is_ahead(stage: Stage, current: Stage) -> bool {
+    stage > current
+}
+
+fn step_title(facilitator: bool, stage: Stage, current: Stage) -> String {
+    if facilitator {
+        format!("Take everyone to {}", stage.label())
+    } else if stage > current {
+        "Not reached yet".to_string()
+    } else {
+        format!("Look at {}", stage.label())
+    }
+}
+
+/// Shown while a participant looks at another stage than the facilitator's.
+#[component]
+fn FollowNotice() -> impl IntoView {
+    let live = super::link::use_live();
+    let away = move || live.looking_at.get().filter(|s| *s != live.view.with(|v| v.stage));
+    view! {
+        <Show when=move || away().is_some()>
+            <p class="notice follow-notice" role="status">
+                {move || format!("You are looking back at {}. The facilitator is at {}. ", away().map(Stage::label).unwrap_or_default(), live.view.with(|v| v.stage.label()))}
+                <button type="button" class="button subtle" on:click=move |_| live.looking_at.set(None)>"Follow the facilitator"</button>
+            </p>
+        </Show>
+    }
+}
+
+#[component]
+fn Presence() -> impl IntoView {
+    let live = super::link::use_live();
+    let current_question = move || live.view.with(|v| v.stage.question());
+    view! {
+        <aside class="presence card" aria-labelledby="presence-heading">
+            <h2 id="presence-heading">{move || format!("Here ({})", live.view.with(|v| v.people.iter().filter(|p| p.online).count()))}</h2>
+            <ul class="people" data-testid="presence">
+                {move || live.view.with(|v| {
+                    let voters: Vec<String> = current_question().and_then(|q| v.question(q)).map(|q| q.voters.clone()).unwrap_or_default();
+                    let me = v.me.clone();
+                    let can_remove = v.facilitator;
+                    let id = v.info.id.clone();
+                    v.people.iter().map(|p| {
+                        let voted = voters.contains(&p.id);
+                        let pid = p.id.clone();
+                        let removable = can_remove && !p.facilitator && p.id != me;
+                        let name = p.name.clone();
+                        view! {
+                            <li class=if p.online { "person online" } else { "person away" } data-name=p.name.clone()>
+                                <span class="presence-dot" aria-hidden="true"></span>
+                                <span class="person-name">{p.name.clone()}{(p.id == me).then_some(" (you)")}</span>
+                                {p.facilitator.then(|| view! { <span class="tag">"facilitator"</span> })}
+                                <span class="visually-hidden">{if p.online { ", online" } else { ", away" }}</span>
+                                {current_question().is_some().then(|| if voted {
+                                    view! { <span class="voted" title="Has voted">"✓ voted"</span> }.into_any()
+                                } else {
+                                    view! { <span class="not-voted muted">"not voted"</span> }.into_any()
+                                })}
+                                {removable.then(|| {
+                                    let pid2 = pid.clone();
+                                    view! {
+                                        <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
+                                            if !confirm(&format!("Remove {name} from this checkpoint?")) { ev.prevent_default(); return; }
+                                            if live.send(checkpoint_core::live::Command::RemoveParticipant { participant: pid2.clone() }) { ev.prevent_default(); }
+                                        }>
+                                            <input type="hidden" name="id" value=id.clone()/>
+                                            <input type="hidden" name="kind" value="remove"/>
+                                            <input type="hidden" name="participant" value=pid.clone()/>
+                                            <button type="submit" class="button subtle small" aria-label=format!("Remove {}", p.name)>"Remove"</button>
+                                        </form>
+                                    }
+                                })}
+                            </li>
+                        }
+                    }).collect_view()
+                })}
+            </ul>
+        </aside>
+    }
+}

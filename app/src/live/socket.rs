@@ -1,0 +1,189 @@
+//! The browser's WebSocket to its room: applies frames to the view, sends
+//! commands, and reconnects without limit (with backoff) after any loss,
+//! resyncing from the snapshot the server sends on every connect.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use checkpoint_core::live::{ClientMessage, Command, Frame};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+
+use super::link::{LinkState, Live};
+
+type Callback<T> = Closure<dyn FnMut(T)>;
+
+pub struct Socket {
+    url: String,
+    live: Live,
+    ws: RefCell<Option<WebSocket>>,
+    next_req: Cell<u64>,
+    attempt: Cell<u32>,
+    /// The page left: stop reconnecting.
+    closed: Cell<bool>,
+    handlers: RefCell<Vec<Box<dyn std::any::Any>>>,
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+/// Opens the room's socket and keeps it open while the page shows.
+pub fn open(checkpoint_id: &str, live: Live) -> Rc<Socket> {
+    let location = window().location();
+    let scheme = if location.protocol().unwrap_or_default() == "https:" { "wss:" } else { "ws:" };
+    let url = format!("{scheme}//{}/live/{checkpoint_id}/ws", location.host().unwrap_or_default());
+    let socket = Rc::new(Socket { url, live, ws: RefCell::new(None), next_req: Cell::new(1), attempt: Cell::new(0), closed: Cell::new(false), handlers: RefCell::new(Vec::new()) });
+    socket.connect();
+    watch_network(&socket);
+    socket
+}
+
+/// The browser knows before the socket does: drop on `offline`, retry at once on `online`.
+fn watch_network(socket: &Rc<Socket>) {
+    let weak = Rc::downgrade(socket);
+    let on_offline: Callback<Event> = Closure::new(move |_| {
+        if let Some(s) = weak.upgrade() {
+            s.drop_connection();
+        }
+    });
+    let weak = Rc::downgrade(socket);
+    let on_online: Callback<Event> = Closure::new(move |_| {
+        if let Some(s) = weak.upgrade() {
+            if s.ws.borrow().is_none() {
+                s.attempt.set(0);
+                s.connect();
+            }
+        }
+    });
+    let w = window();
+    let _ = w.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+    let _ = w.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    // Kept for the page's lifetime; the socket itself is dropped on navigation.
+    on_offline.forget();
+    on_online.forget();
+}
+
+impl Socket {
+    fn connect(self: &Rc<Self>) {
+        if self.closed.get() {
+            return;
+        }
+        let ws = match WebSocket::new(&self.url) {
+            Ok(ws) => ws,
+            Err(_) => return self.schedule_reconnect(),
+        };
+        let me = Rc::downgrade(self);
+        let on_open: Callback<Event> = Closure::new(move |_| {
+            if let Some(s) = me.upgrade() {
+                s.attempt.set(0);
+                s.live.link.set(LinkState::Live);
+            }
+        });
+        let me = Rc::downgrade(self);
+        let on_message: Callback<MessageEvent> = Closure::new(move |e: MessageEvent| {
+            if let (Some(s), Some(text)) = (me.upgrade(), e.data().as_string()) {
+                s.receive(&text);
+            }
+        });
+        let me = Rc::downgrade(self);
+        let target = ws.clone();
+        let on_close: Callback<CloseEvent> = Closure::new(move |_| {
+            if let Some(s) = me.upgrade() {
+                // Only the current socket's end matters.
+                let current = s.ws.borrow().as_ref().is_some_and(|w| *w == target);
+                if current {
+                    s.ws.borrow_mut().take();
+                    s.schedule_reconnect();
+                }
+            }
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let mut handlers = self.handlers.borrow_mut();
+        // Why: the previous socket's handlers are done with once it has closed; keep only the current ones.
+        handlers.clear();
+        handlers.push(Box::new(on_open));
+        handlers.push(Box::new(on_message));
+        handlers.push(Box::new(on_close));
+        *self.ws.borrow_mut() = Some(ws);
+    }
+
+    fn drop_connection(self: &Rc<Self>) {
+        if let Some(ws) = self.ws.borrow_mut().take() {
+            ws.set_onclose(None);
+            let _ = ws.close();
+        }
+        self.schedule_reconnect();
+    }
+
+    fn schedule_reconnect(self: &Rc<Self>) {
+        if self.closed.get() || self.live.removed.get_untracked() {
+            return;
+        }
+        let attempt = self.attempt.get() + 1;
+        self.attempt.set(attempt);
+        self.live.link.set(LinkState::Reconnecting(attempt));
+        // 0.5 s doubling to 10 s, with jitter so a restarted server is not hit by everyone at once.
+        let base = (500.0 * 2f64.powi(attempt.min(5) as i32 - 1)).min(10_000.0);
+        let delay = base * (0.75 + 0.5 * js_sys::Math::random());
+        let me = Rc::downgrade(self);
+        let retry: Closure<dyn FnMut()> = Closure::once(move || {
+            if let Some(s) = me.upgrade() {
+                if s.ws.borrow().is_none() {
+                    s.connect();
+                }
+            }
+        });
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(retry.as_ref().unchecked_ref(), delay as i32);
+        retry.forget();
+    }
+
+    fn receive(&self, text: &str) {
+        let Ok(frame) = serde_json::from_str::<Frame>(text) else { return };
+        let live = self.live;
+        match frame {
+            Frame::Snapshot { view } => {
+                live.clock_offset.set(view.server_now_ms - js_sys::Date::now() as i64);
+                live.view.set(view);
+            }
+            Frame::Voted { rev, question, participant, expected, mine } => {
+                let mut applied = true;
+                live.view.update(|v| applied = v.apply_voted(rev, question, &participant, expected, mine));
+                if !applied {
+                    self.send_message(&ClientMessage::Sync);
+                }
+            }
+            Frame::Presence { online } => live.view.update(|v| v.set_online(&online)),
+            Frame::Ack { .. } => {}
+            Frame::Error { message, .. } => live.error.set(Some(message)),
+            Frame::Removed => {
+                live.removed.set(true);
+                self.closed.set(true);
+            }
+        }
+    }
+
+    fn send_message(&self, message: &ClientMessage) -> bool {
+        let Ok(text) = serde_json::to_string(message) else { return false };
+        self.ws.borrow().as_ref().is_some_and(|ws| ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&text).is_ok())
+    }
+
+    pub fn send(&self, command: Command) -> bool {
+        let req = self.next_req.get();
+        self.next_req.set(req + 1);
+        self.send_message(&ClientMessage::Command { req, command })
+    }
+
+    /// The page is going away: close without reconnecting.
+    pub fn close(&self) {
+        self.closed.set(true);
+        if let Some(ws) = self.ws.borrow_mut().take() {
+            ws.set_onclose(None);
+            let _ = ws.close();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The realtime endpoint: one WebSocket per open checkpoint page.
+
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use checkpoint_app::context::participant_in;
+use checkpoint_core::live::{ClientMessage, Frame};
+use checkpoint_core::store::rooms::Outbound;
+use checkpoint_core::store::ServiceError;
+
+use crate::api::ApiError;
+use crate::AppState;
+
+/// Frames from browsers are small commands; anything bigger is refused.
+const MAX_MESSAGE: usize = 16 * 1024;
+/// Why so small: axum's default read buffer is 128 KiB per connection, which
+/// alone would cost 640 MB at 5,000 connections. Frames in are tiny; frames
+/// out are written as they come.
+const READ_BUFFER: usize = 4 * 1024;
+const WRITE_BUFFER: usize = 8 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/live/{id}/ws", get(upgrade))
+}
+
+async fn upgrade(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    // Browsers send Origin on WebSocket handshakes and cookies ride along:
+    // refuse other sites (cross-site WebSocket hijacking).
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+        if origin.split_once("://").map(|(_, h)| h) != Some(host) {
+            return ApiError::new(StatusCode::FORBIDDEN, "cross-site WebSocket refused", Some("origin")).into_response();
+        }
+    }
+    let participant = match participant_in(state.store(), &headers, &id).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return ApiError::from(ServiceError::Unauthenticated).into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut shutdown = state.shutdown.clone();
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
+        .max_message_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            state.metrics.ws_open(1);
+            serve_socket(socket, &state, &id, &participant, &mut shutdown).await;
+            state.metrics.ws_open(-1);
+        })
+}
+
+async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
+    let text = serde_json::to_string(frame).unwrap_or_default();
+    socket.send(Message::Text(text.into())).await.is_ok()
+}
+
+async fn serve_socket(mut socket: WebSocket, state: &AppState, id: &str, participant: &str, shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    let rooms = state.ctx.rooms.clone();
+    let mut conn = match rooms.connect(id, participant).await {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = send_frame(&mut socket, &Frame::Error { req: None, field: e.field().map(str::to_string), message: e.to_string() }).await;
+            let _ = socket.send(Message::Close(None)).await;
+            return;
+        }
+    };
+    let mut ping = tokio::time::interval(Duration::from_secs(25));
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            out = conn.rx.recv() => match out {
+                Some(Outbound::Text(text)) => {
+                    if socket.send(Message::Text(text.as_ref().into())).await.is_err() { break; }
+                }
+                Some(Outbound::Close) | None => {
+                    let _ = socket.send(Message::Close(None)).await;
+                    break;
+                }
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    let reply = match serde_json::from_str::<ClientMessage>(text.as_str()) {
+                        Ok(ClientMessage::Command { req, command }) => match rooms.execute(id, participant, command).await {
+                            Ok(rev) => Some(Frame::Ack { req, rev }),
+                            Err(e) => {
+                                if let ServiceError::Internal(detail) = &e { tracing::error!(checkpoint = id, error = %detail, "live command failed"); }
+                                Some(Frame::Error { req: Some(req), field: e.field().map(str::to_string), message: e.to_string() })
+                            }
+                        },
+                        Ok(ClientMessage::Sync) => {
+                            let _ = rooms.sync(id, conn.conn).await;
+                            None
+                        }
+                        Err(e) => Some(Frame::Error { req: None, field: None, message: format!("unreadable message: {e}") }),
+                    };
+                    if let Some(frame) = reply {
+                        if !send_frame(&mut socket, &frame).await { break; }
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {} // pings are answered by the library; binary is ignored
+            },
+            _ = ping.tick() => {
+                // Keeps proxies from closing an idle socket.
+                if socket.send(Message::Ping(Default::default())).await.is_err() { break; }
+            }
+            _ = shutdown.changed() => {
+                let _ = socket.send(Message::Close(None)).await;
+                break;
+            }
+        }
+    }
+    rooms.disconnect(id, conn.conn).await;
+}
