@@ -20,22 +20,31 @@ async function waitReady(url: string, child: ReturnType<typeof spawn>) {
   throw new Error(`server at ${url} not ready in 60 s`);
 }
 
-async function start(name: string, port: number) {
+export interface ServerState { url: string; token: string; pid: number; dir: string; bin: string; args: string[] }
+
+/** Starts the server binary; resolves once /healthz answers. */
+export function launch(bin: string, args: string[], url: string, quiet = false) {
+  const root = path.resolve(__dirname, '..');
+  // quiet: nobody reads the output (a restart from a test worker, which may exit first).
+  const child = spawn(bin, args, { cwd: root, stdio: quiet ? 'ignore' : ['ignore', 'pipe', 'pipe'], detached: false });
+  return { child, ready: waitReady(url, child) };
+}
+
+async function start(name: string, port: number): Promise<ServerState> {
   const root = path.resolve(__dirname, '..');
   const bin = process.env.CHECKPOINT_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'debug', 'checkpoint');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `checkpoint-e2e-${name}-`));
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, ['--database-url', `sqlite://${dir}/e2e.db`, 'serve', '--addr', `127.0.0.1:${port}`,
-    '--site-root', process.env.CHECKPOINT_SITE_ROOT ?? path.join(root, 'target', 'site')], {
-    cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: false,
-  });
+  const args = ['--database-url', `sqlite://${dir}/e2e.db`, 'serve', '--addr', `127.0.0.1:${port}`,
+    '--site-root', process.env.CHECKPOINT_SITE_ROOT ?? path.join(root, 'target', 'site')];
+  const { child, ready } = launch(bin, args, url);
   let out = '';
   child.stdout!.on('data', (d) => { out += d.toString(); });
   child.stderr!.on('data', (d) => { if (process.env.E2E_SERVER_LOG) process.stderr.write(d); });
-  await waitReady(url, child);
+  await ready;
   const token = out.match(/setup token:\s+(\S+)/)?.[1];
   if (!token) throw new Error(`no setup token in server output: ${out}`);
-  return { url, token, pid: child.pid, dir };
+  return { url, token, pid: child.pid!, dir, bin, args };
 }
 
 export default async function globalSetup() {

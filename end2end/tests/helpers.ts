@@ -1,7 +1,7 @@
 import { BrowserContext, expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'node:fs';
-import { stateFile } from '../global-setup';
+import { launch, stateFile } from '../global-setup';
 
 export const ADMIN = { username: 'admin', password: 'correct horse battery' };
 
@@ -74,3 +74,38 @@ export async function signIn(page: Page, testInfo: TestInfo, username = ADMIN.us
   await settle(page, testInfo);
 }
 
+
+/** Makes sure the first admin exists (when this file runs without the foundation tests before it). */
+export async function ensureAdmin(testInfo: TestInfo) {
+  const token = setupToken(testInfo);
+  if (!token) return;
+  const base = testInfo.project.use.baseURL!;
+  // Refused once setup is complete: that is fine.
+  await fetch(`${base}/api/complete_setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, username: ADMIN.username, password: ADMIN.password }),
+  });
+}
+
+/** True when this run started its own servers (so a test may restart one). */
+export function ownsServers(): boolean {
+  return !JSON.parse(fs.readFileSync(stateFile, 'utf8')).external;
+}
+
+/** Stops this project's server with SIGTERM and starts it again on the same database and port. */
+export async function restartServer(testInfo: TestInfo) {
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  const s = state[testInfo.project.name];
+  process.kill(s.pid, 'SIGTERM');
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try { process.kill(s.pid, 0); } catch { break; }
+    if (Date.now() > deadline) throw new Error('the server did not stop within 20 s of SIGTERM');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const { child, ready } = launch(s.bin, s.args, s.url, true);
+  await ready;
+  s.pid = child.pid;
+  fs.writeFileSync(stateFile, JSON.stringify(state));
+}

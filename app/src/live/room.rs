@@ -132,7 +132,7 @@ fn LinkIndicator() -> impl IntoView {
     let live = super::link::use_live();
     let text = move || match live.link.get() {
         LinkState::Connecting => "Connecting…".to_string(),
-        LinkState::Live => "Live".to_string(),
+        LinkState::Live => "Connected".to_string(),
         LinkState::Reconnecting(n) => format!("Reconnecting… (attempt {n})"),
     };
     let class = move || match live.link.get() {
