@@ -53,6 +53,18 @@ async fn upgrade(State(state): State<AppState>, Path(id): Path<String>, headers:
         })
 }
 
+/// Resolves when the server starts shutting down (never, if nobody can tell it to).
+async fn shutting_down(rx: &mut tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if *rx.borrow_and_update() {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
 async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
     let text = serde_json::to_string(frame).unwrap_or_default();
     socket.send(Message::Text(text.into())).await.is_ok()
@@ -108,7 +120,7 @@ async fn serve_socket(mut socket: WebSocket, state: &AppState, id: &str, partici
                 // Keeps proxies from closing an idle socket.
                 if socket.send(Message::Ping(Default::default())).await.is_err() { break; }
             }
-            _ = shutdown.changed() => {
+            _ = shutting_down(shutdown) => {
                 let _ = socket.send(Message::Close(None)).await;
                 break;
             }

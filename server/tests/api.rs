@@ -280,3 +280,148 @@ fn serve_answers_healthz_and_exits_cleanly_on_sigterm() {
     let token = stdout.split_whitespace().find(|w| w.len() == 24).unwrap();
     assert!(!stderr.contains(token), "the setup token never reaches the log");
 }
+
+// ---- Live checkpoints over HTTP and the WebSocket ----
+
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+impl TestApp {
+    /// Signs in as a facilitator, makes a squad and a checkpoint; returns (id, join code).
+    async fn checkpoint(&self) -> (String, String) {
+        self.sign_in_as(Role::Facilitator).await;
+        let squad: Value = self.form("create_squad", &[("name", "Payments"), ("tribe", "Money")]).await.json().await.unwrap();
+        let res = self.client.post(format!("{}/api/v1/checkpoints", self.base)).json(&json!({"squad": squad["slug"], "held_on": "2026-11-22"})).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let body: Value = res.json().await.unwrap();
+        (body["id"].as_str().unwrap().to_string(), body["join_code"].as_str().unwrap().to_string())
+    }
+
+    /// Joins with a fresh client; returns the participant's cookie.
+    async fn join(&self, code: &str, name: &str) -> (StatusCode, Value, Option<String>) {
+        let res = reqwest::Client::new().post(format!("{}/api/v1/join", self.base)).json(&json!({"code": code, "name": name})).send().await.unwrap();
+        let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).map(str::to_string);
+        (res.status(), res.json().await.unwrap_or(Value::Null), cookie)
+    }
+
+    async fn socket(&self, id: &str, cookie: Option<&str>, origin: Option<&str>) -> Result<Socket, u16> {
+        let mut req = format!("{}/live/{id}/ws", self.base.replacen("http", "ws", 1)).into_client_request().unwrap();
+        if let Some(c) = cookie {
+            req.headers_mut().insert("cookie", c.parse().unwrap());
+        }
+        if let Some(o) = origin {
+            req.headers_mut().insert("origin", o.parse().unwrap());
+        }
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(ws),
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+            Err(e) => panic!("websocket: {e}"),
+        }
+    }
+}
+
+async fn next_json(ws: &mut Socket) -> Value {
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await.expect("a frame").expect("open").unwrap();
+        if let Message::Text(t) = msg {
+            return serde_json::from_str(&t).unwrap();
+        }
+    }
+}
+
+/// Reads frames until one of type `t`.
+async fn frame_of(ws: &mut Socket, t: &str) -> Value {
+    loop {
+        let v = next_json(ws).await;
+        if v["t"] == t {
+            return v;
+        }
+    }
+}
+
+async fn command(ws: &mut Socket, req: u64, command: Value) {
+    ws.send(Message::Text(json!({"t": "command", "req": req, "command": command}).to_string().into())).await.unwrap();
+}
+
+#[tokio::test]
+async fn joining_names_the_field_and_a_finished_checkpoint_admits_nobody() {
+    let app = spawn_app().await;
+    let (id, code) = app.checkpoint().await;
+    let (status, body, _) = app.join(&code, "  ").await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
+    let (status, body, _) = app.join("NOPE-NOPE", "Ana").await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("code")));
+    let (status, body, cookie) = app.join(&code, "Ana").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["checkpoint_id"], id.as_str());
+    assert!(cookie.unwrap().starts_with(&format!("checkpoint_p_{id}=")));
+
+    let ended = app.form("set_checkpoint_status", &[("id", &id), ("status", "finished")]).await;
+    assert!(ended.status().is_success() || ended.status().is_redirection(), "{}", ended.status());
+    let (status, body, _) = app.join(&code, "Late").await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("code")), "{body}");
+}
+
+#[tokio::test]
+async fn creating_a_checkpoint_needs_a_facilitator_and_names_bad_fields() {
+    let app = spawn_app().await;
+    let url = format!("{}/api/v1/checkpoints", app.base);
+    let anonymous = reqwest::Client::new().post(&url).json(&json!({"squad": "x", "held_on": "2026-11-22"})).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    app.sign_in_as(Role::Facilitator).await;
+    let bad = app.client.post(&url).json(&json!({"squad": "x", "held_on": "2026-02-30"})).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json::<Value>().await.unwrap()["field"], "held_on");
+    let missing = app.client.post(&url).json(&json!({"held_on": "2026-11-22"})).send().await.unwrap();
+    assert_eq!(missing.json::<Value>().await.unwrap()["field"], "squad");
+    let unknown = app.client.post(&url).json(&json!({"squad": "nobody", "held_on": "2026-11-22"})).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_socket_refuses_other_sites_strangers_and_other_checkpoints() {
+    let app = spawn_app().await;
+    let (id, code) = app.checkpoint().await;
+    let (_, _, cookie) = app.join(&code, "Ana").await;
+    let cookie = cookie.unwrap();
+    assert_eq!(app.socket(&id, None, None).await.err(), Some(401));
+    assert_eq!(app.socket(&id, Some(&cookie), Some("http://evil.example")).await.err(), Some(403));
+    // A participant session opens its own checkpoint only.
+    let other = app.client.post(format!("{}/api/v1/checkpoints", app.base)).json(&json!({"squad": "payments", "held_on": "2026-11-23"})).send().await.unwrap();
+    let other_id = other.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(app.socket(&other_id, Some(&cookie), None).await.err(), Some(401));
+    let mut ws = app.socket(&id, Some(&cookie), Some(&app.base)).await.expect("same-site socket");
+    let first = frame_of(&mut ws, "snapshot").await;
+    assert_eq!(first["view"]["join_code"], Value::Null, "participants do not get the join code");
+}
+
+#[tokio::test]
+async fn a_participant_cannot_reveal_lock_advance_or_remove() {
+    let app = spawn_app().await;
+    let (id, code) = app.checkpoint().await;
+    let (_, ana, cookie) = app.join(&code, "Ana").await;
+    let mut ws = app.socket(&id, cookie.as_deref(), None).await.unwrap();
+    let before = frame_of(&mut ws, "snapshot").await["view"]["revision"].as_i64().unwrap();
+    let refused = [
+        json!({"type": "reveal", "question": "lead_time"}),
+        json!({"type": "lock", "question": "lead_time", "answer": "less_than_one_day"}),
+        json!({"type": "go_to", "stage": "maturity"}),
+        json!({"type": "timer", "question": "lead_time", "action": "start"}),
+        json!({"type": "remove_participant", "participant": ana["participant_id"]}),
+    ];
+    for (i, cmd) in refused.into_iter().enumerate() {
+        command(&mut ws, i as u64 + 1, cmd).await;
+        let err = frame_of(&mut ws, "error").await;
+        assert_eq!(err["req"], i as u64 + 1);
+        assert_eq!(err["message"], "you do not have permission to do that");
+    }
+    // A vote is allowed and acknowledged with the next revision; nothing else changed.
+    command(&mut ws, 9, json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"})).await;
+    let ack = frame_of(&mut ws, "ack").await;
+    assert_eq!((ack["req"].as_u64(), ack["rev"].as_i64()), (Some(9), Some(before + 1)));
+    command(&mut ws, 10, json!({"type": "vote", "question": "lead_time", "answer": "whenever"})).await;
+    assert_eq!(frame_of(&mut ws, "error").await["field"], "answer");
+}
