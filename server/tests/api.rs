@@ -3,6 +3,11 @@
 
 use std::net::SocketAddr;
 
+// The throwaway PostgreSQL cluster of the core crate's store tests.
+#[path = "../../tests/support/mod.rs"]
+#[expect(dead_code, reason = "shared with the core crate's tests; this binary uses part of it")]
+mod support;
+
 use checkpoint_core::accounts::Role;
 use checkpoint_core::store::Store;
 use checkpoint_server::{router, ServeConfig};
@@ -424,4 +429,86 @@ async fn a_participant_cannot_reveal_lock_advance_or_remove() {
     assert_eq!((ack["req"].as_u64(), ack["rev"].as_i64()), (Some(9), Some(before + 1)));
     command(&mut ws, 10, json!({"type": "vote", "question": "lead_time", "answer": "whenever"})).await;
     assert_eq!(frame_of(&mut ws, "error").await["field"], "answer");
+}
+
+/// Starts `checkpoint serve` on a free port; returns the child and its base URL.
+fn serve_process(database_url: &str) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_checkpoint"))
+        .args(["--database-url", database_url, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
+async fn wait_healthy(base: &str) {
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{base} not healthy in 10 s");
+}
+
+/// Two server processes on one PostgreSQL: a vote through one reaches a
+/// participant connected to the other (LISTEN/NOTIFY).
+#[tokio::test]
+async fn two_server_processes_on_postgres_share_a_live_checkpoint() {
+    let Some(url) = support::postgres_database_url().await else { return };
+    let admin = std::process::Command::new(env!("CARGO_BIN_EXE_checkpoint"))
+        .args(["--database-url", &url, "create-admin", "--username", "fran"])
+        .env("CHECKPOINT_ADMIN_PASSWORD", "long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    let (mut one, base_one) = serve_process(&url);
+    let (mut two, base_two) = serve_process(&url);
+    wait_healthy(&base_one).await;
+    wait_healthy(&base_two).await;
+
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    client.post(format!("{base_one}/api/login")).form(&[("username", "fran"), ("password", "long enough password")]).send().await.unwrap();
+    let squad: Value = client.post(format!("{base_one}/api/create_squad")).form(&[("name", "Payments"), ("tribe", "Money")]).send().await.unwrap().json().await.unwrap();
+    let created: Value = client.post(format!("{base_one}/api/v1/checkpoints")).json(&json!({"squad": squad["slug"], "held_on": "2026-11-22"})).send().await.unwrap().json().await.unwrap();
+    let (id, code) = (created["id"].as_str().unwrap(), created["join_code"].as_str().unwrap());
+
+    let join = |base: String, name: &'static str| {
+        let code = code.to_string();
+        async move {
+            let res = reqwest::Client::new().post(format!("{base}/api/v1/join")).json(&json!({"code": code, "name": name})).send().await.unwrap();
+            let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+            let body: Value = res.json().await.unwrap();
+            (cookie, body["participant_id"].as_str().unwrap().to_string())
+        }
+    };
+    let (ana_cookie, ana_id) = join(base_one.clone(), "Ana").await;
+    let (bo_cookie, _) = join(base_two.clone(), "Bo").await;
+    let open = |base: &str, cookie: &str| {
+        let mut req = format!("{}/live/{id}/ws", base.replacen("http", "ws", 1)).into_client_request().unwrap();
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+        tokio_tungstenite::connect_async(req)
+    };
+    let (mut bo, _) = open(&base_two, &bo_cookie).await.unwrap();
+    frame_of(&mut bo, "snapshot").await;
+    let (mut ana, _) = open(&base_one, &ana_cookie).await.unwrap();
+    frame_of(&mut ana, "snapshot").await;
+    command(&mut ana, 1, json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"})).await;
+    assert_eq!(frame_of(&mut ana, "ack").await["req"], 1);
+    // Bo, on the other process, sees Ana has voted, and not what.
+    loop {
+        let snap = frame_of(&mut bo, "snapshot").await;
+        let q = &snap["view"]["questions"][0];
+        if q["voters"].as_array().is_some_and(|v| v.iter().any(|p| p == ana_id.as_str())) {
+            assert_eq!(q["choices"], Value::Null);
+            assert!(!snap.to_string().contains("less_than_one_day"));
+            break;
+        }
+    }
+    let _ = one.kill();
+    let _ = two.kill();
+    let _ = one.wait();
+    let _ = two.wait();
 }
