@@ -50,7 +50,7 @@ async fn next_snapshot(conn: &mut Connection) -> View {
         let msg = tokio::time::timeout(Duration::from_secs(10), conn.rx.recv()).await.expect("a frame within 10 s").expect("open");
         if let Outbound::Text(t) = msg {
             if let Ok(Frame::Snapshot { view }) = serde_json::from_str(&t) {
-                return view;
+                return *view;
             }
         }
     }

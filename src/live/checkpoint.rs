@@ -142,8 +142,7 @@ mod tests {
 
     #[test]
     fn welcome_text_refuses_empty_parts_by_name() {
-        let mut w = WelcomeText::default();
-        w.agenda = "  ".into();
+        let w = WelcomeText { agenda: "  ".into(), ..WelcomeText::default() };
         assert_eq!(w.parse().unwrap_err().field, "agenda");
         assert!(WelcomeText::default().parse().is_ok());
     }

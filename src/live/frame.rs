@@ -12,7 +12,7 @@ use crate::dora::Question;
 pub enum Frame {
     /// The whole state as this recipient may see it (on connect, and after any
     /// change other than a vote).
-    Snapshot { view: View },
+    Snapshot { view: Box<View> },
     /// Someone voted: who, never what (`mine` is set only on the voter's own connections).
     Voted { rev: i64, question: Question, participant: String, expected: usize, mine: Option<String> },
     /// Who has a connection open (not a revision: presence is not stored).

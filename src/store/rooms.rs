@@ -78,7 +78,7 @@ impl RoomInner {
     fn snapshot_for(&self, participant: &str, online: &HashSet<String>, now: i64) -> Option<Arc<str>> {
         let loaded = self.loaded.as_ref()?;
         let view = View::for_participant(&loaded.state, participant, online, now, Some(&loaded.join_code.display()));
-        Some(to_text(&Frame::Snapshot { view }))
+        Some(to_text(&Frame::Snapshot { view: Box::new(view) }))
     }
 
     /// Sends each connection its own snapshot.
@@ -175,7 +175,7 @@ impl Rooms {
     pub async fn connect(&self, id: &str, participant: &str) -> Result<Connection, ServiceError> {
         let (_room, mut inner) = self.locked(id).await?;
         let state = &inner.loaded.as_ref().expect("loaded").state;
-        if !state.participant(participant).is_some_and(|p| !p.removed) {
+        if state.participant(participant).is_none_or(|p| p.removed) {
             return Err(ServiceError::Forbidden);
         }
         let (tx, rx) = mpsc::channel(QUEUE);

@@ -66,7 +66,7 @@ impl Live {
                 return false;
             }
             self.error.set(None);
-            return self.socket.with_value(|s| s.as_ref().is_some_and(|s| s.send(command)));
+            self.socket.with_value(|s| s.as_ref().is_some_and(|s| s.send(command)))
         }
         #[cfg(not(feature = "hydrate"))]
         {
@@ -97,7 +97,6 @@ pub fn command_from_form(
     answer: Option<&str>,
     stage: Option<&str>,
     participant: Option<&str>,
-    minutes: Option<i64>,
     on: Option<&str>,
 ) -> Result<Command, FieldError> {
     let question = || {
@@ -118,7 +117,7 @@ pub fn command_from_form(
         "timer_start" => Command::Timer { question: question()?, action: TimerAction::Start },
         "timer_pause" => Command::Timer { question: question()?, action: TimerAction::Pause },
         "timer_reset" => Command::Timer { question: question()?, action: TimerAction::Reset },
-        "timer_extend" => Command::Timer { question: question()?, action: TimerAction::Extend { minutes: minutes.unwrap_or(5) } },
+        "timer_extend" => Command::Timer { question: question()?, action: TimerAction::Extend { minutes: 5 } },
         "auto_reveal" => Command::AutoReveal { on: on.is_some_and(|v| v == "true" || v == "on") },
         "remove" => Command::RemoveParticipant { participant: participant.unwrap_or_default().to_string() },
         other => return Err(FieldError::new("kind", format!("unknown action {other:?}"))),
@@ -131,11 +130,11 @@ mod tests {
 
     #[test]
     fn plain_forms_become_the_same_commands_as_socket_messages() {
-        let vote = command_from_form("vote", Some("lead_time"), Some("less_than_one_day"), None, None, None, None).unwrap();
+        let vote = command_from_form("vote", Some("lead_time"), Some("less_than_one_day"), None, None, None).unwrap();
         assert_eq!(vote, Command::Vote { question: Question::LeadTime, answer: "less_than_one_day".into() });
-        assert_eq!(command_from_form("vote", Some("lead_time"), None, None, None, None, None).unwrap_err().field, "answer");
-        assert_eq!(command_from_form("go_to", None, None, Some("warp"), None, None, None).unwrap_err().field, "stage");
-        assert_eq!(command_from_form("explode", None, None, None, None, None, None).unwrap_err().field, "kind");
-        assert_eq!(command_from_form("auto_reveal", None, None, None, None, None, Some("on")).unwrap(), Command::AutoReveal { on: true });
+        assert_eq!(command_from_form("vote", Some("lead_time"), None, None, None, None).unwrap_err().field, "answer");
+        assert_eq!(command_from_form("go_to", None, None, Some("warp"), None, None).unwrap_err().field, "stage");
+        assert_eq!(command_from_form("explode", None, None, None, None, None).unwrap_err().field, "kind");
+        assert_eq!(command_from_form("auto_reveal", None, None, None, None, Some("on")).unwrap(), Command::AutoReveal { on: true });
     }
 }

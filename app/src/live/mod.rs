@@ -23,7 +23,6 @@ pub async fn live_view(id: String) -> Result<View, ServerFnError> {
 
 /// One command from a plain form (no JavaScript), answered by a redirect back
 /// to the room. The fields are those of [`checkpoint_core::live::Command`], flattened.
-#[expect(clippy::too_many_arguments, reason = "a server function's arguments are its form fields")]
 #[server(endpoint = "live_command")]
 pub async fn live_command(
     id: String,
@@ -32,12 +31,11 @@ pub async fn live_command(
     answer: Option<String>,
     stage: Option<String>,
     participant: Option<String>,
-    minutes: Option<i64>,
     on: Option<String>,
 ) -> Result<i64, ServerFnError> {
     use crate::context::{app_context, form_error, require_participant};
     let by = require_participant(&id).await?;
-    let command = link::command_from_form(&kind, question.as_deref(), answer.as_deref(), stage.as_deref(), participant.as_deref(), minutes, on.as_deref()).map_err(|e| form_error(e.into()))?;
+    let command = link::command_from_form(&kind, question.as_deref(), answer.as_deref(), stage.as_deref(), participant.as_deref(), on.as_deref()).map_err(|e| form_error(e.into()))?;
     let rev = app_context()?.rooms.execute(&id, &by, command).await.map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(rev)

@@ -199,7 +199,7 @@ async fn facilitate(ws: Ws, room: Arc<Room>, deadline: Instant, question_time: D
                     if let Ok(Frame::Snapshot { view }) = serde_json::from_str::<Frame>(&text) {
                         let open = view.stage.question().filter(|q| view.question(*q).is_some_and(|v| v.phase == Phase::Voting));
                         *reader_room.open_question.lock().unwrap() = open;
-                        let _ = view_tx.send(view);
+                        let _ = view_tx.send(*view);
                     }
                 }
                 "voted" => seen_vote(&reader_room, lite.participant.unwrap_or_default()),
