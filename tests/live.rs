@@ -154,7 +154,38 @@ macro_rules! on_both_backends {
     };
 }
 
-on_both_backends!(join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
+async fn ratings_and_the_confirmed_focus_persist(store: Store) {
+    use checkpoint_core::dora::capabilities::CapabilityKey;
+    use checkpoint_core::dora::prioritise::Rating;
+    let f = fixture(&store).await;
+    let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
+    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    let rooms = Rooms::new(store.clone());
+    for q in Question::ALL {
+        rooms.execute(&f.checkpoint, &fac, Command::Reveal { question: q }).await.unwrap();
+        rooms.execute(&f.checkpoint, &fac, Command::Lock { question: q, answer: q.answer_ids()[5].into() }).await.unwrap();
+    }
+    let rate = |i: u8, r: &str| Command::Rate { capability: CapabilityKey::Westrum, statement: i, rating: r.into() };
+    rooms.execute(&f.checkpoint, &ana.participant_id, rate(0, "4")).await.unwrap();
+    rooms.execute(&f.checkpoint, &ana.participant_id, rate(1, "dont_know")).await.unwrap();
+    rooms.execute(&f.checkpoint, &ana.participant_id, rate(0, "1")).await.unwrap();
+    for key in ["small_batches", "continuous_integration"] {
+        rooms.execute(&f.checkpoint, &fac, Command::AddFocus { capability: key.into() }).await.unwrap();
+    }
+    assert!(store.current_focus().await.unwrap().is_empty(), "an unconfirmed focus is a draft");
+    rooms.execute(&f.checkpoint, &fac, Command::ConfirmFocus { confirmed: true }).await.unwrap();
+
+    let state = store.load_live(&f.checkpoint).await.unwrap().state;
+    let mine = &state.ratings[&ana.participant_id];
+    assert_eq!(mine[&(CapabilityKey::Westrum, 0)], Rating::Agreement(1), "a changed rating replaces the earlier one");
+    assert_eq!(mine[&(CapabilityKey::Westrum, 1)], Rating::DontKnow);
+    assert_eq!(state.doc.capabilities.focus, ["small_batches", "continuous_integration"]);
+    let focus = store.current_focus().await.unwrap();
+    assert_eq!(focus.iter().map(|f| f.capability.as_str()).collect::<Vec<_>>(), ["small_batches", "continuous_integration"]);
+    assert_eq!(focus[0].squad_slug, "payments");
+}
+
+on_both_backends!(ratings_and_the_confirmed_focus_persist, join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
 
 
 /// Two processes on one PostgreSQL: a vote through one reaches a participant

@@ -21,6 +21,7 @@ pub fn Header() -> impl IntoView {
             <nav aria-label="Main">
                 <ul class="nav">
                     <li><a href="/quick-check">"Quick check"</a></li>
+                    <li><a href="/capabilities">"Capabilities"</a></li>
                     <Transition>
                         {move || user().map(|u| view! {
                             <li><a href="/squads">"Squads"</a></li>

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod catalog;
 pub mod chart;
 pub mod errors;
 pub mod home;
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkpoints/:id") view=live::room::CheckpointPage ssr=SsrMode::Async/>
                     <Route path=path!("/join") view=live::join::JoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("/capabilities") view=catalog::CatalogPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <layout::Footer/>

@@ -1,5 +1,6 @@
-import { Browser, BrowserContext, expect, Page, test, TestInfo, WebSocket } from '@playwright/test';
-import { ensureAdmin, expectAccessible, jsEnabled, open, ownsServers, restartServer, settle, signIn } from './helpers';
+import { expect, test, WebSocket } from '@playwright/test';
+import { expectAccessible, jsEnabled, ownsServers, restartServer, settle } from './helpers';
+import { goToStage, join, newCheckpoint, vote, waitLive } from './live';
 
 // A live checkpoint: a facilitator and participants in separate browser contexts.
 test.describe.configure({ mode: 'serial' });
@@ -10,57 +11,6 @@ const VOTES = [
   { stage: 'Time to restore service', id: 'one_day_to_one_week', label: 'Between one day and one week', field: 'time_to_restore' },
   { stage: 'Change failure rate', id: '0-15', label: '0–15 %', field: 'change_failure_rate' },
 ];
-
-let counter = 0;
-
-/** Signs in as the admin, creates a squad and a checkpoint, starts it; returns the room's URL and code. */
-async function newCheckpoint(page: Page, testInfo: TestInfo) {
-  await ensureAdmin(testInfo);
-  await signIn(page, testInfo);
-  await open(page, testInfo, '/squads');
-  const squad = `Voting ${testInfo.project.name} ${Date.now() % 100000}-${counter++}`;
-  await page.getByLabel('Squad name').fill(squad);
-  await page.getByLabel('Tribe', { exact: true }).fill('Live');
-  await page.getByRole('button', { name: 'Create squad' }).click();
-  await page.getByRole('link', { name: squad }).click();
-  await settle(page, testInfo);
-  await expect(page.getByText('No checkpoints yet')).toBeVisible();
-  await page.getByRole('button', { name: 'Create checkpoint' }).click();
-  await expect(page).toHaveURL(/\/checkpoints\/[0-9a-f-]+$/);
-  await settle(page, testInfo);
-  await page.getByRole('button', { name: 'Start the checkpoint' }).click();
-  await expect(page.locator('.status-pill')).toHaveText('Live');
-  await settle(page, testInfo);
-  const code = (await page.getByTestId('join-code').textContent())!.trim();
-  expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
-  return { url: page.url(), code };
-}
-
-async function join(browser: Browser, testInfo: TestInfo, code: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await open(page, testInfo, '/join');
-  await page.getByLabel('Join code').fill(code.toLowerCase());
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(page).toHaveURL(/\/checkpoints\//);
-  await settle(page, testInfo);
-  return { context, page };
-}
-
-async function waitLive(page: Page) {
-  await expect(page.getByTestId('link')).toHaveText('Connected');
-}
-
-async function goToStage(page: Page, stage: string) {
-  await page.getByRole('navigation', { name: 'Stages' }).getByRole('button', { name: stage }).click();
-}
-
-async function vote(page: Page, label: string) {
-  await page.getByLabel(label, { exact: true }).check();
-  await page.getByRole('button', { name: /Cast my vote|Change my vote/ }).click();
-  await expect(page.getByTestId('my-vote')).toHaveText(`You voted: ${label}`);
-}
 
 test('a facilitator and three participants vote, reveal, lock and see the maturity @voting', async ({ page, browser, request }, testInfo) => {
   test.skip(!jsEnabled(testInfo), 'live updates need JavaScript; the plain-form path is the next test');

@@ -414,7 +414,7 @@ async fn a_participant_cannot_reveal_lock_advance_or_remove() {
         json!({"type": "reveal", "question": "lead_time"}),
         json!({"type": "lock", "question": "lead_time", "answer": "less_than_one_day"}),
         json!({"type": "go_to", "stage": "maturity"}),
-        json!({"type": "timer", "question": "lead_time", "action": "start"}),
+        json!({"type": "timer", "stage": "lead_time", "action": "start"}),
         json!({"type": "remove_participant", "participant": ana["participant_id"]}),
     ];
     for (i, cmd) in refused.into_iter().enumerate() {

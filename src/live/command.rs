@@ -3,10 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::capabilities::{check_statement, parse_focus, parse_rating, RatingPhase, MAX_FOCUS};
 use super::checkpoint::{CheckpointStatus, WelcomeText};
 use super::stage::{question_index, Stage};
 use super::state::{LiveState, Phase};
 use super::timer::TimerAction;
+use crate::dora::capabilities::CapabilityKey;
+use crate::dora::prioritise::Rating;
 use crate::dora::Question;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,15 +26,25 @@ pub enum Command {
     /// Unlock to vote again on a locked question.
     Unlock { question: Question },
     GoTo { stage: Stage },
-    Timer { question: Question, #[serde(flatten)] action: TimerAction },
+    /// A timer: each question's, and the capabilities stage's.
+    Timer { stage: Stage, #[serde(flatten)] action: TimerAction },
     AutoReveal { on: bool },
     EditWelcome { welcome: WelcomeText },
     RemoveParticipant { participant: String },
+    /// Rate one statement of a recommended capability ("0".."4" or "dont_know").
+    Rate { capability: CapabilityKey, statement: u8, rating: String },
+    RevealRatings,
+    ReopenRatings,
+    /// Add a catalog capability to the squad's focus (at most three).
+    AddFocus { capability: String },
+    RemoveFocus { capability: String },
+    /// Confirm (or reopen) the focus list.
+    ConfirmFocus { confirmed: bool },
 }
 
 impl Command {
     pub fn needs_facilitator(&self) -> bool {
-        !matches!(self, Command::Vote { .. })
+        !matches!(self, Command::Vote { .. } | Command::Rate { .. })
     }
 }
 
@@ -50,6 +63,10 @@ pub enum Change {
     /// The document (stage, phases, timers, welcome text).
     Doc,
     Removed { participant: String },
+    /// One rating row.
+    Rated { participant: String, capability: CapabilityKey, statement: u8, rating: Rating },
+    /// The document and the stored focus list.
+    Focus,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -130,9 +147,74 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             state.doc.stage = stage;
             Change::Doc
         }
-        Command::Timer { question, action } => {
-            state.doc.questions[question_index(question)].timer.apply(action, now_ms).map_err(|m| refused("timer", m))?;
+        Command::Timer { stage, action } => {
+            let timer = match stage.question() {
+                Some(q) => &mut state.doc.questions[question_index(q)].timer,
+                None if stage == Stage::Capabilities => &mut state.doc.capabilities.timer,
+                None => return Err(refused("stage", format!("{} has no timer", stage.label()))),
+            };
+            timer.apply(action, now_ms).map_err(|m| refused("timer", m))?;
             Change::Doc
+        }
+        Command::Rate { capability, statement, rating } => {
+            let rating = parse_rating(&rating).map_err(|e| refused("rating", e.message))?;
+            let recommended = state.recommended().ok_or_else(|| refused("capability", "lock all four answers before rating capabilities"))?;
+            if !recommended.contains(&capability) {
+                return Err(refused("capability", format!("{} is not one of the three recommended capabilities", capability.id())));
+            }
+            check_statement(capability, statement).map_err(|e| refused("statement", e.message))?;
+            if state.doc.capabilities.phase != RatingPhase::Rating {
+                return Err(refused("capability", "rating is closed; the facilitator has revealed the scores"));
+            }
+            state.ratings.entry(actor.participant.clone()).or_default().insert((capability, statement), rating);
+            Change::Rated { participant: actor.participant.clone(), capability, statement, rating }
+        }
+        Command::RevealRatings => {
+            if state.doc.capabilities.phase != RatingPhase::Rating {
+                return Err(refused("capability", "the scores are already revealed"));
+            }
+            state.doc.capabilities.phase = RatingPhase::Revealed;
+            Change::Doc
+        }
+        Command::ReopenRatings => {
+            if state.doc.capabilities.phase != RatingPhase::Revealed {
+                return Err(refused("capability", "rating is already open"));
+            }
+            state.doc.capabilities.phase = RatingPhase::Rating;
+            Change::Doc
+        }
+        Command::AddFocus { capability } => {
+            let doc = &mut state.doc.capabilities;
+            if doc.focus_confirmed {
+                return Err(refused("focus", "the focus is confirmed; reopen it to change it"));
+            }
+            if doc.focus.len() >= MAX_FOCUS && !doc.focus.contains(&capability) {
+                return Err(refused("focus", format!("choose at most {MAX_FOCUS} focus capabilities; remove one first")));
+            }
+            let mut next = doc.focus.clone();
+            next.push(capability);
+            doc.focus = parse_focus(&next).map_err(|e| refused("focus", e.message))?;
+            Change::Focus
+        }
+        Command::RemoveFocus { capability } => {
+            let doc = &mut state.doc.capabilities;
+            if doc.focus_confirmed {
+                return Err(refused("focus", "the focus is confirmed; reopen it to change it"));
+            }
+            let before = doc.focus.len();
+            doc.focus.retain(|k| *k != capability);
+            if doc.focus.len() == before {
+                return Err(refused("focus", format!("{capability:?} is not in the focus")));
+            }
+            Change::Focus
+        }
+        Command::ConfirmFocus { confirmed } => {
+            let doc = &mut state.doc.capabilities;
+            if confirmed && doc.focus.is_empty() {
+                return Err(refused("focus", "choose at least one focus capability first"));
+            }
+            doc.focus_confirmed = confirmed;
+            Change::Focus
         }
         Command::AutoReveal { on } => {
             state.doc.auto_reveal = on;
@@ -198,6 +280,7 @@ pub(crate) mod tests {
             doc: LiveDoc::default(),
             participants,
             votes: [BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new()],
+            ratings: Default::default(),
         }
     }
 
@@ -231,7 +314,7 @@ pub(crate) mod tests {
             Command::GoTo { stage: Stage::Maturity },
             Command::Lock { question: Q, answer: "less_than_one_day".into() },
             Command::RemoveParticipant { participant: "fac".into() },
-            Command::Timer { question: Q, action: TimerAction::Start },
+            Command::Timer { stage: Stage::LeadTime, action: TimerAction::Start },
         ] {
             let before = s.clone();
             assert_eq!(apply(&mut s, &who("ana"), cmd, 0), Err(LiveError::Forbidden));
@@ -278,6 +361,47 @@ pub(crate) mod tests {
         let mut s = room(&["Ana"]);
         s.info.status = CheckpointStatus::Finished;
         assert_eq!(apply(&mut s, &who("fac"), Command::GoTo { stage: Stage::Scene }, 0), Err(LiveError::Finished));
+    }
+
+    fn lock_all(s: &mut LiveState, code: usize) {
+        for q in Question::ALL {
+            apply(s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
+            apply(s, &who("fac"), Command::Lock { question: q, answer: q.answer_ids()[code - 1].to_string() }, 0).unwrap();
+        }
+    }
+
+    #[test]
+    fn ratings_need_the_maturity_and_only_cover_the_three_recommended() {
+        let mut s = room(&["Ana"]);
+        let rate = |c: CapabilityKey, i: u8, r: &str| Command::Rate { capability: c, statement: i, rating: r.into() };
+        let early = apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 0, "3"), 0).unwrap_err();
+        assert!(matches!(early, LiveError::Refused { field: "capability", .. }));
+        lock_all(&mut s, 4); // every answer code 4: average 4 → medium → CI, CD, architecture
+        assert_eq!(s.recommended(), Some([CapabilityKey::Ci, CapabilityKey::Cd, CapabilityKey::Architecture]));
+        apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 0, "3"), 0).unwrap();
+        assert!(apply(&mut s, &who("ana"), rate(CapabilityKey::Westrum, 0, "3"), 0).is_err());
+        assert!(apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 99, "3"), 0).is_err());
+        assert!(apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 0, "7"), 0).is_err());
+        assert_eq!(apply(&mut s, &who("ana"), Command::RevealRatings, 0), Err(LiveError::Forbidden));
+        apply(&mut s, &who("fac"), Command::RevealRatings, 0).unwrap();
+        assert!(apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 1, "3"), 0).is_err(), "closed after the reveal");
+    }
+
+    #[test]
+    fn the_focus_holds_at_most_three_catalog_capabilities_and_is_confirmed_by_the_facilitator() {
+        let mut s = room(&["Ana"]);
+        let add = |k: &str| Command::AddFocus { capability: k.into() };
+        assert!(apply(&mut s, &who("fac"), Command::ConfirmFocus { confirmed: true }, 0).is_err(), "nothing to confirm");
+        for k in ["continuous_integration", "trunk_based", "version_control"] {
+            apply(&mut s, &who("fac"), add(k), 0).unwrap();
+        }
+        assert!(apply(&mut s, &who("fac"), add("continuous_delivery"), 0).is_err());
+        assert!(apply(&mut s, &who("fac"), add("not_a_capability"), 0).is_err());
+        assert_eq!(apply(&mut s, &who("ana"), add("continuous_delivery"), 0), Err(LiveError::Forbidden));
+        apply(&mut s, &who("fac"), Command::RemoveFocus { capability: "trunk_based".into() }, 0).unwrap();
+        apply(&mut s, &who("fac"), Command::ConfirmFocus { confirmed: true }, 0).unwrap();
+        assert!(apply(&mut s, &who("fac"), add("continuous_delivery"), 0).is_err(), "confirmed focus is fixed");
+        assert_eq!(s.doc.capabilities.focus, ["continuous_integration", "version_control"]);
     }
 
     #[test]

@@ -42,7 +42,7 @@ mod tests {
     fn commands_read_as_plain_json() {
         let m: ClientMessage = serde_json::from_str(r#"{"t":"command","req":7,"command":{"type":"vote","question":"lead_time","answer":"less_than_one_day"}}"#).unwrap();
         assert_eq!(m, ClientMessage::Command { req: 7, command: Command::Vote { question: Question::LeadTime, answer: "less_than_one_day".into() } });
-        let t: ClientMessage = serde_json::from_str(r#"{"t":"command","req":8,"command":{"type":"timer","question":"lead_time","action":"extend","minutes":5}}"#).unwrap();
+        let t: ClientMessage = serde_json::from_str(r#"{"t":"command","req":8,"command":{"type":"timer","stage":"lead_time","action":"extend","minutes":5}}"#).unwrap();
         assert!(matches!(t, ClientMessage::Command { command: Command::Timer { .. }, .. }));
     }
 }

@@ -3,6 +3,7 @@
 //! Pure: the server applies commands here, persists what changed, and sends
 //! every recipient [`view::View::for_participant`]; the browser renders the same types.
 
+pub mod capabilities;
 pub mod checkpoint;
 pub mod command;
 pub mod frame;
@@ -11,10 +12,11 @@ pub mod state;
 pub mod timer;
 pub mod view;
 
+pub use capabilities::{CapabilitiesDoc, RatingPhase, Results};
 pub use checkpoint::{CheckpointInfo, CheckpointStatus, JoinCode, WelcomeText};
 pub use command::{apply, Actor, Change, Command, LiveError};
 pub use frame::{ClientMessage, Frame};
 pub use stage::Stage;
 pub use state::{LiveDoc, LiveState, Participant, Phase, QuestionDoc};
 pub use timer::{Timer, TimerAction};
-pub use view::{QuestionView, View};
+pub use view::{CapabilitiesView, QuestionView, View};

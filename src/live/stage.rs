@@ -15,10 +15,11 @@ pub enum Stage {
     TimeToRestore,
     ChangeFailureRate,
     Maturity,
+    Capabilities,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 7] = [
+    pub const ALL: [Stage; 8] = [
         Stage::Welcome,
         Stage::Scene,
         Stage::LeadTime,
@@ -26,6 +27,7 @@ impl Stage {
         Stage::TimeToRestore,
         Stage::ChangeFailureRate,
         Stage::Maturity,
+        Stage::Capabilities,
     ];
 
     pub fn index(self) -> usize {
@@ -41,6 +43,7 @@ impl Stage {
             Stage::TimeToRestore => "time_to_restore",
             Stage::ChangeFailureRate => "change_failure_rate",
             Stage::Maturity => "maturity",
+            Stage::Capabilities => "capabilities",
         }
     }
 
@@ -53,6 +56,7 @@ impl Stage {
             Stage::Welcome => "Welcome",
             Stage::Scene => "Set the scene",
             Stage::Maturity => "Maturity",
+            Stage::Capabilities => "Capabilities",
             other => other.question().map(Question::title).unwrap_or_default(),
         }
     }
@@ -98,10 +102,11 @@ mod tests {
     #[test]
     fn stages_run_welcome_scene_the_four_questions_in_order_then_maturity() {
         let ids: Vec<&str> = Stage::ALL.iter().map(|s| s.id()).collect();
-        assert_eq!(ids, ["welcome", "scene", "lead_time", "deploy_frequency", "time_to_restore", "change_failure_rate", "maturity"]);
+        assert_eq!(ids, ["welcome", "scene", "lead_time", "deploy_frequency", "time_to_restore", "change_failure_rate", "maturity", "capabilities"]);
         let asked: Vec<Question> = Stage::ALL.iter().filter_map(|s| s.question()).collect();
         assert_eq!(asked, Question::ALL);
-        assert_eq!(Stage::Maturity.next(), None);
+        assert_eq!(Stage::Maturity.next(), Some(Stage::Capabilities));
+        assert_eq!(Stage::Capabilities.next(), None);
         assert_eq!(Stage::Welcome.previous(), None);
         assert_eq!(Stage::Scene.next(), Some(Stage::LeadTime));
         for s in Stage::ALL {

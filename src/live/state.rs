@@ -4,10 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::capabilities::{self, CapabilitiesDoc, Ratings};
 use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::stage::{question_index, Stage};
 use super::timer::{Timer, QUESTION_MINUTES};
-use crate::dora::{Answer, AssessmentInput, Question};
+use crate::dora::capabilities::CapabilityKey;
+use crate::dora::{assess, Answer, AssessmentInput, Question};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,11 +32,14 @@ pub struct LiveDoc {
     /// Reveal by itself once everyone expected has voted.
     pub auto_reveal: bool,
     pub welcome: WelcomeText,
+    /// Absent in documents written before the stage existed.
+    #[serde(default)]
+    pub capabilities: CapabilitiesDoc,
 }
 
 impl Default for LiveDoc {
     fn default() -> Self {
-        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default() }
+        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default(), capabilities: CapabilitiesDoc::default() }
     }
 }
 
@@ -70,6 +75,8 @@ pub struct LiveState {
     pub participants: Vec<Participant>,
     /// Per question (in [`Question::ALL`] order): participant id → answer id.
     pub votes: [BTreeMap<String, String>; 4],
+    /// Capability statement ratings: participant id → statement → rating.
+    pub ratings: Ratings,
 }
 
 impl LiveState {
@@ -116,6 +123,22 @@ impl LiveState {
             change_failure_rate: locked[3],
             benchmark: self.info.benchmark,
         })
+    }
+
+    /// The three capabilities recommended for the locked answers' level.
+    pub fn recommended(&self) -> Option<[CapabilityKey; 3]> {
+        self.locked_input().map(|input| *CapabilityKey::recommended_for(assess(&input).level))
+    }
+
+    /// Who is expected to rate: as for votes, facilitators only once they have rated.
+    pub fn expected_raters(&self) -> usize {
+        self.active().filter(|p| !p.facilitator || self.ratings.contains_key(&p.id)).count()
+    }
+
+    /// Active participants who have rated every statement of the three.
+    pub fn done_raters(&self) -> Vec<String> {
+        let Some(rec) = self.recommended() else { return Vec::new() };
+        self.active().filter(|p| self.ratings.get(&p.id).is_some_and(|m| capabilities::is_done(m, &rec))).map(|p| p.id.clone()).collect()
     }
 
     /// Answer id → how many chose it, best answer first, for the distribution.

@@ -5,10 +5,13 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::capabilities::{results, RatingPhase, Results, StatementRef};
 use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::stage::Stage;
 use super::state::{LiveState, Phase};
 use super::timer::Timer;
+use crate::dora::capabilities::CapabilityKey;
+use crate::dora::prioritise::Rating;
 use crate::dora::Question;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,6 +30,24 @@ pub struct View {
     pub welcome: WelcomeText,
     pub people: Vec<Person>,
     pub questions: Vec<QuestionView>,
+    pub capabilities: CapabilitiesView,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CapabilitiesView {
+    /// The three for the locked answers' level; `None` until all four are locked.
+    pub recommended: Option<Vec<CapabilityKey>>,
+    pub phase: RatingPhase,
+    /// Who has rated every statement (never what).
+    pub done: Vec<String>,
+    pub expected: usize,
+    /// The recipient's own ratings.
+    pub mine: Vec<(StatementRef, Rating)>,
+    /// Scores, spread and key focus: only once revealed.
+    pub results: Option<Results>,
+    pub focus: Vec<String>,
+    pub focus_confirmed: bool,
+    pub timer: Timer,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,12 +105,17 @@ impl View {
             stage: state.doc.stage,
             auto_reveal: state.doc.auto_reveal,
             welcome: state.doc.welcome.clone(),
+            capabilities: capabilities_view(state, me),
             people: state
                 .active()
                 .map(|p| Person { id: p.id.clone(), name: p.name.clone(), facilitator: p.facilitator, online: online.contains(&p.id) })
                 .collect(),
             questions,
         }
+    }
+
+    pub fn my_rating(&self, s: StatementRef) -> Option<Rating> {
+        self.capabilities.mine.iter().find(|(x, _)| *x == s).map(|(_, r)| *r)
     }
 
     pub fn question(&self, q: Question) -> Option<&QuestionView> {
@@ -128,6 +154,26 @@ impl View {
     }
 }
 
+fn capabilities_view(state: &LiveState, me: &str) -> CapabilitiesView {
+    let doc = &state.doc.capabilities;
+    let recommended = state.recommended();
+    let revealed = doc.phase == RatingPhase::Revealed;
+    CapabilitiesView {
+        recommended: recommended.map(|r| r.to_vec()),
+        phase: doc.phase,
+        done: state.done_raters(),
+        expected: state.expected_raters(),
+        mine: state.ratings.get(me).map(|m| m.iter().map(|(s, r)| (*s, *r)).collect()).unwrap_or_default(),
+        results: match (revealed, recommended) {
+            (true, Some(rec)) => Some(results(&state.ratings, &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(), &rec)),
+            _ => None,
+        },
+        focus: doc.focus.clone(),
+        focus_confirmed: doc.focus_confirmed,
+        timer: doc.timer,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +198,26 @@ mod tests {
         let bo = View::for_participant(&s, "bo", &HashSet::new(), 0, None);
         let choices = bo.question(Q).unwrap().choices.clone().unwrap();
         assert!(choices.contains(&("ana".to_string(), "less_than_one_hour".to_string())));
+    }
+
+    #[test]
+    fn before_the_reveal_a_view_holds_nobody_elses_ratings() {
+        let mut s = room(&["Ana", "Bo"]);
+        for q in Question::ALL {
+            apply(&mut s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
+            apply(&mut s, &who("fac"), Command::Lock { question: q, answer: q.answer_ids()[5].to_string() }, 0).unwrap();
+        }
+        let westrum = CapabilityKey::Westrum;
+        apply(&mut s, &who("ana"), Command::Rate { capability: westrum, statement: 0, rating: "dont_know".into() }, 0).unwrap();
+        let bo = View::for_participant(&s, "bo", &HashSet::new(), 0, None);
+        assert!(bo.capabilities.mine.is_empty() && bo.capabilities.results.is_none());
+        assert!(!serde_json::to_string(&bo).unwrap().contains("DontKnow"), "Ana's rating reached Bo");
+        let ana = View::for_participant(&s, "ana", &HashSet::new(), 0, None);
+        assert_eq!(ana.my_rating((westrum, 0)), Some(Rating::DontKnow));
+        apply(&mut s, &who("fac"), Command::RevealRatings, 0).unwrap();
+        let bo = View::for_participant(&s, "bo", &HashSet::new(), 0, None);
+        let res = bo.capabilities.results.unwrap();
+        assert_eq!(res.spread[0], ((westrum, 0), [0, 0, 0, 0, 0, 1]));
     }
 
     #[test]

@@ -12,6 +12,8 @@ use super::{new_id, now_ms, Backend, ServiceError, Store};
 use crate::accounts::{CurrentUser, Role};
 use crate::checkpoints::{participant_name, CheckpointForm, CheckpointSummary};
 use crate::dora::baselines::Industry;
+use crate::dora::capabilities::CapabilityKey;
+use crate::dora::prioritise::Rating;
 use crate::dora::{Benchmark, Question};
 use crate::live::{Change, CheckpointInfo, CheckpointStatus, JoinCode, LiveDoc, LiveState, Participant};
 use crate::names::Username;
@@ -343,7 +345,19 @@ impl Store {
                 votes[i].insert(r.get("participant_id"), r.get("answer"));
             }
         }
-        Ok(LoadedRoom { state: LiveState { info, revision, doc, participants, votes }, join_code })
+        let mut ratings: crate::live::capabilities::Ratings = Default::default();
+        for r in sqlx::query("SELECT participant_id, capability, statement, value FROM ratings WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_all(&self.pool).await? {
+            let (Some(capability), Ok(statement)) = (CapabilityKey::from_id(r.get("capability")), u8::try_from(r.get::<i64, _>("statement"))) else { continue };
+            let rating = match r.get::<i64, _>("value") {
+                -1 => Rating::DontKnow,
+                v => match u8::try_from(v).ok().and_then(Rating::agreement) {
+                    Some(r) => r,
+                    None => continue,
+                },
+            };
+            ratings.entry(r.get("participant_id")).or_default().insert((capability, statement), rating);
+        }
+        Ok(LoadedRoom { state: LiveState { info, revision, doc, participants, votes, ratings }, join_code })
     }
 
     /// Writes what `change` changed, as revision `state.revision`, if the stored
@@ -352,7 +366,7 @@ impl Store {
     pub async fn commit_live(&self, state: &LiveState, change: &Change) -> Result<bool, ServiceError> {
         let id = &state.info.id;
         let mut tx = self.pool.begin().await?;
-        let doc_changed = matches!(change, Change::Doc | Change::Vote { auto_revealed: true, .. });
+        let doc_changed = matches!(change, Change::Doc | Change::Focus | Change::Vote { auto_revealed: true, .. });
         let bumped = if doc_changed {
             let doc = serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
             sqlx::query("UPDATE checkpoints SET revision = $1, doc = $2 WHERE id = $3 AND revision = $4")
@@ -385,10 +399,71 @@ impl Store {
             Change::Removed { participant } => {
                 sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2").bind(participant).bind(id).execute(&mut *tx).await?;
             }
+            Change::Rated { participant, capability, statement, rating } => {
+                let value: i64 = match rating {
+                    Rating::Agreement(v) => i64::from(*v),
+                    Rating::DontKnow => -1,
+                };
+                sqlx::query(
+                    "INSERT INTO ratings (checkpoint_id, participant_id, capability, statement, value, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (checkpoint_id, participant_id, capability, statement) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                )
+                .bind(id)
+                .bind(participant)
+                .bind(capability.id())
+                .bind(i64::from(*statement))
+                .bind(value)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            }
+            Change::Focus => {
+                // The stored list is the confirmed focus; an unconfirmed draft lives in the document only.
+                sqlx::query("DELETE FROM checkpoint_focus WHERE checkpoint_id = $1").bind(id).execute(&mut *tx).await?;
+                if state.doc.capabilities.focus_confirmed {
+                    for (i, key) in state.doc.capabilities.focus.iter().enumerate() {
+                        sqlx::query("INSERT INTO checkpoint_focus (checkpoint_id, position, capability) VALUES ($1, $2, $3)")
+                            .bind(id)
+                            .bind(i as i64)
+                            .bind(key)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+            }
             Change::Doc => {}
         }
         self.notify(&mut tx, id, state.revision).await?;
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+/// A squad that currently focuses on a capability (its latest checkpoint with a confirmed focus).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SquadFocus {
+    pub capability: String,
+    pub squad_name: String,
+    pub squad_slug: String,
+    pub held_on: String,
+}
+
+impl Store {
+    /// Every squad's current focus capabilities.
+    pub async fn current_focus(&self) -> Result<Vec<SquadFocus>, ServiceError> {
+        let rows = sqlx::query(
+            "SELECT f.capability, s.name, s.slug, c.held_on FROM checkpoint_focus f \
+             JOIN checkpoints c ON c.id = f.checkpoint_id JOIN squads s ON s.id = c.squad_id \
+             WHERE c.id = (SELECT c2.id FROM checkpoints c2 WHERE c2.squad_id = c.squad_id \
+                           AND EXISTS (SELECT 1 FROM checkpoint_focus f2 WHERE f2.checkpoint_id = c2.id) \
+                           ORDER BY c2.held_on DESC, c2.created_at DESC LIMIT 1) \
+             ORDER BY s.name, f.position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| SquadFocus { capability: r.get("capability"), squad_name: r.get("name"), squad_slug: r.get("slug"), held_on: r.get("held_on") })
+            .collect())
     }
 }

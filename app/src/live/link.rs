@@ -103,6 +103,10 @@ pub fn command_from_form(
         let raw = question.unwrap_or_default();
         Question::from_id(raw).ok_or_else(|| FieldError::new("question", format!("unknown question {raw:?}")))
     };
+    let stage_of = || {
+        let raw = stage.unwrap_or_default();
+        Stage::from_id(raw).ok_or_else(|| FieldError::new("stage", format!("unknown stage {raw:?}")))
+    };
     let answer = || answer.filter(|a| !a.is_empty()).map(str::to_string).ok_or_else(|| FieldError::new("answer", "choose an answer first"));
     Ok(match kind {
         "vote" => Command::Vote { question: question()?, answer: answer()? },
@@ -110,14 +114,14 @@ pub fn command_from_form(
         "reopen" => Command::Reopen { question: question()? },
         "lock" => Command::Lock { question: question()?, answer: answer()? },
         "unlock" => Command::Unlock { question: question()? },
-        "go_to" => {
-            let raw = stage.unwrap_or_default();
-            Command::GoTo { stage: Stage::from_id(raw).ok_or_else(|| FieldError::new("stage", format!("unknown stage {raw:?}")))? }
-        }
-        "timer_start" => Command::Timer { question: question()?, action: TimerAction::Start },
-        "timer_pause" => Command::Timer { question: question()?, action: TimerAction::Pause },
-        "timer_reset" => Command::Timer { question: question()?, action: TimerAction::Reset },
-        "timer_extend" => Command::Timer { question: question()?, action: TimerAction::Extend { minutes: 5 } },
+        "go_to" => Command::GoTo { stage: stage_of()? },
+        "timer_start" => Command::Timer { stage: stage_of()?, action: TimerAction::Start },
+        "timer_pause" => Command::Timer { stage: stage_of()?, action: TimerAction::Pause },
+        "timer_reset" => Command::Timer { stage: stage_of()?, action: TimerAction::Reset },
+        "timer_extend" => Command::Timer { stage: stage_of()?, action: TimerAction::Extend { minutes: 5 } },
+        "reveal_ratings" => Command::RevealRatings,
+        "reopen_ratings" => Command::ReopenRatings,
+        "confirm_focus" => Command::ConfirmFocus { confirmed: on.is_some_and(|v| v == "true" || v == "on") },
         "auto_reveal" => Command::AutoReveal { on: on.is_some_and(|v| v == "true" || v == "on") },
         "remove" => Command::RemoveParticipant { participant: participant.unwrap_or_default().to_string() },
         other => return Err(FieldError::new("kind", format!("unknown action {other:?}"))),

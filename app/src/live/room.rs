@@ -118,6 +118,7 @@ fn Room(initial: View) -> impl IntoView {
                         Stage::Welcome => view! { <WelcomeStage/> }.into_any(),
                         Stage::Scene => view! { <SceneStage/> }.into_any(),
                         Stage::Maturity => view! { <MaturityStage/> }.into_any(),
+                        Stage::Capabilities => view! { <super::capabilities::CapabilitiesStage/> }.into_any(),
                         other => view! { <QuestionStage question=other.question().expect("a question stage")/> }.into_any(),
                     }}
                 </section>

@@ -13,20 +13,22 @@ use crate::chart::{PerMetricView, PerformanceChart};
 
 /// Hidden fields every plain command form carries.
 #[component]
-fn CommandFields(kind: &'static str, #[prop(optional)] question: Option<Question>) -> impl IntoView {
+pub(crate) fn CommandFields(kind: &'static str, #[prop(optional)] question: Option<Question>, #[prop(optional)] stage: Option<Stage>) -> impl IntoView {
     let live = use_live();
     view! {
         <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
         <input type="hidden" name="kind" value=kind/>
         {question.map(|q| view! { <input type="hidden" name="question" value=q.id()/> })}
+        {stage.map(|s| view! { <input type="hidden" name="stage" value=s.id()/> })}
     }
 }
 
 /// A one-button command: over the socket when connected, else a plain post.
 #[component]
-fn CommandButton(
+pub(crate) fn CommandButton(
     kind: &'static str,
-    question: Question,
+    #[prop(optional)] question: Option<Question>,
+    #[prop(optional)] stage: Option<Stage>,
     command: Command,
     label: &'static str,
     #[prop(optional)] class: &'static str,
@@ -40,7 +42,11 @@ fn CommandButton(
             }
             if live.send(command.clone()) { ev.prevent_default(); }
         }>
-            <CommandFields kind question/>
+            {match (question, stage) {
+                (Some(question), _) => view! { <CommandFields kind question/> }.into_any(),
+                (None, Some(stage)) => view! { <CommandFields kind stage/> }.into_any(),
+                (None, None) => view! { <CommandFields kind/> }.into_any(),
+            }}
             <button type="submit" class=format!("button {class}")>{label}</button>
         </form>
     }
@@ -145,7 +151,7 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
         <h2 id="stage-heading">{question.title()}</h2>
         <p class="prompt">{question.prompt()}</p>
         <aside class="tip"><strong>"Workshop tip: "</strong>{question.tip()}</aside>
-        <Timer question/>
+        <StageTimer stage=Stage::of_question(question)/>
         <p class="vote-count" data-testid="vote-count" aria-live="polite">{counts}</p>
         {move || match phase() {
             Phase::Voting => view! { <Ballot question/> }.into_any(),
@@ -291,24 +297,30 @@ fn LockForm(question: Question) -> impl IntoView {
     }
 }
 
+/// A stage's shared countdown, with the facilitator's controls.
 #[component]
-fn Timer(question: Question) -> impl IntoView {
+pub(crate) fn StageTimer(stage: Stage) -> impl IntoView {
     let live = use_live();
-    let timer = move || live.view.with(|v| v.question(question).map(|q| q.timer)).expect("timer");
+    let timer = move || {
+        live.view.with(|v| match stage.question() {
+            Some(q) => v.question(q).map(|x| x.timer),
+            None => Some(v.capabilities.timer),
+        })
+        .expect("the stage has a timer")
+    };
     let remaining = move || timer().remaining_ms(live.server_now());
     let running = move || timer().running();
+    let button = move |kind: &'static str, action: TimerAction, label: &'static str| {
+        view! { <CommandButton kind stage command=Command::Timer { stage, action } label class="subtle"/> }
+    };
     view! {
-        <div class="timer" role="timer" aria-label="Time left for this question">
+        <div class="timer" role="timer" aria-label=format!("Time left for {}", stage.label())>
             <span class="timer-face" class:timer-done=move || running() && remaining() == 0 data-testid="timer">{move || format_remaining(remaining())}</span>
             <span class="muted small">{move || if running() { "running" } else if timer().paused_remaining_ms.is_some() { "paused" } else { "not started" }}</span>
             <Show when=move || live.view.with(|v| v.facilitator)>
-                {move || if running() {
-                    view! { <CommandButton kind="timer_pause" question command=Command::Timer { question, action: TimerAction::Pause } label="Pause" class="subtle"/> }.into_any()
-                } else {
-                    view! { <CommandButton kind="timer_start" question command=Command::Timer { question, action: TimerAction::Start } label="Start" class="subtle"/> }.into_any()
-                }}
-                <CommandButton kind="timer_extend" question command=Command::Timer { question, action: TimerAction::Extend { minutes: 5 } } label="+5 min" class="subtle"/>
-                <CommandButton kind="timer_reset" question command=Command::Timer { question, action: TimerAction::Reset } label="Reset" class="subtle"/>
+                {move || if running() { button("timer_pause", TimerAction::Pause, "Pause") } else { button("timer_start", TimerAction::Start, "Start") }}
+                {button("timer_extend", TimerAction::Extend { minutes: 5 }, "+5 min")}
+                {button("timer_reset", TimerAction::Reset, "Reset")}
             </Show>
         </div>
     }

@@ -1,0 +1,312 @@
+//! The capabilities stage: the three recommended capabilities, the squad's
+//! private ratings of their statements, the revealed scores, and the focus.
+
+use std::collections::HashMap;
+
+use checkpoint_core::dora::capabilities::CapabilityKey;
+use checkpoint_core::dora::catalog::{self, CatalogEntry};
+use checkpoint_core::dora::statements::statements;
+use checkpoint_core::live::capabilities::{rating_id, why_recommended, MAX_FOCUS};
+use checkpoint_core::live::{Command, RatingPhase, Stage};
+use leptos::prelude::*;
+
+use super::link::use_live;
+use super::room::confirm;
+use super::stages::{CommandButton, CommandFields, StageTimer};
+
+/// Every rating of a plain form at once (no JavaScript): fields `ratings[<capability>-<n>]`.
+#[server(endpoint = "rate_all")]
+pub async fn rate_all(id: String, ratings: HashMap<String, String>) -> Result<i64, ServerFnError> {
+    use crate::context::{app_context, form_error, require_participant};
+    use checkpoint_core::store::ServiceError;
+    let by = require_participant(&id).await?;
+    let rooms = app_context()?.rooms;
+    let mut rev = 0;
+    for (key, value) in ratings {
+        if value.is_empty() {
+            continue;
+        }
+        let (cap, n) = key.rsplit_once('-').ok_or_else(|| form_error(ServiceError::invalid("ratings", format!("unreadable rating field {key:?}"))))?;
+        let capability = CapabilityKey::from_id(cap).ok_or_else(|| form_error(ServiceError::invalid("capability", format!("unknown capability {cap:?}"))))?;
+        let statement = n.parse::<u8>().map_err(|_| form_error(ServiceError::invalid("statement", format!("unknown statement {n:?}"))))?;
+        rev = rooms.execute(&id, &by, Command::Rate { capability, statement, rating: value }).await.map_err(form_error)?;
+    }
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(rev)
+}
+
+/// Adds or removes a focus capability (a plain form; the socket sends the same commands).
+#[server(endpoint = "focus_command")]
+pub async fn focus_command(id: String, kind: String, capability: String) -> Result<i64, ServerFnError> {
+    use crate::context::{app_context, form_error, require_participant};
+    use checkpoint_core::store::ServiceError;
+    let by = require_participant(&id).await?;
+    let command = match kind.as_str() {
+        "add" => Command::AddFocus { capability },
+        "remove" => Command::RemoveFocus { capability },
+        other => return Err(form_error(ServiceError::invalid("kind", format!("unknown focus action {other:?}")))),
+    };
+    let rev = app_context()?.rooms.execute(&id, &by, command).await.map_err(form_error)?;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(rev)
+}
+
+fn entry(key: CapabilityKey) -> &'static CatalogEntry {
+    catalog::find(key.catalog_key()).expect("recommended capabilities are in the catalog")
+}
+
+fn score_text(score: Option<f64>) -> String {
+    score.map(|s| format!("{:.0}", s.round())).unwrap_or_else(|| "no ratings".into())
+}
+
+#[component]
+pub fn CapabilitiesStage() -> impl IntoView {
+    let live = use_live();
+    let caps = move || live.view.with(|v| v.capabilities.clone());
+    let facilitator = move || live.view.with(|v| v.facilitator);
+    view! {
+        <h2 id="stage-heading">"Capabilities"</h2>
+        {move || match caps().recommended {
+            None => view! {
+                <p class="empty-state">"The recommendations follow from the maturity: lock the group's answer on all four questions first."</p>
+            }.into_any(),
+            Some(rec) => {
+                let rec_for_list = rec.clone();
+                let rec_for_focus = rec.clone();
+                view! {
+                    <p>"These three capabilities are recommended for the squad's level. Rate each statement for your squad, privately; the facilitator reveals the scores."</p>
+                    <StageTimer stage=Stage::Capabilities/>
+                    <ul class="capabilities">
+                        {rec_for_list.into_iter().map(|key| {
+                            let e = entry(key);
+                            view! {
+                                <li class="capability" data-key=key.id()>
+                                    <h3>{e.name}</h3>
+                                    <p>{e.description}</p>
+                                    <p class="muted small"><strong>"Why now: "</strong>{why_recommended(key)}</p>
+                                    <a href=e.url rel="noopener" target="_blank">{format!("Read about {} on dora.dev", e.name.to_lowercase())}<span class="visually-hidden">" (opens in a new tab)"</span></a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <p class="vote-count" data-testid="rated-count" aria-live="polite">
+                        {move || { let c = caps(); format!("{} of {} done", c.done.len(), c.expected.max(c.done.len())) }}
+                    </p>
+                    {move || match caps().phase {
+                        RatingPhase::Rating => view! { <RatingForm recommended=rec.clone()/> }.into_any(),
+                        RatingPhase::Revealed => view! { <Scores/> }.into_any(),
+                    }}
+                    <Show when=facilitator>
+                        <div class="facilitator-row">
+                            {move || match caps().phase {
+                                RatingPhase::Rating => {
+                                    let unfinished = Signal::derive(move || {
+                                        let c = caps();
+                                        (c.done.len() < c.expected).then(|| format!("Only {} of {} have rated everything. Reveal the scores anyway?", c.done.len(), c.expected))
+                                    });
+                                    view! { <CommandButton kind="reveal_ratings" command=Command::RevealRatings label="Reveal the scores" class="primary" confirm_when=unfinished/> }.into_any()
+                                }
+                                RatingPhase::Revealed => view! { <CommandButton kind="reopen_ratings" command=Command::ReopenRatings label="Reopen rating"/> }.into_any(),
+                            }}
+                        </div>
+                    </Show>
+                    <Focus recommended=rec_for_focus/>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+const CHOICES: [(&str, &str); 6] = [
+    ("0", "Strongly disagree"),
+    ("1", "Disagree"),
+    ("2", "Neither"),
+    ("3", "Agree"),
+    ("4", "Strongly agree"),
+    ("dont_know", "Don't know"),
+];
+
+#[component]
+fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
+    let live = use_live();
+    let id = move || live.view.with(|v| v.info.id.clone());
+    view! {
+        <form method="post" action="/api/rate_all" class="rating-form" on:submit=move |ev| {
+            // With the socket open every choice is already sent as it is made.
+            if live.connected() { ev.prevent_default(); }
+        }>
+            <input type="hidden" name="id" value=id/>
+            {recommended.into_iter().map(|key| view! {
+                <h3 class="rating-capability">{entry(key).name}</h3>
+                {statements(key).iter().enumerate().map(|(i, text)| {
+                    let n = i as u8;
+                    let field = format!("ratings[{}-{i}]", key.id());
+                    view! {
+                        <fieldset class="statement" data-statement=format!("{}-{i}", key.id())>
+                            <legend>{*text}</legend>
+                            <div class="scale">
+                                {CHOICES.into_iter().map(|(value, label)| {
+                                    let input_id = format!("r-{}-{i}-{value}", key.id());
+                                    let mine = move || live.view.with(|v| v.my_rating((key, n)).map(rating_id)).as_deref() == Some(value);
+                                    view! {
+                                        <span class="scale-choice">
+                                            <input type="radio" id=input_id.clone() name=field.clone() value=value checked=mine
+                                                on:change=move |_| { live.send(Command::Rate { capability: key, statement: n, rating: value.to_string() }); }/>
+                                            <label for=input_id>{label}</label>
+                                        </span>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        </fieldset>
+                    }
+                }).collect_view()}
+            }).collect_view()}
+            <button type="submit" class="button primary" class:js-hidden=move || live.connected()>"Save my ratings"</button>
+            <p class="muted small">{move || if live.connected() { "Each choice is saved as you make it." } else { "Press Save to send your ratings." }}</p>
+        </form>
+    }
+}
+
+#[component]
+fn Scores() -> impl IntoView {
+    let live = use_live();
+    view! {
+        {move || live.view.with(|v| {
+            let Some(res) = v.capabilities.results.clone() else { return ().into_any() };
+            let key_focus = res.key_focus;
+            view! {
+                {key_focus.map(|k| view! {
+                    <p class="key-focus" data-testid="key-focus">{format!("Key focus area: {}", entry(k).name)}</p>
+                })}
+                <table class="data-table scores" data-testid="scores">
+                    <caption>"Scores (0–100: 25 × the mean rating, “don't know” left out)"</caption>
+                    <thead><tr><th scope="col">"Capability"</th><th scope="col" class="num">"Squad"</th><th scope="col" class="num">"All respondents"</th><th scope="col" class="num">"Level profile"</th></tr></thead>
+                    <tbody>
+                        {res.scores.iter().map(|s| view! {
+                            <tr data-key=s.capability.id() class:key-focus-row=Some(s.capability) == key_focus>
+                                <th scope="row">{entry(s.capability).name}</th>
+                                <td class="num" data-testid="score">{score_text(s.score)}</td>
+                                <td class="num">{s.all_mean}</td>
+                                <td class="num">{s.profile_mean}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <details class="spread" open>
+                    <summary>"How the squad answered each statement"</summary>
+                    <table class="data-table">
+                        <thead><tr><th scope="col">"Statement"</th>{CHOICES.into_iter().map(|(_, l)| view! { <th scope="col" class="num">{l}</th> }).collect_view()}</tr></thead>
+                        <tbody>
+                            {res.spread.iter().map(|((key, i), counts)| {
+                                let text = statements(*key).get(usize::from(*i)).copied().unwrap_or_default();
+                                // Answers on both sides of "neither" mean the squad disagrees: worth a conversation.
+                                let split = counts[..2].iter().sum::<usize>() > 0 && counts[3..5].iter().sum::<usize>() > 0;
+                                view! {
+                                    <tr class:disagreement=split>
+                                        <th scope="row">{text}{split.then_some(" (views differ)")}</th>
+                                        {counts.iter().map(|n| view! { <td class="num">{*n}</td> }).collect_view()}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </details>
+            }.into_any()
+        })}
+    }
+}
+
+/// Up to three focus capabilities, from the recommended ones or the whole catalog.
+#[component]
+fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
+    let live = use_live();
+    let facilitator = move || live.view.with(|v| v.facilitator);
+    let focus = move || live.view.with(|v| v.capabilities.focus.clone());
+    let confirmed = move || live.view.with(|v| v.capabilities.focus_confirmed);
+    let id = move || live.view.with(|v| v.info.id.clone());
+    let pick = RwSignal::new(String::new());
+    let name_of = |k: &str| catalog::find(k).map(|e| e.name).unwrap_or("unknown");
+    view! {
+        <section class="focus" aria-labelledby="focus-heading">
+            <h3 id="focus-heading">"Our focus"</h3>
+            {move || {
+                let f = focus();
+                if f.is_empty() {
+                    view! { <p class="empty-state">"No focus chosen yet. Pick up to three, from the recommendations or anywhere in the catalog."</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="focus-list" data-testid="focus">
+                            {f.into_iter().map(|k| {
+                                let label = name_of(&k).to_string();
+                                let key = k.clone();
+                                view! {
+                                    <li>
+                                        {label.clone()}
+                                        <Show when=move || facilitator() && !confirmed()>
+                                            <form method="post" action="/api/focus_command" class="inline" on:submit={
+                                                let key = key.clone();
+                                                move |ev| if live.send(Command::RemoveFocus { capability: key.clone() }) { ev.prevent_default(); }
+                                            }>
+                                                <input type="hidden" name="id" value=id/>
+                                                <input type="hidden" name="kind" value="remove"/>
+                                                <input type="hidden" name="capability" value=key.clone()/>
+                                                <button type="submit" class="button subtle small" aria-label=format!("Remove {label} from the focus")>"Remove"</button>
+                                            </form>
+                                        </Show>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }
+            }}
+            <p class="muted small" data-testid="focus-state">{move || if confirmed() { "Confirmed by the facilitator." } else { "Not confirmed yet." }}</p>
+            <Show when=move || facilitator() && !confirmed() && focus().len() < MAX_FOCUS>
+                <div class="focus-add">
+                    {recommended.iter().map(|key| {
+                        let k = key.catalog_key();
+                        view! {
+                            <Show when=move || !focus().iter().any(|f| f == k)>
+                                <form method="post" action="/api/focus_command" class="inline" on:submit=move |ev| {
+                                    if live.send(Command::AddFocus { capability: k.to_string() }) { ev.prevent_default(); }
+                                }>
+                                    <input type="hidden" name="id" value=id/>
+                                    <input type="hidden" name="kind" value="add"/>
+                                    <input type="hidden" name="capability" value=k/>
+                                    <button type="submit" class="button">{format!("+ {}", name_of(k))}</button>
+                                </form>
+                            </Show>
+                        }
+                    }).collect_view()}
+                    <form method="post" action="/api/focus_command" class="inline-form" on:submit=move |ev| {
+                        if live.send(Command::AddFocus { capability: pick.get_untracked() }) { ev.prevent_default(); }
+                    }>
+                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="kind" value="add"/>
+                        <label for="focus-pick">"Or from the catalog"</label>
+                        <select id="focus-pick" name="capability" on:change=move |ev| pick.set(event_target_value(&ev))>
+                            <option value="">"Choose a capability…"</option>
+                            {catalog::CATALOG.iter().map(|e| view! { <option value=e.key>{format!("{} ({})", e.name, e.category.label())}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="button">"Add"</button>
+                    </form>
+                </div>
+            </Show>
+            <Show when=facilitator>
+                {move || {
+                    let confirming = !confirmed();
+                    view! {
+                        <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
+                            if confirming && !confirm("Confirm this focus for the squad? It is stored with the checkpoint for its summary.") { ev.prevent_default(); return; }
+                            if live.send(Command::ConfirmFocus { confirmed: confirming }) { ev.prevent_default(); }
+                        }>
+                            <CommandFields kind="confirm_focus"/>
+                            <input type="hidden" name="on" value=confirming.to_string()/>
+                            <button type="submit" class=if confirming { "button primary" } else { "button" }>{if confirming { "Confirm the focus" } else { "Change the focus" }}</button>
+                        </form>
+                    }
+                }}
+            </Show>
+        </section>
+    }
+}
