@@ -1,6 +1,6 @@
 import { expect, Page, test, TestInfo, WebSocket } from '@playwright/test';
 import { expectAccessible, jsEnabled, open, settle } from './helpers';
-import { goToStage, join, lockAllQuestions, newCheckpoint, refresh } from './live';
+import { acceptDialogs, join, lockAllQuestions, newCheckpoint, refresh } from './live';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -30,6 +30,7 @@ const RATINGS: Record<string, Record<string, Value[]>> = {
 const COUNTS: Record<string, number> = { westrum: 7, monitoring: 6, small_batches: 3 };
 
 test('three participants rate, the facilitator reveals the scores and the key focus, and confirms the focus @capabilities', async ({ page, browser }, testInfo) => {
+  test.setTimeout(150_000); // four people, 48 ratings, every step checked
   const { code } = await newCheckpoint(page, testInfo);
   const people: Record<string, { page: Page; close: () => Promise<void> }> = {};
   for (const name of Object.keys(RATINGS)) {
@@ -94,7 +95,7 @@ test('three participants rate, the facilitator reveals the scores and the key fo
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(page.getByTestId('focus')).toContainText('Continuous integration');
   await settle(page, testInfo);
-  page.on('dialog', (d) => d.accept());
+  acceptDialogs(page);
   await page.getByRole('button', { name: 'Confirm the focus' }).click();
   await expect(page.getByTestId('focus-state')).toHaveText('Confirmed by the facilitator.');
   await refresh(people.Ana.page, testInfo);

@@ -63,9 +63,18 @@ export async function refresh(page: Page, testInfo: TestInfo) {
   }
 }
 
+const accepting = new WeakSet<Page>();
+
+/** Confirms every browser dialog on this page (once registered, it stays). */
+export function acceptDialogs(page: Page) {
+  if (accepting.has(page)) return;
+  accepting.add(page);
+  page.on('dialog', (d) => d.accept());
+}
+
 /** The facilitator reveals and locks each question at its suggested (or best) answer. */
 export async function lockAllQuestions(page: Page, testInfo: TestInfo) {
-  page.on('dialog', (d) => d.accept());
+  acceptDialogs(page);
   for (const stage of ['Lead time for changes', 'Deployment frequency', 'Time to restore service', 'Change failure rate']) {
     await goToStage(page, stage);
     await expect(page.getByRole('heading', { name: stage, level: 2 })).toBeVisible();

@@ -367,5 +367,6 @@ pub fn MaturityStage() -> impl IntoView {
                 </ul>
             }.into_any()
         })}
+        <NextStage/>
     }
 }
