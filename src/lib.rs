@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod checkpoints;
 pub mod dora;
 pub mod live;
+pub mod measured;
 pub mod names;
 pub mod squads;
 

@@ -48,7 +48,19 @@ fn status_of(raw: &str) -> Result<CheckpointStatus, ServiceError> {
     CheckpointStatus::parse(raw).ok_or_else(|| ServiceError::Internal(format!("unknown checkpoint status {raw:?}")))
 }
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+pub(crate) type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// What one live change writes, ready for the committer.
+#[derive(Clone, Debug)]
+pub(crate) struct LiveWrite {
+    pub id: String,
+    pub revision: i64,
+    /// The document's JSON, when the change touched it.
+    pub doc: Option<String>,
+    /// The confirmed focus (written with `Change::Focus`).
+    pub focus: Vec<String>,
+    pub change: Change,
+}
 
 impl Store {
     /// Bumps the revision (and tells other instances once the transaction commits).
@@ -80,7 +92,7 @@ impl Store {
         let squad = self.squad(squad_slug).await?;
         let id = new_id();
         let doc = serde_json::to_string(&LiveDoc::default()).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         // A clash among 8.5e11 codes is unlikely; the unique index catches it and we draw again.
         for _ in 0..5 {
             let inserted = sqlx::query(
@@ -173,7 +185,7 @@ impl Store {
         if role == "viewer" {
             return Err(ServiceError::invalid("username", "a viewer cannot facilitate; make them a facilitator first"));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("INSERT INTO checkpoint_facilitators (checkpoint_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(checkpoint_id)
             .bind(&user_id)
@@ -201,7 +213,7 @@ impl Store {
             _ => "live', 'draft",
         };
         let ended_at = (status == CheckpointStatus::Finished).then(now_ms);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let sql = format!("UPDATE checkpoints SET status = $1, ended_at = $2 WHERE id = $3 AND status IN ('{from}')");
         let updated = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(status.id()).bind(ended_at).bind(checkpoint_id).execute(&mut *tx).await?;
         if updated.rows_affected() == 0 {
@@ -238,7 +250,7 @@ impl Store {
         }
         let token = new_token();
         let participant_id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("INSERT INTO participants (id, checkpoint_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&participant_id)
             .bind(&checkpoint_id)
@@ -279,7 +291,7 @@ impl Store {
             return Ok(None);
         }
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let inserted = sqlx::query("INSERT INTO participants (id, checkpoint_id, name, user_id, joined_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (checkpoint_id, user_id) DO NOTHING")
             .bind(&id)
             .bind(checkpoint_id)
@@ -362,27 +374,41 @@ impl Store {
 
     /// Writes what `change` changed, as revision `state.revision`, if the stored
     /// revision is still the one before it. `Ok(false)` means another instance
-    /// got there first: reload and apply again.
+    /// got there first: reload and apply again. Commits from every room are
+    /// grouped into shared transactions (see `store::committer`); this returns
+    /// once the transaction holding this change has committed.
     pub async fn commit_live(&self, state: &LiveState, change: &Change) -> Result<bool, ServiceError> {
-        let id = &state.info.id;
-        let mut tx = self.pool.begin().await?;
         let doc_changed = matches!(change, Change::Doc | Change::Focus | Change::Vote { auto_revealed: true, .. });
-        let bumped = if doc_changed {
-            let doc = serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
-            sqlx::query("UPDATE checkpoints SET revision = $1, doc = $2 WHERE id = $3 AND revision = $4")
-                .bind(state.revision)
+        let write = LiveWrite {
+            id: state.info.id.clone(),
+            revision: state.revision,
+            doc: if doc_changed { Some(serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?) } else { None },
+            focus: if state.doc.capabilities.focus_confirmed { state.doc.capabilities.focus.clone() } else { Vec::new() },
+            change: change.clone(),
+        };
+        // Started on first use, inside the runtime that serves the requests.
+        let committer = self.committer.get_or_init(|| super::committer::Committer::start(self.clone()));
+        committer.commit(write).await
+    }
+
+    /// One live change inside a (shared) transaction. False when the stored
+    /// revision has moved on.
+    pub(crate) async fn write_live(&self, tx: &mut Tx<'_>, w: &LiveWrite) -> Result<bool, ServiceError> {
+        let id = &w.id;
+        let bumped = match &w.doc {
+            Some(doc) => sqlx::query("UPDATE checkpoints SET revision = $1, doc = $2 WHERE id = $3 AND revision = $4")
+                .bind(w.revision)
                 .bind(doc)
                 .bind(id)
-                .bind(state.revision - 1)
-                .execute(&mut *tx)
-                .await?
-        } else {
-            sqlx::query("UPDATE checkpoints SET revision = $1 WHERE id = $2 AND revision = $3").bind(state.revision).bind(id).bind(state.revision - 1).execute(&mut *tx).await?
+                .bind(w.revision - 1)
+                .execute(&mut **tx)
+                .await?,
+            None => sqlx::query("UPDATE checkpoints SET revision = $1 WHERE id = $2 AND revision = $3").bind(w.revision).bind(id).bind(w.revision - 1).execute(&mut **tx).await?,
         };
         if bumped.rows_affected() == 0 {
             return Ok(false);
         }
-        match change {
+        match &w.change {
             Change::Vote { question, participant, answer, .. } => {
                 sqlx::query(
                     "INSERT INTO votes (checkpoint_id, question, participant_id, answer, updated_at) VALUES ($1, $2, $3, $4, $5) \
@@ -393,11 +419,11 @@ impl Store {
                 .bind(participant)
                 .bind(answer)
                 .bind(now_ms())
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
             Change::Removed { participant } => {
-                sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2").bind(participant).bind(id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2").bind(participant).bind(id).execute(&mut **tx).await?;
             }
             Change::Rated { participant, capability, statement, rating } => {
                 let value: i64 = match rating {
@@ -414,27 +440,24 @@ impl Store {
                 .bind(i64::from(*statement))
                 .bind(value)
                 .bind(now_ms())
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
             Change::Focus => {
                 // The stored list is the confirmed focus; an unconfirmed draft lives in the document only.
-                sqlx::query("DELETE FROM checkpoint_focus WHERE checkpoint_id = $1").bind(id).execute(&mut *tx).await?;
-                if state.doc.capabilities.focus_confirmed {
-                    for (i, key) in state.doc.capabilities.focus.iter().enumerate() {
-                        sqlx::query("INSERT INTO checkpoint_focus (checkpoint_id, position, capability) VALUES ($1, $2, $3)")
-                            .bind(id)
-                            .bind(i as i64)
-                            .bind(key)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
+                sqlx::query("DELETE FROM checkpoint_focus WHERE checkpoint_id = $1").bind(id).execute(&mut **tx).await?;
+                for (i, key) in w.focus.iter().enumerate() {
+                    sqlx::query("INSERT INTO checkpoint_focus (checkpoint_id, position, capability) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(i as i64)
+                        .bind(key)
+                        .execute(&mut **tx)
+                        .await?;
                 }
             }
             Change::Doc => {}
         }
-        self.notify(&mut tx, id, state.revision).await?;
-        tx.commit().await?;
+        self.notify(tx, id, w.revision).await?;
         Ok(true)
     }
 }

@@ -2,6 +2,7 @@
 
 use checkpoint_core::checkpoints::CheckpointSummary;
 use checkpoint_core::dora::Benchmark;
+use checkpoint_core::live::CheckpointStatus;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -44,7 +45,7 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool) -> impl IntoView {
                     }.into_any(),
                     Ok(items) => view! {
                         <table class="data-table" data-testid="checkpoint-list">
-                            <thead><tr><th scope="col">"Date"</th><th scope="col">"Status"</th><th scope="col">"Facilitator"</th><th scope="col">"Participants"</th></tr></thead>
+                            <thead><tr><th scope="col">"Date"</th><th scope="col">"Status"</th><th scope="col">"Facilitator"</th><th scope="col">"Participants"</th>{can_manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}</tr></thead>
                             <tbody>
                                 {items.into_iter().map(|c| view! {
                                     <tr>
@@ -52,6 +53,18 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool) -> impl IntoView {
                                         <td><span class=format!("status-pill status-{}", c.status.id())>{c.status.label()}</span></td>
                                         <td>{c.facilitator.clone()}{(!c.co_facilitators.is_empty()).then(|| format!(" with {}", c.co_facilitators.join(", ")))}</td>
                                         <td>{c.participants}</td>
+                                        {can_manage.then(|| view! {
+                                            <td>
+                                                // Any facilitator or admin may end a checkpoint left open.
+                                                {(c.status != CheckpointStatus::Finished).then(|| view! {
+                                                    <form method="post" action="/api/set_checkpoint_status" class="inline">
+                                                        <input type="hidden" name="id" value=c.id.clone()/>
+                                                        <input type="hidden" name="status" value="finished"/>
+                                                        <button type="submit" class="button subtle small" aria-label=format!("End the checkpoint of {}", c.held_on)>"End"</button>
+                                                    </form>
+                                                })}
+                                            </td>
+                                        })}
                                     </tr>
                                 }).collect_view()}
                             </tbody>

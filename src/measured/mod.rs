@@ -1,0 +1,292 @@
+//! The four DORA metrics measured from deployment and incident events, as
+//! section 6 of the reference defines them, with the numbers behind each answer
+//! so the UI can say why. Pure: the store fetches the events, this computes.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dora::{assess, AssessmentInput, Benchmark, Level, Question};
+
+pub const HOUR_MS: i64 = 3_600_000;
+pub const DAY_MS: i64 = 24 * HOUR_MS;
+/// The default window: the 91 days ending now.
+pub const DEFAULT_WINDOW_DAYS: i64 = 91;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Success,
+    Failure,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    pub sha: String,
+    pub committed_at: i64,
+}
+
+/// A deployment as the metrics see it (instants in ms since the epoch, UTC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub id: String,
+    pub service: String,
+    pub environment: String,
+    pub status: Status,
+    pub finished_at: i64,
+    pub commits: Vec<Commit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: String,
+    pub service: String,
+    pub opened_at: i64,
+    pub started_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub deployment_id: Option<String>,
+    pub commit_sha: Option<String>,
+}
+
+impl Incident {
+    /// When impact began: `started_at`, else when it was opened.
+    pub fn began_at(&self) -> i64 {
+        self.started_at.unwrap_or(self.opened_at)
+    }
+}
+
+/// `production` or `prod`, any case.
+pub fn is_production(environment: &str) -> bool {
+    environment.eq_ignore_ascii_case("production") || environment.eq_ignore_ascii_case("prod")
+}
+
+/// `[from, to)` in ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl Window {
+    pub fn contains(&self, t: i64) -> bool {
+        self.from <= t && t < self.to
+    }
+    /// Whole days in the window.
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).max(0) / DAY_MS
+    }
+}
+
+/// How an incident was tied to a deployment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Link {
+    Explicit,
+    Commit,
+    Inferred,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentFrequency {
+    pub answer: Option<String>,
+    /// Successful production deployments in the window.
+    pub deployments: usize,
+    pub deploy_days_per_week: Option<f64>,
+    pub deploys_per_deploy_day: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeadTime {
+    pub answer: Option<String>,
+    pub median_seconds: Option<f64>,
+    /// Commits in the median.
+    pub changes: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeFailureRate {
+    pub answer: Option<String>,
+    pub failed: usize,
+    pub total: usize,
+    pub percent: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimeToRestore {
+    pub answer: Option<String>,
+    pub median_seconds: Option<f64>,
+    pub incidents: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Maturity {
+    pub level: Level,
+    pub percentile: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measured {
+    pub window: Window,
+    pub deployment_frequency: DeploymentFrequency,
+    pub lead_time: LeadTime,
+    pub change_failure_rate: ChangeFailureRate,
+    pub time_to_restore: TimeToRestore,
+    pub maturity: Option<Maturity>,
+}
+
+/// Median; an even count takes the mean of the two middle values.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
+}
+
+/// The duration answer shared by lead time and time to restore.
+pub fn duration_answer(ms: f64) -> &'static str {
+    let ids = Question::LeadTime.answer_ids();
+    let limits = [HOUR_MS, DAY_MS, 7 * DAY_MS, 30 * DAY_MS, 182 * DAY_MS];
+    // ids run worst (code 1) to best (code 6); the limits best first.
+    match limits.iter().position(|l| ms < *l as f64) {
+        Some(i) => ids[5 - i],
+        None => ids[0],
+    }
+}
+
+pub fn failure_answer(percent: u32) -> &'static str {
+    let ids = Question::ChangeFailureRate.answer_ids();
+    match percent {
+        0..=15 => ids[5],
+        16..=30 => ids[4],
+        31..=45 => ids[3],
+        46..=60 => ids[2],
+        61..=75 => ids[1],
+        _ => ids[0],
+    }
+}
+
+/// For each commit sha, the first successful production deployment that carries it.
+fn first_deployments<'a>(deployments: &[&'a Deployment]) -> HashMap<&'a str, (&'a Deployment, i64)> {
+    let mut first: HashMap<&str, (&Deployment, i64)> = HashMap::new();
+    for d in deployments.iter().filter(|d| d.status == Status::Success) {
+        for c in &d.commits {
+            let better = first.get(c.sha.as_str()).is_none_or(|(f, _)| (d.finished_at, &d.id) < (f.finished_at, &f.id));
+            if better {
+                first.insert(c.sha.as_str(), (d, c.committed_at));
+            }
+        }
+    }
+    first
+}
+
+/// The deployment an incident is tied to, and how.
+pub fn link_incident<'a>(incident: &Incident, production: &[&'a Deployment], first: &HashMap<&str, (&'a Deployment, i64)>, infer: bool) -> Option<(&'a Deployment, Link)> {
+    if let Some(id) = &incident.deployment_id {
+        if let Some(d) = production.iter().find(|d| d.id == *id && d.service == incident.service).or_else(|| production.iter().find(|d| d.id == *id)) {
+            return Some((d, Link::Explicit));
+        }
+    }
+    if let Some(sha) = &incident.commit_sha {
+        if let Some((d, _)) = first.get(sha.as_str()) {
+            return Some((d, Link::Commit));
+        }
+    }
+    if !infer {
+        return None;
+    }
+    production
+        .iter()
+        .filter(|d| d.status == Status::Success && d.service == incident.service && d.finished_at <= incident.began_at())
+        .max_by(|a, b| (a.finished_at, &a.id).cmp(&(b.finished_at, &b.id)))
+        .map(|d| (*d, Link::Inferred))
+}
+
+/// Computes the four metrics over `window`. `deployments` must include every
+/// production deployment of the scope that finished before `window.to` (lead
+/// time needs each commit's first deployment, frequency looks back 182 days);
+/// `incidents` those of the scope.
+pub fn measure(deployments: &[Deployment], incidents: &[Incident], window: Window, benchmark: Benchmark) -> Measured {
+    let production: Vec<&Deployment> = deployments.iter().filter(|d| is_production(&d.environment) && d.finished_at < window.to).collect();
+    let first = first_deployments(&production);
+
+    // Lead time: commits whose first successful deployment finished in the window.
+    let mut leads: Vec<f64> = first.values().filter(|(d, _)| window.contains(d.finished_at)).map(|(d, at)| (d.finished_at - at).max(0) as f64).collect();
+    let changes = leads.len();
+    let lead_ms = median(&mut leads);
+    let lead_time = LeadTime { answer: lead_ms.map(|m| duration_answer(m).to_string()), median_seconds: lead_ms.map(|m| m / 1000.0), changes };
+
+    let deployment_frequency = frequency(&production, window);
+
+    // Change failure rate.
+    let attempts: Vec<&&Deployment> = production.iter().filter(|d| window.contains(d.finished_at)).collect();
+    let mut linked: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for i in incidents {
+        if let Some((d, _)) = link_incident(i, &production, &first, true) {
+            linked.insert(d.id.as_str());
+        }
+    }
+    let failed = attempts.iter().filter(|d| d.status == Status::Failure || linked.contains(d.id.as_str())).count();
+    let total = attempts.len();
+    // Half up: 100·failed/total rounded, in integers.
+    let percent = (total > 0).then(|| ((200 * failed + total) / (2 * total)) as u32);
+    let change_failure_rate = ChangeFailureRate { answer: percent.map(|p| failure_answer(p).to_string()), failed, total, percent };
+
+    // Time to restore: incidents resolved in the window.
+    let mut restores: Vec<f64> = incidents.iter().filter_map(|i| i.resolved_at.filter(|r| window.contains(*r)).map(|r| (r - i.began_at()).max(0) as f64)).collect();
+    let resolved = restores.len();
+    let restore_ms = median(&mut restores);
+    let time_to_restore = TimeToRestore { answer: restore_ms.map(|m| duration_answer(m).to_string()), median_seconds: restore_ms.map(|m| m / 1000.0), incidents: resolved };
+
+    let maturity = match (&lead_time.answer, &deployment_frequency.answer, &time_to_restore.answer, &change_failure_rate.answer) {
+        (Some(l), Some(d), Some(t), Some(c)) => AssessmentInput::parse(Some(l), Some(d), Some(t), Some(c), Some(benchmark.id())).ok().map(|input| {
+            let a = assess(&input);
+            Maturity { level: a.level, percentile: a.percentile }
+        }),
+        _ => None,
+    };
+    Measured { window, deployment_frequency, lead_time, change_failure_rate, time_to_restore, maturity }
+}
+
+fn frequency(production: &[&Deployment], window: Window) -> DeploymentFrequency {
+    let successes: Vec<i64> = production.iter().filter(|d| d.status == Status::Success).map(|d| d.finished_at).collect();
+    let deployments = successes.iter().filter(|t| window.contains(**t)).count();
+    let days = window.days();
+    let weeks = days / 7;
+    if weeks == 0 {
+        return DeploymentFrequency { answer: None, deployments, deploy_days_per_week: None, deploys_per_deploy_day: None };
+    }
+    // Slot k covers [to - (k+1) days, to - k days); the whole weeks are slots 0 .. 7·weeks.
+    let slots = (weeks * 7) as usize;
+    let mut per_slot = vec![0usize; slots];
+    for t in &successes {
+        let back = window.to - 1 - t;
+        if back >= 0 {
+            let k = (back / DAY_MS) as usize;
+            if k < slots {
+                per_slot[k] += 1;
+            }
+        }
+    }
+    let mut days_per_week: Vec<f64> = per_slot.chunks(7).map(|w| w.iter().filter(|n| **n > 0).count() as f64).collect();
+    let mut per_day: Vec<f64> = per_slot.iter().filter(|n| **n > 0).map(|n| *n as f64).collect();
+    let ddpw = median(&mut days_per_week);
+    let dpdd = median(&mut per_day);
+    let ids = Question::DeployFrequency.answer_ids();
+    let periods = days / 30;
+    let busy_periods = (0..periods).filter(|p| successes.iter().any(|t| window.to - (p + 1) * 30 * DAY_MS <= *t && *t < window.to - p * 30 * DAY_MS)).count() as i64;
+    let recent = successes.iter().any(|t| window.to - 182 * DAY_MS <= *t && *t < window.to);
+    let answer = match (ddpw.unwrap_or(0.0), dpdd.unwrap_or(0.0)) {
+        (w, d) if w >= 3.0 && d >= 2.0 => ids[5],
+        (w, _) if w >= 3.0 => ids[4],
+        (w, _) if w >= 1.0 => ids[3],
+        _ if periods > 0 && busy_periods * 2 > periods => ids[2],
+        _ if recent => ids[1],
+        _ => ids[0],
+    };
+    DeploymentFrequency { answer: Some(answer.to_string()), deployments, deploy_days_per_week: ddpw, deploys_per_deploy_day: dpdd }
+}
+
+#[cfg(test)]
+mod tests;
