@@ -1,3 +1,6 @@
+// Files run in name order, one worker: 01 sets up the first admin through the
+// setup page; later files reuse that admin (or make it themselves when run alone).
+
 import { expect, test } from '@playwright/test';
 import { ADMIN, expectAccessible, jsEnabled, open, settle, setupToken, signIn } from './helpers';
 
