@@ -96,13 +96,18 @@ async fn serve_socket(mut socket: WebSocket, state: &AppState, id: &str, partici
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     let reply = match serde_json::from_str::<ClientMessage>(text.as_str()) {
-                        Ok(ClientMessage::Command { req, command }) => match rooms.execute(id, participant, command).await {
+                        Ok(ClientMessage::Command { req, command }) => {
+                            let started = std::time::Instant::now();
+                            let result = rooms.execute(id, participant, command).await;
+                            state.metrics.observe_live(started.elapsed().as_secs_f64());
+                            match result {
                             Ok(rev) => Some(Frame::Ack { req, rev }),
                             Err(e) => {
                                 if let ServiceError::Internal(detail) = &e { tracing::error!(checkpoint = id, error = %detail, "live command failed"); }
                                 Some(Frame::Error { req: Some(req), field: e.field().map(str::to_string), message: e.to_string() })
                             }
-                        },
+                            }
+                        }
                         Ok(ClientMessage::Sync) => {
                             let _ = rooms.sync(id, conn.conn).await;
                             None

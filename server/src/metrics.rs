@@ -25,6 +25,10 @@ pub struct Metrics {
     count: AtomicU64,
     sum_micros: AtomicU64,
     websockets: AtomicI64,
+    /// Live commands: from receipt to committed and sent out.
+    live_buckets: [AtomicU64; BUCKETS_SECONDS.len()],
+    live_count: AtomicU64,
+    live_sum_micros: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -36,6 +40,9 @@ impl Default for Metrics {
             count: AtomicU64::new(0),
             sum_micros: AtomicU64::new(0),
             websockets: AtomicI64::new(0),
+            live_buckets: Default::default(),
+            live_count: AtomicU64::new(0),
+            live_sum_micros: AtomicU64::new(0),
         }
     }
 }
@@ -52,6 +59,17 @@ impl Metrics {
         }
         self.count.fetch_add(1, Ordering::Relaxed);
         self.sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+    }
+
+    /// Times one live command (apply, commit, broadcast).
+    pub fn observe_live(&self, seconds: f64) {
+        for (bucket, bound) in self.live_buckets.iter().zip(BUCKETS_SECONDS) {
+            if seconds <= bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.live_count.fetch_add(1, Ordering::Relaxed);
+        self.live_sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
     }
 
     /// Counts live WebSockets up or down.
@@ -75,6 +93,14 @@ impl Metrics {
         out.push_str(&format!("checkpoint_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n"));
         out.push_str(&format!("checkpoint_http_request_duration_seconds_sum {}\n", self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6));
         out.push_str(&format!("checkpoint_http_request_duration_seconds_count {count}\n"));
+        out.push_str("# HELP checkpoint_live_command_seconds Live commands from receipt until committed and sent out.\n# TYPE checkpoint_live_command_seconds histogram\n");
+        for (bucket, bound) in self.live_buckets.iter().zip(BUCKETS_SECONDS) {
+            out.push_str(&format!("checkpoint_live_command_seconds_bucket{{le=\"{bound}\"}} {}\n", bucket.load(Ordering::Relaxed)));
+        }
+        let live = self.live_count.load(Ordering::Relaxed);
+        out.push_str(&format!("checkpoint_live_command_seconds_bucket{{le=\"+Inf\"}} {live}\n"));
+        out.push_str(&format!("checkpoint_live_command_seconds_sum {}\n", self.live_sum_micros.load(Ordering::Relaxed) as f64 / 1e6));
+        out.push_str(&format!("checkpoint_live_command_seconds_count {live}\n"));
         out.push_str(&format!("# HELP checkpoint_websockets_open Live checkpoint connections open now.\n# TYPE checkpoint_websockets_open gauge\ncheckpoint_websockets_open {}\n", self.websockets.load(Ordering::Relaxed)));
         out.push_str(&format!("# HELP checkpoint_uptime_seconds Seconds since the server started.\n# TYPE checkpoint_uptime_seconds gauge\ncheckpoint_uptime_seconds {}\n", self.started.elapsed().as_secs()));
         out.push_str(&format!("# HELP checkpoint_build_info Version of the running binary.\n# TYPE checkpoint_build_info gauge\ncheckpoint_build_info{{version=\"{}\"}} 1\n", env!("CARGO_PKG_VERSION")));

@@ -63,6 +63,9 @@ impl Store {
                 .map_err(|e| ServiceError::config(format!("cannot open the database: {e}")))?,
             Backend::Postgres => pool.clone(),
         };
+        if backend == Backend::Sqlite {
+            tokio::spawn(checkpoint_in_background(pool.clone()));
+        }
         Ok(Store { pool, writer, backend, committer: Default::default() })
     }
 
@@ -71,7 +74,10 @@ impl Store {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
                     // Why: WAL lets readers proceed during a write; NORMAL is durable in WAL mode.
-                    sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+                    // wal_autocheckpoint = 0: a checkpoint (and its fsync) would otherwise run
+                    // inside whichever commit crosses the threshold, stalling every live vote
+                    // queued behind it; `checkpoint_in_background` does it off the write path.
+                    sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;")
                         .execute(conn)
                         .await?;
                 }
@@ -100,6 +106,24 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
         self.writer.close().await;
+    }
+}
+
+/// Copies the SQLite write-ahead log into the database file every second,
+/// without blocking writers (PASSIVE), until the pool closes.
+async fn checkpoint_in_background(pool: AnyPool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE);").execute(&pool).await {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
     }
 }
 

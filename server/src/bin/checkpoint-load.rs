@@ -65,8 +65,16 @@ struct Lite<'a> {
     participant: Option<&'a str>,
 }
 
-/// Votes sent and not yet seen by every peer: participant → (sent at, peers seen).
-type Pending = Mutex<HashMap<String, (Instant, usize)>>;
+/// A vote sent and not yet seen by every peer.
+struct InFlight {
+    sent: Instant,
+    seen: usize,
+    /// Told (with the latency) when the last peer has seen it.
+    done: Option<tokio::sync::oneshot::Sender<Duration>>,
+}
+
+/// Votes in flight by voter.
+type Pending = Mutex<HashMap<String, InFlight>>;
 
 struct Room {
     id: String,
@@ -251,10 +259,17 @@ async fn facilitate(ws: Ws, room: Arc<Room>, deadline: Instant, question_time: D
     Ok(latest)
 }
 
+/// A peer saw `voter`'s vote; the last one to see it stops the clock (no polling).
 fn seen_vote(room: &Room, voter: &str) {
     let mut pending = room.pending.lock().unwrap();
     if let Some(entry) = pending.get_mut(voter) {
-        entry.1 += 1;
+        entry.seen += 1;
+        if entry.seen >= room.peers {
+            let latency = entry.sent.elapsed();
+            if let Some(done) = pending.remove(voter).and_then(|e| e.done) {
+                let _ = done.send(latency);
+            }
+        }
     }
 }
 
@@ -298,7 +313,8 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
         let _ = answers;
         req += 1;
         let sent = Instant::now();
-        room.pending.lock().unwrap().insert(me.clone(), (sent, 0));
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+        room.pending.lock().unwrap().insert(me.clone(), InFlight { sent, seen: 0, done: Some(done_tx) });
         if tx.send(send_text(Command::Vote { question: q, answer: answer.clone() }, req)).await.is_err() {
             break;
         }
@@ -313,31 +329,13 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
                 continue;
             }
         }
-        // Wait (briefly) for every peer to see it, then record the latency.
-        let give_up = Instant::now() + Duration::from_secs(5);
-        loop {
-            let done = {
-                let mut pending = room.pending.lock().unwrap();
-                match pending.get(&me) {
-                    Some((at, seen)) if *seen >= room.peers => {
-                        let us = at.elapsed().as_micros() as u64;
-                        pending.remove(&me);
-                        Some(us)
-                    }
-                    _ => None,
-                }
-            };
-            if let Some(us) = done {
-                if sent >= measure_from {
-                    totals.latencies_us.lock().unwrap().push(us);
-                }
-                break;
-            }
-            if Instant::now() > give_up {
+        // Every peer has seen it (or give up after 5 s and count nothing).
+        match tokio::time::timeout(Duration::from_secs(5), done_rx).await {
+            Ok(Ok(latency)) if sent >= measure_from => totals.latencies_us.lock().unwrap().push(latency.as_micros() as u64),
+            Ok(_) => {}
+            Err(_) => {
                 room.pending.lock().unwrap().remove(&me);
-                break;
             }
-            tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
     let _ = tx.send(Message::Close(None)).await;
