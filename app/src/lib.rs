@@ -10,6 +10,7 @@ pub mod home;
 pub mod layout;
 pub mod live;
 pub mod quick_check;
+pub mod routes;
 pub mod squads;
 
 #[cfg(feature = "ssr")]
@@ -18,7 +19,7 @@ pub mod context;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,16 +56,17 @@ pub fn App() -> impl IntoView {
             <layout::Header/>
             <main id="main" class="page">
                 <Routes fallback=layout::NotFound>
+                    // Only the home page is in the main wasm; the others are lazy (routes.rs).
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/quick-check") view=quick_check::QuickCheckPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/setup") view=auth::SetupPage ssr=SsrMode::Async/>
-                    <Route path=path!("/squads") view=squads::SquadsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/squads/:slug") view=squads::SquadPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/checkpoints/:id") view=live::room::CheckpointPage ssr=SsrMode::Async/>
-                    <Route path=path!("/join") view=live::join::JoinPage ssr=SsrMode::Async/>
-                    <Route path=path!("/capabilities") view=catalog::CatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quick-check") view={Lazy::<routes::QuickCheckRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<routes::LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/setup") view={Lazy::<routes::SetupRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/squads") view={Lazy::<routes::SquadsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/squads/:slug") view={Lazy::<routes::SquadRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={Lazy::<routes::UsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/checkpoints/:id") view={Lazy::<routes::CheckpointRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/join") view={Lazy::<routes::JoinRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/capabilities") view={Lazy::<routes::CatalogRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <layout::Footer/>
@@ -76,9 +78,16 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Why: browser tests wait for this before clicking; a click before hydration is lost.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    // Lazy routes: hydration first waits for the current page's wasm chunk
+    // (`hydrate_body` would panic on a lazy route). This is `leptos::mount::hydrate_lazy`
+    // written out, so that `data-hydrated` is set only once hydration has finished.
+    let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let app = leptos::mount::hydrate_from_async(body.clone(), App).await;
+        app.forget();
+        // Why: browser tests wait for this before clicking; a click before hydration is lost.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }

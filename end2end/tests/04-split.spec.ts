@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { jsEnabled, open, settle } from './helpers';
+
+// Code splitting (app/src/routes.rs): the home page loads only the main wasm;
+// another page's chunk is fetched when a visitor goes there, and that page then
+// works without a reload. Guards the first page's weight against a page that
+// slips back into the main bundle.
+test('the home page loads no page chunk; the quick check fetches its own @foundation', async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), 'chunks are loaded by the app script');
+  const wasm: string[] = [];
+  page.on('requestfinished', (req) => {
+    const path = new URL(req.url()).pathname;
+    if (path.endsWith('.wasm')) wasm.push(path);
+  });
+  await open(page, testInfo, '/');
+  expect(wasm, 'the home page loads the main wasm only').toEqual(['/pkg/checkpoint.wasm']);
+
+  // A client-side navigation: the router fetches the quick check's chunk.
+  await page.getByRole('link', { name: 'Take the quick check' }).click();
+  await expect(page).toHaveURL(/\/quick-check$/);
+  await expect(page.getByText('Answer the four questions')).toBeVisible();
+  await expect.poll(() => wasm.some((p) => /\/split___quick_check_route_view_\w+\.wasm$/.test(p))).toBe(true);
+  // The page's code, from its chunk, runs: the result is computed in the browser.
+  const answers = ['lead_time-less_than_one_hour', 'deploy_frequency-on_demand', 'time_to_restore-less_than_one_day', 'change_failure_rate-16-30'];
+  for (const a of answers) await page.locator(`#${a}`).check();
+  await page.getByLabel('Compare with').selectOption('2019');
+  await page.getByRole('button', { name: 'Show my result' }).click();
+  await expect(page.getByTestId('percentile')).toHaveText('Better than 89 % of 2019 respondents');
+  await settle(page, testInfo);
+});
