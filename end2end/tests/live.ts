@@ -37,6 +37,8 @@ export async function join(browser: Browser, testInfo: TestInfo, code: string, n
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(page).toHaveURL(/\/checkpoints\//);
   await settle(page, testInfo);
+  // With JavaScript the room arrives after a client-side navigation (and its wasm chunk).
+  await expect(page.getByRole('navigation', { name: 'Stages' })).toBeVisible();
   return { context, page };
 }
 

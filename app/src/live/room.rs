@@ -45,6 +45,13 @@ pub fn CheckpointPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Opening the checkpoint…"</p> }>
             {move || view.get().map(|result| match result {
                 Ok(v) => view! { <Room initial=v/> }.into_any(),
+                // The server is away (restarting, or the network dropped): keep trying
+                // rather than send the person back to the join page.
+                Err(ServerFnError::Request(_)) => {
+                    #[cfg(feature = "hydrate")]
+                    set_timeout(move || view.refetch(), std::time::Duration::from_secs(2));
+                    view! { <p class="notice" role="status">"Could not reach the server. Trying again…"</p> }.into_any()
+                }
                 Err(e) => view! { <NotInRoom message=error_text(&e) id=id()/> }.into_any(),
             })}
         </Transition>
