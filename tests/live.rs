@@ -1,6 +1,7 @@
 //! Live checkpoints through the store and the hub, on SQLite and PostgreSQL:
 //! joining, voting, secrecy on the wire, persistence, and two instances.
 
+#[macro_use]
 mod support;
 
 use std::time::Duration;
@@ -141,17 +142,6 @@ async fn two_instances_never_lose_a_vote(store: Store) {
     two.execute(&f.checkpoint, &bo.participant_id, vote("less_than_one_hour")).await.unwrap();
     let stored = store.load_live(&f.checkpoint).await.unwrap().state;
     assert_eq!(stored.vote_count(Q), 2, "the stale instance reloaded and applied again");
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { let (store, _dir) = crate::support::sqlite_store().await; super::$name(store).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { if let Some(store) = crate::support::postgres_store().await { super::$name(store).await; } })*
-        }
-    };
 }
 
 async fn ratings_and_the_confirmed_focus_persist(store: Store) {

@@ -1,5 +1,6 @@
 //! The store's behaviour, run identically on SQLite and PostgreSQL.
 
+#[macro_use]
 mod support;
 
 use checkpoint_core::accounts::{CurrentUser, Role};
@@ -105,17 +106,6 @@ async fn tribes_can_be_renamed(store: Store) {
     assert!(matches!(store.rename_tribe(&facilitator, "Nope", &name("X")).await, Err(ServiceError::NotFound("tribe"))));
     store.rename_tribe(&facilitator, "payments", &name("PAYMENTS")).await.unwrap();
     assert_eq!(store.list_tribes().await.unwrap(), ["PAYMENTS", "Platform"], "a change of case is allowed");
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { let (store, _dir) = crate::support::sqlite_store().await; super::$name(store).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { if let Some(store) = crate::support::postgres_store().await { super::$name(store).await; } })*
-        }
-    };
 }
 
 on_both_backends!(

@@ -1,6 +1,8 @@
 //! The banded performance chart and the per-metric view, as SVG with text alternatives.
 
 use checkpoint_core::dora::baselines::Industry;
+use checkpoint_core::dora::capabilities::CapabilityKey;
+use checkpoint_core::dora::catalog;
 use checkpoint_core::dora::chart::{bands, level_colour, MetricView, MARKER_COLOUR};
 use checkpoint_core::dora::{Benchmark, Level};
 use leptos::prelude::*;
@@ -81,5 +83,26 @@ pub fn PerMetricView(rows: [MetricView; 4], industry: Industry) -> impl IntoView
             </tbody>
         </table>
         <p class="legend small"><span class="swatch bar-squad-swatch" aria-hidden="true"></span>"Your squad "<span class="swatch bar-baseline-swatch" aria-hidden="true"></span>"Industry baseline"</p>
+    }
+}
+
+/// The three capabilities recommended for a level, each with its description and dora.dev link.
+#[component]
+pub fn RecommendedCapabilities(level: Level) -> impl IntoView {
+    view! {
+        <h3>"Capabilities to work on next"</h3>
+        <p class="muted small">{format!("Recommended for {} performers.", level.label())}</p>
+        <ul class="capabilities">
+            {CapabilityKey::recommended_for(level).iter().copied().map(|key| {
+                let entry = catalog::find(key.catalog_key()).expect("recommended capabilities are in the catalog");
+                view! {
+                    <li class="capability" data-key=key.id()>
+                        <h4>{entry.name}</h4>
+                        <p>{entry.description}</p>
+                        <a href=entry.url rel="noopener" target="_blank">{format!("Read about {} on dora.dev", entry.name.to_lowercase())}<span class="visually-hidden">" (opens in a new tab)"</span></a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }

@@ -3,14 +3,13 @@
 //! with JavaScript (client-side) and without (server-rendered).
 
 use checkpoint_core::dora::baselines::Industry;
-use checkpoint_core::dora::capabilities::CapabilityKey;
-use checkpoint_core::dora::{assess, catalog, chart, AssessmentInput, Benchmark, Question};
+use checkpoint_core::dora::{assess, chart, AssessmentInput, Benchmark, Question};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::chart::{PerMetricView, PerformanceChart};
+use crate::chart::{PerMetricView, PerformanceChart, RecommendedCapabilities};
 
 #[component]
 pub fn QuickCheckPage() -> impl IntoView {
@@ -106,20 +105,7 @@ fn QuickCheckResult(input: AssessmentInput, industry: Industry) -> impl IntoView
         <PerformanceChart benchmark=result.benchmark percentile=result.percentile level=result.level/>
         <h3>"Per metric"</h3>
         <PerMetricView rows industry/>
-        <h3>"Capabilities to work on next"</h3>
-        <p class="muted small">{format!("Recommended for {} performers.", result.level.label())}</p>
-        <ul class="capabilities">
-            {result.recommended_capabilities.iter().copied().map(|key: CapabilityKey| {
-                let entry = catalog::find(key.catalog_key()).expect("recommended capabilities are in the catalog");
-                view! {
-                    <li class="capability" data-key=key.id()>
-                        <h4>{entry.name}</h4>
-                        <p>{entry.description}</p>
-                        <a href=entry.url rel="noopener" target="_blank">{format!("Read about {} on dora.dev", entry.name.to_lowercase())}<span class="visually-hidden">" (opens in a new tab)"</span></a>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+        <RecommendedCapabilities level=result.level/>
     }
 }
 

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 // The throwaway PostgreSQL cluster of the core crate's store tests.
 #[path = "../../tests/support/mod.rs"]
-#[expect(dead_code, reason = "shared with the core crate's tests; this binary uses part of it")]
+#[expect(dead_code, unused_macros, reason = "shared with the core crate's tests; this binary uses part of it")]
 mod support;
 
 use checkpoint_core::accounts::Role;

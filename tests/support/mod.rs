@@ -104,3 +104,15 @@ fn start_cluster() -> Result<String, String> {
     Command::new("setsid").args(["sh", "-c", &script]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(|e| e.to_string())?;
     Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
 }
+
+/// Runs each scenario `async fn(Store)` as two tests: `sqlite::name` and `postgres::name`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { let (store, _dir) = $crate::support::sqlite_store().await; $crate::$name(store).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { if let Some(store) = $crate::support::postgres_store().await { $crate::$name(store).await; } })*
+        }
+    };
+}

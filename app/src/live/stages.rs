@@ -1,6 +1,5 @@
 //! What each stage shows: welcome, set the scene, a question, maturity.
 
-use checkpoint_core::dora::catalog;
 use checkpoint_core::dora::chart::per_metric;
 use checkpoint_core::dora::{assess, Question};
 use checkpoint_core::live::timer::format_remaining;
@@ -9,7 +8,7 @@ use leptos::prelude::*;
 
 use super::link::use_live;
 use super::room::confirm;
-use crate::chart::{PerMetricView, PerformanceChart};
+use crate::chart::{PerMetricView, PerformanceChart, RecommendedCapabilities};
 
 /// Hidden fields every plain command form carries.
 #[component]
@@ -354,17 +353,7 @@ pub fn MaturityStage() -> impl IntoView {
                 <PerformanceChart benchmark=result.benchmark percentile=result.percentile level=result.level/>
                 <h3>"Per metric"</h3>
                 <PerMetricView rows industry=v.info.industry/>
-                <h3>"Capabilities to work on next"</h3>
-                <p class="muted small">{format!("Recommended for {} performers.", result.level.label())}</p>
-                <ul class="capabilities">
-                    {result.recommended_capabilities.iter().filter_map(|key| catalog::find(key.catalog_key())).map(|entry| view! {
-                        <li class="capability">
-                            <h4>{entry.name}</h4>
-                            <p>{entry.description}</p>
-                            <a href=entry.url rel="noopener" target="_blank">{format!("Read about {} on dora.dev", entry.name.to_lowercase())}<span class="visually-hidden">" (opens in a new tab)"</span></a>
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <RecommendedCapabilities level=result.level/>
             }.into_any()
         })}
         <NextStage/>
