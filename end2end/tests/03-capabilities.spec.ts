@@ -75,6 +75,8 @@ test('three participants rate, the facilitator reveals the scores and the key fo
   }
 
   await page.getByRole('button', { name: 'Reveal the scores' }).click();
+  // Without JavaScript the click is a form post: let it land before reloading anything.
+  await expect(page.getByTestId('scores')).toBeVisible();
   // 25 × mean: Westrum (4·7 + 3·7 + 4·7) / 21 → 92; monitoring (2·6 + 2·6 + 3·6) / 18 → 58;
   // small batches (1+1+1 + 1+1 + 2+2+2) / 8, "don't know" left out → 34.
   for (const p of [page, people.Cy.page]) {
