@@ -8,6 +8,8 @@
 pub mod accounts;
 pub mod checkpoints;
 pub mod dora;
+#[cfg(feature = "ingest")]
+pub mod ingest;
 pub mod live;
 pub mod measured;
 pub mod names;
