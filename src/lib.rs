@@ -6,6 +6,7 @@
 //! use-cases that validate, authorise and persist.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod checkpoints;
 pub mod dora;
 #[cfg(feature = "ingest")]

@@ -5,6 +5,9 @@ mod support;
 
 use checkpoint_core::accounts::{CurrentUser, Role};
 use checkpoint_core::store::squads::SquadForm;
+use checkpoint_core::dora::Benchmark;
+use checkpoint_core::measured::{measure, Commit, Deployment, Incident, Status, Window, DAY_MS};
+use checkpoint_core::store::measured::Reader;
 use checkpoint_core::store::{ServiceError, Store};
 
 fn actor(role: Role) -> CurrentUser {
@@ -108,6 +111,137 @@ async fn tribes_can_be_renamed(store: Store) {
     assert_eq!(store.list_tribes().await.unwrap(), ["PAYMENTS", "Platform"], "a change of case is allowed");
 }
 
+fn at(days_before_end: f64) -> String {
+    let end = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap();
+    (end - chrono::Duration::milliseconds((days_before_end * 86_400_000.0) as i64)).to_rfc3339()
+}
+
+fn window(days: i64) -> Window {
+    let to = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap().timestamp_millis();
+    Window { from: to - days * DAY_MS, to }
+}
+
+async fn api_tokens_are_hashed_scoped_and_revocable(store: Store) {
+    let facilitator = actor(Role::Facilitator);
+    store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
+    assert!(matches!(store.create_api_token(Some(&actor(Role::Viewer)), "payments", "ci").await, Err(ServiceError::Forbidden)));
+    assert!(matches!(store.create_api_token(None, "nope", "ci").await, Err(ServiceError::NotFound("squad"))));
+    let new = store.create_api_token(Some(&facilitator), "payments", "GitHub Actions").await.unwrap();
+    assert!(new.secret.starts_with("cpt_") && new.secret.len() > 60);
+    let stored: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{}'", new.secret))).fetch_one(store.pool()).await.unwrap();
+    assert_eq!(stored, 0, "the secret itself is never stored");
+    let squad = store.authenticate_token(&new.secret).await.unwrap().expect("a valid token");
+    assert_eq!(squad.slug, "payments");
+    assert!(store.authenticate_token("cpt_wrong").await.unwrap().is_none());
+    let listed = store.list_api_tokens(&facilitator, "payments").await.unwrap();
+    assert_eq!((listed.len(), listed[0].name.as_str(), listed[0].created_by.as_str()), (1, "GitHub Actions", "actor"));
+    assert!(listed[0].last_used_at.is_some(), "use is recorded");
+    assert!(new.secret.starts_with(&listed[0].hint));
+    store.revoke_api_token(&facilitator, "payments", &new.token.id).await.unwrap();
+    assert!(store.authenticate_token(&new.secret).await.unwrap().is_none(), "a revoked token admits nothing");
+    assert!(matches!(store.revoke_api_token(&facilitator, "payments", &new.token.id).await, Err(ServiceError::NotFound("token"))));
+    // A token reads its own squad only; another squad is not found.
+    store.create_squad(None, SquadForm::parse("Search", "Money", None).unwrap()).await.unwrap();
+    let other = store.create_api_token(None, "search", "cli").await.unwrap();
+    let other = store.authenticate_token(&other.secret).await.unwrap().unwrap();
+    assert!(matches!(store.metrics_scope(Reader::Token(&other), Some("payments"), None).await, Err(ServiceError::NotFound("squad"))));
+    assert_eq!(store.metrics_scope(Reader::Token(&other), None, None).await.unwrap().slug, "search");
+}
+
+fn deployment(id: &str, service: &str, env: &str, status: &str, finished: f64, commits: &[(&str, f64)]) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "service": service, "environment": env, "status": status,
+        "started_at": at(finished + 0.01), "finished_at": at(finished),
+        "commits": commits.iter().map(|(sha, c)| serde_json::json!({"sha": sha, "committed_at": at(*c)})).collect::<Vec<_>>(),
+        "stages": [{"name": "build", "started_at": at(finished + 0.01), "finished_at": at(finished + 0.005)}],
+    })
+}
+
+/// The store fetches only the window's slice of history; what it computes
+/// must equal `measure` over every event ever sent.
+async fn measured_metrics_match_the_pure_computation_over_all_events(store: Store) {
+    store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
+    let token = store.create_api_token(None, "payments", "ci").await.unwrap();
+    let squad = store.authenticate_token(&token.secret).await.unwrap().unwrap();
+    let deployments = serde_json::json!({ "deployments": [
+        // Before the window: x first reaches production here.
+        deployment("old", "api", "production", "success", 40.0, &[("x", 41.0)]),
+        deployment("older-fail", "api", "production", "failure", 45.0, &[("w", 46.0)]),
+        deployment("d1", "api", "production", "success", 20.0, &[("a", 20.5), ("x", 41.0)]),
+        deployment("d2", "api", "prod", "failure", 15.0, &[("b", 16.0)]),
+        deployment("d3", "api", "production", "success", 14.0, &[("b", 16.0), ("w", 46.0)]),
+        deployment("d4", "api", "production", "success", 3.0, &[("a", 20.5), ("c", 3.1)]),
+        deployment("s1", "api", "staging", "success", 25.0, &[("s", 26.0)]),
+        deployment("web1", "web", "production", "success", 10.0, &[("y", 12.0)]),
+        deployment("web2", "web", "production", "success", 9.5, &[]),
+    ]});
+    let events = checkpoint_core::ingest::json::deployments(deployments.to_string().as_bytes()).unwrap();
+    let first = store.ingest_deployments(&squad, events.clone()).await.unwrap();
+    assert_eq!((first.created, first.updated), (9, 0));
+    // Re-sending updates and never duplicates: d2 turns out to have succeeded.
+    let resend = checkpoint_core::ingest::json::deployments(deployment("d2", "api", "prod", "success", 15.0, &[("b", 16.0)]).to_string().as_bytes()).unwrap();
+    let again = store.ingest_deployments(&squad, resend.clone()).await.unwrap();
+    assert_eq!((again.created, again.updated), (0, 1));
+    let incidents = serde_json::json!({ "incidents": [
+        {"id": "i1", "service": "api", "opened_at": at(13.0), "resolved_at": at(12.5)},
+        {"id": "i2", "service": "web", "opened_at": at(9.0), "started_at": at(9.2), "deployment_id": "web1", "resolved_at": at(8.0)},
+        {"id": "i3", "service": "api", "opened_at": at(2.0), "commit_sha": "c"},
+        {"id": "i4", "service": "api", "opened_at": at(60.0), "resolved_at": at(59.0)},
+    ]});
+    let incident_events = checkpoint_core::ingest::json::incidents(incidents.to_string().as_bytes()).unwrap();
+    assert_eq!(store.ingest_incidents(&squad, incident_events.clone()).await.unwrap().created, 4);
+
+    // The same events, all of them, through the pure computation.
+    let mut all: Vec<Deployment> = events.iter().chain(resend.iter()).map(to_measured).collect();
+    all.retain(|d| !(d.id == "d2" && d.status == Status::Failure));
+    let all_incidents: Vec<Incident> = incident_events.iter().map(|i| Incident {
+        id: i.id.clone(), service: i.service.clone(), opened_at: i.opened_at, started_at: i.started_at,
+        resolved_at: i.resolved_at, deployment_id: i.deployment_id.clone(), commit_sha: i.commit_sha.clone(),
+    }).collect();
+    let user = actor(Role::Viewer);
+    for days in [30, 91, 5] {
+        let scope = store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap();
+        let stored = store.measure(&scope, window(days), Benchmark::default()).await.unwrap();
+        let pure = measure(&all, &all_incidents, window(days), Benchmark::default());
+        assert_eq!(stored, pure, "squad over {days} days");
+    }
+    let m = store.measure(&store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap(), window(30), Benchmark::default()).await.unwrap();
+    // a, b, c, w (first deployed in the window) and y; x was first deployed before it.
+    assert_eq!(m.lead_time.changes, 5);
+    // d1, d2, d3, d4, web1, web2: six attempts; d3 (i1 inferred), web1 (i2 explicit), d4 (i3 by sha) failed.
+    assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total, m.change_failure_rate.percent), (3, 6, Some(50)));
+    assert_eq!(m.time_to_restore.incidents, 2);
+    assert_eq!(m.deployment_frequency.deployments, 6);
+    let web = store.metrics_scope(Reader::User(&user), None, Some("web")).await.unwrap();
+    let web_pure: Vec<Deployment> = all.iter().filter(|d| d.service == "web").cloned().collect();
+    let web_incidents: Vec<Incident> = all_incidents.iter().filter(|i| i.service == "web").cloned().collect();
+    assert_eq!(store.measure(&web, window(30), Benchmark::default()).await.unwrap(), measure(&web_pure, &web_incidents, window(30), Benchmark::default()));
+
+    let page = store.squad_metrics(&store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap(), window(30), Benchmark::default()).await.unwrap();
+    assert_eq!(page.weeks.len(), 4);
+    assert_eq!(page.services.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["api", "web"]);
+    assert_eq!((page.stages.len(), page.stages[0].name.as_str(), page.stages[0].runs), (1, "build", 6));
+    assert_eq!(page.total_deployments, 9);
+    let board = store.leaderboard(window(30), None).await.unwrap();
+    let api = board.iter().find(|r| r.service == "api" && r.environment == "production").unwrap();
+    assert_eq!((api.deployments, api.tribe.as_str()), (3, "Money"), "d2 went to \"prod\", a row of its own");
+    assert_eq!(api.mean_duration_seconds.map(f64::round), Some(864.0), "each took 0.01 day");
+    assert!(board.iter().any(|r| r.environment == "staging" && r.deployments == 1), "other environments are listed too");
+    assert!(store.leaderboard(window(30), Some("Nobody")).await.unwrap().is_empty());
+}
+
+fn to_measured(d: &checkpoint_core::ingest::DeploymentEvent) -> Deployment {
+    Deployment {
+        id: d.id.clone(),
+        service: d.service.clone(),
+        environment: d.environment.clone(),
+        status: d.status,
+        started_at: d.started_at,
+        finished_at: d.finished_at,
+        commits: d.commits.iter().map(|c| Commit { sha: c.sha.clone(), committed_at: c.committed_at }).collect(),
+    }
+}
+
 on_both_backends!(
     migrations_are_idempotent,
     accounts_sign_in_and_out,
@@ -116,4 +250,6 @@ on_both_backends!(
     roles_and_the_last_admin,
     squads_and_tribes,
     tribes_can_be_renamed,
+    api_tokens_are_hashed_scoped_and_revocable,
+    measured_metrics_match_the_pure_computation_over_all_events,
 );

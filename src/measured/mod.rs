@@ -33,6 +33,8 @@ pub struct Deployment {
     pub service: String,
     pub environment: String,
     pub status: Status,
+    /// When the deployment began, when the pipeline said so (for its duration).
+    pub started_at: Option<i64>,
     pub finished_at: i64,
     pub commits: Vec<Commit>,
 }
@@ -251,6 +253,12 @@ pub fn measure(deployments: &[Deployment], incidents: &[Incident], window: Windo
 
 fn frequency(production: &[&Deployment], window: Window) -> DeploymentFrequency {
     let successes: Vec<i64> = production.iter().filter(|d| d.status == Status::Success).map(|d| d.finished_at).collect();
+    deployment_frequency(&successes, window)
+}
+
+/// Deployment frequency from the instants of successful deployments (the
+/// window's, and any in the 182 days before its end).
+pub fn deployment_frequency(successes: &[i64], window: Window) -> DeploymentFrequency {
     let deployments = successes.iter().filter(|t| window.contains(**t)).count();
     let days = window.days();
     let weeks = days / 7;
@@ -260,7 +268,7 @@ fn frequency(production: &[&Deployment], window: Window) -> DeploymentFrequency 
     // Slot k covers [to - (k+1) days, to - k days); the whole weeks are slots 0 .. 7·weeks.
     let slots = (weeks * 7) as usize;
     let mut per_slot = vec![0usize; slots];
-    for t in &successes {
+    for t in successes {
         let back = window.to - 1 - t;
         if back >= 0 {
             let k = (back / DAY_MS) as usize;
@@ -287,6 +295,8 @@ fn frequency(production: &[&Deployment], window: Window) -> DeploymentFrequency 
     };
     DeploymentFrequency { answer: Some(answer.to_string()), deployments, deploy_days_per_week: ddpw, deploys_per_deploy_day: dpdd }
 }
+
+pub mod report;
 
 #[cfg(test)]
 mod tests;

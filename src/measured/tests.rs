@@ -12,6 +12,7 @@ fn deploy(id: &str, env: &str, status: Status, finished_at: i64, commits: &[(&st
         service: "api".into(),
         environment: env.into(),
         status,
+        started_at: None,
         finished_at,
         commits: commits.iter().map(|(sha, at)| Commit { sha: sha.to_string(), committed_at: *at }).collect(),
     }

@@ -3,8 +3,11 @@
 //! every query and every test.
 
 mod error;
+pub mod api_tokens;
 pub mod checkpoints;
 mod committer;
+pub mod events;
+pub mod measured;
 pub mod rooms;
 pub mod secrets;
 pub mod squads;

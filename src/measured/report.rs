@@ -1,0 +1,275 @@
+//! What the squad metrics page and the checkpoint show from measured events:
+//! plain sentences that say why each answer, the metrics week by week and per
+//! service, time per pipeline stage, and deployment durations. Pure.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{measure, median, Deployment, Incident, Measured, Window, DAY_MS};
+use crate::dora::{Benchmark, Question};
+
+/// "3 h 20 min", "2.5 days": a duration as people say it.
+pub fn human_duration(seconds: f64) -> String {
+    let s = seconds.max(0.0);
+    if s < 90.0 {
+        format!("{} s", s.round())
+    } else if s < 90.0 * 60.0 {
+        format!("{} min", (s / 60.0).round())
+    } else if s < 36.0 * 3600.0 {
+        let h = (s / 3600.0).floor();
+        let m = ((s - h * 3600.0) / 60.0).round();
+        if m == 0.0 { format!("{h} h") } else { format!("{h} h {m} min") }
+    } else {
+        format!("{:.1} days", s / 86_400.0)
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// The label of a measured answer, or "no data".
+pub fn answer_label(question: Question, answer: Option<&str>) -> String {
+    answer.and_then(|a| question.answer(a)).map_or_else(|| "No data".to_string(), |a| a.label().to_string())
+}
+
+/// Why the measured answer of `question` is what it is: the numbers behind it.
+pub fn explain(m: &Measured, question: Question) -> String {
+    let days = m.window.days();
+    match question {
+        Question::LeadTime => match m.lead_time.median_seconds {
+            Some(s) => format!(
+                "Half of the {} first deployed to production in these {days} days reached it within {} of being committed (median; each commit counted once, from its first successful production deployment).",
+                plural(m.lead_time.changes, "commit", "commits"),
+                human_duration(s)
+            ),
+            None => format!("No commit reached production in these {days} days, so there is no lead time to measure."),
+        },
+        Question::DeployFrequency => {
+            let f = &m.deployment_frequency;
+            match (f.deploy_days_per_week, f.deploys_per_deploy_day) {
+                (Some(w), Some(d)) => format!(
+                    "{} successful production deployments in {days} days: in a typical week {} days had a deployment, and a typical deploy day had {}.",
+                    f.deployments,
+                    trim(w),
+                    trim(d)
+                ),
+                (Some(w), None) => format!("No successful production deployment in these {days} days (a typical week had {} deploy days).", trim(w)),
+                _ if days < 7 => "A window shorter than a week has no deployment frequency.".to_string(),
+                _ => format!("{} successful production deployments in {days} days.", f.deployments),
+            }
+        }
+        Question::ChangeFailureRate => match m.change_failure_rate.percent {
+            Some(p) => format!(
+                "{} of {} production deployments failed or caused an incident: {p} %.",
+                m.change_failure_rate.failed,
+                m.change_failure_rate.total
+            ),
+            None => format!("No production deployment finished in these {days} days."),
+        },
+        Question::TimeToRestore => match m.time_to_restore.median_seconds {
+            Some(s) => format!(
+                "Half of the {} resolved in these {days} days were restored within {} of impact beginning (median).",
+                plural(m.time_to_restore.incidents, "incident", "incidents"),
+                human_duration(s)
+            ),
+            None => format!("No incident was resolved in these {days} days."),
+        },
+    }
+}
+
+/// The measured answer id of one question.
+pub fn answer_of(m: &Measured, question: Question) -> Option<&str> {
+    match question {
+        Question::LeadTime => m.lead_time.answer.as_deref(),
+        Question::DeployFrequency => m.deployment_frequency.answer.as_deref(),
+        Question::TimeToRestore => m.time_to_restore.answer.as_deref(),
+        Question::ChangeFailureRate => m.change_failure_rate.answer.as_deref(),
+    }
+}
+
+/// The whole weeks of `window`, counted back from its end, oldest first.
+pub fn weeks(window: Window) -> Vec<Window> {
+    let n = window.days() / 7;
+    (0..n).rev().map(|k| Window { from: window.to - (k + 1) * 7 * DAY_MS, to: window.to - k * 7 * DAY_MS }).collect()
+}
+
+/// The metrics of each whole week of the window.
+pub fn weekly(deployments: &[Deployment], incidents: &[Incident], window: Window, benchmark: Benchmark) -> Vec<Measured> {
+    weeks(window).into_iter().map(|w| measure(deployments, incidents, w, benchmark)).collect()
+}
+
+/// The metrics of each service with events, by name.
+pub fn per_service(deployments: &[Deployment], incidents: &[Incident], window: Window, benchmark: Benchmark) -> Vec<(String, Measured)> {
+    let mut names: Vec<&str> = deployments.iter().filter(|d| window.contains(d.finished_at)).map(|d| d.service.as_str()).collect();
+    names.extend(incidents.iter().map(|i| i.service.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let d: Vec<Deployment> = deployments.iter().filter(|d| d.service == name).cloned().collect();
+            let i: Vec<Incident> = incidents.iter().filter(|i| i.service == name).cloned().collect();
+            (name.to_string(), measure(&d, &i, window, benchmark))
+        })
+        .collect()
+}
+
+/// One pipeline stage run by a deployment in the window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRun {
+    pub name: String,
+    pub position: i64,
+    pub started_at: i64,
+    pub finished_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StageTime {
+    pub name: String,
+    pub median_seconds: f64,
+    pub runs: usize,
+}
+
+/// Median time in each stage, in the order the stages usually run.
+pub fn stage_times(runs: &[StageRun]) -> Vec<StageTime> {
+    let mut by_name: BTreeMap<&str, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for r in runs {
+        let entry = by_name.entry(r.name.as_str()).or_default();
+        entry.0.push((r.finished_at - r.started_at).max(0) as f64 / 1000.0);
+        entry.1.push(r.position as f64);
+    }
+    let mut out: Vec<(f64, StageTime)> = by_name
+        .into_iter()
+        .map(|(name, (mut seconds, mut positions))| {
+            let runs = seconds.len();
+            let order = median(&mut positions).unwrap_or(0.0);
+            (order, StageTime { name: name.to_string(), median_seconds: median(&mut seconds).unwrap_or(0.0), runs })
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// How long deployments of one service took, start to finish.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DurationStat {
+    pub service: String,
+    pub deployments: usize,
+    /// Deployments that said when they started.
+    pub timed: usize,
+    pub median_seconds: Option<f64>,
+    pub mean_seconds: Option<f64>,
+}
+
+/// Durations of the production deployments that finished in the window, per service.
+pub fn durations(deployments: &[Deployment], window: Window) -> Vec<DurationStat> {
+    let mut by_service: BTreeMap<&str, (usize, Vec<f64>)> = BTreeMap::new();
+    for d in deployments.iter().filter(|d| window.contains(d.finished_at) && super::is_production(&d.environment)) {
+        let entry = by_service.entry(d.service.as_str()).or_default();
+        entry.0 += 1;
+        if let Some(s) = d.started_at {
+            entry.1.push((d.finished_at - s).max(0) as f64 / 1000.0);
+        }
+    }
+    by_service
+        .into_iter()
+        .map(|(service, (deployments, mut seconds))| {
+            let timed = seconds.len();
+            let mean = (timed > 0).then(|| seconds.iter().sum::<f64>() / timed as f64);
+            DurationStat { service: service.to_string(), deployments, timed, median_seconds: median(&mut seconds), mean_seconds: mean }
+        })
+        .collect()
+}
+
+/// Everything the squad metrics page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SquadMetrics {
+    pub squad: String,
+    pub squad_name: String,
+    pub overall: Measured,
+    pub weeks: Vec<Measured>,
+    pub services: Vec<(String, Measured)>,
+    pub stages: Vec<StageTime>,
+    pub durations: Vec<DurationStat>,
+    /// Events stored for the squad in all (any environment, any time).
+    pub total_deployments: i64,
+    pub total_incidents: i64,
+}
+
+/// One row of the leaderboard: a squad's service in one environment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeaderboardRow {
+    pub squad: String,
+    pub squad_name: String,
+    pub tribe: String,
+    pub environment: String,
+    pub service: String,
+    pub deployments: usize,
+    pub mean_duration_seconds: Option<f64>,
+    pub frequency_answer: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measured::{Commit, Status};
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(human_duration(42.0), "42 s");
+        assert_eq!(human_duration(600.0), "10 min");
+        assert_eq!(human_duration(3.0 * 3600.0 + 20.0 * 60.0), "3 h 20 min");
+        assert_eq!(human_duration(2.5 * 86_400.0), "2.5 days");
+    }
+
+    #[test]
+    fn weeks_run_back_from_the_end_and_drop_a_partial_week() {
+        let w = Window { from: 0, to: 20 * DAY_MS };
+        let weeks = weeks(w);
+        assert_eq!(weeks, vec![Window { from: 6 * DAY_MS, to: 13 * DAY_MS }, Window { from: 13 * DAY_MS, to: 20 * DAY_MS }]);
+    }
+
+    #[test]
+    fn stages_keep_their_usual_order_and_durations_skip_untimed_deployments() {
+        let run = |name: &str, position, secs: i64| StageRun { name: name.into(), position, started_at: 0, finished_at: secs * 1000 };
+        let t = stage_times(&[run("test", 1, 300), run("build", 0, 60), run("build", 0, 120), run("test", 1, 100)]);
+        assert_eq!(t.iter().map(|s| (s.name.as_str(), s.median_seconds, s.runs)).collect::<Vec<_>>(), vec![("build", 90.0, 2), ("test", 200.0, 2)]);
+        let d = |id: &str, started: Option<i64>, env: &str| Deployment {
+            id: id.into(),
+            service: "api".into(),
+            environment: env.into(),
+            status: Status::Success,
+            started_at: started,
+            finished_at: DAY_MS,
+            commits: vec![Commit { sha: id.into(), committed_at: 0 }],
+        };
+        let stats = durations(&[d("a", Some(DAY_MS - 60_000), "production"), d("b", None, "production"), d("c", Some(0), "staging")], Window { from: 0, to: 2 * DAY_MS });
+        assert_eq!((stats[0].deployments, stats[0].timed, stats[0].median_seconds), (2, 1, Some(60.0)));
+    }
+
+    #[test]
+    fn explanations_give_the_numbers_or_say_there_are_none() {
+        let w = Window { from: 0, to: 14 * DAY_MS };
+        let empty = measure(&[], &[], w, Benchmark::default());
+        assert_eq!(explain(&empty, Question::LeadTime), "No commit reached production in these 14 days, so there is no lead time to measure.");
+        assert_eq!(answer_label(Question::LeadTime, answer_of(&empty, Question::LeadTime)), "No data");
+        let d = Deployment {
+            id: "d".into(),
+            service: "api".into(),
+            environment: "production".into(),
+            status: Status::Failure,
+            started_at: None,
+            finished_at: DAY_MS,
+            commits: vec![],
+        };
+        let m = measure(&[d], &[], w, Benchmark::default());
+        assert_eq!(explain(&m, Question::ChangeFailureRate), "1 of 1 production deployments failed or caused an incident: 100 %.");
+    }
+}

@@ -1,0 +1,279 @@
+//! Reading measured metrics. Every query is bounded by the squad (or service)
+//! and the window, so the work grows with what is asked, not with the whole
+//! history: the window's production deployments and their commits, the
+//! earlier first deployment of those commits (so each commit counts once),
+//! the last success before the window (for the six-month rule), and the
+//! incidents that began or were resolved in it.
+
+use std::collections::HashMap;
+
+use sqlx::{AssertSqlSafe, Row};
+
+use super::{ServiceError, Store};
+use crate::accounts::CurrentUser;
+use crate::dora::Benchmark;
+use crate::measured::report::{durations, per_service, stage_times, weekly, LeaderboardRow, SquadMetrics, StageRun};
+use crate::measured::{deployment_frequency, measure, Commit, Deployment, Incident, Measured, Status, Window, DAY_MS};
+
+/// Whose events: a squad, or one of its services.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub squad_id: String,
+    pub slug: String,
+    pub squad_name: String,
+    pub service_id: Option<i64>,
+}
+
+/// Who asks: a signed-in user (reads every squad) or a squad's token (only its own).
+#[derive(Clone, Copy, Debug)]
+pub enum Reader<'a> {
+    User(&'a CurrentUser),
+    Token(&'a super::api_tokens::TokenSquad),
+}
+
+/// The events of one scope and window, ready for `measure`.
+pub struct Events {
+    pub deployments: Vec<Deployment>,
+    pub incidents: Vec<Incident>,
+}
+
+const LOOKBACK_MS: i64 = 182 * DAY_MS;
+
+impl Store {
+    /// Resolves `?squad=` and `?service=`. A token reads only its squad: any
+    /// other squad is "not found", never "forbidden", so tokens cannot probe.
+    pub async fn metrics_scope(&self, reader: Reader<'_>, squad: Option<&str>, service: Option<&str>) -> Result<Scope, ServiceError> {
+        let slug = match (reader, squad) {
+            (Reader::Token(t), None) => t.slug.clone(),
+            (Reader::Token(t), Some(s)) if s == t.slug => t.slug.clone(),
+            (Reader::Token(_), Some(_)) => return Err(ServiceError::NotFound("squad")),
+            (Reader::User(_), Some(s)) => s.to_string(),
+            (Reader::User(_), None) => {
+                let Some(service) = service else {
+                    return Err(ServiceError::invalid("squad", "give squad=SLUG or service=NAME"));
+                };
+                let slugs: Vec<String> = sqlx::query_scalar("SELECT q.slug FROM services s JOIN squads q ON q.id = s.squad_id WHERE s.name = $1 ORDER BY q.slug")
+                    .bind(service)
+                    .fetch_all(&self.pool)
+                    .await?;
+                match slugs.as_slice() {
+                    [] => return Err(ServiceError::NotFound("service")),
+                    [one] => one.clone(),
+                    _ => return Err(ServiceError::invalid("squad", format!("several squads have a service named {service:?}: {}; add squad=SLUG", slugs.join(", ")))),
+                }
+            }
+        };
+        let row = sqlx::query("SELECT id, slug, name FROM squads WHERE slug = $1").bind(&slug).fetch_optional(&self.pool).await?.ok_or(ServiceError::NotFound("squad"))?;
+        let squad_id: String = row.get("id");
+        let service_id = match service {
+            None => None,
+            Some(name) => Some(
+                sqlx::query_scalar::<_, i64>("SELECT id FROM services WHERE squad_id = $1 AND name = $2")
+                    .bind(&squad_id)
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(ServiceError::NotFound("service"))?,
+            ),
+        };
+        Ok(Scope { squad_id, slug: row.get("slug"), squad_name: row.get("name"), service_id })
+    }
+
+    /// The events `measure` needs for `window` (see the module comment).
+    pub async fn window_events(&self, scope: &Scope, window: Window) -> Result<Events, ServiceError> {
+        let service = if scope.service_id.is_some() { " AND d.service_id = $4" } else { "" };
+
+        let deployments_sql = format!(
+            "SELECT d.id, d.external_id, s.name AS service, d.environment, d.success, d.started_at, d.finished_at FROM deployments d JOIN services s ON s.id = d.service_id \
+             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1{service}"
+        );
+        let commits_sql = format!(
+            "SELECT c.deployment_id, c.sha, c.committed_at FROM deployments d JOIN deployment_commits c ON c.deployment_id = d.id \
+             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1{service}"
+        );
+        let earlier_service = if scope.service_id.is_some() { " AND d.service_id = $4 AND e.service_id = $4" } else { "" };
+        let earlier_sql = format!(
+            "SELECT c.sha, s.name AS service, MIN(e.finished_at) AS first_at, MIN(ec.committed_at) AS committed_at \
+             FROM deployments d JOIN deployment_commits c ON c.deployment_id = d.id \
+             JOIN deployment_commits ec ON ec.sha = c.sha JOIN deployments e ON e.id = ec.deployment_id JOIN services s ON s.id = e.service_id \
+             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1 AND d.success = 1 \
+             AND e.squad_id = $1 AND e.production = 1 AND e.success = 1 AND e.finished_at < $2{earlier_service} GROUP BY c.sha, s.name"
+        );
+        let before_sql = format!(
+            "SELECT s.name AS service, MAX(d.finished_at) AS last_at FROM deployments d JOIN services s ON s.id = d.service_id \
+             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1 AND d.success = 1{service} GROUP BY s.name"
+        );
+        let incident_service = if scope.service_id.is_some() { " AND i.service_id = $4" } else { "" };
+        let incidents_sql = format!(
+            "SELECT i.external_id, s.name AS service, i.opened_at, i.started_at, i.resolved_at, i.deployment_external_id, i.commit_sha \
+             FROM incidents i JOIN services s ON s.id = i.service_id \
+             WHERE i.squad_id = $1 AND (i.began_at >= $2 OR (i.resolved_at >= $2 AND i.resolved_at < $3)){incident_service}"
+        );
+
+        let mut conn = self.pool.acquire().await?;
+        let rows = bind_scope(sqlx::query(AssertSqlSafe(deployments_sql.clone())), scope, window.from, window.to).fetch_all(&mut *conn).await?;
+        let mut index: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
+        let mut deployments: Vec<Deployment> = Vec::with_capacity(rows.len() + 16);
+        for r in &rows {
+            index.insert(r.get("id"), deployments.len());
+            let success: i64 = r.get("success");
+            deployments.push(Deployment {
+                id: r.get("external_id"),
+                service: r.get("service"),
+                environment: r.get("environment"),
+                status: if success == 1 { Status::Success } else { Status::Failure },
+                started_at: r.get("started_at"),
+                finished_at: r.get("finished_at"),
+                commits: Vec::new(),
+            });
+        }
+        for r in bind_scope(sqlx::query(AssertSqlSafe(commits_sql.clone())), scope, window.from, window.to).fetch_all(&mut *conn).await? {
+            let id: i64 = r.get("deployment_id");
+            if let Some(i) = index.get(&id) {
+                deployments[*i].commits.push(Commit { sha: r.get("sha"), committed_at: r.get("committed_at") });
+            }
+        }
+        // Earlier deployments appear as one entry per sha: enough for `measure`
+        // to know the commit's first deployment was before the window.
+        for r in bind_scope(sqlx::query(AssertSqlSafe(earlier_sql.clone())), scope, window.from, window.to).fetch_all(&mut *conn).await? {
+            let sha: String = r.get("sha");
+            deployments.push(Deployment {
+                id: format!("\u{0}earlier {sha}"),
+                service: r.get("service"),
+                environment: "production".into(),
+                status: Status::Success,
+                started_at: None,
+                finished_at: r.get("first_at"),
+                commits: vec![Commit { sha, committed_at: r.get("committed_at") }],
+            });
+        }
+        for r in bind_scope(sqlx::query(AssertSqlSafe(before_sql.clone())), scope, window.to - LOOKBACK_MS, window.from).fetch_all(&mut *conn).await? {
+            deployments.push(Deployment {
+                id: "\u{0}before the window".into(),
+                service: r.get("service"),
+                environment: "production".into(),
+                status: Status::Success,
+                started_at: None,
+                finished_at: r.get("last_at"),
+                commits: Vec::new(),
+            });
+        }
+        let incidents = bind_scope(sqlx::query(AssertSqlSafe(incidents_sql.clone())), scope, window.from, window.to)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| Incident {
+                id: r.get("external_id"),
+                service: r.get("service"),
+                opened_at: r.get("opened_at"),
+                started_at: r.get("started_at"),
+                resolved_at: r.get("resolved_at"),
+                deployment_id: r.get("deployment_external_id"),
+                commit_sha: r.get("commit_sha"),
+            })
+            .collect();
+        Ok(Events { deployments, incidents })
+    }
+
+    pub async fn measure(&self, scope: &Scope, window: Window, benchmark: Benchmark) -> Result<Measured, ServiceError> {
+        let events = self.window_events(scope, window).await?;
+        Ok(measure(&events.deployments, &events.incidents, window, benchmark))
+    }
+
+    /// The squad metrics page: the window overall, week by week, per service,
+    /// time per pipeline stage and deployment durations.
+    pub async fn squad_metrics(&self, scope: &Scope, window: Window, benchmark: Benchmark) -> Result<SquadMetrics, ServiceError> {
+        let events = self.window_events(scope, window).await?;
+        let overall = measure(&events.deployments, &events.incidents, window, benchmark);
+        let stage_rows = sqlx::query(
+            "SELECT st.name, st.position, st.started_at, st.finished_at FROM deployments d JOIN deployment_stages st ON st.deployment_id = d.id \
+             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1",
+        )
+        .bind(&scope.squad_id)
+        .bind(window.from)
+        .bind(window.to)
+        .fetch_all(&self.pool)
+        .await?;
+        let runs: Vec<StageRun> = stage_rows
+            .iter()
+            .map(|r| StageRun { name: r.get("name"), position: r.get("position"), started_at: r.get("started_at"), finished_at: r.get("finished_at") })
+            .collect();
+        let total_deployments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deployments WHERE squad_id = $1").bind(&scope.squad_id).fetch_one(&self.pool).await?;
+        let total_incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE squad_id = $1").bind(&scope.squad_id).fetch_one(&self.pool).await?;
+        Ok(SquadMetrics {
+            squad: scope.slug.clone(),
+            squad_name: scope.squad_name.clone(),
+            weeks: weekly(&events.deployments, &events.incidents, window, benchmark),
+            services: per_service(&events.deployments, &events.incidents, window, benchmark),
+            stages: stage_times(&runs),
+            durations: durations(&events.deployments, window),
+            overall,
+            total_deployments,
+            total_incidents,
+        })
+    }
+
+    /// Every squad's services and environments over the window, with the
+    /// deployment-frequency answer each would get. `tribe` filters by name.
+    pub async fn leaderboard(&self, window: Window, tribe: Option<&str>) -> Result<Vec<LeaderboardRow>, ServiceError> {
+        // Successful deployments per day slot (counted back from the end, as
+        // the frequency rule does), so the rows are per day, not per deployment.
+        let tribe_filter = if tribe.is_some() { " AND t.name_key = $3" } else { "" };
+        let sql = format!(
+            "SELECT q.slug, q.name AS squad_name, t.name AS tribe, d.environment, s.name AS service, ($2 - 1 - d.finished_at) / {DAY_MS} AS slot, \
+             COUNT(*) AS n, CAST(SUM(d.success) AS BIGINT) AS ok, \
+             CAST(SUM(CASE WHEN d.started_at IS NULL THEN 0 ELSE d.finished_at - d.started_at END) AS BIGINT) AS timed_ms, \
+             CAST(SUM(CASE WHEN d.started_at IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS timed \
+             FROM deployments d JOIN services s ON s.id = d.service_id JOIN squads q ON q.id = d.squad_id JOIN tribes t ON t.id = q.tribe_id \
+             WHERE d.finished_at >= $1 AND d.finished_at < $2{tribe_filter} GROUP BY 1, 2, 3, 4, 5, 6"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(window.from).bind(window.to);
+        if let Some(t) = tribe {
+            q = q.bind(t.trim().to_lowercase());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        #[derive(Default)]
+        struct Acc {
+            n: i64,
+            timed_ms: i64,
+            timed: i64,
+            successes: Vec<i64>,
+        }
+        let mut groups: std::collections::BTreeMap<(String, String, String, String, String), Acc> = Default::default();
+        for r in &rows {
+            let key = (r.get::<String, _>("tribe"), r.get::<String, _>("squad_name"), r.get::<String, _>("slug"), r.get::<String, _>("service"), r.get::<String, _>("environment"));
+            let acc = groups.entry(key).or_default();
+            let slot: i64 = r.get("slot");
+            let ok: i64 = r.get("ok");
+            acc.n += r.get::<i64, _>("n");
+            acc.timed_ms += r.get::<i64, _>("timed_ms");
+            acc.timed += r.get::<i64, _>("timed");
+            // One instant inside the slot per success: all the rule looks at.
+            acc.successes.extend(std::iter::repeat_n(window.to - 1 - slot * DAY_MS, ok as usize));
+        }
+        Ok(groups
+            .into_iter()
+            .map(|((tribe, squad_name, squad, service, environment), acc)| LeaderboardRow {
+                squad,
+                squad_name,
+                tribe,
+                environment,
+                service,
+                deployments: acc.n as usize,
+                mean_duration_seconds: (acc.timed > 0).then(|| acc.timed_ms as f64 / acc.timed as f64 / 1000.0),
+                frequency_answer: deployment_frequency(&acc.successes, window).answer,
+            })
+            .collect())
+    }
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds `$1` squad, `$2` from, `$3` to and, for a service, `$4`.
+fn bind_scope<'q>(q: Query<'q>, scope: &Scope, from: i64, to: i64) -> Query<'q> {
+    let q = q.bind(scope.squad_id.clone()).bind(from).bind(to);
+    match scope.service_id {
+        Some(s) => q.bind(s),
+        None => q,
+    }
+}
