@@ -25,6 +25,7 @@ pub fn Header() -> impl IntoView {
                     <Transition>
                         {move || user().map(|u| view! {
                             <li><a href="/squads">"Squads"</a></li>
+                            <li><a href="/leaderboard">"Leaderboard"</a></li>
                             {(u.role == Role::Admin).then(|| view! { <li><a href="/admin/users">"Users"</a></li> })}
                         })}
                     </Transition>
@@ -79,5 +80,17 @@ pub fn AccessNotice(message: String) -> impl IntoView {
             <p>{message}</p>
             <p><a href="/login">"Sign in"</a>" with an account that has access."</p>
         </div>
+    }
+}
+
+/// A page's data could not be loaded: sign-in problems get the sign-in link,
+/// anything else (a bad date in the address, say) just its message.
+#[component]
+pub fn ErrorNotice(e: ServerFnError) -> impl IntoView {
+    let message = crate::errors::error_text(&e);
+    if message.contains("sign in") || message.contains("permission") {
+        view! { <AccessNotice message/> }.into_any()
+    } else {
+        view! { <p class="notice notice-error" role="alert">{message}</p> }.into_any()
     }
 }

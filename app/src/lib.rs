@@ -9,6 +9,7 @@ pub mod errors;
 pub mod home;
 pub mod layout;
 pub mod live;
+pub mod metrics;
 pub mod quick_check;
 pub mod routes;
 pub mod squads;
@@ -63,6 +64,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view={Lazy::<routes::SetupRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/squads") view={Lazy::<routes::SquadsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/squads/:slug") view={Lazy::<routes::SquadRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/squads/:slug/metrics") view={Lazy::<routes::SquadMetricsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/squads/:slug/import") view={Lazy::<routes::ImportRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/leaderboard") view={Lazy::<routes::LeaderboardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<routes::UsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/checkpoints/:id") view={Lazy::<routes::CheckpointRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/join") view={Lazy::<routes::JoinRoute>::new()} ssr=SsrMode::Async/>

@@ -18,7 +18,7 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::{admin, auth, catalog, live, quick_check, squads};
+use crate::{admin, auth, catalog, live, metrics, quick_check, squads};
 
 pub struct QuickCheckRoute;
 
@@ -134,5 +134,44 @@ impl LazyRoute for CatalogRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <catalog::CatalogPage/> }.into_any()
+    }
+}
+
+pub struct SquadMetricsRoute;
+
+#[lazy_route]
+impl LazyRoute for SquadMetricsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <metrics::page::SquadMetricsPage/> }.into_any()
+    }
+}
+
+pub struct ImportRoute;
+
+#[lazy_route]
+impl LazyRoute for ImportRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <metrics::import::ImportPage/> }.into_any()
+    }
+}
+
+pub struct LeaderboardRoute;
+
+#[lazy_route]
+impl LazyRoute for LeaderboardRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <metrics::leaderboard::LeaderboardPage/> }.into_any()
     }
 }

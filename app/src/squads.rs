@@ -177,7 +177,12 @@ pub fn SquadPage() -> impl IntoView {
                     <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "{s.tribe.clone()}</p>
                     <h1>{s.name.clone()}</h1>
                     <p class="muted">{format!("Tribe {} · industry baseline: {}", s.tribe, s.industry.label())}</p>
+                    <nav class="page-actions" aria-label="Squad">
+                        <a class="button" href=format!("/squads/{}/metrics", s.slug)>"Measured metrics"</a>
+                        {can_manage().then(|| view! { <a class="button subtle" href=format!("/squads/{}/import", s.slug)>"Import CSV"</a> })}
+                    </nav>
                     <crate::live::checkpoints::SquadCheckpoints squad=s.slug.clone() can_manage=can_manage()/>
+                    {can_manage().then(|| view! { <crate::metrics::tokens::ApiTokens squad=s.slug.clone()/> })}
                     {can_manage().then(|| view! {
                         <section class="card" aria-labelledby="edit-squad-heading">
                             <h2 id="edit-squad-heading">"Edit squad"</h2>

@@ -1,4 +1,4 @@
-//! The command line: `checkpoint serve | migrate | create-admin | squad create`.
+//! The command line: `checkpoint serve | migrate | create-admin | squad create | token create | import`.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -33,6 +33,29 @@ pub enum Command {
     /// Manage squads
     #[command(subcommand)]
     Squad(SquadCommand),
+    /// Manage a squad's API tokens (for pipelines posting deployments and incidents)
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Import deployments or incidents from a CSV file (the header row tells which)
+    Import {
+        /// The squad's slug
+        #[arg(long)]
+        squad: String,
+        /// The CSV file; `-` reads standard input
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token; prints it alone on the last line (it is shown only once)
+    Create {
+        #[arg(long)]
+        squad: String,
+        /// What the token is for, to tell tokens apart
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -74,6 +97,15 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// "row 3, column status: ..." (row 0 is the file as a whole).
+pub fn describe_csv_error(e: &checkpoint_core::ingest::csv::CsvError) -> String {
+    match (e.row, e.column.as_str()) {
+        (0, _) => e.message.clone(),
+        (row, "") => format!("row {row}: {}", e.message),
+        (row, column) => format!("row {row}, column {column}: {}", e.message),
+    }
+}
+
 /// Runs a one-shot command against the database; `serve` is handled by main.
 pub async fn run_command(database_url: &str, command: Command) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await?;
@@ -91,6 +123,36 @@ pub async fn run_command(database_url: &str, command: Command) -> anyhow::Result
             let squad = store.create_squad(None, form).await?;
             println!("created squad {} in tribe {}", squad.name, squad.tribe);
             println!("{}", squad.slug);
+        }
+        Command::Token(TokenCommand::Create { squad, name }) => {
+            let created = store.create_api_token(None, &squad, &name).await?;
+            println!("created API token {:?} for squad {squad}; it is shown only this once:", created.token.name);
+            println!("{}", created.secret);
+        }
+        Command::Import { squad, file } => {
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
+            };
+            let target = store.squad_for_events(None, &squad).await?;
+            match checkpoint_core::ingest::csv::parse(&text) {
+                Ok(batch) => {
+                    let (kind, n) = (batch.kind(), batch.len());
+                    let done = store.import_csv(&target, batch).await?;
+                    println!("imported {n} {kind} into {squad}: {} new, {} updated", done.created, done.updated);
+                }
+                Err(report) => {
+                    for e in &report.errors {
+                        eprintln!("{}", describe_csv_error(e));
+                    }
+                    if report.total > report.errors.len() {
+                        eprintln!("... and {} more", report.total - report.errors.len());
+                    }
+                    store.close().await;
+                    anyhow::bail!("nothing was imported: {} error(s) in {}", report.total, file.display());
+                }
+            }
         }
     }
     store.close().await;

@@ -3,7 +3,9 @@
 
 pub mod api;
 pub mod api_checkpoints;
+pub mod api_events;
 pub mod cli;
+pub mod import;
 pub mod live;
 pub mod metrics;
 pub mod security;
@@ -63,9 +65,10 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> (Router, to
         metrics: Arc::new(metrics::Metrics::default()),
         shutdown,
     };
-    let api = api::router().merge(api_checkpoints::router()).with_state(state.clone());
+    let api = api::router().merge(api_checkpoints::router()).merge(api_events::router()).with_state(state.clone());
     let router = site::router(state.clone())
         .merge(live::router().with_state(state.clone()))
+        .merge(import::router().with_state(state.clone()))
         .nest("/api/v1", api)
         .merge(metrics::router(state.clone()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::gate_signed_in_pages))

@@ -47,7 +47,7 @@ pub async fn check_origin(req: Request<Body>, next: Next) -> Response {
 /// brought back afterwards. (The server functions behind them check again.)
 pub async fn gate_signed_in_pages(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path();
-    let private = ["/admin", "/squads"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    let private = ["/admin", "/squads", "/leaderboard"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if private && req.method() == Method::GET {
         let token = session_token_from(req.headers());
         let signed_in = match token {

@@ -512,3 +512,200 @@ async fn two_server_processes_on_postgres_share_a_live_checkpoint() {
     let _ = one.wait();
     let _ = two.wait();
 }
+
+// ---- measured metrics: ingestion, refusals, reading, the CLI ----
+
+struct Pipeline {
+    token: String,
+}
+
+impl TestApp {
+    async fn pipeline(&self, squad: &str) -> Pipeline {
+        use checkpoint_core::squads::SquadForm;
+        let slug = self.store.create_squad(None, SquadForm::parse(squad, "Money", None).unwrap()).await.unwrap().slug;
+        Pipeline { token: self.store.create_api_token(None, &slug, "ci").await.unwrap().secret }
+    }
+
+    async fn post_events(&self, token: Option<&str>, kind: &str, body: String) -> (StatusCode, Value) {
+        let mut req = self.client.post(format!("{}/api/v1/{kind}", self.base)).header("content-type", "application/json").body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn metrics(&self, token: Option<&str>, query: &str) -> (StatusCode, Value) {
+        let mut req = self.client.get(format!("{}/api/v1/metrics?{query}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// Instants relative to one "now" per test process, so that differences are exact.
+fn hours_ago(h: i64) -> String {
+    static NOW: std::sync::OnceLock<chrono::DateTime<chrono::Utc>> = std::sync::OnceLock::new();
+    (*NOW.get_or_init(chrono::Utc::now) - chrono::Duration::hours(h)).to_rfc3339()
+}
+
+fn deploy(id: &str, status: &str, finished_hours_ago: i64, commit_hours_ago: i64) -> Value {
+    json!({"id": id, "service": "api", "status": status, "finished_at": hours_ago(finished_hours_ago),
+           "commits": [{"sha": format!("sha-{id}"), "committed_at": hours_ago(commit_hours_ago)}]})
+}
+
+#[tokio::test]
+async fn pipelines_post_events_and_read_the_metrics_they_imply() {
+    let app = spawn_app().await;
+    let p = app.pipeline("Payments").await;
+    // A deploy on each of the last 21 days, two of them failing; each commit 2 hours before.
+    let batch: Vec<Value> = (0..21).map(|d| deploy(&format!("d{d}"), if d % 10 == 3 { "failure" } else { "success" }, d * 24 + 1, d * 24 + 3)).collect();
+    let (status, body) = app.post_events(Some(&p.token), "deployments", json!({"deployments": batch}).to_string()).await;
+    assert_eq!((status, body["created"].as_u64(), body["updated"].as_u64()), (StatusCode::OK, Some(21), Some(0)), "{body}");
+    // Re-sent: updated, never duplicated.
+    let (_, body) = app.post_events(Some(&p.token), "deployments", deploy("d0", "success", 1, 3).to_string()).await;
+    assert_eq!((body["created"].as_u64(), body["updated"].as_u64()), (Some(0), Some(1)));
+    // An incident opened, then resolved by sending it again.
+    let open = json!({"id": "inc-1", "service": "api", "opened_at": hours_ago(30), "deployment_id": "d1"});
+    assert_eq!(app.post_events(Some(&p.token), "incidents", open.to_string()).await.0, StatusCode::OK);
+    let mut resolved = open.clone();
+    resolved["resolved_at"] = json!(hours_ago(28));
+    let (_, body) = app.post_events(Some(&p.token), "incidents", json!({"incidents": [resolved]}).to_string()).await;
+    assert_eq!(body["updated"].as_u64(), Some(1));
+
+    // The last 21 days: three whole weeks.
+    let three_weeks = urlencode(&(chrono::Utc::now() - chrono::Duration::days(21)).to_rfc3339());
+    let (status, m) = app.metrics(Some(&p.token), &format!("from={three_weeks}")).await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["squad"], "payments");
+    assert_eq!(m["deployment_frequency"]["deployments"], 19);
+    assert_eq!(m["deployment_frequency"]["answer"], "hourly_to_daily");
+    assert_eq!(m["lead_time"]["changes"], 19);
+    assert_eq!(m["lead_time"]["median_seconds"], 7200.0);
+    assert_eq!(m["lead_time"]["answer"], "less_than_one_day");
+    // d3 and d13 failed, d1 caused an incident: 3 of 21.
+    assert_eq!((m["change_failure_rate"]["failed"].as_u64(), m["change_failure_rate"]["total"].as_u64(), m["change_failure_rate"]["percent"].as_u64()), (Some(3), Some(21), Some(14)));
+    assert_eq!(m["change_failure_rate"]["answer"], "0-15");
+    assert_eq!((m["time_to_restore"]["incidents"].as_u64(), m["time_to_restore"]["median_seconds"].as_f64()), (Some(1), Some(7200.0)));
+    assert_eq!(m["time_to_restore"]["answer"], "less_than_one_day");
+    assert!(m["maturity"]["level"].is_string() && m["maturity"]["percentile"].is_u64(), "{m}");
+
+    // A service, a window, and a window that ends before it starts.
+    let from = (chrono::Utc::now() - chrono::Duration::days(7)).to_rfc3339();
+    let (status, m) = app.metrics(Some(&p.token), &format!("service=api&from={}", urlencode(&from))).await;
+    assert_eq!((status, m["service"].as_str()), (StatusCode::OK, Some("api")));
+    assert_eq!(m["deployment_frequency"]["deployments"], 6, "the last 7 days, d3 failed");
+    let (status, body) = app.metrics(Some(&p.token), &format!("from=2030-01-01T00:00:00Z&to={}", urlencode(&from))).await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("to")));
+    let (status, body) = app.metrics(Some(&p.token), "from=last-week").await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
+    let (status, body) = app.metrics(Some(&p.token), "service=nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
+
+fn urlencode(s: &str) -> String {
+    s.replace('+', "%2B").replace(':', "%3A")
+}
+
+#[tokio::test]
+async fn bad_events_are_refused_by_item_and_field_and_nothing_of_the_batch_is_stored() {
+    let app = spawn_app().await;
+    let p = app.pipeline("Payments").await;
+    let good = deploy("ok-1", "success", 5, 6);
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("empty id", json!({"id": "", "service": "api", "status": "success", "finished_at": hours_ago(1)}), "id"),
+        ("unknown status", json!({"id": "x", "service": "api", "status": "done", "finished_at": hours_ago(1)}), "status"),
+        ("bad timestamp", json!({"id": "x", "service": "api", "status": "success", "finished_at": "22/11/2026"}), "finished_at"),
+        ("commit after the deployment", json!({"id": "x", "service": "api", "status": "success", "finished_at": hours_ago(2), "commits": [{"sha": "a", "committed_at": hours_ago(1)}]}), "commits[0].committed_at"),
+    ];
+    for (what, bad, field) in cases {
+        let (status, body) = app.post_events(Some(&p.token), "deployments", json!({"deployments": [good.clone(), bad]}).to_string()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
+        assert_eq!((body["index"].as_u64(), body["field"].as_str()), (Some(1), Some(field)), "{what}: {body}");
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    for (what, bad) in [
+        ("resolved before opened", json!({"id": "i", "service": "api", "opened_at": hours_ago(1), "resolved_at": hours_ago(2)})),
+        ("resolved before started", json!({"id": "i", "service": "api", "opened_at": hours_ago(5), "started_at": hours_ago(3), "resolved_at": hours_ago(4)})),
+    ] {
+        let (status, body) = app.post_events(Some(&p.token), "incidents", json!({"incidents": [bad]}).to_string()).await;
+        assert_eq!((status, body["index"].as_u64(), body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(0), Some("resolved_at")), "{what}");
+    }
+    let (status, _) = app.post_events(Some(&p.token), "deployments", "{not json".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let too_many: Vec<Value> = (0..1001).map(|i| deploy(&format!("m{i}"), "success", 1, 2)).collect();
+    let (status, body) = app.post_events(Some(&p.token), "deployments", json!({"deployments": too_many}).to_string()).await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("deployments")));
+    let huge = json!({"deployments": [good.clone()], "pad": "x".repeat(1 << 20)}).to_string();
+    let (status, _) = app.post_events(Some(&p.token), "deployments", huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Without a token, or with a wrong or revoked one: 401.
+    assert_eq!(app.post_events(None, "deployments", good.to_string()).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.post_events(Some("cpt_guess"), "deployments", good.to_string()).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.metrics(None, "squad=payments").await.0, StatusCode::UNAUTHORIZED);
+
+    let (_, m) = app.metrics(Some(&p.token), "").await;
+    assert_eq!((m["deployment_frequency"]["deployments"].as_u64(), m["change_failure_rate"]["total"].as_u64()), (Some(0), Some(0)), "no refused batch stored anything");
+    assert_eq!(m["lead_time"]["answer"], Value::Null, "no data: no answer");
+    assert_eq!(m["maturity"], Value::Null);
+    assert_eq!(m["time_to_restore"]["incidents"], 0);
+}
+
+fn m_window() -> checkpoint_core::measured::Window {
+    let to = chrono::Utc::now().timestamp_millis();
+    checkpoint_core::measured::Window { from: to - 91 * checkpoint_core::measured::DAY_MS, to }
+}
+
+#[tokio::test]
+async fn a_token_never_reads_another_squad_and_a_signed_in_user_reads_any() {
+    let app = spawn_app().await;
+    let payments = app.pipeline("Payments").await;
+    let search = app.pipeline("Search").await;
+    app.post_events(Some(&search.token), "deployments", deploy("s1", "success", 1, 2).to_string()).await;
+    let (status, _) = app.metrics(Some(&payments.token), "squad=search").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.metrics(Some(&payments.token), "service=api").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the service is another squad's");
+    app.sign_in_as(Role::Viewer).await;
+    let (status, m) = app.metrics(None, "squad=search").await;
+    assert_eq!((status, m["deployment_frequency"]["deployments"].as_u64()), (StatusCode::OK, Some(1)));
+    let (status, m) = app.metrics(None, "service=api").await;
+    assert_eq!((status, m["squad"].as_str()), (StatusCode::OK, Some("search")), "a service name found in one squad");
+}
+
+#[tokio::test]
+async fn the_cli_creates_tokens_and_imports_csv_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.db", dir.path().display());
+    let bin = env!("CARGO_BIN_EXE_checkpoint");
+    let run = |args: &[&str]| std::process::Command::new(bin).arg("--database-url").arg(&db).args(args).output().unwrap();
+    assert!(run(&["squad", "create", "--name", "Payments", "--tribe", "Money"]).status.success());
+    let out = run(&["token", "create", "--squad", "payments"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.lines().last().unwrap();
+    assert!(token.starts_with("cpt_") && !token.contains(' '), "the token alone on the last line: {stdout}");
+    assert!(!run(&["token", "create", "--squad", "nope"]).status.success());
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,service,status,finished_at\nd1,api,success,2026-11-20T10:00:00Z\nd2,api,maybe,2026-11-20T10:00:00Z\n").unwrap();
+    let out = run(&["import", "--squad", "payments", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 3, column status"), "{stderr}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "id,service,status,finished_at,commits\nd1,api,success,2026-11-20T10:00:00Z,abc@2026-11-20T09:00:00Z\nd2,api,failure,2026-11-20T11:00:00Z,\n").unwrap();
+    let out = run(&["import", "--squad", "payments", good.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 2 deployments into payments: 2 new, 0 updated"));
+    let store = Store::connect(&db).await.unwrap();
+    let squad = store.squad_for_events(None, "payments").await.unwrap();
+    let user = checkpoint_core::accounts::CurrentUser { id: "x".into(), username: "x".into(), role: Role::Viewer };
+    let scope = store.metrics_scope(checkpoint_core::store::measured::Reader::User(&user), Some(&squad.slug), None).await.unwrap();
+    let page = store.squad_metrics(&scope, m_window(), Default::default()).await.unwrap();
+    assert_eq!(page.total_deployments, 2, "only the good file was stored");
+}

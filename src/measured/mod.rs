@@ -296,6 +296,7 @@ pub fn deployment_frequency(successes: &[i64], window: Window) -> DeploymentFreq
     DeploymentFrequency { answer: Some(answer.to_string()), deployments, deploy_days_per_week: ddpw, deploys_per_deploy_day: dpdd }
 }
 
+pub mod dates;
 pub mod report;
 
 #[cfg(test)]

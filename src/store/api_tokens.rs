@@ -96,6 +96,13 @@ impl Store {
         Ok(())
     }
 
+    /// The squad events are imported into by a facilitator or admin (`None`: the CLI).
+    pub async fn squad_for_events(&self, by: Option<&CurrentUser>, squad: &str) -> Result<TokenSquad, ServiceError> {
+        require_manager(by)?;
+        let squad_id = self.squad_id(squad).await?;
+        Ok(TokenSquad { squad_id, slug: squad.to_string() })
+    }
+
     /// The squad of a valid, unrevoked token, noting its use.
     pub async fn authenticate_token(&self, secret: &str) -> Result<Option<TokenSquad>, ServiceError> {
         if !secret.starts_with(TOKEN_PREFIX) {

@@ -211,6 +211,16 @@ impl Store {
     }
 }
 
+impl Store {
+    /// A whole CSV file, in one transaction.
+    pub async fn import_csv(&self, squad: &TokenSquad, batch: crate::ingest::csv::CsvBatch) -> Result<Ingested, ServiceError> {
+        match batch {
+            crate::ingest::csv::CsvBatch::Deployments(d) => self.ingest_deployments(squad, d).await,
+            crate::ingest::csv::CsvBatch::Incidents(i) => self.ingest_incidents(squad, i).await,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

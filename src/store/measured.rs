@@ -213,6 +213,34 @@ impl Store {
         })
     }
 
+    /// What the squad's pipelines measured in the 91 days up to the end of
+    /// the checkpoint's day, in the checkpoint's benchmark: shown beside the
+    /// votes and the seed of the summary. `None` when the squad has never
+    /// sent an event (nothing to show, rather than four "no data").
+    pub async fn checkpoint_measured(&self, checkpoint_id: &str) -> Result<Option<Measured>, ServiceError> {
+        let row = sqlx::query("SELECT c.held_on, c.benchmark, s.id, s.slug, s.name FROM checkpoints c JOIN squads s ON s.id = c.squad_id WHERE c.id = $1")
+            .bind(checkpoint_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(ServiceError::NotFound("checkpoint"))?;
+        let squad_id: String = row.get("id");
+        let any: Option<i64> = sqlx::query_scalar("SELECT 1 FROM deployments WHERE squad_id = $1 UNION ALL SELECT 1 FROM incidents WHERE squad_id = $1 LIMIT 1")
+            .bind(&squad_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if any.is_none() {
+            return Ok(None);
+        }
+        let held_on: String = row.get("held_on");
+        let day = crate::measured::dates::parse_date(&held_on).ok_or_else(|| ServiceError::Internal(format!("bad held_on {held_on}")))?;
+        let benchmark: String = row.get("benchmark");
+        let benchmark = Benchmark::from_id(&benchmark).unwrap_or_default();
+        let to = day + DAY_MS;
+        let window = Window { from: to - crate::measured::DEFAULT_WINDOW_DAYS * DAY_MS, to };
+        let scope = Scope { squad_id, slug: row.get("slug"), squad_name: row.get("name"), service_id: None };
+        self.measure(&scope, window, benchmark).await.map(Some)
+    }
+
     /// Every squad's services and environments over the window, with the
     /// deployment-frequency answer each would get. `tribe` filters by name.
     pub async fn leaderboard(&self, window: Window, tribe: Option<&str>) -> Result<Vec<LeaderboardRow>, ServiceError> {

@@ -5,6 +5,7 @@
 pub mod capabilities;
 pub mod checkpoints;
 pub mod join;
+pub mod measured;
 pub mod room;
 pub mod stages;
 pub mod link;

@@ -154,7 +154,7 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
         <p class="vote-count" data-testid="vote-count" aria-live="polite">{counts}</p>
         {move || match phase() {
             Phase::Voting => view! { <Ballot question/> }.into_any(),
-            _ => view! { <Distribution question/> }.into_any(),
+            _ => view! { <Distribution question/><super::measured::MeasuredBesideVotes question/> }.into_any(),
         }}
         <Show when=facilitator>
             <div class="facilitator-row">
@@ -353,6 +353,7 @@ pub fn MaturityStage() -> impl IntoView {
                 <PerformanceChart benchmark=result.benchmark percentile=result.percentile level=result.level/>
                 <h3>"Per metric"</h3>
                 <PerMetricView rows industry=v.info.industry/>
+                <super::measured::VotedAndMeasured voted=locked.clone()/>
                 <RecommendedCapabilities level=result.level/>
             }.into_any()
         })}

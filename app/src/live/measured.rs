@@ -1,0 +1,90 @@
+//! The squad's measured metrics inside a checkpoint: after each question's
+//! reveal, the measured answer beside the votes with why; at the maturity
+//! stage, measured and voted side by side.
+
+use checkpoint_core::dora::{assess, AssessmentInput, Question};
+use checkpoint_core::measured::report::{answer_label, answer_of, explain};
+use checkpoint_core::measured::Measured;
+use leptos::prelude::*;
+
+use super::link::use_live;
+use crate::metrics::cards::MeasuredAnswer;
+use crate::metrics::window_label;
+
+#[server(endpoint = "checkpoint_measured")]
+pub async fn checkpoint_measured(id: String) -> Result<Option<Measured>, ServerFnError> {
+    use crate::context::{app_context, into_server_error, require_participant};
+    require_participant(&id).await?;
+    app_context()?.store.checkpoint_measured(&id).await.map_err(into_server_error)
+}
+
+fn measured_resource() -> Resource<Result<Option<Measured>, ServerFnError>> {
+    let live = use_live();
+    let id = live.view.with_untracked(|v| v.info.id.clone());
+    Resource::new(move || id.clone(), checkpoint_measured)
+}
+
+/// Under a revealed question: what the pipelines say.
+#[component]
+pub fn MeasuredBesideVotes(question: Question) -> impl IntoView {
+    let measured = measured_resource();
+    view! {
+        <Transition fallback=|| ()>
+            {move || measured.get().and_then(Result::ok).flatten().map(|m| view! {
+                <aside class="measured-beside" data-testid="measured-answer" aria-label="Measured from deployments and incidents">
+                    <p class="muted">{format!("From the squad's deployments and incidents, {}:", window_label(m.window))}</p>
+                    <MeasuredAnswer measured=m question/>
+                </aside>
+            })}
+        </Transition>
+    }
+}
+
+/// At the maturity stage: the group's answers beside the measured ones.
+#[component]
+pub fn VotedAndMeasured(voted: Vec<Option<String>>) -> impl IntoView {
+    let measured = measured_resource();
+    let live = use_live();
+    view! {
+        <Transition fallback=|| ()>
+            {move || measured.get().map(|result| match result.ok().flatten() {
+                None => view! {
+                    <p class="hint">"No measured metrics: this squad's pipelines have not sent deployments or incidents yet (see the squad page for API tokens)."</p>
+                }.into_any(),
+                Some(m) => {
+                    let benchmark = live.view.with_untracked(|v| v.info.benchmark);
+                    let voted_level = {
+                        let answers: Option<Vec<_>> = Question::ALL.iter().zip(&voted).map(|(q, id)| id.as_deref().and_then(|id| q.answer(id))).collect();
+                        answers.map(|a| assess(&AssessmentInput { lead_time: a[0], deploy_frequency: a[1], time_to_restore: a[2], change_failure_rate: a[3], benchmark }))
+                    };
+                    view! {
+                        <table class="data-table voted-measured" data-testid="voted-measured">
+                            <caption>{format!("Voted and measured ({})", window_label(m.window))}</caption>
+                            <thead><tr><th scope="col">"Metric"</th><th scope="col">"Voted"</th><th scope="col">"Measured"</th><th scope="col">"Why"</th></tr></thead>
+                            <tbody>
+                                {Question::ALL.into_iter().zip(voted.clone()).map(|(q, v)| {
+                                    let measured_id = answer_of(&m, q).map(str::to_string);
+                                    let agree = measured_id.is_some() && measured_id == v;
+                                    view! {
+                                        <tr class:agree=agree>
+                                            <th scope="row">{q.title()}</th>
+                                            <td>{answer_label(q, v.as_deref())}</td>
+                                            <td>{answer_label(q, measured_id.as_deref())}</td>
+                                            <td>{explain(&m, q)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                                <tr>
+                                    <th scope="row">"Maturity"</th>
+                                    <td>{voted_level.map_or_else(|| "–".to_string(), |a| format!("{}, percentile {}", a.level.label(), a.percentile))}</td>
+                                    <td data-testid="measured-level">{m.maturity.as_ref().map_or_else(|| "Not enough data".to_string(), |x| format!("{}, percentile {}", x.level.label(), x.percentile))}</td>
+                                    <td>"The measured level needs all four metrics."</td>
+                                </tr>
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}

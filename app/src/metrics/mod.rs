@@ -1,0 +1,48 @@
+//! Measured DORA metrics in the UI: the squad's API tokens, its metrics page,
+//! CSV import, the leaderboard, and the measured answers inside a checkpoint.
+
+pub mod cards;
+pub mod import;
+pub mod leaderboard;
+pub mod page;
+pub mod tokens;
+
+use checkpoint_core::measured::dates::{format_date, parse_date};
+use checkpoint_core::measured::{Window, DAY_MS, DEFAULT_WINDOW_DAYS};
+
+/// The window a page asks for with `from`/`to` dates (both days included);
+/// by default the 91 days ending now. `None` when the dates make no window.
+pub fn window_from_dates(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result<Window, (&'static str, String)> {
+    let date = |field: &'static str, v: Option<&str>| -> Result<Option<i64>, (&'static str, String)> {
+        match v.map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => parse_date(v).map(Some).ok_or((field, format!("{field} must be a date like 2026-11-22"))),
+        }
+    };
+    let to = date("to", to)?.map_or(now_ms, |d| d + DAY_MS);
+    let from = date("from", from)?.unwrap_or(to - DEFAULT_WINDOW_DAYS * DAY_MS);
+    if to <= from {
+        return Err(("to", "the end date must not be before the start date".into()));
+    }
+    Ok(Window { from, to })
+}
+
+/// "2026-08-24 – 2026-11-22" (the last day included).
+pub fn window_label(w: Window) -> String {
+    format!("{} – {}", format_date(w.from), format_date(w.to - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_windows_include_both_dates_and_default_to_91_days() {
+        let w = window_from_dates(Some("2026-11-01"), Some("2026-11-07"), 0).unwrap();
+        assert_eq!((w.days(), window_label(w)), (7, "2026-11-01 – 2026-11-07".to_string()));
+        let now = parse_date("2026-11-22").unwrap() + 3_600_000;
+        assert_eq!(window_from_dates(None, None, now).unwrap().days(), 91);
+        assert_eq!(window_from_dates(Some("2026-11-08"), Some("2026-11-07"), now).unwrap_err().0, "to");
+        assert_eq!(window_from_dates(Some("soon"), None, now).unwrap_err().0, "from");
+    }
+}
