@@ -10,6 +10,12 @@
 //! Fixtures come through the public doors only: it signs in as `--user`
 //! (a facilitator or admin made with `checkpoint create-admin`), creates a
 //! squad and the checkpoints, and joins every participant by code.
+//!
+//! `--scenario metrics` instead fills the server with a history of
+//! deployments and incidents through the ingestion API and times the metrics
+//! API (see `metrics.rs`).
+
+mod metrics;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -55,6 +61,11 @@ struct Args {
     /// Seconds a question stays open before the facilitator reveals it.
     #[arg(long, default_value_t = 8)]
     question_secs: u64,
+    /// `live` (checkpoints and votes) or `metrics` (ingestion and metric reads).
+    #[arg(long, default_value = "live")]
+    scenario: String,
+    #[command(flatten)]
+    metrics: metrics::MetricsArgs,
 }
 
 /// The fields of a frame the hot path needs, parsed without building a View.
@@ -103,6 +114,12 @@ async fn main() -> anyhow::Result<()> {
     let login = http.post(format!("{base}/api/login")).form(&[("username", args.user.as_str()), ("password", args.password.as_str())]).send().await?;
     if !(login.status().is_success() || login.status().is_redirection()) {
         bail!("sign-in as {} failed: {}", args.user, login.status());
+    }
+    if args.scenario == "metrics" {
+        return metrics::run(&args.metrics, &http, &base).await;
+    }
+    if args.scenario != "live" {
+        bail!("--scenario must be live or metrics");
     }
     let session = login.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| c.split(';').next().filter(|kv| kv.starts_with("checkpoint_session="))).map(str::to_string).context("no session cookie")?;
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
