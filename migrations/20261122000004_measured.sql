@@ -1,11 +1,8 @@
 -- Measured metrics: per-squad API tokens and the events pipelines send.
 --
--- Event tables use BIGINT ids drawn in blocks from `id_blocks` (one portable
--- way to get compact integer keys on both backends): a million deployments
--- with three commits each stay small and their indexes stay fast. The child
--- tables carry no foreign keys on purpose: they are written and deleted with
--- their deployment in one transaction, and a per-row key check would halve
--- the ingestion rate.
+-- Event tables use integer ids drawn in blocks from `id_blocks` (one portable
+-- way to get compact integer keys on both backends), so a million
+-- deployments stay small and their indexes fast.
 
 CREATE TABLE api_tokens (
     id           TEXT PRIMARY KEY,
@@ -36,7 +33,8 @@ CREATE TABLE services (
 );
 
 CREATE TABLE deployments (
-    id          BIGINT PRIMARY KEY,
+    -- INTEGER PRIMARY KEY: SQLite's rowid itself, one index fewer per row.
+    id          INTEGER PRIMARY KEY,
     squad_id    TEXT NOT NULL,
     external_id TEXT NOT NULL,
     service_id  BIGINT NOT NULL,
@@ -46,31 +44,19 @@ CREATE TABLE deployments (
     success     BIGINT NOT NULL,
     started_at  BIGINT,
     finished_at BIGINT NOT NULL,
+    -- The commits it brings and its stages, as JSON: always read with their
+    -- deployment, never searched. A separate commits table needs an index on
+    -- the sha, and inserts into an index of random keys dirtied a page per
+    -- commit: it held ingestion to a third of its target (docs/perf.md).
+    commits     TEXT NOT NULL,
+    stages      TEXT,
     received_at BIGINT NOT NULL,
     UNIQUE (squad_id, external_id)
 );
 CREATE INDEX deployments_window ON deployments (squad_id, finished_at);
-CREATE INDEX deployments_finished ON deployments (finished_at);
-
-CREATE TABLE deployment_commits (
-    deployment_id BIGINT NOT NULL,
-    sha           TEXT NOT NULL,
-    committed_at  BIGINT NOT NULL,
-    PRIMARY KEY (deployment_id, sha)
-);
-CREATE INDEX deployment_commits_sha ON deployment_commits (sha);
-
-CREATE TABLE deployment_stages (
-    deployment_id BIGINT NOT NULL,
-    position      BIGINT NOT NULL,
-    name          TEXT NOT NULL,
-    started_at    BIGINT NOT NULL,
-    finished_at   BIGINT NOT NULL,
-    PRIMARY KEY (deployment_id, position)
-);
 
 CREATE TABLE incidents (
-    id                     BIGINT PRIMARY KEY,
+    id                     INTEGER PRIMARY KEY,
     squad_id               TEXT NOT NULL,
     external_id            TEXT NOT NULL,
     service_id             BIGINT NOT NULL,

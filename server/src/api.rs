@@ -3,7 +3,7 @@
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use checkpoint_core::dora::capabilities::CapabilityKey;
 use checkpoint_core::dora::{assess, AssessmentInput, Level};
@@ -58,7 +58,17 @@ impl IntoResponse for ApiError {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/assess", post(assess_handler)).fallback(|| async { ApiError::not_found() })
+    Router::new()
+        .route("/assess", post(assess_handler))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { ApiError::not_found() })
+}
+
+/// The OpenAPI 3.1 description of every `/api/v1` endpoint (kept beside the handlers).
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 #[derive(Serialize)]

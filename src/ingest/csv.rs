@@ -93,15 +93,20 @@ fn commits(cell: Option<String>) -> Result<Vec<CommitEvent>, ItemError> {
 pub fn parse(text: &str) -> Result<CsvBatch, CsvReport> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| file_error(format!("cannot read the header row: {e}")))?.clone();
-    let columns: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim_start_matches('\u{feff}').to_ascii_lowercase(), i)).collect();
+    let names: Vec<String> = headers.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()).collect();
+    let columns: HashMap<String, usize> = names.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
     let is_deployments = columns.contains_key("finished_at");
     if !is_deployments && !columns.contains_key("opened_at") {
         return Err(file_error("the header row must name the columns: finished_at for deployments, opened_at for incidents"));
     }
     let known = if is_deployments { DEPLOYMENT_COLUMNS } else { INCIDENT_COLUMNS };
     let mut errors = Vec::new();
-    if let Some(unknown) = columns.keys().find(|c| !known.contains(&c.as_str())) {
-        errors.push(CsvError { row: 1, column: unknown.clone(), message: format!("unknown column; expected: {}", known.join(", ")) });
+    for (i, name) in names.iter().enumerate() {
+        if !known.contains(&name.as_str()) {
+            errors.push(CsvError { row: 1, column: name.clone(), message: format!("unknown column; expected: {}", known.join(", ")) });
+        } else if names[..i].contains(name) {
+            errors.push(CsvError { row: 1, column: name.clone(), message: "this column is named twice".into() });
+        }
     }
     let mut deployments = Vec::new();
     let mut incidents = Vec::new();

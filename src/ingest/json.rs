@@ -26,7 +26,8 @@ impl Fields for Map<String, Value> {
     fn text(&self, field: &str) -> Result<Option<String>, ItemError> {
         match self.get(field) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            // Trimmed, and empty means absent: as in a CSV cell, so both doors refuse the same things.
+            Some(Value::String(s)) => Ok(Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string)),
             Some(_) => Err(ItemError::new(field, format!("{field} must be a string"))),
         }
     }

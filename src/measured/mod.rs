@@ -253,12 +253,16 @@ pub fn measure(deployments: &[Deployment], incidents: &[Incident], window: Windo
 
 fn frequency(production: &[&Deployment], window: Window) -> DeploymentFrequency {
     let successes: Vec<i64> = production.iter().filter(|d| d.status == Status::Success).map(|d| d.finished_at).collect();
-    deployment_frequency(&successes, window)
+    let attempts = production.iter().filter(|d| window.contains(d.finished_at)).count();
+    deployment_frequency(&successes, attempts, window)
 }
 
 /// Deployment frequency from the instants of successful deployments (the
-/// window's, and any in the 182 days before its end).
-pub fn deployment_frequency(successes: &[i64], window: Window) -> DeploymentFrequency {
+/// window's, and any in the 182 days before its end) and the number of
+/// attempts in the window. With no attempt in the window and no success in
+/// the 182 days, there is no data: no answer (rather than "fewer than once
+/// every six months", which needs a squad that tried).
+pub fn deployment_frequency(successes: &[i64], attempts: usize, window: Window) -> DeploymentFrequency {
     let deployments = successes.iter().filter(|t| window.contains(**t)).count();
     let days = window.days();
     let weeks = days / 7;
@@ -285,6 +289,9 @@ pub fn deployment_frequency(successes: &[i64], window: Window) -> DeploymentFreq
     let periods = days / 30;
     let busy_periods = (0..periods).filter(|p| successes.iter().any(|t| window.to - (p + 1) * 30 * DAY_MS <= *t && *t < window.to - p * 30 * DAY_MS)).count() as i64;
     let recent = successes.iter().any(|t| window.to - 182 * DAY_MS <= *t && *t < window.to);
+    if attempts == 0 && !recent {
+        return DeploymentFrequency { answer: None, deployments, deploy_days_per_week: None, deploys_per_deploy_day: None };
+    }
     let answer = match (ddpw.unwrap_or(0.0), dpdd.unwrap_or(0.0)) {
         (w, d) if w >= 3.0 && d >= 2.0 => ids[5],
         (w, _) if w >= 3.0 => ids[4],

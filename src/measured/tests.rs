@@ -101,8 +101,16 @@ fn an_empty_window_has_null_answers_never_made_up_ones() {
     assert_eq!(m.change_failure_rate.answer, None);
     assert_eq!(m.time_to_restore.answer, None);
     assert_eq!(m.maturity, None);
-    // With no deployment in 182 days, frequency still has an answer: the worst.
+    // No attempt in the window and no success in 182 days: no data, no answer.
+    assert_eq!(m.deployment_frequency.answer, None);
+    // A squad that tried and never succeeded in 182 days does have an answer: the worst.
+    let failed = [deploy("f", "production", FAIL, T0 - 3 * DAY_MS, &[])];
+    let m = measure(&failed, &[], window(91), Benchmark::default());
     assert_eq!(m.deployment_frequency.answer.as_deref(), Some("fewer_than_once_per_six_months"));
+    // A success in the 182 days before the window's end is data, even outside the window.
+    let earlier = [deploy("e", "production", OK, T0 - 120 * DAY_MS, &[])];
+    let m = measure(&earlier, &[], window(91), Benchmark::default());
+    assert_eq!(m.deployment_frequency.answer.as_deref(), Some("monthly_to_six_monthly"));
 }
 
 #[test]

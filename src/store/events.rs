@@ -1,7 +1,7 @@
 //! Storing pipeline events. A batch is one transaction: all of it or none.
 //! Statements are multi-row (a few per batch, not a few per event): through
-//! sqlx's `Any` driver each statement costs tens of microseconds, so this is
-//! what makes 20,000 deployments a second possible on SQLite.
+//! sqlx's `Any` driver each statement costs tens of microseconds. A
+//! deployment is one row, its commits and stages inline (see the migration).
 
 use std::collections::HashMap;
 
@@ -82,7 +82,7 @@ impl Store {
     }
 
     /// Stores a batch of deployments for the squad, atomically. Re-sent ids
-    /// replace the earlier event (its commits and stages too).
+    /// replace the earlier event, its commits and stages included.
     pub async fn ingest_deployments(&self, squad: &TokenSquad, events: Vec<DeploymentEvent>) -> Result<Ingested, ServiceError> {
         let events = last_of_each(events, |d| &d.id);
         let mut names: Vec<&str> = events.iter().map(|d| d.service.as_str()).collect();
@@ -94,22 +94,19 @@ impl Store {
 
         let mut tx = self.writer.begin().await?;
         let services = self.services(&mut tx, &squad.squad_id, &names, service_first_id).await?;
-        // external id → (row id, created?)
-        let mut ids: HashMap<String, i64> = HashMap::with_capacity(events.len());
         let mut outcome = Ingested::default();
-        let mut replaced: Vec<i64> = Vec::new();
         for (n, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
             let sql = format!(
-                "INSERT INTO deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, received_at) VALUES {} \
+                "INSERT INTO deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, received_at) VALUES {} \
                  ON CONFLICT (squad_id, external_id) DO UPDATE SET service_id = excluded.service_id, environment = excluded.environment, production = excluded.production, \
-                 success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, received_at = excluded.received_at RETURNING id, external_id",
-                placeholders(chunk.len(), 10)
+                 success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, commits = excluded.commits, stages = excluded.stages, \
+                 received_at = excluded.received_at RETURNING id",
+                placeholders(chunk.len(), 12)
             );
-            let mut q: Query = sqlx::query(AssertSqlSafe(sql.clone()));
+            let mut q: Query = sqlx::query(AssertSqlSafe(sql));
             for (i, d) in chunk.iter().enumerate() {
-                let proposed = first_id + (n * ROWS_PER_STATEMENT + i) as i64;
                 q = q
-                    .bind(proposed)
+                    .bind(first_id + (n * ROWS_PER_STATEMENT + i) as i64)
                     .bind(&squad.squad_id)
                     .bind(d.id.clone())
                     .bind(services[&d.service])
@@ -118,43 +115,18 @@ impl Store {
                     .bind((d.status == Status::Success) as i64)
                     .bind(d.started_at)
                     .bind(d.finished_at)
-                    .bind(now);
+                    .bind(encode_commits(&d.commits))
+                    .bind(encode_stages(&d.stages));
+                q = q.bind(now);
             }
             for row in q.fetch_all(&mut *tx).await? {
                 let id: i64 = row.get("id");
-                let external: String = row.get("external_id");
                 if id >= first_id && id < service_first_id {
                     outcome.created += 1;
                 } else {
                     outcome.updated += 1;
-                    replaced.push(id);
                 }
-                ids.insert(external, id);
             }
-        }
-        for chunk in replaced.chunks(ROWS_PER_STATEMENT) {
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-            sqlx::query(AssertSqlSafe(format!("DELETE FROM deployment_commits WHERE deployment_id IN ({list})"))).execute(&mut *tx).await?;
-            sqlx::query(AssertSqlSafe(format!("DELETE FROM deployment_stages WHERE deployment_id IN ({list})"))).execute(&mut *tx).await?;
-        }
-        let commits: Vec<(i64, &str, i64)> = events.iter().flat_map(|d| d.commits.iter().map(|c| (ids[&d.id], c.sha.as_str(), c.committed_at))).collect();
-        for chunk in commits.chunks(ROWS_PER_STATEMENT * 2) {
-            let sql = format!("INSERT INTO deployment_commits (deployment_id, sha, committed_at) VALUES {}", placeholders(chunk.len(), 3));
-            let mut q: Query = sqlx::query(AssertSqlSafe(sql.clone()));
-            for (id, sha, at) in chunk {
-                q = q.bind(*id).bind(sha.to_string()).bind(*at);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        let stages: Vec<(i64, i64, &crate::ingest::StageEvent)> =
-            events.iter().flat_map(|d| d.stages.iter().enumerate().map(|(p, s)| (ids[&d.id], p as i64, s))).collect();
-        for chunk in stages.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!("INSERT INTO deployment_stages (deployment_id, position, name, started_at, finished_at) VALUES {}", placeholders(chunk.len(), 5));
-            let mut q: Query = sqlx::query(AssertSqlSafe(sql.clone()));
-            for (id, position, s) in chunk {
-                q = q.bind(*id).bind(*position).bind(s.name.clone()).bind(s.started_at).bind(s.finished_at);
-            }
-            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(outcome)
@@ -221,10 +193,40 @@ impl Store {
     }
 }
 
+/// `[["sha", committed_at_ms], ...]`
+pub(crate) fn encode_commits(commits: &[crate::ingest::CommitEvent]) -> String {
+    serde_json::to_string(&commits.iter().map(|c| (&c.sha, c.committed_at)).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn decode_commits(text: &str) -> Vec<crate::measured::Commit> {
+    serde_json::from_str::<Vec<(String, i64)>>(text).unwrap_or_default().into_iter().map(|(sha, committed_at)| crate::measured::Commit { sha, committed_at }).collect()
+}
+
+/// `[["name", started_ms, finished_ms], ...]`, or nothing when there are none.
+pub(crate) fn encode_stages(stages: &[crate::ingest::StageEvent]) -> Option<String> {
+    (!stages.is_empty()).then(|| serde_json::to_string(&stages.iter().map(|s| (&s.name, s.started_at, s.finished_at)).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into()))
+}
+
+pub(crate) fn decode_stages(text: Option<&str>) -> Vec<(String, i64, i64)> {
+    text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::ingest::{CommitEvent, StageEvent};
+
     #[test]
     fn placeholders_number_every_parameter() {
         assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+
+    #[test]
+    fn commits_and_stages_round_trip_through_their_column() {
+        let commits = vec![CommitEvent { sha: "a \"quoted\" sha".into(), committed_at: 5 }];
+        let decoded = super::decode_commits(&super::encode_commits(&commits));
+        assert_eq!((decoded[0].sha.as_str(), decoded[0].committed_at), ("a \"quoted\" sha", 5));
+        assert_eq!(super::encode_stages(&[]), None);
+        let stages = super::encode_stages(&[StageEvent { name: "build".into(), started_at: 1, finished_at: 2 }]);
+        assert_eq!(super::decode_stages(stages.as_deref()), vec![("build".to_string(), 1, 2)]);
     }
 }

@@ -1,14 +1,15 @@
 //! Reading measured metrics. Every query is bounded by the squad (or service)
 //! and the window, so the work grows with what is asked, not with the whole
-//! history: the window's production deployments and their commits, the
-//! earlier first deployment of those commits (so each commit counts once),
-//! the last success before the window (for the six-month rule), and the
-//! incidents that began or were resolved in it.
+//! history: the window's production deployments (their commits inline), the
+//! earlier deployments of commits made before the window (so each commit
+//! counts once), the last success before the window (for the six-month
+//! rule), and the incidents that began or were resolved in it.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use sqlx::{AssertSqlSafe, Row};
 
+use super::events::{decode_commits, decode_stages};
 use super::{ServiceError, Store};
 use crate::accounts::CurrentUser;
 use crate::dora::Benchmark;
@@ -35,6 +36,8 @@ pub enum Reader<'a> {
 pub struct Events {
     pub deployments: Vec<Deployment>,
     pub incidents: Vec<Incident>,
+    /// The pipeline stages of the window's production deployments.
+    pub stages: Vec<StageRun>,
 }
 
 const LOOKBACK_MS: i64 = 182 * DAY_MS;
@@ -82,22 +85,14 @@ impl Store {
     /// The events `measure` needs for `window` (see the module comment).
     pub async fn window_events(&self, scope: &Scope, window: Window) -> Result<Events, ServiceError> {
         let service = if scope.service_id.is_some() { " AND d.service_id = $4" } else { "" };
-
         let deployments_sql = format!(
-            "SELECT d.id, d.external_id, s.name AS service, d.environment, d.success, d.started_at, d.finished_at FROM deployments d JOIN services s ON s.id = d.service_id \
+            "SELECT d.external_id, s.name AS service, d.environment, d.success, d.started_at, d.finished_at, d.commits, d.stages \
+             FROM deployments d JOIN services s ON s.id = d.service_id \
              WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1{service}"
         );
-        let commits_sql = format!(
-            "SELECT c.deployment_id, c.sha, c.committed_at FROM deployments d JOIN deployment_commits c ON c.deployment_id = d.id \
-             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1{service}"
-        );
-        let earlier_service = if scope.service_id.is_some() { " AND d.service_id = $4 AND e.service_id = $4" } else { "" };
-        let earlier_sql = format!(
-            "SELECT c.sha, s.name AS service, MIN(e.finished_at) AS first_at, MIN(ec.committed_at) AS committed_at \
-             FROM deployments d JOIN deployment_commits c ON c.deployment_id = d.id \
-             JOIN deployment_commits ec ON ec.sha = c.sha JOIN deployments e ON e.id = ec.deployment_id JOIN services s ON s.id = e.service_id \
-             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1 AND d.success = 1 \
-             AND e.squad_id = $1 AND e.production = 1 AND e.success = 1 AND e.finished_at < $2{earlier_service} GROUP BY c.sha, s.name"
+        let successes_sql = format!(
+            "SELECT d.external_id, s.name AS service, d.finished_at, d.commits FROM deployments d JOIN services s ON s.id = d.service_id \
+             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1 AND d.success = 1{service}"
         );
         let before_sql = format!(
             "SELECT s.name AS service, MAX(d.finished_at) AS last_at FROM deployments d JOIN services s ON s.id = d.service_id \
@@ -111,43 +106,56 @@ impl Store {
         );
 
         let mut conn = self.pool.acquire().await?;
-        let rows = bind_scope(sqlx::query(AssertSqlSafe(deployments_sql.clone())), scope, window.from, window.to).fetch_all(&mut *conn).await?;
-        let mut index: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
+        let rows = bind_scope(sqlx::query(AssertSqlSafe(deployments_sql)), scope, window.from, window.to).fetch_all(&mut *conn).await?;
         let mut deployments: Vec<Deployment> = Vec::with_capacity(rows.len() + 16);
+        let mut stages = Vec::new();
         for r in &rows {
-            index.insert(r.get("id"), deployments.len());
             let success: i64 = r.get("success");
+            let finished_at: i64 = r.get("finished_at");
+            for (position, (name, started_at, stage_finished_at)) in decode_stages(r.get::<Option<String>, _>("stages").as_deref()).into_iter().enumerate() {
+                stages.push(StageRun { name, position: position as i64, started_at, finished_at: stage_finished_at });
+            }
             deployments.push(Deployment {
                 id: r.get("external_id"),
                 service: r.get("service"),
                 environment: r.get("environment"),
                 status: if success == 1 { Status::Success } else { Status::Failure },
                 started_at: r.get("started_at"),
-                finished_at: r.get("finished_at"),
-                commits: Vec::new(),
+                finished_at,
+                commits: decode_commits(&r.get::<String, _>("commits")),
             });
         }
-        for r in bind_scope(sqlx::query(AssertSqlSafe(commits_sql.clone())), scope, window.from, window.to).fetch_all(&mut *conn).await? {
-            let id: i64 = r.get("deployment_id");
-            if let Some(i) = index.get(&id) {
-                deployments[*i].commits.push(Commit { sha: r.get("sha"), committed_at: r.get("committed_at") });
+        // A commit counts once, from its first successful production
+        // deployment. One deployed before the window can only be a commit made
+        // before the window began (a commit is never newer than a deployment
+        // carrying it), so only those are looked for, and only as far back as
+        // the oldest of them: the work follows the window, not the history.
+        let earlier: HashSet<String> = deployments
+            .iter()
+            .filter(|d| d.status == Status::Success)
+            .flat_map(|d| d.commits.iter())
+            .filter(|c| c.committed_at < window.from)
+            .map(|c| c.sha.clone())
+            .collect();
+        let oldest = deployments.iter().flat_map(|d| d.commits.iter()).filter(|c| earlier.contains(&c.sha)).map(|c| c.committed_at).min();
+        if let Some(oldest) = oldest {
+            for r in bind_scope(sqlx::query(AssertSqlSafe(successes_sql)), scope, oldest, window.from).fetch_all(&mut *conn).await? {
+                let commits: Vec<Commit> = decode_commits(&r.get::<String, _>("commits")).into_iter().filter(|c| earlier.contains(&c.sha)).collect();
+                if commits.is_empty() {
+                    continue;
+                }
+                deployments.push(Deployment {
+                    id: format!("\u{0}earlier {}", r.get::<String, _>("external_id")),
+                    service: r.get("service"),
+                    environment: "production".into(),
+                    status: Status::Success,
+                    started_at: None,
+                    finished_at: r.get("finished_at"),
+                    commits,
+                });
             }
         }
-        // Earlier deployments appear as one entry per sha: enough for `measure`
-        // to know the commit's first deployment was before the window.
-        for r in bind_scope(sqlx::query(AssertSqlSafe(earlier_sql.clone())), scope, window.from, window.to).fetch_all(&mut *conn).await? {
-            let sha: String = r.get("sha");
-            deployments.push(Deployment {
-                id: format!("\u{0}earlier {sha}"),
-                service: r.get("service"),
-                environment: "production".into(),
-                status: Status::Success,
-                started_at: None,
-                finished_at: r.get("first_at"),
-                commits: vec![Commit { sha, committed_at: r.get("committed_at") }],
-            });
-        }
-        for r in bind_scope(sqlx::query(AssertSqlSafe(before_sql.clone())), scope, window.to - LOOKBACK_MS, window.from).fetch_all(&mut *conn).await? {
+        for r in bind_scope(sqlx::query(AssertSqlSafe(before_sql)), scope, window.to - LOOKBACK_MS, window.from).fetch_all(&mut *conn).await? {
             deployments.push(Deployment {
                 id: "\u{0}before the window".into(),
                 service: r.get("service"),
@@ -158,7 +166,7 @@ impl Store {
                 commits: Vec::new(),
             });
         }
-        let incidents = bind_scope(sqlx::query(AssertSqlSafe(incidents_sql.clone())), scope, window.from, window.to)
+        let incidents = bind_scope(sqlx::query(AssertSqlSafe(incidents_sql)), scope, window.from, window.to)
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -172,7 +180,7 @@ impl Store {
                 commit_sha: r.get("commit_sha"),
             })
             .collect();
-        Ok(Events { deployments, incidents })
+        Ok(Events { deployments, incidents, stages })
     }
 
     pub async fn measure(&self, scope: &Scope, window: Window, benchmark: Benchmark) -> Result<Measured, ServiceError> {
@@ -185,19 +193,6 @@ impl Store {
     pub async fn squad_metrics(&self, scope: &Scope, window: Window, benchmark: Benchmark) -> Result<SquadMetrics, ServiceError> {
         let events = self.window_events(scope, window).await?;
         let overall = measure(&events.deployments, &events.incidents, window, benchmark);
-        let stage_rows = sqlx::query(
-            "SELECT st.name, st.position, st.started_at, st.finished_at FROM deployments d JOIN deployment_stages st ON st.deployment_id = d.id \
-             WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1",
-        )
-        .bind(&scope.squad_id)
-        .bind(window.from)
-        .bind(window.to)
-        .fetch_all(&self.pool)
-        .await?;
-        let runs: Vec<StageRun> = stage_rows
-            .iter()
-            .map(|r| StageRun { name: r.get("name"), position: r.get("position"), started_at: r.get("started_at"), finished_at: r.get("finished_at") })
-            .collect();
         let total_deployments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deployments WHERE squad_id = $1").bind(&scope.squad_id).fetch_one(&self.pool).await?;
         let total_incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE squad_id = $1").bind(&scope.squad_id).fetch_one(&self.pool).await?;
         Ok(SquadMetrics {
@@ -205,7 +200,7 @@ impl Store {
             squad_name: scope.squad_name.clone(),
             weeks: weekly(&events.deployments, &events.incidents, window, benchmark),
             services: per_service(&events.deployments, &events.incidents, window, benchmark),
-            stages: stage_times(&runs),
+            stages: stage_times(&events.stages),
             durations: durations(&events.deployments, window),
             overall,
             total_deployments,
@@ -289,7 +284,7 @@ impl Store {
                 service,
                 deployments: acc.n as usize,
                 mean_duration_seconds: (acc.timed > 0).then(|| acc.timed_ms as f64 / acc.timed as f64 / 1000.0),
-                frequency_answer: deployment_frequency(&acc.successes, window).answer,
+                frequency_answer: deployment_frequency(&acc.successes, acc.n as usize, window).answer,
             })
             .collect())
     }

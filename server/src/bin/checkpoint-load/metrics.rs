@@ -107,7 +107,7 @@ fn squad_batches(args: &MetricsArgs, squad: usize, now: i64, rng: &mut Rng) -> (
             })
             .collect();
         // Some deployments carry an earlier commit again (a redeploy, a revert of a revert).
-        if let Some((sha, at)) = last_commit[service].clone().filter(|_| rng.chance(10)) {
+        if let Some((sha, at)) = last_commit[service].clone().filter(|(_, at)| *at < finished && rng.chance(10)) {
             list.push(json!({"sha": sha, "committed_at": rfc3339(at)}));
         }
         commits += list.len();
