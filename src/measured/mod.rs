@@ -185,24 +185,54 @@ fn first_deployments<'a>(deployments: &[&'a Deployment]) -> HashMap<&'a str, (&'
 
 /// The deployment an incident is tied to, and how.
 pub fn link_incident<'a>(incident: &Incident, production: &[&'a Deployment], first: &HashMap<&str, (&'a Deployment, i64)>, infer: bool) -> Option<(&'a Deployment, Link)> {
-    if let Some(id) = &incident.deployment_id {
-        if let Some(d) = production.iter().find(|d| d.id == *id && d.service == incident.service).or_else(|| production.iter().find(|d| d.id == *id)) {
-            return Some((d, Link::Explicit));
+    Linker::new(production).link(incident, first, infer)
+}
+
+/// Links incidents to deployments without scanning every deployment for each
+/// incident: by id through a map, by inference through each service's
+/// successes sorted by finish.
+pub struct Linker<'a> {
+    by_id: HashMap<&'a str, Vec<&'a Deployment>>,
+    successes: HashMap<&'a str, Vec<&'a Deployment>>,
+}
+
+impl<'a> Linker<'a> {
+    pub fn new(production: &[&'a Deployment]) -> Linker<'a> {
+        let mut by_id: HashMap<&str, Vec<&Deployment>> = HashMap::new();
+        let mut successes: HashMap<&str, Vec<&Deployment>> = HashMap::new();
+        for d in production {
+            by_id.entry(d.id.as_str()).or_default().push(d);
+            if d.status == Status::Success {
+                successes.entry(d.service.as_str()).or_default().push(d);
+            }
         }
-    }
-    if let Some(sha) = &incident.commit_sha {
-        if let Some((d, _)) = first.get(sha.as_str()) {
-            return Some((d, Link::Commit));
+        for list in successes.values_mut() {
+            list.sort_by(|a, b| (a.finished_at, &a.id).cmp(&(b.finished_at, &b.id)));
         }
+        Linker { by_id, successes }
     }
-    if !infer {
-        return None;
+
+    pub fn link(&self, incident: &Incident, first: &HashMap<&str, (&'a Deployment, i64)>, infer: bool) -> Option<(&'a Deployment, Link)> {
+        if let Some(id) = &incident.deployment_id {
+            if let Some(same_id) = self.by_id.get(id.as_str()) {
+                // Prefer the incident's own service when ids repeat across services.
+                let d = same_id.iter().find(|d| d.service == incident.service).unwrap_or(&same_id[0]);
+                return Some((d, Link::Explicit));
+            }
+        }
+        if let Some(sha) = &incident.commit_sha {
+            if let Some((d, _)) = first.get(sha.as_str()) {
+                return Some((d, Link::Commit));
+            }
+        }
+        if !infer {
+            return None;
+        }
+        // The latest success of the service that finished at or before impact began.
+        let list = self.successes.get(incident.service.as_str())?;
+        let after = list.partition_point(|d| d.finished_at <= incident.began_at());
+        after.checked_sub(1).map(|i| (list[i], Link::Inferred))
     }
-    production
-        .iter()
-        .filter(|d| d.status == Status::Success && d.service == incident.service && d.finished_at <= incident.began_at())
-        .max_by(|a, b| (a.finished_at, &a.id).cmp(&(b.finished_at, &b.id)))
-        .map(|d| (*d, Link::Inferred))
 }
 
 /// Computes the four metrics over `window`. `deployments` must include every
@@ -224,8 +254,9 @@ pub fn measure(deployments: &[Deployment], incidents: &[Incident], window: Windo
     // Change failure rate.
     let attempts: Vec<&&Deployment> = production.iter().filter(|d| window.contains(d.finished_at)).collect();
     let mut linked: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let linker = Linker::new(&production);
     for i in incidents {
-        if let Some((d, _)) = link_incident(i, &production, &first, true) {
+        if let Some((d, _)) = linker.link(i, &first, true) {
             linked.insert(d.id.as_str());
         }
     }
