@@ -80,7 +80,10 @@ impl Store {
                     // wal_autocheckpoint = 0: a checkpoint (and its fsync) would otherwise run
                     // inside whichever commit crosses the threshold, stalling every live vote
                     // queued behind it; `checkpoint_in_background` does it off the write path.
-                    sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;")
+                    // cache_size and mmap_size: reading a squad's window touches a few
+                    // hundred pages; with SQLite's 2 MiB default cache each was a read()
+                    // system call, a third of a metrics query's time (docs/perf.md).
+                    sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;")
                         .execute(conn)
                         .await?;
                 }
