@@ -2,7 +2,9 @@
 //! section 6 of the reference defines them, with the numbers behind each answer
 //! so the UI can say why. Pure: the store fetches the events, this computes.
 
-use std::collections::HashMap;
+// FxHash: these maps hold thousands of short keys per request; SipHash's
+// protection against crafted keys is not needed for a squad's own commit shas.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -171,7 +173,8 @@ pub fn failure_answer(percent: u32) -> &'static str {
 
 /// For each commit sha, the first successful production deployment that carries it.
 fn first_deployments<'a>(deployments: &[&'a Deployment]) -> HashMap<&'a str, (&'a Deployment, i64)> {
-    let mut first: HashMap<&str, (&Deployment, i64)> = HashMap::new();
+    let commits: usize = deployments.iter().map(|d| d.commits.len()).sum();
+    let mut first: HashMap<&str, (&Deployment, i64)> = HashMap::with_capacity_and_hasher(commits, Default::default());
     for d in deployments.iter().filter(|d| d.status == Status::Success) {
         for c in &d.commits {
             let better = first.get(c.sha.as_str()).is_none_or(|(f, _)| (d.finished_at, &d.id) < (f.finished_at, &f.id));
@@ -198,8 +201,8 @@ pub struct Linker<'a> {
 
 impl<'a> Linker<'a> {
     pub fn new(production: &[&'a Deployment]) -> Linker<'a> {
-        let mut by_id: HashMap<&str, Vec<&Deployment>> = HashMap::new();
-        let mut successes: HashMap<&str, Vec<&Deployment>> = HashMap::new();
+        let mut by_id: HashMap<&str, Vec<&Deployment>> = HashMap::with_capacity_and_hasher(production.len(), Default::default());
+        let mut successes: HashMap<&str, Vec<&Deployment>> = HashMap::default();
         for d in production {
             by_id.entry(d.id.as_str()).or_default().push(d);
             if d.status == Status::Success {
@@ -253,7 +256,7 @@ pub fn measure(deployments: &[Deployment], incidents: &[Incident], window: Windo
 
     // Change failure rate.
     let attempts: Vec<&&Deployment> = production.iter().filter(|d| window.contains(d.finished_at)).collect();
-    let mut linked: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut linked: HashSet<&str> = HashSet::default();
     let linker = Linker::new(&production);
     for i in incidents {
         if let Some((d, _)) = linker.link(i, &first, true) {
