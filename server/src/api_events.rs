@@ -57,8 +57,8 @@ async fn token_squad(state: &AppState, headers: &HeaderMap) -> Result<TokenSquad
     }
 }
 
-fn body_or_error(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Response> {
-    body.map_err(|r| ApiError::new(r.status(), r.body_text(), None).into_response())
+fn body_or_error(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|r| ApiError::new(r.status(), r.body_text(), None))
 }
 
 fn batch_error(e: BatchError) -> Response {
@@ -82,7 +82,7 @@ async fn post_deployments(State(state): State<AppState>, headers: HeaderMap, bod
     };
     let body = match body_or_error(body) {
         Ok(b) => b,
-        Err(res) => return res,
+        Err(e) => return e.into_response(),
     };
     let events = match events_json::deployments(&body) {
         Ok(e) => e,
@@ -103,7 +103,7 @@ async fn post_incidents(State(state): State<AppState>, headers: HeaderMap, body:
     };
     let body = match body_or_error(body) {
         Ok(b) => b,
-        Err(res) => return res,
+        Err(e) => return e.into_response(),
     };
     let events = match events_json::incidents(&body) {
         Ok(e) => e,

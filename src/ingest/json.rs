@@ -57,7 +57,7 @@ fn parse_body(body: &[u8]) -> Result<Value, BatchError> {
     serde_json::from_slice(body).map_err(|e| BatchError::Malformed(format!("malformed JSON: {e}")))
 }
 
-fn object<'a>(index: usize, item: &'a Value) -> Result<&'a Map<String, Value>, BatchError> {
+fn object(index: usize, item: &Value) -> Result<&Map<String, Value>, BatchError> {
     item.as_object().ok_or_else(|| BatchError::at(index, ItemError::new("", "each event must be a JSON object")))
 }
 
