@@ -111,7 +111,7 @@ test('a token made in the UI feeds the squad metrics page, the leaderboard and t
 
   // The leaderboard lists the squad's services and sorts by a column.
   await open(page, testInfo, '/leaderboard?tribe=measured');
-  const row = page.getByRole('row').filter({ hasText: 'web' });
+  const row = page.getByRole('row').filter({ has: page.locator(`a[href="/squads/${slug}/metrics"]`) }).filter({ hasText: 'web' });
   await expect(row).toContainText('42');
   await expect(row).toContainText('Between once an hour and once a day');
   await page.getByRole('link', { name: 'Squad', exact: true }).click();
@@ -129,6 +129,10 @@ test('a token made in the UI feeds the squad metrics page, the leaderboard and t
   await settle(page, testInfo);
   acceptDialogs(page);
   await lockAllQuestions(page, testInfo);
+  await expect(page.getByTestId('measured-answer')).toContainText('Measured: 0–15 %');
+  // A reload at a revealed question renders (and hydrates) the same.
+  await page.reload();
+  await settle(page, testInfo);
   await expect(page.getByTestId('measured-answer')).toContainText('Measured: 0–15 %');
   await page.getByRole('button', { name: 'Next: Maturity' }).click();
   const table = page.getByTestId('voted-measured');

@@ -32,13 +32,29 @@ fn when(ms: Option<i64>) -> String {
     ms.map_or_else(|| "never".to_string(), format_date)
 }
 
+/// The section's actions and list. Created at the top of the squad page, not
+/// inside the section: a resource created inside another resource's view got
+/// its server-rendered value mixed up with a sibling's during hydration.
+#[derive(Clone, Copy)]
+pub struct TokenData {
+    create: ServerAction<CreateApiToken>,
+    revoke: ServerAction<RevokeApiToken>,
+    tokens: Resource<Result<Vec<ApiToken>, ServerFnError>>,
+}
+
+impl TokenData {
+    pub fn new(squad: impl Fn() -> String + Send + Sync + 'static) -> TokenData {
+        let create = ServerAction::<CreateApiToken>::new();
+        let revoke = ServerAction::<RevokeApiToken>::new();
+        let tokens = Resource::new(move || (squad(), create.version().get(), revoke.version().get()), |(squad, _, _)| list_api_tokens(squad));
+        TokenData { create, revoke, tokens }
+    }
+}
+
 /// For facilitators and admins on the squad page.
 #[component]
-pub fn ApiTokens(squad: String) -> impl IntoView {
-    let create = ServerAction::<CreateApiToken>::new();
-    let revoke = ServerAction::<RevokeApiToken>::new();
-    let squad_for_list = squad.clone();
-    let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), move |_| list_api_tokens(squad_for_list.clone()));
+pub fn ApiTokens(squad: String, data: TokenData) -> impl IntoView {
+    let TokenData { create, revoke, tokens } = data;
     let squad_for_rows = StoredValue::new(squad.clone());
     // The secret is shown in the page that created it, which a plain form post
     // (redirected back) cannot do: creating needs JavaScript, or the CLI.
