@@ -22,11 +22,17 @@ async function waitReady(url: string, child: ReturnType<typeof spawn>) {
 
 export interface ServerState { url: string; token: string; pid: number; dir: string; bin: string; args: string[] }
 
+/** Where a server's log goes; teardown fails the run if it holds a panic. */
+export const logFile = (dir: string) => path.join(dir, 'server.log');
+
 /** Starts the server binary; resolves once /healthz answers. */
-export function launch(bin: string, args: string[], url: string, quiet = false) {
+export function launch(bin: string, args: string[], url: string, dir: string, quiet = false) {
   const root = path.resolve(__dirname, '..');
-  // quiet: nobody reads the output (a restart from a test worker, which may exit first).
-  const child = spawn(bin, args, { cwd: root, stdio: quiet ? 'ignore' : ['ignore', 'pipe', 'pipe'], detached: false });
+  // The log goes straight to a file, so it outlives a test worker that
+  // restarted the server; quiet: nobody reads stdout (that same worker).
+  const log = fs.openSync(logFile(dir), 'a');
+  const child = spawn(bin, args, { cwd: root, stdio: ['ignore', quiet ? 'ignore' : 'pipe', log], detached: false });
+  fs.closeSync(log);
   return { child, ready: waitReady(url, child) };
 }
 
@@ -37,10 +43,9 @@ async function start(name: string, port: number): Promise<ServerState> {
   const url = `http://127.0.0.1:${port}`;
   const args = ['--database-url', `sqlite://${dir}/e2e.db`, 'serve', '--addr', `127.0.0.1:${port}`,
     '--site-root', process.env.CHECKPOINT_SITE_ROOT ?? path.join(root, 'target', 'site')];
-  const { child, ready } = launch(bin, args, url);
+  const { child, ready } = launch(bin, args, url, dir);
   let out = '';
   child.stdout!.on('data', (d) => { out += d.toString(); });
-  child.stderr!.on('data', (d) => { if (process.env.E2E_SERVER_LOG) process.stderr.write(d); });
   await ready;
   const token = out.match(/setup token:\s+(\S+)/)?.[1];
   if (!token) throw new Error(`no setup token in server output: ${out}`);

@@ -133,6 +133,12 @@ test('a token made in the UI feeds the squad metrics page, the leaderboard and t
   acceptDialogs(page);
   await lockAllQuestions(page, testInfo);
   await expect(page.getByTestId('measured-answer')).toContainText('Measured: 0–15 %');
+  // A full reload at a revealed question renders the measured answer on the
+  // server, and the page hydrates and connects again.
+  await page.reload();
+  await settle(page, testInfo);
+  if (jsEnabled(testInfo)) await waitLive(page);
+  await expect(page.getByTestId('measured-answer')).toContainText('Measured: 0–15 %');
   await page.getByRole('button', { name: 'Next: Maturity' }).click();
   const table = page.getByTestId('voted-measured');
   await expect(table).toBeVisible();

@@ -104,7 +104,7 @@ export async function restartServer(testInfo: TestInfo) {
     if (Date.now() > deadline) throw new Error('the server did not stop within 20 s of SIGTERM');
     await new Promise((r) => setTimeout(r, 50));
   }
-  const { child, ready } = launch(s.bin, s.args, s.url, true);
+  const { child, ready } = launch(s.bin, s.args, s.url, s.dir, true);
   await ready;
   s.pid = child.pid;
   fs.writeFileSync(stateFile, JSON.stringify(state));

@@ -30,13 +30,20 @@ pub struct Live {
     /// Milliseconds since the epoch on this clock, ticking once a second when hydrated.
     pub now: RwSignal<i64>,
     #[cfg_attr(not(feature = "hydrate"), expect(dead_code, reason = "only the browser holds a socket"))]
-    pub(crate) socket: StoredValue<Option<super::link::SocketHandle>, LocalStorage>,
+    pub(crate) socket: StoredValue<Option<SocketHandle>, SocketStorage>,
 }
 
 #[cfg(feature = "hydrate")]
 pub type SocketHandle = std::rc::Rc<super::socket::Socket>;
+#[cfg(feature = "hydrate")]
+type SocketStorage = LocalStorage;
+// The server never holds a socket. Local storage there would tie the value to
+// the thread that rendered it, and a page's owner may be dropped on another
+// tokio worker, which panics mid-stream and cuts the page short.
 #[cfg(not(feature = "hydrate"))]
 pub type SocketHandle = ();
+#[cfg(not(feature = "hydrate"))]
+type SocketStorage = SyncStorage;
 
 impl Live {
     pub fn new(view: View) -> Live {
@@ -49,7 +56,7 @@ impl Live {
             looking_at: RwSignal::new(None),
             clock_offset: RwSignal::new(0),
             now: RwSignal::new(now),
-            socket: StoredValue::new_local(None),
+            socket: StoredValue::new_with_storage(None),
         }
     }
 

@@ -18,10 +18,12 @@ pub async fn checkpoint_measured(id: String) -> Result<Option<Measured>, ServerF
     app_context()?.store.checkpoint_measured(&id).await.map_err(into_server_error)
 }
 
+/// The checkpoint's measured metrics, loaded once per page (see `CheckpointPage`).
+#[derive(Clone, Copy)]
+pub struct MeasuredData(pub Resource<Result<Option<Measured>, ServerFnError>>);
+
 fn measured_resource() -> Resource<Result<Option<Measured>, ServerFnError>> {
-    let live = use_live();
-    let id = live.view.with_untracked(|v| v.info.id.clone());
-    Resource::new(move || id.clone(), checkpoint_measured)
+    expect_context::<MeasuredData>().0
 }
 
 /// Under a revealed question: what the pipelines say.

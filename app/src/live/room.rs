@@ -41,6 +41,10 @@ pub fn CheckpointPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let view = Resource::new(id, live_view);
+    // Created here, at the page's top level, so that hydration finds the value
+    // the server rendered with (a resource created inside a stage's reactive
+    // closure did not, and a reload at a revealed question failed to hydrate).
+    provide_context(super::measured::MeasuredData(Resource::new(id, super::measured::checkpoint_measured)));
     view! {
         <Transition fallback=|| view! { <p class="muted">"Opening the checkpoint…"</p> }>
             {move || view.get().map(|result| match result {
