@@ -15,6 +15,7 @@ pub mod live;
 pub mod measured;
 pub mod names;
 pub mod squads;
+pub mod summary;
 
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -175,7 +175,75 @@ async fn ratings_and_the_confirmed_focus_persist(store: Store) {
     assert_eq!(focus[0].squad_slug, "payments");
 }
 
-on_both_backends!(ratings_and_the_confirmed_focus_persist, join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
+
+/// Finalising freezes the summary; only a correction (a new revision) changes
+/// what it says, and earlier revisions stay readable as they were.
+async fn a_finalised_summary_changes_only_through_a_new_revision(store: Store) {
+    use checkpoint_core::summary::SurveyResponse;
+    let f = fixture(&store).await;
+    let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
+    let viewer = CurrentUser { id: "v".into(), username: "val".into(), role: Role::Viewer };
+    store.set_checkpoint_status(&f.facilitator, &f.checkpoint, CheckpointStatus::Live).await.unwrap();
+    store.save_highlights(&f.facilitator, &f.checkpoint, "  First draft  ").await.unwrap();
+    let draft = store.summary_page(&f.checkpoint, None).await.unwrap();
+    assert_eq!((draft.summary.revision, draft.summary.highlights.as_str(), draft.revisions.len()), (None, "First draft", 0));
+    assert!(matches!(store.save_highlights(&viewer, &f.checkpoint, "x").await.unwrap_err(), ServiceError::Forbidden));
+    assert!(matches!(store.finalise_summary(&viewer, &f.checkpoint, "x").await.unwrap_err(), ServiceError::Forbidden));
+    let too_long = "x".repeat(checkpoint_core::summary::MAX_HIGHLIGHTS + 1);
+    assert_eq!(store.finalise_summary(&f.facilitator, &f.checkpoint, &too_long).await.unwrap_err().field(), Some("highlights"));
+    assert!(store.summary_page(&f.checkpoint, None).await.unwrap().revisions.is_empty(), "a refused finalise stores nothing");
+
+    assert_eq!(store.finalise_summary(&f.facilitator, &f.checkpoint, "Final words").await.unwrap(), 1);
+    assert_eq!(store.load_live(&f.checkpoint).await.unwrap().state.info.status, CheckpointStatus::Finished, "finalising ends the checkpoint");
+    // Frozen: no more draft edits, no second finalise, no correction without a reason.
+    assert_eq!(store.save_highlights(&f.facilitator, &f.checkpoint, "sneaky").await.unwrap_err().field(), Some("highlights"));
+    assert_eq!(store.finalise_summary(&f.facilitator, &f.checkpoint, "again").await.unwrap_err().field(), Some("revision"));
+    assert_eq!(store.correct_summary(&f.facilitator, &f.checkpoint, "x", "  ").await.unwrap_err().field(), Some("reason"));
+    let first = store.summary_page(&f.checkpoint, None).await.unwrap();
+    assert_eq!((first.summary.revision, first.summary.highlights.as_str()), (Some(1), "Final words"));
+
+    // A late survey answer shows as newer than the revision, and a correction takes it in.
+    store.answer_survey(&f.checkpoint, &ana.participant_id, &SurveyResponse::parse(Some("4"), "good", "").unwrap()).await.unwrap();
+    assert_eq!(store.summary_page(&f.checkpoint, None).await.unwrap().newer_survey_responses, 1);
+    assert_eq!(store.correct_summary(&f.facilitator, &f.checkpoint, "Final words, corrected", "added the late survey answer").await.unwrap(), 2);
+    let now = store.summary_page(&f.checkpoint, None).await.unwrap();
+    assert_eq!((now.summary.revision, now.summary.survey.responses, now.newer_survey_responses), (Some(2), 1, 0));
+    assert_eq!(now.summary.finalised.as_ref().unwrap().reason, "added the late survey answer");
+    assert_eq!(now.revisions.iter().map(|r| r.revision).collect::<Vec<_>>(), [2, 1]);
+    let old = store.summary_page(&f.checkpoint, Some(1)).await.unwrap();
+    assert_eq!((old.summary.highlights.as_str(), old.summary.survey.responses), ("Final words", 0), "revision 1 is unchanged");
+    assert!(matches!(store.summary_page(&f.checkpoint, Some(3)).await.unwrap_err(), ServiceError::NotFound(_)));
+}
+
+/// A survey response is stored with nothing that links it to who gave it.
+async fn survey_responses_carry_no_participant_identity(store: Store) {
+    use checkpoint_core::summary::SurveyResponse;
+    use sqlx::{Column, Row};
+    let f = fixture(&store).await;
+    let ana = store.join_checkpoint(&f.code, "Anastasia Quill", "c").await.unwrap();
+    let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
+    let answer = SurveyResponse::parse(Some("5"), "Anastasia Quill liked it", "").unwrap();
+    store.answer_survey(&f.checkpoint, &ana.participant_id, &answer).await.unwrap();
+    let twice = store.answer_survey(&f.checkpoint, &ana.participant_id, &answer).await.unwrap_err();
+    assert!(matches!(twice, ServiceError::Conflict(_)), "one response each");
+    store.answer_survey(&f.checkpoint, &bo.participant_id, &SurveyResponse::parse(Some("3"), "", "shorter").unwrap()).await.unwrap();
+    assert!(store.has_answered_survey(&f.checkpoint, &ana.participant_id).await.unwrap());
+    let results = store.survey_results(&f.checkpoint).await.unwrap();
+    assert_eq!((results.responses, results.usefulness, results.mean_usefulness), (2, [0, 0, 1, 0, 1], Some(4.0)));
+
+    let rows = sqlx::query("SELECT * FROM survey_responses").fetch_all(store.pool()).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let columns: Vec<String> = rows[0].columns().iter().map(|c| c.name().to_string()).collect();
+    assert_eq!(columns, ["id", "checkpoint_id", "usefulness", "went_well", "to_improve"], "no participant, user or time column");
+    for row in &rows {
+        let id: String = row.get("id");
+        for p in [&ana.participant_id, &bo.participant_id] {
+            assert_ne!(&id, p, "a response id is not a participant id");
+        }
+    }
+}
+
+on_both_backends!(a_finalised_summary_changes_only_through_a_new_revision, survey_responses_carry_no_participant_identity, ratings_and_the_confirmed_focus_persist, join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
 
 
 /// Two processes on one PostgreSQL: a vote through one reaches a participant

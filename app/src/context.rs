@@ -82,6 +82,22 @@ pub async fn require_participant(checkpoint_id: &str) -> Result<String, ServerFn
     }
 }
 
+/// Who may read a checkpoint's summary: any signed-in user (returned), or a
+/// participant of that checkpoint by its cookie (`None`); else "sign in first".
+pub async fn reader_of_checkpoint(checkpoint_id: &str) -> Result<Option<CurrentUser>, ServerFnError> {
+    if let Some(user) = current_user().await? {
+        return Ok(Some(user));
+    }
+    let ctx = app_context()?;
+    let headers = parts().map(|p| p.headers).unwrap_or_default();
+    if let Some(token) = cookie_from(&headers, &participant_cookie_name(checkpoint_id)) {
+        if ctx.store.participant_for_token(checkpoint_id, &token).await.map_err(into_server_error)?.is_some() {
+            return Ok(None);
+        }
+    }
+    Err(into_server_error(ServiceError::Unauthenticated))
+}
+
 /// Sets a participant's cookie for one checkpoint (a week: long enough for a
 /// workshop in two sittings).
 pub fn set_participant_cookie(checkpoint_id: &str, token: &str) {

@@ -25,6 +25,7 @@ pub fn Header() -> impl IntoView {
                     <Transition>
                         {move || user().map(|u| view! {
                             <li><a href="/squads">"Squads"</a></li>
+                            <li><a href="/history">"History"</a></li>
                             <li><a href="/leaderboard">"Leaderboard"</a></li>
                             {(u.role == Role::Admin).then(|| view! { <li><a href="/admin/users">"Users"</a></li> })}
                         })}

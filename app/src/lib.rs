@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod quick_check;
 pub mod routes;
 pub mod squads;
+pub mod summary;
 
 #[cfg(feature = "ssr")]
 pub mod context;
@@ -66,9 +67,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/squads/:slug") view={Lazy::<routes::SquadRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/squads/:slug/metrics") view={Lazy::<routes::SquadMetricsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/squads/:slug/import") view={Lazy::<routes::ImportRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/history") view={Lazy::<routes::HistoryRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/squads/:slug/trend") view={Lazy::<routes::TrendRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/leaderboard") view={Lazy::<routes::LeaderboardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<routes::UsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/checkpoints/:id") view={Lazy::<routes::CheckpointRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/checkpoints/:id/summary") view={Lazy::<routes::SummaryRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/join") view={Lazy::<routes::JoinRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/capabilities") view={Lazy::<routes::CatalogRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>

@@ -18,7 +18,7 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::{admin, auth, catalog, live, metrics, quick_check, squads};
+use crate::{admin, auth, catalog, live, metrics, quick_check, squads, summary};
 
 pub struct QuickCheckRoute;
 
@@ -108,6 +108,45 @@ impl LazyRoute for CheckpointRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <live::room::CheckpointPage/> }.into_any()
+    }
+}
+
+pub struct SummaryRoute;
+
+#[lazy_route]
+impl LazyRoute for SummaryRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <summary::page::SummaryPageView/> }.into_any()
+    }
+}
+
+pub struct HistoryRoute;
+
+#[lazy_route]
+impl LazyRoute for HistoryRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <summary::history::HistoryPage/> }.into_any()
+    }
+}
+
+pub struct TrendRoute;
+
+#[lazy_route]
+impl LazyRoute for TrendRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <summary::trend::SquadTrendPage/> }.into_any()
     }
 }
 

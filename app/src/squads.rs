@@ -180,6 +180,7 @@ pub fn SquadPage() -> impl IntoView {
                     <p class="muted">{format!("Tribe {} · industry baseline: {}", s.tribe, s.industry.label())}</p>
                     <nav class="page-actions" aria-label="Squad">
                         <a class="button" href=format!("/squads/{}/metrics", s.slug)>"Measured metrics"</a>
+                        <a class="button" href=format!("/squads/{}/trend", s.slug)>"Trend"</a>
                         {can_manage().then(|| view! { <a class="button subtle" href=format!("/squads/{}/import", s.slug)>"Import CSV"</a> })}
                     </nav>
                     <crate::live::checkpoints::SquadCheckpoints squad=s.slug.clone() can_manage=can_manage()/>

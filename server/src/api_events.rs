@@ -33,20 +33,20 @@ pub fn router() -> Router<AppState> {
         .route("/metrics", get(get_metrics))
 }
 
-fn unauthorized(message: &str) -> Response {
+pub(crate) fn unauthorized(message: &str) -> Response {
     let mut res = ApiError::new(StatusCode::UNAUTHORIZED, message, None).into_response();
     res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
     res
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// The squad of the request's token, or the 401 to send.
-async fn token_squad(state: &AppState, headers: &HeaderMap) -> Result<TokenSquad, Response> {
+pub(crate) async fn token_squad(state: &AppState, headers: &HeaderMap) -> Result<TokenSquad, Response> {
     let Some(token) = bearer(headers) else {
         return Err(unauthorized("send the squad's API token as Authorization: Bearer <token>"));
     };

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_checkpoints;
+pub mod api_export;
 pub mod api_events;
 pub mod cli;
 pub mod import;
@@ -65,7 +66,7 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> (Router, to
         metrics: Arc::new(metrics::Metrics::default()),
         shutdown,
     };
-    let api = api::router().merge(api_checkpoints::router()).merge(api_events::router()).with_state(state.clone());
+    let api = api::router().merge(api_checkpoints::router()).merge(api_events::router()).merge(api_export::router()).with_state(state.clone());
     let router = site::router(state.clone())
         .merge(live::router().with_state(state.clone()))
         .merge(import::router().with_state(state.clone()))

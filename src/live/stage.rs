@@ -16,10 +16,12 @@ pub enum Stage {
     ChangeFailureRate,
     Maturity,
     Capabilities,
+    Summary,
+    Survey,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 8] = [
+    pub const ALL: [Stage; 10] = [
         Stage::Welcome,
         Stage::Scene,
         Stage::LeadTime,
@@ -28,6 +30,8 @@ impl Stage {
         Stage::ChangeFailureRate,
         Stage::Maturity,
         Stage::Capabilities,
+        Stage::Summary,
+        Stage::Survey,
     ];
 
     pub fn index(self) -> usize {
@@ -44,6 +48,8 @@ impl Stage {
             Stage::ChangeFailureRate => "change_failure_rate",
             Stage::Maturity => "maturity",
             Stage::Capabilities => "capabilities",
+            Stage::Summary => "summary",
+            Stage::Survey => "survey",
         }
     }
 
@@ -57,6 +63,8 @@ impl Stage {
             Stage::Scene => "Set the scene",
             Stage::Maturity => "Maturity",
             Stage::Capabilities => "Capabilities",
+            Stage::Summary => "Summary",
+            Stage::Survey => "Survey",
             other => other.question().map(Question::title).unwrap_or_default(),
         }
     }
@@ -102,11 +110,15 @@ mod tests {
     #[test]
     fn stages_run_welcome_scene_the_four_questions_in_order_then_maturity() {
         let ids: Vec<&str> = Stage::ALL.iter().map(|s| s.id()).collect();
-        assert_eq!(ids, ["welcome", "scene", "lead_time", "deploy_frequency", "time_to_restore", "change_failure_rate", "maturity", "capabilities"]);
+        assert_eq!(
+            ids,
+            ["welcome", "scene", "lead_time", "deploy_frequency", "time_to_restore", "change_failure_rate", "maturity", "capabilities", "summary", "survey"]
+        );
         let asked: Vec<Question> = Stage::ALL.iter().filter_map(|s| s.question()).collect();
         assert_eq!(asked, Question::ALL);
         assert_eq!(Stage::Maturity.next(), Some(Stage::Capabilities));
-        assert_eq!(Stage::Capabilities.next(), None);
+        assert_eq!(Stage::Capabilities.next(), Some(Stage::Summary));
+        assert_eq!(Stage::Survey.next(), None);
         assert_eq!(Stage::Welcome.previous(), None);
         assert_eq!(Stage::Scene.next(), Some(Stage::LeadTime));
         for s in Stage::ALL {

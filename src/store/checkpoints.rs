@@ -64,7 +64,7 @@ pub(crate) struct LiveWrite {
 
 impl Store {
     /// Bumps the revision (and tells other instances once the transaction commits).
-    async fn bump_revision(&self, tx: &mut Tx<'_>, checkpoint_id: &str) -> Result<i64, ServiceError> {
+    pub(super) async fn bump_revision(&self, tx: &mut Tx<'_>, checkpoint_id: &str) -> Result<i64, ServiceError> {
         sqlx::query("UPDATE checkpoints SET revision = revision + 1 WHERE id = $1").bind(checkpoint_id).execute(&mut **tx).await?;
         let rev: i64 = sqlx::query_scalar("SELECT revision FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_one(&mut **tx).await?;
         self.notify(tx, checkpoint_id, rev).await?;

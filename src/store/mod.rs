@@ -11,6 +11,7 @@ pub mod measured;
 pub mod rooms;
 pub mod secrets;
 pub mod squads;
+pub mod summary;
 pub mod users;
 
 use std::str::FromStr;

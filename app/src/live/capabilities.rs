@@ -114,6 +114,7 @@ pub fn CapabilitiesStage() -> impl IntoView {
                 }.into_any()
             }
         }}
+        <super::stages::NextStage/>
     }
 }
 

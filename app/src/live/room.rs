@@ -64,13 +64,13 @@ pub fn CheckpointPage() -> impl IntoView {
 
 #[component]
 fn NotInRoom(message: String, id: String) -> impl IntoView {
-    let _ = id;
     view! {
         <Title text="Join a checkpoint"/>
         <section class="card narrow">
             <h1>"Join this checkpoint"</h1>
             <p class="notice">{message}</p>
             <p>"Ask your facilitator for the join code, then "<a href="/join">"join with the code"</a>". Facilitators: "<a href="/login">"sign in"</a>" first."</p>
+            <p>"Viewers and leadership read the outcome on "<a href=format!("/checkpoints/{id}/summary")>"the checkpoint's summary"</a>"."</p>
         </section>
     }
 }
@@ -130,6 +130,8 @@ fn Room(initial: View) -> impl IntoView {
                         Stage::Scene => view! { <SceneStage/> }.into_any(),
                         Stage::Maturity => view! { <MaturityStage/> }.into_any(),
                         Stage::Capabilities => view! { <super::capabilities::CapabilitiesStage/> }.into_any(),
+                        Stage::Summary => view! { <crate::summary::stage::SummaryStage/> }.into_any(),
+                        Stage::Survey => view! { <crate::summary::stage::SurveyStage/> }.into_any(),
                         other => view! { <QuestionStage question=other.question().expect("a question stage")/> }.into_any(),
                     }}
                 </section>

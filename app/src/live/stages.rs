@@ -116,7 +116,7 @@ fn scene_text(q: Question) -> &'static str {
 
 /// The facilitator's "next stage" button.
 #[component]
-fn NextStage() -> impl IntoView {
+pub fn NextStage() -> impl IntoView {
     let live = use_live();
     let next = move || live.view.with(|v| v.stage.next());
     view! {

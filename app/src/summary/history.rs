@@ -1,0 +1,157 @@
+//! Past checkpoints for every signed-in user (viewers included): the
+//! filterable list and the organisation's spread of levels by quarter.
+
+use checkpoint_core::dora::Level;
+use checkpoint_core::summary::history::{HistoryRow, QuarterSpread};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::layout::ErrorNotice;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryData {
+    pub rows: Vec<HistoryRow>,
+    /// Over every checkpoint the filters keep.
+    pub spread: Vec<QuarterSpread>,
+    pub tribes: Vec<String>,
+}
+
+#[server(endpoint = "load_history")]
+pub async fn load_history(tribe: Option<String>, squad: Option<String>, from: Option<String>, to: Option<String>, level: Option<String>) -> Result<HistoryData, ServerFnError> {
+    use crate::context::{app_context, into_server_error, require_user};
+    use checkpoint_core::summary::history::{spread_by_quarter, HistoryFilter};
+    require_user().await?;
+    let store = &app_context()?.store;
+    let filter = HistoryFilter::parse(tribe.as_deref(), squad.as_deref(), from.as_deref(), to.as_deref(), level.as_deref()).map_err(|e| into_server_error(e.into()))?;
+    let rows = store.checkpoint_history(&filter).await.map_err(into_server_error)?;
+    let tribes = store.list_tribes().await.map_err(into_server_error)?;
+    Ok(HistoryData { spread: spread_by_quarter(&rows), rows, tribes })
+}
+
+/// "Elite 89" or "—".
+pub fn maturity_text(m: Option<checkpoint_core::summary::Maturity>) -> String {
+    m.map_or_else(|| "—".to_string(), |m| format!("{} · {}", m.level.label(), m.percentile))
+}
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let data = Resource::new(
+        move || (q("tribe"), q("squad"), q("from"), q("to"), q("level")),
+        |(t, s, f, to, l)| load_history(t, s, f, to, l),
+    );
+    view! {
+        <Title text="Past checkpoints"/>
+        <h1>"Past checkpoints"</h1>
+        <p class="muted">"Every squad's checkpoints: the voted level from the locked answers, the measured one from the finalised summary."</p>
+        <form method="get" class="form inline-form filter-form" aria-label="Filter checkpoints">
+            <label for="h-tribe">"Tribe"</label>
+            <input id="h-tribe" name="tribe" list="h-tribes" value=move || q("tribe")/>
+            <datalist id="h-tribes">
+                {move || data.get().and_then(Result::ok).map(|d| d.tribes.into_iter().map(|t| view! { <option value=t/> }).collect_view())}
+            </datalist>
+            <label for="h-squad">"Squad (slug)"</label>
+            <input id="h-squad" name="squad" value=move || q("squad")/>
+            <label for="h-from">"From"</label>
+            <input id="h-from" name="from" type="date" value=move || q("from")/>
+            <label for="h-to">"To"</label>
+            <input id="h-to" name="to" type="date" value=move || q("to")/>
+            <label for="h-level">"Level"</label>
+            <select id="h-level" name="level">
+                <option value="">"Any"</option>
+                {Level::ALL.into_iter().map(|l| view! { <option value=l.id() selected=move || q("level").as_deref() == Some(l.id())>{l.label()}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="button">"Filter"</button>
+            <a href="/history" class="button">"Clear"</a>
+        </form>
+        <Transition fallback=|| view! { <p class="muted" role="status">"Loading the history…"</p> }>
+            {move || data.get().map(|result| match result {
+                Err(e) => view! { <ErrorNotice e/> }.into_any(),
+                Ok(d) if d.rows.is_empty() => view! {
+                    <p class="empty-state">"No checkpoint matches. Clear the filters, or run a checkpoint from a squad's page."</p>
+                }.into_any(),
+                Ok(d) => view! {
+                    <HistoryTable rows=d.rows/>
+                    <Spread spread=d.spread/>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn HistoryTable(rows: Vec<HistoryRow>) -> impl IntoView {
+    view! {
+        <table class="data-table" data-testid="history">
+            <caption>{format!("{} checkpoints, newest first", rows.len())}</caption>
+            <thead><tr>
+                <th scope="col">"Date"</th><th scope="col">"Squad"</th><th scope="col">"Tribe"</th><th scope="col">"Status"</th>
+                <th scope="col">"Voted"</th><th scope="col">"Measured"</th><th scope="col">"Summary"</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| view! {
+                    <tr>
+                        <th scope="row">{r.held_on.clone()}</th>
+                        <td><a href=format!("/squads/{}/trend", r.squad_slug)>{r.squad_name.clone()}</a></td>
+                        <td>{r.tribe.clone()}</td>
+                        <td>{r.status.label()}</td>
+                        <td>{maturity_text(r.voted)}</td>
+                        <td>{maturity_text(r.measured)}</td>
+                        <td><a href=format!("/checkpoints/{}/summary", r.id)>{r.revision.map_or_else(|| "Draft".to_string(), |n| format!("Revision {n}"))}</a></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Levels across squads by quarter, as a table and as proportional bars.
+#[component]
+fn Spread(spread: Vec<QuarterSpread>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="spread-heading">
+            <h2 id="spread-heading">"Levels across squads by quarter"</h2>
+            <p class="muted small">"Each squad counts once per quarter, at its latest checkpoint with all four answers locked."</p>
+            {if spread.is_empty() {
+                view! { <p class="empty-state">"No checkpoint here has all four answers locked yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table" data-testid="spread">
+                        <thead><tr>
+                            <th scope="col">"Quarter"</th>
+                            {Level::ALL.into_iter().map(|l| view! { <th scope="col">{l.label()}</th> }).collect_view()}
+                            <th scope="col">"Spread"</th>
+                        </tr></thead>
+                        <tbody>
+                            {spread.into_iter().map(|s| {
+                                let total: usize = s.counts.iter().sum::<usize>().max(1);
+                                view! {
+                                    <tr>
+                                        <th scope="row">{s.quarter.clone()}</th>
+                                        {s.counts.iter().map(|n| view! { <td>{*n}</td> }).collect_view()}
+                                        <td>
+                                            <svg class="spread-bar" viewBox="0 0 100 12" width="160" height="16" aria-hidden="true">
+                                                {
+                                                    let mut x = 0.0;
+                                                    Level::ALL.into_iter().zip(s.counts).map(|(l, n)| {
+                                                        let w = 100.0 * n as f64 / total as f64;
+                                                        let rect = view! { <rect x=x y="0" width=w height="12" fill=checkpoint_core::dora::chart::level_colour(l)/> };
+                                                        x += w;
+                                                        rect
+                                                    }).collect_view()
+                                                }
+                                            </svg>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,8 @@
+//! What outlives the session: the summary (page and room stage), the closing
+//! survey, and the history leadership reads.
+
+pub mod history;
+pub mod page;
+pub mod stage;
+pub mod trend;
+pub mod view;

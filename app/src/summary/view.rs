@@ -1,0 +1,131 @@
+//! The summary itself, as the page and the room's Summary stage show it.
+
+use checkpoint_core::dora::{Benchmark, Question};
+use checkpoint_core::measured::report::{answer_label as measured_label, explain};
+use checkpoint_core::summary::{answer_label, window_text, Summary};
+use leptos::prelude::*;
+
+use crate::chart::PerformanceChart;
+
+#[component]
+pub fn SummaryBody(summary: Summary) -> impl IntoView {
+    let s = summary;
+    let benchmark = Benchmark::from_id(&s.checkpoint.benchmark).unwrap_or_default();
+    let measured_row = match &s.measured {
+        Some(m) => {
+            let (level, pct) = m.maturity.as_ref().map_or(("Not enough data".to_string(), "—".to_string()), |mm| (mm.level.label().to_string(), mm.percentile.to_string()));
+            view! { <tr><th scope="row">{format!("Measured ({})", window_text(m))}</th><td data-testid="summary-measured-level">{level}</td><td>{pct}</td></tr> }.into_any()
+        }
+        None => view! { <tr><th scope="row">"Measured"</th><td colspan="2">"No deployments or incidents sent by this squad"</td></tr> }.into_any(),
+    };
+    let measured = s.measured.clone();
+    view! {
+        <section aria-labelledby="summary-highlights">
+            <h2 id="summary-highlights">"Highlights"</h2>
+            {if s.highlights.is_empty() {
+                view! { <p class="empty-state">"No highlights written yet."</p> }.into_any()
+            } else {
+                view! { <div class="highlights" data-testid="highlights">{s.highlights.split("\n\n").map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}</div> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="summary-maturity">
+            <h2 id="summary-maturity">"Maturity"</h2>
+            {s.voted.map(|v| view! { <PerformanceChart benchmark percentile=v.percentile level=v.level/> })}
+            <table class="data-table" data-testid="summary-maturity">
+                <thead><tr><th scope="col"></th><th scope="col">"Level"</th><th scope="col">"Percentile"</th></tr></thead>
+                <tbody>
+                    {match s.voted {
+                        Some(v) => view! { <tr><th scope="row">"Voted"</th><td data-testid="summary-voted-level">{v.level.label()}</td><td>{v.percentile}</td></tr> }.into_any(),
+                        None => view! { <tr><th scope="row">"Voted"</th><td colspan="2">"Not all four answers are locked"</td></tr> }.into_any(),
+                    }}
+                    {measured_row}
+                </tbody>
+            </table>
+        </section>
+        <section aria-labelledby="summary-answers">
+            <h2 id="summary-answers">"Answers"</h2>
+            <table class="data-table" data-testid="summary-answers">
+                <thead><tr><th scope="col">"Question"</th><th scope="col">"Locked answer"</th><th scope="col">"Measured"</th><th scope="col">"Votes"</th></tr></thead>
+                <tbody>
+                    {s.answers.iter().map(|a| {
+                        let q: Question = a.question;
+                        let total: usize = a.distribution.iter().map(|d| d.votes).sum();
+                        let measured_cell = match &measured {
+                            Some(m) => view! { {measured_label(q, a.measured.as_deref())}<br/><small class="muted">{explain(m, q)}</small> }.into_any(),
+                            None => view! { "—" }.into_any(),
+                        };
+                        view! {
+                            <tr>
+                                <th scope="row">{q.title()}</th>
+                                <td>{answer_label(q, a.locked.as_deref())}</td>
+                                <td>{measured_cell}</td>
+                                <td>
+                                    {if total == 0 {
+                                        view! { "No votes" }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="vote-spread">
+                                                {a.distribution.iter().filter(|d| d.votes > 0).map(|d| view! {
+                                                    <li>{format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes)}</li>
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <section aria-labelledby="summary-focus">
+            <h2 id="summary-focus">"Focus capabilities"</h2>
+            {if s.focus.is_empty() {
+                view! { <p class="empty-state">"No focus confirmed at the Capabilities stage."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table" data-testid="summary-focus">
+                        <thead><tr><th scope="col">"Capability"</th><th scope="col">"Score"</th><th scope="col">"Recommended for this level"</th></tr></thead>
+                        <tbody>{s.focus.iter().map(|f| view! {
+                            <tr>
+                                <th scope="row">{f.name.clone()}</th>
+                                <td>{f.score.map_or_else(|| "Not rated".to_string(), |n| n.to_string())}</td>
+                                <td>{if f.recommended { "Yes" } else { "No" }}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="summary-survey">
+            <h2 id="summary-survey">"Survey"</h2>
+            {match s.survey.mean_usefulness {
+                None => view! { <p class="empty-state">"No survey responses."</p> }.into_any(),
+                Some(mean) => {
+                    let sv = s.survey.clone();
+                    view! {
+                        <p data-testid="survey-aggregate">{format!("{} responses · usefulness {mean} of 5 on average", sv.responses)}</p>
+                        <table class="data-table compact">
+                            <caption>"How useful was the session? (1 = not at all, 5 = very)"</caption>
+                            <thead><tr>{(1..=5).map(|n| view! { <th scope="col">{n}</th> }).collect_view()}</tr></thead>
+                            <tbody><tr>{sv.usefulness.iter().map(|n| view! { <td>{*n}</td> }).collect_view()}</tr></tbody>
+                        </table>
+                        <div class="two-col">
+                            <div><h3>"What went well"</h3><CommentList items=sv.went_well.clone()/></div>
+                            <div><h3>"What to improve"</h3><CommentList items=sv.to_improve.clone()/></div>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn CommentList(items: Vec<String>) -> impl IntoView {
+    if items.is_empty() {
+        view! { <p class="muted">"Nothing written."</p> }.into_any()
+    } else {
+        view! { <ul>{items.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> }.into_any()
+    }
+}

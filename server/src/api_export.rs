@@ -1,0 +1,91 @@
+//! `GET /api/v1/checkpoints/{id}/export`: the summary as Markdown, JSON or a
+//! standalone HTML page, for a signed-in user or a token of the squad.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use checkpoint_app::context::session_token_from;
+use checkpoint_core::summary::{html::to_html, markdown::to_markdown};
+use serde::Deserialize;
+
+use crate::api::ApiError;
+use crate::api_events::{bearer, token_squad, unauthorized};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/checkpoints/{id}/export", get(export))
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: Option<String>,
+    revision: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Markdown,
+    Json,
+    Html,
+}
+
+impl Format {
+    fn parse(raw: Option<&str>) -> Result<Format, ApiError> {
+        match raw.unwrap_or("") {
+            "md" | "markdown" => Ok(Format::Markdown),
+            "json" => Ok(Format::Json),
+            "html" => Ok(Format::Html),
+            "" => Err(ApiError::unprocessable("format", "format is required: md, json or html")),
+            other => Err(ApiError::unprocessable("format", format!("unknown format {other:?}; expected md, json or html"))),
+        }
+    }
+}
+
+async fn export(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, Query(q): Query<ExportQuery>) -> Result<Response, Response> {
+    let format = Format::parse(q.format.as_deref()).map_err(IntoResponse::into_response)?;
+    let revision = match q.revision.as_deref().filter(|r| !r.is_empty()) {
+        None => None,
+        Some(raw) => Some(raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| ApiError::unprocessable("revision", "revision is a whole number from 1").into_response())?),
+    };
+    let store = state.store();
+    // A token reads its own squad's checkpoints only; anything else is "not found".
+    let token_slug = if bearer(&headers).is_some() {
+        Some(token_squad(&state, &headers).await?.slug)
+    } else {
+        let user = match session_token_from(&headers) {
+            Some(t) => store.session_user(&t).await.map_err(|e| ApiError::from(e).into_response())?,
+            None => None,
+        };
+        if user.is_none() {
+            return Err(unauthorized("sign in, or send the squad's API token as Authorization: Bearer <token>"));
+        }
+        None
+    };
+    let page = store.summary_page(&id, revision).await.map_err(|e| ApiError::from(e).into_response())?;
+    let s = page.summary;
+    if token_slug.is_some_and(|slug| slug != s.checkpoint.squad_slug) {
+        return Err(ApiError::from(checkpoint_core::store::ServiceError::NotFound("checkpoint")).into_response());
+    }
+    let (body, content_type, ext) = match format {
+        Format::Markdown => (to_markdown(&s), "text/markdown; charset=utf-8", "md"),
+        Format::Json => (serde_json::to_string_pretty(&s).map_err(|e| ApiError::from(checkpoint_core::store::ServiceError::Internal(e.to_string())).into_response())?, "application/json", "json"),
+        Format::Html => (to_html(&s), "text/html; charset=utf-8", "html"),
+    };
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // HTML opens in the tab (to print); the others download under a useful name.
+    let disposition = match format {
+        Format::Html => format!("inline; filename=\"{}.{ext}\"", s.file_stem()),
+        _ => format!("attachment; filename=\"{}.{ext}\"", s.file_stem()),
+    };
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The page carries its own stylesheet and runs nothing.
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"));
+    Ok(res)
+}

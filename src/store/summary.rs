@@ -1,0 +1,291 @@
+//! The checkpoint summary: the draft's highlights, finalising, corrections as
+//! new revisions, and the anonymous closing survey.
+
+use sqlx::Row;
+
+use super::{new_id, now_ms, ServiceError, Store};
+use crate::accounts::{CurrentUser, Role};
+use crate::dora::{assess, AssessmentInput, Benchmark, Question};
+use crate::live::{CheckpointStatus, LiveDoc};
+use crate::summary::history::{trend, HistoryFilter, HistoryRow, TrendPoint};
+use crate::summary::{parse_highlights, parse_reason, Draft, Maturity, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults};
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+}
+
+impl Store {
+    /// Facilitators of this checkpoint, and admins, write its summary.
+    async fn may_write_summary(&self, by: &CurrentUser, checkpoint_id: &str) -> Result<(), ServiceError> {
+        if by.role == Role::Admin || self.runs_checkpoint(by, checkpoint_id).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
+    }
+
+    /// The summary as the room stands now, with the draft's highlights.
+    pub async fn draft_summary(&self, checkpoint_id: &str) -> Result<Summary, ServiceError> {
+        let room = self.load_live(checkpoint_id).await?;
+        let tribe: String = sqlx::query_scalar("SELECT t.name FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN tribes t ON t.id = s.tribe_id WHERE c.id = $1")
+            .bind(checkpoint_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let highlights: Option<String> =
+            sqlx::query_scalar("SELECT highlights FROM summary_drafts WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
+        let measured = self.checkpoint_measured(checkpoint_id).await?;
+        let survey = self.survey_results(checkpoint_id).await?;
+        Ok(Summary::draft(Draft { state: &room.state, tribe: &tribe, highlights: highlights.as_deref().unwrap_or_default(), measured, survey }))
+    }
+
+    /// The summary page: revision `revision` (default the latest) once
+    /// finalised, else the draft.
+    pub async fn summary_page(&self, checkpoint_id: &str, revision: Option<u32>) -> Result<SummaryPage, ServiceError> {
+        let rows = sqlx::query("SELECT revision, body FROM summary_revisions WHERE checkpoint_id = $1 ORDER BY revision DESC")
+            .bind(checkpoint_id)
+            .fetch_all(&self.pool)
+            .await?;
+        if rows.is_empty() {
+            if revision.is_some() {
+                return Err(ServiceError::NotFound("revision"));
+            }
+            return Ok(SummaryPage { summary: self.draft_summary(checkpoint_id).await?, revisions: Vec::new(), newer_survey_responses: 0 });
+        }
+        let mut revisions = Vec::with_capacity(rows.len());
+        let mut shown = None;
+        for r in &rows {
+            let body: Summary = serde_json::from_str(r.get::<&str, _>("body")).map_err(|e| ServiceError::Internal(format!("summary body: {e}")))?;
+            let f = body.finalised.clone().unwrap_or_else(|| crate::summary::Finalised { at: String::new(), by: String::new(), reason: String::new() });
+            let n = u32::try_from(r.get::<i64, _>("revision")).unwrap_or_default();
+            revisions.push(RevisionMeta { revision: n, at: f.at, by: f.by, reason: f.reason });
+            if shown.is_none() && revision.is_none_or(|want| want == n) {
+                shown = Some(body);
+            }
+        }
+        let summary = shown.ok_or(ServiceError::NotFound("revision"))?;
+        let now = self.survey_count(checkpoint_id).await?;
+        Ok(SummaryPage { newer_survey_responses: now.saturating_sub(summary.survey.responses), summary, revisions })
+    }
+
+    /// Saves the draft's highlights. Refused once finalised: a correction
+    /// makes a new revision instead.
+    pub async fn save_highlights(&self, by: &CurrentUser, checkpoint_id: &str, highlights: &str) -> Result<(), ServiceError> {
+        self.may_write_summary(by, checkpoint_id).await?;
+        let text = parse_highlights(highlights)?;
+        let mut tx = self.writer.begin().await?;
+        if self.latest_revision(&mut tx, checkpoint_id).await? > 0 {
+            return Err(ServiceError::conflict("highlights", "this summary is finalised; make a correction to change it"));
+        }
+        sqlx::query(
+            "INSERT INTO summary_drafts (checkpoint_id, highlights, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (checkpoint_id) DO UPDATE SET highlights = excluded.highlights, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(checkpoint_id)
+        .bind(&text)
+        .bind(&by.username)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Freezes the summary as revision 1 with these highlights, and ends the
+    /// checkpoint if it is still running. Returns the revision.
+    pub async fn finalise_summary(&self, by: &CurrentUser, checkpoint_id: &str, highlights: &str) -> Result<u32, ServiceError> {
+        self.may_write_summary(by, checkpoint_id).await?;
+        let text = parse_highlights(highlights)?;
+        self.write_revision(by, checkpoint_id, &text, None).await
+    }
+
+    /// A correction of a finalised summary: a new revision from the current
+    /// data with these highlights, saying why. Earlier revisions stay as they were.
+    pub async fn correct_summary(&self, by: &CurrentUser, checkpoint_id: &str, highlights: &str, reason: &str) -> Result<u32, ServiceError> {
+        self.may_write_summary(by, checkpoint_id).await?;
+        let text = parse_highlights(highlights)?;
+        let reason = parse_reason(reason)?;
+        self.write_revision(by, checkpoint_id, &text, Some(reason)).await
+    }
+
+    async fn write_revision(&self, by: &CurrentUser, checkpoint_id: &str, highlights: &str, reason: Option<String>) -> Result<u32, ServiceError> {
+        let mut draft = self.draft_summary(checkpoint_id).await?;
+        draft.highlights = highlights.to_string();
+        let now = now_ms();
+        let mut tx = self.writer.begin().await?;
+        let latest = self.latest_revision(&mut tx, checkpoint_id).await?;
+        match (&reason, latest) {
+            (None, n) if n > 0 => return Err(ServiceError::conflict("revision", "this summary is already finalised; make a correction instead")),
+            (Some(_), 0) => return Err(ServiceError::conflict("revision", "finalise the summary before correcting it")),
+            _ => {}
+        }
+        let n = latest + 1;
+        let summary = draft.finalise(n, rfc3339(now), by.username.clone(), reason.unwrap_or_default());
+        let body = serde_json::to_string(&summary).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        // The primary key turns a concurrent second writer of the same revision into a refusal.
+        let inserted = sqlx::query(
+            "INSERT INTO summary_revisions (checkpoint_id, revision, body, created_by, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(checkpoint_id)
+        .bind(i64::from(n))
+        .bind(&body)
+        .bind(&by.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(ServiceError::conflict("revision", "someone else changed this summary at the same moment; reload and try again"));
+        }
+        sqlx::query(
+            "INSERT INTO summary_drafts (checkpoint_id, highlights, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (checkpoint_id) DO UPDATE SET highlights = excluded.highlights, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(checkpoint_id)
+        .bind(highlights)
+        .bind(&by.username)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let ended = sqlx::query("UPDATE checkpoints SET status = $1, ended_at = $2 WHERE id = $3 AND status <> $1")
+            .bind(CheckpointStatus::Finished.id())
+            .bind(now)
+            .bind(checkpoint_id)
+            .execute(&mut *tx)
+            .await?;
+        if ended.rows_affected() > 0 {
+            self.bump_revision(&mut tx, checkpoint_id).await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn latest_revision(&self, tx: &mut super::checkpoints::Tx<'_>, checkpoint_id: &str) -> Result<u32, ServiceError> {
+        let n: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(revision) FROM summary_revisions WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_one(&mut **tx).await?;
+        Ok(u32::try_from(n.unwrap_or(0)).unwrap_or_default())
+    }
+
+    /// Stores a participant's survey response, once. The response row holds
+    /// nothing that names the participant; that they answered is kept apart.
+    pub async fn answer_survey(&self, checkpoint_id: &str, participant_id: &str, response: &SurveyResponse) -> Result<(), ServiceError> {
+        let mut tx = self.writer.begin().await?;
+        let first = sqlx::query("INSERT INTO survey_answered (checkpoint_id, participant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(checkpoint_id)
+            .bind(participant_id)
+            .execute(&mut *tx)
+            .await?;
+        if first.rows_affected() == 0 {
+            return Err(ServiceError::conflict("usefulness", "you have already answered the survey; thank you"));
+        }
+        sqlx::query("INSERT INTO survey_responses (id, checkpoint_id, usefulness, went_well, to_improve) VALUES ($1, $2, $3, $4, $5)")
+            .bind(new_id())
+            .bind(checkpoint_id)
+            .bind(i64::from(response.usefulness))
+            .bind(&response.went_well)
+            .bind(&response.to_improve)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn has_answered_survey(&self, checkpoint_id: &str, participant_id: &str) -> Result<bool, ServiceError> {
+        let row: Option<i64> = sqlx::query_scalar("SELECT 1 FROM survey_answered WHERE checkpoint_id = $1 AND participant_id = $2")
+            .bind(checkpoint_id)
+            .bind(participant_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    pub async fn survey_results(&self, checkpoint_id: &str) -> Result<SurveyResults, ServiceError> {
+        let rows = sqlx::query("SELECT usefulness, went_well, to_improve FROM survey_responses WHERE checkpoint_id = $1")
+            .bind(checkpoint_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let responses: Vec<SurveyResponse> = rows
+            .iter()
+            .map(|r| SurveyResponse {
+                usefulness: u8::try_from(r.get::<i64, _>("usefulness")).unwrap_or(1),
+                went_well: r.get("went_well"),
+                to_improve: r.get("to_improve"),
+            })
+            .collect();
+        Ok(SurveyResults::of(&responses))
+    }
+
+    async fn survey_count(&self, checkpoint_id: &str) -> Result<usize, ServiceError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_responses WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_one(&self.pool).await?;
+        Ok(usize::try_from(n).unwrap_or_default())
+    }
+}
+
+impl Store {
+    /// Past checkpoints, newest first, filtered. The voted result comes from
+    /// the locked answers; the measured one from the latest finalised
+    /// revision (a draft has none here: see `squad_trend`).
+    pub async fn checkpoint_history(&self, filter: &HistoryFilter) -> Result<Vec<HistoryRow>, ServiceError> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.held_on, c.status, c.benchmark, c.doc, s.slug, s.name, t.name AS tribe, \
+             (SELECT r.body FROM summary_revisions r WHERE r.checkpoint_id = c.id ORDER BY r.revision DESC LIMIT 1) AS body \
+             FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN tribes t ON t.id = s.tribe_id \
+             WHERE ($1 = '' OR LOWER(t.name) = LOWER($1)) AND ($2 = '' OR s.slug = $2) AND ($3 = '' OR c.held_on >= $3) AND ($4 = '' OR c.held_on <= $4) \
+             ORDER BY c.held_on DESC, c.created_at DESC",
+        )
+        .bind(filter.tribe.as_deref().unwrap_or_default())
+        .bind(filter.squad.as_deref().unwrap_or_default())
+        .bind(filter.from.as_deref().unwrap_or_default())
+        .bind(filter.to.as_deref().unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let doc: LiveDoc = serde_json::from_str(r.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+            let benchmark = Benchmark::from_id(r.get::<&str, _>("benchmark")).unwrap_or_default();
+            let voted_answers: [Option<String>; 4] = std::array::from_fn(|i| doc.questions[i].locked.clone());
+            let voted = locked_maturity(&voted_answers, benchmark);
+            let body: Option<String> = r.get("body");
+            let finalised: Option<Summary> = body.map(|b| serde_json::from_str(&b)).transpose().map_err(|e| ServiceError::Internal(format!("summary body: {e}")))?;
+            let status: String = r.get("status");
+            let row = HistoryRow {
+                id: r.get("id"),
+                squad_slug: r.get("slug"),
+                squad_name: r.get("name"),
+                tribe: r.get("tribe"),
+                held_on: r.get("held_on"),
+                status: CheckpointStatus::parse(&status).unwrap_or_default(),
+                revision: finalised.as_ref().and_then(|s| s.revision),
+                voted,
+                measured: finalised.as_ref().and_then(|s| s.measured.as_ref()).and_then(|m| m.maturity.as_ref()).map(|m| Maturity { level: m.level, percentile: m.percentile }),
+                voted_answers,
+                measured_answers: std::array::from_fn(|i| finalised.as_ref().and_then(|s| s.answers.get(i)).and_then(|a| a.measured.clone())),
+            };
+            if filter.keeps(&row) {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One squad's checkpoints, oldest first, with the change since the
+    /// previous one. Drafts get their measured figures computed now.
+    pub async fn squad_trend(&self, squad_slug: &str) -> Result<Vec<TrendPoint>, ServiceError> {
+        self.squad(squad_slug).await?;
+        let filter = HistoryFilter { squad: Some(squad_slug.to_string()), ..HistoryFilter::default() };
+        let mut rows = self.checkpoint_history(&filter).await?;
+        for row in rows.iter_mut().filter(|r| r.revision.is_none()) {
+            if let Some(m) = self.checkpoint_measured(&row.id).await? {
+                row.measured = m.maturity.as_ref().map(|mm| Maturity { level: mm.level, percentile: mm.percentile });
+                row.measured_answers = std::array::from_fn(|i| crate::measured::report::answer_of(&m, Question::ALL[i]).map(str::to_string));
+            }
+        }
+        Ok(trend(rows))
+    }
+}
+
+/// The voted level and percentile, once all four answers are locked.
+fn locked_maturity(answers: &[Option<String>; 4], benchmark: Benchmark) -> Option<Maturity> {
+    let parsed: Vec<_> = Question::ALL.iter().zip(answers).map(|(q, a)| a.as_deref().and_then(|id| q.answer(id))).collect::<Option<Vec<_>>>()?;
+    let input = AssessmentInput { lead_time: parsed[0], deploy_frequency: parsed[1], time_to_restore: parsed[2], change_failure_rate: parsed[3], benchmark };
+    let a = assess(&input);
+    Some(Maturity { level: a.level, percentile: a.percentile })
+}

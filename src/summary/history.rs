@@ -1,0 +1,208 @@
+//! Past checkpoints as leadership reads them: a filterable list, one squad's
+//! trend from checkpoint to checkpoint, and the spread of levels by quarter.
+
+use serde::{Deserialize, Serialize};
+
+use super::Maturity;
+use crate::dora::{FieldError, Level, Question};
+use crate::live::CheckpointStatus;
+use crate::measured::dates::parse_date;
+
+/// One checkpoint in the history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub id: String,
+    pub squad_slug: String,
+    pub squad_name: String,
+    pub tribe: String,
+    pub held_on: String,
+    pub status: CheckpointStatus,
+    /// The latest finalised revision, if any.
+    pub revision: Option<u32>,
+    pub voted: Option<Maturity>,
+    pub measured: Option<Maturity>,
+    /// Locked answer ids, in [`Question::ALL`] order.
+    pub voted_answers: [Option<String>; 4],
+    /// Measured answer ids, in the same order.
+    pub measured_answers: [Option<String>; 4],
+}
+
+/// The list's filters, parsed once from the query string.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryFilter {
+    pub tribe: Option<String>,
+    pub squad: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub level: Option<Level>,
+}
+
+impl HistoryFilter {
+    pub fn parse(tribe: Option<&str>, squad: Option<&str>, from: Option<&str>, to: Option<&str>, level: Option<&str>) -> Result<HistoryFilter, FieldError> {
+        let text = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let date = |field: &str, v: Option<&str>| -> Result<Option<String>, FieldError> {
+            match text(v) {
+                None => Ok(None),
+                Some(d) if parse_date(&d).is_some() => Ok(Some(d)),
+                Some(d) => Err(FieldError::new(field, format!("{d:?} is not a date like 2026-11-22"))),
+            }
+        };
+        let (from, to) = (date("from", from)?, date("to", to)?);
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if t < f {
+                return Err(FieldError::new("to", "the end date is before the start date"));
+            }
+        }
+        let level = match text(level) {
+            None => None,
+            Some(l) => Some(Level::ALL.into_iter().find(|x| x.id() == l).ok_or_else(|| FieldError::new("level", format!("unknown level {l:?}; expected low, medium, high or elite")))?),
+        };
+        Ok(HistoryFilter { tribe: text(tribe), squad: text(squad), from, to, level })
+    }
+
+    /// The filters SQL cannot apply (the level is computed from the answers).
+    pub fn keeps(&self, row: &HistoryRow) -> bool {
+        self.level.is_none_or(|l| row.voted.is_some_and(|v| v.level == l))
+    }
+}
+
+/// "2026 Q4" for a `YYYY-MM-DD` date.
+pub fn quarter_of(date: &str) -> Option<String> {
+    let year = date.get(0..4)?;
+    let month: u32 = date.get(5..7)?.parse().ok()?;
+    (1..=12).contains(&month).then(|| format!("{year} Q{}", (month - 1) / 3 + 1))
+}
+
+/// How many squads were at each level in one quarter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarterSpread {
+    pub quarter: String,
+    /// Low, medium, high, elite.
+    pub counts: [usize; 4],
+}
+
+/// Each squad counts once per quarter, at the level of its latest checkpoint
+/// in that quarter with all four answers locked. Oldest quarter first.
+pub fn spread_by_quarter(rows: &[HistoryRow]) -> Vec<QuarterSpread> {
+    use std::collections::BTreeMap;
+    let mut latest: BTreeMap<(String, String), (&str, Level)> = BTreeMap::new();
+    for r in rows {
+        let (Some(q), Some(v)) = (quarter_of(&r.held_on), r.voted) else { continue };
+        let slot = latest.entry((q, r.squad_slug.clone())).or_insert((&r.held_on, v.level));
+        if r.held_on.as_str() > slot.0 {
+            *slot = (&r.held_on, v.level);
+        }
+    }
+    let mut by_quarter: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    for ((q, _), (_, level)) in latest {
+        let i = Level::ALL.iter().position(|l| *l == level).unwrap_or(0);
+        by_quarter.entry(q).or_default()[i] += 1;
+    }
+    by_quarter.into_iter().map(|(quarter, counts)| QuarterSpread { quarter, counts }).collect()
+}
+
+/// One checkpoint of a squad's trend, with the change since the one before.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    pub row: HistoryRow,
+    /// Voted percentile minus that of the previous checkpoint with a voted result.
+    pub voted_change: Option<i16>,
+    pub measured_change: Option<i16>,
+}
+
+/// A squad's checkpoints, oldest first, each compared with the previous one
+/// that has the same kind of result.
+pub fn trend(mut rows: Vec<HistoryRow>) -> Vec<TrendPoint> {
+    rows.sort_by(|a, b| a.held_on.cmp(&b.held_on).then(a.id.cmp(&b.id)));
+    let (mut last_voted, mut last_measured): (Option<u8>, Option<u8>) = (None, None);
+    rows.into_iter()
+        .map(|row| {
+            let v = row.voted.map(|m| m.percentile);
+            let m = row.measured.map(|m| m.percentile);
+            let change = |now: Option<u8>, before: Option<u8>| Some(i16::from(now?) - i16::from(before?));
+            let point = TrendPoint { voted_change: change(v, last_voted), measured_change: change(m, last_measured), row };
+            last_voted = v.or(last_voted);
+            last_measured = m.or(last_measured);
+            point
+        })
+        .collect()
+}
+
+/// The question at position `i` of a row's answer arrays.
+pub fn question_at(i: usize) -> Question {
+    Question::ALL[i]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(squad: &str, held_on: &str, voted: Option<(Level, u8)>, measured: Option<(Level, u8)>) -> HistoryRow {
+        let m = |x: Option<(Level, u8)>| x.map(|(level, percentile)| Maturity { level, percentile });
+        HistoryRow {
+            id: format!("{squad}-{held_on}"),
+            squad_slug: squad.into(),
+            squad_name: squad.into(),
+            tribe: "T".into(),
+            held_on: held_on.into(),
+            status: CheckpointStatus::Finished,
+            revision: Some(1),
+            voted: m(voted),
+            measured: m(measured),
+            voted_answers: Default::default(),
+            measured_answers: Default::default(),
+        }
+    }
+
+    #[test]
+    fn quarters_follow_the_calendar() {
+        assert_eq!(quarter_of("2026-01-01").as_deref(), Some("2026 Q1"));
+        assert_eq!(quarter_of("2026-03-31").as_deref(), Some("2026 Q1"));
+        assert_eq!(quarter_of("2026-04-01").as_deref(), Some("2026 Q2"));
+        assert_eq!(quarter_of("2026-12-31").as_deref(), Some("2026 Q4"));
+        assert_eq!(quarter_of("2026-13-01"), None);
+    }
+
+    #[test]
+    fn each_squad_counts_once_per_quarter_at_its_latest_level() {
+        let rows = [
+            row("a", "2026-07-01", Some((Level::Low, 20)), None),
+            row("a", "2026-09-30", Some((Level::Medium, 40)), None),
+            row("b", "2026-08-15", Some((Level::Elite, 90)), None),
+            row("b", "2026-10-02", Some((Level::High, 70)), None),
+            row("c", "2026-10-03", None, None),
+        ];
+        let spread = spread_by_quarter(&rows);
+        assert_eq!(
+            spread,
+            [
+                QuarterSpread { quarter: "2026 Q3".into(), counts: [0, 1, 0, 1] },
+                QuarterSpread { quarter: "2026 Q4".into(), counts: [0, 0, 1, 0] },
+            ]
+        );
+    }
+
+    #[test]
+    fn the_trend_compares_each_checkpoint_with_the_previous_result_of_its_kind() {
+        let points = trend(vec![
+            row("a", "2026-10-01", Some((Level::High, 70)), Some((Level::Medium, 50))),
+            row("a", "2026-04-01", Some((Level::Medium, 45)), None),
+            row("a", "2026-07-01", None, Some((Level::Medium, 40))),
+        ]);
+        let changes: Vec<(&str, Option<i16>, Option<i16>)> = points.iter().map(|p| (p.row.held_on.as_str(), p.voted_change, p.measured_change)).collect();
+        assert_eq!(changes, [("2026-04-01", None, None), ("2026-07-01", None, None), ("2026-10-01", Some(25), Some(10))]);
+    }
+
+    #[test]
+    fn filters_parse_once_and_name_the_bad_field() {
+        let f = HistoryFilter::parse(Some(" Money "), Some(""), Some("2026-01-01"), None, Some("high")).unwrap();
+        assert_eq!((f.tribe.as_deref(), f.squad, f.level), (Some("Money"), None, Some(Level::High)));
+        assert!(f.keeps(&row("a", "2026-02-01", Some((Level::High, 70)), None)));
+        assert!(!f.keeps(&row("a", "2026-02-01", Some((Level::Low, 10)), None)));
+        assert!(!f.keeps(&row("a", "2026-02-01", None, None)));
+        assert_eq!(HistoryFilter::parse(None, None, Some("soon"), None, None).unwrap_err().field, "from");
+        assert_eq!(HistoryFilter::parse(None, None, Some("2026-02-01"), Some("2026-01-01"), None).unwrap_err().field, "to");
+        assert_eq!(HistoryFilter::parse(None, None, None, None, Some("great")).unwrap_err().field, "level");
+    }
+}

@@ -1,0 +1,149 @@
+//! The summary as Markdown that pastes cleanly into a GitHub wiki or
+//! Confluence: headings, pipe tables and lists only, with every value from a
+//! person escaped so it reads as the text they typed.
+
+use std::fmt::Write;
+
+use super::{answer_label, window_text, Summary};
+use crate::dora::Question;
+use crate::measured::report::{answer_label as measured_label, explain};
+
+/// Text that reads literally inside a table cell or a list item.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The header line under the title: who, what benchmark, which revision.
+pub fn status_line(s: &Summary) -> String {
+    let mut parts = vec![
+        format!("Tribe: {}", s.checkpoint.tribe),
+        format!("Facilitator: {}", s.checkpoint.facilitator),
+        format!("Benchmark: {}", s.checkpoint.benchmark),
+        format!("Participants: {}", s.participants),
+    ];
+    parts.push(match (&s.revision, &s.finalised) {
+        (Some(n), Some(f)) => format!("Revision {n}, finalised {} by {}", f.at, f.by),
+        _ => "Draft (not finalised)".to_string(),
+    });
+    parts.join(" · ")
+}
+
+pub fn to_markdown(s: &Summary) -> String {
+    let mut md = String::new();
+    let c = &s.checkpoint;
+    let _ = writeln!(md, "# DevOps Checkpoint: {}, {}\n", escape(&c.squad_name), c.held_on);
+    let _ = writeln!(md, "{}\n", escape(&status_line(s)));
+    if let Some(f) = s.finalised.as_ref().filter(|f| !f.reason.is_empty()) {
+        let _ = writeln!(md, "Correction: {}\n", escape(&f.reason));
+    }
+    if let Some(url) = &c.board_url {
+        let _ = writeln!(md, "External board: <{}>\n", url.replace('>', "%3E"));
+    }
+
+    md.push_str("## Highlights\n\n");
+    if s.highlights.is_empty() {
+        md.push_str("No highlights written.\n\n");
+    } else {
+        for paragraph in s.highlights.split("\n\n") {
+            let _ = writeln!(md, "{}\n", escape(paragraph));
+        }
+    }
+
+    md.push_str("## Maturity\n\n| | Level | Percentile |\n|---|---|---|\n");
+    match &s.voted {
+        Some(v) => {
+            let _ = writeln!(md, "| Voted | {} | {} |", v.level.label(), v.percentile);
+        }
+        None => md.push_str("| Voted | Not all four answers locked | — |\n"),
+    }
+    match s.measured.as_ref().map(|m| (m, &m.maturity)) {
+        Some((m, Some(mm))) => {
+            let _ = writeln!(md, "| Measured ({}) | {} | {} |", window_text(m), mm.level.label(), mm.percentile);
+        }
+        Some((m, None)) => {
+            let _ = writeln!(md, "| Measured ({}) | Not enough data | — |", window_text(m));
+        }
+        None => md.push_str("| Measured | No deployments sent | — |\n"),
+    }
+    md.push('\n');
+
+    md.push_str("## Answers\n\n| Question | Locked answer | Measured | Votes |\n|---|---|---|---|\n");
+    for a in &s.answers {
+        let q = a.question;
+        let votes: Vec<String> =
+            a.distribution.iter().filter(|d| d.votes > 0).map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes)).collect();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            q.title(),
+            answer_label(q, a.locked.as_deref()),
+            if s.measured.is_some() { measured_label(q, a.measured.as_deref()) } else { "—".to_string() },
+            if votes.is_empty() { "No votes".to_string() } else { votes.join("; ") }
+        );
+    }
+    md.push('\n');
+
+    if let Some(m) = &s.measured {
+        let _ = writeln!(md, "## Measured metrics ({})\n", window_text(m));
+        for q in Question::ALL {
+            let _ = writeln!(md, "- **{}**: {}. {}", q.title(), measured_label(q, s.answer(q).and_then(|a| a.measured.as_deref())), explain(m, q));
+        }
+        md.push('\n');
+    }
+
+    md.push_str("## Focus capabilities\n\n");
+    if s.focus.is_empty() {
+        md.push_str("No focus confirmed.\n\n");
+    } else {
+        md.push_str("| Capability | Score | Recommended for this level |\n|---|---|---|\n");
+        for f in &s.focus {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} |",
+                escape(&f.name),
+                f.score.map_or_else(|| "Not rated".to_string(), |n| n.to_string()),
+                if f.recommended { "Yes" } else { "No" }
+            );
+        }
+        md.push('\n');
+    }
+
+    md.push_str("## Survey\n\n");
+    let sv = &s.survey;
+    match sv.mean_usefulness {
+        None => md.push_str("No responses.\n"),
+        Some(mean) => {
+            let spread: Vec<String> = sv.usefulness.iter().enumerate().map(|(i, n)| format!("{}: {n}", i + 1)).collect();
+            let _ = writeln!(md, "{} responses. Usefulness {mean} of 5 on average ({}).\n", sv.responses, spread.join(", "));
+            for (title, items) in [("What went well", &sv.went_well), ("What to improve", &sv.to_improve)] {
+                let _ = writeln!(md, "### {title}\n");
+                if items.is_empty() {
+                    md.push_str("Nothing written.\n\n");
+                } else {
+                    for item in items {
+                        let _ = writeln!(md, "- {}", escape(item));
+                    }
+                    md.push('\n');
+                }
+            }
+        }
+    }
+    while md.ends_with("\n\n") {
+        md.pop();
+    }
+    md
+}

@@ -1,0 +1,237 @@
+//! The checkpoint summary: what outlives the session. Plain data built from the
+//! live state, the measured seed, the survey and the facilitator's highlights;
+//! a finalised revision is this same value, frozen as JSON.
+
+pub mod history;
+pub mod html;
+pub mod markdown;
+mod survey;
+
+use serde::{Deserialize, Serialize};
+
+pub use survey::{SurveyResponse, SurveyResults, MAX_SURVEY_TEXT};
+
+use crate::dora::capabilities::CapabilityKey;
+use crate::dora::{assess, catalog, Level, Question};
+use crate::live::capabilities::{results, RatingPhase};
+use crate::live::LiveState;
+use crate::measured::{report, Measured};
+
+/// Bumped when a field changes meaning; the `Summary` schema of
+/// `/api/v1/openapi.json` documents every field.
+pub const SCHEMA: &str = "devops-checkpoint/summary/1";
+/// Highlights are a few paragraphs, not a document.
+pub const MAX_HIGHLIGHTS: usize = 4000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub schema: String,
+    pub checkpoint: Header,
+    /// `None` while a draft; 1 when first finalised, then one more per correction.
+    pub revision: Option<u32>,
+    pub finalised: Option<Finalised>,
+    pub highlights: String,
+    pub participants: usize,
+    /// From the locked answers; `None` until all four are locked.
+    pub voted: Option<Maturity>,
+    /// The pipelines' figures for the 91 days up to the checkpoint's day.
+    pub measured: Option<Measured>,
+    pub answers: Vec<AnswerSummary>,
+    pub focus: Vec<FocusItem>,
+    pub survey: SurveyResults,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub id: String,
+    pub squad_slug: String,
+    pub squad_name: String,
+    pub tribe: String,
+    /// `YYYY-MM-DD`.
+    pub held_on: String,
+    pub facilitator: String,
+    pub board_url: Option<String>,
+    pub benchmark: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finalised {
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub by: String,
+    /// What a correction changed; empty for the first revision.
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Maturity {
+    pub level: Level,
+    pub percentile: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerSummary {
+    pub question: Question,
+    /// The group's locked answer id.
+    pub locked: Option<String>,
+    /// The measured answer id, where the pipelines had data.
+    pub measured: Option<String>,
+    /// Every answer, best first, with how many chose it (never who).
+    pub distribution: Vec<AnswerCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerCount {
+    pub answer: String,
+    pub votes: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FocusItem {
+    /// A catalog key.
+    pub capability: String,
+    pub name: String,
+    /// The prioritisation score (25 × mean rating), for a rated capability.
+    pub score: Option<u8>,
+    /// Among the three recommended for the locked answers' level.
+    pub recommended: bool,
+}
+
+/// One finalised revision, as the history lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionMeta {
+    pub revision: u32,
+    pub at: String,
+    pub by: String,
+    pub reason: String,
+}
+
+/// What the summary page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummaryPage {
+    /// The revision asked for, else the latest; the live draft before finalising.
+    pub summary: Summary,
+    /// Newest first; empty while a draft.
+    pub revisions: Vec<RevisionMeta>,
+    /// Survey responses given after the shown revision was made.
+    pub newer_survey_responses: usize,
+}
+
+/// What a draft is built from.
+pub struct Draft<'a> {
+    pub state: &'a LiveState,
+    pub tribe: &'a str,
+    pub highlights: &'a str,
+    pub measured: Option<Measured>,
+    pub survey: SurveyResults,
+}
+
+impl Summary {
+    /// The summary as the room stands now (a draft: no revision).
+    pub fn draft(d: Draft<'_>) -> Summary {
+        let state = d.state;
+        let info = &state.info;
+        let voted = state.locked_input().map(|input| {
+            let a = assess(&input);
+            Maturity { level: a.level, percentile: a.percentile }
+        });
+        let answers = Question::ALL
+            .iter()
+            .map(|q| AnswerSummary {
+                question: *q,
+                locked: state.question(*q).locked.clone(),
+                measured: d.measured.as_ref().and_then(|m| report::answer_of(m, *q)).map(str::to_string),
+                distribution: state.distribution(*q).into_iter().map(|(a, votes)| AnswerCount { answer: a.id().to_string(), votes }).collect(),
+            })
+            .collect();
+        let recommended = state.recommended();
+        let caps = &state.doc.capabilities;
+        let scores = match (caps.phase, recommended) {
+            (RatingPhase::Revealed, Some(rec)) => results(&state.ratings, &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(), &rec).scores,
+            _ => Vec::new(),
+        };
+        let focus = if caps.focus_confirmed { caps.focus.clone() } else { Vec::new() };
+        let focus = focus
+            .iter()
+            .map(|key| {
+                let rated = scores.iter().find(|s| s.capability.catalog_key() == key);
+                FocusItem {
+                    capability: key.clone(),
+                    name: catalog::find(key).map_or_else(|| key.clone(), |e| e.name.to_string()),
+                    score: rated.and_then(|s| s.score).map(|s| s.round().clamp(0.0, 100.0) as u8),
+                    recommended: recommended.is_some_and(|r| r.iter().any(|c: &CapabilityKey| c.catalog_key() == key)),
+                }
+            })
+            .collect();
+        Summary {
+            schema: SCHEMA.to_string(),
+            checkpoint: Header {
+                id: info.id.clone(),
+                squad_slug: info.squad_slug.clone(),
+                squad_name: info.squad_name.clone(),
+                tribe: d.tribe.to_string(),
+                held_on: info.held_on.clone(),
+                facilitator: info.facilitator.clone(),
+                board_url: info.board_url.clone(),
+                benchmark: info.benchmark.id().to_string(),
+            },
+            revision: None,
+            finalised: None,
+            highlights: d.highlights.to_string(),
+            participants: state.active().count(),
+            voted,
+            measured: d.measured,
+            answers,
+            focus,
+            survey: d.survey,
+        }
+    }
+
+    /// This summary frozen as revision `n`.
+    pub fn finalise(mut self, n: u32, at: String, by: String, reason: String) -> Summary {
+        self.revision = Some(n);
+        self.finalised = Some(Finalised { at, by, reason });
+        self
+    }
+
+    pub fn answer(&self, q: Question) -> Option<&AnswerSummary> {
+        self.answers.iter().find(|a| a.question == q)
+    }
+
+    /// A file name stem for exports: `squad-YYYY-MM-DD`.
+    pub fn file_stem(&self) -> String {
+        format!("{}-{}", self.checkpoint.squad_slug, self.checkpoint.held_on)
+    }
+}
+
+/// The label of an answer id for a question ("—" when none).
+pub fn answer_label(q: Question, id: Option<&str>) -> &'static str {
+    id.and_then(|id| q.answer(id)).map_or("—", |a| a.label())
+}
+
+/// "91 days to 2026-11-22": the measured window as the exports name it.
+pub fn window_text(m: &Measured) -> String {
+    format!("{} days to {}", m.window.days(), crate::measured::dates::format_date(m.window.to - 1))
+}
+
+/// Highlights as the facilitator typed them, trimmed, within the limit.
+pub fn parse_highlights(raw: &str) -> Result<String, crate::dora::FieldError> {
+    let text = raw.trim().replace("\r\n", "\n");
+    if text.chars().count() > MAX_HIGHLIGHTS {
+        return Err(crate::dora::FieldError::new("highlights", format!("highlights are at most {MAX_HIGHLIGHTS} characters")));
+    }
+    Ok(text)
+}
+
+/// The reason a correction gives: required, one line.
+pub fn parse_reason(raw: &str) -> Result<String, crate::dora::FieldError> {
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.chars().count() {
+        0 => Err(crate::dora::FieldError::new("reason", "say what this correction changes")),
+        n if n > 300 => Err(crate::dora::FieldError::new("reason", "a reason is at most 300 characters")),
+        _ => Ok(text),
+    }
+}
+
+#[cfg(test)]
+mod tests;
