@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn filters_parse_once_and_name_the_bad_field() {
         let f = HistoryFilter::parse(Some(" Money "), Some(""), Some("2026-01-01"), None, Some("high")).unwrap();
-        assert_eq!((f.tribe.as_deref(), f.squad, f.level), (Some("Money"), None, Some(Level::High)));
+        assert_eq!((f.tribe.as_deref(), f.squad.as_deref(), f.level), (Some("Money"), None, Some(Level::High)));
         assert!(f.keeps(&row("a", "2026-02-01", Some((Level::High, 70)), None)));
         assert!(!f.keeps(&row("a", "2026-02-01", Some((Level::Low, 10)), None)));
         assert!(!f.keeps(&row("a", "2026-02-01", None, None)));

@@ -157,6 +157,6 @@ pub fn to_html(s: &Summary) -> String {
             }
         }
     }
-    let _ = write!(h, "</main></body></html>\n");
+    h.push_str("</main></body></html>\n");
     h
 }

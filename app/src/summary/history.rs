@@ -50,9 +50,11 @@ pub fn HistoryPage() -> impl IntoView {
         <form method="get" class="form inline-form filter-form" aria-label="Filter checkpoints">
             <label for="h-tribe">"Tribe"</label>
             <input id="h-tribe" name="tribe" list="h-tribes" value=move || q("tribe")/>
-            <datalist id="h-tribes">
-                {move || data.get().and_then(Result::ok).map(|d| d.tribes.into_iter().map(|t| view! { <option value=t/> }).collect_view())}
-            </datalist>
+            <Transition fallback=|| ()>
+                <datalist id="h-tribes">
+                    {move || data.get().and_then(Result::ok).map(|d| d.tribes.into_iter().map(|t| view! { <option value=t/> }).collect_view())}
+                </datalist>
+            </Transition>
             <label for="h-squad">"Squad (slug)"</label>
             <input id="h-squad" name="squad" value=move || q("squad")/>
             <label for="h-from">"From"</label>
