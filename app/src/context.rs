@@ -119,6 +119,11 @@ pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
     current_user().await?.ok_or_else(|| into_server_error(ServiceError::Unauthenticated))
 }
 
+/// The server's clock, in milliseconds since the epoch (windows, dates).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
 /// The client's address, for rate limiting.
 pub fn client_addr() -> String {
     parts()

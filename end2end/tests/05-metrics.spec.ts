@@ -144,6 +144,15 @@ test('a token made in the UI feeds the squad metrics page, the leaderboard and t
   await expect(table).toBeVisible();
   await expect(table.getByRole('row', { name: /^Lead time for changes/ })).toContainText('Less than one day');
   await expect(page.getByTestId('measured-level')).toHaveText(measuredLevel);
+
+  // The summary is seeded with the same measured figures, and its export carries them.
+  const id = page.url().split('/').pop()!;
+  await open(page, testInfo, `/checkpoints/${id}/summary`);
+  await expect(page.getByTestId('summary-measured-level')).toHaveText(level[0].toUpperCase() + level.slice(1));
+  await expect(page.getByTestId('summary-answers').getByRole('row', { name: /^Change failure rate/ })).toContainText('3 of 85 production deployments failed or caused an incident: 4 %');
+  const exported = await (await page.request.get(`/api/v1/checkpoints/${id}/export?format=json`)).json();
+  expect(exported.measured.change_failure_rate).toMatchObject({ failed: 3, total: 85, percent: 4 });
+  expect(exported.measured.maturity).toEqual(api.maturity);
 });
 
 test('a CSV file with errors imports nothing and names each row and column; a good one imports @metrics', async ({ page }, testInfo) => {

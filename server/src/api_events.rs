@@ -74,46 +74,34 @@ fn stored(received: usize, outcome: Ingested) -> Response {
     Json(json!({ "received": received, "created": outcome.created, "updated": outcome.updated })).into_response()
 }
 
-/// One deployment, or `{"deployments": [...]}` (up to 1,000), stored atomically.
-async fn post_deployments(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
-    let squad = match token_squad(&state, &headers).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
-    let body = match body_or_error(body) {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let events = match events_json::deployments(&body) {
-        Ok(e) => e,
-        Err(e) => return batch_error(e),
-    };
-    let received = events.len();
-    match state.store().ingest_deployments(&squad, events).await {
+/// The token's squad and the body of an event post, or the refusal to send.
+async fn authorised_body(state: &AppState, headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<(TokenSquad, Bytes), Response> {
+    let squad = token_squad(state, headers).await?;
+    let body = body_or_error(body).map_err(IntoResponse::into_response)?;
+    Ok((squad, body))
+}
+
+fn answered(received: usize, outcome: Result<Ingested, checkpoint_core::store::ServiceError>) -> Response {
+    match outcome {
         Ok(outcome) => stored(received, outcome),
         Err(e) => ApiError::from(e).into_response(),
     }
 }
 
-/// One incident, or `{"incidents": [...]}`; re-sending an id updates it.
-async fn post_incidents(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
-    let squad = match token_squad(&state, &headers).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
-    let body = match body_or_error(body) {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let events = match events_json::incidents(&body) {
-        Ok(e) => e,
-        Err(e) => return batch_error(e),
-    };
+/// One deployment, or `{"deployments": [...]}` (up to 1,000), stored atomically.
+async fn post_deployments(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
+    let (squad, body) = authorised_body(&state, &headers, body).await?;
+    let events = events_json::deployments(&body).map_err(batch_error)?;
     let received = events.len();
-    match state.store().ingest_incidents(&squad, events).await {
-        Ok(outcome) => stored(received, outcome),
-        Err(e) => ApiError::from(e).into_response(),
-    }
+    Ok(answered(received, state.store().ingest_deployments(&squad, events).await))
+}
+
+/// One incident, or `{"incidents": [...]}`; re-sending an id updates it.
+async fn post_incidents(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
+    let (squad, body) = authorised_body(&state, &headers, body).await?;
+    let events = events_json::incidents(&body).map_err(batch_error)?;
+    let received = events.len();
+    Ok(answered(received, state.store().ingest_incidents(&squad, events).await))
 }
 
 #[derive(Debug, Deserialize)]

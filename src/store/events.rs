@@ -89,62 +89,63 @@ impl Store {
         Ok(rows.iter().map(|r| (r.get("name"), r.get("id"))).collect())
     }
 
-    /// Stores a batch of deployments for the squad, atomically. Re-sent ids
-    /// replace the earlier event, its commits and stages included.
+    /// Stores a batch of deployments for the squad, atomically; a re-sent id
+    /// updates the deployment.
     pub async fn ingest_deployments(&self, squad: &TokenSquad, events: Vec<DeploymentEvent>) -> Result<Ingested, ServiceError> {
+        let table = "deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, received_at)";
+        let update = "service_id = excluded.service_id, environment = excluded.environment, production = excluded.production, \
+                      success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, commits = excluded.commits, \
+                      stages = excluded.stages, received_at = excluded.received_at";
         let events = last_of_each(events, |d| &d.id);
-        let mut names: Vec<&str> = events.iter().map(|d| d.service.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let first_id = self.reserve_ids(events.len() + names.len()).await?;
-        let service_first_id = first_id + events.len() as i64;
-        let now = now_ms();
-
-        let mut tx = self.writer.begin().await?;
-        let services = self.services(&mut tx, &squad.squad_id, &names, service_first_id).await?;
-        let mut outcome = Ingested::default();
-        for (n, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
-            let sql = format!(
-                "INSERT INTO deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, received_at) VALUES {} \
-                 ON CONFLICT (squad_id, external_id) DO UPDATE SET service_id = excluded.service_id, environment = excluded.environment, production = excluded.production, \
-                 success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, commits = excluded.commits, stages = excluded.stages, \
-                 received_at = excluded.received_at RETURNING id",
-                placeholders(self.backend, chunk.len(), 12)
-            );
-            let mut q: Query = sqlx::query(AssertSqlSafe(sql));
-            for (i, d) in chunk.iter().enumerate() {
-                q = q
-                    .bind(first_id + (n * ROWS_PER_STATEMENT + i) as i64)
-                    .bind(&squad.squad_id)
-                    .bind(d.id.clone())
-                    .bind(services[&d.service])
-                    .bind(d.environment.clone())
-                    .bind(is_production(&d.environment) as i64)
-                    .bind((d.status == Status::Success) as i64)
-                    .bind(d.started_at)
-                    .bind(d.finished_at)
-                    .bind(encode_commits(&d.commits))
-                    .bind(encode_stages(&d.stages));
-                q = q.bind(now);
-            }
-            for row in q.fetch_all(&mut *tx).await? {
-                let id: i64 = row.get("id");
-                if id >= first_id && id < service_first_id {
-                    outcome.created += 1;
-                } else {
-                    outcome.updated += 1;
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(outcome)
+        self.upsert_events(squad, &events, table, update, 12, |d| (&d.id, &d.service), |q, d| {
+            q.bind(d.environment.clone())
+                .bind(is_production(&d.environment) as i64)
+                .bind((d.status == Status::Success) as i64)
+                .bind(d.started_at)
+                .bind(d.finished_at)
+                .bind(encode_commits(&d.commits))
+                .bind(encode_stages(&d.stages))
+        })
+        .await
     }
 
     /// Stores a batch of incidents for the squad, atomically; a re-sent id
     /// updates the incident (that is how one is resolved).
     pub async fn ingest_incidents(&self, squad: &TokenSquad, events: Vec<IncidentEvent>) -> Result<Ingested, ServiceError> {
+        let table = "incidents (id, squad_id, external_id, service_id, title, opened_at, started_at, began_at, resolved_at, deployment_external_id, commit_sha, received_at)";
+        let update = "service_id = excluded.service_id, title = excluded.title, opened_at = excluded.opened_at, \
+                      started_at = excluded.started_at, began_at = excluded.began_at, resolved_at = excluded.resolved_at, \
+                      deployment_external_id = excluded.deployment_external_id, commit_sha = excluded.commit_sha, received_at = excluded.received_at";
         let events = last_of_each(events, |i| &i.id);
-        let mut names: Vec<&str> = events.iter().map(|i| i.service.as_str()).collect();
+        self.upsert_events(squad, &events, table, update, 12, |e| (&e.id, &e.service), |q, e| {
+            q.bind(e.title.clone())
+                .bind(e.opened_at)
+                .bind(e.started_at)
+                .bind(e.started_at.unwrap_or(e.opened_at))
+                .bind(e.resolved_at)
+                .bind(e.deployment_id.clone())
+                .bind(e.commit_sha.clone())
+        })
+        .await
+    }
+
+    /// The part both event kinds share: ids drawn in one block, services made
+    /// on first sight, multi-row upserts keyed by (squad, external id), and the
+    /// new/updated count (a returned id from this block is a new row). Every
+    /// table's columns run: id, squad_id, external_id, service_id, what
+    /// `bind_rest` binds, received_at.
+    #[expect(clippy::too_many_arguments, reason = "one call site per event kind; a struct would only rename the same parameters")]
+    async fn upsert_events<E>(
+        &self,
+        squad: &TokenSquad,
+        events: &[E],
+        table: &str,
+        update: &str,
+        columns: usize,
+        keys: impl Fn(&E) -> (&String, &String),
+        bind_rest: impl for<'q> Fn(Query<'q>, &E) -> Query<'q>,
+    ) -> Result<Ingested, ServiceError> {
+        let mut names: Vec<&str> = events.iter().map(|e| keys(e).1.as_str()).collect();
         names.sort_unstable();
         names.dedup();
         let first_id = self.reserve_ids(events.len() + names.len()).await?;
@@ -155,27 +156,14 @@ impl Store {
         let mut outcome = Ingested::default();
         for (n, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
             let sql = format!(
-                "INSERT INTO incidents (id, squad_id, external_id, service_id, title, opened_at, started_at, began_at, resolved_at, deployment_external_id, commit_sha, received_at) VALUES {} \
-                 ON CONFLICT (squad_id, external_id) DO UPDATE SET service_id = excluded.service_id, title = excluded.title, opened_at = excluded.opened_at, \
-                 started_at = excluded.started_at, began_at = excluded.began_at, resolved_at = excluded.resolved_at, \
-                 deployment_external_id = excluded.deployment_external_id, commit_sha = excluded.commit_sha, received_at = excluded.received_at RETURNING id",
-                placeholders(self.backend, chunk.len(), 12)
+                "INSERT INTO {table} VALUES {} ON CONFLICT (squad_id, external_id) DO UPDATE SET {update} RETURNING id",
+                placeholders(self.backend, chunk.len(), columns)
             );
-            let mut q: Query = sqlx::query(AssertSqlSafe(sql.clone()));
+            let mut q: Query = sqlx::query(AssertSqlSafe(sql));
             for (i, e) in chunk.iter().enumerate() {
-                q = q
-                    .bind(first_id + (n * ROWS_PER_STATEMENT + i) as i64)
-                    .bind(&squad.squad_id)
-                    .bind(e.id.clone())
-                    .bind(services[&e.service])
-                    .bind(e.title.clone())
-                    .bind(e.opened_at)
-                    .bind(e.started_at)
-                    .bind(e.started_at.unwrap_or(e.opened_at))
-                    .bind(e.resolved_at)
-                    .bind(e.deployment_id.clone())
-                    .bind(e.commit_sha.clone())
-                    .bind(now);
+                let (external_id, service) = keys(e);
+                q = q.bind(first_id + (n * ROWS_PER_STATEMENT + i) as i64).bind(&squad.squad_id).bind(external_id.clone()).bind(services[service]);
+                q = bind_rest(q, e).bind(now);
             }
             for row in q.fetch_all(&mut *tx).await? {
                 let id: i64 = row.get("id");

@@ -96,37 +96,11 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool) -> impl IntoView {
 fn today() -> String {
     #[cfg(feature = "ssr")]
     {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-        civil_date(secs.div_euclid(86_400))
+        checkpoint_core::measured::dates::format_date(crate::context::now_ms())
     }
     #[cfg(not(feature = "ssr"))]
     {
         let d = js_sys::Date::new_0();
         format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
-    }
-}
-
-/// Days since 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
-#[cfg(feature = "ssr")]
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    #[test]
-    fn civil_dates_match_the_calendar() {
-        assert_eq!(super::civil_date(0), "1970-01-01");
-        assert_eq!(super::civil_date(19_782), "2024-02-29");
-        assert_eq!(super::civil_date(20_414), "2025-11-22");
     }
 }

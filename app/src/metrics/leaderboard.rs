@@ -26,7 +26,7 @@ pub async fn load_leaderboard(from: Option<String>, to: Option<String>, tribe: O
     use checkpoint_core::store::ServiceError;
     require_user().await?;
     let store = &app_context()?.store;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    let now = crate::context::now_ms();
     let window = super::window_from_dates(from.as_deref(), to.as_deref(), now).map_err(|(field, message)| into_server_error(ServiceError::invalid(field, message)))?;
     let tribe = tribe.filter(|t| !t.is_empty());
     let rows = store.leaderboard(window, tribe.as_deref()).await.map_err(into_server_error)?;

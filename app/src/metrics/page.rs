@@ -20,15 +20,10 @@ pub async fn load_squad_metrics(squad: String, from: Option<String>, to: Option<
     use checkpoint_core::store::ServiceError;
     let user = require_user().await?;
     let store = &app_context()?.store;
-    let window = super::window_from_dates(from.as_deref(), to.as_deref(), chrono_now()).map_err(|(field, message)| into_server_error(ServiceError::invalid(field, message)))?;
+    let window = super::window_from_dates(from.as_deref(), to.as_deref(), crate::context::now_ms()).map_err(|(field, message)| into_server_error(ServiceError::invalid(field, message)))?;
     let service = service.filter(|s| !s.is_empty());
     let scope = store.metrics_scope(Reader::User(&user), Some(&squad), service.as_deref()).await.map_err(into_server_error)?;
     store.squad_metrics(&scope, window, Default::default()).await.map_err(into_server_error)
-}
-
-#[cfg(feature = "ssr")]
-fn chrono_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 fn seconds(s: Option<f64>) -> String {
