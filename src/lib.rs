@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod board;
 pub mod checkpoints;
 pub mod dora;
 #[cfg(feature = "ingest")]

@@ -57,6 +57,16 @@ async fn next_snapshot(conn: &mut Connection) -> View {
     }
 }
 
+/// The first snapshot at or after `revision`.
+async fn snapshot_at(conn: &mut Connection, revision: i64) -> View {
+    loop {
+        let v = next_snapshot(conn).await;
+        if v.revision >= revision {
+            return v;
+        }
+    }
+}
+
 async fn join_vote_and_persist(store: Store) {
     let f = fixture(&store).await;
     let listed = store.list_checkpoints("payments").await.unwrap();
@@ -243,7 +253,40 @@ async fn survey_responses_carry_no_participant_identity(store: Store) {
     }
 }
 
-on_both_backends!(a_finalised_summary_changes_only_through_a_new_revision, survey_responses_carry_no_participant_identity, ratings_and_the_confirmed_focus_persist, join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
+/// The board through the hub: a retried create makes one note, concurrent
+/// edits of one note converge on every connection, and all of it persists.
+async fn board_notes_are_idempotent_converge_and_persist(store: Store) {
+    use checkpoint_core::board::BoardCommand;
+    let f = fixture(&store).await;
+    let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
+    let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
+    store.set_checkpoint_status(&f.facilitator, &f.checkpoint, CheckpointStatus::Live).await.unwrap();
+    let rooms = Rooms::new(store.clone());
+    let board = |op: BoardCommand| Command::Board { op };
+    rooms.execute(&f.checkpoint, &ana.participant_id, board(BoardCommand::UseTemplate)).await.unwrap();
+    let create = || board(BoardCommand::AddNote { id: "n1".into(), step: "step-3".into(), kind: "manual".into(), text: "Build takes 40 min".into() });
+    rooms.execute(&f.checkpoint, &ana.participant_id, create()).await.unwrap();
+    rooms.execute(&f.checkpoint, &ana.participant_id, create()).await.unwrap();
+    let mut ana_conn = rooms.connect(&f.checkpoint, &ana.participant_id).await.unwrap();
+    let mut bo_conn = rooms.connect(&f.checkpoint, &bo.participant_id).await.unwrap();
+    assert_eq!(next_snapshot(&mut ana_conn).await.board.notes.len(), 1, "a retried create makes one note");
+    next_snapshot(&mut bo_conn).await;
+    // Ana edits the text while Bo edits the kind and moves it.
+    let (a, b, c) = tokio::join!(
+        rooms.execute(&f.checkpoint, &ana.participant_id, board(BoardCommand::EditNote { id: "n1".into(), text: Some("Build takes 40 minutes".into()), kind: None })),
+        rooms.execute(&f.checkpoint, &bo.participant_id, board(BoardCommand::EditNote { id: "n1".into(), text: None, kind: Some("improvement".into()) })),
+        rooms.execute(&f.checkpoint, &bo.participant_id, board(BoardCommand::MoveNote { id: "n1".into(), step: "step-4".into(), index: 0 })),
+    );
+    let last = a.unwrap().max(b.unwrap()).max(c.unwrap());
+    let (seen_by_ana, seen_by_bo) = (snapshot_at(&mut ana_conn, last).await, snapshot_at(&mut bo_conn, last).await);
+    assert_eq!(seen_by_ana.board.notes, seen_by_bo.board.notes);
+    let n = &seen_by_ana.board.notes[0];
+    assert_eq!((n.text.as_str(), n.kind.id(), n.step.as_str(), n.version), ("Build takes 40 minutes", "improvement", "step-4", 4));
+    let reloaded = store.load_live(&f.checkpoint).await.unwrap().state.doc.board;
+    assert_eq!(reloaded.notes, seen_by_ana.board.notes, "the board persists");
+}
+
+on_both_backends!(board_notes_are_idempotent_converge_and_persist, a_finalised_summary_changes_only_through_a_new_revision, survey_responses_carry_no_participant_identity, ratings_and_the_confirmed_focus_persist, join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
 
 
 /// Two processes on one PostgreSQL: a vote through one reaches a participant

@@ -8,6 +8,7 @@ use super::checkpoint::{CheckpointStatus, WelcomeText};
 use super::stage::{question_index, Stage};
 use super::state::{LiveState, Phase};
 use super::timer::TimerAction;
+use crate::board::{BoardCommand, BoardError};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::prioritise::Rating;
 use crate::dora::Question;
@@ -40,11 +41,17 @@ pub enum Command {
     RemoveFocus { capability: String },
     /// Confirm (or reopen) the focus list.
     ConfirmFocus { confirmed: bool },
+    /// A change to the path-to-production board.
+    Board { op: BoardCommand },
 }
 
 impl Command {
     pub fn needs_facilitator(&self) -> bool {
-        !matches!(self, Command::Vote { .. } | Command::Rate { .. })
+        match self {
+            Command::Vote { .. } | Command::Rate { .. } => false,
+            Command::Board { op } => op.needs_facilitator(),
+            _ => true,
+        }
     }
 }
 
@@ -242,6 +249,13 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             }
             p.removed = true;
             Change::Removed { participant }
+        }
+        Command::Board { op } => {
+            state.doc.board.apply(&actor.participant, op).map_err(|e| match e {
+                BoardError::Invalid { field, message } => refused(field, message),
+                gone @ BoardError::NoteGone => refused("note", gone.to_string()),
+            })?;
+            Change::Doc
         }
     };
     Ok(change)

@@ -16,12 +16,13 @@ pub enum Stage {
     ChangeFailureRate,
     Maturity,
     Capabilities,
+    Board,
     Summary,
     Survey,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 10] = [
+    pub const ALL: [Stage; 11] = [
         Stage::Welcome,
         Stage::Scene,
         Stage::LeadTime,
@@ -30,6 +31,7 @@ impl Stage {
         Stage::ChangeFailureRate,
         Stage::Maturity,
         Stage::Capabilities,
+        Stage::Board,
         Stage::Summary,
         Stage::Survey,
     ];
@@ -48,6 +50,7 @@ impl Stage {
             Stage::ChangeFailureRate => "change_failure_rate",
             Stage::Maturity => "maturity",
             Stage::Capabilities => "capabilities",
+            Stage::Board => "board",
             Stage::Summary => "summary",
             Stage::Survey => "survey",
         }
@@ -63,6 +66,7 @@ impl Stage {
             Stage::Scene => "Set the scene",
             Stage::Maturity => "Maturity",
             Stage::Capabilities => "Capabilities",
+            Stage::Board => "Path to production",
             Stage::Summary => "Summary",
             Stage::Survey => "Survey",
             other => other.question().map(Question::title).unwrap_or_default(),
@@ -112,12 +116,13 @@ mod tests {
         let ids: Vec<&str> = Stage::ALL.iter().map(|s| s.id()).collect();
         assert_eq!(
             ids,
-            ["welcome", "scene", "lead_time", "deploy_frequency", "time_to_restore", "change_failure_rate", "maturity", "capabilities", "summary", "survey"]
+            ["welcome", "scene", "lead_time", "deploy_frequency", "time_to_restore", "change_failure_rate", "maturity", "capabilities", "board", "summary", "survey"]
         );
         let asked: Vec<Question> = Stage::ALL.iter().filter_map(|s| s.question()).collect();
         assert_eq!(asked, Question::ALL);
         assert_eq!(Stage::Maturity.next(), Some(Stage::Capabilities));
-        assert_eq!(Stage::Capabilities.next(), Some(Stage::Summary));
+        assert_eq!(Stage::Capabilities.next(), Some(Stage::Board));
+        assert_eq!(Stage::Board.next(), Some(Stage::Summary));
         assert_eq!(Stage::Survey.next(), None);
         assert_eq!(Stage::Welcome.previous(), None);
         assert_eq!(Stage::Scene.next(), Some(Stage::LeadTime));

@@ -35,11 +35,14 @@ pub struct LiveDoc {
     /// Absent in documents written before the stage existed.
     #[serde(default)]
     pub capabilities: CapabilitiesDoc,
+    /// The path-to-production board (absent in older documents).
+    #[serde(default)]
+    pub board: crate::board::Board,
 }
 
 impl Default for LiveDoc {
     fn default() -> Self {
-        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default(), capabilities: CapabilitiesDoc::default() }
+        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default(), capabilities: CapabilitiesDoc::default(), board: Default::default() }
     }
 }
 

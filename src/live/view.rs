@@ -10,6 +10,7 @@ use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::stage::Stage;
 use super::state::{LiveState, Phase};
 use super::timer::Timer;
+use crate::board::{DotsPhase, Note, Step};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::prioritise::Rating;
 use crate::dora::Question;
@@ -31,6 +32,40 @@ pub struct View {
     pub people: Vec<Person>,
     pub questions: Vec<QuestionView>,
     pub capabilities: CapabilitiesView,
+    pub board: BoardView,
+}
+
+/// The board as one person sees it: every note, their own dots, and the
+/// totals only once the facilitator shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardView {
+    pub steps: Vec<Step>,
+    pub notes: Vec<Note>,
+    pub dots_phase: DotsPhase,
+    pub budget: u8,
+    pub per_note: u8,
+    pub show_live: bool,
+    /// Dots the recipient has placed.
+    pub used: u32,
+    /// The recipient's dots per note.
+    pub mine: Vec<(String, u8)>,
+    /// Everyone's dots per improvement note, most first; only when visible.
+    pub ranked: Option<Vec<(String, u32)>>,
+}
+
+fn board_view(state: &LiveState, me: &str) -> BoardView {
+    let b = &state.doc.board;
+    BoardView {
+        steps: b.steps.clone(),
+        notes: b.notes.clone(),
+        dots_phase: b.dots.phase,
+        budget: b.dots.budget,
+        per_note: b.dots.per_note,
+        show_live: b.dots.show_live,
+        used: b.dots.used_by(me),
+        mine: b.dots.dots.get(me).map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default(),
+        ranked: b.dots.counts_visible().then(|| b.ranked_improvements().into_iter().map(|(n, d)| (n.id.clone(), d)).collect()),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,6 +141,7 @@ impl View {
             auto_reveal: state.doc.auto_reveal,
             welcome: state.doc.welcome.clone(),
             capabilities: capabilities_view(state, me),
+            board: board_view(state, me),
             people: state
                 .active()
                 .map(|p| Person { id: p.id.clone(), name: p.name.clone(), facilitator: p.facilitator, online: online.contains(&p.id) })
@@ -228,5 +264,30 @@ mod tests {
         assert!(v.apply_voted(s.revision + 1, Q, "ana", 1, Some("less_than_one_day".into())));
         assert_eq!(v.question(Q).unwrap().mine.as_deref(), Some("less_than_one_day"));
         assert_eq!(v.question(Q).unwrap().voters, vec!["ana".to_string()]);
+    }
+
+    #[test]
+    fn before_dot_voting_closes_a_view_holds_only_the_recipients_own_dots() {
+        use crate::board::BoardCommand;
+        let mut s = room(&["Ana", "Bo"]);
+        let board = |s: &mut LiveState, who: &str, op: BoardCommand| apply(s, &who_is(who), Command::Board { op }, 0).unwrap();
+        fn who_is(id: &str) -> crate::live::command::Actor {
+            who(id)
+        }
+        board(&mut s, "fac", BoardCommand::UseTemplate);
+        board(&mut s, "ana", BoardCommand::AddNote { id: "i1".into(), step: "step-1".into(), kind: "improvement".into(), text: "Automate the changelog".into() });
+        board(&mut s, "fac", BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false });
+        board(&mut s, "ana", BoardCommand::Dot { note: "i1".into(), add: true });
+        board(&mut s, "bo", BoardCommand::Dot { note: "i1".into(), add: true });
+        let online = HashSet::new();
+        let bo = View::for_participant(&s, "bo", &online, 0, None);
+        assert_eq!((bo.board.used, bo.board.mine.clone(), bo.board.ranked.clone()), (1, vec![("i1".to_string(), 1)], None));
+        let json = serde_json::to_string(&bo).unwrap();
+        assert!(!json.contains("\"ana\":"), "no one else's dots on the wire: {json}");
+        let refused = apply(&mut s, &who("bo"), Command::Board { op: BoardCommand::CloseDots }, 0);
+        assert!(refused.is_err(), "only the facilitator closes voting");
+        board(&mut s, "fac", BoardCommand::CloseDots);
+        let bo = View::for_participant(&s, "bo", &online, 0, None);
+        assert_eq!(bo.board.ranked, Some(vec![("i1".to_string(), 2)]));
     }
 }

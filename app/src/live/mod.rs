@@ -2,6 +2,7 @@
 //! follows. Server functions here are the plain-HTTP door (pages and forms
 //! without JavaScript); the hydrated page talks over the WebSocket instead.
 
+pub mod board;
 pub mod capabilities;
 pub mod checkpoints;
 pub mod join;

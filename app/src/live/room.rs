@@ -130,6 +130,7 @@ fn Room(initial: View) -> impl IntoView {
                         Stage::Scene => view! { <SceneStage/> }.into_any(),
                         Stage::Maturity => view! { <MaturityStage/> }.into_any(),
                         Stage::Capabilities => view! { <super::capabilities::CapabilitiesStage/> }.into_any(),
+                        Stage::Board => view! { <super::board::BoardStage/> }.into_any(),
                         Stage::Summary => view! { <crate::summary::stage::SummaryStage/> }.into_any(),
                         Stage::Survey => view! { <crate::summary::stage::SurveyStage/> }.into_any(),
                         other => view! { <QuestionStage question=other.question().expect("a question stage")/> }.into_any(),

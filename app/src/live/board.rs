@@ -1,0 +1,449 @@
+//! The Path to production stage: the squad's delivery flow as columns of
+//! sticky notes, moved with buttons (keyboard), by dragging, or with plain
+//! forms without JavaScript, and dot voting on improvements.
+// The plain-form server function takes one optional argument per form field
+// (parsed in one place, `BoardCommand::from_fields`); the lint also fires on
+// the code the `#[server]` macro generates, which an item attribute misses.
+#![expect(clippy::too_many_arguments, reason = "one argument per form field of the board's plain forms")]
+
+use checkpoint_core::board::{BoardCommand, DotsPhase, Note, NoteKind, Step, DEFAULT_BUDGET, DEFAULT_PER_NOTE, MAX_NOTE_TEXT};
+use checkpoint_core::live::Command;
+use leptos::prelude::*;
+
+use super::link::{use_live, Live};
+use super::room::confirm;
+use super::stages::NextStage;
+
+/// A plain form fallback: one board change with flattened fields.
+#[server(endpoint = "board_command")]
+pub async fn post_board_change(
+    id: String,
+    op: String,
+    note: Option<String>,
+    step: Option<String>,
+    kind: Option<String>,
+    text: Option<String>,
+    index: Option<String>,
+    title: Option<String>,
+    budget: Option<String>,
+    per_note: Option<String>,
+    show_live: Option<String>,
+    add: Option<String>,
+) -> Result<i64, ServerFnError> {
+    use crate::context::{app_context, form_error, require_participant};
+    use checkpoint_core::store::ServiceError;
+    let by = require_participant(&id).await?;
+    let fields = [("note", note), ("step", step), ("kind", kind), ("text", text), ("index", index), ("title", title), ("budget", budget), ("per_note", per_note), ("show_live", show_live), ("add", add)];
+    let get = |name: &str| fields.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone());
+    let op = BoardCommand::from_fields(&op, &get).map_err(|e| match e {
+        checkpoint_core::board::BoardError::Invalid { field, message } => form_error(ServiceError::invalid(field, message)),
+        other => form_error(ServiceError::invalid("note", other.to_string())),
+    })?;
+    let rev = app_context()?.rooms.execute(&id, &by, Command::Board { op }).await.map_err(form_error)?;
+    leptos_axum::redirect(&format!("/checkpoints/{id}#board"));
+    Ok(rev)
+}
+
+/// A fresh client-made id for a new note or step.
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Sends the form's change over the socket when connected (the same fields
+/// the plain post carries, read by the same parser); else lets it post.
+fn submit_over_socket(live: Live, ev: &leptos::ev::SubmitEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if !live.connected() {
+            return false;
+        }
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return false };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return false };
+        let get = |name: &str| data.get(name).as_string();
+        let op = get("op").unwrap_or_default();
+        match BoardCommand::from_fields(&op, &get) {
+            Ok(op) => live.send(Command::Board { op }),
+            Err(e) => {
+                live.error.set(Some(e.to_string()));
+                true
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (live, ev);
+        false
+    }
+}
+
+#[component]
+fn BoardForm(op: &'static str, #[prop(optional)] class: &'static str, #[prop(optional)] label: Option<String>, children: Children) -> impl IntoView {
+    let live = use_live();
+    view! {
+        <form method="post" action="/api/board_command" class=format!("board-form {class}") aria-label=label on:submit=move |ev| {
+            if submit_over_socket(live, &ev) { ev.prevent_default(); }
+        }>
+            <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+            <input type="hidden" name="op" value=op/>
+            {children()}
+        </form>
+    }
+}
+
+#[component]
+pub fn BoardStage() -> impl IntoView {
+    let live = use_live();
+    let board = move || live.view.with(|v| v.board.clone());
+    view! {
+        <h2 id="stage-heading">"Path to production"</h2>
+        <p>"Map how a change travels from commit to production. Mark what is manual, what is automated and where deployments fail, then propose improvements and vote on them."</p>
+        <Legend/>
+        <crate::errors::FormError result=Signal::derive(|| None::<Result<i64, ServerFnError>>) form="board_command"/>
+        {move || if board().steps.is_empty() {
+            view! {
+                <div class="empty-state">
+                    <p>"No steps yet. Start from the usual flow and adapt it, or add your own steps."</p>
+                    <BoardForm op="use_template"><button type="submit" class="button primary">"Start from the template"</button></BoardForm>
+                </div>
+            }.into_any()
+        } else {
+            view! { <Columns/> }.into_any()
+        }}
+        <StepEditor/>
+        <Dots/>
+        <NextStage/>
+    }
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    view! {
+        <ul class="note-legend" aria-label="Kinds of note">
+            {NoteKind::ALL.into_iter().map(|k| view! { <li class=format!("note-chip note-{}", k.id())><span aria-hidden="true">{k.icon()}</span>" "{k.label()}</li> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn Columns() -> impl IntoView {
+    let live = use_live();
+    let steps = move || live.view.with(|v| v.board.steps.clone());
+    let dragging = RwSignal::new(None::<String>);
+    view! {
+        <ol class="board" id="board" aria-label="Delivery flow">
+            <For each=steps key=|s| s.id.clone() let:step>
+                <Column step=step dragging/>
+            </For>
+        </ol>
+    }
+}
+
+#[component]
+fn Column(step: Step, dragging: RwSignal<Option<String>>) -> impl IntoView {
+    let live = use_live();
+    let step_id = StoredValue::new(step.id.clone());
+    let notes = move || live.view.with(|v| v.board.notes.iter().filter(|n| n.step == step_id.get_value()).cloned().collect::<Vec<_>>());
+    let drop_at_end = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(id) = dragging.get_untracked() {
+            live.send(Command::Board { op: BoardCommand::MoveNote { id, step: step_id.get_value(), index: usize::MAX } });
+            dragging.set(None);
+        }
+    };
+    let heading_id = format!("step-{}", step.id);
+    let labelled_by = heading_id.clone();
+    view! {
+        <li class="board-column" aria-labelledby=labelled_by on:dragover=|ev| ev.prevent_default() on:drop=drop_at_end>
+            <h3 id=heading_id>{step.title.clone()}</h3>
+            <ol class="notes">
+                <For each=notes key=|n| (n.id.clone(), n.version) let:note>
+                    <NoteCard note=note dragging/>
+                </For>
+            </ol>
+            <AddNote step=step.id.clone() title=step.title.clone()/>
+        </li>
+    }
+}
+
+#[component]
+fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
+    let live = use_live();
+    let id = note.id.clone();
+    let (prev_step, next_step, position, count) = live.view.with(|v| {
+        let steps = &v.board.steps;
+        let at = steps.iter().position(|s| s.id == note.step).unwrap_or(0);
+        let siblings: Vec<&str> = v.board.notes.iter().filter(|n| n.step == note.step).map(|n| n.id.as_str()).collect();
+        (
+            at.checked_sub(1).and_then(|i| steps.get(i)).cloned(),
+            steps.get(at + 1).cloned(),
+            siblings.iter().position(|n| *n == note.id).unwrap_or(0),
+            siblings.len(),
+        )
+    });
+    let step = note.step.clone();
+    let kind = note.kind;
+    let drop_before = {
+        let step = step.clone();
+        move |ev: leptos::ev::DragEvent| {
+            ev.prevent_default();
+            ev.stop_propagation();
+            if let Some(dragged) = dragging.get_untracked() {
+                live.send(Command::Board { op: BoardCommand::MoveNote { id: dragged, step: step.clone(), index: position } });
+                dragging.set(None);
+            }
+        }
+    };
+    let drag_id = id.clone();
+    let mine = {
+        let id = id.clone();
+        move || live.view.with(|v| v.board.mine.iter().find(|(n, _)| *n == id).map_or(0, |(_, d)| *d))
+    };
+    let total = {
+        let id = id.clone();
+        move || live.view.with(|v| v.board.ranked.as_ref().and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d)))
+    };
+    let dots_open = move || live.view.with(|v| v.board.dots_phase == DotsPhase::Open);
+    let label = format!("{}: {}", kind.label(), note.text);
+    view! {
+        <li class=format!("note note-{}", kind.id()) draggable="true" data-note=id.clone() aria-label=label
+            on:dragstart=move |_| dragging.set(Some(drag_id.clone())) on:dragover=|ev| ev.prevent_default() on:drop=drop_before>
+            <p class="note-kind"><span aria-hidden="true">{kind.icon()}</span>" "{kind.label()}</p>
+            <p class="note-text">{note.text.clone()}</p>
+            {(kind == NoteKind::Improvement).then(|| view! {
+                <p class="note-dots" data-testid="note-dots">
+                    {move || total().map(|t| format!("{t} dots · ")).unwrap_or_default()}
+                    {move || format!("yours: {}", mine())}
+                </p>
+                {
+                    let (id, text) = (id.clone(), note.text.clone());
+                    move || dots_open().then(|| view! {
+                        <div class="dot-buttons">
+                            <DotButton note=id.clone() add=true label=format!("Add a dot to {text}")/>
+                            <DotButton note=id.clone() add=false label=format!("Take a dot back from {text}")/>
+                        </div>
+                    })
+                }
+            })}
+            <div class="note-actions">
+                <MoveButton id=id.clone() step=prev_step.as_ref().map(|s| s.id.clone()) index=usize::MAX symbol="◀" label=prev_step.map(|s| format!("Move to {}", s.title))/>
+                <MoveButton id=id.clone() step=(position > 0).then(|| step.clone()) index=position.saturating_sub(1) symbol="▲" label=Some("Move up".into())/>
+                <MoveButton id=id.clone() step=(position + 1 < count).then(|| step.clone()) index=position + 1 symbol="▼" label=Some("Move down".into())/>
+                <MoveButton id=id.clone() step=next_step.as_ref().map(|s| s.id.clone()) index=usize::MAX symbol="▶" label=next_step.map(|s| format!("Move to {}", s.title))/>
+                <EditNoteForm id=id.clone() text=note.text.clone() kind/>
+                <DeleteNoteForm id=id.clone() text=note.text.clone()/>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn EditNoteForm(id: String, text: String, kind: NoteKind) -> impl IntoView {
+    let (text_id, kind_id) = (format!("edit-text-{id}"), format!("edit-kind-{id}"));
+    let label = format!("Edit note: {text}");
+    view! {
+        <details class="note-edit">
+            <summary>"Edit"</summary>
+            <BoardForm op="edit_note" label>
+                <input type="hidden" name="note" value=id/>
+                <label for=text_id.clone()>"Text"</label>
+                <textarea id=text_id name="text" rows="3" maxlength=MAX_NOTE_TEXT.to_string() required>{text}</textarea>
+                <label for=kind_id.clone()>"Kind"</label>
+                <KindSelect id=kind_id selected=kind/>
+                <button type="submit" class="button small">"Save"</button>
+            </BoardForm>
+        </details>
+    }
+}
+
+#[component]
+fn DeleteNoteForm(id: String, text: String) -> impl IntoView {
+    let label = format!("Delete note: {text}");
+    view! {
+        <BoardForm op="delete_note" class="inline">
+            <input type="hidden" name="note" value=id/>
+            <button type="submit" class="button small subtle" aria-label=label on:click=|ev| {
+                if !confirm("Delete this note for everyone?") { ev.prevent_default(); }
+            }>"Delete"</button>
+        </BoardForm>
+    }
+}
+
+/// One keyboard-reachable move; absent where there is nowhere to go.
+#[component]
+fn MoveButton(id: String, step: Option<String>, index: usize, symbol: &'static str, label: Option<String>) -> impl IntoView {
+    step.zip(label).map(|(step, label)| view! {
+        <BoardForm op="move_note" class="inline">
+            <input type="hidden" name="note" value=id/>
+            <input type="hidden" name="step" value=step/>
+            <input type="hidden" name="index" value=index.min(9999).to_string()/>
+            <button type="submit" class="button small subtle" aria-label=label.clone() title=label>{symbol}</button>
+        </BoardForm>
+    })
+}
+
+#[component]
+fn KindSelect(id: String, selected: NoteKind) -> impl IntoView {
+    view! {
+        <select id=id name="kind">
+            {NoteKind::ALL.into_iter().map(|k| view! { <option value=k.id() selected=k == selected>{format!("{} {}", k.icon(), k.label())}</option> }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn AddNote(step: String, title: String) -> impl IntoView {
+    let live = use_live();
+    let fresh = RwSignal::new(new_id());
+    let text_id = format!("new-note-{step}");
+    let kind_id = format!("new-kind-{step}");
+    view! {
+        <form method="post" action="/api/board_command" class="board-form add-note" aria-label=format!("Add a note to {title}") on:submit=move |ev| {
+            if submit_over_socket(live, &ev) {
+                ev.prevent_default();
+                // Next note, next id; the text box empties for it.
+                fresh.set(new_id());
+                #[cfg(feature = "hydrate")]
+                {
+                    use wasm_bindgen::JsCast;
+                    if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
+                        if let Some(text) = form.elements().named_item("text").and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                            text.set_value("");
+                        }
+                    }
+                }
+            }
+        }>
+            <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+            <input type="hidden" name="op" value="add_note"/>
+            <input type="hidden" name="note" value=move || fresh.get()/>
+            <input type="hidden" name="step" value=step.clone()/>
+            <label for=text_id.clone()>{format!("New note in {title}")}</label>
+            <textarea id=text_id name="text" rows="2" maxlength=MAX_NOTE_TEXT.to_string() required></textarea>
+            <label for=kind_id.clone() class="visually-hidden">"Kind"</label>
+            <KindSelect id=kind_id selected=NoteKind::Manual/>
+            <button type="submit" class="button small primary">"Add note"</button>
+        </form>
+    }
+}
+
+/// Add, rename, reorder and remove steps.
+#[component]
+fn StepEditor() -> impl IntoView {
+    let live = use_live();
+    let steps = move || live.view.with(|v| v.board.steps.clone());
+    let fresh = RwSignal::new(new_id());
+    view! {
+        <details class="card step-editor">
+            <summary>"Edit the steps"</summary>
+            <ol>
+                {move || { let all = steps(); let n = all.len(); all.into_iter().enumerate().map(|(i, step)| view! { <StepRow step i n/> }).collect_view() }}
+            </ol>
+            <form method="post" action="/api/board_command" class="board-form inline-form" aria-label="Add a step" on:submit=move |ev| {
+                if submit_over_socket(live, &ev) { ev.prevent_default(); fresh.set(new_id()); }
+            }>
+                <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+                <input type="hidden" name="op" value="add_step"/>
+                <input type="hidden" name="step" value=move || fresh.get()/>
+                <label for="new-step">"New step"</label>
+                <input id="new-step" name="title" maxlength="60" required placeholder="Canary release"/>
+                <button type="submit" class="button small">"Add step"</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn DotButton(note: String, add: bool, label: String) -> impl IntoView {
+    view! {
+        <BoardForm op="dot" class="inline">
+            <input type="hidden" name="note" value=note/>
+            <input type="hidden" name="add" value=add.to_string()/>
+            <button type="submit" class=if add { "button small" } else { "button small subtle" } aria-label=label>{if add { "+ dot" } else { "− dot" }}</button>
+        </BoardForm>
+    }
+}
+
+#[component]
+fn StepRow(step: Step, i: usize, n: usize) -> impl IntoView {
+    let Step { id, title } = step;
+    let rename_label = format!("Rename {title}");
+    let input_id = format!("rename-{id}");
+    let earlier = (i > 0).then(|| (id.clone(), format!("Move {title} earlier")));
+    let later = (i + 1 < n).then(|| (id.clone(), format!("Move {title} later")));
+    let remove_label = format!("Remove {title}");
+    let (rename_step, remove_step) = (id.clone(), id.clone());
+    view! {
+        <li>
+            <BoardForm op="rename_step" class="inline" label=rename_label>
+                <input type="hidden" name="step" value=rename_step/>
+                <label for=input_id.clone() class="visually-hidden">{format!("Name of step {}", i + 1)}</label>
+                <input id=input_id name="title" value=title maxlength="60" required/>
+                <button type="submit" class="button small">"Rename"</button>
+            </BoardForm>
+            {earlier.map(|(id, label)| view! { <StepMove id index=i - 1 label symbol="◀"/> })}
+            {later.map(|(id, label)| view! { <StepMove id index=i + 1 label symbol="▶"/> })}
+            <BoardForm op="remove_step" class="inline">
+                <input type="hidden" name="step" value=remove_step/>
+                <button type="submit" class="button small subtle" aria-label=remove_label>"Remove"</button>
+            </BoardForm>
+        </li>
+    }
+}
+
+#[component]
+fn StepMove(id: String, index: usize, label: String, symbol: &'static str) -> impl IntoView {
+    view! {
+        <BoardForm op="move_step" class="inline">
+            <input type="hidden" name="step" value=id/>
+            <input type="hidden" name="index" value=index.to_string()/>
+            <button type="submit" class="button small subtle" aria-label=label>{symbol}</button>
+        </BoardForm>
+    }
+}
+
+/// Dot voting: the facilitator opens and closes it; afterwards the ranking.
+#[component]
+fn Dots() -> impl IntoView {
+    let live = use_live();
+    let b = move || live.view.with(|v| v.board.clone());
+    let facilitator = move || live.view.with(|v| v.facilitator);
+    let title_of = move |id: &str| live.view.with(|v| v.board.notes.iter().find(|n| n.id == id).map(|n| n.text.clone()).unwrap_or_default());
+    view! {
+        <section class="card dots" aria-labelledby="dots-heading">
+            <h3 id="dots-heading">"Dot voting on improvements"</h3>
+            {move || {
+                let b = b();
+                match b.dots_phase {
+                    DotsPhase::NotStarted => view! { <p class="muted">"Not open yet. The facilitator opens it once the improvements are on the board."</p> }.into_any(),
+                    DotsPhase::Open => view! {
+                        <p data-testid="dots-left">{format!("You have used {} of {} dots (at most {} on one note).", b.used, b.budget, b.per_note)}</p>
+                        {(!b.show_live).then(|| view! { <p class="muted small">"Counts stay hidden until voting closes."</p> })}
+                    }.into_any(),
+                    DotsPhase::Closed => view! { <p>"Voting closed."</p> }.into_any(),
+                }
+            }}
+            {move || b().ranked.filter(|_| b().dots_phase == DotsPhase::Closed).map(|ranked| view! {
+                <ol class="ranking" data-testid="ranking">
+                    {ranked.into_iter().map(|(id, dots)| view! { <li>{format!("{} · {dots} dots", title_of(&id))}</li> }).collect_view()}
+                </ol>
+            })}
+            <Show when=facilitator>
+                {move || if b().dots_phase == DotsPhase::Open {
+                    view! { <BoardForm op="close_dots"><button type="submit" class="button primary">"Close voting"</button></BoardForm> }.into_any()
+                } else {
+                    view! {
+                        <BoardForm op="open_dots" class="inline-form" label="Open dot voting".to_string()>
+                            <label for="dots-budget">"Dots per person"</label>
+                            <input id="dots-budget" name="budget" type="number" min="1" max="20" value=DEFAULT_BUDGET.to_string()/>
+                            <label for="dots-per-note">"At most on one note"</label>
+                            <input id="dots-per-note" name="per_note" type="number" min="1" max="20" value=DEFAULT_PER_NOTE.to_string()/>
+                            <label class="checkbox"><input type="checkbox" name="show_live" value="on"/>" Show counts while voting"</label>
+                            <button type="submit" class="button primary">{if b().dots_phase == DotsPhase::Closed { "Reopen voting" } else { "Open voting" }}</button>
+                        </BoardForm>
+                    }.into_any()
+                }}
+            </Show>
+        </section>
+    }
+}

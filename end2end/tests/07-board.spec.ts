@@ -1,0 +1,105 @@
+import { expect, Page, test } from '@playwright/test';
+import { expectAccessible, jsEnabled, settle } from './helpers';
+import { acceptDialogs, goToStage, join, newCheckpoint, refresh, waitLive } from './live';
+
+test.describe.configure({ mode: 'serial' });
+
+const column = (page: Page, step: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: step, exact: true, level: 3 }) });
+const note = (page: Page, text: string) => page.locator('.note').filter({ hasText: text });
+
+async function addNote(page: Page, step: string, kind: string, text: string) {
+  const form = page.getByRole('form', { name: `Add a note to ${step}` });
+  await form.getByLabel(`New note in ${step}`).fill(text);
+  await form.getByLabel('Kind').selectOption(kind);
+  await form.getByRole('button', { name: 'Add note' }).click();
+  await expect(note(page, text)).toBeVisible();
+}
+
+test('the squad maps its flow, moves and edits notes, and dot-votes within the budget @board', async ({ page, browser }, testInfo) => {
+  test.setTimeout(150_000);
+  const js = jsEnabled(testInfo);
+  let alerted = false;
+  const { code } = await newCheckpoint(page, testInfo);
+  acceptDialogs(page);
+  if (js) await waitLive(page);
+  const ana = await join(browser, testInfo, code, 'Ana');
+  const bo = await join(browser, testInfo, code, 'Bo');
+  for (const p of [page, ana.page, bo.page]) {
+    p.on('dialog', (d) => { if (d.type() === 'alert') alerted = true; });
+    if (js) await waitLive(p);
+  }
+  acceptDialogs(ana.page);
+
+  await goToStage(page, 'Path to production');
+  await expect(page.getByText('No steps yet.')).toBeVisible();
+  await page.getByRole('button', { name: 'Start from the template' }).click();
+  await expect(page.getByRole('heading', { name: 'Deploy to production', level: 3 })).toBeVisible();
+  await settle(page, testInfo);
+
+  // Ana and Bo add notes; Bo's text is markup, shown as text.
+  await refresh(ana.page, testInfo);
+  await addNote(ana.page, 'Build', 'manual', 'Release notes written by hand');
+  await refresh(bo.page, testInfo);
+  await addNote(bo.page, 'Test', 'improvement', '<img src=x onerror=alert(1)>');
+  await expect(note(bo.page, '<img src=x onerror=alert(1)>')).toContainText('Improvement');
+
+  // A note made with the keyboard alone.
+  await refresh(page, testInfo);
+  await page.getByLabel('New note in Deploy to staging').focus();
+  await page.keyboard.type('Generate the changelog');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('End'); // the last kind: improvement
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(note(page, 'Generate the changelog')).toContainText('Improvement');
+
+  // The facilitator moves Ana's note on to Test and edits it; everyone ends up with the same board.
+  await note(page, 'Release notes written by hand').getByRole('button', { name: 'Move to Test' }).click();
+  await expect(column(page, 'Test').locator('.note')).toHaveCount(2);
+  await settle(page, testInfo);
+  await note(page, 'Release notes written by hand').getByText('Edit', { exact: true }).click();
+  await note(page, 'Release notes written by hand').getByLabel('Text').fill('Release notes still written by hand');
+  await note(page, 'Release notes written by hand').getByRole('button', { name: 'Save' }).click();
+  await expect(note(page, 'Release notes still written by hand')).toBeVisible();
+  for (const p of [page, ana.page, bo.page]) {
+    await refresh(p, testInfo);
+    await expect(column(p, 'Test').locator('.note-text')).toHaveText(['<img src=x onerror=alert(1)>', 'Release notes still written by hand']);
+    await expect(column(p, 'Deploy to staging').locator('.note-text')).toHaveText(['Generate the changelog']);
+    await expect(column(p, 'Build').locator('.note')).toHaveCount(0);
+  }
+  await expectAccessible(page);
+
+  // Dot voting: two dots each, at most one per note; the server refuses the third.
+  await page.getByLabel('Dots per person').fill('2');
+  await page.getByLabel('At most on one note').fill('1');
+  await page.getByRole('button', { name: 'Open voting' }).click();
+  await expect(page.getByRole('button', { name: 'Close voting' })).toBeVisible();
+  await settle(page, testInfo);
+  await refresh(ana.page, testInfo);
+  await expect(ana.page.getByTestId('dots-left')).toHaveText('You have used 0 of 2 dots (at most 1 on one note).');
+  await ana.page.getByRole('button', { name: 'Add a dot to Generate the changelog' }).click();
+  await expect(ana.page.getByTestId('dots-left')).toContainText('used 1 of 2');
+  await ana.page.getByRole('button', { name: 'Add a dot to Generate the changelog' }).click();
+  await expect(ana.page.getByRole('alert')).toContainText('at most 1 dots on one note');
+  await refresh(ana.page, testInfo);
+  await ana.page.getByRole('button', { name: 'Add a dot to <img src=x onerror=alert(1)>' }).click();
+  await expect(ana.page.getByTestId('dots-left')).toContainText('used 2 of 2');
+  await ana.page.getByRole('button', { name: 'Take a dot back from Generate the changelog' }).click();
+  await expect(ana.page.getByTestId('dots-left')).toContainText('used 1 of 2');
+  await ana.page.getByRole('button', { name: 'Add a dot to Generate the changelog' }).click();
+  await expect(ana.page.getByTestId('dots-left')).toContainText('used 2 of 2');
+  await refresh(bo.page, testInfo);
+  await bo.page.getByRole('button', { name: 'Add a dot to Generate the changelog' }).click();
+  await expect(bo.page.getByTestId('dots-left')).toContainText('used 1 of 2');
+  // Counts stay hidden until voting closes.
+  await expect(bo.page.locator('.note-dots').first()).not.toContainText('dots ·');
+  await refresh(ana.page, testInfo);
+  await ana.page.getByRole('button', { name: 'Add a dot to Generate the changelog' }).click();
+  await expect(ana.page.getByRole('alert')).toContainText(/used all 2|at most 1/);
+  await refresh(page, testInfo);
+  await page.getByRole('button', { name: 'Close voting' }).click();
+  await expect(page.getByTestId('ranking').getByRole('listitem')).toHaveText(['Generate the changelog · 2 dots', '<img src=x onerror=alert(1)> · 1 dots']);
+  expect(alerted).toBe(false);
+  await ana.context.close();
+  await bo.context.close();
+});

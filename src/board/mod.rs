@@ -1,0 +1,388 @@
+//! The path-to-production board as plain data: the squad's delivery steps,
+//! sticky notes on them, and dot voting on improvement notes. One pure
+//! function (`apply`) decides every change, so the server, its tests and (later)
+//! a client-side preview agree.
+//!
+//! Concurrency rules, settled here once:
+//! - Notes carry ids made by the client, so a create that is retried (the ack
+//!   was lost) finds its note and changes nothing.
+//! - An edit names only the fields it changes (text, kind, or place); the
+//!   server applies commands in the order it receives them, so the last writer
+//!   wins per field and two people editing different fields of one note both
+//!   keep their change. Every accepted change bumps the note's version.
+//! - Deleting wins over editing: an edit or move of a deleted note is refused
+//!   with `NoteGone`, and the client keeps the editor's text so it can be added
+//!   again as a new note. A deleted id stays a tombstone, so a late retry of
+//!   its create does not bring it back.
+
+mod dots;
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+
+pub use dots::{DotVoting, DotsPhase, DEFAULT_BUDGET, DEFAULT_PER_NOTE};
+
+pub const MAX_NOTE_TEXT: usize = 280;
+pub const MAX_STEP_TITLE: usize = 60;
+pub const MAX_STEPS: usize = 20;
+pub const MAX_NOTES: usize = 500;
+
+/// The template a new board starts from.
+pub const TEMPLATE: [&str; 7] = ["Commit", "Pull request", "Build", "Test", "Deploy to staging", "Deploy to production", "Verify"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    Manual,
+    Automated,
+    Failed,
+    Improvement,
+}
+
+impl NoteKind {
+    pub const ALL: [NoteKind; 4] = [NoteKind::Manual, NoteKind::Automated, NoteKind::Failed, NoteKind::Improvement];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            NoteKind::Manual => "manual",
+            NoteKind::Automated => "automated",
+            NoteKind::Failed => "failed",
+            NoteKind::Improvement => "improvement",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<NoteKind> {
+        NoteKind::ALL.into_iter().find(|k| k.id() == raw)
+    }
+
+    /// Shown with the colour and the icon, never instead of them.
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteKind::Manual => "Manual work",
+            NoteKind::Automated => "Automated work",
+            NoteKind::Failed => "Failed deployment",
+            NoteKind::Improvement => "Improvement",
+        }
+    }
+
+    pub fn icon(self) -> &'static str {
+        match self {
+            NoteKind::Manual => "✋",
+            NoteKind::Automated => "⚙",
+            NoteKind::Failed => "✖",
+            NoteKind::Improvement => "💡",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    pub step: String,
+    pub kind: NoteKind,
+    pub text: String,
+    /// Bumped by every accepted change of this note.
+    pub version: u64,
+}
+
+/// The board. Steps are in flow order; notes are in order within their step
+/// (the order of `notes` filtered by step).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    pub steps: Vec<Step>,
+    pub notes: Vec<Note>,
+    /// Ids of deleted notes.
+    pub deleted: Vec<String>,
+    pub dots: DotVoting,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BoardCommand {
+    /// Fills an empty board with [`TEMPLATE`] (ids `step-1` …).
+    UseTemplate,
+    AddStep { id: String, title: String },
+    RenameStep { id: String, title: String },
+    /// To position `index` in the flow (clamped).
+    MoveStep { id: String, index: usize },
+    /// Only an empty step: notes are never lost with their step.
+    RemoveStep { id: String },
+    AddNote { id: String, step: String, kind: String, text: String },
+    /// Changes only the fields given.
+    EditNote { id: String, text: Option<String>, kind: Option<String> },
+    /// To position `index` among the notes of `step` (clamped).
+    MoveNote { id: String, step: String, index: usize },
+    DeleteNote { id: String },
+    /// Facilitator: opens voting with a budget per person and a cap per note.
+    OpenDots { budget: u8, per_note: u8, show_live: bool },
+    /// Adds (`add = true`) or takes back one dot on an improvement note.
+    Dot { note: String, add: bool },
+    CloseDots,
+}
+
+impl BoardCommand {
+    pub fn needs_facilitator(&self) -> bool {
+        matches!(self, BoardCommand::OpenDots { .. } | BoardCommand::CloseDots)
+    }
+}
+
+/// What a command changed, so the store writes only that.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BoardChange {
+    /// Nothing (a retried create).
+    None,
+    /// The list of steps (titles and order).
+    Steps,
+    /// One note row (its text, kind, step, order or tombstone).
+    Note { id: String },
+    /// The dot-voting settings and every participant's dots.
+    Dots,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BoardError {
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("this note was deleted; your text is kept so you can add it again")]
+    NoteGone,
+}
+
+pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> BoardError {
+    BoardError::Invalid { field, message: message.into() }
+}
+
+/// A client-made id: 1 to 64 letters, digits, `-` or `_`.
+fn parse_id(field: &'static str, raw: &str) -> Result<String, BoardError> {
+    let ok = !raw.is_empty() && raw.len() <= 64 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(raw.to_string())
+    } else {
+        Err(invalid(field, "an id is 1 to 64 letters, digits, - or _"))
+    }
+}
+
+fn parse_text(raw: &str) -> Result<String, BoardError> {
+    let text = raw.trim().replace("\r\n", "\n");
+    match text.chars().count() {
+        0 => Err(invalid("text", "write something on the note")),
+        n if n > MAX_NOTE_TEXT => Err(invalid("text", format!("a note holds at most {MAX_NOTE_TEXT} characters ({n} given)"))),
+        _ => Ok(text),
+    }
+}
+
+fn parse_title(raw: &str) -> Result<String, BoardError> {
+    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match title.chars().count() {
+        0 => Err(invalid("title", "name the step")),
+        n if n > MAX_STEP_TITLE => Err(invalid("title", format!("a step name has at most {MAX_STEP_TITLE} characters"))),
+        _ => Ok(title),
+    }
+}
+
+fn parse_kind(raw: &str) -> Result<NoteKind, BoardError> {
+    NoteKind::parse(raw).ok_or_else(|| invalid("kind", format!("unknown kind {raw:?}; expected manual, automated, failed or improvement")))
+}
+
+impl Board {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+
+    pub fn note(&self, id: &str) -> Option<&Note> {
+        self.notes.iter().find(|n| n.id == id)
+    }
+
+    /// The notes of one step, in order.
+    pub fn notes_of<'a>(&'a self, step: &'a str) -> impl Iterator<Item = &'a Note> + 'a {
+        self.notes.iter().filter(move |n| n.step == step)
+    }
+
+    fn note_mut(&mut self, id: &str) -> Result<&mut Note, BoardError> {
+        if self.deleted.iter().any(|d| d == id) {
+            return Err(BoardError::NoteGone);
+        }
+        self.notes.iter_mut().find(|n| n.id == id).ok_or_else(|| invalid("id", "no such note"))
+    }
+
+    fn known_step(&self, id: &str) -> Result<(), BoardError> {
+        self.step(id).map(|_| ()).ok_or_else(|| invalid("step", "no such step; it may have been removed"))
+    }
+
+    /// Puts `note` at position `index` among the notes of its step.
+    fn place(&mut self, note: Note, index: usize) {
+        let positions: Vec<usize> = self.notes.iter().enumerate().filter(|(_, n)| n.step == note.step).map(|(i, _)| i).collect();
+        let at = match positions.get(index) {
+            Some(i) => *i,
+            None => positions.last().map_or(self.notes.len(), |i| i + 1),
+        };
+        self.notes.insert(at, note);
+    }
+
+    /// Applies `cmd` by `participant`. On error the board is unchanged.
+    pub fn apply(&mut self, participant: &str, cmd: BoardCommand) -> Result<BoardChange, BoardError> {
+        match cmd {
+            BoardCommand::UseTemplate => {
+                if !self.steps.is_empty() {
+                    return Err(invalid("steps", "the board already has steps"));
+                }
+                self.steps = TEMPLATE.iter().enumerate().map(|(i, t)| Step { id: format!("step-{}", i + 1), title: t.to_string() }).collect();
+                Ok(BoardChange::Steps)
+            }
+            BoardCommand::AddStep { id, title } => {
+                let id = parse_id("id", &id)?;
+                let title = parse_title(&title)?;
+                if self.step(&id).is_some() {
+                    return Ok(BoardChange::None);
+                }
+                if self.steps.len() >= MAX_STEPS {
+                    return Err(invalid("steps", format!("a flow has at most {MAX_STEPS} steps")));
+                }
+                self.steps.push(Step { id, title });
+                Ok(BoardChange::Steps)
+            }
+            BoardCommand::RenameStep { id, title } => {
+                let title = parse_title(&title)?;
+                let step = self.steps.iter_mut().find(|s| s.id == id).ok_or_else(|| invalid("step", "no such step"))?;
+                step.title = title;
+                Ok(BoardChange::Steps)
+            }
+            BoardCommand::MoveStep { id, index } => {
+                let from = self.steps.iter().position(|s| s.id == id).ok_or_else(|| invalid("step", "no such step"))?;
+                let step = self.steps.remove(from);
+                let to = index.min(self.steps.len());
+                self.steps.insert(to, step);
+                Ok(BoardChange::Steps)
+            }
+            BoardCommand::RemoveStep { id } => {
+                self.known_step(&id)?;
+                let held = self.notes_of(&id).count();
+                if held > 0 {
+                    return Err(invalid("step", format!("move or delete its {held} notes first")));
+                }
+                self.steps.retain(|s| s.id != id);
+                Ok(BoardChange::Steps)
+            }
+            BoardCommand::AddNote { id, step, kind, text } => {
+                let id = parse_id("id", &id)?;
+                // A retry of a create that already landed (or was deleted since) changes nothing.
+                if self.note(&id).is_some() || self.deleted.contains(&id) {
+                    return Ok(BoardChange::None);
+                }
+                self.known_step(&step)?;
+                let kind = parse_kind(&kind)?;
+                let text = parse_text(&text)?;
+                if self.notes.len() >= MAX_NOTES {
+                    return Err(invalid("notes", format!("a board holds at most {MAX_NOTES} notes")));
+                }
+                self.place(Note { id: id.clone(), step, kind, text, version: 1 }, usize::MAX);
+                Ok(BoardChange::Note { id })
+            }
+            BoardCommand::EditNote { id, text, kind } => {
+                let text = text.as_deref().map(parse_text).transpose()?;
+                let kind = kind.as_deref().map(parse_kind).transpose()?;
+                if text.is_none() && kind.is_none() {
+                    return Err(invalid("text", "nothing to change"));
+                }
+                let was_improvement;
+                {
+                    let note = self.note_mut(&id)?;
+                    was_improvement = note.kind == NoteKind::Improvement;
+                    if let Some(t) = text {
+                        note.text = t;
+                    }
+                    if let Some(k) = kind {
+                        note.kind = k;
+                    }
+                    note.version += 1;
+                }
+                // A note that stops being an improvement loses its dots.
+                if was_improvement && self.note(&id).is_some_and(|n| n.kind != NoteKind::Improvement) {
+                    self.dots.forget(&id);
+                }
+                Ok(BoardChange::Note { id })
+            }
+            BoardCommand::MoveNote { id, step, index } => {
+                self.known_step(&step)?;
+                self.note_mut(&id)?;
+                let at = self.notes.iter().position(|n| n.id == id).expect("found above");
+                let mut note = self.notes.remove(at);
+                note.step = step;
+                note.version += 1;
+                self.place(note, index);
+                Ok(BoardChange::Note { id })
+            }
+            BoardCommand::DeleteNote { id } => {
+                if self.deleted.contains(&id) {
+                    return Ok(BoardChange::None);
+                }
+                self.note_mut(&id)?;
+                self.notes.retain(|n| n.id != id);
+                self.deleted.push(id.clone());
+                self.dots.forget(&id);
+                Ok(BoardChange::Note { id })
+            }
+            BoardCommand::OpenDots { budget, per_note, show_live } => {
+                self.dots.open(budget, per_note, show_live)?;
+                Ok(BoardChange::Dots)
+            }
+            BoardCommand::Dot { note, add } => {
+                match self.note(&note) {
+                    Some(n) if n.kind == NoteKind::Improvement => {}
+                    Some(_) => return Err(invalid("note", "only improvement notes take dots")),
+                    None => return Err(if self.deleted.contains(&note) { BoardError::NoteGone } else { invalid("note", "no such note") }),
+                }
+                self.dots.dot(participant, &note, add)?;
+                Ok(BoardChange::Dots)
+            }
+            BoardCommand::CloseDots => {
+                self.dots.close()?;
+                Ok(BoardChange::Dots)
+            }
+        }
+    }
+
+    /// Improvement notes ranked by dots, most first (ties in board order).
+    pub fn ranked_improvements(&self) -> Vec<(&Note, u32)> {
+        let mut ranked: Vec<(&Note, u32)> =
+            self.notes.iter().filter(|n| n.kind == NoteKind::Improvement).map(|n| (n, self.dots.total_on(&n.id))).collect();
+        ranked.sort_by_key(|(_, dots)| std::cmp::Reverse(*dots));
+        ranked
+    }
+}
+
+impl BoardCommand {
+    /// Reads a command from form fields (`op` names it), so a plain HTML form
+    /// and the hydrated page send the same thing. Values are checked by `apply`.
+    pub fn from_fields(op: &str, field: &dyn Fn(&str) -> Option<String>) -> Result<BoardCommand, BoardError> {
+        let text = |name: &'static str| field(name).unwrap_or_default();
+        let number = |name: &'static str| -> Result<usize, BoardError> {
+            text(name).trim().parse::<usize>().map_err(|_| invalid(name, format!("{name} must be a whole number")))
+        };
+        let small = |name: &'static str| -> Result<u8, BoardError> {
+            text(name).trim().parse::<u8>().map_err(|_| invalid(name, format!("{name} must be a whole number from 1 to 20")))
+        };
+        let optional = |name: &'static str| field(name).filter(|v| !v.trim().is_empty());
+        Ok(match op {
+            "use_template" => BoardCommand::UseTemplate,
+            "add_step" => BoardCommand::AddStep { id: text("step"), title: text("title") },
+            "rename_step" => BoardCommand::RenameStep { id: text("step"), title: text("title") },
+            "move_step" => BoardCommand::MoveStep { id: text("step"), index: number("index")? },
+            "remove_step" => BoardCommand::RemoveStep { id: text("step") },
+            "add_note" => BoardCommand::AddNote { id: text("note"), step: text("step"), kind: text("kind"), text: text("text") },
+            "edit_note" => BoardCommand::EditNote { id: text("note"), text: optional("text"), kind: optional("kind") },
+            "move_note" => BoardCommand::MoveNote { id: text("note"), step: text("step"), index: number("index")? },
+            "delete_note" => BoardCommand::DeleteNote { id: text("note") },
+            "open_dots" => BoardCommand::OpenDots { budget: small("budget")?, per_note: small("per_note")?, show_live: optional("show_live").is_some() },
+            "dot" => BoardCommand::Dot { note: text("note"), add: text("add") != "false" },
+            "close_dots" => BoardCommand::CloseDots,
+            other => return Err(invalid("op", format!("unknown board change {other:?}"))),
+        })
+    }
+}

@@ -1,0 +1,177 @@
+use super::*;
+
+fn board() -> Board {
+    let mut b = Board::default();
+    b.apply("fac", BoardCommand::UseTemplate).unwrap();
+    b
+}
+
+fn add(b: &mut Board, who: &str, id: &str, step: &str, kind: &str, text: &str) -> Result<BoardChange, BoardError> {
+    b.apply(who, BoardCommand::AddNote { id: id.into(), step: step.into(), kind: kind.into(), text: text.into() })
+}
+
+fn order(b: &Board, step: &str) -> Vec<String> {
+    b.notes_of(step).map(|n| n.id.clone()).collect()
+}
+
+#[test]
+fn a_new_board_starts_from_the_template_once() {
+    let b = board();
+    let titles: Vec<&str> = b.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, TEMPLATE);
+    let mut b = b;
+    assert!(b.apply("fac", BoardCommand::UseTemplate).is_err(), "a board with steps keeps them");
+}
+
+#[test]
+fn steps_are_added_renamed_reordered_and_removed_only_when_empty() {
+    let mut b = board();
+    b.apply("a", BoardCommand::AddStep { id: "canary".into(), title: "  Canary   release ".into() }).unwrap();
+    assert_eq!(b.steps.last().unwrap().title, "Canary release");
+    b.apply("a", BoardCommand::MoveStep { id: "canary".into(), index: 5 }).unwrap();
+    assert_eq!(b.steps[5].id, "canary");
+    b.apply("a", BoardCommand::RenameStep { id: "canary".into(), title: "Canary".into() }).unwrap();
+    add(&mut b, "a", "n1", "canary", "manual", "Watch the graphs by hand").unwrap();
+    let refused = b.apply("a", BoardCommand::RemoveStep { id: "canary".into() }).unwrap_err();
+    assert!(refused.to_string().contains("move or delete its 1 notes"), "{refused}");
+    b.apply("a", BoardCommand::DeleteNote { id: "n1".into() }).unwrap();
+    b.apply("a", BoardCommand::RemoveStep { id: "canary".into() }).unwrap();
+    assert!(b.step("canary").is_none());
+    assert!(matches!(b.apply("a", BoardCommand::RenameStep { id: "x".into(), title: "".into() }), Err(BoardError::Invalid { field: "title", .. })));
+}
+
+#[test]
+fn a_retried_create_makes_one_note_and_bad_notes_name_the_field() {
+    let mut b = board();
+    assert_eq!(add(&mut b, "a", "n1", "step-1", "manual", "Squash by hand").unwrap(), BoardChange::Note { id: "n1".into() });
+    assert_eq!(add(&mut b, "a", "n1", "step-1", "manual", "Squash by hand").unwrap(), BoardChange::None);
+    assert_eq!(b.notes.len(), 1);
+    let field = |r: Result<BoardChange, BoardError>| match r {
+        Err(BoardError::Invalid { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field(add(&mut b, "a", "n2", "step-1", "manual", "   ")), "text");
+    assert_eq!(field(add(&mut b, "a", "n2", "step-1", "manual", &"x".repeat(281))), "text");
+    assert!(add(&mut b, "a", "n2", "step-1", "manual", &"é".repeat(280)).is_ok(), "280 characters, not bytes");
+    assert_eq!(field(add(&mut b, "a", "n3", "step-1", "sticky", "x")), "kind");
+    assert_eq!(field(add(&mut b, "a", "n3", "nowhere", "manual", "x")), "step");
+    assert_eq!(field(add(&mut b, "a", "bad id!", "step-1", "manual", "x")), "id");
+}
+
+#[test]
+fn concurrent_edits_of_different_fields_both_survive_and_the_last_writer_wins_per_field() {
+    let mut b = board();
+    add(&mut b, "a", "n1", "step-3", "manual", "Build takes 40 min").unwrap();
+    // Ana changes the text while Bo changes the kind and Cy moves the note: all three stay.
+    b.apply("ana", BoardCommand::EditNote { id: "n1".into(), text: Some("Build takes 40 minutes".into()), kind: None }).unwrap();
+    b.apply("bo", BoardCommand::EditNote { id: "n1".into(), text: None, kind: Some("improvement".into()) }).unwrap();
+    b.apply("cy", BoardCommand::MoveNote { id: "n1".into(), step: "step-4".into(), index: 0 }).unwrap();
+    let n = b.note("n1").unwrap();
+    assert_eq!((n.text.as_str(), n.kind, n.step.as_str(), n.version), ("Build takes 40 minutes", NoteKind::Improvement, "step-4", 4));
+    // Two writers of the same field: the later one wins, and replaying the same order gives the same board.
+    let mut replay = b.clone();
+    for target in [&mut b, &mut replay] {
+        target.apply("ana", BoardCommand::EditNote { id: "n1".into(), text: Some("Cache the build".into()), kind: None }).unwrap();
+        target.apply("bo", BoardCommand::EditNote { id: "n1".into(), text: Some("Cache dependencies".into()), kind: None }).unwrap();
+    }
+    assert_eq!(b, replay);
+    assert_eq!(b.note("n1").unwrap().text, "Cache dependencies");
+}
+
+#[test]
+fn deleting_wins_over_editing_and_a_late_create_does_not_revive_the_note() {
+    let mut b = board();
+    add(&mut b, "a", "n1", "step-1", "failed", "Rollback by hand").unwrap();
+    b.apply("ana", BoardCommand::DeleteNote { id: "n1".into() }).unwrap();
+    let edit = b.apply("bo", BoardCommand::EditNote { id: "n1".into(), text: Some("Rollback script".into()), kind: None });
+    assert_eq!(edit, Err(BoardError::NoteGone));
+    assert_eq!(b.apply("bo", BoardCommand::MoveNote { id: "n1".into(), step: "step-2".into(), index: 0 }), Err(BoardError::NoteGone));
+    assert_eq!(add(&mut b, "a", "n1", "step-1", "failed", "Rollback by hand").unwrap(), BoardChange::None);
+    assert!(b.note("n1").is_none());
+    assert_eq!(b.apply("ana", BoardCommand::DeleteNote { id: "n1".into() }).unwrap(), BoardChange::None, "deleting twice is harmless");
+}
+
+#[test]
+fn notes_move_between_steps_and_reorder_within_one() {
+    let mut b = board();
+    for id in ["a", "b", "c"] {
+        add(&mut b, "p", id, "step-2", "manual", id).unwrap();
+    }
+    add(&mut b, "p", "x", "step-5", "manual", "x").unwrap();
+    b.apply("p", BoardCommand::MoveNote { id: "c".into(), step: "step-2".into(), index: 0 }).unwrap();
+    assert_eq!(order(&b, "step-2"), ["c", "a", "b"]);
+    b.apply("p", BoardCommand::MoveNote { id: "c".into(), step: "step-2".into(), index: 99 }).unwrap();
+    assert_eq!(order(&b, "step-2"), ["a", "b", "c"]);
+    b.apply("p", BoardCommand::MoveNote { id: "a".into(), step: "step-5".into(), index: 0 }).unwrap();
+    assert_eq!((order(&b, "step-2"), order(&b, "step-5")), (vec!["b".to_string(), "c".into()], vec!["a".to_string(), "x".into()]));
+}
+
+#[test]
+fn dots_respect_the_budget_and_the_cap_and_stay_hidden_until_closed() {
+    let mut b = board();
+    for id in ["i1", "i2", "i3"] {
+        add(&mut b, "p", id, "step-3", "improvement", id).unwrap();
+    }
+    add(&mut b, "p", "m1", "step-3", "manual", "m").unwrap();
+    let dot = |b: &mut Board, who: &str, note: &str| b.apply(who, BoardCommand::Dot { note: note.into(), add: true });
+    assert!(dot(&mut b, "ana", "i1").is_err(), "voting is not open yet");
+    b.apply("fac", BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false }).unwrap();
+    assert!(!b.dots.counts_visible());
+    for _ in 0..3 {
+        dot(&mut b, "ana", "i1").unwrap();
+    }
+    let capped = dot(&mut b, "ana", "i1").unwrap_err();
+    assert!(capped.to_string().contains("at most 3 dots on one note"), "{capped}");
+    dot(&mut b, "ana", "i2").unwrap();
+    dot(&mut b, "ana", "i3").unwrap();
+    let spent = dot(&mut b, "ana", "i2").unwrap_err();
+    assert!(spent.to_string().contains("used all 5"), "{spent}");
+    assert_eq!(b.dots.used_by("ana"), 5);
+    assert!(dot(&mut b, "ana", "m1").is_err(), "only improvements take dots");
+    b.apply("ana", BoardCommand::Dot { note: "i3".into(), add: false }).unwrap();
+    dot(&mut b, "ana", "i2").unwrap();
+    dot(&mut b, "bo", "i2").unwrap();
+    b.apply("fac", BoardCommand::CloseDots).unwrap();
+    assert!(b.dots.counts_visible());
+    assert!(dot(&mut b, "bo", "i2").is_err(), "closed");
+    let ranked: Vec<(&str, u32)> = b.ranked_improvements().iter().map(|(n, d)| (n.id.as_str(), *d)).collect();
+    assert_eq!(ranked, [("i1", 3), ("i2", 3), ("i3", 0)]);
+}
+
+#[test]
+fn dot_limits_are_configurable_and_checked() {
+    let mut b = board();
+    let open = |b: &mut Board, budget, per_note| b.apply("fac", BoardCommand::OpenDots { budget, per_note, show_live: true });
+    assert!(matches!(open(&mut b, 0, 1), Err(BoardError::Invalid { field: "budget", .. })));
+    assert!(matches!(open(&mut b, 3, 4), Err(BoardError::Invalid { field: "per_note", .. })));
+    open(&mut b, 3, 1).unwrap();
+    assert!(b.dots.counts_visible(), "shown live when asked");
+    assert!(BoardCommand::OpenDots { budget: 1, per_note: 1, show_live: false }.needs_facilitator());
+    assert!(!BoardCommand::Dot { note: "x".into(), add: true }.needs_facilitator());
+}
+
+#[test]
+fn a_deleted_or_retyped_improvement_gives_its_dots_back() {
+    let mut b = board();
+    add(&mut b, "p", "i1", "step-1", "improvement", "i").unwrap();
+    add(&mut b, "p", "i2", "step-1", "improvement", "j").unwrap();
+    b.apply("fac", BoardCommand::OpenDots { budget: 2, per_note: 2, show_live: false }).unwrap();
+    b.apply("ana", BoardCommand::Dot { note: "i1".into(), add: true }).unwrap();
+    b.apply("ana", BoardCommand::Dot { note: "i2".into(), add: true }).unwrap();
+    b.apply("bo", BoardCommand::EditNote { id: "i1".into(), text: None, kind: Some("manual".into()) }).unwrap();
+    b.apply("bo", BoardCommand::DeleteNote { id: "i2".into() }).unwrap();
+    assert_eq!(b.dots.used_by("ana"), 0);
+}
+
+#[test]
+fn form_fields_read_as_the_same_commands() {
+    let fields = |pairs: &'static [(&'static str, &'static str)]| move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    let add = BoardCommand::from_fields("add_note", &fields(&[("note", "n1"), ("step", "step-1"), ("kind", "manual"), ("text", "x")])).unwrap();
+    assert_eq!(add, BoardCommand::AddNote { id: "n1".into(), step: "step-1".into(), kind: "manual".into(), text: "x".into() });
+    let edit = BoardCommand::from_fields("edit_note", &fields(&[("note", "n1"), ("text", " "), ("kind", "failed")])).unwrap();
+    assert_eq!(edit, BoardCommand::EditNote { id: "n1".into(), text: None, kind: Some("failed".into()) });
+    let open = BoardCommand::from_fields("open_dots", &fields(&[("budget", "5"), ("per_note", "3")])).unwrap();
+    assert_eq!(open, BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false });
+    assert!(matches!(BoardCommand::from_fields("move_note", &fields(&[("index", "up")])), Err(BoardError::Invalid { field: "index", .. })));
+    assert!(matches!(BoardCommand::from_fields("paint", &fields(&[])), Err(BoardError::Invalid { field: "op", .. })));
+}
