@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, jsEnabled, settle } from './helpers';
+import { expectAccessible, jsEnabled, open, settle } from './helpers';
 import { acceptDialogs, goToStage, join, newCheckpoint, refresh, waitLive } from './live';
 
 test.describe.configure({ mode: 'serial' });
@@ -92,14 +92,40 @@ test('the squad maps its flow, moves and edits notes, and dot-votes within the b
   await bo.page.getByRole('button', { name: 'Add a dot to Generate the changelog' }).click();
   await expect(bo.page.getByTestId('dots-left')).toContainText('used 1 of 2');
   // Counts stay hidden until voting closes.
-  await expect(bo.page.locator('.note-dots').first()).not.toContainText('dots ·');
+  await expect(bo.page.locator('.note-dots').first()).not.toContainText(' · ');
   await refresh(ana.page, testInfo);
   await ana.page.getByRole('button', { name: 'Add a dot to Generate the changelog' }).click();
   await expect(ana.page.getByRole('alert')).toContainText(/used all 2|at most 1/);
   await refresh(page, testInfo);
   await page.getByRole('button', { name: 'Close voting' }).click();
-  await expect(page.getByTestId('ranking').getByRole('listitem')).toHaveText(['Generate the changelog · 2 dots', '<img src=x onerror=alert(1)> · 1 dots']);
+  await expect(page.getByTestId('ranking').getByRole('listitem')).toHaveText(['Generate the changelog · 2 dots', '<img src=x onerror=alert(1)> · 1 dot']);
   expect(alerted).toBe(false);
+
+  // The top improvement becomes an action with an owner, a due date and a capability.
+  await settle(page, testInfo);
+  const form = page.getByRole('form', { name: 'New action' });
+  await form.getByLabel('From improvement').selectOption({ label: 'Generate the changelog' });
+  await form.getByLabel('Action', { exact: true }).fill('Generate the changelog in the pipeline');
+  await form.getByLabel('Owner').fill('Ana');
+  await form.getByLabel('Due').fill('2026-12-18');
+  await form.getByLabel('Capability it serves').selectOption({ label: 'Deployment automation' });
+  await form.getByRole('button', { name: 'Add action' }).click();
+  const action = page.getByTestId('actions').getByRole('row', { name: /Generate the changelog in the pipeline/ });
+  await expect(action).toContainText('Ana');
+  await expect(action).toContainText('Deployment automation');
+  await settle(page, testInfo);
+  await expectAccessible(page);
+
+  // The summary carries the flow, the ranked improvements and the action; the CSV exports list them.
+  const id = page.url().split('/').pop()!.split('#')[0];
+  await open(page, testInfo, `/checkpoints/${id}/summary`);
+  await expect(page.getByTestId('summary-flow')).toContainText('Manual work: Release notes still written by hand');
+  await expect(page.getByTestId('summary-improvements').getByRole('listitem')).toHaveText(['Generate the changelog (Deploy to staging) · 2 dots', '<img src=x onerror=alert(1)> (Test) · 1 dot']);
+  await expect(page.getByTestId('summary-actions-table')).toContainText('Generate the changelog in the pipeline');
+  const actionsCsv = await (await page.request.get(`/api/v1/checkpoints/${id}/export?format=csv&of=actions`)).text();
+  expect(actionsCsv).toBe('title,owner,due,capability,status\r\nGenerate the changelog in the pipeline,Ana,2026-12-18,Deployment automation,open\r\n');
+  const notesCsv = await (await page.request.get(`/api/v1/checkpoints/${id}/export?format=csv&of=notes`)).text();
+  expect(notesCsv).toContain('Test,1,improvement,<img src=x onerror=alert(1)>');
   await ana.context.close();
   await bo.context.close();
 });

@@ -1,5 +1,5 @@
-//! `GET /api/v1/checkpoints/{id}/export`: the summary as Markdown, JSON or a
-//! standalone HTML page, for a signed-in user or a token of the squad.
+//! `GET /api/v1/checkpoints/{id}/export`: the summary as Markdown, JSON, a
+//! standalone HTML page, or CSV of its actions or notes, for a signed-in user or a token of the squad.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use checkpoint_app::context::session_token_from;
+use checkpoint_core::summary::csv::{actions_csv, notes_csv};
 use checkpoint_core::summary::{html::to_html, markdown::to_markdown};
 use serde::Deserialize;
 
@@ -22,6 +23,8 @@ pub fn router() -> Router<AppState> {
 struct ExportQuery {
     format: Option<String>,
     revision: Option<String>,
+    /// For CSV: `actions` or `notes`.
+    of: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -29,22 +32,29 @@ enum Format {
     Markdown,
     Json,
     Html,
+    ActionsCsv,
+    NotesCsv,
 }
 
 impl Format {
-    fn parse(raw: Option<&str>) -> Result<Format, ApiError> {
+    fn parse(raw: Option<&str>, of: Option<&str>) -> Result<Format, ApiError> {
         match raw.unwrap_or("") {
             "md" | "markdown" => Ok(Format::Markdown),
             "json" => Ok(Format::Json),
             "html" => Ok(Format::Html),
-            "" => Err(ApiError::unprocessable("format", "format is required: md, json or html")),
-            other => Err(ApiError::unprocessable("format", format!("unknown format {other:?}; expected md, json or html"))),
+            "csv" => match of.unwrap_or("") {
+                "actions" => Ok(Format::ActionsCsv),
+                "notes" => Ok(Format::NotesCsv),
+                _ => Err(ApiError::unprocessable("of", "a CSV export is of=actions or of=notes")),
+            },
+            "" => Err(ApiError::unprocessable("format", "format is required: md, json, html or csv")),
+            other => Err(ApiError::unprocessable("format", format!("unknown format {other:?}; expected md, json, html or csv"))),
         }
     }
 }
 
 async fn export(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, Query(q): Query<ExportQuery>) -> Result<Response, Response> {
-    let format = Format::parse(q.format.as_deref()).map_err(IntoResponse::into_response)?;
+    let format = Format::parse(q.format.as_deref(), q.of.as_deref()).map_err(IntoResponse::into_response)?;
     let revision = match q.revision.as_deref().filter(|r| !r.is_empty()) {
         None => None,
         Some(raw) => Some(raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| ApiError::unprocessable("revision", "revision is a whole number from 1").into_response())?),
@@ -69,6 +79,8 @@ async fn export(State(state): State<AppState>, Path(id): Path<String>, headers: 
         return Err(ApiError::from(checkpoint_core::store::ServiceError::NotFound("checkpoint")).into_response());
     }
     let (body, content_type, ext) = match format {
+        Format::ActionsCsv => (actions_csv(&s), "text/csv; charset=utf-8", "actions.csv"),
+        Format::NotesCsv => (notes_csv(&s), "text/csv; charset=utf-8", "notes.csv"),
         Format::Markdown => (to_markdown(&s), "text/markdown; charset=utf-8", "md"),
         Format::Json => (serde_json::to_string_pretty(&s).map_err(|e| ApiError::from(checkpoint_core::store::ServiceError::Internal(e.to_string())).into_response())?, "application/json", "json"),
         Format::Html => (to_html(&s), "text/html; charset=utf-8", "html"),

@@ -761,7 +761,11 @@ async fn the_summary_exports_as_markdown_json_and_html_to_readers_of_the_squad_o
     assert!(html.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"), "the page may run nothing");
     assert!(html.text().await.unwrap().contains("@media print"));
 
-    for (query, field) in [("format=pdf", "format"), ("format=", "format"), ("format=md&revision=0", "revision")] {
+    let csv = export("csv&of=actions", None, &app.client).await.unwrap();
+    assert_eq!(csv.headers()["content-disposition"], "attachment; filename=\"payments-2026-11-22.actions.csv\"");
+    assert_eq!(csv.text().await.unwrap(), "title,owner,due,capability,status\r\n", "no actions yet: the header alone");
+    assert!(export("csv&of=notes", None, &app.client).await.unwrap().text().await.unwrap().starts_with("step,position,kind,text"));
+    for (query, field) in [("format=pdf", "format"), ("format=", "format"), ("format=md&revision=0", "revision"), ("format=csv", "of")] {
         let res = app.client.get(format!("{}/api/v1/checkpoints/{id}/export?{query}", app.base)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
         assert_eq!(res.json::<Value>().await.unwrap()["field"], field, "{query}");

@@ -15,12 +15,14 @@
 //!   again as a new note. A deleted id stays a tombstone, so a late retry of
 //!   its create does not bring it back.
 
+mod actions;
 mod dots;
 #[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};
 
+pub use actions::{Action, ActionFields, ActionStatus, MAX_ACTIONS};
 pub use dots::{DotVoting, DotsPhase, DEFAULT_BUDGET, DEFAULT_PER_NOTE};
 
 pub const MAX_NOTE_TEXT: usize = 280;
@@ -101,6 +103,8 @@ pub struct Board {
     /// Ids of deleted notes.
     pub deleted: Vec<String>,
     pub dots: DotVoting,
+    #[serde(default)]
+    pub actions: Vec<Action>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +129,11 @@ pub enum BoardCommand {
     /// Adds (`add = true`) or takes back one dot on an improvement note.
     Dot { note: String, add: bool },
     CloseDots,
+    /// A new action (client-made id; a retried create changes nothing).
+    AddAction { id: String, title: String, owner: String, due: Option<String>, capability: Option<String>, from_note: Option<String> },
+    EditAction { id: String, title: String, owner: String, due: Option<String>, capability: Option<String> },
+    SetActionStatus { id: String, status: String },
+    RemoveAction { id: String },
 }
 
 impl BoardCommand {
@@ -144,6 +153,8 @@ pub enum BoardChange {
     Note { id: String },
     /// The dot-voting settings and every participant's dots.
     Dots,
+    /// The action list.
+    Actions,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -345,6 +356,44 @@ impl Board {
                 self.dots.close()?;
                 Ok(BoardChange::Dots)
             }
+            BoardCommand::AddAction { id, title, owner, due, capability, from_note } => {
+                let id = parse_id("id", &id)?;
+                if self.actions.iter().any(|a| a.id == id) {
+                    return Ok(BoardChange::None);
+                }
+                let f = ActionFields::parse(&title, &owner, due.as_deref(), capability.as_deref())?;
+                if self.actions.len() >= MAX_ACTIONS {
+                    return Err(invalid("actions", format!("at most {MAX_ACTIONS} actions; finish some first")));
+                }
+                let from_note = from_note.filter(|n| !n.is_empty());
+                if let Some(n) = &from_note {
+                    if self.note(n).is_none() {
+                        return Err(invalid("from_note", "no such note"));
+                    }
+                }
+                self.actions.push(Action { id, title: f.title, owner: f.owner, due: f.due, capability: f.capability, from_note, status: ActionStatus::Open });
+                Ok(BoardChange::Actions)
+            }
+            BoardCommand::EditAction { id, title, owner, due, capability } => {
+                let f = ActionFields::parse(&title, &owner, due.as_deref(), capability.as_deref())?;
+                let a = self.actions.iter_mut().find(|a| a.id == id).ok_or_else(|| invalid("action", "no such action"))?;
+                (a.title, a.owner, a.due, a.capability) = (f.title, f.owner, f.due, f.capability);
+                Ok(BoardChange::Actions)
+            }
+            BoardCommand::SetActionStatus { id, status } => {
+                let status = ActionStatus::parse(&status)?;
+                let a = self.actions.iter_mut().find(|a| a.id == id).ok_or_else(|| invalid("action", "no such action"))?;
+                a.status = status;
+                Ok(BoardChange::Actions)
+            }
+            BoardCommand::RemoveAction { id } => {
+                let before = self.actions.len();
+                self.actions.retain(|a| a.id != id);
+                if self.actions.len() == before {
+                    return Err(invalid("action", "no such action"));
+                }
+                Ok(BoardChange::Actions)
+            }
         }
     }
 
@@ -382,6 +431,17 @@ impl BoardCommand {
             "open_dots" => BoardCommand::OpenDots { budget: small("budget")?, per_note: small("per_note")?, show_live: optional("show_live").is_some() },
             "dot" => BoardCommand::Dot { note: text("note"), add: text("add") != "false" },
             "close_dots" => BoardCommand::CloseDots,
+            "add_action" => BoardCommand::AddAction {
+                id: text("action"),
+                title: text("title"),
+                owner: text("owner"),
+                due: optional("due"),
+                capability: optional("capability"),
+                from_note: optional("note"),
+            },
+            "edit_action" => BoardCommand::EditAction { id: text("action"), title: text("title"), owner: text("owner"), due: optional("due"), capability: optional("capability") },
+            "action_status" => BoardCommand::SetActionStatus { id: text("action"), status: text("status") },
+            "remove_action" => BoardCommand::RemoveAction { id: text("action") },
             other => return Err(invalid("op", format!("unknown board change {other:?}"))),
         })
     }

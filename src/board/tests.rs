@@ -175,3 +175,43 @@ fn form_fields_read_as_the_same_commands() {
     assert!(matches!(BoardCommand::from_fields("move_note", &fields(&[("index", "up")])), Err(BoardError::Invalid { field: "index", .. })));
     assert!(matches!(BoardCommand::from_fields("paint", &fields(&[])), Err(BoardError::Invalid { field: "op", .. })));
 }
+
+#[test]
+fn actions_are_parsed_once_idempotent_and_editable() {
+    let mut b = board();
+    add(&mut b, "p", "i1", "step-3", "improvement", "Cache dependencies").unwrap();
+    let create = || BoardCommand::AddAction {
+        id: "a1".into(),
+        title: "  Cache   the build ".into(),
+        owner: "Ana".into(),
+        due: Some("2026-12-15".into()),
+        capability: Some("continuous_integration".into()),
+        from_note: Some("i1".into()),
+    };
+    assert_eq!(b.apply("fac", create()).unwrap(), BoardChange::Actions);
+    assert_eq!(b.apply("fac", create()).unwrap(), BoardChange::None, "a retried create");
+    let a = &b.actions[0];
+    assert_eq!((a.title.as_str(), a.status, a.capability.as_deref()), ("Cache the build", ActionStatus::Open, Some("continuous_integration")));
+    let refuse = |b: &mut Board, cmd| match b.apply("fac", cmd) {
+        Err(BoardError::Invalid { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    let with = |title: &str, owner: &str, due: Option<&str>, capability: Option<&str>| BoardCommand::AddAction {
+        id: "a2".into(),
+        title: title.into(),
+        owner: owner.into(),
+        due: due.map(str::to_string),
+        capability: capability.map(str::to_string),
+        from_note: None,
+    };
+    assert_eq!(refuse(&mut b, with("", "Ana", None, None)), "title");
+    assert_eq!(refuse(&mut b, with("x", " ", None, None)), "owner");
+    assert_eq!(refuse(&mut b, with("x", "Ana", Some("next week"), None)), "due");
+    assert_eq!(refuse(&mut b, with("x", "Ana", None, Some("magic"))), "capability");
+    b.apply("fac", BoardCommand::EditAction { id: "a1".into(), title: "Cache the build".into(), owner: "Bo".into(), due: None, capability: None }).unwrap();
+    b.apply("fac", BoardCommand::SetActionStatus { id: "a1".into(), status: "done".into() }).unwrap();
+    assert_eq!((b.actions[0].owner.as_str(), b.actions[0].due.clone(), b.actions[0].status), ("Bo", None, ActionStatus::Done));
+    assert_eq!(refuse(&mut b, BoardCommand::SetActionStatus { id: "a1".into(), status: "maybe".into() }), "status");
+    b.apply("fac", BoardCommand::RemoveAction { id: "a1".into() }).unwrap();
+    assert!(b.actions.is_empty());
+}

@@ -10,7 +10,7 @@ use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::stage::Stage;
 use super::state::{LiveState, Phase};
 use super::timer::Timer;
-use crate::board::{DotsPhase, Note, Step};
+use crate::board::{Action, DotsPhase, Note, Step};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::prioritise::Rating;
 use crate::dora::Question;
@@ -51,6 +51,7 @@ pub struct BoardView {
     pub mine: Vec<(String, u8)>,
     /// Everyone's dots per improvement note, most first; only when visible.
     pub ranked: Option<Vec<(String, u32)>>,
+    pub actions: Vec<Action>,
 }
 
 fn board_view(state: &LiveState, me: &str) -> BoardView {
@@ -65,6 +66,7 @@ fn board_view(state: &LiveState, me: &str) -> BoardView {
         used: b.dots.used_by(me),
         mine: b.dots.dots.get(me).map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default(),
         ranked: b.dots.counts_visible().then(|| b.ranked_improvements().into_iter().map(|(n, d)| (n.id.clone(), d)).collect()),
+        actions: b.actions.clone(),
     }
 }
 

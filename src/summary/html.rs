@@ -136,6 +136,54 @@ pub fn to_html(s: &Summary) -> String {
         h.push_str("</tbody></table>\n");
     }
 
+    h.push_str("<h2>Delivery flow</h2>\n");
+    if s.flow.is_empty() {
+        h.push_str("<p>No flow mapped.</p>\n");
+    } else {
+        h.push_str("<ol>");
+        for step in &s.flow {
+            let _ = write!(h, "<li><strong>{}</strong>", esc(&step.step));
+            if !step.notes.is_empty() {
+                h.push_str("<ul>");
+                for n in &step.notes {
+                    let _ = write!(h, "<li>{}: {}</li>", n.kind.label(), esc(&n.text));
+                }
+                h.push_str("</ul>");
+            }
+            h.push_str("</li>");
+        }
+        h.push_str("</ol>\n");
+    }
+    h.push_str("<h2>Top improvements</h2>\n");
+    if s.improvements.is_empty() {
+        h.push_str("<p>No improvements proposed.</p>\n");
+    } else {
+        h.push_str("<ol>");
+        for imp in &s.improvements {
+            let dots = imp.dots.map(|d| format!(" ({})", super::dots_text(d))).unwrap_or_default();
+            let _ = write!(h, "<li>{} ({}){dots}</li>", esc(&imp.text), esc(&imp.step));
+        }
+        h.push_str("</ol>\n");
+    }
+    h.push_str("<h2>Actions</h2>\n");
+    if s.actions.is_empty() {
+        h.push_str("<p>No actions agreed.</p>\n");
+    } else {
+        h.push_str("<table><thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Owner</th><th scope=\"col\">Due</th><th scope=\"col\">Capability</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
+        for a in &s.actions {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&a.title),
+                esc(&a.owner),
+                esc(a.due.as_deref().unwrap_or("—")),
+                esc(a.capability_name.as_deref().unwrap_or("—")),
+                a.status.label()
+            );
+        }
+        h.push_str("</tbody></table>\n");
+    }
+
     h.push_str("<h2>Survey</h2>\n");
     let sv = &s.survey;
     match sv.mean_usefulness {

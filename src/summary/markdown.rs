@@ -122,6 +122,49 @@ pub fn to_markdown(s: &Summary) -> String {
         md.push('\n');
     }
 
+    md.push_str("## Delivery flow\n\n");
+    if s.flow.is_empty() {
+        md.push_str("No flow mapped.\n\n");
+    } else {
+        for (i, step) in s.flow.iter().enumerate() {
+            let _ = writeln!(md, "{}. **{}**", i + 1, escape(&step.step));
+            for n in &step.notes {
+                let _ = writeln!(md, "    - {}: {}", n.kind.label(), escape(&n.text));
+            }
+        }
+        md.push('\n');
+    }
+
+    md.push_str("## Top improvements\n\n");
+    if s.improvements.is_empty() {
+        md.push_str("No improvements proposed.\n\n");
+    } else {
+        for (i, imp) in s.improvements.iter().enumerate() {
+            let dots = imp.dots.map(|d| format!(" ({})", super::dots_text(d))).unwrap_or_default();
+            let _ = writeln!(md, "{}. {} ({}){dots}", i + 1, escape(&imp.text), escape(&imp.step));
+        }
+        md.push('\n');
+    }
+
+    md.push_str("## Actions\n\n");
+    if s.actions.is_empty() {
+        md.push_str("No actions agreed.\n\n");
+    } else {
+        md.push_str("| Action | Owner | Due | Capability | Status |\n|---|---|---|---|---|\n");
+        for a in &s.actions {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                escape(&a.title),
+                escape(&a.owner),
+                a.due.as_deref().unwrap_or("—"),
+                a.capability_name.as_deref().map_or_else(|| "—".to_string(), escape),
+                a.status.label()
+            );
+        }
+        md.push('\n');
+    }
+
     md.push_str("## Survey\n\n");
     let sv = &s.survey;
     match sv.mean_usefulness {

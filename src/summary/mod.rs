@@ -2,6 +2,7 @@
 //! live state, the measured seed, the survey and the facilitator's highlights;
 //! a finalised revision is this same value, frozen as JSON.
 
+pub mod csv;
 pub mod history;
 pub mod html;
 pub mod markdown;
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use survey::{SurveyResponse, SurveyResults, MAX_SURVEY_TEXT};
 
+use crate::board::{ActionStatus, DotsPhase, NoteKind};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::{assess, catalog, Level, Question};
 use crate::live::capabilities::{results, RatingPhase};
@@ -38,7 +40,42 @@ pub struct Summary {
     pub measured: Option<Measured>,
     pub answers: Vec<AnswerSummary>,
     pub focus: Vec<FocusItem>,
+    /// The delivery flow as the squad mapped it.
+    pub flow: Vec<FlowStep>,
+    /// Improvement notes, most dots first; `dots` is null until voting closed.
+    pub improvements: Vec<Improvement>,
+    pub actions: Vec<ActionItem>,
     pub survey: SurveyResults,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowStep {
+    pub step: String,
+    pub notes: Vec<FlowNote>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowNote {
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Improvement {
+    pub text: String,
+    pub step: String,
+    pub dots: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub title: String,
+    pub owner: String,
+    pub due: Option<String>,
+    /// A catalog key, and its name.
+    pub capability: Option<String>,
+    pub capability_name: Option<String>,
+    pub status: ActionStatus,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +200,31 @@ impl Summary {
                 }
             })
             .collect();
+        let board = &state.doc.board;
+        let title_of = |step: &str| board.step(step).map_or_else(String::new, |s| s.title.clone());
+        let flow = board
+            .steps
+            .iter()
+            .map(|st| FlowStep { step: st.title.clone(), notes: board.notes_of(&st.id).map(|n| FlowNote { kind: n.kind, text: n.text.clone() }).collect() })
+            .collect();
+        let closed = board.dots.phase == DotsPhase::Closed;
+        let improvements = board
+            .ranked_improvements()
+            .into_iter()
+            .map(|(n, dots)| Improvement { text: n.text.clone(), step: title_of(&n.step), dots: closed.then_some(dots) })
+            .collect();
+        let actions = board
+            .actions
+            .iter()
+            .map(|a| ActionItem {
+                title: a.title.clone(),
+                owner: a.owner.clone(),
+                due: a.due.clone(),
+                capability_name: a.capability.as_deref().and_then(catalog::find).map(|e| e.name.to_string()),
+                capability: a.capability.clone(),
+                status: a.status,
+            })
+            .collect();
         Summary {
             schema: SCHEMA.to_string(),
             checkpoint: Header {
@@ -183,6 +245,9 @@ impl Summary {
             measured: d.measured,
             answers,
             focus,
+            flow,
+            improvements,
+            actions,
             survey: d.survey,
         }
     }
@@ -202,6 +267,11 @@ impl Summary {
     pub fn file_stem(&self) -> String {
         format!("{}-{}", self.checkpoint.squad_slug, self.checkpoint.held_on)
     }
+}
+
+/// "1 dot", "3 dots".
+pub fn dots_text(n: u32) -> String {
+    if n == 1 { "1 dot".to_string() } else { format!("{n} dots") }
 }
 
 /// The label of an answer id for a question ("—" when none).

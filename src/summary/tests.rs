@@ -38,6 +38,29 @@ fn session() -> LiveState {
     s.doc.capabilities.phase = RatingPhase::Revealed;
     s.doc.capabilities.focus = vec![rec[0].catalog_key().to_string(), "trunk_based".into()];
     s.doc.capabilities.focus_confirmed = true;
+    use crate::board::BoardCommand as B;
+    let b = &mut s.doc.board;
+    b.apply("fac", B::UseTemplate).unwrap();
+    let note = |id: &str, step: &str, kind: &str, text: &str| B::AddNote { id: id.into(), step: step.into(), kind: kind.into(), text: text.into() };
+    b.apply("ana", note("n1", "step-2", "manual", "Two approvals, by hand")).unwrap();
+    b.apply("bo", note("n2", "step-3", "automated", "Build on every push")).unwrap();
+    b.apply("cy", note("n3", "step-5", "failed", "Staging deploy fails | weekly")).unwrap();
+    b.apply("ana", note("i1", "step-2", "improvement", "One approval for small changes")).unwrap();
+    b.apply("bo", note("i2", "step-5", "improvement", "=Automate the staging smoke test")).unwrap();
+    b.apply("fac", B::OpenDots { budget: 3, per_note: 2, show_live: false }).unwrap();
+    for (who, n) in [("ana", "i2"), ("bo", "i2"), ("cy", "i1")] {
+        b.apply(who, B::Dot { note: n.into(), add: true }).unwrap();
+    }
+    b.apply("fac", B::CloseDots).unwrap();
+    b.apply("fac", B::AddAction {
+        id: "a1".into(),
+        title: "Automate the staging smoke test".into(),
+        owner: "Bo".into(),
+        due: Some("2026-12-18".into()),
+        capability: Some("test_automation".into()),
+        from_note: Some("i2".into()),
+    })
+    .unwrap();
     s
 }
 
@@ -201,4 +224,29 @@ fn highlights_and_reasons_are_trimmed_and_bounded() {
     assert_eq!(parse_highlights(&"x".repeat(MAX_HIGHLIGHTS + 1)).unwrap_err().field, "highlights");
     assert_eq!(parse_reason("   ").unwrap_err().field, "reason");
     assert_eq!(parse_reason(" fixed  the\ntribe ").unwrap(), "fixed the tribe");
+}
+
+#[test]
+fn the_csv_exports_list_the_actions_and_the_notes_in_flow_order() {
+    let s = fixed_summary();
+    assert_eq!(
+        csv::actions_csv(&s),
+        "title,owner,due,capability,status\r\nAutomate the staging smoke test,Bo,2026-12-18,Test automation (continuous testing),open\r\n"
+    );
+    let notes = csv::notes_csv(&s);
+    let lines: Vec<&str> = notes.lines().collect();
+    assert_eq!(lines[0], "step,position,kind,text");
+    assert_eq!(lines[1], "Pull request,1,manual,\"Two approvals, by hand\"");
+    assert_eq!(lines[2], "Pull request,2,improvement,One approval for small changes");
+    assert!(notes.contains("Deploy to staging,2,improvement,'=Automate the staging smoke test"), "a formula is defused: {notes}");
+    assert_eq!(lines.len(), 6);
+}
+
+#[test]
+fn the_summary_ranks_improvements_by_dots_once_voting_closed() {
+    let s = fixed_summary();
+    let ranked: Vec<(&str, Option<u32>)> = s.improvements.iter().map(|i| (i.text.as_str(), i.dots)).collect();
+    assert_eq!(ranked, [("=Automate the staging smoke test", Some(2)), ("One approval for small changes", Some(1))]);
+    assert_eq!(s.flow.len(), 7);
+    assert_eq!(s.actions[0].capability_name.as_deref(), Some("Test automation (continuous testing)"));
 }

@@ -6,7 +6,8 @@
 // the code the `#[server]` macro generates, which an item attribute misses.
 #![expect(clippy::too_many_arguments, reason = "one argument per form field of the board's plain forms")]
 
-use checkpoint_core::board::{BoardCommand, DotsPhase, Note, NoteKind, Step, DEFAULT_BUDGET, DEFAULT_PER_NOTE, MAX_NOTE_TEXT};
+use checkpoint_core::board::{Action, ActionStatus, BoardCommand, DotsPhase, Note, NoteKind, Step, DEFAULT_BUDGET, DEFAULT_PER_NOTE, MAX_NOTE_TEXT};
+use checkpoint_core::dora::catalog::CATALOG;
 use checkpoint_core::live::Command;
 use leptos::prelude::*;
 
@@ -29,11 +30,16 @@ pub async fn post_board_change(
     per_note: Option<String>,
     show_live: Option<String>,
     add: Option<String>,
+    action: Option<String>,
+    owner: Option<String>,
+    due: Option<String>,
+    capability: Option<String>,
+    status: Option<String>,
 ) -> Result<i64, ServerFnError> {
     use crate::context::{app_context, form_error, require_participant};
     use checkpoint_core::store::ServiceError;
     let by = require_participant(&id).await?;
-    let fields = [("note", note), ("step", step), ("kind", kind), ("text", text), ("index", index), ("title", title), ("budget", budget), ("per_note", per_note), ("show_live", show_live), ("add", add)];
+    let fields = [("note", note), ("step", step), ("kind", kind), ("text", text), ("index", index), ("title", title), ("budget", budget), ("per_note", per_note), ("show_live", show_live), ("add", add), ("action", action), ("owner", owner), ("due", due), ("capability", capability), ("status", status)];
     let get = |name: &str| fields.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone());
     let op = BoardCommand::from_fields(&op, &get).map_err(|e| match e {
         checkpoint_core::board::BoardError::Invalid { field, message } => form_error(ServiceError::invalid(field, message)),
@@ -112,6 +118,7 @@ pub fn BoardStage() -> impl IntoView {
         }}
         <StepEditor/>
         <Dots/>
+        <Actions/>
         <NextStage/>
     }
 }
@@ -212,7 +219,7 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
             <p class="note-text">{note.text.clone()}</p>
             {(kind == NoteKind::Improvement).then(|| view! {
                 <p class="note-dots" data-testid="note-dots">
-                    {move || total().map(|t| format!("{t} dots · ")).unwrap_or_default()}
+                    {move || total().map(|t| format!("{} · ", checkpoint_core::summary::dots_text(t))).unwrap_or_default()}
                     {move || format!("yours: {}", mine())}
                 </p>
                 {
@@ -425,7 +432,7 @@ fn Dots() -> impl IntoView {
             }}
             {move || b().ranked.filter(|_| b().dots_phase == DotsPhase::Closed).map(|ranked| view! {
                 <ol class="ranking" data-testid="ranking">
-                    {ranked.into_iter().map(|(id, dots)| view! { <li>{format!("{} · {dots} dots", title_of(&id))}</li> }).collect_view()}
+                    {ranked.into_iter().map(|(id, dots)| view! { <li>{format!("{} · {}", title_of(&id), checkpoint_core::summary::dots_text(dots))}</li> }).collect_view()}
                 </ol>
             })}
             <Show when=facilitator>
@@ -445,5 +452,96 @@ fn Dots() -> impl IntoView {
                 }}
             </Show>
         </section>
+    }
+}
+
+/// The improvements the squad commits to: owner, due date, capability.
+#[component]
+fn Actions() -> impl IntoView {
+    let live = use_live();
+    let actions = move || live.view.with(|v| v.board.actions.clone());
+    let fresh = RwSignal::new(new_id());
+    let people = move || live.view.with(|v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
+    let improvements = move || live.view.with(|v| {
+        let ranked = v.board.ranked.clone().unwrap_or_default();
+        let mut notes: Vec<Note> = v.board.notes.iter().filter(|n| n.kind == NoteKind::Improvement).cloned().collect();
+        notes.sort_by_key(|n| std::cmp::Reverse(ranked.iter().find(|(id, _)| *id == n.id).map_or(0, |(_, d)| *d)));
+        notes
+    });
+    view! {
+        <section class="card actions" aria-labelledby="actions-heading">
+            <h3 id="actions-heading">"Actions"</h3>
+            {move || {
+                let list = actions();
+                if list.is_empty() {
+                    view! { <p class="empty-state">"No actions yet. Turn the top improvements into actions with an owner and a due date."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="data-table" data-testid="actions">
+                            <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Capability"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Remove"</span></th></tr></thead>
+                            <tbody>{list.into_iter().map(|a| view! { <ActionRow action=a/> }).collect_view()}</tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+            <form method="post" action="/api/board_command" class="board-form form add-action" aria-label="New action" on:submit=move |ev| {
+                if submit_over_socket(live, &ev) { ev.prevent_default(); fresh.set(new_id()); }
+            }>
+                <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+                <input type="hidden" name="op" value="add_action"/>
+                <input type="hidden" name="action" value=move || fresh.get()/>
+                <label for="action-from">"From improvement"</label>
+                <select id="action-from" name="note">
+                    <option value="">"None"</option>
+                    {move || improvements().into_iter().map(|n| view! { <option value=n.id.clone()>{n.text.clone()}</option> }).collect_view()}
+                </select>
+                <label for="action-title">"Action"</label>
+                <input id="action-title" name="title" required maxlength="200"/>
+                <label for="action-owner">"Owner"</label>
+                <input id="action-owner" name="owner" required maxlength="80" list="action-people"/>
+                <datalist id="action-people">{move || people().into_iter().map(|p| view! { <option value=p/> }).collect_view()}</datalist>
+                <label for="action-due">"Due"</label>
+                <input id="action-due" name="due" type="date"/>
+                <label for="action-capability">"Capability it serves"</label>
+                <select id="action-capability" name="capability">
+                    <option value="">"None"</option>
+                    {CATALOG.iter().map(|e| view! { <option value=e.key>{e.name}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="button primary">"Add action"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn ActionRow(action: Action) -> impl IntoView {
+    let Action { id, title, owner, due, capability, status, .. } = action;
+    let capability_name = capability.as_deref().and_then(checkpoint_core::dora::catalog::find).map_or("—", |e| e.name);
+    let status_id = format!("status-{id}");
+    let (status_action, remove_action) = (id.clone(), id);
+    let remove_label = format!("Remove action: {title}");
+    view! {
+        <tr>
+            <th scope="row">{title.clone()}</th>
+            <td>{owner}</td>
+            <td>{due.unwrap_or_else(|| "—".into())}</td>
+            <td>{capability_name}</td>
+            <td>
+                <BoardForm op="action_status" class="inline" label=format!("Status of {title}")>
+                    <input type="hidden" name="action" value=status_action/>
+                    <label for=status_id.clone() class="visually-hidden">"Status"</label>
+                    <select id=status_id name="status">
+                        {ActionStatus::ALL.into_iter().map(|s| view! { <option value=s.id() selected=s == status>{s.label()}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="button small">"Set"</button>
+                </BoardForm>
+            </td>
+            <td>
+                <BoardForm op="remove_action" class="inline">
+                    <input type="hidden" name="action" value=remove_action/>
+                    <button type="submit" class="button small subtle" aria-label=remove_label>"Remove"</button>
+                </BoardForm>
+            </td>
+        </tr>
     }
 }

@@ -191,6 +191,8 @@ fn Exports(summary: Summary, revision: Option<u32>) -> impl IntoView {
                 <a class="button" href=href("md") download="">"Markdown"</a>
                 <a class="button" href=href("json") download="">"JSON"</a>
                 <a class="button" href=href("html") target="_blank" rel="noopener">"HTML (print or save as PDF)"</a>
+                <a class="button" href=href("csv&of=actions") download="">"Actions (CSV)"</a>
+                <a class="button" href=href("csv&of=notes") download="">"Notes (CSV)"</a>
             </div>
             <p class="notice notice-ok" role="status" aria-live="polite" hidden=move || copied.get().is_none()>{move || copied.get()}</p>
             <details>

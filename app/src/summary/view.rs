@@ -97,6 +97,60 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <section aria-labelledby="summary-flow">
+            <h2 id="summary-flow">"Delivery flow"</h2>
+            {if s.flow.is_empty() {
+                view! { <p class="empty-state">"No flow mapped on the board."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="summary-flow" data-testid="summary-flow">
+                        {s.flow.iter().map(|st| view! {
+                            <li>
+                                <strong>{st.step.clone()}</strong>
+                                {(!st.notes.is_empty()).then(|| view! {
+                                    <ul>{st.notes.iter().map(|n| view! { <li class=format!("note-chip note-{}", n.kind.id())><span aria-hidden="true">{n.kind.icon()}</span>" "{format!("{}: {}", n.kind.label(), n.text)}</li> }).collect_view()}</ul>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="summary-improvements">
+            <h2 id="summary-improvements">"Top improvements"</h2>
+            {if s.improvements.is_empty() {
+                view! { <p class="empty-state">"No improvements proposed."</p> }.into_any()
+            } else {
+                view! {
+                    <ol data-testid="summary-improvements">
+                        {s.improvements.iter().map(|i| view! {
+                            <li>{format!("{} ({}){}", i.text, i.step, i.dots.map(|d| format!(" · {}", checkpoint_core::summary::dots_text(d))).unwrap_or_default())}</li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="summary-actions">
+            <h2 id="summary-actions">"Actions"</h2>
+            {if s.actions.is_empty() {
+                view! { <p class="empty-state">"No actions agreed."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table" data-testid="summary-actions-table">
+                        <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Capability"</th><th scope="col">"Status"</th></tr></thead>
+                        <tbody>{s.actions.iter().map(|a| view! {
+                            <tr>
+                                <th scope="row">{a.title.clone()}</th>
+                                <td>{a.owner.clone()}</td>
+                                <td>{a.due.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td>{a.capability_name.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td>{a.status.label()}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
         <section aria-labelledby="summary-survey">
             <h2 id="summary-survey">"Survey"</h2>
             {match s.survey.mean_usefulness {
