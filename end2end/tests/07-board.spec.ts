@@ -126,6 +126,12 @@ test('the squad maps its flow, moves and edits notes, and dot-votes within the b
   expect(actionsCsv).toBe('title,owner,due,capability,status\r\nGenerate the changelog in the pipeline,Ana,2026-12-18,Deployment automation,open\r\n');
   const notesCsv = await (await page.request.get(`/api/v1/checkpoints/${id}/export?format=csv&of=notes`)).text();
   expect(notesCsv).toContain('Test,1,improvement,<img src=x onerror=alert(1)>');
+
+  // Leadership sees how the actions are going.
+  const slug = (await page.locator('.breadcrumb a').first().getAttribute('href'))!.split('/').pop()!;
+  await open(page, testInfo, `/history?squad=${slug}`);
+  await expect(page.getByTestId('action-progress')).toHaveText('0 of 1 actions done (0 %), 1 open, 0 carried over, 0 dropped.');
+  await expect(page.getByTestId('history').getByRole('row').nth(1)).toContainText('0 of 1');
   await ana.context.close();
   await bo.context.close();
 });

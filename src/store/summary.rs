@@ -7,7 +7,7 @@ use super::{new_id, now_ms, ServiceError, Store};
 use crate::accounts::{CurrentUser, Role};
 use crate::dora::{assess, AssessmentInput, Benchmark, Question};
 use crate::live::{CheckpointStatus, LiveDoc};
-use crate::summary::history::{trend, HistoryFilter, HistoryRow, TrendPoint};
+use crate::summary::history::{count_actions, trend, HistoryFilter, HistoryRow, TrendPoint};
 use crate::summary::{parse_highlights, parse_reason, Draft, Maturity, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults};
 
 fn rfc3339(ms: i64) -> String {
@@ -258,6 +258,7 @@ impl Store {
                 measured: finalised.as_ref().and_then(|s| s.measured.as_ref()).and_then(|m| m.maturity.as_ref()).map(|m| Maturity { level: m.level, percentile: m.percentile }),
                 voted_answers,
                 measured_answers: std::array::from_fn(|i| finalised.as_ref().and_then(|s| s.answers.get(i)).and_then(|a| a.measured.clone())),
+                actions: count_actions(&doc.board.actions),
             };
             if filter.keeps(&row) {
                 out.push(row);

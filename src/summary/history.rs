@@ -25,6 +25,29 @@ pub struct HistoryRow {
     pub voted_answers: [Option<String>; 4],
     /// Measured answer ids, in the same order.
     pub measured_answers: [Option<String>; 4],
+    /// How many of the checkpoint's actions are open, done, carried over and dropped.
+    #[serde(default)]
+    pub actions: [usize; 4],
+}
+
+/// Actions by status (open, done, carried over, dropped) over many checkpoints.
+pub fn action_progress(rows: &[HistoryRow]) -> [usize; 4] {
+    rows.iter().fold([0; 4], |mut acc, r| {
+        for (a, n) in acc.iter_mut().zip(r.actions) {
+            *a += n;
+        }
+        acc
+    })
+}
+
+/// Counts actions by status, in [`crate::board::ActionStatus::ALL`] order.
+pub fn count_actions(actions: &[crate::board::Action]) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for a in actions {
+        let i = crate::board::ActionStatus::ALL.iter().position(|s| *s == a.status).unwrap_or(0);
+        counts[i] += 1;
+    }
+    counts
 }
 
 /// The list's filters, parsed once from the query string.
@@ -152,7 +175,17 @@ mod tests {
             measured: m(measured),
             voted_answers: Default::default(),
             measured_answers: Default::default(),
+            actions: [0; 4],
         }
+    }
+
+    #[test]
+    fn action_progress_adds_up_every_checkpoints_actions_by_status() {
+        let mut a = row("a", "2026-07-01", None, None);
+        a.actions = [1, 2, 0, 1];
+        let mut b = row("b", "2026-08-01", None, None);
+        b.actions = [3, 0, 1, 0];
+        assert_eq!(action_progress(&[a, b]), [4, 2, 1, 1]);
     }
 
     #[test]

@@ -15,19 +15,21 @@ pub struct HistoryData {
     pub rows: Vec<HistoryRow>,
     /// Over every checkpoint the filters keep.
     pub spread: Vec<QuarterSpread>,
+    /// Open, done, carried over, dropped, over the listed checkpoints.
+    pub actions: [usize; 4],
     pub tribes: Vec<String>,
 }
 
 #[server(endpoint = "load_history")]
 pub async fn load_history(tribe: Option<String>, squad: Option<String>, from: Option<String>, to: Option<String>, level: Option<String>) -> Result<HistoryData, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_user};
-    use checkpoint_core::summary::history::{spread_by_quarter, HistoryFilter};
+    use checkpoint_core::summary::history::{action_progress, spread_by_quarter, HistoryFilter};
     require_user().await?;
     let store = &app_context()?.store;
     let filter = HistoryFilter::parse(tribe.as_deref(), squad.as_deref(), from.as_deref(), to.as_deref(), level.as_deref()).map_err(|e| into_server_error(e.into()))?;
     let rows = store.checkpoint_history(&filter).await.map_err(into_server_error)?;
     let tribes = store.list_tribes().await.map_err(into_server_error)?;
-    Ok(HistoryData { spread: spread_by_quarter(&rows), rows, tribes })
+    Ok(HistoryData { spread: spread_by_quarter(&rows), actions: action_progress(&rows), rows, tribes })
 }
 
 /// "Elite 89" or "—".
@@ -77,6 +79,7 @@ pub fn HistoryPage() -> impl IntoView {
                 }.into_any(),
                 Ok(d) => view! {
                     <HistoryTable rows=d.rows/>
+                    <ActionProgress counts=d.actions/>
                     <Spread spread=d.spread/>
                 }.into_any(),
             })}
@@ -91,7 +94,7 @@ fn HistoryTable(rows: Vec<HistoryRow>) -> impl IntoView {
             <caption>{format!("{} checkpoints, newest first", rows.len())}</caption>
             <thead><tr>
                 <th scope="col">"Date"</th><th scope="col">"Squad"</th><th scope="col">"Tribe"</th><th scope="col">"Status"</th>
-                <th scope="col">"Voted"</th><th scope="col">"Measured"</th><th scope="col">"Summary"</th>
+                <th scope="col">"Voted"</th><th scope="col">"Measured"</th><th scope="col">"Actions done"</th><th scope="col">"Summary"</th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|r| view! {
@@ -102,11 +105,37 @@ fn HistoryTable(rows: Vec<HistoryRow>) -> impl IntoView {
                         <td>{r.status.label()}</td>
                         <td>{maturity_text(r.voted)}</td>
                         <td>{maturity_text(r.measured)}</td>
+                        <td>{actions_text(r.actions)}</td>
                         <td><a href=format!("/checkpoints/{}/summary", r.id)>{r.revision.map_or_else(|| "Draft".to_string(), |n| format!("Revision {n}"))}</a></td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+fn actions_text(counts: [usize; 4]) -> String {
+    let total: usize = counts.iter().sum();
+    if total == 0 { "—".to_string() } else { format!("{} of {total}", counts[1]) }
+}
+
+/// How the actions agreed in these checkpoints have gone.
+#[component]
+fn ActionProgress(counts: [usize; 4]) -> impl IntoView {
+    let total: usize = counts.iter().sum();
+    view! {
+        <section aria-labelledby="actions-progress-heading">
+            <h2 id="actions-progress-heading">"Progress on actions"</h2>
+            {if total == 0 {
+                view! { <p class="empty-state">"No actions agreed in these checkpoints yet."</p> }.into_any()
+            } else {
+                let pct = |n: usize| (100.0 * n as f64 / total as f64).round();
+                view! {
+                    <p data-testid="action-progress">{format!("{} of {total} actions done ({} %), {} open, {} carried over, {} dropped.", counts[1], pct(counts[1]), counts[0], counts[2], counts[3])}</p>
+                    <progress max=total.to_string() value=counts[1].to_string() aria-label="Actions done"></progress>
+                }.into_any()
+            }}
+        </section>
     }
 }
 
