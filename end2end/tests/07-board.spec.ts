@@ -132,6 +132,20 @@ test('the squad maps its flow, moves and edits notes, and dot-votes within the b
   await open(page, testInfo, `/history?squad=${slug}`);
   await expect(page.getByTestId('action-progress')).toHaveText('0 of 1 actions done (0 %), 1 open, 0 carried over, 0 dropped.');
   await expect(page.getByTestId('history').getByRole('row').nth(1)).toContainText('0 of 1');
+
+  // The squad's next checkpoint reviews the action at its welcome stage.
+  await open(page, testInfo, `/squads/${slug}`);
+  await page.getByRole('button', { name: 'Create checkpoint' }).click();
+  await expect(page).toHaveURL(/\/checkpoints\/[0-9a-f-]+$/);
+  await settle(page, testInfo);
+  const review = page.getByTestId('action-review');
+  await expect(review).toContainText('Generate the changelog in the pipeline');
+  await review.getByLabel('Status of Generate the changelog in the pipeline').selectOption('done');
+  await review.getByRole('button', { name: 'Set' }).click();
+  await expect(review.getByLabel('Status of Generate the changelog in the pipeline')).toHaveValue('done');
+  await settle(page, testInfo);
+  await open(page, testInfo, `/history?squad=${slug}`);
+  await expect(page.getByTestId('action-progress')).toHaveText('1 of 1 actions done (100 %), 0 open, 0 carried over, 0 dropped.');
   await ana.context.close();
   await bo.context.close();
 });

@@ -97,3 +97,11 @@ impl ActionFields {
         Ok(ActionFields { title, owner, due, capability })
     }
 }
+
+/// The actions of a squad's previous checkpoint, to review at the next one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviousActions {
+    pub checkpoint_id: String,
+    pub held_on: String,
+    pub actions: Vec<Action>,
+}

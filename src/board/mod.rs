@@ -22,7 +22,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-pub use actions::{Action, ActionFields, ActionStatus, MAX_ACTIONS};
+pub use actions::{Action, ActionFields, ActionStatus, PreviousActions, MAX_ACTIONS};
 pub use dots::{DotVoting, DotsPhase, DEFAULT_BUDGET, DEFAULT_PER_NOTE};
 
 pub const MAX_NOTE_TEXT: usize = 280;

@@ -6,6 +6,7 @@ use sqlx::Row;
 use super::{new_id, now_ms, ServiceError, Store};
 use crate::accounts::{CurrentUser, Role};
 use crate::dora::{assess, AssessmentInput, Benchmark, Question};
+use crate::board::PreviousActions;
 use crate::live::{CheckpointStatus, LiveDoc};
 use crate::summary::history::{count_actions, trend, HistoryFilter, HistoryRow, TrendPoint};
 use crate::summary::{parse_highlights, parse_reason, Draft, Maturity, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults};
@@ -289,4 +290,58 @@ fn locked_maturity(answers: &[Option<String>; 4], benchmark: Benchmark) -> Optio
     let input = AssessmentInput { lead_time: parsed[0], deploy_frequency: parsed[1], time_to_restore: parsed[2], change_failure_rate: parsed[3], benchmark };
     let a = assess(&input);
     Some(Maturity { level: a.level, percentile: a.percentile })
+}
+
+impl Store {
+    /// The latest earlier checkpoint of the same squad that agreed actions.
+    pub async fn previous_actions(&self, checkpoint_id: &str) -> Result<Option<PreviousActions>, ServiceError> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.held_on, p.doc FROM checkpoints c JOIN checkpoints p ON p.squad_id = c.squad_id AND p.id <> c.id \
+             AND (p.held_on < c.held_on OR (p.held_on = c.held_on AND p.created_at < c.created_at)) \
+             WHERE c.id = $1 ORDER BY p.held_on DESC, p.created_at DESC",
+        )
+        .bind(checkpoint_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            let doc: LiveDoc = serde_json::from_str(r.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+            if !doc.board.actions.is_empty() {
+                return Ok(Some(PreviousActions { checkpoint_id: r.get("id"), held_on: r.get("held_on"), actions: doc.board.actions }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Marks one of the previous checkpoint's actions done, carried over or
+    /// dropped, from the current checkpoint (whose facilitators, or an admin,
+    /// may). Returns the previous checkpoint's id, whose room should reload.
+    pub async fn review_action(&self, by: &CurrentUser, checkpoint_id: &str, action_id: &str, status: &str) -> Result<String, ServiceError> {
+        self.may_write_summary(by, checkpoint_id).await?;
+        let status = crate::board::ActionStatus::parse(status).map_err(|e| match e {
+            crate::board::BoardError::Invalid { field, message } => ServiceError::invalid(field, message),
+            other => ServiceError::invalid("status", other.to_string()),
+        })?;
+        let previous = self.previous_actions(checkpoint_id).await?.ok_or_else(|| ServiceError::invalid("action", "the previous checkpoint has no actions"))?;
+        let mut tx = self.writer.begin().await?;
+        let row = sqlx::query("SELECT doc, revision FROM checkpoints WHERE id = $1").bind(&previous.checkpoint_id).fetch_one(&mut *tx).await?;
+        let revision: i64 = row.get("revision");
+        let mut doc: LiveDoc = serde_json::from_str(row.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+        let action = doc.board.actions.iter_mut().find(|a| a.id == action_id).ok_or_else(|| ServiceError::invalid("action", "no such action in the previous checkpoint"))?;
+        action.status = status;
+        let doc = serde_json::to_string(&doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        // Guarded by the revision read above, like every live write: a change
+        // committed in between makes this a refusal to retry, never a lost write.
+        let updated = sqlx::query("UPDATE checkpoints SET doc = $1 WHERE id = $2 AND revision = $3")
+            .bind(&doc)
+            .bind(&previous.checkpoint_id)
+            .bind(revision)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(ServiceError::conflict("action", "the previous checkpoint changed at the same moment; try again"));
+        }
+        self.bump_revision(&mut tx, &previous.checkpoint_id).await?;
+        tx.commit().await?;
+        Ok(previous.checkpoint_id)
+    }
 }

@@ -545,3 +545,83 @@ fn ActionRow(action: Action) -> impl IntoView {
         </tr>
     }
 }
+
+/// The previous checkpoint's actions, as the welcome stage reviews them.
+#[server(endpoint = "previous_actions")]
+pub async fn load_previous_actions(id: String) -> Result<Option<checkpoint_core::board::PreviousActions>, ServerFnError> {
+    use crate::context::{app_context, into_server_error, require_participant};
+    require_participant(&id).await?;
+    app_context()?.store.previous_actions(&id).await.map_err(into_server_error)
+}
+
+#[server(endpoint = "review_action")]
+pub async fn review_action(id: String, action: String, status: String) -> Result<(), ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    let user = require_user().await?;
+    let ctx = app_context()?;
+    let previous = ctx.store.review_action(&user, &id, &action, &status).await.map_err(form_error)?;
+    ctx.rooms.refresh(&previous).await;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(())
+}
+
+/// At the welcome stage: last checkpoint's actions, marked done, carried over
+/// or dropped by the facilitator.
+#[component]
+pub fn ActionReview() -> impl IntoView {
+    let live = use_live();
+    let id = live.view.with_untracked(|v| v.info.id.clone());
+    let review = ServerAction::<ReviewAction>::new();
+    let data = Resource::new(move || (id.clone(), review.version().get()), |(id, _)| load_previous_actions(id));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || data.get().and_then(Result::ok).flatten().map(|prev| {
+                let checkpoint = live.view.with_untracked(|v| v.info.id.clone());
+                view! {
+                    <section class="card action-review" aria-labelledby="review-heading">
+                        <h3 id="review-heading">{format!("Actions from the last checkpoint ({})", prev.held_on)}</h3>
+                        <crate::errors::FormError result=review.value().into() form="review_action"/>
+                        <table class="data-table" data-testid="action-review">
+                            <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Status"</th></tr></thead>
+                            <tbody>
+                                {prev.actions.into_iter().map(|a| view! { <ReviewRow checkpoint=checkpoint.clone() action=a review/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReviewRow(checkpoint: String, action: Action, review: ServerAction<ReviewAction>) -> impl IntoView {
+    let facilitator = use_live().view.with_untracked(|v| v.facilitator);
+    let Action { id, title, owner, due, status, .. } = action;
+    let select_id = format!("review-{id}");
+    let status_label = format!("Status of {title}");
+    let status_cell = if facilitator {
+        view! {
+            <ActionForm action=review attr:class="inline">
+                <input type="hidden" name="id" value=checkpoint/>
+                <input type="hidden" name="action" value=id/>
+                <label for=select_id.clone() class="visually-hidden">{status_label}</label>
+                <select id=select_id name="status">
+                    {ActionStatus::ALL.into_iter().map(|s| view! { <option value=s.id() selected=s == status>{s.label()}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="button small">"Set"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! { <span>{status.label()}</span> }.into_any()
+    };
+    view! {
+        <tr>
+            <th scope="row">{title.clone()}</th>
+            <td>{owner}</td>
+            <td>{due.unwrap_or_else(|| "—".into())}</td>
+            <td>{status_cell}</td>
+        </tr>
+    }
+}

@@ -63,6 +63,7 @@ pub fn WelcomeStage() -> impl IntoView {
             <dt>"Expected outcome"</dt><dd>{move || welcome().outcome}</dd>
             <dt>"Meeting principles"</dt><dd>{move || welcome().principles}</dd>
         </dl>
+        <super::board::ActionReview/>
         <Show when=move || live.view.with(|v| v.facilitator)>
             <details class="edit-welcome">
                 <summary>"Edit the welcome text"</summary>
