@@ -144,6 +144,13 @@ test('the squad maps its flow, moves and edits notes, and dot-votes within the b
   await review.getByRole('button', { name: 'Set' }).click();
   await expect(review.getByLabel('Status of Generate the changelog in the pipeline')).toHaveValue('done');
   await settle(page, testInfo);
+  // Its board starts from the flow the squad mapped last time.
+  if (js) await waitLive(page);
+  await goToStage(page, 'Path to production');
+  await page.getByRole('button', { name: "Copy the last checkpoint's flow" }).click();
+  await expect(page.getByRole('heading', { name: 'Verify', level: 3 })).toBeVisible();
+  await expect(page.locator('.board-column h3')).toHaveCount(7);
+  await settle(page, testInfo);
   await open(page, testInfo, `/history?squad=${slug}`);
   await expect(page.getByTestId('action-progress')).toHaveText('1 of 1 actions done (100 %), 0 open, 0 carried over, 0 dropped.');
   await ana.context.close();

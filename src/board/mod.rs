@@ -112,6 +112,8 @@ pub struct Board {
 pub enum BoardCommand {
     /// Fills an empty board with [`TEMPLATE`] (ids `step-1` …).
     UseTemplate,
+    /// Fills an empty board with these step names (the previous checkpoint's flow).
+    UseFlow { titles: Vec<String> },
     AddStep { id: String, title: String },
     RenameStep { id: String, title: String },
     /// To position `index` in the flow (clamped).
@@ -244,6 +246,17 @@ impl Board {
                     return Err(invalid("steps", "the board already has steps"));
                 }
                 self.steps = TEMPLATE.iter().enumerate().map(|(i, t)| Step { id: format!("step-{}", i + 1), title: t.to_string() }).collect();
+                Ok(BoardChange::Steps)
+            }
+            BoardCommand::UseFlow { titles } => {
+                if !self.steps.is_empty() {
+                    return Err(invalid("steps", "the board already has steps"));
+                }
+                let titles = titles.iter().map(|t| parse_title(t)).collect::<Result<Vec<_>, _>>()?;
+                if titles.is_empty() || titles.len() > MAX_STEPS {
+                    return Err(invalid("steps", format!("a flow has 1 to {MAX_STEPS} steps")));
+                }
+                self.steps = titles.into_iter().enumerate().map(|(i, title)| Step { id: format!("step-{}", i + 1), title }).collect();
                 Ok(BoardChange::Steps)
             }
             BoardCommand::AddStep { id, title } => {

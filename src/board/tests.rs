@@ -215,3 +215,12 @@ fn actions_are_parsed_once_idempotent_and_editable() {
     b.apply("fac", BoardCommand::RemoveAction { id: "a1".into() }).unwrap();
     assert!(b.actions.is_empty());
 }
+
+#[test]
+fn an_empty_board_can_take_the_previous_flow() {
+    let mut b = Board::default();
+    b.apply("fac", BoardCommand::UseFlow { titles: vec!["Commit".into(), " Canary ".into()] }).unwrap();
+    assert_eq!(b.steps.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Commit", "Canary"]);
+    assert!(b.apply("fac", BoardCommand::UseFlow { titles: vec!["X".into()] }).is_err(), "only an empty board");
+    assert!(Board::default().apply("fac", BoardCommand::UseFlow { titles: vec![] }).is_err());
+}

@@ -345,3 +345,24 @@ impl Store {
         Ok(previous.checkpoint_id)
     }
 }
+
+impl Store {
+    /// The step names of the squad's latest earlier checkpoint that mapped a flow.
+    pub async fn previous_flow(&self, checkpoint_id: &str) -> Result<Option<Vec<String>>, ServiceError> {
+        let rows = sqlx::query(
+            "SELECT p.doc FROM checkpoints c JOIN checkpoints p ON p.squad_id = c.squad_id AND p.id <> c.id \
+             AND (p.held_on < c.held_on OR (p.held_on = c.held_on AND p.created_at < c.created_at)) \
+             WHERE c.id = $1 ORDER BY p.held_on DESC, p.created_at DESC",
+        )
+        .bind(checkpoint_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            let doc: LiveDoc = serde_json::from_str(r.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+            if !doc.board.steps.is_empty() {
+                return Ok(Some(doc.board.steps.into_iter().map(|s| s.title).collect()));
+            }
+        }
+        Ok(None)
+    }
+}

@@ -110,7 +110,14 @@ pub fn BoardStage() -> impl IntoView {
             view! {
                 <div class="empty-state">
                     <p>"No steps yet. Start from the usual flow and adapt it, or add your own steps."</p>
-                    <BoardForm op="use_template"><button type="submit" class="button primary">"Start from the template"</button></BoardForm>
+                    <div class="button-row">
+                        <BoardForm op="use_template"><button type="submit" class="button primary">"Start from the template"</button></BoardForm>
+                        <form method="post" action="/api/copy_previous_flow">
+                            <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+                            <button type="submit" class="button">"Copy the last checkpoint's flow"</button>
+                        </form>
+                    </div>
+                    <crate::errors::FormError result=Signal::derive(|| None::<Result<i64, ServerFnError>>) form="copy_previous_flow"/>
                 </div>
             }.into_any()
         } else {
@@ -624,4 +631,22 @@ fn ReviewRow(checkpoint: String, action: Action, review: ServerAction<ReviewActi
             <td>{status_cell}</td>
         </tr>
     }
+}
+
+/// Starts an empty board from the squad's previous flow (a plain form).
+#[server(endpoint = "copy_previous_flow")]
+pub async fn copy_previous_flow(id: String) -> Result<i64, ServerFnError> {
+    use crate::context::{app_context, form_error, require_participant};
+    use checkpoint_core::store::ServiceError;
+    let by = require_participant(&id).await?;
+    let ctx = app_context()?;
+    let titles = ctx
+        .store
+        .previous_flow(&id)
+        .await
+        .map_err(form_error)?
+        .ok_or_else(|| form_error(ServiceError::invalid("steps", "this squad's earlier checkpoints mapped no flow; start from the template")))?;
+    let rev = ctx.rooms.execute(&id, &by, Command::Board { op: BoardCommand::UseFlow { titles } }).await.map_err(form_error)?;
+    leptos_axum::redirect(&format!("/checkpoints/{id}#board"));
+    Ok(rev)
 }
