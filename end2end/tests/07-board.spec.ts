@@ -35,6 +35,12 @@ test('the squad maps its flow, moves and edits notes, and dot-votes within the b
   await page.getByRole('button', { name: 'Start from the template' }).click();
   await expect(page.getByRole('heading', { name: 'Deploy to production', level: 3 })).toBeVisible();
   await settle(page, testInfo);
+  // Each activity has its own timer: 10, 10 and 5 minutes.
+  await expect(page.getByTestId('activity-timer-2')).toHaveText('05:00');
+  await page.getByRole('button', { name: 'Start: Map the flow' }).click();
+  await expect(page.getByRole('button', { name: 'Pause: Map the flow' })).toBeVisible();
+  await expect(page.getByTestId('activity-timer-0')).toHaveText(/^(10:00|09:[0-5]\d)$/);
+  await settle(page, testInfo);
 
   // Ana and Bo add notes; Bo's text is markup, shown as text.
   await refresh(ana.page, testInfo);

@@ -22,6 +22,8 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use crate::live::timer::{Timer, TimerAction};
+
 pub use actions::{Action, ActionFields, ActionStatus, PreviousActions, MAX_ACTIONS};
 pub use dots::{DotVoting, DotsPhase, DEFAULT_BUDGET, DEFAULT_PER_NOTE};
 
@@ -96,7 +98,7 @@ pub struct Note {
 
 /// The board. Steps are in flow order; notes are in order within their step
 /// (the order of `notes` filtered by step).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {
     pub steps: Vec<Step>,
     pub notes: Vec<Note>,
@@ -105,6 +107,22 @@ pub struct Board {
     pub dots: DotVoting,
     #[serde(default)]
     pub actions: Vec<Action>,
+    /// One per activity: mapping the flow, proposing improvements, voting.
+    #[serde(default = "activity_timers")]
+    pub timers: [Timer; 3],
+}
+
+/// The activities of the board, each with its own timer.
+pub const ACTIVITIES: [(&str, i64); 3] = [("Map the flow", 10), ("Propose improvements", 10), ("Vote", 5)];
+
+fn activity_timers() -> [Timer; 3] {
+    ACTIVITIES.map(|(_, minutes)| Timer::of_minutes(minutes))
+}
+
+impl Default for Board {
+    fn default() -> Self {
+        Board { steps: Vec::new(), notes: Vec::new(), deleted: Vec::new(), dots: DotVoting::default(), actions: Vec::new(), timers: activity_timers() }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,11 +154,13 @@ pub enum BoardCommand {
     EditAction { id: String, title: String, owner: String, due: Option<String>, capability: Option<String> },
     SetActionStatus { id: String, status: String },
     RemoveAction { id: String },
+    /// Facilitator: one activity's timer (applied with the clock by the room).
+    Timer { activity: u8, #[serde(flatten)] action: TimerAction },
 }
 
 impl BoardCommand {
     pub fn needs_facilitator(&self) -> bool {
-        matches!(self, BoardCommand::OpenDots { .. } | BoardCommand::CloseDots)
+        matches!(self, BoardCommand::OpenDots { .. } | BoardCommand::CloseDots | BoardCommand::Timer { .. })
     }
 }
 
@@ -157,6 +177,7 @@ pub enum BoardChange {
     Dots,
     /// The action list.
     Actions,
+    Timers,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -399,6 +420,10 @@ impl Board {
                 a.status = status;
                 Ok(BoardChange::Actions)
             }
+            BoardCommand::Timer { activity, action } => {
+                self.apply_timer(activity, action, 0)?;
+                Ok(BoardChange::Timers)
+            }
             BoardCommand::RemoveAction { id } => {
                 let before = self.actions.len();
                 self.actions.retain(|a| a.id != id);
@@ -408,6 +433,12 @@ impl Board {
                 Ok(BoardChange::Actions)
             }
         }
+    }
+
+    /// Applies a timer action at `now_ms` (the room passes its clock).
+    pub fn apply_timer(&mut self, activity: u8, action: TimerAction, now_ms: i64) -> Result<(), BoardError> {
+        let timer = self.timers.get_mut(usize::from(activity)).ok_or_else(|| invalid("activity", "the board has three activities: 0, 1 and 2"))?;
+        timer.apply(action, now_ms).map_err(|m| invalid("timer", m))
     }
 
     /// Improvement notes ranked by dots, most first (ties in board order).
@@ -455,6 +486,16 @@ impl BoardCommand {
             "edit_action" => BoardCommand::EditAction { id: text("action"), title: text("title"), owner: text("owner"), due: optional("due"), capability: optional("capability") },
             "action_status" => BoardCommand::SetActionStatus { id: text("action"), status: text("status") },
             "remove_action" => BoardCommand::RemoveAction { id: text("action") },
+            "timer" => BoardCommand::Timer {
+                activity: text("activity").trim().parse().map_err(|_| invalid("activity", "activity must be 0, 1 or 2"))?,
+                action: match text("timer").as_str() {
+                    "start" => TimerAction::Start,
+                    "pause" => TimerAction::Pause,
+                    "reset" => TimerAction::Reset,
+                    "extend" => TimerAction::Extend { minutes: 5 },
+                    other => return Err(invalid("timer", format!("unknown timer action {other:?}"))),
+                },
+            },
             other => return Err(invalid("op", format!("unknown board change {other:?}"))),
         })
     }

@@ -250,6 +250,13 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             p.removed = true;
             Change::Removed { participant }
         }
+        Command::Board { op: BoardCommand::Timer { activity, action } } => {
+            state.doc.board.apply_timer(activity, action, now_ms).map_err(|e| match e {
+                BoardError::Invalid { field, message } => refused(field, message),
+                other => refused("timer", other.to_string()),
+            })?;
+            Change::Doc
+        }
         Command::Board { op } => {
             state.doc.board.apply(&actor.participant, op).map_err(|e| match e {
                 BoardError::Invalid { field, message } => refused(field, message),

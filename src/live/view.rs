@@ -52,6 +52,7 @@ pub struct BoardView {
     /// Everyone's dots per improvement note, most first; only when visible.
     pub ranked: Option<Vec<(String, u32)>>,
     pub actions: Vec<Action>,
+    pub timers: [crate::live::timer::Timer; 3],
 }
 
 fn board_view(state: &LiveState, me: &str) -> BoardView {
@@ -67,6 +68,7 @@ fn board_view(state: &LiveState, me: &str) -> BoardView {
         mine: b.dots.dots.get(me).map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default(),
         ranked: b.dots.counts_visible().then(|| b.ranked_improvements().into_iter().map(|(n, d)| (n.id.clone(), d)).collect()),
         actions: b.actions.clone(),
+        timers: b.timers,
     }
 }
 
@@ -291,5 +293,20 @@ mod tests {
         board(&mut s, "fac", BoardCommand::CloseDots);
         let bo = View::for_participant(&s, "bo", &online, 0, None);
         assert_eq!(bo.board.ranked, Some(vec![("i1".to_string(), 2)]));
+    }
+
+    #[test]
+    fn the_boards_three_activity_timers_run_on_the_rooms_clock_for_the_facilitator_only() {
+        use crate::board::BoardCommand;
+        use crate::live::timer::TimerAction;
+        let mut s = room(&["Ana"]);
+        let timer = |activity, action| Command::Board { op: BoardCommand::Timer { activity, action } };
+        assert!(apply(&mut s, &who("ana"), timer(0, TimerAction::Start), 1_000).is_err());
+        apply(&mut s, &who("fac"), timer(2, TimerAction::Start), 1_000).unwrap();
+        let v = View::for_participant(&s, "ana", &HashSet::new(), 1_000, None);
+        assert_eq!(v.board.timers.map(|t| t.duration_ms / 60_000), [10, 10, 5]);
+        assert_eq!(v.board.timers[2].ends_at_ms, Some(1_000 + 5 * 60_000));
+        assert!(v.board.timers[0].ends_at_ms.is_none());
+        assert!(apply(&mut s, &who("fac"), timer(3, TimerAction::Start), 1_000).is_err(), "three activities");
     }
 }

@@ -15,7 +15,9 @@ use super::link::{use_live, Live};
 use super::room::confirm;
 use super::stages::NextStage;
 
-/// A plain form fallback: one board change with flattened fields.
+/// A plain form fallback: one board change with flattened fields. Every
+/// field `BoardCommand::from_fields` reads must be an argument here, or a
+/// plain form silently loses it (the hydrated page reads the form directly).
 #[server(endpoint = "board_command")]
 pub async fn post_board_change(
     id: String,
@@ -35,11 +37,13 @@ pub async fn post_board_change(
     due: Option<String>,
     capability: Option<String>,
     status: Option<String>,
+    activity: Option<String>,
+    timer: Option<String>,
 ) -> Result<i64, ServerFnError> {
     use crate::context::{app_context, form_error, require_participant};
     use checkpoint_core::store::ServiceError;
     let by = require_participant(&id).await?;
-    let fields = [("note", note), ("step", step), ("kind", kind), ("text", text), ("index", index), ("title", title), ("budget", budget), ("per_note", per_note), ("show_live", show_live), ("add", add), ("action", action), ("owner", owner), ("due", due), ("capability", capability), ("status", status)];
+    let fields = [("note", note), ("step", step), ("kind", kind), ("text", text), ("index", index), ("title", title), ("budget", budget), ("per_note", per_note), ("show_live", show_live), ("add", add), ("action", action), ("owner", owner), ("due", due), ("capability", capability), ("status", status), ("activity", activity), ("timer", timer)];
     let get = |name: &str| fields.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone());
     let op = BoardCommand::from_fields(&op, &get).map_err(|e| match e {
         checkpoint_core::board::BoardError::Invalid { field, message } => form_error(ServiceError::invalid(field, message)),
@@ -104,6 +108,7 @@ pub fn BoardStage() -> impl IntoView {
     view! {
         <h2 id="stage-heading">"Path to production"</h2>
         <p>"Map how a change travels from commit to production. Mark what is manual, what is automated and where deployments fail, then propose improvements and vote on them."</p>
+        <ActivityTimers/>
         <Legend/>
         <crate::errors::FormError result=Signal::derive(|| None::<Result<i64, ServerFnError>>) form="board_command"/>
         {move || if board().steps.is_empty() {
@@ -649,4 +654,41 @@ pub async fn copy_previous_flow(id: String) -> Result<i64, ServerFnError> {
     let rev = ctx.rooms.execute(&id, &by, Command::Board { op: BoardCommand::UseFlow { titles } }).await.map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}#board"));
     Ok(rev)
+}
+
+/// The board's three activities (mapping, improving, voting), each with a
+/// shared timer held by the server.
+#[component]
+fn ActivityTimers() -> impl IntoView {
+    use checkpoint_core::board::ACTIVITIES;
+    use checkpoint_core::live::timer::format_remaining;
+    let live = use_live();
+    let facilitator = move || live.view.with(|v| v.facilitator);
+    view! {
+        <div class="activity-timers" role="group" aria-label="Activity timers">
+            {ACTIVITIES.iter().enumerate().map(|(i, (label, _))| {
+                let timer = move || live.view.with(|v| v.board.timers[i]);
+                let remaining = move || timer().remaining_ms(live.server_now());
+                let running = move || timer().running();
+                let button = move |action: &'static str, text: &'static str| view! {
+                    <BoardForm op="timer" class="inline">
+                        <input type="hidden" name="activity" value=i.to_string()/>
+                        <input type="hidden" name="timer" value=action/>
+                        <button type="submit" class="button small subtle" aria-label=format!("{text}: {label}")>{text}</button>
+                    </BoardForm>
+                };
+                view! {
+                    <div class="timer" role="timer" aria-label=format!("Time left for {label}")>
+                        <span class="timer-label">{*label}</span>
+                        <span class="timer-face" class:timer-done=move || running() && remaining() == 0 data-testid=format!("activity-timer-{i}")>{move || format_remaining(remaining())}</span>
+                        <Show when=facilitator>
+                            {move || if running() { button("pause", "Pause") } else { button("start", "Start") }}
+                            {button("extend", "+5 min")}
+                            {button("reset", "Reset")}
+                        </Show>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
 }
