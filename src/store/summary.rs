@@ -11,6 +11,10 @@ use crate::live::{CheckpointStatus, LiveDoc};
 use crate::summary::history::{count_actions, trend, HistoryFilter, HistoryRow, TrendPoint};
 use crate::summary::{parse_highlights, parse_reason, Draft, Maturity, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults};
 
+fn parse_doc(raw: &str) -> Result<LiveDoc, ServiceError> {
+    serde_json::from_str(raw).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))
+}
+
 fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
 }
@@ -240,7 +244,7 @@ impl Store {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let doc: LiveDoc = serde_json::from_str(r.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+            let doc: LiveDoc = parse_doc(r.get("doc"))?;
             let benchmark = Benchmark::from_id(r.get::<&str, _>("benchmark")).unwrap_or_default();
             let voted_answers: [Option<String>; 4] = std::array::from_fn(|i| doc.questions[i].locked.clone());
             let voted = locked_maturity(&voted_answers, benchmark);
@@ -295,6 +299,16 @@ fn locked_maturity(answers: &[Option<String>; 4], benchmark: Benchmark) -> Optio
 impl Store {
     /// The latest earlier checkpoint of the same squad that agreed actions.
     pub async fn previous_actions(&self, checkpoint_id: &str) -> Result<Option<PreviousActions>, ServiceError> {
+        Ok(self
+            .earlier_checkpoints(checkpoint_id)
+            .await?
+            .into_iter()
+            .find(|(_, _, doc)| !doc.board.actions.is_empty())
+            .map(|(checkpoint_id, held_on, doc)| PreviousActions { checkpoint_id, held_on, actions: doc.board.actions }))
+    }
+
+    /// The same squad's checkpoints before this one, newest first, with their documents.
+    async fn earlier_checkpoints(&self, checkpoint_id: &str) -> Result<Vec<(String, String, LiveDoc)>, ServiceError> {
         let rows = sqlx::query(
             "SELECT p.id, p.held_on, p.doc FROM checkpoints c JOIN checkpoints p ON p.squad_id = c.squad_id AND p.id <> c.id \
              AND (p.held_on < c.held_on OR (p.held_on = c.held_on AND p.created_at < c.created_at)) \
@@ -303,13 +317,7 @@ impl Store {
         .bind(checkpoint_id)
         .fetch_all(&self.pool)
         .await?;
-        for r in rows {
-            let doc: LiveDoc = serde_json::from_str(r.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
-            if !doc.board.actions.is_empty() {
-                return Ok(Some(PreviousActions { checkpoint_id: r.get("id"), held_on: r.get("held_on"), actions: doc.board.actions }));
-            }
-        }
-        Ok(None)
+        rows.iter().map(|r| Ok((r.get("id"), r.get("held_on"), parse_doc(r.get("doc"))?))).collect()
     }
 
     /// Marks one of the previous checkpoint's actions done, carried over or
@@ -325,7 +333,7 @@ impl Store {
         let mut tx = self.writer.begin().await?;
         let row = sqlx::query("SELECT doc, revision FROM checkpoints WHERE id = $1").bind(&previous.checkpoint_id).fetch_one(&mut *tx).await?;
         let revision: i64 = row.get("revision");
-        let mut doc: LiveDoc = serde_json::from_str(row.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+        let mut doc: LiveDoc = parse_doc(row.get("doc"))?;
         let action = doc.board.actions.iter_mut().find(|a| a.id == action_id).ok_or_else(|| ServiceError::invalid("action", "no such action in the previous checkpoint"))?;
         action.status = status;
         let doc = serde_json::to_string(&doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -349,20 +357,11 @@ impl Store {
 impl Store {
     /// The step names of the squad's latest earlier checkpoint that mapped a flow.
     pub async fn previous_flow(&self, checkpoint_id: &str) -> Result<Option<Vec<String>>, ServiceError> {
-        let rows = sqlx::query(
-            "SELECT p.doc FROM checkpoints c JOIN checkpoints p ON p.squad_id = c.squad_id AND p.id <> c.id \
-             AND (p.held_on < c.held_on OR (p.held_on = c.held_on AND p.created_at < c.created_at)) \
-             WHERE c.id = $1 ORDER BY p.held_on DESC, p.created_at DESC",
-        )
-        .bind(checkpoint_id)
-        .fetch_all(&self.pool)
-        .await?;
-        for r in rows {
-            let doc: LiveDoc = serde_json::from_str(r.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
-            if !doc.board.steps.is_empty() {
-                return Ok(Some(doc.board.steps.into_iter().map(|s| s.title).collect()));
-            }
-        }
-        Ok(None)
+        Ok(self
+            .earlier_checkpoints(checkpoint_id)
+            .await?
+            .into_iter()
+            .find(|(_, _, doc)| !doc.board.steps.is_empty())
+            .map(|(_, _, doc)| doc.board.steps.into_iter().map(|s| s.title).collect()))
     }
 }
