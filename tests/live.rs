@@ -57,15 +57,21 @@ async fn next_snapshot(conn: &mut Connection) -> View {
     }
 }
 
-/// The first snapshot at or after `revision`.
-async fn snapshot_at(conn: &mut Connection, revision: i64) -> View {
-    loop {
-        let v = next_snapshot(conn).await;
-        if v.revision >= revision {
-            return v;
+/// The view a client keeps: `view` with every frame applied as the browser
+/// applies them, until it reaches `revision`.
+async fn follow(conn: &mut Connection, mut view: View, revision: i64) -> View {
+    while view.revision < revision {
+        let msg = tokio::time::timeout(Duration::from_secs(10), conn.rx.recv()).await.expect("a frame within 10 s").expect("open");
+        let Outbound::Text(t) = msg else { continue };
+        match serde_json::from_str(&t).expect("a frame") {
+            Frame::Snapshot { view: v } => view = *v,
+            Frame::Note { rev, id, note, index } => assert!(view.apply_note(rev, &id, note, index), "note frames arrive in revision order"),
+            _ => {}
         }
     }
+    view
 }
+
 
 async fn join_vote_and_persist(store: Store) {
     let f = fixture(&store).await;
@@ -269,8 +275,9 @@ async fn board_notes_are_idempotent_converge_and_persist(store: Store) {
     rooms.execute(&f.checkpoint, &ana.participant_id, create()).await.unwrap();
     let mut ana_conn = rooms.connect(&f.checkpoint, &ana.participant_id).await.unwrap();
     let mut bo_conn = rooms.connect(&f.checkpoint, &bo.participant_id).await.unwrap();
-    assert_eq!(next_snapshot(&mut ana_conn).await.board.notes.len(), 1, "a retried create makes one note");
-    next_snapshot(&mut bo_conn).await;
+    let ana_view = next_snapshot(&mut ana_conn).await;
+    assert_eq!(ana_view.board.notes.len(), 1, "a retried create makes one note");
+    let bo_view = next_snapshot(&mut bo_conn).await;
     // Ana edits the text while Bo edits the kind and moves it.
     let (a, b, c) = tokio::join!(
         rooms.execute(&f.checkpoint, &ana.participant_id, board(BoardCommand::EditNote { id: "n1".into(), text: Some("Build takes 40 minutes".into()), kind: None })),
@@ -278,8 +285,11 @@ async fn board_notes_are_idempotent_converge_and_persist(store: Store) {
         rooms.execute(&f.checkpoint, &bo.participant_id, board(BoardCommand::MoveNote { id: "n1".into(), step: "step-4".into(), index: 0 })),
     );
     let last = a.unwrap().max(b.unwrap()).max(c.unwrap());
-    let (seen_by_ana, seen_by_bo) = (snapshot_at(&mut ana_conn, last).await, snapshot_at(&mut bo_conn, last).await);
+    // Note changes travel as small frames; applied in order they give every
+    // screen the same board as the server's.
+    let (seen_by_ana, seen_by_bo) = (follow(&mut ana_conn, ana_view, last).await, follow(&mut bo_conn, bo_view, last).await);
     assert_eq!(seen_by_ana.board.notes, seen_by_bo.board.notes);
+    assert_eq!(seen_by_ana.board.notes, rooms.view(&f.checkpoint, &ana.participant_id).await.unwrap().board.notes);
     let n = &seen_by_ana.board.notes[0];
     assert_eq!((n.text.as_str(), n.kind.id(), n.step.as_str(), n.version), ("Build takes 40 minutes", "improvement", "step-4", 4));
     let reloaded = store.load_live(&f.checkpoint).await.unwrap().state.doc.board;

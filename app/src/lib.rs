@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leaderboard") view={Lazy::<routes::LeaderboardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<routes::UsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/checkpoints/:id") view={Lazy::<routes::CheckpointRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/checkpoints/:id/present") view={Lazy::<routes::PresentRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/checkpoints/:id/summary") view={Lazy::<routes::SummaryRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/join") view={Lazy::<routes::JoinRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/capabilities") view={Lazy::<routes::CatalogRoute>::new()} ssr=SsrMode::Async/>

@@ -111,6 +111,19 @@ impl LazyRoute for CheckpointRoute {
     }
 }
 
+pub struct PresentRoute;
+
+#[lazy_route]
+impl LazyRoute for PresentRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <live::present::PresentPage/> }.into_any()
+    }
+}
+
 pub struct SummaryRoute;
 
 #[lazy_route]

@@ -23,24 +23,49 @@ export async function open(page: Page, testInfo: TestInfo, path: string) {
 }
 
 const pageErrors = new WeakMap<Page, string[]>();
+const consoleLines = new WeakMap<Page, string[]>();
 
 /** Records script errors and hydration warnings so that a page that breaks in the browser fails its test. */
 function watchErrors(page: Page) {
   if (pageErrors.has(page)) return;
   const errors: string[] = [];
+  const lines: string[] = [];
   pageErrors.set(page, errors);
+  consoleLines.set(page, lines);
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text().slice(0, 300)}`);
     if (m.type() === 'error' && /hydrat/i.test(m.text())) errors.push(m.text().slice(0, 500));
     if (m.type() === 'warning' && /outside a <Suspense/.test(m.text())) errors.push(m.text().slice(0, 300));
   });
+  page.on('requestfailed', (r) => lines.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
 }
 
 export async function settle(page: Page, testInfo: TestInfo) {
   watchErrors(page);
   if (jsEnabled(testInfo)) {
-    await page.locator('body[data-hydrated="true"]').waitFor();
-    expect(pageErrors.get(page), 'no script or hydration errors').toEqual([]);
+    // Why the race: a page that panics while hydrating never sets the flag, and
+    // the test would otherwise spend its whole timeout waiting without saying why.
+    const hydrated = page.locator('body[data-hydrated="true"]').waitFor({ timeout: 45_000 }).then(() => true, () => false);
+    const errors = pageErrors.get(page)!;
+    const broke = (async () => {
+      while (errors.length === 0) await new Promise((r) => setTimeout(r, 100));
+      return false;
+    })();
+    let ok = await Promise.race([hydrated, broke]);
+    if (!ok && errors.length === 0) {
+      // Seen twice in CI under load, never reproduced locally: a page that sits
+      // unhydrated without any error. Reload once, and say so in the report.
+      testInfo.annotations.push({ type: 'unhydrated-reload', description: `${page.url()}\n${consoleLines.get(page)!.slice(-20).join('\n')}` });
+      console.warn(`warning: ${page.url()} did not hydrate in 45 s without an error; reloading once`);
+      await page.reload();
+      ok = await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 45_000 }).then(() => true, () => false);
+    }
+    if (!ok) {
+      const seen = consoleLines.get(page)!.slice(-20).join('\n');
+      throw new Error(`${page.url()} did not hydrate.\nErrors: ${JSON.stringify(errors)}\nConsole and failed requests:\n${seen}`);
+    }
+    expect(errors, 'no script or hydration errors').toEqual([]);
   } else {
     await page.waitForLoadState('load');
   }

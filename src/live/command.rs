@@ -8,7 +8,7 @@ use super::checkpoint::{CheckpointStatus, WelcomeText};
 use super::stage::{question_index, Stage};
 use super::state::{LiveState, Phase};
 use super::timer::TimerAction;
-use crate::board::{BoardCommand, BoardError};
+use crate::board::{BoardChange, BoardCommand, BoardError};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::prioritise::Rating;
 use crate::dora::Question;
@@ -74,6 +74,9 @@ pub enum Change {
     Rated { participant: String, capability: CapabilityKey, statement: u8, rating: Rating },
     /// The document and the stored focus list.
     Focus,
+    /// The document, where one board note was added, edited, moved or deleted
+    /// (and nothing else): everyone gets the same small frame.
+    Note { id: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -258,11 +261,16 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             Change::Doc
         }
         Command::Board { op } => {
-            state.doc.board.apply(&actor.participant, op).map_err(|e| match e {
+            let dots_before = state.doc.board.dots.clone();
+            let changed = state.doc.board.apply(&actor.participant, op).map_err(|e| match e {
                 BoardError::Invalid { field, message } => refused(field, message),
                 gone @ BoardError::NoteGone => refused("note", gone.to_string()),
             })?;
-            Change::Doc
+            match changed {
+                // Dots are per recipient (and may be secret): those changes go out as snapshots.
+                BoardChange::Note { id } if state.doc.board.dots == dots_before => Change::Note { id },
+                _ => Change::Doc,
+            }
         }
     };
     Ok(change)
@@ -314,6 +322,24 @@ pub(crate) mod tests {
     }
 
     const Q: Question = Question::LeadTime;
+
+    /// A note change goes out as one small frame for everyone, unless it moved
+    /// someone's dots (those are per recipient): then everyone gets a snapshot.
+    #[test]
+    fn note_changes_are_note_frames_unless_dots_moved() {
+        let mut s = room(&["Ana"]);
+        let board = |op| Command::Board { op };
+        apply(&mut s, &who("fac"), board(BoardCommand::UseTemplate), 0).unwrap();
+        let add = board(BoardCommand::AddNote { id: "n1".into(), step: "step-1".into(), kind: "improvement".into(), text: "Automate the changelog".into() });
+        assert_eq!(apply(&mut s, &who("ana"), add.clone(), 0).unwrap(), Change::Note { id: "n1".into() });
+        assert_eq!(apply(&mut s, &who("ana"), add, 0).unwrap(), Change::Doc, "a retried create changes no note");
+        apply(&mut s, &who("fac"), board(BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false }), 0).unwrap();
+        apply(&mut s, &who("ana"), board(BoardCommand::Dot { note: "n1".into(), add: true }), 0).unwrap();
+        let edit = board(BoardCommand::EditNote { id: "n1".into(), text: Some("Generate the changelog".into()), kind: None });
+        assert_eq!(apply(&mut s, &who("ana"), edit, 0).unwrap(), Change::Note { id: "n1".into() });
+        let demote = board(BoardCommand::EditNote { id: "n1".into(), text: None, kind: Some("manual".into()) });
+        assert_eq!(apply(&mut s, &who("ana"), demote, 0).unwrap(), Change::Doc, "its dots went with its kind");
+    }
 
     #[test]
     fn participants_vote_and_change_their_vote_until_the_reveal() {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::command::Command;
 use super::view::View;
+use crate::board::Note;
 use crate::dora::Question;
 
 /// Server to client.
@@ -15,6 +16,9 @@ pub enum Frame {
     Snapshot { view: Box<View> },
     /// Someone voted: who, never what (`mine` is set only on the voter's own connections).
     Voted { rev: i64, question: Question, participant: String, expected: usize, mine: Option<String> },
+    /// One board note changed: `note` is its new state at position `index` of
+    /// the board's notes, or `None` when it was deleted. The same for everyone.
+    Note { rev: i64, id: String, note: Option<Note>, index: usize },
     /// Who has a connection open (not a revision: presence is not stored).
     Presence { online: Vec<String> },
     /// The command `req` was committed as revision `rev`.

@@ -187,6 +187,21 @@ impl View {
         true
     }
 
+    /// Applies a note notice (see [`super::Frame::Note`]); false, as for votes,
+    /// when it does not follow this view's revision.
+    pub fn apply_note(&mut self, rev: i64, id: &str, note: Option<Note>, index: usize) -> bool {
+        if rev != self.revision + 1 {
+            return false;
+        }
+        self.revision = rev;
+        let notes = &mut self.board.notes;
+        notes.retain(|n| n.id != id);
+        if let Some(note) = note {
+            notes.insert(index.min(notes.len()), note);
+        }
+        true
+    }
+
     pub fn set_online(&mut self, online: &[String]) {
         for p in &mut self.people {
             p.online = online.contains(&p.id);
@@ -268,6 +283,38 @@ mod tests {
         assert!(v.apply_voted(s.revision + 1, Q, "ana", 1, Some("less_than_one_day".into())));
         assert_eq!(v.question(Q).unwrap().mine.as_deref(), Some("less_than_one_day"));
         assert_eq!(v.question(Q).unwrap().voters, vec!["ana".to_string()]);
+    }
+
+    /// A client that applies note frames in order holds the server's board.
+    #[test]
+    fn note_notices_replay_the_servers_board() {
+        use crate::board::BoardCommand;
+        let mut s = room(&["Ana"]);
+        let mut client = View::for_participant(&s, "ana", &HashSet::new(), 0, None);
+        let ops = [
+            BoardCommand::UseTemplate,
+            BoardCommand::AddNote { id: "a".into(), step: "step-1".into(), kind: "manual".into(), text: "Manual approval".into() },
+            BoardCommand::AddNote { id: "b".into(), step: "step-1".into(), kind: "failed".into(), text: "Flaky deploy".into() },
+            BoardCommand::AddNote { id: "c".into(), step: "step-2".into(), kind: "automated".into(), text: "Lint".into() },
+            BoardCommand::MoveNote { id: "c".into(), step: "step-1".into(), index: 0 },
+            BoardCommand::EditNote { id: "a".into(), text: Some("Manual approval by the CAB".into()), kind: None },
+            BoardCommand::DeleteNote { id: "b".into() },
+        ];
+        for op in ops {
+            let change = apply(&mut s, &who("ana"), Command::Board { op }, 0).unwrap();
+            s.revision += 1;
+            match change {
+                crate::live::command::Change::Note { id } => {
+                    let index = s.doc.board.notes.iter().position(|n| n.id == id);
+                    let note = index.map(|i| s.doc.board.notes[i].clone());
+                    assert!(client.apply_note(s.revision, &id, note, index.unwrap_or(0)));
+                }
+                _ => client = View::for_participant(&s, "ana", &HashSet::new(), 0, None),
+            }
+        }
+        assert_eq!(client.board.notes, s.doc.board.notes);
+        assert_eq!(client.board.notes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), ["c", "a"]);
+        assert!(!client.apply_note(s.revision + 2, "a", None, 0), "a gap asks for a snapshot");
     }
 
     #[test]

@@ -378,7 +378,7 @@ impl Store {
     /// grouped into shared transactions (see `store::committer`); this returns
     /// once the transaction holding this change has committed.
     pub async fn commit_live(&self, state: &LiveState, change: &Change) -> Result<bool, ServiceError> {
-        let doc_changed = matches!(change, Change::Doc | Change::Focus | Change::Vote { auto_revealed: true, .. });
+        let doc_changed = matches!(change, Change::Doc | Change::Focus | Change::Note { .. } | Change::Vote { auto_revealed: true, .. });
         let write = LiveWrite {
             id: state.info.id.clone(),
             revision: state.revision,
@@ -455,7 +455,7 @@ impl Store {
                         .await?;
                 }
             }
-            Change::Doc => {}
+            Change::Doc | Change::Note { .. } => {}
         }
         self.notify(tx, id, w.revision).await?;
         Ok(true)

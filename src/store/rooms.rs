@@ -272,6 +272,13 @@ impl Rooms {
                     });
                     inner.broadcast_snapshots();
                 }
+                Change::Note { id: note_id } => {
+                    let notes = &inner.loaded.as_ref().expect("loaded").state.doc.board.notes;
+                    let index = notes.iter().position(|n| n.id == note_id);
+                    let note = index.map(|i| notes[i].clone());
+                    let text = to_text(&Frame::Note { rev, id: note_id, note, index: index.unwrap_or(0) });
+                    inner.send_all(|_| text.clone());
+                }
                 _ => inner.broadcast_snapshots(),
             }
             return Ok(rev);

@@ -7,6 +7,7 @@ pub mod capabilities;
 pub mod checkpoints;
 pub mod join;
 pub mod measured;
+pub mod present;
 pub mod room;
 pub mod stages;
 pub mod link;

@@ -63,7 +63,7 @@ pub fn CheckpointPage() -> impl IntoView {
 }
 
 #[component]
-fn NotInRoom(message: String, id: String) -> impl IntoView {
+pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
     view! {
         <Title text="Join a checkpoint"/>
         <section class="card narrow">
@@ -75,8 +75,8 @@ fn NotInRoom(message: String, id: String) -> impl IntoView {
     }
 }
 
-#[component]
-fn Room(initial: View) -> impl IntoView {
+/// The room's live state for this page, connected to its socket when hydrated.
+pub(crate) fn open_live(initial: View) -> Live {
     #[cfg(feature = "hydrate")]
     let id = initial.info.id.clone();
     let live = Live::new(initial);
@@ -94,6 +94,12 @@ fn Room(initial: View) -> impl IntoView {
             }
         });
     }
+    live
+}
+
+#[component]
+fn Room(initial: View) -> impl IntoView {
+    let live = open_live(initial);
     let info = move || live.view.with(|v| v.info.clone());
     view! {
         <Title text=move || format!("{} checkpoint", info().squad_name)/>
@@ -143,7 +149,7 @@ fn Room(initial: View) -> impl IntoView {
 }
 
 #[component]
-fn LinkIndicator() -> impl IntoView {
+pub(crate) fn LinkIndicator() -> impl IntoView {
     let live = super::link::use_live();
     let text = move || match live.link.get() {
         LinkState::Connecting => "Connecting…".to_string(),

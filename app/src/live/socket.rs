@@ -157,6 +157,13 @@ impl Socket {
                     self.send_message(&ClientMessage::Sync);
                 }
             }
+            Frame::Note { rev, id, note, index } => {
+                let mut applied = true;
+                live.view.update(|v| applied = v.apply_note(rev, &id, note, index));
+                if !applied {
+                    self.send_message(&ClientMessage::Sync);
+                }
+            }
             Frame::Presence { online } => live.view.update(|v| v.set_online(&online)),
             Frame::Ack { .. } => {}
             Frame::Error { message, .. } => live.error.set(Some(message)),

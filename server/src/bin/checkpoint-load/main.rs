@@ -11,10 +11,14 @@
 //! (a facilitator or admin made with `checkpoint create-admin`), creates a
 //! squad and the checkpoints, and joins every participant by code.
 //!
+//! `--scenario board` instead fills each room's board with `--notes` notes and
+//! has every participant move and edit them (see `board.rs`).
+//!
 //! `--scenario metrics` instead fills the server with a history of
 //! deployments and incidents through the ingestion API and times the metrics
 //! API (see `metrics.rs`).
 
+mod board;
 mod metrics;
 
 use std::collections::HashMap;
@@ -61,9 +65,13 @@ struct Args {
     /// Seconds a question stays open before the facilitator reveals it.
     #[arg(long, default_value_t = 8)]
     question_secs: u64,
-    /// `live` (checkpoints and votes) or `metrics` (ingestion and metric reads).
+    /// `live` (checkpoints and votes), `board` (notes moved and edited) or
+    /// `metrics` (ingestion and metric reads).
     #[arg(long, default_value = "live")]
     scenario: String,
+    /// Notes on each board before the measuring starts (`--scenario board`).
+    #[arg(long, default_value_t = 300)]
+    notes: usize,
     #[command(flatten)]
     metrics: metrics::MetricsArgs,
 }
@@ -118,22 +126,21 @@ async fn main() -> anyhow::Result<()> {
     if args.scenario == "metrics" {
         return metrics::run(&args.metrics, &http, &base).await;
     }
-    if args.scenario != "live" {
-        bail!("--scenario must be live or metrics");
-    }
     let session = login.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| c.split(';').next().filter(|kv| kv.starts_with("checkpoint_session="))).map(str::to_string).context("no session cookie")?;
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
-    let squad: serde_json::Value = http.post(format!("{base}/api/create_squad")).form(&[("name", format!("Load {stamp}")), ("tribe", "Load".to_string())]).send().await?.json().await.context("create squad")?;
-    let slug = squad["slug"].as_str().context("squad slug")?.to_string();
+    let slug = create_squad(&http, &base).await?;
+    match args.scenario.as_str() {
+        "live" => {}
+        "board" => return board::run(&args, &http, &base, &slug, &session).await,
+        _ => bail!("--scenario must be live, board or metrics"),
+    }
     eprintln!("squad {slug}: creating {} rooms of {} participants", args.rooms, args.participants);
 
     let totals = Arc::new(Totals { latencies_us: Mutex::new(Vec::new()), acked: AtomicU64::new(0), refused: AtomicU64::new(0), last_acked: Mutex::new(HashMap::new()) });
     let mut rooms = Vec::new();
     let mut codes = Vec::new();
     for _ in 0..args.rooms {
-        let res: serde_json::Value = http.post(format!("{base}/api/v1/checkpoints")).json(&json!({"squad": slug, "held_on": "2026-11-22"})).send().await?.error_for_status()?.json().await?;
-        let id = res["id"].as_str().context("id")?.to_string();
-        codes.push(res["join_code"].as_str().context("code")?.to_string());
+        let (id, code) = create_checkpoint(&http, &base, &slug).await?;
+        codes.push(code);
         rooms.push(Arc::new(Room { id, peers: args.participants, pending: Mutex::new(HashMap::new()), open_question: Mutex::new(None) }));
     }
 
@@ -142,11 +149,8 @@ async fn main() -> anyhow::Result<()> {
         .map(|(room, code, i)| {
             let base = base.clone();
             async move {
-                let client = reqwest::Client::new();
-                let res = client.post(format!("{base}/api/v1/join")).json(&json!({"code": code, "name": format!("P{i}")})).send().await?.error_for_status()?;
-                let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).context("participant cookie")?.to_string();
-                let body: serde_json::Value = res.json().await?;
-                anyhow::Ok((room, cookie, body["participant_id"].as_str().unwrap_or_default().to_string()))
+                let (cookie, pid) = join(&base, &code, &format!("P{i}")).await?;
+                anyhow::Ok((room, cookie, pid))
             }
         })
         .buffer_unordered(32)
@@ -193,6 +197,26 @@ async fn main() -> anyhow::Result<()> {
         rss
     );
     Ok(())
+}
+
+async fn create_squad(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
+    let squad: serde_json::Value = http.post(format!("{base}/api/create_squad")).form(&[("name", format!("Load {stamp}")), ("tribe", "Load".to_string())]).send().await?.json().await.context("create squad")?;
+    Ok(squad["slug"].as_str().context("squad slug")?.to_string())
+}
+
+/// Creates a checkpoint of the squad: its id and join code.
+async fn create_checkpoint(http: &reqwest::Client, base: &str, slug: &str) -> anyhow::Result<(String, String)> {
+    let res: serde_json::Value = http.post(format!("{base}/api/v1/checkpoints")).json(&json!({"squad": slug, "held_on": "2026-11-22"})).send().await?.error_for_status()?.json().await?;
+    Ok((res["id"].as_str().context("id")?.to_string(), res["join_code"].as_str().context("code")?.to_string()))
+}
+
+/// Joins a room by its code as `name`: the participant's cookie and id.
+async fn join(base: &str, code: &str, name: &str) -> anyhow::Result<(String, String)> {
+    let res = reqwest::Client::new().post(format!("{base}/api/v1/join")).json(&json!({"code": code, "name": name})).send().await?.error_for_status()?;
+    let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).context("participant cookie")?.to_string();
+    let body: serde_json::Value = res.json().await?;
+    Ok((cookie, body["participant_id"].as_str().unwrap_or_default().to_string()))
 }
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
