@@ -163,3 +163,91 @@ test('the squad maps its flow, moves and edits notes, and dot-votes within the b
   await ana.context.close();
   await bo.context.close();
 });
+
+/** Each column's step and the texts of its notes, in order. */
+async function boardOf(page: Page, columns: string) {
+  return page.locator(columns).evaluateAll((cols) => cols.map((c) => [
+    c.querySelector('h2, h3')!.textContent!.trim(),
+    [...c.querySelectorAll('.note-text')].map((n) => n.textContent!.trim()),
+  ]));
+}
+
+test('three browsers add, edit and move notes at the same time and end up with the same board; the projector follows @board', async ({ page, browser }, testInfo) => {
+  test.setTimeout(150_000);
+  const js = jsEnabled(testInfo);
+  const { url, code } = await newCheckpoint(page, testInfo);
+  if (js) await waitLive(page);
+  const ana = await join(browser, testInfo, code, 'Ana');
+  const bo = await join(browser, testInfo, code, 'Bo');
+  await goToStage(page, 'Path to production');
+  await page.getByRole('button', { name: 'Start from the template' }).click();
+  await expect(page.getByRole('heading', { name: 'Verify', level: 3 })).toBeVisible();
+  await settle(page, testInfo);
+  for (const p of [ana.page, bo.page]) {
+    await refresh(p, testInfo);
+    if (js) await waitLive(p);
+    await expect(p.getByRole('heading', { name: 'Verify', level: 3 })).toBeVisible();
+  }
+
+  // Everyone adds notes at once.
+  await Promise.all([
+    (async () => {
+      await addNote(page, 'Deploy to production', 'manual', 'Manual approval before deploy');
+      await addNote(page, 'Verify', 'manual', 'Smoke tests run by hand');
+    })(),
+    (async () => {
+      await addNote(ana.page, 'Build', 'failed', 'Build cache misses');
+      await addNote(ana.page, 'Test', 'failed', 'Flaky end-to-end suite');
+    })(),
+    (async () => {
+      await addNote(bo.page, 'Commit', 'improvement', 'Trunk-based development');
+      await addNote(bo.page, 'Pull request', 'automated', 'Automated lint');
+    })(),
+  ]);
+  for (const p of [page, ana.page, bo.page]) {
+    await refresh(p, testInfo);
+    await expect(p.locator('#board .note')).toHaveCount(6);
+  }
+
+  // At once: Fran moves Ana's note, Ana rewrites Bo's note while Bo moves that same note.
+  await Promise.all([
+    note(page, 'Build cache misses').getByRole('button', { name: 'Move to Test' }).click(),
+    (async () => {
+      const card = note(ana.page, 'Trunk-based development');
+      await card.getByText('Edit', { exact: true }).click();
+      await card.getByLabel('Text').fill('Trunk-based development with short-lived branches');
+      await card.getByRole('button', { name: 'Save' }).click();
+    })(),
+    note(bo.page, 'Trunk-based development').getByRole('button', { name: 'Move to Pull request' }).click(),
+  ]);
+
+  // Every screen settles on the same board: both changes to Bo's note survive.
+  const expected = [
+    ['Commit', []],
+    ['Pull request', ['Automated lint', 'Trunk-based development with short-lived branches']],
+    ['Build', []],
+    ['Test', ['Flaky end-to-end suite', 'Build cache misses']],
+    ['Deploy to staging', []],
+    ['Deploy to production', ['Manual approval before deploy']],
+    ['Verify', ['Smoke tests run by hand']],
+  ];
+  for (const p of [page, ana.page, bo.page]) {
+    await refresh(p, testInfo);
+    await expect.poll(() => boardOf(p, '#board > li')).toEqual(expected);
+  }
+  await expect(note(page, 'Trunk-based development with short-lived branches')).toContainText('Improvement');
+
+  // The projector view: the same board, large and read-only, following live.
+  const projector = await page.context().newPage();
+  await open(projector, testInfo, `${url}/present`);
+  await expect.poll(() => boardOf(projector, '[data-testid="present-board"] > li')).toEqual(expected);
+  await expect(projector.locator('.present').locator('form, button, textarea, select')).toHaveCount(0);
+  await expectAccessible(projector);
+  await addNote(bo.page, 'Deploy to staging', 'manual', 'Staging is shared by three squads');
+  await refresh(projector, testInfo);
+  await expect(projector.getByTestId('present-board').locator('.note')).toHaveCount(7);
+  await expect(projector.getByTestId('present-board').locator('.note').filter({ hasText: 'Staging is shared by three squads' })).toContainText('Manual work');
+  await projector.close();
+  await ana.context.close();
+  await bo.context.close();
+});

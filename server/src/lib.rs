@@ -102,6 +102,14 @@ pub async fn serve(database_url: &str, config: ServeConfig, started: Instant) ->
     let (app, close_sockets) = app(rooms, store.clone(), &config);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
+    // Why no Nagle: a change goes out as two small frames in a row (the change,
+    // then the sender's ack); with Nagle the second waits for the peer's
+    // delayed ACK, up to 40 ms, which was most of the live latency's tail.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     tracing::info!(%addr, backend = ?store.backend(), ready_ms = started.elapsed().as_millis() as u64, "ready");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {

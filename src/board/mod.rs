@@ -469,7 +469,13 @@ impl BoardCommand {
             "move_step" => BoardCommand::MoveStep { id: text("step"), index: number("index")? },
             "remove_step" => BoardCommand::RemoveStep { id: text("step") },
             "add_note" => BoardCommand::AddNote { id: text("note"), step: text("step"), kind: text("kind"), text: text("text") },
-            "edit_note" => BoardCommand::EditNote { id: text("note"), text: optional("text"), kind: optional("kind") },
+            // The form also carries what it started from (`text_was`, `kind_was`):
+            // only a field the person changed is sent, so two people editing
+            // different fields of one note both keep their change.
+            "edit_note" => {
+                let changed = |field: &'static str, was: &'static str| optional(field).filter(|v| optional(was).is_none_or(|w| w.trim() != v.trim()));
+                BoardCommand::EditNote { id: text("note"), text: changed("text", "text_was"), kind: changed("kind", "kind_was") }
+            }
             "move_note" => BoardCommand::MoveNote { id: text("note"), step: text("step"), index: number("index")? },
             "delete_note" => BoardCommand::DeleteNote { id: text("note") },
             "open_dots" => BoardCommand::OpenDots { budget: small("budget")?, per_note: small("per_note")?, show_live: optional("show_live").is_some() },

@@ -170,6 +170,12 @@ fn form_fields_read_as_the_same_commands() {
     assert_eq!(add, BoardCommand::AddNote { id: "n1".into(), step: "step-1".into(), kind: "manual".into(), text: "x".into() });
     let edit = BoardCommand::from_fields("edit_note", &fields(&[("note", "n1"), ("text", " "), ("kind", "failed")])).unwrap();
     assert_eq!(edit, BoardCommand::EditNote { id: "n1".into(), text: None, kind: Some("failed".into()) });
+    // The edit form sends only what the person changed, so another person's
+    // concurrent change of the other field survives.
+    let text_only = BoardCommand::from_fields("edit_note", &fields(&[("note", "n1"), ("text", "Build takes 40 minutes"), ("text_was", "Build takes 40 min"), ("kind", "manual"), ("kind_was", "manual")])).unwrap();
+    assert_eq!(text_only, BoardCommand::EditNote { id: "n1".into(), text: Some("Build takes 40 minutes".into()), kind: None });
+    let kind_only = BoardCommand::from_fields("edit_note", &fields(&[("note", "n1"), ("text", "Same"), ("text_was", "Same "), ("kind", "failed"), ("kind_was", "manual")])).unwrap();
+    assert_eq!(kind_only, BoardCommand::EditNote { id: "n1".into(), text: None, kind: Some("failed".into()) });
     let open = BoardCommand::from_fields("open_dots", &fields(&[("budget", "5"), ("per_note", "3")])).unwrap();
     assert_eq!(open, BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false });
     assert!(matches!(BoardCommand::from_fields("move_note", &fields(&[("index", "up")])), Err(BoardError::Invalid { field: "index", .. })));

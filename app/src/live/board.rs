@@ -26,6 +26,8 @@ pub async fn post_board_change(
     step: Option<String>,
     kind: Option<String>,
     text: Option<String>,
+    text_was: Option<String>,
+    kind_was: Option<String>,
     index: Option<String>,
     title: Option<String>,
     budget: Option<String>,
@@ -43,7 +45,7 @@ pub async fn post_board_change(
     use crate::context::{app_context, form_error, require_participant};
     use checkpoint_core::store::ServiceError;
     let by = require_participant(&id).await?;
-    let fields = [("note", note), ("step", step), ("kind", kind), ("text", text), ("index", index), ("title", title), ("budget", budget), ("per_note", per_note), ("show_live", show_live), ("add", add), ("action", action), ("owner", owner), ("due", due), ("capability", capability), ("status", status), ("activity", activity), ("timer", timer)];
+    let fields = [("note", note), ("step", step), ("kind", kind), ("text", text), ("text_was", text_was), ("kind_was", kind_was), ("index", index), ("title", title), ("budget", budget), ("per_note", per_note), ("show_live", show_live), ("add", add), ("action", action), ("owner", owner), ("due", due), ("capability", capability), ("status", status), ("activity", activity), ("timer", timer)];
     let get = |name: &str| fields.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone());
     let op = BoardCommand::from_fields(&op, &get).map_err(|e| match e {
         checkpoint_core::board::BoardError::Invalid { field, message } => form_error(ServiceError::invalid(field, message)),
@@ -88,11 +90,22 @@ fn submit_over_socket(live: Live, ev: &leptos::ev::SubmitEvent) -> bool {
 }
 
 #[component]
-fn BoardForm(op: &'static str, #[prop(optional)] class: &'static str, #[prop(optional)] label: Option<String>, children: Children) -> impl IntoView {
+fn BoardForm(
+    op: &'static str,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional)] label: Option<String>,
+    /// Called once the change has gone over the socket.
+    #[prop(optional, into)]
+    on_sent: Option<Callback<()>>,
+    children: Children,
+) -> impl IntoView {
     let live = use_live();
     view! {
         <form method="post" action="/api/board_command" class=format!("board-form {class}") aria-label=label on:submit=move |ev| {
-            if submit_over_socket(live, &ev) { ev.prevent_default(); }
+            if submit_over_socket(live, &ev) {
+                ev.prevent_default();
+                if let Some(f) = on_sent { f.run(()); }
+            }
         }>
             <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
             <input type="hidden" name="op" value=op/>
@@ -154,6 +167,7 @@ fn Columns() -> impl IntoView {
     let live = use_live();
     let steps = move || live.view.with(|v| v.board.steps.clone());
     let dragging = RwSignal::new(None::<String>);
+    provide_context(EditDrafts(RwSignal::new(Default::default())));
     view! {
         <ol class="board" id="board" aria-label="Delivery flow">
             <For each=steps key=|s| s.id.clone() let:step>
@@ -261,17 +275,60 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// Edits in progress, by note id: a note that someone else moves or edits is
+/// drawn again, and the person editing it must not lose their text or focus.
+#[derive(Clone, Copy)]
+struct EditDrafts(RwSignal<std::collections::HashMap<String, Draft>>);
+
+#[derive(Clone, Debug, Default)]
+struct Draft {
+    text: Option<String>,
+    focused: bool,
+}
+
 #[component]
 fn EditNoteForm(id: String, text: String, kind: NoteKind) -> impl IntoView {
+    let drafts = use_context::<EditDrafts>().map(|d| d.0);
     let (text_id, kind_id) = (format!("edit-text-{id}"), format!("edit-kind-{id}"));
     let label = format!("Edit note: {text}");
+    let draft = drafts.and_then(|d| d.with_untracked(|m| m.get(&id).cloned()));
+    let shown = draft.as_ref().and_then(|d| d.text.clone()).unwrap_or_else(|| text.clone());
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    if draft.as_ref().is_some_and(|d| d.focused) {
+        Effect::new(move |_| {
+            if let Some(el) = area.get() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let key = StoredValue::new(id.clone());
+    let record = move |f: &dyn Fn(&mut Draft)| {
+        if let Some(d) = drafts {
+            d.update_untracked(|m| f(m.entry(key.get_value()).or_default()));
+        }
+    };
+    let forget = move || {
+        if let Some(d) = drafts {
+            d.update_untracked(|m| {
+                m.remove(&key.get_value());
+            });
+        }
+    };
     view! {
-        <details class="note-edit">
+        <details class="note-edit" open=draft.is_some() on:toggle=move |ev| {
+            let open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
+            if open { record(&|_| {}) } else { forget() }
+        }>
             <summary>"Edit"</summary>
-            <BoardForm op="edit_note" label>
+            <BoardForm op="edit_note" label on_sent=move |_: ()| forget()>
                 <input type="hidden" name="note" value=id/>
+                <input type="hidden" name="text_was" value=text.clone()/>
+                <input type="hidden" name="kind_was" value=kind.id()/>
                 <label for=text_id.clone()>"Text"</label>
-                <textarea id=text_id name="text" rows="3" maxlength=MAX_NOTE_TEXT.to_string() required>{text}</textarea>
+                <textarea id=text_id name="text" rows="3" maxlength=MAX_NOTE_TEXT.to_string() required node_ref=area
+                    on:input=move |ev| { let t = event_target_value(&ev); record(&|d| d.text = Some(t.clone())) }
+                    on:focus=move |_| record(&|d| d.focused = true)
+                    on:blur=move |_| record(&|d| d.focused = false)>{shown}</textarea>
                 <label for=kind_id.clone()>"Kind"</label>
                 <KindSelect id=kind_id selected=kind/>
                 <button type="submit" class="button small">"Save"</button>

@@ -225,7 +225,8 @@ async fn connect(base: &str, id: &str, cookie: &str) -> anyhow::Result<Ws> {
     let url = format!("{}/live/{id}/ws", base.replacen("http", "ws", 1));
     let mut req = url.into_client_request()?;
     req.headers_mut().insert("cookie", cookie.parse()?);
-    let (ws, _) = tokio_tungstenite::connect_async(req).await.with_context(|| format!("websocket to room {id}"))?;
+    // As browsers do: no Nagle on the client either.
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await.with_context(|| format!("websocket to room {id}"))?;
     Ok(ws)
 }
 
