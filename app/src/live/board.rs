@@ -117,7 +117,9 @@ fn BoardForm(
 #[component]
 pub fn BoardStage() -> impl IntoView {
     let live = use_live();
-    let board = move || live.view.with(|v| v.board.clone());
+    // A Memo: the columns (and whatever someone is typing in them) are drawn
+    // again only when the board gains or loses its steps, not on every change.
+    let has_steps = Memo::new(move |_| live.view.with(|v| !v.board.steps.is_empty()));
     view! {
         <h2 id="stage-heading">"Path to production"</h2>
         <p>"Map how a change travels from commit to production. Mark what is manual, what is automated and where deployments fail, then propose improvements and vote on them."</p>
@@ -129,7 +131,7 @@ pub fn BoardStage() -> impl IntoView {
         <ActivityTimers/>
         <Legend/>
         <crate::errors::FormError result=Signal::derive(|| None::<Result<i64, ServerFnError>>) form="board_command"/>
-        {move || if board().steps.is_empty() {
+        {move || if !has_steps.get() {
             view! {
                 <div class="empty-state">
                     <p>"No steps yet. Start from the usual flow and adapt it, or add your own steps."</p>
@@ -208,17 +210,25 @@ fn Column(step: Step, dragging: RwSignal<Option<String>>) -> impl IntoView {
 fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
     let live = use_live();
     let id = note.id.clone();
-    let (prev_step, next_step, position, count) = live.view.with(|v| {
-        let steps = &v.board.steps;
-        let at = steps.iter().position(|s| s.id == note.step).unwrap_or(0);
-        let siblings: Vec<&str> = v.board.notes.iter().filter(|n| n.step == note.step).map(|n| n.id.as_str()).collect();
-        (
-            at.checked_sub(1).and_then(|i| steps.get(i)).cloned(),
-            steps.get(at + 1).cloned(),
-            siblings.iter().position(|n| *n == note.id).unwrap_or(0),
-            siblings.len(),
-        )
-    });
+    // Where the note stands among its step's notes and the steps around it:
+    // others' changes move it, so this follows the board (a Memo, so the
+    // buttons are drawn again only when the place really changes).
+    let place = {
+        let (id, step) = (note.id.clone(), note.step.clone());
+        Memo::new(move |_| {
+            live.view.with(|v| {
+                let steps = &v.board.steps;
+                let at = steps.iter().position(|s| s.id == step).unwrap_or(0);
+                let siblings: Vec<&str> = v.board.notes.iter().filter(|n| n.step == step).map(|n| n.id.as_str()).collect();
+                (
+                    at.checked_sub(1).and_then(|i| steps.get(i)).cloned(),
+                    steps.get(at + 1).cloned(),
+                    siblings.iter().position(|n| *n == id).unwrap_or(0),
+                    siblings.len(),
+                )
+            })
+        })
+    };
     let step = note.step.clone();
     let kind = note.kind;
     let drop_before = {
@@ -227,7 +237,7 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
             ev.prevent_default();
             ev.stop_propagation();
             if let Some(dragged) = dragging.get_untracked() {
-                live.send(Command::Board { op: BoardCommand::MoveNote { id: dragged, step: step.clone(), index: position } });
+                live.send(Command::Board { op: BoardCommand::MoveNote { id: dragged, step: step.clone(), index: place.get_untracked().2 } });
                 dragging.set(None);
             }
         }
@@ -241,7 +251,7 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
         let id = id.clone();
         move || live.view.with(|v| v.board.ranked.as_ref().and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d)))
     };
-    let dots_open = move || live.view.with(|v| v.board.dots_phase == DotsPhase::Open);
+    let dots_open = Memo::new(move |_| live.view.with(|v| v.board.dots_phase == DotsPhase::Open));
     let label = format!("{}: {}", kind.label(), note.text);
     view! {
         <li class=format!("note note-{}", kind.id()) draggable="true" data-note=id.clone() aria-label=label
@@ -255,7 +265,7 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
                 </p>
                 {
                     let (id, text) = (id.clone(), note.text.clone());
-                    move || dots_open().then(|| view! {
+                    move || dots_open.get().then(|| view! {
                         <div class="dot-buttons">
                             <DotButton note=id.clone() add=true label=format!("Add a dot to {text}")/>
                             <DotButton note=id.clone() add=false label=format!("Take a dot back from {text}")/>
@@ -264,10 +274,18 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
                 }
             })}
             <div class="note-actions">
-                <MoveButton id=id.clone() step=prev_step.as_ref().map(|s| s.id.clone()) index=usize::MAX symbol="◀" label=prev_step.map(|s| format!("Move to {}", s.title))/>
-                <MoveButton id=id.clone() step=(position > 0).then(|| step.clone()) index=position.saturating_sub(1) symbol="▲" label=Some("Move up".into())/>
-                <MoveButton id=id.clone() step=(position + 1 < count).then(|| step.clone()) index=position + 1 symbol="▼" label=Some("Move down".into())/>
-                <MoveButton id=id.clone() step=next_step.as_ref().map(|s| s.id.clone()) index=usize::MAX symbol="▶" label=next_step.map(|s| format!("Move to {}", s.title))/>
+                {
+                    let (id, step) = (id.clone(), step.clone());
+                    move || {
+                        let (prev_step, next_step, position, count) = place.get();
+                        view! {
+                            <MoveButton id=id.clone() step=prev_step.as_ref().map(|s| s.id.clone()) index=usize::MAX symbol="◀" label=prev_step.map(|s| format!("Move to {}", s.title))/>
+                            <MoveButton id=id.clone() step=(position > 0).then(|| step.clone()) index=position.saturating_sub(1) symbol="▲" label=Some("Move up".into())/>
+                            <MoveButton id=id.clone() step=(position + 1 < count).then(|| step.clone()) index=position + 1 symbol="▼" label=Some("Move down".into())/>
+                            <MoveButton id=id.clone() step=next_step.as_ref().map(|s| s.id.clone()) index=usize::MAX symbol="▶" label=next_step.map(|s| format!("Move to {}", s.title))/>
+                        }
+                    }
+                }
                 <EditNoteForm id=id.clone() text=note.text.clone() kind/>
                 <DeleteNoteForm id=id.clone() text=note.text.clone()/>
             </div>
@@ -326,9 +344,19 @@ fn EditNoteForm(id: String, text: String, kind: NoteKind) -> impl IntoView {
                 <input type="hidden" name="kind_was" value=kind.id()/>
                 <label for=text_id.clone()>"Text"</label>
                 <textarea id=text_id name="text" rows="3" maxlength=MAX_NOTE_TEXT.to_string() required node_ref=area
-                    on:input=move |ev| { let t = event_target_value(&ev); record(&|d| d.text = Some(t.clone())) }
+                    on:input=move |ev| {
+                        // Typing means the field has focus, whether or not the window reported it.
+                        let t = event_target_value(&ev);
+                        record(&|d| { d.text = Some(t.clone()); d.focused = true; })
+                    }
                     on:focus=move |_| record(&|d| d.focused = true)
-                    on:blur=move |_| record(&|d| d.focused = false)>{shown}</textarea>
+                    on:blur=move |ev| {
+                        // A card taken out of the page (redrawn after someone else's
+                        // change) blurs too, while still attached; that is not the
+                        // person leaving the field. So look again once the redraw is done.
+                        let field = event_target::<leptos::web_sys::Element>(&ev);
+                        set_timeout(move || if field.is_connected() { record(&|d| d.focused = false) }, std::time::Duration::ZERO);
+                    }>{shown}</textarea>
                 <label for=kind_id.clone()>"Kind"</label>
                 <KindSelect id=kind_id selected=kind/>
                 <button type="submit" class="button small">"Save"</button>
@@ -488,6 +516,7 @@ fn StepMove(id: String, index: usize, label: String, symbol: &'static str) -> im
 fn Dots() -> impl IntoView {
     let live = use_live();
     let b = move || live.view.with(|v| v.board.clone());
+    let phase = Memo::new(move |_| live.view.with(|v| v.board.dots_phase));
     let facilitator = move || live.view.with(|v| v.facilitator);
     let title_of = move |id: &str| live.view.with(|v| v.board.notes.iter().find(|n| n.id == id).map(|n| n.text.clone()).unwrap_or_default());
     view! {
@@ -510,7 +539,8 @@ fn Dots() -> impl IntoView {
                 </ol>
             })}
             <Show when=facilitator>
-                {move || if b().dots_phase == DotsPhase::Open {
+                // By phase only: the facilitator's half-typed settings survive others' changes.
+                {move || if phase.get() == DotsPhase::Open {
                     view! { <BoardForm op="close_dots"><button type="submit" class="button primary">"Close voting"</button></BoardForm> }.into_any()
                 } else {
                     view! {
@@ -520,7 +550,7 @@ fn Dots() -> impl IntoView {
                             <label for="dots-per-note">"At most on one note"</label>
                             <input id="dots-per-note" name="per_note" type="number" min="1" max="20" value=DEFAULT_PER_NOTE.to_string()/>
                             <label class="checkbox"><input type="checkbox" name="show_live" value="on"/>" Show counts while voting"</label>
-                            <button type="submit" class="button primary">{if b().dots_phase == DotsPhase::Closed { "Reopen voting" } else { "Open voting" }}</button>
+                            <button type="submit" class="button primary">{if phase.get_untracked() == DotsPhase::Closed { "Reopen voting" } else { "Open voting" }}</button>
                         </BoardForm>
                     }.into_any()
                 }}
@@ -533,20 +563,23 @@ fn Dots() -> impl IntoView {
 #[component]
 fn Actions() -> impl IntoView {
     let live = use_live();
-    let actions = move || live.view.with(|v| v.board.actions.clone());
+    // Memos throughout: these lists are drawn again only when they change, so
+    // a choice half made in the form survives everyone else's changes.
+    let actions = Memo::new(move |_| live.view.with(|v| v.board.actions.clone()));
     let fresh = RwSignal::new(new_id());
-    let people = move || live.view.with(|v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
-    let improvements = move || live.view.with(|v| {
+    let people = Memo::new(move |_| live.view.with(|v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>()));
+    let improvements = Memo::new(move |_| live.view.with(|v| {
         let ranked = v.board.ranked.clone().unwrap_or_default();
-        let mut notes: Vec<Note> = v.board.notes.iter().filter(|n| n.kind == NoteKind::Improvement).cloned().collect();
-        notes.sort_by_key(|n| std::cmp::Reverse(ranked.iter().find(|(id, _)| *id == n.id).map_or(0, |(_, d)| *d)));
+        let mut notes: Vec<(String, String, u32)> = v.board.notes.iter().filter(|n| n.kind == NoteKind::Improvement)
+            .map(|n| (n.id.clone(), n.text.clone(), ranked.iter().find(|(id, _)| *id == n.id).map_or(0, |(_, d)| *d))).collect();
+        notes.sort_by_key(|n| std::cmp::Reverse(n.2));
         notes
-    });
+    }));
     view! {
         <section class="card actions" aria-labelledby="actions-heading">
             <h3 id="actions-heading">"Actions"</h3>
             {move || {
-                let list = actions();
+                let list = actions.get();
                 if list.is_empty() {
                     view! { <p class="empty-state">"No actions yet. Turn the top improvements into actions with an owner and a due date."</p> }.into_any()
                 } else {
@@ -567,13 +600,13 @@ fn Actions() -> impl IntoView {
                 <label for="action-from">"From improvement"</label>
                 <select id="action-from" name="note">
                     <option value="">"None"</option>
-                    {move || improvements().into_iter().map(|n| view! { <option value=n.id.clone()>{n.text.clone()}</option> }).collect_view()}
+                    {move || improvements.get().into_iter().map(|(id, text, _)| view! { <option value=id>{text}</option> }).collect_view()}
                 </select>
                 <label for="action-title">"Action"</label>
                 <input id="action-title" name="title" required maxlength="200"/>
                 <label for="action-owner">"Owner"</label>
                 <input id="action-owner" name="owner" required maxlength="80" list="action-people"/>
-                <datalist id="action-people">{move || people().into_iter().map(|p| view! { <option value=p/> }).collect_view()}</datalist>
+                <datalist id="action-people">{move || people.get().into_iter().map(|p| view! { <option value=p/> }).collect_view()}</datalist>
                 <label for="action-due">"Due"</label>
                 <input id="action-due" name="due" type="date"/>
                 <label for="action-capability">"Capability it serves"</label>

@@ -33,6 +33,7 @@ fn Presenting(initial: View) -> impl IntoView {
     let info = move || live.view.with(|v| v.info.clone());
     let steps = move || live.view.with(|v| v.board.steps.clone());
     let note_count = move || live.view.with(|v| v.board.notes.len());
+    let has_steps = Memo::new(move |_| live.view.with(|v| !v.board.steps.is_empty()));
     view! {
         <Title text=move || format!("{} · path to production", info().squad_name)/>
         <div class="present">
@@ -47,11 +48,11 @@ fn Presenting(initial: View) -> impl IntoView {
             <ul class="note-legend present-legend" aria-label="Kinds of note">
                 {NoteKind::ALL.into_iter().map(|k| view! { <li class=format!("note-chip note-{}", k.id())><span aria-hidden="true">{k.icon()}</span>" "{k.label()}</li> }).collect_view()}
             </ul>
-            {move || if steps().is_empty() {
+            {move || if !has_steps.get() {
                 view! { <p class="empty-state" data-testid="present-empty">"The squad has not mapped its flow yet. Steps and notes appear here as they are added."</p> }.into_any()
             } else {
                 view! {
-                    <ol class="board present-board" aria-label="Delivery flow" data-testid="present-board">
+                    <ol class="board present-board" aria-label="Delivery flow" data-testid="present-board" tabindex="0">
                         <For each=steps key=|s| (s.id.clone(), s.title.clone()) let:step>
                             <PresentColumn id=step.id title=step.title/>
                         </For>

@@ -100,6 +100,7 @@ pub(crate) fn open_live(initial: View) -> Live {
 #[component]
 fn Room(initial: View) -> impl IntoView {
     let live = open_live(initial);
+    let shown = Memo::new(move |_| live.shown_stage());
     let info = move || live.view.with(|v| v.info.clone());
     view! {
         <Title text=move || format!("{} checkpoint", info().squad_name)/>
@@ -131,7 +132,9 @@ fn Room(initial: View) -> impl IntoView {
             <div class="room-grid">
                 <section class="stage-panel" aria-live="polite" aria-labelledby="stage-heading">
                     <FollowNotice/>
-                    {move || match live.shown_stage() {
+                    // Through a Memo: the stage is drawn again when it changes, not
+                    // on every change of the room (which would wipe what people type).
+                    {move || match shown.get() {
                         Stage::Welcome => view! { <WelcomeStage/> }.into_any(),
                         Stage::Scene => view! { <SceneStage/> }.into_any(),
                         Stage::Maturity => view! { <MaturityStage/> }.into_any(),
