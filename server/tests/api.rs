@@ -431,6 +431,60 @@ async fn a_participant_cannot_reveal_lock_advance_or_remove() {
     assert_eq!(frame_of(&mut ws, "error").await["field"], "answer");
 }
 
+/// The board's promises over the real protocol: a create sent twice (its ack
+/// lost, say) makes one note; two people editing one note at once both keep
+/// their change, and every socket, applying the frames it receives as the
+/// browser does, ends with the server's board.
+#[tokio::test]
+async fn a_retried_note_create_makes_one_note_and_concurrent_edits_converge() {
+    use checkpoint_core::live::{Frame, View};
+    let app = spawn_app().await;
+    let (id, code) = app.checkpoint().await;
+    let (_, _, ana) = app.join(&code, "Ana").await;
+    let (_, _, bo) = app.join(&code, "Bo").await;
+    let mut ana = app.socket(&id, ana.as_deref(), None).await.unwrap();
+    let mut bo = app.socket(&id, bo.as_deref(), None).await.unwrap();
+    let board = |op: Value| json!({"type": "board", "op": op});
+    command(&mut ana, 1, board(json!({"type": "use_template"}))).await;
+    frame_of(&mut ana, "ack").await;
+    let create = board(json!({"type": "add_note", "id": "n1", "step": "step-3", "kind": "manual", "text": "Build takes 40 min"}));
+    command(&mut ana, 2, create.clone()).await;
+    frame_of(&mut ana, "ack").await;
+    command(&mut ana, 3, create).await;
+    frame_of(&mut ana, "ack").await;
+
+    // Each socket's view, from a fresh snapshot, then kept up to date frame by frame.
+    async fn synced(ws: &mut Socket) -> View {
+        ws.send(Message::Text(json!({"t": "sync"}).to_string().into())).await.unwrap();
+        let snap = frame_of(ws, "snapshot").await;
+        serde_json::from_value(snap["view"].clone()).unwrap()
+    }
+    async fn follow(ws: &mut Socket, mut view: View, revision: i64) -> View {
+        while view.revision < revision {
+            match serde_json::from_value::<Frame>(next_json(ws).await).unwrap() {
+                Frame::Snapshot { view: v } => view = *v,
+                Frame::Note { rev, id, note, index } => assert!(view.apply_note(rev, &id, note, index)),
+                _ => {}
+            }
+        }
+        view
+    }
+    let ana_view = synced(&mut ana).await;
+    assert_eq!(ana_view.board.notes.len(), 1, "the retried create made one note");
+    let bo_view = synced(&mut bo).await;
+
+    // At once: Ana rewrites the text while Bo changes the kind and moves it.
+    command(&mut ana, 4, board(json!({"type": "edit_note", "id": "n1", "text": "Build takes 40 minutes"}))).await;
+    command(&mut bo, 1, board(json!({"type": "edit_note", "id": "n1", "kind": "improvement"}))).await;
+    command(&mut bo, 2, board(json!({"type": "move_note", "id": "n1", "step": "step-4", "index": 0}))).await;
+    let last = ana_view.revision.max(bo_view.revision) + 3;
+    let (ana_view, bo_view) = (follow(&mut ana, ana_view, last).await, follow(&mut bo, bo_view, last).await);
+    assert_eq!(ana_view.board.notes, bo_view.board.notes);
+    let n = &ana_view.board.notes[0];
+    assert_eq!((n.text.as_str(), n.kind.id(), n.step.as_str(), n.version), ("Build takes 40 minutes", "improvement", "step-4", 4));
+    assert_eq!(synced(&mut bo).await.board.notes, ana_view.board.notes, "what the frames built is what the server holds");
+}
+
 /// Starts `checkpoint serve` on a free port; returns the child and its base URL.
 fn serve_process(database_url: &str) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
