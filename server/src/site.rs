@@ -15,7 +15,12 @@ use tower_http::services::ServeDir;
 use crate::AppState;
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    // Once per process. Generating the list runs the app with resource loading
+    // suppressed through a process-wide flag, and a page rendered meanwhile (by
+    // another router in the same process, as in the tests) would wait forever
+    // on a resource first polled in that window (leptos issue #4773).
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let ctx = state.ctx.clone();
     let leptos = state.leptos.clone();
     Router::new()
