@@ -258,6 +258,22 @@ test('three browsers add, edit and move notes at the same time and end up with t
   await expect(projector.getByTestId('present-board').locator('.note')).toHaveCount(7);
   await expect(projector.getByTestId('present-board').locator('.note').filter({ hasText: 'Staging is shared by three squads' })).toContainText('Manual work');
   await projector.close();
+
+  // Bo deletes the note Ana is rewriting: delete wins, and Ana keeps her text to add it again.
+  if (js) {
+    const smoke = note(ana.page, 'Smoke tests run by hand');
+    await smoke.getByText('Edit', { exact: true }).click();
+    await smoke.getByLabel('Text').fill('Smoke tests run by hand after each deploy');
+    acceptDialogs(bo.page);
+    await bo.page.getByRole('button', { name: 'Delete note: Smoke tests run by hand' }).click();
+    const kept = ana.page.getByTestId('deleted-draft');
+    await expect(kept).toContainText('Someone deleted the note you were editing');
+    await expect(kept.locator('blockquote')).toHaveText('Smoke tests run by hand after each deploy');
+    await kept.getByRole('button', { name: 'Add it again' }).click();
+    await expect(kept).toHaveCount(0);
+    await expect(column(page, 'Verify').locator('.note-text')).toHaveText(['Smoke tests run by hand after each deploy']);
+    await expect(column(page, 'Verify').locator('.note')).toContainText('Manual work');
+  }
   await ana.context.close();
   await bo.context.close();
 });

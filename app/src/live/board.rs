@@ -171,6 +171,7 @@ fn Columns() -> impl IntoView {
     let dragging = RwSignal::new(None::<String>);
     provide_context(EditDrafts(RwSignal::new(Default::default())));
     view! {
+        <DeletedWhileEditing/>
         <ol class="board" id="board" aria-label="Delivery flow">
             <For each=steps key=|s| s.id.clone() let:step>
                 <Column step=step dragging/>
@@ -286,7 +287,7 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
                         }
                     }
                 }
-                <EditNoteForm id=id.clone() text=note.text.clone() kind/>
+                <EditNoteForm id=id.clone() text=note.text.clone() kind step=note.step.clone()/>
                 <DeleteNoteForm id=id.clone() text=note.text.clone()/>
             </div>
         </li>
@@ -298,14 +299,34 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
 #[derive(Clone, Copy)]
 struct EditDrafts(RwSignal<std::collections::HashMap<String, Draft>>);
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, PartialEq)]
 struct Draft {
     text: Option<String>,
     focused: bool,
+    /// Where the note was, to add the text again should someone delete it.
+    step: String,
+    kind: NoteKind,
+}
+
+impl EditDrafts {
+    /// Tracked: the notice of a note deleted while being edited follows it.
+    fn forget(self, id: &str) {
+        self.0.update(|m| {
+            m.remove(id);
+        });
+    }
+}
+
+/// Drops `id`'s draft, when this board keeps drafts (event handlers run
+/// outside the component, so the drafts are looked up when it is made).
+fn forget_draft(drafts: Option<EditDrafts>, id: &str) {
+    if let Some(d) = drafts {
+        d.forget(id);
+    }
 }
 
 #[component]
-fn EditNoteForm(id: String, text: String, kind: NoteKind) -> impl IntoView {
+fn EditNoteForm(id: String, text: String, kind: NoteKind, step: String) -> impl IntoView {
     let drafts = use_context::<EditDrafts>().map(|d| d.0);
     let (text_id, kind_id) = (format!("edit-text-{id}"), format!("edit-kind-{id}"));
     let label = format!("Edit note: {text}");
@@ -320,9 +341,10 @@ fn EditNoteForm(id: String, text: String, kind: NoteKind) -> impl IntoView {
         });
     }
     let key = StoredValue::new(id.clone());
+    let step = StoredValue::new(step);
     let record = move |f: &dyn Fn(&mut Draft)| {
         if let Some(d) = drafts {
-            d.update_untracked(|m| f(m.entry(key.get_value()).or_default()));
+            d.update_untracked(|m| f(m.entry(key.get_value()).or_insert_with(|| Draft { text: None, focused: false, step: step.get_value(), kind })));
         }
     };
     let forget = move || {
@@ -368,14 +390,61 @@ fn EditNoteForm(id: String, text: String, kind: NoteKind) -> impl IntoView {
 #[component]
 fn DeleteNoteForm(id: String, text: String) -> impl IntoView {
     let label = format!("Delete note: {text}");
+    let gone = id.clone();
+    let drafts = use_context::<EditDrafts>();
     view! {
-        <BoardForm op="delete_note" class="inline">
+        <BoardForm op="delete_note" class="inline" on_sent=move |_: ()| forget_draft(drafts, &gone)>
             <input type="hidden" name="note" value=id/>
             <button type="submit" class="button small subtle" aria-label=label on:click=|ev| {
                 if !confirm("Delete this note for everyone?") { ev.prevent_default(); }
             }>"Delete"</button>
         </BoardForm>
     }
+}
+
+/// Notes someone else deleted while this person was editing them: the text
+/// typed so far is kept here, to add again or discard (delete wins over edit).
+#[component]
+fn DeletedWhileEditing() -> impl IntoView {
+    let live = use_live();
+    let Some(kept) = use_context::<EditDrafts>() else { return ().into_any() };
+    let drafts = kept.0;
+    let orphans = Memo::new(move |_| {
+        drafts.with(|m| {
+            live.view.with(|v| {
+                let mut gone: Vec<(String, Draft)> = m.iter().filter(|(id, d)| d.text.is_some() && !v.board.notes.iter().any(|n| &n.id == *id)).map(|(id, d)| (id.clone(), d.clone())).collect();
+                gone.sort_by(|a, b| a.0.cmp(&b.0));
+                gone
+            })
+        })
+    });
+    view! {
+        <For each=move || orphans.get() key=|(id, _)| id.clone() let:((id, draft))>
+            {
+                let text = draft.text.clone().unwrap_or_default();
+                let (keep, discard) = (id.clone(), id.clone());
+                // Back to its step if that still exists, else the first one.
+                let step = live.view.with_untracked(|v| v.board.steps.iter().find(|s| s.id == draft.step).or(v.board.steps.first()).map(|s| s.id.clone()).unwrap_or_default());
+                view! {
+                    <div class="notice notice-error deleted-draft" role="alert" data-testid="deleted-draft">
+                        <p>"Someone deleted the note you were editing. Your text is kept:"</p>
+                        <blockquote>{text.clone()}</blockquote>
+                        <div class="button-row">
+                            <BoardForm op="add_note" class="inline" on_sent=move |_: ()| kept.forget(&keep)>
+                                <input type="hidden" name="note" value=new_id()/>
+                                <input type="hidden" name="step" value=step/>
+                                <input type="hidden" name="kind" value=draft.kind.id()/>
+                                <input type="hidden" name="text" value=text/>
+                                <button type="submit" class="button small primary">"Add it again"</button>
+                            </BoardForm>
+                            <button type="button" class="button small subtle" on:click=move |_| kept.forget(&discard)>"Discard"</button>
+                        </div>
+                    </div>
+                }
+            }
+        </For>
+    }
+    .into_any()
 }
 
 /// One keyboard-reachable move; absent where there is nowhere to go.
@@ -653,6 +722,12 @@ fn ActionRow(action: Action) -> impl IntoView {
     }
 }
 
+/// The previous checkpoint's actions, loaded by the room's page itself (at its
+/// top level, so that hydration finds the value the server rendered with: made
+/// inside the welcome stage, a reload there sometimes failed to hydrate).
+#[derive(Clone, Copy)]
+pub struct PreviousActionsData(pub Resource<Result<Option<checkpoint_core::board::PreviousActions>, ServerFnError>>);
+
 /// The previous checkpoint's actions, as the welcome stage reviews them.
 #[server(endpoint = "previous_actions")]
 pub async fn load_previous_actions(id: String) -> Result<Option<checkpoint_core::board::PreviousActions>, ServerFnError> {
@@ -677,9 +752,16 @@ pub async fn review_action(id: String, action: String, status: String) -> Result
 #[component]
 pub fn ActionReview() -> impl IntoView {
     let live = use_live();
-    let id = live.view.with_untracked(|v| v.info.id.clone());
     let review = ServerAction::<ReviewAction>::new();
-    let data = Resource::new(move || (id.clone(), review.version().get()), |(id, _)| load_previous_actions(id));
+    let data = expect_context::<PreviousActionsData>().0;
+    // Read again after each review (not on the first run: the page's load has it).
+    Effect::new(move |seen: Option<usize>| {
+        let version = review.version().get();
+        if seen.is_some_and(|s| s != version) {
+            data.refetch();
+        }
+        version
+    });
     view! {
         <Suspense fallback=|| ()>
             {move || data.get().and_then(Result::ok).flatten().map(|prev| {

@@ -45,6 +45,7 @@ pub fn CheckpointPage() -> impl IntoView {
     // the server rendered with (a resource created inside a stage's reactive
     // closure did not, and a reload at a revealed question failed to hydrate).
     provide_context(super::measured::MeasuredData(Resource::new(id, super::measured::checkpoint_measured)));
+    provide_context(super::board::PreviousActionsData(Resource::new(id, super::board::load_previous_actions)));
     view! {
         <Transition fallback=|| view! { <p class="muted">"Opening the checkpoint…"</p> }>
             {move || view.get().map(|result| match result {
