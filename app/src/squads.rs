@@ -169,6 +169,7 @@ pub fn SquadPage() -> impl IntoView {
     let squad = Resource::new(move || (slug(), update.version().get()), |(slug, _)| get_squad(slug));
     let can_manage = can_manage();
     let tokens = crate::metrics::tokens::TokenData::new(slug);
+    let checkpoints = crate::live::checkpoints::CheckpointListData::new(slug);
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || squad.get().map(|result| match result {
@@ -183,7 +184,7 @@ pub fn SquadPage() -> impl IntoView {
                         <a class="button" href=format!("/squads/{}/trend", s.slug)>"Trend"</a>
                         {can_manage().then(|| view! { <a class="button subtle" href=format!("/squads/{}/import", s.slug)>"Import CSV"</a> })}
                     </nav>
-                    <crate::live::checkpoints::SquadCheckpoints squad=s.slug.clone() can_manage=can_manage()/>
+                    <crate::live::checkpoints::SquadCheckpoints squad=s.slug.clone() can_manage=can_manage() data=checkpoints/>
                     {can_manage().then(|| view! { <crate::metrics::tokens::ApiTokens squad=s.slug.clone() data=tokens/> })}
                     {can_manage().then(|| view! {
                         <section class="card" aria-labelledby="edit-squad-heading">

@@ -26,7 +26,9 @@ test('the squad answers the survey, the facilitator finalises and exports, a vie
   await goToStage(page, 'Summary');
   await expect(page.getByRole('heading', { name: 'Summary', level: 2 })).toBeVisible();
   await expect(page.getByTestId('summary-answers')).toContainText('Less than one day');
-  await refresh(ana.page, testInfo);
+  // A reload at this stage (and at the survey) hydrates with what the server rendered.
+  await ana.page.reload();
+  await settle(ana.page, testInfo);
   await expect(ana.page.getByTestId('summary-voted-level')).toBeVisible();
 
   // The survey: Ana answers once, anonymously.
@@ -37,6 +39,9 @@ test('the squad answers the survey, the facilitator finalises and exports, a vie
   await ana.page.getByLabel('What went well?').fill('Seeing the measured numbers');
   await ana.page.getByLabel('What should we improve?').fill('<img src=x onerror=alert(1)>');
   await ana.page.getByRole('button', { name: 'Send anonymously' }).click();
+  await expect(ana.page.getByTestId('survey-thanks')).toBeVisible();
+  await ana.page.reload();
+  await settle(ana.page, testInfo);
   await expect(ana.page.getByTestId('survey-thanks')).toBeVisible();
   await ana.context.close();
 

@@ -26,14 +26,27 @@ pub async fn create_checkpoint(squad: String, held_on: String, board_url: Option
     Ok(id)
 }
 
+/// The section's action and list, made at the top of the squad page (as
+/// `TokenData` is): a resource made inside another resource's view can get a
+/// sibling's server-rendered value during hydration.
+#[derive(Clone, Copy)]
+pub struct CheckpointListData {
+    create: ServerAction<CreateCheckpoint>,
+    list: Resource<Result<Vec<CheckpointSummary>, ServerFnError>>,
+}
+
+impl CheckpointListData {
+    pub fn new(squad: impl Fn() -> String + Send + Sync + 'static) -> CheckpointListData {
+        let create = ServerAction::<CreateCheckpoint>::new();
+        let list = Resource::new(move || (squad(), create.version().get()), |(squad, _)| list_checkpoints(squad));
+        CheckpointListData { create, list }
+    }
+}
+
 /// The checkpoints section of a squad's page.
 #[component]
-pub fn SquadCheckpoints(squad: String, can_manage: bool) -> impl IntoView {
-    let create = ServerAction::<CreateCheckpoint>::new();
-    let list = Resource::new({
-        let squad = squad.clone();
-        move || (squad.clone(), create.version().get())
-    }, |(squad, _)| list_checkpoints(squad));
+pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListData) -> impl IntoView {
+    let CheckpointListData { create, list } = data;
     view! {
         <section class="card" aria-labelledby="checkpoints-heading">
             <h2 id="checkpoints-heading">"Checkpoints"</h2>
