@@ -23,7 +23,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{connect, create_checkpoint, join, rand_f64, rand_u64, rss_mb, send_text, Args, Ws};
+use super::{connect, create_checkpoint, join, next_event, rand_u64, rss_mb, send_text, Args, Ws};
 
 #[derive(Deserialize)]
 struct Lite<'a> {
@@ -227,13 +227,7 @@ async fn participate(ws: Ws, room: Arc<Room>, rate: f64, measure_from: Instant, 
     let (ack_tx, mut acks) = mpsc::unbounded_channel();
     let reader = read(rx, room.clone(), totals.clone(), measure_from, ack_tx, None);
     let mut req = 0u64;
-    loop {
-        let gap = -((1.0 - rand_f64()).ln()) / rate;
-        let wake = Instant::now() + Duration::from_secs_f64(gap);
-        if wake >= deadline {
-            break;
-        }
-        tokio::time::sleep_until(wake.into()).await;
+    while next_event(rate, deadline).await {
         let note = room.notes[(rand_u64() % room.notes.len() as u64) as usize].clone();
         req += 1;
         let (op, edit) = if rand_u64().is_multiple_of(2) {

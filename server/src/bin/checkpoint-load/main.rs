@@ -340,19 +340,10 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
         let _ = reader_totals;
     });
     let mut req = 0u64;
-    let answers = ["less_than_one_hour", "less_than_one_day", "one_day_to_one_week", "one_week_to_one_month", "one_to_six_months", "more_than_six_months"];
-    loop {
-        // Exponential gaps: a Poisson process of `rate` votes per second.
-        let gap = -((1.0 - rand_f64()).ln()) / rate;
-        let wake = Instant::now() + Duration::from_secs_f64(gap);
-        if wake >= deadline {
-            break;
-        }
-        tokio::time::sleep_until(wake.into()).await;
+    while next_event(rate, deadline).await {
         let Some(q) = *room.open_question.lock().unwrap() else { continue };
         let ids = q.answer_ids();
         let answer = ids[(rand_u64() % 6) as usize].to_string();
-        let _ = answers;
         req += 1;
         let sent = Instant::now();
         let (done_tx, done_rx) = tokio::sync::oneshot::channel();
@@ -398,6 +389,18 @@ fn count_lost(view: &View, totals: &Totals) -> usize {
         }
     }
     lost
+}
+
+/// Sleeps until a person's next action, as a Poisson process of `rate`
+/// actions a second (so rooms are not in step); false once past `deadline`.
+async fn next_event(rate: f64, deadline: Instant) -> bool {
+    let gap = -((1.0 - rand_f64()).ln()) / rate;
+    let wake = Instant::now() + Duration::from_secs_f64(gap);
+    if wake >= deadline {
+        return false;
+    }
+    tokio::time::sleep_until(wake.into()).await;
+    true
 }
 
 fn rss_mb(pid: u32) -> Option<f64> {
