@@ -509,24 +509,21 @@ fn AddNote(step: String, title: String) -> impl IntoView {
 #[component]
 fn StepEditor() -> impl IntoView {
     let live = use_live();
-    let steps = move || live.view.with(|v| v.board.steps.clone());
+    // A Memo: the rename fields are drawn again only when the steps change.
+    let steps = Memo::new(move |_| live.view.with(|v| v.board.steps.clone()));
     let fresh = RwSignal::new(new_id());
     view! {
         <details class="card step-editor">
             <summary>"Edit the steps"</summary>
             <ol>
-                {move || { let all = steps(); let n = all.len(); all.into_iter().enumerate().map(|(i, step)| view! { <StepRow step i n/> }).collect_view() }}
+                {move || { let all = steps.get(); let n = all.len(); all.into_iter().enumerate().map(|(i, step)| view! { <StepRow step i n/> }).collect_view() }}
             </ol>
-            <form method="post" action="/api/board_command" class="board-form inline-form" aria-label="Add a step" on:submit=move |ev| {
-                if submit_over_socket(live, &ev) { ev.prevent_default(); fresh.set(new_id()); }
-            }>
-                <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
-                <input type="hidden" name="op" value="add_step"/>
+            <BoardForm op="add_step" class="inline-form" label="Add a step".to_string() on_sent=move |_: ()| fresh.set(new_id())>
                 <input type="hidden" name="step" value=move || fresh.get()/>
                 <label for="new-step">"New step"</label>
                 <input id="new-step" name="title" maxlength="60" required placeholder="Canary release"/>
                 <button type="submit" class="button small">"Add step"</button>
-            </form>
+            </BoardForm>
         </details>
     }
 }
@@ -660,11 +657,7 @@ fn Actions() -> impl IntoView {
                     }.into_any()
                 }
             }}
-            <form method="post" action="/api/board_command" class="board-form form add-action" aria-label="New action" on:submit=move |ev| {
-                if submit_over_socket(live, &ev) { ev.prevent_default(); fresh.set(new_id()); }
-            }>
-                <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
-                <input type="hidden" name="op" value="add_action"/>
+            <BoardForm op="add_action" class="form add-action" label="New action".to_string() on_sent=move |_: ()| fresh.set(new_id())>
                 <input type="hidden" name="action" value=move || fresh.get()/>
                 <label for="action-from">"From improvement"</label>
                 <select id="action-from" name="note">
@@ -684,7 +677,7 @@ fn Actions() -> impl IntoView {
                     {CATALOG.iter().map(|e| view! { <option value=e.key>{e.name}</option> }).collect_view()}
                 </select>
                 <button type="submit" class="button primary">"Add action"</button>
-            </form>
+            </BoardForm>
         </section>
     }
 }

@@ -49,6 +49,8 @@ struct Room {
     edits: Mutex<HashMap<String, (i64, String)>>,
     moves: Mutex<HashMap<String, (i64, String)>>,
     notes: Vec<String>,
+    /// Changes sent from then on are timed (set once the board is filled).
+    measure_from: std::sync::OnceLock<Instant>,
 }
 
 #[derive(Default)]
@@ -59,7 +61,7 @@ struct Totals {
 
 impl Room {
     /// Records that one more peer (`peer = true`) or the sender's ack has seen `rev`.
-    fn saw(&self, rev: i64, peer: bool, sent: Option<Instant>, totals: &Totals, measure_from: Instant) {
+    fn saw(&self, rev: i64, peer: bool, sent: Option<Instant>, totals: &Totals) {
         let mut revs = self.revs.lock().unwrap();
         let entry = revs.entry(rev).or_default();
         if peer {
@@ -70,7 +72,7 @@ impl Room {
         }
         if entry.peers >= self.peers {
             if let (Some(sent), Some(last)) = (entry.sent, entry.last) {
-                if sent >= measure_from {
+                if self.measure_from.get().is_some_and(|from| sent >= *from) {
                     totals.latencies_us.lock().unwrap().push(last.saturating_duration_since(sent).as_micros() as u64);
                 }
                 revs.remove(&rev);
@@ -92,13 +94,13 @@ async fn command(tx: &mut Sink, acks: &mut mpsc::UnboundedReceiver<Result<i64, S
 }
 
 /// Reads a connection's frames: acks to `acks`, each change seen to the room.
-fn read(mut rx: SplitStream<Ws>, room: Arc<Room>, totals: Arc<Totals>, measure_from: Instant, acks: mpsc::UnboundedSender<Result<i64, String>>, snapshots: Option<mpsc::UnboundedSender<(usize, View)>>) -> tokio::task::JoinHandle<()> {
+fn read(mut rx: SplitStream<Ws>, room: Arc<Room>, totals: Arc<Totals>, acks: mpsc::UnboundedSender<Result<i64, String>>, snapshots: Option<mpsc::UnboundedSender<(usize, View)>>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(Ok(msg)) = rx.next().await {
             let Message::Text(text) = msg else { continue };
             let Ok(lite) = serde_json::from_str::<Lite>(&text) else { continue };
             match lite.t {
-                "note" => room.saw(lite.rev.unwrap_or_default(), true, None, &totals, measure_from),
+                "note" => room.saw(lite.rev.unwrap_or_default(), true, None, &totals),
                 "ack" => {
                     let _ = acks.send(Ok(lite.rev.unwrap_or_default()));
                 }
@@ -122,7 +124,6 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
     let totals = Arc::new(Totals::default());
     let started = Instant::now();
     // Fill every board through the facilitator's socket.
-    let mut rooms = Vec::new();
     let mut facilitators = Vec::new();
     for r in 0..args.rooms {
         let (id, code) = create_checkpoint(http, base, slug).await?;
@@ -131,9 +132,9 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
         let (ack_tx, mut acks) = mpsc::unbounded_channel();
         let (snap_tx, snaps) = mpsc::unbounded_channel();
         let notes: Vec<String> = (0..args.notes).map(|i| format!("r{r}-n{i}")).collect();
-        let room = Arc::new(Room { id, peers: args.participants + 1, revs: Mutex::default(), edits: Mutex::default(), moves: Mutex::default(), notes });
-        // Until the participants join, nobody else sees the fill: it is not measured.
-        let reader = read(rx, room.clone(), totals.clone(), Instant::now() + Duration::from_secs(3600), ack_tx, Some(snap_tx));
+        let room = Arc::new(Room { id, peers: args.participants + 1, revs: Mutex::default(), edits: Mutex::default(), moves: Mutex::default(), notes, measure_from: Default::default() });
+        // The fill is not timed: its changes are never marked as sent.
+        read(rx, room.clone(), totals.clone(), ack_tx, Some(snap_tx));
         let mut req = 0;
         req += 1;
         command(&mut tx, &mut acks, req, Command::Board { op: BoardCommand::UseTemplate }).await.context("use the template")?;
@@ -143,31 +144,22 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
             let op = BoardCommand::AddNote { id: note.clone(), step: format!("step-{}", i % TEMPLATE.len() + 1), kind, text: format!("Note {i}: the build waits for a manual approval from the release manager") };
             command(&mut tx, &mut acks, req, Command::Board { op }).await.with_context(|| format!("add note {i}"))?;
         }
-        facilitators.push((room.clone(), code, tx, acks, reader, snaps, req));
-        rooms.push(room);
+        facilitators.push((room, code, tx, snaps));
     }
     eprintln!("{} boards of {} notes filled in {:.1} s", args.rooms, args.notes, started.elapsed().as_secs_f64());
 
     let measure_from = Instant::now() + Duration::from_secs(5);
     let deadline = measure_from + Duration::from_secs(args.duration);
-    // Readers of the facilitators' sockets now count towards the peers.
     let mut tasks = Vec::new();
     let mut finals = Vec::new();
-    for (room, code, tx, _acks, old_reader, snaps, req) in facilitators {
-        old_reader.abort();
-        let ws = connect(base, &room.id, session).await?;
-        let (new_tx, rx) = ws.split();
-        drop(tx);
-        let (ack_tx, acks) = mpsc::unbounded_channel();
-        let (snap_tx, snaps_new) = mpsc::unbounded_channel();
-        drop(snaps);
-        read(rx, room.clone(), totals.clone(), measure_from, ack_tx, Some(snap_tx));
-        finals.push((room.clone(), new_tx, acks, snaps_new, req));
+    for (room, code, tx, snaps) in facilitators {
+        let _ = room.measure_from.set(measure_from);
         for i in 0..args.participants {
             let (cookie, _) = join(base, &code, &format!("P{i}")).await?;
             let ws = connect(base, &room.id, &cookie).await?;
-            tasks.push(tokio::spawn(participate(ws, room.clone(), args.rate, measure_from, deadline, totals.clone())));
+            tasks.push(tokio::spawn(participate(ws, room.clone(), args.rate, deadline, totals.clone())));
         }
+        finals.push((room, tx, snaps));
     }
     eprintln!("{} sockets open; measuring for {} s", tasks.len() + finals.len(), args.duration);
     for t in tasks {
@@ -178,7 +170,7 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
     tokio::time::sleep(Duration::from_secs(1)).await;
     let mut lost = 0usize;
     let mut snapshot_bytes = 0usize;
-    for (room, mut tx, _acks, mut snaps, _) in finals {
+    for (room, mut tx, mut snaps) in finals {
         while snaps.try_recv().is_ok() {}
         tx.send(Message::Text(serde_json::to_string(&ClientMessage::Sync)?.into())).await?;
         let (bytes, view) = tokio::time::timeout(Duration::from_secs(10), snaps.recv()).await.ok().flatten().context("a final snapshot")?;
@@ -222,10 +214,10 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
 }
 
 /// Moves a random note to a random place, or rewrites its text, `rate` times a second.
-async fn participate(ws: Ws, room: Arc<Room>, rate: f64, measure_from: Instant, deadline: Instant, totals: Arc<Totals>) {
+async fn participate(ws: Ws, room: Arc<Room>, rate: f64, deadline: Instant, totals: Arc<Totals>) {
     let (mut tx, rx) = ws.split();
     let (ack_tx, mut acks) = mpsc::unbounded_channel();
-    let reader = read(rx, room.clone(), totals.clone(), measure_from, ack_tx, None);
+    let reader = read(rx, room.clone(), totals.clone(), ack_tx, None);
     let mut req = 0u64;
     while next_event(rate, deadline).await {
         let note = room.notes[(rand_u64() % room.notes.len() as u64) as usize].clone();
@@ -240,7 +232,7 @@ async fn participate(ws: Ws, room: Arc<Room>, rate: f64, measure_from: Instant, 
         let sent = Instant::now();
         let Ok(rev) = command(&mut tx, &mut acks, req, Command::Board { op }).await else { continue };
         totals.acked.fetch_add(1, Ordering::Relaxed);
-        room.saw(rev, false, Some(sent), &totals, measure_from);
+        room.saw(rev, false, Some(sent), &totals);
         let latest = |map: &Mutex<HashMap<String, (i64, String)>>, value: String| {
             let mut map = map.lock().unwrap();
             let entry = map.entry(note.clone()).or_insert((rev, value.clone()));
