@@ -40,11 +40,11 @@ impl Role {
 
     /// Facilitators and admins create and edit tribes, squads and checkpoints.
     pub fn can_manage_squads(self) -> bool {
-        matches!(self, Role::Admin | Role::Facilitator)
+        crate::access::allows(crate::access::Hat::of_role(self), crate::access::Action::ManageSquads)
     }
 
     pub fn can_manage_users(self) -> bool {
-        self == Role::Admin
+        crate::access::allows(crate::access::Hat::of_role(self), crate::access::Action::ManageUsers)
     }
 }
 

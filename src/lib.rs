@@ -5,6 +5,7 @@
 //! compute the same figures. [`store`] (feature `ssr`) holds persistence and the
 //! use-cases that validate, authorise and persist.
 
+pub mod access;
 pub mod accounts;
 pub mod api_tokens;
 pub mod board;

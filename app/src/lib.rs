@@ -11,6 +11,7 @@ pub mod layout;
 pub mod live;
 pub mod metrics;
 pub mod quick_check;
+pub mod raw_text;
 pub mod routes;
 pub mod squads;
 pub mod summary;
@@ -51,7 +52,8 @@ pub fn App() -> impl IntoView {
     auth::provide_session();
     view! {
         <Stylesheet id="leptos" href="/pkg/checkpoint.css"/>
-        <Title formatter=|page: String| if page.is_empty() { "DevOps Checkpoint".to_string() } else { format!("{page} · DevOps Checkpoint") }/>
+        // Every page's title passes through here, so this is where typed names in it are escaped.
+        <Title formatter=|page: String| raw_text::raw_text(if page.is_empty() { "DevOps Checkpoint".to_string() } else { format!("{page} · DevOps Checkpoint") })/>
         // Async rendering: pages arrive whole, so they work without JavaScript
         // (out-of-order streaming needs a script to place each resolved part).
         <Router>

@@ -6,7 +6,8 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use checkpoint_app::context::session_token_from;
+use checkpoint_app::context::{cookie_from, participant_cookie_name, session_token_from};
+use checkpoint_core::access::{Action, Hat};
 use checkpoint_core::summary::csv::{actions_csv, notes_csv};
 use checkpoint_core::summary::{html::to_html, markdown::to_markdown};
 use serde::Deserialize;
@@ -68,7 +69,14 @@ async fn export(State(state): State<AppState>, Path(id): Path<String>, headers: 
             Some(t) => store.session_user(&t).await.map_err(|e| ApiError::from(e).into_response())?,
             None => None,
         };
-        if user.is_none() {
+        // The same readers as the summary page: any signed-in user, or a participant of this checkpoint.
+        let mut hats = user.map(|u| vec![Hat::of_role(u.role)]).unwrap_or_default();
+        if let Some(t) = cookie_from(&headers, &participant_cookie_name(&id)) {
+            if store.participant_for_token(&id, &t).await.map_err(|e| ApiError::from(e).into_response())?.is_some() {
+                hats.push(Hat::Participant);
+            }
+        }
+        if !checkpoint_core::access::may(&hats, Action::ReadSummary) {
             return Err(unauthorized("sign in, or send the squad's API token as Authorization: Bearer <token>"));
         }
         None

@@ -8,6 +8,14 @@ use std::net::SocketAddr;
 #[expect(dead_code, unused_macros, reason = "shared with the core crate's tests; this binary uses part of it")]
 mod support;
 
+// Test modules live in api/ (a file right in tests/ would be a binary of its own).
+#[path = "api/injection.rs"]
+mod injection;
+#[path = "api/roles.rs"]
+mod roles;
+#[path = "api/secrecy.rs"]
+mod secrecy;
+
 use checkpoint_core::accounts::Role;
 use checkpoint_core::store::Store;
 use checkpoint_server::{router, ServeConfig};
@@ -406,7 +414,7 @@ async fn the_socket_refuses_other_sites_strangers_and_other_checkpoints() {
 #[tokio::test]
 async fn a_participant_cannot_reveal_lock_advance_or_remove() {
     let app = spawn_app().await;
-    let (id, code) = app.checkpoint().await;
+    let (id, code) = secrecy::live_at_lead_time(&app).await;
     let (_, ana, cookie) = app.join(&code, "Ana").await;
     let mut ws = app.socket(&id, cookie.as_deref(), None).await.unwrap();
     let before = frame_of(&mut ws, "snapshot").await["view"]["revision"].as_i64().unwrap();
@@ -445,8 +453,10 @@ async fn a_retried_note_create_makes_one_note_and_concurrent_edits_converge() {
     let mut ana = app.socket(&id, ana.as_deref(), None).await.unwrap();
     let mut bo = app.socket(&id, bo.as_deref(), None).await.unwrap();
     let board = |op: Value| json!({"type": "board", "op": op});
-    command(&mut ana, 1, board(json!({"type": "use_template"}))).await;
-    frame_of(&mut ana, "ack").await;
+    // The facilitator sets up the steps; participants add notes to them.
+    let res = app.form("board_command", &[("id", &id), ("op", "use_template")]).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    frame_of(&mut ana, "snapshot").await;
     let create = board(json!({"type": "add_note", "id": "n1", "step": "step-3", "kind": "manual", "text": "Build takes 40 min"}));
     command(&mut ana, 2, create.clone()).await;
     frame_of(&mut ana, "ack").await;
@@ -538,6 +548,8 @@ async fn two_server_processes_on_postgres_share_a_live_checkpoint() {
             (cookie, body["participant_id"].as_str().unwrap().to_string())
         }
     };
+    client.post(format!("{base_one}/api/set_checkpoint_status")).form(&[("id", id), ("status", "live")]).send().await.unwrap();
+    client.post(format!("{base_one}/api/live_command")).form(&[("id", id), ("kind", "go_to"), ("stage", "lead_time")]).send().await.unwrap();
     let (ana_cookie, ana_id) = join(base_one.clone(), "Ana").await;
     let (bo_cookie, _) = join(base_two.clone(), "Bo").await;
     let open = |base: &str, cookie: &str| {
@@ -806,7 +818,8 @@ async fn the_summary_exports_as_markdown_json_and_html_to_readers_of_the_squad_o
     assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"payments-2026-11-22.md\"");
     let md = res.text().await.unwrap();
     assert!(md.starts_with("# DevOps Checkpoint: Payments, 2026-11-22\n"), "{md}");
-    assert!(md.contains("Draft (not finalised)") && md.contains("Participants: 1"), "{md}");
+    // Ana, and the facilitator (in the room from the start).
+    assert!(md.contains("Draft (not finalised)") && md.contains("Participants: 2"), "{md}");
 
     let json: Value = export("json", None, &app.client).await.unwrap().json().await.unwrap();
     assert_eq!((json["schema"].as_str(), json["revision"].clone(), json["checkpoint"]["tribe"].as_str()), (Some("devops-checkpoint/summary/1"), Value::Null, Some("Money")));

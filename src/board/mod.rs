@@ -110,6 +110,11 @@ pub struct Board {
     /// One per activity: mapping the flow, proposing improvements, voting.
     #[serde(default = "activity_timers")]
     pub timers: [Timer; 3],
+    /// Who wrote each note (note id → participant id), so that people delete
+    /// only their own. Kept apart from the notes: note frames go to everyone
+    /// alike and should not say who wrote what.
+    #[serde(default)]
+    pub authors: std::collections::BTreeMap<String, String>,
 }
 
 /// The activities of the board, each with its own timer.
@@ -121,7 +126,7 @@ fn activity_timers() -> [Timer; 3] {
 
 impl Default for Board {
     fn default() -> Self {
-        Board { steps: Vec::new(), notes: Vec::new(), deleted: Vec::new(), dots: DotVoting::default(), actions: Vec::new(), timers: activity_timers() }
+        Board { steps: Vec::new(), notes: Vec::new(), deleted: Vec::new(), dots: DotVoting::default(), actions: Vec::new(), timers: activity_timers(), authors: Default::default() }
     }
 }
 
@@ -156,11 +161,33 @@ pub enum BoardCommand {
     RemoveAction { id: String },
     /// Facilitator: one activity's timer (applied with the clock by the room).
     Timer { activity: u8, #[serde(flatten)] action: TimerAction },
+    /// A participant takes on an action: they become its owner.
+    Volunteer { id: String },
 }
 
 impl BoardCommand {
-    pub fn needs_facilitator(&self) -> bool {
-        matches!(self, BoardCommand::OpenDots { .. } | BoardCommand::CloseDots | BoardCommand::Timer { .. })
+    /// What [`crate::access`] calls this change; `author` is who wrote the
+    /// note it deletes, if anyone knows.
+    pub fn access(&self, actor: &str, author: Option<&str>) -> crate::access::Action {
+        use crate::access::Action;
+        match self {
+            BoardCommand::AddNote { .. } | BoardCommand::EditNote { .. } | BoardCommand::MoveNote { .. } => Action::ChangeNote,
+            BoardCommand::DeleteNote { .. } if author == Some(actor) => Action::DeleteOwnNote,
+            BoardCommand::DeleteNote { .. } => Action::DeleteAnyNote,
+            BoardCommand::Dot { .. } => Action::Dot,
+            BoardCommand::Volunteer { .. } => Action::Volunteer,
+            BoardCommand::OpenDots { .. } | BoardCommand::CloseDots | BoardCommand::Timer { .. } => Action::Drive,
+            BoardCommand::UseTemplate
+            | BoardCommand::UseFlow { .. }
+            | BoardCommand::AddStep { .. }
+            | BoardCommand::RenameStep { .. }
+            | BoardCommand::MoveStep { .. }
+            | BoardCommand::RemoveStep { .. }
+            | BoardCommand::AddAction { .. }
+            | BoardCommand::EditAction { .. }
+            | BoardCommand::SetActionStatus { .. }
+            | BoardCommand::RemoveAction { .. } => Action::EditFlow,
+        }
     }
 }
 
@@ -327,6 +354,7 @@ impl Board {
                     return Err(invalid("notes", format!("a board holds at most {MAX_NOTES} notes")));
                 }
                 self.place(Note { id: id.clone(), step, kind, text, version: 1 }, usize::MAX);
+                self.authors.insert(id.clone(), participant.to_string());
                 Ok(BoardChange::Note { id })
             }
             BoardCommand::EditNote { id, text, kind } => {
@@ -369,6 +397,7 @@ impl Board {
                 }
                 self.note_mut(&id)?;
                 self.notes.retain(|n| n.id != id);
+                self.authors.remove(&id);
                 self.deleted.push(id.clone());
                 self.dots.forget(&id);
                 Ok(BoardChange::Note { id })
@@ -424,6 +453,11 @@ impl Board {
                 self.apply_timer(activity, action, 0)?;
                 Ok(BoardChange::Timers)
             }
+            BoardCommand::Volunteer { id } => {
+                // The room turns this into an owner change with the person's name.
+                let _ = id;
+                Err(invalid("action", "volunteering needs the room (it knows your name)"))
+            }
             BoardCommand::RemoveAction { id } => {
                 let before = self.actions.len();
                 self.actions.retain(|a| a.id != id);
@@ -435,6 +469,18 @@ impl Board {
         }
     }
 
+    /// Who wrote a note, where known (notes from before authors were kept have none).
+    pub fn author_of(&self, note: &str) -> Option<&str> {
+        self.authors.get(note).map(String::as_str)
+    }
+
+    /// `name` takes on the action as its owner.
+    pub fn volunteer(&mut self, id: &str, name: &str) -> Result<BoardChange, BoardError> {
+        let a = self.actions.iter_mut().find(|a| a.id == id).ok_or_else(|| invalid("action", "no such action"))?;
+        a.owner = name.chars().take(80).collect();
+        Ok(BoardChange::Actions)
+    }
+
     /// Applies a timer action at `now_ms` (the room passes its clock).
     pub fn apply_timer(&mut self, activity: u8, action: TimerAction, now_ms: i64) -> Result<(), BoardError> {
         let timer = self.timers.get_mut(usize::from(activity)).ok_or_else(|| invalid("activity", "the board has three activities: 0, 1 and 2"))?;
@@ -442,6 +488,12 @@ impl Board {
     }
 
     /// Improvement notes ranked by dots, most first (ties in board order).
+    /// Improvement notes in the flow's order (by step, then within the step):
+    /// an order that says nothing about the dots.
+    pub fn improvements_in_flow_order(&self) -> impl Iterator<Item = &Note> {
+        self.steps.iter().flat_map(move |st| self.notes_of(&st.id).filter(|n| n.kind == NoteKind::Improvement))
+    }
+
     pub fn ranked_improvements(&self) -> Vec<(&Note, u32)> {
         let mut ranked: Vec<(&Note, u32)> =
             self.notes.iter().filter(|n| n.kind == NoteKind::Improvement).map(|n| (n, self.dots.total_on(&n.id))).collect();
@@ -492,6 +544,7 @@ impl BoardCommand {
             "edit_action" => BoardCommand::EditAction { id: text("action"), title: text("title"), owner: text("owner"), due: optional("due"), capability: optional("capability") },
             "action_status" => BoardCommand::SetActionStatus { id: text("action"), status: text("status") },
             "remove_action" => BoardCommand::RemoveAction { id: text("action") },
+            "volunteer" => BoardCommand::Volunteer { id: text("action") },
             "timer" => BoardCommand::Timer {
                 activity: text("activity").trim().parse().map_err(|_| invalid("activity", "activity must be 0, 1 or 2"))?,
                 action: match text("timer").as_str() {

@@ -146,8 +146,15 @@ fn dot_limits_are_configurable_and_checked() {
     assert!(matches!(open(&mut b, 3, 4), Err(BoardError::Invalid { field: "per_note", .. })));
     open(&mut b, 3, 1).unwrap();
     assert!(b.dots.counts_visible(), "shown live when asked");
-    assert!(BoardCommand::OpenDots { budget: 1, per_note: 1, show_live: false }.needs_facilitator());
-    assert!(!BoardCommand::Dot { note: "x".into(), add: true }.needs_facilitator());
+    use crate::access::{allows, Action, Hat};
+    assert_eq!(BoardCommand::OpenDots { budget: 1, per_note: 1, show_live: false }.access("ana", None), Action::Drive);
+    assert!(allows(Hat::Participant, BoardCommand::Dot { note: "x".into(), add: true }.access("ana", None)));
+    assert!(!allows(Hat::Participant, BoardCommand::RemoveAction { id: "a".into() }.access("ana", None)));
+    assert!(!allows(Hat::Participant, BoardCommand::RenameStep { id: "s".into(), title: "t".into() }.access("ana", None)));
+    let delete = BoardCommand::DeleteNote { id: "n".into() };
+    assert!(allows(Hat::Participant, delete.access("ana", Some("ana"))));
+    assert!(!allows(Hat::Participant, delete.access("ana", Some("bo"))), "others' notes only by the facilitator");
+    assert!(allows(Hat::Runner, delete.access("fac", Some("bo"))));
 }
 
 #[test]

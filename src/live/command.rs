@@ -46,11 +46,20 @@ pub enum Command {
 }
 
 impl Command {
-    pub fn needs_facilitator(&self) -> bool {
+    /// What [`crate::access`] calls this command, in this state.
+    pub fn access(&self, state: &LiveState, actor: &Actor) -> crate::access::Action {
+        use crate::access::Action;
         match self {
-            Command::Vote { .. } | Command::Rate { .. } => false,
-            Command::Board { op } => op.needs_facilitator(),
-            _ => true,
+            Command::Vote { .. } => Action::Vote,
+            Command::Rate { .. } => Action::Rate,
+            Command::Board { op } => {
+                let author = match op {
+                    BoardCommand::DeleteNote { id } => state.doc.board.author_of(id),
+                    _ => None,
+                };
+                op.access(&actor.participant, author)
+            }
+            _ => Action::Drive,
         }
     }
 }
@@ -59,7 +68,15 @@ impl Command {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub participant: String,
+    /// Runs the checkpoint (its facilitator or a co-facilitator).
     pub facilitator: bool,
+}
+
+impl Actor {
+    pub fn hats(&self) -> Vec<crate::access::Hat> {
+        use crate::access::Hat;
+        if self.facilitator { vec![Hat::Participant, Hat::Runner] } else { vec![Hat::Participant] }
+    }
 }
 
 /// What a successful command changed, so the store writes only that.
@@ -102,12 +119,22 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
         Some(p) if !p.removed => {}
         _ => return Err(refused("participant", "you are no longer part of this checkpoint")),
     }
-    if cmd.needs_facilitator() && !actor.facilitator {
-        return Err(LiveError::Forbidden);
+    let action = cmd.access(state, actor);
+    if !crate::access::may(&actor.hats(), action) {
+        return Err(match action {
+            crate::access::Action::DeleteAnyNote => refused("note", "you can delete your own notes; ask the facilitator to delete someone else's"),
+            _ => LiveError::Forbidden,
+        });
     }
     let change = match cmd {
         Command::Vote { question, answer } => {
             let parsed = question.answer(&answer).ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
+            if state.info.status != CheckpointStatus::Live {
+                return Err(refused("question", "voting opens when the facilitator starts the checkpoint"));
+            }
+            if state.doc.stage.question() != Some(question) {
+                return Err(refused("question", "this question is not open: vote on the question the facilitator has open"));
+            }
             if state.question(question).phase != Phase::Voting {
                 return Err(refused("question", "voting on this question is closed"));
             }
@@ -155,6 +182,7 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
         }
         Command::GoTo { stage } => {
             state.doc.stage = stage;
+            state.doc.survey_opened |= stage == Stage::Survey;
             Change::Doc
         }
         Command::Timer { stage, action } => {
@@ -168,6 +196,9 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
         }
         Command::Rate { capability, statement, rating } => {
             let rating = parse_rating(&rating).map_err(|e| refused("rating", e.message))?;
+            if state.info.status != CheckpointStatus::Live {
+                return Err(refused("capability", "rating opens when the facilitator starts the checkpoint"));
+            }
             let recommended = state.recommended().ok_or_else(|| refused("capability", "lock all four answers before rating capabilities"))?;
             if !recommended.contains(&capability) {
                 return Err(refused("capability", format!("{} is not one of the three recommended capabilities", capability.id())));
@@ -257,6 +288,14 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             state.doc.board.apply_timer(activity, action, now_ms).map_err(|e| match e {
                 BoardError::Invalid { field, message } => refused(field, message),
                 other => refused("timer", other.to_string()),
+            })?;
+            Change::Doc
+        }
+        Command::Board { op: BoardCommand::Volunteer { id } } => {
+            let name = state.participant(&actor.participant).map(|p| p.name.clone()).unwrap_or_default();
+            state.doc.board.volunteer(&id, &name).map_err(|e| match e {
+                BoardError::Invalid { field, message } => refused(field, message),
+                other => refused("action", other.to_string()),
             })?;
             Change::Doc
         }

@@ -6,6 +6,7 @@
 pub mod capabilities;
 pub mod checkpoint;
 pub mod command;
+pub mod disclosure;
 pub mod frame;
 pub mod stage;
 pub mod state;
@@ -15,6 +16,7 @@ pub mod view;
 pub use capabilities::{CapabilitiesDoc, RatingPhase, Results};
 pub use checkpoint::{CheckpointInfo, CheckpointStatus, JoinCode, WelcomeText};
 pub use command::{apply, Actor, Change, Command, LiveError};
+pub use disclosure::{Disclosure, MIN_SURVEY_RESPONSES};
 pub use frame::{ClientMessage, Frame};
 pub use stage::Stage;
 pub use state::{LiveDoc, LiveState, Participant, Phase, QuestionDoc};

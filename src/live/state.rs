@@ -38,11 +38,15 @@ pub struct LiveDoc {
     /// The path-to-production board (absent in older documents).
     #[serde(default)]
     pub board: crate::board::Board,
+    /// Set once the facilitator reaches the survey stage; the survey then
+    /// stays open until the checkpoint ends.
+    #[serde(default)]
+    pub survey_opened: bool,
 }
 
 impl Default for LiveDoc {
     fn default() -> Self {
-        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default(), capabilities: CapabilitiesDoc::default(), board: Default::default() }
+        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default(), capabilities: CapabilitiesDoc::default(), board: Default::default(), survey_opened: false }
     }
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capabilities::{results, RatingPhase, Results, StatementRef};
 use super::checkpoint::{CheckpointInfo, WelcomeText};
+use super::disclosure::Disclosure;
 use super::stage::Stage;
 use super::state::{LiveState, Phase};
 use super::timer::Timer;
@@ -53,9 +54,12 @@ pub struct BoardView {
     pub ranked: Option<Vec<(String, u32)>>,
     pub actions: Vec<Action>,
     pub timers: [crate::live::timer::Timer; 3],
+    /// The notes the recipient wrote (they may delete those; the facilitator any).
+    #[serde(default)]
+    pub my_notes: Vec<String>,
 }
 
-fn board_view(state: &LiveState, me: &str) -> BoardView {
+fn board_view(state: &LiveState, me: &str, shown: Disclosure) -> BoardView {
     let b = &state.doc.board;
     BoardView {
         steps: b.steps.clone(),
@@ -66,9 +70,10 @@ fn board_view(state: &LiveState, me: &str) -> BoardView {
         show_live: b.dots.show_live,
         used: b.dots.used_by(me),
         mine: b.dots.dots.get(me).map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default(),
-        ranked: b.dots.counts_visible().then(|| b.ranked_improvements().into_iter().map(|(n, d)| (n.id.clone(), d)).collect()),
+        ranked: shown.dots().then(|| b.ranked_improvements().into_iter().map(|(n, d)| (n.id.clone(), d)).collect()),
         actions: b.actions.clone(),
         timers: b.timers,
+        my_notes: b.authors.iter().filter(|(_, who)| *who == me).map(|(id, _)| id.clone()).collect(),
     }
 }
 
@@ -116,6 +121,7 @@ impl View {
     /// The state as `me` may see it; `online` is who has a connection open.
     pub fn for_participant(state: &LiveState, me: &str, online: &HashSet<String>, now_ms: i64, join_code: Option<&str>) -> View {
         let facilitator = state.participant(me).is_some_and(|p| p.facilitator);
+        let shown = Disclosure::of(state);
         let questions = Question::ALL
             .iter()
             .map(|q| {
@@ -128,7 +134,7 @@ impl View {
                     voters: active_votes().map(|(p, _)| p).collect(),
                     expected: state.expected_voters(*q),
                     mine: votes.get(me).cloned(),
-                    choices: (doc.phase != Phase::Voting).then(|| active_votes().collect()),
+                    choices: shown.choices(*q).then(|| active_votes().collect()),
                     locked: doc.locked.clone(),
                     timer: doc.timer,
                 }
@@ -144,8 +150,8 @@ impl View {
             stage: state.doc.stage,
             auto_reveal: state.doc.auto_reveal,
             welcome: state.doc.welcome.clone(),
-            capabilities: capabilities_view(state, me),
-            board: board_view(state, me),
+            capabilities: capabilities_view(state, me, shown),
+            board: board_view(state, me, shown),
             people: state
                 .active()
                 .map(|p| Person { id: p.id.clone(), name: p.name.clone(), facilitator: p.facilitator, online: online.contains(&p.id) })
@@ -209,10 +215,10 @@ impl View {
     }
 }
 
-fn capabilities_view(state: &LiveState, me: &str) -> CapabilitiesView {
+fn capabilities_view(state: &LiveState, me: &str, shown: Disclosure) -> CapabilitiesView {
     let doc = &state.doc.capabilities;
     let recommended = state.recommended();
-    let revealed = doc.phase == RatingPhase::Revealed;
+    let revealed = shown.ratings();
     CapabilitiesView {
         recommended: recommended.map(|r| r.to_vec()),
         phase: doc.phase,

@@ -9,6 +9,7 @@ use sqlx::Row;
 
 use super::secrets::{new_token, token_hash};
 use super::{new_id, now_ms, Backend, ServiceError, Store};
+use crate::access::{Action, Hat};
 use crate::accounts::{CurrentUser, Role};
 use crate::checkpoints::{participant_name, CheckpointForm, CheckpointSummary};
 use crate::dora::baselines::Industry;
@@ -22,6 +23,9 @@ use crate::names::Username;
 pub const EVENTS_CHANNEL: &str = "checkpoint_events";
 /// Failed join attempts allowed per client address in the failure window.
 pub const MAX_JOIN_FAILURES_PER_CLIENT: i64 = 20;
+/// Other facilitators and admins may end a checkpoint once nothing has
+/// happened in it for this long (an abandoned one); before, only those running it.
+pub const ABANDONED_AFTER_MS: i64 = 24 * 3600 * 1000;
 
 /// A new participant's session: the cookie value (only its hash is stored).
 #[derive(Debug)]
@@ -65,7 +69,7 @@ pub(crate) struct LiveWrite {
 impl Store {
     /// Bumps the revision (and tells other instances once the transaction commits).
     pub(super) async fn bump_revision(&self, tx: &mut Tx<'_>, checkpoint_id: &str) -> Result<i64, ServiceError> {
-        sqlx::query("UPDATE checkpoints SET revision = revision + 1 WHERE id = $1").bind(checkpoint_id).execute(&mut **tx).await?;
+        sqlx::query("UPDATE checkpoints SET revision = revision + 1, active_at = $2 WHERE id = $1").bind(checkpoint_id).bind(now_ms()).execute(&mut **tx).await?;
         let rev: i64 = sqlx::query_scalar("SELECT revision FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_one(&mut **tx).await?;
         self.notify(tx, checkpoint_id, rev).await?;
         Ok(rev)
@@ -111,6 +115,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if inserted.rows_affected() == 1 {
+                // Those who run a checkpoint are in its room from the start, so
+                // that opening its page never has to create anyone.
+                self.insert_user_participant(&mut tx, &id, by).await?;
                 tx.commit().await?;
                 return Ok(id);
             }
@@ -173,7 +180,7 @@ impl Store {
 
     /// Adds a co-facilitator (a facilitator or admin account). Only those who run it may.
     pub async fn add_co_facilitator(&self, by: &CurrentUser, checkpoint_id: &str, username: &str) -> Result<(), ServiceError> {
-        if !self.runs_checkpoint(by, checkpoint_id).await? && by.role != Role::Admin {
+        if !crate::access::may(&self.hats_of(by, checkpoint_id).await?, Action::AddCoFacilitator) {
             return Err(ServiceError::Forbidden);
         }
         let username = Username::parse(username)?;
@@ -185,12 +192,14 @@ impl Store {
         if role == "viewer" {
             return Err(ServiceError::invalid("username", "a viewer cannot facilitate; make them a facilitator first"));
         }
+        let role = Role::parse(&role).map_err(|e| ServiceError::Internal(e.message))?;
         let mut tx = self.writer.begin().await?;
         sqlx::query("INSERT INTO checkpoint_facilitators (checkpoint_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(checkpoint_id)
             .bind(&user_id)
             .execute(&mut *tx)
             .await?;
+        self.insert_user_participant(&mut tx, checkpoint_id, &CurrentUser { id: user_id.clone(), username: username.as_str().to_string(), role }).await?;
         self.bump_revision(&mut tx, checkpoint_id).await?;
         tx.commit().await?;
         Ok(())
@@ -199,11 +208,21 @@ impl Store {
     /// Starts a draft (those who run it), or ends it (those who run it, or any
     /// facilitator or admin, for an abandoned one). Returns the new revision.
     pub async fn set_checkpoint_status(&self, by: &CurrentUser, checkpoint_id: &str, status: CheckpointStatus) -> Result<i64, ServiceError> {
-        let runs = self.runs_checkpoint(by, checkpoint_id).await?;
+        let hats = self.hats_of(by, checkpoint_id).await?;
         let allowed = match status {
-            CheckpointStatus::Live => runs,
-            CheckpointStatus::Finished => runs || by.role.can_manage_squads(),
-            CheckpointStatus::Draft => false,
+            CheckpointStatus::Live => crate::access::may(&hats, Action::Start),
+            CheckpointStatus::Finished if crate::access::may(&hats, Action::End) => true,
+            CheckpointStatus::Finished if crate::access::may(&hats, Action::EndAbandoned) => {
+                let idle = now_ms() - self.last_activity_ms(checkpoint_id).await?;
+                if idle < ABANDONED_AFTER_MS {
+                    return Err(ServiceError::conflict(
+                        "status",
+                        "this checkpoint is in use: only those running it can end it (anyone may end one after a day without activity)",
+                    ));
+                }
+                true
+            }
+            _ => false,
         };
         if !allowed {
             return Err(ServiceError::Forbidden);
@@ -273,41 +292,70 @@ impl Store {
             .await?)
     }
 
-    /// A signed-in facilitator or admin takes part under their username (made
-    /// a participant on first visit). Viewers join by code like anyone else.
+    /// The participant a signed-in user already is in this checkpoint, if any.
+    /// Reading never makes one: see [`Store::join_as_user`].
     pub async fn participant_for_user(&self, checkpoint_id: &str, user: &CurrentUser) -> Result<Option<String>, ServiceError> {
-        let existing: Option<(String, i64)> = sqlx::query("SELECT id, removed FROM participants WHERE checkpoint_id = $1 AND user_id = $2")
+        Ok(sqlx::query_scalar("SELECT id FROM participants WHERE checkpoint_id = $1 AND user_id = $2 AND removed = 0")
             .bind(checkpoint_id)
             .bind(&user.id)
             .fetch_optional(&self.pool)
-            .await?
-            .map(|r| (r.get("id"), r.get("removed")));
-        match existing {
-            Some((id, 0)) => return Ok(Some(id)),
-            Some(_) => return Ok(None),
-            None => {}
+            .await?)
+    }
+
+    /// The hats `user` wears towards this checkpoint (see [`crate::access`]).
+    pub async fn hats_of(&self, user: &CurrentUser, checkpoint_id: &str) -> Result<Vec<Hat>, ServiceError> {
+        let mut hats = vec![Hat::of_role(user.role)];
+        if self.runs_checkpoint(user, checkpoint_id).await? {
+            hats.push(Hat::Runner);
         }
-        if !user.role.can_manage_squads() && !self.runs_checkpoint(user, checkpoint_id).await? {
-            return Ok(None);
+        if self.participant_for_user(checkpoint_id, user).await?.is_some() {
+            hats.push(Hat::Participant);
         }
-        let id = new_id();
+        Ok(hats)
+    }
+
+    /// A signed-in facilitator or admin takes part under their username, when
+    /// they ask to ("Join as a participant"). Viewers join by code like anyone.
+    pub async fn join_as_user(&self, checkpoint_id: &str, user: &CurrentUser) -> Result<String, ServiceError> {
+        if !crate::access::may(&self.hats_of(user, checkpoint_id).await?, Action::JoinAsUser) {
+            return Err(ServiceError::Forbidden);
+        }
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
+        if status_of(&status.ok_or(ServiceError::NotFound("checkpoint"))?)? == CheckpointStatus::Finished {
+            return Err(ServiceError::conflict("checkpoint", "this checkpoint has finished; it admits nobody"));
+        }
+        let removed: Option<i64> = sqlx::query_scalar("SELECT removed FROM participants WHERE checkpoint_id = $1 AND user_id = $2")
+            .bind(checkpoint_id)
+            .bind(&user.id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if removed == Some(1) {
+            return Err(ServiceError::Forbidden);
+        }
         let mut tx = self.writer.begin().await?;
-        let inserted = sqlx::query("INSERT INTO participants (id, checkpoint_id, name, user_id, joined_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (checkpoint_id, user_id) DO NOTHING")
-            .bind(&id)
+        self.insert_user_participant(&mut tx, checkpoint_id, user).await?;
+        self.bump_revision(&mut tx, checkpoint_id).await?;
+        tx.commit().await?;
+        self.participant_for_user(checkpoint_id, user).await?.ok_or(ServiceError::Forbidden)
+    }
+
+    async fn insert_user_participant(&self, tx: &mut Tx<'_>, checkpoint_id: &str, user: &CurrentUser) -> Result<(), ServiceError> {
+        sqlx::query("INSERT INTO participants (id, checkpoint_id, name, user_id, joined_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (checkpoint_id, user_id) DO NOTHING")
+            .bind(new_id())
             .bind(checkpoint_id)
             .bind(&user.username)
             .bind(&user.id)
             .bind(now_ms())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        if inserted.rows_affected() == 0 {
-            // Another tab made it first.
-            drop(tx);
-            return Box::pin(self.participant_for_user(checkpoint_id, user)).await;
-        }
-        self.bump_revision(&mut tx, checkpoint_id).await?;
-        tx.commit().await?;
-        Ok(Some(id))
+        Ok(())
+    }
+
+    /// The last time anything happened in a checkpoint: its latest change, or
+    /// when it was created.
+    async fn last_activity_ms(&self, checkpoint_id: &str) -> Result<i64, ServiceError> {
+        let row = sqlx::query("SELECT created_at, active_at FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?.ok_or(ServiceError::NotFound("checkpoint"))?;
+        Ok(row.get::<Option<i64>, _>("active_at").unwrap_or_else(|| row.get("created_at")))
     }
 
     /// Reads the whole live state of a checkpoint.
@@ -396,14 +444,21 @@ impl Store {
     pub(crate) async fn write_live(&self, tx: &mut Tx<'_>, w: &LiveWrite) -> Result<bool, ServiceError> {
         let id = &w.id;
         let bumped = match &w.doc {
-            Some(doc) => sqlx::query("UPDATE checkpoints SET revision = $1, doc = $2 WHERE id = $3 AND revision = $4")
+            Some(doc) => sqlx::query("UPDATE checkpoints SET revision = $1, doc = $2, active_at = $5 WHERE id = $3 AND revision = $4")
                 .bind(w.revision)
                 .bind(doc)
                 .bind(id)
                 .bind(w.revision - 1)
+                .bind(now_ms())
                 .execute(&mut **tx)
                 .await?,
-            None => sqlx::query("UPDATE checkpoints SET revision = $1 WHERE id = $2 AND revision = $3").bind(w.revision).bind(id).bind(w.revision - 1).execute(&mut **tx).await?,
+            None => sqlx::query("UPDATE checkpoints SET revision = $1, active_at = $4 WHERE id = $2 AND revision = $3")
+                .bind(w.revision)
+                .bind(id)
+                .bind(w.revision - 1)
+                .bind(now_ms())
+                .execute(&mut **tx)
+                .await?,
         };
         if bumped.rows_affected() == 0 {
             return Ok(false);

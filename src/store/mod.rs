@@ -94,7 +94,8 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<(), ServiceError> {
-        MIGRATOR.run(&self.pool).await.map_err(|e| ServiceError::config(format!("migration failed: {e}")))
+        MIGRATOR.run(&self.pool).await.map_err(|e| ServiceError::config(format!("migration failed: {e}")))?;
+        self.move_legacy_survey_rows().await
     }
 
     /// True once the database answers a trivial query.

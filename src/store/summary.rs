@@ -3,13 +3,14 @@
 
 use sqlx::Row;
 
-use super::{new_id, now_ms, ServiceError, Store};
-use crate::accounts::{CurrentUser, Role};
+use super::{now_ms, ServiceError, Store};
+use crate::access::Action;
+use crate::accounts::CurrentUser;
 use crate::dora::{assess, AssessmentInput, Benchmark, Question};
 use crate::board::PreviousActions;
 use crate::live::{CheckpointStatus, LiveDoc};
 use crate::summary::history::{count_actions, trend, HistoryFilter, HistoryRow, TrendPoint};
-use crate::summary::{parse_highlights, parse_reason, Draft, Maturity, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults};
+use crate::summary::{parse_highlights, parse_reason, Draft, Maturity, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults, SurveySet};
 
 fn parse_doc(raw: &str) -> Result<LiveDoc, ServiceError> {
     serde_json::from_str(raw).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))
@@ -21,8 +22,13 @@ fn rfc3339(ms: i64) -> String {
 
 impl Store {
     /// Facilitators of this checkpoint, and admins, write its summary.
-    async fn may_write_summary(&self, by: &CurrentUser, checkpoint_id: &str) -> Result<(), ServiceError> {
-        if by.role == Role::Admin || self.runs_checkpoint(by, checkpoint_id).await? {
+    pub async fn may_write_summary(&self, by: &CurrentUser, checkpoint_id: &str) -> Result<(), ServiceError> {
+        self.authorise(by, checkpoint_id, Action::WriteSummary).await
+    }
+
+    /// Refuses unless `by` may do `action` in this checkpoint (the role table in [`crate::access`]).
+    pub async fn authorise(&self, by: &CurrentUser, checkpoint_id: &str, action: Action) -> Result<(), ServiceError> {
+        if crate::access::may(&self.hats_of(by, checkpoint_id).await?, action) {
             Ok(())
         } else {
             Err(ServiceError::Forbidden)
@@ -59,7 +65,7 @@ impl Store {
         let mut revisions = Vec::with_capacity(rows.len());
         let mut shown = None;
         for r in &rows {
-            let body: Summary = serde_json::from_str(r.get::<&str, _>("body")).map_err(|e| ServiceError::Internal(format!("summary body: {e}")))?;
+            let body: Summary = serde_json::from_str::<Summary>(r.get::<&str, _>("body")).map_err(|e| ServiceError::Internal(format!("summary body: {e}")))?.disclosed();
             let f = body.finalised.clone().unwrap_or_else(|| crate::summary::Finalised { at: String::new(), by: String::new(), reason: String::new() });
             let n = u32::try_from(r.get::<i64, _>("revision")).unwrap_or_default();
             revisions.push(RevisionMeta { revision: n, at: f.at, by: f.by, reason: f.reason });
@@ -169,58 +175,99 @@ impl Store {
         Ok(u32::try_from(n.unwrap_or(0)).unwrap_or_default())
     }
 
-    /// Stores a participant's survey response, once. The response row holds
-    /// nothing that names the participant; that they answered is kept apart.
+    /// Stores a participant's survey response, once, while the survey is open.
+    /// Who answered and what was answered are two sorted sets in one row (see
+    /// the `survey_sets` migration): nothing stored pairs them.
     pub async fn answer_survey(&self, checkpoint_id: &str, participant_id: &str, response: &SurveyResponse) -> Result<(), ServiceError> {
-        let mut tx = self.writer.begin().await?;
-        let first = sqlx::query("INSERT INTO survey_answered (checkpoint_id, participant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(checkpoint_id)
-            .bind(participant_id)
-            .execute(&mut *tx)
-            .await?;
-        if first.rows_affected() == 0 {
-            return Err(ServiceError::conflict("usefulness", "you have already answered the survey; thank you"));
+        let room = self.load_live(checkpoint_id).await?;
+        crate::summary::survey_open(&room.state).map_err(|m| ServiceError::conflict("usefulness", m))?;
+        loop {
+            let mut tx = self.writer.begin().await?;
+            let (version, mut set) = self.survey_set(&mut *tx, checkpoint_id).await?;
+            if !set.add(participant_id, response.clone()) {
+                return Err(ServiceError::conflict("usefulness", "you have already answered the survey; thank you"));
+            }
+            let (respondents, responses) = set.to_json();
+            let written = match version {
+                None => sqlx::query("INSERT INTO survey_sets (checkpoint_id, version, respondents, responses) VALUES ($1, 1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(checkpoint_id)
+                    .bind(&respondents)
+                    .bind(&responses)
+                    .execute(&mut *tx)
+                    .await?,
+                Some(v) => sqlx::query("UPDATE survey_sets SET version = $1, respondents = $2, responses = $3 WHERE checkpoint_id = $4 AND version = $5")
+                    .bind(v + 1)
+                    .bind(&respondents)
+                    .bind(&responses)
+                    .bind(checkpoint_id)
+                    .bind(v)
+                    .execute(&mut *tx)
+                    .await?,
+            };
+            if written.rows_affected() == 1 {
+                tx.commit().await?;
+                return Ok(());
+            }
+            // Someone else answered at the same moment: read their set and add to it.
         }
-        sqlx::query("INSERT INTO survey_responses (id, checkpoint_id, usefulness, went_well, to_improve) VALUES ($1, $2, $3, $4, $5)")
-            .bind(new_id())
-            .bind(checkpoint_id)
-            .bind(i64::from(response.usefulness))
-            .bind(&response.went_well)
-            .bind(&response.to_improve)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+    }
+
+    async fn survey_set(&self, conn: &mut sqlx::AnyConnection, checkpoint_id: &str) -> Result<(Option<i64>, SurveySet), ServiceError> {
+        let row = sqlx::query("SELECT version, respondents, responses FROM survey_sets WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_optional(&mut *conn).await?;
+        match row {
+            None => Ok((None, SurveySet::default())),
+            Some(r) => {
+                let set = SurveySet::from_json(r.get("respondents"), r.get("responses")).map_err(|e| ServiceError::Internal(format!("survey set: {e}")))?;
+                Ok((Some(r.get("version")), set))
+            }
+        }
     }
 
     pub async fn has_answered_survey(&self, checkpoint_id: &str, participant_id: &str) -> Result<bool, ServiceError> {
-        let row: Option<i64> = sqlx::query_scalar("SELECT 1 FROM survey_answered WHERE checkpoint_id = $1 AND participant_id = $2")
-            .bind(checkpoint_id)
-            .bind(participant_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.is_some())
+        let mut conn = self.pool.acquire().await?;
+        Ok(self.survey_set(&mut conn, checkpoint_id).await?.1.has_answered(participant_id))
     }
 
+    /// The survey in aggregate, as [`crate::live::Disclosure`] allows.
     pub async fn survey_results(&self, checkpoint_id: &str) -> Result<SurveyResults, ServiceError> {
-        let rows = sqlx::query("SELECT usefulness, went_well, to_improve FROM survey_responses WHERE checkpoint_id = $1")
-            .bind(checkpoint_id)
-            .fetch_all(&self.pool)
-            .await?;
-        let responses: Vec<SurveyResponse> = rows
-            .iter()
-            .map(|r| SurveyResponse {
-                usefulness: u8::try_from(r.get::<i64, _>("usefulness")).unwrap_or(1),
-                went_well: r.get("went_well"),
-                to_improve: r.get("to_improve"),
-            })
-            .collect();
-        Ok(SurveyResults::of(&responses))
+        let mut conn = self.pool.acquire().await?;
+        Ok(SurveyResults::of(self.survey_set(&mut conn, checkpoint_id).await?.1.responses()).disclosed())
     }
 
     async fn survey_count(&self, checkpoint_id: &str) -> Result<usize, ServiceError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_responses WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_one(&self.pool).await?;
-        Ok(usize::try_from(n).unwrap_or_default())
+        let mut conn = self.pool.acquire().await?;
+        Ok(self.survey_set(&mut conn, checkpoint_id).await?.1.responses().len())
+    }
+
+    /// Moves survey rows of the tables used before `survey_sets` (whose order
+    /// paired them) into the sets, and empties those tables. Run at migrate.
+    pub(crate) async fn move_legacy_survey_rows(&self) -> Result<(), ServiceError> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT DISTINCT checkpoint_id FROM survey_answered").fetch_all(&self.pool).await?;
+        for id in ids {
+            let mut tx = self.writer.begin().await?;
+            let (version, mut set) = self.survey_set(&mut *tx, &id).await?;
+            let who: Vec<String> = sqlx::query_scalar("SELECT participant_id FROM survey_answered WHERE checkpoint_id = $1").bind(&id).fetch_all(&mut *tx).await?;
+            let rows = sqlx::query("SELECT usefulness, went_well, to_improve FROM survey_responses WHERE checkpoint_id = $1").bind(&id).fetch_all(&mut *tx).await?;
+            let answers = rows.iter().map(|r| SurveyResponse {
+                usefulness: u8::try_from(r.get::<i64, _>("usefulness")).unwrap_or(1),
+                went_well: r.get("went_well"),
+                to_improve: r.get("to_improve"),
+            });
+            set.merge(who, answers);
+            let (respondents, responses) = set.to_json();
+            sqlx::query("DELETE FROM survey_sets WHERE checkpoint_id = $1").bind(&id).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO survey_sets (checkpoint_id, version, respondents, responses) VALUES ($1, $2, $3, $4)")
+                .bind(&id)
+                .bind(version.unwrap_or(0) + 1)
+                .bind(&respondents)
+                .bind(&responses)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM survey_responses WHERE checkpoint_id = $1").bind(&id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM survey_answered WHERE checkpoint_id = $1").bind(&id).execute(&mut *tx).await?;
+            tx.commit().await?;
+        }
+        Ok(())
     }
 }
 
@@ -324,7 +371,7 @@ impl Store {
     /// dropped, from the current checkpoint (whose facilitators, or an admin,
     /// may). Returns the previous checkpoint's id, whose room should reload.
     pub async fn review_action(&self, by: &CurrentUser, checkpoint_id: &str, action_id: &str, status: &str) -> Result<String, ServiceError> {
-        self.may_write_summary(by, checkpoint_id).await?;
+        self.authorise(by, checkpoint_id, Action::EditFlow).await?;
         let status = crate::board::ActionStatus::parse(status).map_err(|e| match e {
             crate::board::BoardError::Invalid { field, message } => ServiceError::invalid(field, message),
             other => ServiceError::invalid("status", other.to_string()),

@@ -114,7 +114,7 @@ pub fn to_html(s: &Summary) -> String {
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{measured}</td><td>{}</td></tr>",
             q.title(),
             answer_label(q, a.locked.as_deref()),
-            if votes.is_empty() { "No votes".to_string() } else { esc(&votes.join("; ")) }
+            if !a.revealed { super::NOT_REVEALED.to_string() } else if votes.is_empty() { "No votes".to_string() } else { esc(&votes.join("; ")) }
         );
     }
     h.push_str("</tbody></table>\n");
@@ -187,6 +187,9 @@ pub fn to_html(s: &Summary) -> String {
     h.push_str("<h2>Survey</h2>\n");
     let sv = &s.survey;
     match sv.mean_usefulness {
+        None if sv.responses > 0 => {
+            let _ = writeln!(h, "<p>{}</p>", super::survey_withheld_text(sv.responses));
+        }
         None => h.push_str("<p>No responses.</p>\n"),
         Some(mean) => {
             let spread: Vec<String> = sv.usefulness.iter().enumerate().map(|(i, n)| format!("{}: {n}", i + 1)).collect();

@@ -92,7 +92,7 @@ pub fn to_markdown(s: &Summary) -> String {
             q.title(),
             answer_label(q, a.locked.as_deref()),
             if s.measured.is_some() { measured_label(q, a.measured.as_deref()) } else { "—".to_string() },
-            if votes.is_empty() { "No votes".to_string() } else { votes.join("; ") }
+            if !a.revealed { super::NOT_REVEALED.to_string() } else if votes.is_empty() { "No votes".to_string() } else { votes.join("; ") }
         );
     }
     md.push('\n');
@@ -168,6 +168,9 @@ pub fn to_markdown(s: &Summary) -> String {
     md.push_str("## Survey\n\n");
     let sv = &s.survey;
     match sv.mean_usefulness {
+        None if sv.responses > 0 => {
+            let _ = writeln!(md, "{}", super::survey_withheld_text(sv.responses));
+        }
         None => md.push_str("No responses.\n"),
         Some(mean) => {
             let spread: Vec<String> = sv.usefulness.iter().enumerate().map(|(i, n)| format!("{}: {n}", i + 1)).collect();

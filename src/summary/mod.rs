@@ -10,12 +10,13 @@ mod survey;
 
 use serde::{Deserialize, Serialize};
 
-pub use survey::{SurveyResponse, SurveyResults, MAX_SURVEY_TEXT};
+pub use survey::{SurveyResponse, SurveyResults, SurveySet, MAX_SURVEY_TEXT};
 
-use crate::board::{ActionStatus, DotsPhase, NoteKind};
+use crate::board::{ActionStatus, NoteKind};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::{assess, catalog, Level, Question};
-use crate::live::capabilities::{results, RatingPhase};
+use crate::live::capabilities::results;
+use crate::live::Disclosure;
 use crate::live::LiveState;
 use crate::measured::{report, Measured};
 
@@ -42,7 +43,8 @@ pub struct Summary {
     pub focus: Vec<FocusItem>,
     /// The delivery flow as the squad mapped it.
     pub flow: Vec<FlowStep>,
-    /// Improvement notes, most dots first; `dots` is null until voting closed.
+    /// Improvement notes, most dots first once the dots are shown; until then
+    /// in the board's order, with `dots` null (not even the order tells).
     pub improvements: Vec<Improvement>,
     pub actions: Vec<ActionItem>,
     pub survey: SurveyResults,
@@ -113,7 +115,12 @@ pub struct AnswerSummary {
     pub locked: Option<String>,
     /// The measured answer id, where the pipelines had data.
     pub measured: Option<String>,
-    /// Every answer, best first, with how many chose it (never who).
+    /// Whether the facilitator has revealed the votes. Until then the
+    /// distribution is empty: no count may reach anyone before the reveal.
+    #[serde(default)]
+    pub revealed: bool,
+    /// Every answer, best first, with how many chose it (never who); empty
+    /// until revealed.
     pub distribution: Vec<AnswerCount>,
 }
 
@@ -172,19 +179,25 @@ impl Summary {
             let a = assess(&input);
             Maturity { level: a.level, percentile: a.percentile }
         });
+        let shown = Disclosure::of(state);
         let answers = Question::ALL
             .iter()
             .map(|q| AnswerSummary {
                 question: *q,
                 locked: state.question(*q).locked.clone(),
                 measured: d.measured.as_ref().and_then(|m| report::answer_of(m, *q)).map(str::to_string),
-                distribution: state.distribution(*q).into_iter().map(|(a, votes)| AnswerCount { answer: a.id().to_string(), votes }).collect(),
+                revealed: shown.choices(*q),
+                distribution: if shown.choices(*q) {
+                    state.distribution(*q).into_iter().map(|(a, votes)| AnswerCount { answer: a.id().to_string(), votes }).collect()
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         let recommended = state.recommended();
         let caps = &state.doc.capabilities;
-        let scores = match (caps.phase, recommended) {
-            (RatingPhase::Revealed, Some(rec)) => results(&state.ratings, &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(), &rec).scores,
+        let scores = match (shown.ratings(), recommended) {
+            (true, Some(rec)) => results(&state.ratings, &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(), &rec).scores,
             _ => Vec::new(),
         };
         let focus = if caps.focus_confirmed { caps.focus.clone() } else { Vec::new() };
@@ -207,12 +220,11 @@ impl Summary {
             .iter()
             .map(|st| FlowStep { step: st.title.clone(), notes: board.notes_of(&st.id).map(|n| FlowNote { kind: n.kind, text: n.text.clone() }).collect() })
             .collect();
-        let closed = board.dots.phase == DotsPhase::Closed;
-        let improvements = board
-            .ranked_improvements()
-            .into_iter()
-            .map(|(n, dots)| Improvement { text: n.text.clone(), step: title_of(&n.step), dots: closed.then_some(dots) })
-            .collect();
+        let improvements = if shown.dots() {
+            board.ranked_improvements().into_iter().map(|(n, dots)| Improvement { text: n.text.clone(), step: title_of(&n.step), dots: Some(dots) }).collect()
+        } else {
+            board.improvements_in_flow_order().map(|n| Improvement { text: n.text.clone(), step: title_of(&n.step), dots: None }).collect()
+        };
         let actions = board
             .actions
             .iter()
@@ -248,8 +260,36 @@ impl Summary {
             flow,
             improvements,
             actions,
-            survey: d.survey,
+            survey: d.survey.disclosed(),
         }
+    }
+
+    /// This summary with nothing in it that [`Disclosure`] withholds. Drafts
+    /// are built that way; a stored revision goes through here too on every
+    /// read, so one written before a rule existed cannot show more than it.
+    pub fn disclosed(mut self) -> Summary {
+        for a in &mut self.answers {
+            a.revealed |= a.locked.is_some();
+            if !a.revealed {
+                a.distribution.clear();
+            }
+        }
+        if self.improvements.iter().any(|i| i.dots.is_none()) {
+            // Without totals, the order must not tell either: the flow's.
+            let place = |i: &Improvement| {
+                self.flow.iter().enumerate().find_map(|(si, st)| {
+                    (st.step == i.step).then(|| (si, st.notes.iter().position(|n| n.kind == NoteKind::Improvement && n.text == i.text).unwrap_or(usize::MAX)))
+                })
+            };
+            let mut placed: Vec<_> = self.improvements.drain(..).map(|mut i| {
+                i.dots = None;
+                (place(&i).unwrap_or((usize::MAX, usize::MAX)), i)
+            }).collect();
+            placed.sort_by(|(a, ia), (b, ib)| a.cmp(b).then_with(|| ia.text.cmp(&ib.text)));
+            self.improvements = placed.into_iter().map(|(_, i)| i).collect();
+        }
+        self.survey = self.survey.disclosed();
+        self
     }
 
     /// This summary frozen as revision `n`.
@@ -267,6 +307,26 @@ impl Summary {
     pub fn file_stem(&self) -> String {
         format!("{}-{}", self.checkpoint.squad_slug, self.checkpoint.held_on)
     }
+}
+
+/// The survey is open from the survey stage until the checkpoint ends.
+pub fn survey_open(state: &LiveState) -> Result<(), &'static str> {
+    use crate::live::CheckpointStatus;
+    match state.info.status {
+        CheckpointStatus::Draft => Err("the checkpoint has not started; the survey opens at its survey stage"),
+        CheckpointStatus::Finished => Err("this checkpoint has ended; its survey is closed"),
+        CheckpointStatus::Live if !state.doc.survey_opened => Err("the survey opens when the facilitator reaches the survey stage"),
+        CheckpointStatus::Live => Ok(()),
+    }
+}
+
+/// Where a count is withheld until the facilitator reveals it.
+pub const NOT_REVEALED: &str = "Not revealed yet";
+
+/// "2 responses so far; …": the survey below its minimum.
+pub fn survey_withheld_text(responses: usize) -> String {
+    let n = if responses == 1 { "1 response".to_string() } else { format!("{responses} responses") };
+    format!("{n} so far. The answers are shown once {} people have answered, so that none can be told apart.", crate::live::MIN_SURVEY_RESPONSES)
 }
 
 /// "1 dot", "3 dots".

@@ -8,7 +8,7 @@ use crate::dora::FieldError;
 pub const MAX_SURVEY_TEXT: usize = 1000;
 
 /// A parsed response. It holds nothing about who gave it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SurveyResponse {
     /// How useful the session was, 1 to 5.
     pub usefulness: u8,
@@ -36,6 +36,54 @@ impl SurveyResponse {
     }
 }
 
+/// One checkpoint's survey as stored: who has answered, and the answers, as
+/// two sets with no order in common (respondents sorted by id, answers by
+/// content), so that nothing pairs an answer with its author.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SurveySet {
+    respondents: std::collections::BTreeSet<String>,
+    responses: Vec<SurveyResponse>,
+}
+
+impl SurveySet {
+    /// Adds one participant's answer; false (and nothing changes) if they already answered.
+    pub fn add(&mut self, participant: &str, response: SurveyResponse) -> bool {
+        if !self.respondents.insert(participant.to_string()) {
+            return false;
+        }
+        let at = self.responses.binary_search(&response).unwrap_or_else(|i| i);
+        self.responses.insert(at, response);
+        true
+    }
+
+    /// Adds rows kept elsewhere before (their order is dropped here).
+    pub fn merge(&mut self, who: impl IntoIterator<Item = String>, answers: impl IntoIterator<Item = SurveyResponse>) {
+        self.respondents.extend(who);
+        self.responses.extend(answers);
+        self.responses.sort();
+    }
+
+    pub fn has_answered(&self, participant: &str) -> bool {
+        self.respondents.contains(participant)
+    }
+
+    pub fn responses(&self) -> &[SurveyResponse] {
+        &self.responses
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn to_json(&self) -> (String, String) {
+        (serde_json::to_string(&self.respondents).unwrap_or_default(), serde_json::to_string(&self.responses).unwrap_or_default())
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn from_json(respondents: &str, responses: &str) -> Result<SurveySet, serde_json::Error> {
+        let mut responses: Vec<SurveyResponse> = serde_json::from_str(responses)?;
+        responses.sort();
+        Ok(SurveySet { respondents: serde_json::from_str(respondents)?, responses })
+    }
+}
+
 /// The responses in aggregate. Comments are sorted, so their order says
 /// nothing about who answered when.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -50,6 +98,16 @@ pub struct SurveyResults {
 }
 
 impl SurveyResults {
+    /// As [`crate::live::Disclosure::survey`] allows: below the minimum, only
+    /// how many have answered.
+    pub fn disclosed(self) -> SurveyResults {
+        if crate::live::Disclosure::survey(self.responses) {
+            self
+        } else {
+            SurveyResults { responses: self.responses, ..SurveyResults::default() }
+        }
+    }
+
     pub fn of(responses: &[SurveyResponse]) -> SurveyResults {
         let mut usefulness = [0usize; 5];
         for r in responses {

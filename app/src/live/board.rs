@@ -75,7 +75,15 @@ fn submit_over_socket(live: Live, ev: &leptos::ev::SubmitEvent) -> bool {
         let get = |name: &str| data.get(name).as_string();
         let op = get("op").unwrap_or_default();
         match BoardCommand::from_fields(&op, &get) {
-            Ok(op) => live.send(Command::Board { op }),
+            Ok(op) => {
+                if let BoardCommand::AddNote { id, .. } = &op {
+                    // One's own notes may be deleted by oneself: the server
+                    // tells snapshots which; a note just added is known here.
+                    let id = id.clone();
+                    live.view.update(|v| v.board.my_notes.push(id));
+                }
+                live.send(Command::Board { op })
+            }
             Err(e) => {
                 live.error.set(Some(e.to_string()));
                 true
@@ -120,6 +128,7 @@ pub fn BoardStage() -> impl IntoView {
     // A Memo: the columns (and whatever someone is typing in them) are drawn
     // again only when the board gains or loses its steps, not on every change.
     let has_steps = Memo::new(move |_| live.view.with(|v| !v.board.steps.is_empty()));
+    let facilitator = Memo::new(move |_| live.view.with(|v| v.facilitator));
     view! {
         <h2 id="stage-heading">"Path to production"</h2>
         <p>"Map how a change travels from commit to production. Mark what is manual, what is automated and where deployments fail, then propose improvements and vote on them."</p>
@@ -131,7 +140,9 @@ pub fn BoardStage() -> impl IntoView {
         <ActivityTimers/>
         <Legend/>
         <crate::errors::FormError result=Signal::derive(|| None::<Result<i64, ServerFnError>>) form="board_command"/>
-        {move || if !has_steps.get() {
+        {move || if !has_steps.get() && !facilitator.get() {
+            view! { <p class="empty-state">"No steps yet. The facilitator sets up the flow's steps; then everyone adds notes to them."</p> }.into_any()
+        } else if !has_steps.get() {
             view! {
                 <div class="empty-state">
                     <p>"No steps yet. Start from the usual flow and adapt it, or add your own steps."</p>
@@ -148,7 +159,9 @@ pub fn BoardStage() -> impl IntoView {
         } else {
             view! { <Columns/> }.into_any()
         }}
-        <StepEditor/>
+        <Show when=move || facilitator.get()>
+            <StepEditor/>
+        </Show>
         <Dots/>
         <Actions/>
         <NextStage/>
@@ -232,6 +245,12 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
     };
     let step = note.step.clone();
     let kind = note.kind;
+    let (delete_id, delete_text) = (note.id.clone(), note.text.clone());
+    // Their own notes for everyone; anyone's for the facilitator (the server checks too).
+    let may_delete = {
+        let id = note.id.clone();
+        Memo::new(move |_| live.view.with(|v| v.facilitator || v.board.my_notes.contains(&id)))
+    };
     let drop_before = {
         let step = step.clone();
         move |ev: leptos::ev::DragEvent| {
@@ -288,7 +307,9 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
                     }
                 }
                 <EditNoteForm id=id.clone() text=note.text.clone() kind step=note.step.clone()/>
-                <DeleteNoteForm id=id.clone() text=note.text.clone()/>
+                <Show when=move || may_delete.get()>
+                    <DeleteNoteForm id=delete_id.clone() text=delete_text.clone()/>
+                </Show>
             </div>
         </li>
     }
@@ -378,7 +399,7 @@ fn EditNoteForm(id: String, text: String, kind: NoteKind, step: String) -> impl 
                         // person leaving the field. So look again once the redraw is done.
                         let field = event_target::<leptos::web_sys::Element>(&ev);
                         set_timeout(move || if field.is_connected() { record(&|d| d.focused = false) }, std::time::Duration::ZERO);
-                    }>{shown}</textarea>
+                    }>{crate::raw_text::raw_text(shown)}</textarea>
                 <label for=kind_id.clone()>"Kind"</label>
                 <KindSelect id=kind_id selected=kind/>
                 <button type="submit" class="button small">"Save"</button>
@@ -633,6 +654,7 @@ fn Actions() -> impl IntoView {
     // a choice half made in the form survives everyone else's changes.
     let actions = Memo::new(move |_| live.view.with(|v| v.board.actions.clone()));
     let fresh = RwSignal::new(new_id());
+    let facilitator = Memo::new(move |_| live.view.with(|v| v.facilitator));
     let people = Memo::new(move |_| live.view.with(|v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>()));
     let improvements = Memo::new(move |_| live.view.with(|v| {
         let ranked = v.board.ranked.clone().unwrap_or_default();
@@ -652,11 +674,12 @@ fn Actions() -> impl IntoView {
                     view! {
                         <table class="data-table" data-testid="actions">
                             <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Capability"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Remove"</span></th></tr></thead>
-                            <tbody>{list.into_iter().map(|a| view! { <ActionRow action=a/> }).collect_view()}</tbody>
+                            <tbody>{list.into_iter().map(|a| view! { <ActionRow action=a facilitator=facilitator.get_untracked()/> }).collect_view()}</tbody>
                         </table>
                     }.into_any()
                 }
             }}
+            <Show when=move || facilitator.get()>
             <BoardForm op="add_action" class="form add-action" label="New action".to_string() on_sent=move |_: ()| fresh.set(new_id())>
                 <input type="hidden" name="action" value=move || fresh.get()/>
                 <label for="action-from">"From improvement"</label>
@@ -678,24 +701,24 @@ fn Actions() -> impl IntoView {
                 </select>
                 <button type="submit" class="button primary">"Add action"</button>
             </BoardForm>
+            </Show>
         </section>
     }
 }
 
 #[component]
-fn ActionRow(action: Action) -> impl IntoView {
+fn ActionRow(action: Action, facilitator: bool) -> impl IntoView {
     let Action { id, title, owner, due, capability, status, .. } = action;
     let capability_name = capability.as_deref().and_then(checkpoint_core::dora::catalog::find).map_or("—", |e| e.name);
     let status_id = format!("status-{id}");
-    let (status_action, remove_action) = (id.clone(), id);
+    let (status_action, remove_action, volunteer_action) = (id.clone(), id.clone(), id);
     let remove_label = format!("Remove action: {title}");
-    view! {
-        <tr>
-            <th scope="row">{title.clone()}</th>
-            <td>{owner}</td>
-            <td>{due.unwrap_or_else(|| "—".into())}</td>
-            <td>{capability_name}</td>
-            <td>
+    let volunteer_label = format!("Take on: {title}");
+    // Only those running the checkpoint change the squad's actions; everyone
+    // else may volunteer to own one.
+    let (status_cell, last_cell) = if facilitator {
+        (
+            view! {
                 <BoardForm op="action_status" class="inline" label=format!("Status of {title}")>
                     <input type="hidden" name="action" value=status_action/>
                     <label for=status_id.clone() class="visually-hidden">"Status"</label>
@@ -704,13 +727,38 @@ fn ActionRow(action: Action) -> impl IntoView {
                     </select>
                     <button type="submit" class="button small">"Set"</button>
                 </BoardForm>
-            </td>
-            <td>
+            }
+            .into_any(),
+            view! {
                 <BoardForm op="remove_action" class="inline">
                     <input type="hidden" name="action" value=remove_action/>
-                    <button type="submit" class="button small subtle" aria-label=remove_label>"Remove"</button>
+                    <button type="submit" class="button small subtle" aria-label=remove_label on:click=|ev| {
+                        if !confirm("Remove this action for everyone?") { ev.prevent_default(); }
+                    }>"Remove"</button>
                 </BoardForm>
-            </td>
+            }
+            .into_any(),
+        )
+    } else {
+        (
+            view! { <span>{status.label()}</span> }.into_any(),
+            view! {
+                <BoardForm op="volunteer" class="inline">
+                    <input type="hidden" name="action" value=volunteer_action/>
+                    <button type="submit" class="button small" aria-label=volunteer_label>"I'll take it"</button>
+                </BoardForm>
+            }
+            .into_any(),
+        )
+    };
+    view! {
+        <tr>
+            <th scope="row">{title.clone()}</th>
+            <td><bdi>{owner}</bdi></td>
+            <td>{due.unwrap_or_else(|| "—".into())}</td>
+            <td>{capability_name}</td>
+            <td>{status_cell}</td>
+            <td>{last_cell}</td>
         </tr>
     }
 }

@@ -1,6 +1,7 @@
 //! The room page: where everyone follows the facilitator's stage.
 
 use checkpoint_core::live::{CheckpointStatus, Stage, View};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -36,6 +37,19 @@ pub async fn add_co_facilitator(id: String, username: String) -> Result<(), Serv
     Ok(())
 }
 
+/// "Join as a participant": a signed-in facilitator or admin takes part
+/// without a code. Only this, never reading the page, makes them a participant.
+#[server(endpoint = "join_as_user")]
+pub async fn join_as_user(id: String) -> Result<(), ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    let user = require_user().await?;
+    let ctx = app_context()?;
+    ctx.store.join_as_user(&id, &user).await.map_err(form_error)?;
+    ctx.rooms.refresh(&id).await;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(())
+}
+
 #[component]
 pub fn CheckpointPage() -> impl IntoView {
     let params = use_params_map();
@@ -65,11 +79,23 @@ pub fn CheckpointPage() -> impl IntoView {
 
 #[component]
 pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
+    let session = crate::auth::use_session();
+    let join = ServerAction::<JoinAsUser>::new();
+    let can_join = move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.role.can_manage_squads());
+    let id_for_join = id.clone();
     view! {
         <Title text="Join a checkpoint"/>
         <section class="card narrow">
             <h1>"Join this checkpoint"</h1>
             <p class="notice">{message}</p>
+            {move || can_join().then(|| { let id_for_join = id_for_join.clone(); view! {
+                <crate::errors::FormError result=join.value().into() form="join_as_user"/>
+                <ActionForm action=join attr:class="form inline">
+                    <input type="hidden" name="id" value=id_for_join.clone()/>
+                    <button type="submit" class="button primary">"Join as a participant"</button>
+                </ActionForm>
+                <p class="muted small">"You will be counted among those expected to vote."</p>
+            }})}
             <p>"Ask your facilitator for the join code, then "<a href="/join">"join with the code"</a>". Facilitators: "<a href="/login">"sign in"</a>" first."</p>
             <p>"Viewers and leadership read the outcome on "<a href=format!("/checkpoints/{id}/summary")>"the checkpoint's summary"</a>"."</p>
         </section>

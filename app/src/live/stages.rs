@@ -70,13 +70,13 @@ pub fn WelcomeStage() -> impl IntoView {
                 <form method="post" action="/api/edit_welcome" class="form">
                     <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
                     <label for="w-purpose">"Purpose"</label>
-                    <textarea id="w-purpose" name="purpose" required maxlength="2000" rows="3">{move || welcome().purpose}</textarea>
+                    <textarea id="w-purpose" name="purpose" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().purpose)}</textarea>
                     <label for="w-agenda">"Agenda"</label>
-                    <textarea id="w-agenda" name="agenda" required maxlength="2000" rows="3">{move || welcome().agenda}</textarea>
+                    <textarea id="w-agenda" name="agenda" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().agenda)}</textarea>
                     <label for="w-outcome">"Expected outcome"</label>
-                    <textarea id="w-outcome" name="outcome" required maxlength="2000" rows="3">{move || welcome().outcome}</textarea>
+                    <textarea id="w-outcome" name="outcome" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().outcome)}</textarea>
                     <label for="w-principles">"Meeting principles"</label>
-                    <textarea id="w-principles" name="principles" required maxlength="2000" rows="3">{move || welcome().principles}</textarea>
+                    <textarea id="w-principles" name="principles" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().principles)}</textarea>
                     <button type="submit" class="button primary">"Save the welcome text"</button>
                 </form>
             </details>

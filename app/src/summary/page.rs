@@ -26,7 +26,7 @@ pub async fn load_summary(id: String, revision: Option<u32>) -> Result<SummaryDa
     let user = reader_of_checkpoint(&id).await?;
     let page = ctx.store.summary_page(&id, revision).await.map_err(into_server_error)?;
     let can_edit = match &user {
-        Some(u) => u.role == checkpoint_core::accounts::Role::Admin || ctx.store.runs_checkpoint(u, &id).await.map_err(into_server_error)?,
+        Some(u) => ctx.store.may_write_summary(u, &id).await.is_ok(),
         None => false,
     };
     Ok(SummaryData { page, can_edit })
@@ -128,7 +128,7 @@ fn HighlightsForm(id: String, highlights: String) -> impl IntoView {
             <form method="post" action="/api/save_summary_highlights" class="form">
                 <input type="hidden" name="id" value=id/>
                 <label for="highlights">"Highlights"</label>
-                <textarea id="highlights" name="highlights" rows="5" maxlength="4000" aria-describedby="highlights-hint">{highlights}</textarea>
+                <textarea id="highlights" name="highlights" rows="5" maxlength="4000" aria-describedby="highlights-hint">{crate::raw_text::raw_text(highlights)}</textarea>
                 <p class="hint" id="highlights-hint">"What the squad wants leadership to read first. Blank lines separate paragraphs."</p>
                 <div class="button-row">
                     <button type="submit" class="button">"Save highlights"</button>
@@ -151,7 +151,7 @@ fn Correction(id: String, highlights: String, next: u32) -> impl IntoView {
             <form method="post" action="/api/correct_summary" class="form">
                 <input type="hidden" name="id" value=id/>
                 <label for="correct-highlights">"Highlights"</label>
-                <textarea id="correct-highlights" name="highlights" rows="5" maxlength="4000">{highlights}</textarea>
+                <textarea id="correct-highlights" name="highlights" rows="5" maxlength="4000">{crate::raw_text::raw_text(highlights)}</textarea>
                 <label for="correct-reason">"What does this correction change?"</label>
                 <input id="correct-reason" name="reason" required maxlength="300" placeholder="Added the survey responses that came in later"/>
                 <button type="submit" class="button primary">{format!("Save as revision {next}")}</button>
@@ -198,7 +198,7 @@ fn Exports(summary: Summary, revision: Option<u32>) -> impl IntoView {
             <details>
                 <summary>"Markdown source"</summary>
                 <label for="markdown-source" class="visually-hidden">"Markdown"</label>
-                <textarea id="markdown-source" readonly rows="12" class="markdown-source">{markdown}</textarea>
+                <textarea id="markdown-source" readonly rows="12" class="markdown-source">{crate::raw_text::raw_text(markdown)}</textarea>
             </details>
         </section>
     }

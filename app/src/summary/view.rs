@@ -60,7 +60,9 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                                 <td>{answer_label(q, a.locked.as_deref())}</td>
                                 <td>{measured_cell}</td>
                                 <td>
-                                    {if total == 0 {
+                                    {if !a.revealed {
+                                        view! { <span class="muted" data-testid="not-revealed">{checkpoint_core::summary::NOT_REVEALED}</span> }.into_any()
+                                    } else if total == 0 {
                                         view! { "No votes" }.into_any()
                                     } else {
                                         view! {
@@ -154,6 +156,9 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
         <section aria-labelledby="summary-survey">
             <h2 id="summary-survey">"Survey"</h2>
             {match s.survey.mean_usefulness {
+                None if s.survey.responses > 0 => view! {
+                    <p class="empty-state" data-testid="survey-withheld">{checkpoint_core::summary::survey_withheld_text(s.survey.responses)}</p>
+                }.into_any(),
                 None => view! { <p class="empty-state">"No survey responses."</p> }.into_any(),
                 Some(mean) => {
                     let sv = s.survey.clone();

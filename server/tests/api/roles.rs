@@ -1,0 +1,143 @@
+//! The role table, walked through the doors: for each hat and each action we
+//! can reach from outside, the door does what `checkpoint_core::access` says,
+//! and a refusal changes nothing.
+
+use checkpoint_core::access::{allows, Action, Hat};
+
+use super::secrecy::live_at_lead_time;
+use super::*;
+
+struct Caller {
+    hat: Hat,
+    client: reqwest::Client,
+    cookie: Option<String>,
+    token: Option<String>,
+}
+
+impl Caller {
+    async fn post(&self, app: &TestApp, endpoint: &str, fields: &[(&str, &str)]) -> StatusCode {
+        let mut req = self.client.post(format!("{}/api/{endpoint}", app.base)).form(fields);
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap().status()
+    }
+
+    async fn get(&self, app: &TestApp, path: &str) -> StatusCode {
+        let mut req = self.client.get(format!("{}{path}", app.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap().status()
+    }
+}
+
+fn accepted(s: StatusCode) -> bool {
+    s.is_success() || s.is_redirection()
+}
+
+async fn signed_in(app: &TestApp, name: &str, role: Role) -> reqwest::Client {
+    app.store.create_user(None, name, "long enough password", role).await.unwrap();
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = client.post(format!("{}/api/login", app.base)).form(&[("username", name), ("password", "long enough password")]).send().await.unwrap();
+    assert!(accepted(res.status()));
+    client
+}
+
+fn plain() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+#[tokio::test]
+async fn every_door_follows_the_role_table() {
+    let app = spawn_app().await;
+    let (id, code) = live_at_lead_time(&app).await;
+    let participant = app.join(&code, "Ana").await.2.unwrap();
+    let token = app.store.create_api_token(None, "payments", "wiki").await.unwrap().secret;
+    let callers = vec![
+        Caller { hat: Hat::Anonymous, client: plain(), cookie: None, token: None },
+        Caller { hat: Hat::SquadToken, client: plain(), cookie: None, token: Some(token) },
+        Caller { hat: Hat::Participant, client: plain(), cookie: Some(participant), token: None },
+        Caller { hat: Hat::Viewer, client: signed_in(&app, "viewer1", Role::Viewer).await, cookie: None, token: None },
+        Caller { hat: Hat::Facilitator, client: signed_in(&app, "otherfac", Role::Facilitator).await, cookie: None, token: None },
+        Caller { hat: Hat::Admin, client: signed_in(&app, "admin1", Role::Admin).await, cookie: None, token: None },
+        Caller { hat: Hat::Runner, client: app.client.clone(), cookie: None, token: None },
+    ];
+    // A note of the runner's, one per caller, for the delete-anyone's-note cell.
+    for c in &callers {
+        let note = format!("fac-note-{:?}", c.hat);
+        let s = app.form("board_command", &[("id", &id), ("op", if c.hat == Hat::Anonymous { "use_template" } else { "add_note" }), ("note", &note), ("step", "step-1"), ("kind", "manual"), ("text", "runner's note")]).await;
+        assert!(accepted(s.status()));
+    }
+    let mut checked = 0;
+    for c in &callers {
+        let hat = c.hat;
+        let cells: Vec<(Action, StatusCode)> = vec![
+            (Action::ReadSummary, c.get(&app, &format!("/api/v1/checkpoints/{id}/export?format=md")).await),
+            (Action::ReadRoom, c.post(&app, "live_view", &[("id", &id)]).await),
+            (Action::Drive, c.post(&app, "live_command", &[("id", &id), ("kind", "go_to"), ("stage", "lead_time")]).await),
+            (Action::Vote, c.post(&app, "live_command", &[("id", &id), ("kind", "vote"), ("question", "lead_time"), ("answer", "less_than_one_day")]).await),
+            (Action::EditFlow, c.post(&app, "board_command", &[("id", &id), ("op", "add_step"), ("step", &format!("s-{hat:?}")), ("title", "Canary")]).await),
+            (Action::ChangeNote, c.post(&app, "board_command", &[("id", &id), ("op", "add_note"), ("note", &format!("own-{hat:?}")), ("step", "step-1"), ("kind", "manual"), ("text", "mine")]).await),
+            (Action::DeleteAnyNote, c.post(&app, "board_command", &[("id", &id), ("op", "delete_note"), ("note", &format!("fac-note-{hat:?}"))]).await),
+            (Action::WriteSummary, c.post(&app, "save_summary_highlights", &[("id", &id), ("highlights", "notes")]).await),
+            (Action::ManageUsers, c.post(&app, "create_user", &[("username", &format!("new{}", checked)), ("password", "long enough password"), ("role", "viewer")]).await),
+        ];
+        for (action, status) in cells {
+            checked += 1;
+            let want = allows(hat, action);
+            assert_eq!(accepted(status), want, "{hat:?} × {action:?}: got {status}, the table says {}", if want { "allowed" } else { "refused" });
+            if !want {
+                assert!(status.is_client_error(), "{hat:?} × {action:?}: a refusal is a 4xx, got {status}");
+            }
+        }
+        // Deleting one's own note: the participant's and the runner's own notes.
+        if allows(hat, Action::DeleteOwnNote) {
+            let s = c.post(&app, "board_command", &[("id", &id), ("op", "delete_note"), ("note", &format!("own-{hat:?}"))]).await;
+            assert!(accepted(s), "{hat:?} deletes their own note: {s}");
+        }
+    }
+    // Nothing a refusal touched changed: the runner's notes for refused callers are all there.
+    let view: Value = app.client.post(format!("{}/api/live_view", app.base)).form(&[("id", id.as_str())]).send().await.unwrap().json().await.unwrap();
+    let notes: Vec<&str> = view["board"]["notes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    for c in &callers {
+        let kept = notes.contains(&format!("fac-note-{:?}", c.hat).as_str());
+        assert_eq!(kept, !allows(c.hat, Action::DeleteAnyNote) && c.hat != Hat::Anonymous, "{:?}'s attempt to delete the runner's note", c.hat);
+    }
+    let people = view["people"].as_array().unwrap().len();
+    assert_eq!(people, 2, "reading the room made nobody a participant (the runner and Ana): {view}");
+
+    // Joining explicitly, then ending: another facilitator may join but not end a checkpoint in use.
+    let other = &callers[4];
+    assert_eq!(other.post(&app, "set_checkpoint_status", &[("id", &id), ("status", "finished")]).await, StatusCode::CONFLICT, "in use: not theirs to end");
+    assert!(accepted(other.post(&app, "join_as_user", &[("id", &id)]).await));
+    assert!(accepted(other.post(&app, "live_command", &[("id", &id), ("kind", "vote"), ("question", "lead_time"), ("answer", "less_than_one_day")]).await), "joined, they vote");
+    assert!(!accepted(callers[3].post(&app, "join_as_user", &[("id", &id)]).await), "viewers join by code");
+    assert!(accepted(app.form("set_checkpoint_status", &[("id", &id), ("status", "finished")]).await.status()), "the runner ends it");
+}
+
+#[tokio::test]
+async fn votes_only_on_the_open_question_of_a_live_checkpoint() {
+    let app = spawn_app().await;
+    let (id, code) = app.checkpoint().await;
+    let cookie = app.join(&code, "Ana").await.2.unwrap();
+    let mut ws = app.socket(&id, Some(&cookie), None).await.unwrap();
+    frame_of(&mut ws, "snapshot").await;
+    command(&mut ws, 1, json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"})).await;
+    assert_eq!(frame_of(&mut ws, "error").await["field"], "question", "a draft takes no votes");
+    let res = app.form("set_checkpoint_status", &[("id", &id), ("status", "live")]).await;
+    assert!(accepted(res.status()));
+    command(&mut ws, 2, json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"})).await;
+    assert_eq!(frame_of(&mut ws, "error").await["field"], "question", "not at that question yet");
+    super::secrecy::drive(&app, &id, &[("kind", "go_to"), ("stage", "lead_time")]).await;
+    command(&mut ws, 3, json!({"type": "vote", "question": "deploy_frequency", "answer": "on_demand"})).await;
+    assert_eq!(frame_of(&mut ws, "error").await["field"], "question", "another question is open");
+    command(&mut ws, 4, json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"})).await;
+    assert_eq!(frame_of(&mut ws, "ack").await["req"], 4);
+}

@@ -1,0 +1,222 @@
+//! Who may do what: the one role table. The socket (through
+//! [`crate::live::apply`]), the server functions and the API all ask
+//! [`may`]; docs/ARCHITECTURE.md prints [`table_markdown`], and a test keeps
+//! the two the same.
+//!
+//! A person can wear several hats at once (a facilitator account that has
+//! joined a checkpoint as a participant, say): they may do what any of their
+//! hats allows. The rules that depend on the moment (a vote only on the open
+//! question, ratings only while rating, ending an abandoned checkpoint after a
+//! day without activity) are in the functions that know the moment; this table
+//! says who, never when.
+
+use crate::accounts::Role;
+
+/// One hat: how someone stands towards the app and towards one checkpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Hat {
+    /// No account, no participant cookie.
+    Anonymous,
+    /// A squad's API token (a pipeline), for its own squad.
+    SquadToken,
+    /// Took part in this checkpoint: joined with its code, or a signed-in
+    /// facilitator or admin who joined explicitly.
+    Participant,
+    Viewer,
+    /// A facilitator account that does not run this checkpoint.
+    Facilitator,
+    /// An admin account that does not run this checkpoint.
+    Admin,
+    /// Runs this checkpoint: its facilitator or a co-facilitator.
+    Runner,
+}
+
+impl Hat {
+    pub const ALL: [Hat; 7] = [Hat::Anonymous, Hat::SquadToken, Hat::Participant, Hat::Viewer, Hat::Facilitator, Hat::Admin, Hat::Runner];
+
+    pub fn of_role(role: Role) -> Hat {
+        match role {
+            Role::Admin => Hat::Admin,
+            Role::Facilitator => Hat::Facilitator,
+            Role::Viewer => Hat::Viewer,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Hat::Anonymous => "anonymous",
+            Hat::SquadToken => "squad token",
+            Hat::Participant => "participant",
+            Hat::Viewer => "viewer",
+            Hat::Facilitator => "facilitator (other)",
+            Hat::Admin => "admin (other)",
+            Hat::Runner => "runs it",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// The summary, its exports and revisions, the history and trends.
+    ReadSummary,
+    /// The live room: its page, its socket, its view.
+    ReadRoom,
+    /// Take part without a code ("Join as a participant").
+    JoinAsUser,
+    Vote,
+    Rate,
+    /// Add, edit and move notes.
+    ChangeNote,
+    DeleteOwnNote,
+    DeleteAnyNote,
+    Dot,
+    /// Take on an action as its owner.
+    Volunteer,
+    AnswerSurvey,
+    /// Stages, reveals, locks, timers, welcome text, removing people, opening
+    /// and closing dot voting, confirming the focus.
+    Drive,
+    /// The flow's steps and the squad's actions (add, rename, reorder, remove,
+    /// their status), and the review of the previous checkpoint's actions.
+    EditFlow,
+    Start,
+    End,
+    /// End a checkpoint that has had no activity for a day.
+    EndAbandoned,
+    AddCoFacilitator,
+    WriteSummary,
+    CreateCheckpoint,
+    ManageSquads,
+    ManageUsers,
+    /// Post deployments and incidents for the squad.
+    PostEvents,
+    /// Measured metrics and the leaderboard.
+    ReadMetrics,
+}
+
+impl Action {
+    pub const ALL: [Action; 23] = [
+        Action::ReadSummary,
+        Action::ReadRoom,
+        Action::JoinAsUser,
+        Action::Vote,
+        Action::Rate,
+        Action::ChangeNote,
+        Action::DeleteOwnNote,
+        Action::DeleteAnyNote,
+        Action::Dot,
+        Action::Volunteer,
+        Action::AnswerSurvey,
+        Action::Drive,
+        Action::EditFlow,
+        Action::Start,
+        Action::End,
+        Action::EndAbandoned,
+        Action::AddCoFacilitator,
+        Action::WriteSummary,
+        Action::CreateCheckpoint,
+        Action::ManageSquads,
+        Action::ManageUsers,
+        Action::PostEvents,
+        Action::ReadMetrics,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ReadSummary => "read summaries, exports, history, trends",
+            Action::ReadRoom => "see the live room",
+            Action::JoinAsUser => "join as a participant without a code",
+            Action::Vote => "vote (open question of a live checkpoint)",
+            Action::Rate => "rate capabilities (while rating)",
+            Action::ChangeNote => "add, edit, move notes",
+            Action::DeleteOwnNote => "delete own notes",
+            Action::DeleteAnyNote => "delete anyone's notes",
+            Action::Dot => "dot-vote",
+            Action::Volunteer => "volunteer for an action",
+            Action::AnswerSurvey => "answer the survey (survey stage to end)",
+            Action::Drive => "drive the session",
+            Action::EditFlow => "change steps and actions",
+            Action::Start => "start a draft",
+            Action::End => "end it",
+            Action::EndAbandoned => "end it after a day without activity",
+            Action::AddCoFacilitator => "add co-facilitators",
+            Action::WriteSummary => "write, finalise, correct the summary",
+            Action::CreateCheckpoint => "create checkpoints",
+            Action::ManageSquads => "manage tribes, squads, tokens",
+            Action::ManageUsers => "manage accounts",
+            Action::PostEvents => "post deployments and incidents",
+            Action::ReadMetrics => "read measured metrics",
+        }
+    }
+}
+
+/// The table: whether one hat allows one action.
+pub fn allows(hat: Hat, action: Action) -> bool {
+    use Action::*;
+    use Hat::*;
+    match action {
+        ReadSummary => hat != Anonymous,
+        ReadRoom | Vote | Rate | ChangeNote | DeleteOwnNote | Dot | Volunteer | AnswerSurvey => matches!(hat, Participant | Runner),
+        JoinAsUser => matches!(hat, Facilitator | Admin | Runner),
+        DeleteAnyNote | Drive | EditFlow | Start | End => hat == Runner,
+        EndAbandoned | CreateCheckpoint | ManageSquads => matches!(hat, Facilitator | Admin | Runner),
+        AddCoFacilitator | WriteSummary => matches!(hat, Admin | Runner),
+        ManageUsers => hat == Admin,
+        PostEvents => hat == SquadToken,
+        ReadMetrics => matches!(hat, SquadToken | Viewer | Facilitator | Admin | Runner),
+    }
+}
+
+/// Whether someone wearing `hats` may do `action`.
+pub fn may(hats: &[Hat], action: Action) -> bool {
+    hats.iter().any(|h| allows(*h, action))
+}
+
+/// The table as Markdown, rows per action, a column per hat.
+pub fn table_markdown() -> String {
+    let mut md = String::from("| action |");
+    for h in Hat::ALL {
+        md.push_str(&format!(" {} |", h.label()));
+    }
+    md.push_str("\n|---|");
+    md.push_str(&"---|".repeat(Hat::ALL.len()));
+    md.push('\n');
+    for a in Action::ALL {
+        md.push_str(&format!("| {} |", a.label()));
+        for h in Hat::ALL {
+            md.push_str(if allows(h, a) { " ✓ |" } else { " |" });
+        }
+        md.push('\n');
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_architecture_document_prints_this_table() {
+        let doc = include_str!("../docs/ARCHITECTURE.md");
+        assert!(doc.contains(&table_markdown()), "docs/ARCHITECTURE.md must hold access::table_markdown() as it is now:\n{}", table_markdown());
+    }
+
+    #[test]
+    fn reading_is_never_acting() {
+        for h in [Hat::Viewer, Hat::SquadToken] {
+            for a in [Action::Vote, Action::Drive, Action::ChangeNote, Action::EditFlow, Action::End, Action::ReadRoom, Action::JoinAsUser] {
+                assert!(!allows(h, a), "{h:?} may not {a:?}");
+            }
+        }
+        assert!(Action::ALL.iter().all(|a| !allows(Hat::Anonymous, *a)), "anonymous callers do nothing here");
+    }
+
+    #[test]
+    fn another_facilitator_neither_drives_nor_votes_until_they_join() {
+        let other = [Hat::Facilitator];
+        assert!(!may(&other, Action::Drive) && !may(&other, Action::Vote) && !may(&other, Action::End));
+        assert!(may(&other, Action::JoinAsUser) && may(&other, Action::EndAbandoned));
+        assert!(may(&[Hat::Facilitator, Hat::Participant], Action::Vote));
+        assert!(!may(&[Hat::Facilitator, Hat::Participant], Action::DeleteAnyNote));
+    }
+}

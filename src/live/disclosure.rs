@@ -1,0 +1,56 @@
+//! The one rule for what of a checkpoint may reach a reader. Every door (the
+//! socket's frames, the server functions, the pages, the exports, the API)
+//! builds what it shows through [`Disclosure`], so a secret stays secret
+//! whichever way someone asks.
+//!
+//! Until the facilitator reveals it, a question carries no choice and no count,
+//! the capability ratings carry nothing but each rater's own, and the dots
+//! carry neither totals nor order. The survey shows nothing of its answers
+//! until enough people have answered that no single answer can be told apart.
+
+use super::capabilities::RatingPhase;
+use super::state::{LiveState, Phase};
+use crate::dora::Question;
+
+/// Fewer answers than this and the survey shows only how many there are:
+/// with one or two, each answer would name its author to the others.
+pub const MIN_SURVEY_RESPONSES: usize = 3;
+
+/// What the room's phases allow anyone but the author to see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Disclosure {
+    /// Per question, in [`Question::ALL`] order: choices and counts visible.
+    questions: [bool; 4],
+    ratings: bool,
+    dots: bool,
+}
+
+impl Disclosure {
+    pub fn of(state: &LiveState) -> Disclosure {
+        Disclosure {
+            questions: Question::ALL.map(|q| state.question(q).phase != Phase::Voting),
+            ratings: state.doc.capabilities.phase == RatingPhase::Revealed,
+            dots: state.doc.board.dots.counts_visible(),
+        }
+    }
+
+    /// Who chose what, and how many chose each answer.
+    pub fn choices(&self, q: Question) -> bool {
+        self.questions[Question::ALL.iter().position(|x| *x == q).unwrap_or(0)]
+    }
+
+    /// Everyone's ratings in aggregate (scores, spread, key focus).
+    pub fn ratings(&self) -> bool {
+        self.ratings
+    }
+
+    /// Dot totals, and the improvements ranked by them.
+    pub fn dots(&self) -> bool {
+        self.dots
+    }
+
+    /// The survey's answers (scores and comments), given how many answered.
+    pub fn survey(responses: usize) -> bool {
+        responses >= MIN_SURVEY_RESPONSES
+    }
+}
