@@ -28,6 +28,10 @@ async fn fixture(store: &Store) -> Fixture {
     let squad = store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
     let checkpoint = store.create_checkpoint(&facilitator, &squad.slug, CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap()).await.unwrap();
     let code = store.load_live(&checkpoint).await.unwrap().join_code.display();
+    // Started, at the first question: where votes are taken.
+    store.set_checkpoint_status(&facilitator, &checkpoint, CheckpointStatus::Live).await.unwrap();
+    let fac = store.participant_for_user(&checkpoint, &facilitator).await.unwrap().expect("the creator is in the room");
+    Rooms::new(store.clone()).execute(&checkpoint, &fac, Command::GoTo { stage: checkpoint_core::live::Stage::LeadTime }).await.unwrap();
     Fixture { facilitator, checkpoint, code }
 }
 
@@ -76,7 +80,7 @@ async fn follow(conn: &mut Connection, mut view: View, revision: i64) -> View {
 async fn join_vote_and_persist(store: Store) {
     let f = fixture(&store).await;
     let listed = store.list_checkpoints("payments").await.unwrap();
-    assert_eq!((listed.len(), listed[0].status), (1, CheckpointStatus::Draft));
+    assert_eq!((listed.len(), listed[0].status), (1, CheckpointStatus::Live));
 
     let bad = store.join_checkpoint("ZZZZ-ZZZZ", "Ana", "10.1.1.1").await.unwrap_err();
     assert_eq!(bad.field(), Some("code"));
@@ -199,7 +203,9 @@ async fn a_finalised_summary_changes_only_through_a_new_revision(store: Store) {
     let f = fixture(&store).await;
     let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
     let viewer = CurrentUser { id: "v".into(), username: "val".into(), role: Role::Viewer };
-    store.set_checkpoint_status(&f.facilitator, &f.checkpoint, CheckpointStatus::Live).await.unwrap();
+    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    Rooms::new(store.clone()).execute(&f.checkpoint, &fac, Command::GoTo { stage: checkpoint_core::live::Stage::Survey }).await.unwrap();
+    store.answer_survey(&f.checkpoint, &ana.participant_id, &SurveyResponse::parse(Some("4"), "good", "").unwrap()).await.unwrap();
     store.save_highlights(&f.facilitator, &f.checkpoint, "  First draft  ").await.unwrap();
     let draft = store.summary_page(&f.checkpoint, None).await.unwrap();
     assert_eq!((draft.summary.revision, draft.summary.highlights.as_str(), draft.revisions.len()), (None, "First draft", 0));
@@ -216,46 +222,63 @@ async fn a_finalised_summary_changes_only_through_a_new_revision(store: Store) {
     assert_eq!(store.finalise_summary(&f.facilitator, &f.checkpoint, "again").await.unwrap_err().field(), Some("revision"));
     assert_eq!(store.correct_summary(&f.facilitator, &f.checkpoint, "x", "  ").await.unwrap_err().field(), Some("reason"));
     let first = store.summary_page(&f.checkpoint, None).await.unwrap();
-    assert_eq!((first.summary.revision, first.summary.highlights.as_str()), (Some(1), "Final words"));
+    assert_eq!((first.summary.revision, first.summary.highlights.as_str(), first.summary.survey.responses), (Some(1), "Final words", 1));
+    // Ended: the survey is closed.
+    assert!(store.answer_survey(&f.checkpoint, &ana.participant_id, &SurveyResponse::parse(Some("2"), "", "").unwrap()).await.is_err());
 
-    // A late survey answer shows as newer than the revision, and a correction takes it in.
-    store.answer_survey(&f.checkpoint, &ana.participant_id, &SurveyResponse::parse(Some("4"), "good", "").unwrap()).await.unwrap();
-    assert_eq!(store.summary_page(&f.checkpoint, None).await.unwrap().newer_survey_responses, 1);
-    assert_eq!(store.correct_summary(&f.facilitator, &f.checkpoint, "Final words, corrected", "added the late survey answer").await.unwrap(), 2);
+    assert_eq!(store.correct_summary(&f.facilitator, &f.checkpoint, "Final words, corrected", "fixed the wording").await.unwrap(), 2);
     let now = store.summary_page(&f.checkpoint, None).await.unwrap();
-    assert_eq!((now.summary.revision, now.summary.survey.responses, now.newer_survey_responses), (Some(2), 1, 0));
-    assert_eq!(now.summary.finalised.as_ref().unwrap().reason, "added the late survey answer");
+    assert_eq!((now.summary.revision, now.summary.highlights.as_str(), now.newer_survey_responses), (Some(2), "Final words, corrected", 0));
+    assert_eq!(now.summary.finalised.as_ref().unwrap().reason, "fixed the wording");
     assert_eq!(now.revisions.iter().map(|r| r.revision).collect::<Vec<_>>(), [2, 1]);
     let old = store.summary_page(&f.checkpoint, Some(1)).await.unwrap();
-    assert_eq!((old.summary.highlights.as_str(), old.summary.survey.responses), ("Final words", 0), "revision 1 is unchanged");
+    assert_eq!(old.summary.highlights.as_str(), "Final words", "revision 1 is unchanged");
     assert!(matches!(store.summary_page(&f.checkpoint, Some(3)).await.unwrap_err(), ServiceError::NotFound(_)));
 }
 
-/// A survey response is stored with nothing that links it to who gave it.
+/// A survey response is stored with nothing that links it to who gave it:
+/// who answered and what was answered are two sets with no order in common.
 async fn survey_responses_carry_no_participant_identity(store: Store) {
     use checkpoint_core::summary::SurveyResponse;
     use sqlx::{Column, Row};
     let f = fixture(&store).await;
+    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    let early = store.join_checkpoint(&f.code, "Eve", "c").await.unwrap();
+    let closed = store.answer_survey(&f.checkpoint, &early.participant_id, &SurveyResponse::parse(Some("5"), "", "").unwrap()).await.unwrap_err();
+    assert_eq!(closed.field(), Some("usefulness"), "closed before the survey stage");
+    Rooms::new(store.clone()).execute(&f.checkpoint, &fac, Command::GoTo { stage: checkpoint_core::live::Stage::Survey }).await.unwrap();
     let ana = store.join_checkpoint(&f.code, "Anastasia Quill", "c").await.unwrap();
     let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
-    let answer = SurveyResponse::parse(Some("5"), "Anastasia Quill liked it", "").unwrap();
-    store.answer_survey(&f.checkpoint, &ana.participant_id, &answer).await.unwrap();
-    let twice = store.answer_survey(&f.checkpoint, &ana.participant_id, &answer).await.unwrap_err();
+    let cy = store.join_checkpoint(&f.code, "Cy", "c").await.unwrap();
+    // Answered in an order that differs from both sorted orders.
+    let answers = [(&bo, "5", "zebra crossing"), (&ana, "3", "Anastasia Quill liked it"), (&cy, "4", "middle")];
+    for (who, score, text) in answers {
+        store.answer_survey(&f.checkpoint, &who.participant_id, &SurveyResponse::parse(Some(score), text, "").unwrap()).await.unwrap();
+        if who.participant_id == bo.participant_id {
+            let shown = store.survey_results(&f.checkpoint).await.unwrap();
+            assert_eq!((shown.responses, shown.mean_usefulness, shown.went_well.len()), (1, None, 0), "one answer alone is not shown");
+        }
+    }
+    let twice = store.answer_survey(&f.checkpoint, &ana.participant_id, &SurveyResponse::parse(Some("1"), "", "").unwrap()).await.unwrap_err();
     assert!(matches!(twice, ServiceError::Conflict(_)), "one response each");
-    store.answer_survey(&f.checkpoint, &bo.participant_id, &SurveyResponse::parse(Some("3"), "", "shorter").unwrap()).await.unwrap();
     assert!(store.has_answered_survey(&f.checkpoint, &ana.participant_id).await.unwrap());
     let results = store.survey_results(&f.checkpoint).await.unwrap();
-    assert_eq!((results.responses, results.usefulness, results.mean_usefulness), (2, [0, 0, 1, 0, 1], Some(4.0)));
+    assert_eq!((results.responses, results.usefulness, results.mean_usefulness), (3, [0, 0, 1, 1, 1], Some(4.0)));
 
-    let rows = sqlx::query("SELECT * FROM survey_responses").fetch_all(store.pool()).await.unwrap();
-    assert_eq!(rows.len(), 2);
+    let rows = sqlx::query("SELECT * FROM survey_sets").fetch_all(store.pool()).await.unwrap();
+    assert_eq!(rows.len(), 1, "one row per checkpoint");
     let columns: Vec<String> = rows[0].columns().iter().map(|c| c.name().to_string()).collect();
-    assert_eq!(columns, ["id", "checkpoint_id", "usefulness", "went_well", "to_improve"], "no participant, user or time column");
-    for row in &rows {
-        let id: String = row.get("id");
-        for p in [&ana.participant_id, &bo.participant_id] {
-            assert_ne!(&id, p, "a response id is not a participant id");
-        }
+    assert_eq!(columns, ["checkpoint_id", "version", "respondents", "responses"], "no time column, nothing per person");
+    let who: Vec<String> = serde_json::from_str(rows[0].get::<&str, _>("respondents")).unwrap();
+    let mut sorted = who.clone();
+    sorted.sort();
+    assert_eq!(who, sorted, "respondents in id order, not answer order");
+    let what: Vec<serde_json::Value> = serde_json::from_str(rows[0].get::<&str, _>("responses")).unwrap();
+    let texts: Vec<&str> = what.iter().map(|r| r["went_well"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Anastasia Quill liked it", "middle", "zebra crossing"], "answers in content order, not answer order");
+    for legacy in ["survey_answered", "survey_responses"] {
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {legacy}"))).fetch_one(store.pool()).await.unwrap();
+        assert_eq!(n, 0, "nothing in {legacy}, whose order paired rows");
     }
 }
 
@@ -266,10 +289,10 @@ async fn board_notes_are_idempotent_converge_and_persist(store: Store) {
     let f = fixture(&store).await;
     let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
     let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
-    store.set_checkpoint_status(&f.facilitator, &f.checkpoint, CheckpointStatus::Live).await.unwrap();
+    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
     let rooms = Rooms::new(store.clone());
     let board = |op: BoardCommand| Command::Board { op };
-    rooms.execute(&f.checkpoint, &ana.participant_id, board(BoardCommand::UseTemplate)).await.unwrap();
+    rooms.execute(&f.checkpoint, &fac, board(BoardCommand::UseTemplate)).await.unwrap();
     let create = || board(BoardCommand::AddNote { id: "n1".into(), step: "step-3".into(), kind: "manual".into(), text: "Build takes 40 min".into() });
     rooms.execute(&f.checkpoint, &ana.participant_id, create()).await.unwrap();
     rooms.execute(&f.checkpoint, &ana.participant_id, create()).await.unwrap();

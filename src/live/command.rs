@@ -345,7 +345,8 @@ pub(crate) mod tests {
                 status: CheckpointStatus::Live,
             },
             revision: 1,
-            doc: LiveDoc::default(),
+            // At the first question, where most tests vote.
+            doc: LiveDoc { stage: Stage::LeadTime, ..LiveDoc::default() },
             participants,
             votes: [BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new()],
             ratings: Default::default(),

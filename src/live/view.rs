@@ -307,7 +307,9 @@ mod tests {
             BoardCommand::DeleteNote { id: "b".into() },
         ];
         for op in ops {
-            let change = apply(&mut s, &who("ana"), Command::Board { op }, 0).unwrap();
+            // The facilitator sets up the steps; Ana writes and moves the notes.
+            let by = if op == BoardCommand::UseTemplate { "fac" } else { "ana" };
+            let change = apply(&mut s, &who(by), Command::Board { op }, 0).unwrap();
             s.revision += 1;
             match change {
                 crate::live::command::Change::Note { id } => {

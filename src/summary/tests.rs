@@ -2,6 +2,7 @@ use super::*;
 use crate::dora::prioritise::Rating;
 use crate::dora::Benchmark;
 use crate::live::command::tests::room;
+use crate::live::capabilities::RatingPhase;
 use crate::live::state::Phase;
 use crate::measured::dates::parse_date;
 use crate::measured::{measure, Commit, Deployment, Incident, Status, Window, DAY_MS, HOUR_MS};
