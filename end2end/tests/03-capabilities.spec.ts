@@ -29,6 +29,28 @@ const RATINGS: Record<string, Record<string, Value[]>> = {
 };
 const COUNTS: Record<string, number> = { westrum: 7, monitoring: 6, small_batches: 3 };
 
+/** The rating `name` gave statement `i` of `cap`, as the wire carries it (`undefined` if they did not rate it). */
+function ratingOf(name: string, cap: string, i: number): unknown {
+  const values = RATINGS[name]?.[cap];
+  if (!values || i >= COUNTS[cap]) return undefined;
+  const v = values[Math.min(i, values.length - 1)];
+  return v === 'dk' ? 'DontKnow' : { Agreement: v };
+}
+
+/** Throws unless every rating in a snapshot's `mine` is exactly one `name` gave. */
+function expectOnlyOwnRatings(name: string, mine: [[string, number], unknown][]) {
+  for (const [[cap, i], r] of mine) {
+    expect(r, `only ${name}'s own ratings reach ${name} (${cap} ${i})`).toEqual(ratingOf(name, cap, i));
+  }
+}
+
+test('the own-ratings check catches a leaked rating @capabilities', async () => {
+  // Bo rated Westrum 3 everywhere; Ana rated it 4. A frame carrying Ana's must fail the check.
+  expectOnlyOwnRatings('Bo', [[['westrum', 0], { Agreement: 3 }], [['small_batches', 0], 'DontKnow']]);
+  expect(() => expectOnlyOwnRatings('Bo', [[['westrum', 0], { Agreement: 3 }], [['westrum', 1], { Agreement: 4 }]])).toThrow();
+  expect(() => expectOnlyOwnRatings('Bo', [[['small_batches', 1], 'DontKnow']])).toThrow();
+});
+
 test('three participants rate, the facilitator reveals the scores and the key focus, and confirms the focus @capabilities', async ({ page, browser }, testInfo) => {
   test.setTimeout(150_000); // four people, 48 ratings, every step checked
   const { code } = await newCheckpoint(page, testInfo);
@@ -68,8 +90,8 @@ test('three participants rate, the facilitator reveals the scores and the key fo
     expect(before.length).toBeGreaterThan(0);
     for (const f of before) {
       expect(f.view.capabilities.results, 'no scores before the reveal').toBeNull();
-      // Bo rated small batches statement 0 "don't know"; nobody else did. Any DontKnow Bo receives is his own.
-      for (const [[cap, i], r] of f.view.capabilities.mine) expect(RATINGS.Bo[cap], `only Bo's own ratings (${cap} ${i} ${JSON.stringify(r)})`).toBeDefined();
+      // Each entry is exactly Bo's own answer for that statement (a leaked one of Ana's or Cy's would differ).
+      expectOnlyOwnRatings('Bo', f.view.capabilities.mine);
       expect(f.view.capabilities.mine.length).toBeLessThanOrEqual(16);
     }
   }

@@ -139,6 +139,7 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
     let q = move || live.view.with(|v| v.question(question).cloned()).expect("every question has a view");
     let facilitator = move || live.view.with(|v| v.facilitator);
     let phase = move || q().phase;
+    let open = Memo::new(move |_| live.view.with(|v| v.stage == Stage::of_question(question) && v.info.status == checkpoint_core::live::CheckpointStatus::Live));
     let counts = move || {
         let q = q();
         format!("{} of {} voted", q.voters.len(), q.expected.max(q.voters.len()))
@@ -154,7 +155,11 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
         <StageTimer stage=Stage::of_question(question)/>
         <p class="vote-count" data-testid="vote-count" aria-live="polite">{counts}</p>
         {move || match phase() {
-            Phase::Voting => view! { <Ballot question/> }.into_any(),
+            // Votes are taken only on the question the facilitator has open, in a live checkpoint.
+            Phase::Voting if open.get() => view! { <Ballot question/> }.into_any(),
+            Phase::Voting => view! {
+                <p class="notice" data-testid="vote-not-open">"Voting on this question opens when the facilitator brings everyone here."</p>
+            }.into_any(),
             _ => view! { <Distribution question/><super::measured::MeasuredBesideVotes question/> }.into_any(),
         }}
         <Show when=facilitator>
