@@ -183,7 +183,7 @@ impl Store {
         crate::summary::survey_open(&room.state).map_err(|m| ServiceError::conflict("usefulness", m))?;
         loop {
             let mut tx = self.writer.begin().await?;
-            let (version, mut set) = self.survey_set(&mut *tx, checkpoint_id).await?;
+            let (version, mut set) = self.survey_set(&mut tx, checkpoint_id).await?;
             if !set.add(participant_id, response.clone()) {
                 return Err(ServiceError::conflict("usefulness", "you have already answered the survey; thank you"));
             }
@@ -245,7 +245,7 @@ impl Store {
         let ids: Vec<String> = sqlx::query_scalar("SELECT DISTINCT checkpoint_id FROM survey_answered").fetch_all(&self.pool).await?;
         for id in ids {
             let mut tx = self.writer.begin().await?;
-            let (version, mut set) = self.survey_set(&mut *tx, &id).await?;
+            let (version, mut set) = self.survey_set(&mut tx, &id).await?;
             let who: Vec<String> = sqlx::query_scalar("SELECT participant_id FROM survey_answered WHERE checkpoint_id = $1").bind(&id).fetch_all(&mut *tx).await?;
             let rows = sqlx::query("SELECT usefulness, went_well, to_improve FROM survey_responses WHERE checkpoint_id = $1").bind(&id).fetch_all(&mut *tx).await?;
             let answers = rows.iter().map(|r| SurveyResponse {
