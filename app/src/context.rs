@@ -187,6 +187,10 @@ fn with_error_param(referer: &str, form: &str, message: &str) -> String {
     let after_scheme = referer.split_once("://").map(|(_, rest)| rest).unwrap_or(referer);
     let path_and_query = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
     let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    // Back to a page of this site only, and never a header value that cannot be.
+    let path = checkpoint_core::security::SafeNext::or_home(path);
+    let path = path.as_str();
+    let query = if query.chars().any(|c| c.is_control() || c.is_whitespace() || !c.is_ascii()) { "" } else { query };
     let mut params: Vec<String> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("error=") && !p.starts_with("error_in=")).map(str::to_string).collect();
     params.push(format!("error_in={}", percent_encode(form)));
     params.push(format!("error={}", percent_encode(message)));
@@ -239,5 +243,6 @@ mod tests {
     fn error_param_replaces_an_earlier_one_and_keeps_the_rest() {
         assert_eq!(with_error_param("http://h:3000/squads?x=1&error_in=a&error=old", "create_squad", "bad name"), "/squads?x=1&error_in=create_squad&error=bad%20name");
         assert_eq!(with_error_param("http://h", "login", "é"), "/?error_in=login&error=%C3%A9");
+        assert_eq!(with_error_param("http://h//evil.example/x?a=1", "login", "no"), "/?a=1&error_in=login&error=no", "only this site's paths");
     }
 }
