@@ -124,10 +124,21 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
+/// The client's address as rate limits count it (`checkpoint_core::security::client_key`):
+/// worked out once per request by the server, which alone knows which proxy to believe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub String);
+
 /// The client's address, for rate limiting.
 pub fn client_addr() -> String {
-    parts()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+    let Some(parts) = parts() else { return "unknown".to_string() };
+    if let Some(ClientAddr(key)) = parts.extensions.get::<ClientAddr>() {
+        return key.clone();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| checkpoint_core::security::client_key(c.0.ip()))
         .unwrap_or_else(|| "unknown".to_string())
 }
 
