@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 #[expect(dead_code, unused_macros, reason = "shared with the core crate's tests; this binary uses part of it")]
 mod support;
 
+#[path = "api/security.rs"] mod security;
+
 use checkpoint_core::accounts::Role;
 use checkpoint_core::store::Store;
 use checkpoint_server::{router, ServeConfig};
