@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod live;
 pub mod measured;
 pub mod names;
+pub mod security;
 pub mod squads;
 pub mod summary;
 

@@ -35,18 +35,39 @@ async fn accounts_sign_in_and_out(store: Store) {
     assert_eq!(store.session_user(&session.token).await.unwrap(), None);
 }
 
-async fn failed_sign_ins_are_rate_limited(store: Store) {
+async fn failed_sign_ins_slow_that_name_from_that_address_only(store: Store) {
     store.create_user(None, "bob", "correct horse battery", Role::Viewer).await.unwrap();
     for _ in 0..5 {
         let e = store.sign_in("bob", "guess", "10.0.0.2").await.err().unwrap();
         assert_eq!(e.field(), Some("password"));
     }
-    // Even the right password is refused while the limit holds.
-    let limited = store.sign_in("bob", "correct horse battery", "10.0.0.3").await.err().unwrap();
-    assert!(matches!(limited, ServiceError::RateLimited { retry_after_secs } if retry_after_secs > 0), "{limited:?}");
-    // Another user is unaffected.
+    // The guessing address waits, even with the right password ...
+    let limited = store.sign_in("bob", "correct horse battery", "10.0.0.2").await.err().unwrap();
+    assert!(matches!(limited, ServiceError::RateLimited { retry_after_secs } if (1..=5).contains(&retry_after_secs)), "{limited:?}");
+    // ... the account's owner elsewhere does not: no lockout.
+    assert!(store.sign_in("bob", "correct horse battery", "10.0.0.3").await.is_ok());
+    // Another user at the guessing address is unaffected.
     store.create_user(None, "carol", "correct horse battery", Role::Viewer).await.unwrap();
-    assert!(store.sign_in("carol", "correct horse battery", "10.0.0.3").await.is_ok());
+    assert!(store.sign_in("carol", "correct horse battery", "10.0.0.2").await.is_ok());
+}
+
+async fn parallel_wrong_passwords_are_counted_before_they_are_checked(store: Store) {
+    use checkpoint_core::store::throttle::sign_in_key;
+    store.create_user(None, "dave", "correct horse battery", Role::Viewer).await.unwrap();
+    let tries: Vec<_> = (0..30)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.sign_in("dave", "guess", "10.0.0.4").await.err().unwrap() })
+        })
+        .collect();
+    let mut checked = 0;
+    for t in tries {
+        if !matches!(t.await.unwrap(), ServiceError::RateLimited { .. }) {
+            checked += 1;
+        }
+    }
+    assert!((1..=5).contains(&checked), "{checked} of 30 parallel guesses were checked");
+    assert_eq!(store.counted_failures(&sign_in_key("10.0.0.4", "dave")).await.unwrap(), checked, "each checked guess counted once, refused ones not at all");
 }
 
 async fn setup_token_makes_exactly_one_first_admin(store: Store) {
@@ -245,7 +266,8 @@ fn to_measured(d: &checkpoint_core::ingest::DeploymentEvent) -> Deployment {
 on_both_backends!(
     migrations_are_idempotent,
     accounts_sign_in_and_out,
-    failed_sign_ins_are_rate_limited,
+    failed_sign_ins_slow_that_name_from_that_address_only,
+    parallel_wrong_passwords_are_counted_before_they_are_checked,
     setup_token_makes_exactly_one_first_admin,
     roles_and_the_last_admin,
     squads_and_tribes,

@@ -1,6 +1,7 @@
 //! Sign-in, sign-out and first-admin setup.
 
 use checkpoint_core::accounts::CurrentUser;
+use checkpoint_core::security::SafeNext;
 use leptos::prelude::*;
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -13,21 +14,15 @@ pub async fn whoami() -> Result<Option<CurrentUser>, ServerFnError> {
     crate::context::current_user().await
 }
 
-/// Only same-site paths, so a crafted link cannot send people elsewhere after sign-in.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/squads".to_string(),
-    }
-}
-
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String, next: Option<String>) -> Result<(), ServerFnError> {
     use crate::context::{app_context, client_addr, form_error, set_session_cookie};
     let store = app_context()?.store;
     let session = store.sign_in(&username, &password, &client_addr()).await.map_err(form_error)?;
     set_session_cookie(Some(&session.token), checkpoint_core::store::users::SESSION_DAYS * 24 * 3600);
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    // Only a path on this site (the rule: `SafeNext`), so a crafted link cannot
+    // send people elsewhere after signing in; always a valid header value.
+    leptos_axum::redirect(SafeNext::after_sign_in(next.as_deref(), "/squads").as_str());
     Ok(())
 }
 
@@ -86,7 +81,8 @@ pub fn use_session() -> Session {
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
-    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    // The server checks again; a refused `next` goes home here as well.
+    let next = move || query.with(|q| q.get("next")).map(|n| SafeNext::or_home(&n).as_str().to_string()).unwrap_or_default();
     let pending = session.login.pending();
     view! {
         <Title text="Sign in"/>

@@ -124,10 +124,21 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
+/// The client's address as rate limits count it (`checkpoint_core::security::client_key`):
+/// worked out once per request by the server, which alone knows which proxy to believe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub String);
+
 /// The client's address, for rate limiting.
 pub fn client_addr() -> String {
-    parts()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+    let Some(parts) = parts() else { return "unknown".to_string() };
+    if let Some(ClientAddr(key)) = parts.extensions.get::<ClientAddr>() {
+        return key.clone();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| checkpoint_core::security::client_key(c.0.ip()))
         .unwrap_or_else(|| "unknown".to_string())
 }
 
@@ -187,6 +198,10 @@ fn with_error_param(referer: &str, form: &str, message: &str) -> String {
     let after_scheme = referer.split_once("://").map(|(_, rest)| rest).unwrap_or(referer);
     let path_and_query = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
     let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    // Back to a page of this site only, and never a header value that cannot be.
+    let path = checkpoint_core::security::SafeNext::or_home(path);
+    let path = path.as_str();
+    let query = if query.chars().any(|c| c.is_control() || c.is_whitespace() || !c.is_ascii()) { "" } else { query };
     let mut params: Vec<String> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("error=") && !p.starts_with("error_in=")).map(str::to_string).collect();
     params.push(format!("error_in={}", percent_encode(form)));
     params.push(format!("error={}", percent_encode(message)));
@@ -239,5 +254,6 @@ mod tests {
     fn error_param_replaces_an_earlier_one_and_keeps_the_rest() {
         assert_eq!(with_error_param("http://h:3000/squads?x=1&error_in=a&error=old", "create_squad", "bad name"), "/squads?x=1&error_in=create_squad&error=bad%20name");
         assert_eq!(with_error_param("http://h", "login", "é"), "/?error_in=login&error=%C3%A9");
+        assert_eq!(with_error_param("http://h//evil.example/x?a=1", "login", "no"), "/?a=1&error_in=login&error=no", "only this site's paths");
     }
 }

@@ -1,15 +1,13 @@
 //! `/api/v1` for checkpoints: create one (a signed-in facilitator) and join
 //! one (anyone with the code). Scripts and the load generator use these.
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
-use checkpoint_app::context::{participant_cookie_name, session_token_from};
+use axum::{Extension, Json, Router};
+use checkpoint_app::context::{participant_cookie_name, session_token_from, ClientAddr};
 use checkpoint_core::checkpoints::CheckpointForm;
 use checkpoint_core::store::ServiceError;
 use serde_json::{json, Value};
@@ -58,9 +56,9 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
 }
 
 /// `{"code", "name"}` → 200 `{"checkpoint_id", "participant_id"}` and the participant's cookie.
-async fn join(State(state): State<AppState>, ConnectInfo(client): ConnectInfo<SocketAddr>, body: Bytes) -> Result<Response, ApiError> {
+async fn join(State(state): State<AppState>, Extension(ClientAddr(client)): Extension<ClientAddr>, body: Bytes) -> Result<Response, ApiError> {
     let o = object(&body)?;
-    let joined = state.store().join_checkpoint(required(&o, "code")?, required(&o, "name")?, &client.ip().to_string()).await?;
+    let joined = state.store().join_checkpoint(required(&o, "code")?, required(&o, "name")?, &client).await?;
     state.ctx.rooms.refresh(&joined.checkpoint_id).await;
     let secure = if state.ctx.secure_cookies { "; Secure" } else { "" };
     let cookie = format!("{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", participant_cookie_name(&joined.checkpoint_id), joined.token, 7 * 24 * 3600);

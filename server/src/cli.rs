@@ -4,9 +4,13 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 
 use checkpoint_core::accounts::Role;
+use checkpoint_core::security::{SiteOrigin, TrustedProxy};
 use checkpoint_core::squads::SquadForm;
 use checkpoint_core::store::Store;
 use clap::{Args, Parser, Subcommand};
+
+use crate::metrics::MetricsToken;
+use crate::ServeConfig;
 
 #[derive(Parser, Debug)]
 #[command(name = "checkpoint", version, about = "DevOps Checkpoint: run a squad's quarterly DORA workshop")]
@@ -69,6 +73,39 @@ pub struct ServeArgs {
     /// Mark cookies Secure; turn on when the site is served over HTTPS
     #[arg(long, env = "CHECKPOINT_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The site's public URL, e.g. https://checkpoint.example.com: the Origin of state-changing
+    /// requests must match its scheme, host and port (unset: http:// or, with --secure-cookies,
+    /// https:// and the request's Host)
+    #[arg(long, env = "CHECKPOINT_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<SiteOrigin>,
+    /// A reverse proxy (ADDR or ADDR/PREFIX; repeat or separate by commas) whose X-Forwarded-For
+    /// names the client; without it the TCP peer is the client
+    #[arg(long = "trusted-proxy", env = "CHECKPOINT_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// Serve /metrics on the main address to `Authorization: Bearer <token>` (16+ characters)
+    #[arg(long, env = "CHECKPOINT_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<MetricsToken>,
+    /// Serve /metrics, without a token, on this separate address (keep it private)
+    #[arg(long, env = "CHECKPOINT_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+impl ServeArgs {
+    pub fn config(self) -> ServeConfig {
+        ServeConfig {
+            addr: self.addr,
+            site_root: self.site_root,
+            secure_cookies: self.secure_cookies,
+            public_url: self.public_url,
+            trusted_proxies: self.trusted_proxies,
+            metrics_token: self.metrics_token,
+            metrics_addr: self.metrics_addr,
+        }
+    }
+}
+
+fn parse_public_url(raw: &str) -> Result<SiteOrigin, String> {
+    SiteOrigin::parse(raw).ok_or_else(|| format!("{raw:?} is not an http:// or https:// URL"))
 }
 
 #[derive(Subcommand, Debug)]

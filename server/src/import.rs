@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
-use checkpoint_app::context::session_token_from;
+use checkpoint_app::context::{percent_encode, session_token_from};
 use checkpoint_core::ingest::csv::{parse, CsvError};
 use checkpoint_core::store::ServiceError;
 
@@ -25,7 +25,8 @@ pub fn router() -> Router<AppState> {
 
 fn back(slug: &str, pairs: &[(&str, String)]) -> Response {
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
-    Redirect::to(&format!("/squads/{slug}/import?{query}")).into_response()
+    // Percent-encoded: the slug comes from the address, decoded, and could hold a newline.
+    Redirect::to(&format!("/squads/{}/import?{query}", percent_encode(slug))).into_response()
 }
 
 fn refused(slug: &str, total: usize, errors: &[CsvError]) -> Response {
@@ -45,7 +46,7 @@ async fn upload(State(state): State<AppState>, Path(slug): Path<String>, headers
         None => None,
     };
     let Some(user) = user else {
-        return Redirect::to(&format!("/login?next=/squads/{slug}/import")).into_response();
+        return Redirect::to(&format!("/login?next={}", percent_encode(&format!("/squads/{slug}/import")))).into_response();
     };
     let squad = match store.squad_for_events(Some(&user), &slug).await {
         Ok(s) => s,

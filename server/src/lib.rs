@@ -18,6 +18,7 @@ use std::time::Instant;
 
 use axum::Router;
 use checkpoint_app::context::AppContext;
+use checkpoint_core::security::{SiteOrigin, TrustedProxy};
 use checkpoint_core::store::rooms::Rooms;
 use checkpoint_core::store::{Backend, Store};
 use leptos::config::LeptosOptions;
@@ -28,6 +29,23 @@ pub struct ServeConfig {
     pub addr: SocketAddr,
     pub site_root: String,
     pub secure_cookies: bool,
+    /// The site's public URL (scheme, host and port), which `Origin` headers
+    /// must match; `None`: `http://` (`https://` with secure cookies) and the
+    /// request's `Host`.
+    pub public_url: Option<SiteOrigin>,
+    /// Proxies whose `X-Forwarded-For` names the client (for rate limits).
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// `/metrics` on the main address needs `Authorization: Bearer <this>`.
+    pub metrics_token: Option<metrics::MetricsToken>,
+    /// A second address serving `/metrics` alone, without a token.
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+impl ServeConfig {
+    /// Listening on `addr`, serving `site_root`, everything else off.
+    pub fn new(addr: SocketAddr, site_root: impl Into<String>) -> ServeConfig {
+        ServeConfig { addr, site_root: site_root.into(), secure_cookies: false, public_url: None, trusted_proxies: Vec::new(), metrics_token: None, metrics_addr: None }
+    }
 }
 
 /// State shared by the axum handlers.
@@ -36,6 +54,8 @@ pub struct AppState {
     pub ctx: AppContext,
     pub leptos: LeptosOptions,
     pub metrics: Arc<metrics::Metrics>,
+    /// The Origin, client-address and proxy rules.
+    pub rules: Arc<security::RequestRules>,
     /// Turns true when the server begins to shut down: open WebSockets close.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -48,11 +68,20 @@ impl AppState {
 
 /// The whole application as one router (used by the tests).
 pub fn router(store: Store, config: &ServeConfig) -> Router {
-    app(Rooms::new(store.clone()), store, config).0
+    app(Rooms::new(store.clone()), store, config).router
 }
 
-/// The router, and the switch that closes its WebSockets at shutdown.
-pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> (Router, tokio::sync::watch::Sender<bool>) {
+/// What [`app`] builds.
+pub struct App {
+    pub router: Router,
+    /// Closes the router's WebSockets at shutdown.
+    pub close_sockets: tokio::sync::watch::Sender<bool>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+/// The router, the switch that closes its WebSockets at shutdown, and its
+/// metrics (for `--metrics-addr`).
+pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
     let (shutdown_tx, shutdown) = tokio::sync::watch::channel(false);
     let leptos = LeptosOptions::builder()
         .output_name("checkpoint")
@@ -64,22 +93,29 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> (Router, to
         ctx: AppContext { rooms, store, secure_cookies: config.secure_cookies },
         leptos,
         metrics: Arc::new(metrics::Metrics::default()),
+        rules: Arc::new(security::RequestRules {
+            trusted_proxies: config.trusted_proxies.clone(),
+            public_origin: config.public_url.clone(),
+            secure_cookies: config.secure_cookies,
+        }),
         shutdown,
     };
+    let metrics = state.metrics.clone();
     let api = api::router().merge(api_checkpoints::router()).merge(api_events::router()).merge(api_export::router()).with_state(state.clone());
     let router = site::router(state.clone())
         .merge(live::router().with_state(state.clone()))
         .merge(import::router().with_state(state.clone()))
         .nest("/api/v1", api)
-        .merge(metrics::router(state.clone()))
+        .merge(metrics::router(state.clone(), config.metrics_token.as_ref()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::gate_signed_in_pages))
-        .layer(axum::middleware::from_fn(security::check_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::check_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::client_address))
         .layer(axum::middleware::from_fn(security::headers))
         // Pages and API answers are compressed on the fly; static assets are
         // already precompressed on disk and pass through untouched.
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(state, metrics::record));
-    (router, shutdown_tx)
+    App { router, close_sockets: shutdown_tx, metrics }
 }
 
 /// Connects, migrates, prints the setup token when there is no admin yet, then
@@ -99,7 +135,18 @@ pub async fn serve(database_url: &str, config: ServeConfig, started: Instant) ->
         // Several instances may share this database: follow each other's commits.
         tokio::spawn(rooms.clone().follow_postgres(database_url.to_string()));
     }
-    let (app, close_sockets) = app(rooms, store.clone(), &config);
+    let App { router: app, close_sockets, metrics } = app(rooms, store.clone(), &config);
+    if let Some(metrics_addr) = config.metrics_addr {
+        // Meant for a private network: `/metrics` alone, no token.
+        let listener = tokio::net::TcpListener::bind(metrics_addr).await?;
+        tracing::info!(addr = %listener.local_addr()?, "serving /metrics");
+        let router = metrics::standalone_router(metrics);
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     // Why no Nagle: a change goes out as two small frames in a row (the change,

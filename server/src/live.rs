@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -31,11 +31,8 @@ pub fn router() -> Router<AppState> {
 async fn upgrade(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
     // Browsers send Origin on WebSocket handshakes and cookies ride along:
     // refuse other sites (cross-site WebSocket hijacking).
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-        if origin.split_once("://").map(|(_, h)| h) != Some(host) {
-            return ApiError::new(StatusCode::FORBIDDEN, "cross-site WebSocket refused", Some("origin")).into_response();
-        }
+    if !state.rules.origin_allowed(&headers) {
+        return ApiError::new(StatusCode::FORBIDDEN, "cross-site WebSocket refused", Some("origin")).into_response();
     }
     let participant = match participant_in(state.store(), &headers, &id).await {
         Ok(Some(p)) => p,

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use checkpoint_server::cli::{run_command, Cli, Command};
-use checkpoint_server::{serve, ServeConfig};
+use checkpoint_server::serve;
 use clap::Parser;
 
 #[tokio::main]
@@ -11,10 +11,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
     let result = match cli.command {
-        Command::Serve(args) => {
-            let config = ServeConfig { addr: args.addr, site_root: args.site_root, secure_cookies: args.secure_cookies };
-            serve(&cli.database_url, config, started).await
-        }
+        Command::Serve(args) => serve(&cli.database_url, args.config(), started).await,
         command => run_command(&cli.database_url, command).await,
     };
     match result {

@@ -1,14 +1,16 @@
 //! Prometheus metrics at `/metrics`, kept by hand: a request counter by method
-//! and status class, and a latency histogram.
+//! and status class, and a latency histogram. Not public: on the main address
+//! only with `Authorization: Bearer <--metrics-token>`, or without a token on
+//! the separate `--metrics-addr`; with neither configured, `/metrics` is 404.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, Request};
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -113,13 +115,76 @@ pub async fn record(State(state): State<AppState>, req: Request<Body>, next: Nex
     res
 }
 
-pub fn router(state: AppState) -> Router {
+/// The token `/metrics` asks for on the main address. Kept only as its
+/// SHA-256, and never printed (its `Debug` says so).
+#[derive(Clone)]
+pub struct MetricsToken {
+    hash: String,
+}
+
+impl MetricsToken {
+    pub fn new(token: &str) -> Result<MetricsToken, String> {
+        if token.trim().len() < 16 {
+            return Err("the metrics token must be at least 16 characters".into());
+        }
+        Ok(MetricsToken { hash: checkpoint_core::store::secrets::token_hash(token.trim()) })
+    }
+
+    /// True when `headers` carry `Authorization: Bearer <the token>`; compared in constant time.
+    fn admits(&self, headers: &HeaderMap) -> bool {
+        let given = crate::api_events::bearer(headers).unwrap_or("");
+        checkpoint_core::security::constant_time_eq(checkpoint_core::store::secrets::token_hash(given).as_bytes(), self.hash.as_bytes())
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for MetricsToken {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MetricsToken::new(s)
+    }
+}
+
+fn exposition(metrics: &Metrics) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics.render()).into_response()
+}
+
+/// `/metrics` on the main address: only with the token, and only when one is
+/// configured (otherwise the route does not exist, and the app answers 404).
+pub fn router(state: AppState, token: Option<&MetricsToken>) -> Router {
+    let Some(token) = token.cloned() else { return Router::new() };
     Router::new()
         .route(
             "/metrics",
-            get(|State(state): State<AppState>| async move {
-                ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+            get(move |State(state): State<AppState>, headers: HeaderMap| {
+                let admitted = token.admits(&headers);
+                async move { guarded(&state.metrics, admitted) }
             }),
         )
         .with_state(state)
+}
+
+fn guarded(metrics: &Metrics, admitted: bool) -> Response {
+    if !admitted {
+        let mut res = (StatusCode::UNAUTHORIZED, "send the metrics token as Authorization: Bearer <token>\n").into_response();
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return res;
+    }
+    exposition(metrics)
+}
+
+/// The router of `--metrics-addr`: `/metrics` without a token, nothing else.
+pub fn standalone_router(metrics: Arc<Metrics>) -> Router {
+    Router::new().route(
+        "/metrics",
+        get(move || {
+            let metrics = metrics.clone();
+            async move { exposition(&metrics) }
+        }),
+    )
 }

@@ -1,18 +1,84 @@
-//! Security headers, the CSRF origin check, and the sign-in gate for private pages.
+//! Security headers, the CSRF checks, the client's address, and the sign-in
+//! gate for private pages. The rules themselves are pure functions in the core
+//! (`checkpoint_core::security`); this applies them to requests.
+
+use std::net::SocketAddr;
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use checkpoint_app::context::{percent_encode, session_token_from};
+use checkpoint_app::context::{percent_encode, session_token_from, ClientAddr};
+use checkpoint_core::security::{client_ip, client_key, is_accepted_body_type, is_same_site_fetch, SiteOrigin, TrustedProxy};
 
 use crate::api::ApiError;
 use crate::AppState;
 
+/// How requests are judged, from the serve configuration.
+#[derive(Clone, Debug, Default)]
+pub struct RequestRules {
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// The site's origin as browsers see it; `None`: `http://` (`https://` with
+    /// secure cookies) and the request's `Host`.
+    pub public_origin: Option<SiteOrigin>,
+    pub secure_cookies: bool,
+}
+
+impl RequestRules {
+    /// The origin this request's page would have.
+    pub fn expected_origin(&self, headers: &HeaderMap) -> Option<SiteOrigin> {
+        if let Some(origin) = &self.public_origin {
+            return Some(origin.clone());
+        }
+        let host = headers.get(header::HOST)?.to_str().ok()?;
+        SiteOrigin::from_host(if self.secure_cookies { "https" } else { "http" }, host)
+    }
+
+    /// True when the request names no Origin or this site's own (scheme, host and port).
+    pub fn origin_allowed(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(header::ORIGIN) else { return true };
+        let given = origin.to_str().ok().and_then(SiteOrigin::parse);
+        given.is_some() && given == self.expected_origin(headers)
+    }
+
+    /// Why a state-changing request must be refused as possibly cross-site, if it must.
+    fn cross_site_refusal(&self, headers: &HeaderMap) -> Option<&'static str> {
+        if headers.contains_key(header::ORIGIN) {
+            return (!self.origin_allowed(headers)).then_some("cross-site request refused: the Origin header does not match this site");
+        }
+        if let Some(site) = headers.get("sec-fetch-site") {
+            if !site.to_str().is_ok_and(is_same_site_fetch) {
+                return Some("cross-site request refused: Sec-Fetch-Site says another site sent it");
+            }
+        }
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        (!is_accepted_body_type(content_type))
+            .then_some("cross-site request refused: without an Origin header, send JSON (application/json) or a form (application/x-www-form-urlencoded, multipart/form-data)")
+    }
+}
+
+/// Works out who the client is (see [`client_ip`]) once per request, for the
+/// rate limits: handlers read it as the `ClientAddr` extension.
+pub async fn client_address(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let key = match req.extensions().get::<ConnectInfo<SocketAddr>>() {
+        Some(ConnectInfo(peer)) => {
+            let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+            client_key(client_ip(peer.ip(), &forwarded, &state.rules.trusted_proxies))
+        }
+        None => "unknown".to_string(),
+    };
+    req.extensions_mut().insert(ClientAddr(key));
+    next.run(req).await
+}
+
 /// Headers on every response. HTML pages get a nonce-based CSP from the app
-/// shell; everything else gets a policy that allows nothing.
+/// shell; everything else gets a policy that allows nothing. Whatever does not
+/// set its own caching (only static files do) gets `Cache-Control: no-store`:
+/// pages, server functions, the API and the live socket may all answer for a
+/// signed-in user or a participant, and no cache may keep that.
 pub async fn headers(req: Request<Body>, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -23,21 +89,21 @@ pub async fn headers(req: Request<Body>, next: Next) -> Response {
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
     }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
 }
 
-/// CSRF defence beside SameSite cookies: a state-changing request that names
-/// an Origin must name this host. Requests without an Origin (curl, pipelines
-/// with tokens) carry no browser cookies by accident and pass.
-pub async fn check_origin(req: Request<Body>, next: Next) -> Response {
+/// CSRF defence beside SameSite cookies, for every state-changing request: one
+/// that names an Origin must name this site (scheme, host and port); one
+/// without must carry JSON or a form, and must not be marked cross-site by
+/// `Sec-Fetch-Site`. Pipelines with tokens (no Origin, JSON) pass.
+pub async fn check_origin(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
-        if let Some(origin) = req.headers().get(header::ORIGIN) {
-            let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-            let origin_host = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, h)| h).unwrap_or("");
-            if origin_host.is_empty() || origin_host != host {
-                return ApiError::new(StatusCode::FORBIDDEN, "cross-site request refused: the Origin header does not match this site", Some("origin")).into_response();
-            }
+        if let Some(why) = state.rules.cross_site_refusal(req.headers()) {
+            return ApiError::new(StatusCode::FORBIDDEN, why, Some("origin")).into_response();
         }
     }
     next.run(req).await

@@ -15,6 +15,8 @@ mod injection;
 mod roles;
 #[path = "api/secrecy.rs"]
 mod secrecy;
+#[path = "api/security.rs"]
+mod security;
 
 use checkpoint_core::accounts::Role;
 use checkpoint_core::store::Store;
@@ -30,12 +32,18 @@ struct TestApp {
 }
 
 async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with some of the serve configuration changed.
+async fn spawn_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}/app.db", dir.path().display())).await.unwrap();
     store.migrate().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = ServeConfig { addr, site_root: dir.path().display().to_string(), secure_cookies: false };
+    let mut config = ServeConfig::new(addr, dir.path().display().to_string());
+    configure(&mut config);
     let app = router(store.clone(), &config);
     tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
     let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -122,7 +130,7 @@ async fn assess_refuses_bad_input_naming_the_field() {
 
 #[tokio::test]
 async fn health_metrics_and_security_headers() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|c| c.metrics_token = Some("metrics-token-long-enough".parse().unwrap())).await;
     let res = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
@@ -137,7 +145,7 @@ async fn health_metrics_and_security_headers() {
     let html = page.text().await.unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the response's nonce");
 
-    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    let metrics = app.client.get(format!("{}/metrics", app.base)).bearer_auth("metrics-token-long-enough").send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("checkpoint_http_requests_total{method=\"GET\",status=\"200\"}"), "{metrics}");
 
     let missing = app.client.get(format!("{}/no-such-page", app.base)).send().await.unwrap();

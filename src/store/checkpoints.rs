@@ -8,6 +8,7 @@ use rand::RngCore;
 use sqlx::Row;
 
 use super::secrets::{new_token, token_hash};
+use super::throttle::join_key;
 use super::{new_id, now_ms, Backend, ServiceError, Store};
 use crate::access::{Action, Hat};
 use crate::accounts::{CurrentUser, Role};
@@ -18,11 +19,10 @@ use crate::dora::prioritise::Rating;
 use crate::dora::{Benchmark, Question};
 use crate::live::{Change, CheckpointInfo, CheckpointStatus, JoinCode, LiveDoc, LiveState, Participant};
 use crate::names::Username;
+use crate::security::Backoff;
 
 /// The PostgreSQL channel that carries `checkpoint_id:revision` between instances.
 pub const EVENTS_CHANNEL: &str = "checkpoint_events";
-/// Failed join attempts allowed per client address in the failure window.
-pub const MAX_JOIN_FAILURES_PER_CLIENT: i64 = 20;
 /// Other facilitators and admins may end a checkpoint once nothing has
 /// happened in it for this long (an abandoned one); before, only those running it.
 pub const ABANDONED_AFTER_MS: i64 = 24 * 3600 * 1000;
@@ -246,23 +246,20 @@ impl Store {
         Ok(rev)
     }
 
-    /// Joins by code with a display name. Wrong codes count against the client.
+    /// Joins by code with a display name. Wrong codes slow further attempts
+    /// from the client address (`client`, its key: [`crate::security::client_key`])
+    /// with [`Backoff::ADDRESS`]; each attempt is counted before the code is looked up.
     pub async fn join_checkpoint(&self, code: &str, name: &str, client: &str) -> Result<JoinedParticipant, ServiceError> {
-        let client_key = format!("join:{client}");
-        self.check_failures(&client_key, MAX_JOIN_FAILURES_PER_CLIENT).await?;
         let name = participant_name(name)?;
-        let code = match JoinCode::parse(code) {
-            Ok(code) => code,
-            Err(e) => {
-                self.record_failure(&[&client_key]).await?;
-                return Err(e.into());
-            }
-        };
+        let client_key = join_key(client);
+        self.reserve_attempt(&[(&client_key, Backoff::ADDRESS)]).await?;
+        let code = JoinCode::parse(code)?;
         let row = sqlx::query("SELECT id, status FROM checkpoints WHERE join_code = $1").bind(code.as_str()).fetch_optional(&self.pool).await?;
         let Some(row) = row else {
-            self.record_failure(&[&client_key]).await?;
             return Err(ServiceError::invalid("code", "no checkpoint has that code; check it with your facilitator"));
         };
+        // A right code is no guess: give the attempt back.
+        self.release_attempt(&client_key, Backoff::ADDRESS).await?;
         let checkpoint_id: String = row.get("id");
         if status_of(row.get("status"))? == CheckpointStatus::Finished {
             return Err(ServiceError::invalid("code", "this checkpoint has finished; it admits nobody"));

@@ -12,6 +12,7 @@ pub mod rooms;
 pub mod secrets;
 pub mod squads;
 pub mod summary;
+pub mod throttle;
 pub mod users;
 
 use std::str::FromStr;

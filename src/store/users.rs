@@ -3,15 +3,13 @@
 use sqlx::Row;
 
 use super::secrets::{dummy_hash, hash_password, new_token, token_hash, verify_password};
+use super::throttle::{sign_in_address_key, sign_in_key};
 use super::{new_id, now_ms, ServiceError, Store};
 use crate::accounts::{CurrentUser, Role};
 use crate::names::{NewPassword, Username};
+use crate::security::Backoff;
 
 pub const SESSION_DAYS: i64 = 14;
-/// Failed sign-ins allowed per username, and per client address, in the window.
-pub const MAX_FAILURES_PER_USER: i64 = 5;
-pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 pub use crate::accounts::UserRow;
 
@@ -90,14 +88,17 @@ impl Store {
         Ok(())
     }
 
-    /// Checks a password, with a limit on failures per username and per client.
+    /// Checks a password. Failures slow further attempts at that username from
+    /// that client address ([`Backoff::SIGN_IN`]) and, more gently, any attempt
+    /// from that address ([`Backoff::ADDRESS`]); a right password from another
+    /// address is never held up by someone else's failures. `client` is the
+    /// address key ([`crate::security::client_key`]). The attempt is counted
+    /// before the hash is checked, so parallel guesses wait their turn too.
     pub async fn sign_in(&self, username: &str, password: &str, client: &str) -> Result<NewSession, ServiceError> {
         let username = username.trim().to_lowercase();
-        let user_key = format!("user:{username}");
-        let client_key = format!("client:{client}");
-        for (key, max) in [(&user_key, MAX_FAILURES_PER_USER), (&client_key, MAX_FAILURES_PER_CLIENT)] {
-            self.check_failures(key, max).await?;
-        }
+        let pair_key = sign_in_key(client, &username);
+        let address_key = sign_in_address_key(client);
+        self.reserve_attempt(&[(&pair_key, Backoff::SIGN_IN), (&address_key, Backoff::ADDRESS)]).await?;
         let row = sqlx::query("SELECT id, username, password_hash, role FROM users WHERE username = $1").bind(&username).fetch_optional(&self.pool).await?;
         // Why: verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
         let hash: String = match &row {
@@ -106,41 +107,13 @@ impl Store {
         };
         let ok = verify_password(password, &hash).await && row.is_some();
         let Some(row) = row.filter(|_| ok) else {
-            self.record_failure(&[&user_key, &client_key]).await?;
+            // The reserved attempt stands as the failure.
             return Err(ServiceError::invalid("password", "wrong username or password"));
         };
-        sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(&user_key).execute(&self.pool).await?;
+        self.clear_attempts(&pair_key).await?;
+        self.release_attempt(&address_key, Backoff::ADDRESS).await?;
         let user = CurrentUser { id: row.get("id"), username: row.get("username"), role: role_of(row.get("role"))? };
         self.start_session(user).await
-    }
-
-    /// Refuses with the time to wait when `key` has `max` failures in the window.
-    pub(crate) async fn check_failures(&self, key: &str, max: i64) -> Result<(), ServiceError> {
-        let now = now_ms();
-        let row = sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE key = $1 AND at > $2")
-            .bind(key)
-            .bind(now - FAILURE_WINDOW_MS)
-            .fetch_one(&self.pool)
-            .await?;
-        let failures: i64 = row.get("n");
-        if failures >= max {
-            let oldest: Option<i64> = row.get("oldest");
-            let retry = (oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now).max(1000) / 1000;
-            return Err(ServiceError::RateLimited { retry_after_secs: retry as u64 });
-        }
-        Ok(())
-    }
-
-    /// Counts one failure against each key (and forgets failures older than the window).
-    pub(crate) async fn record_failure(&self, keys: &[&str]) -> Result<(), ServiceError> {
-        let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO login_failures (id, key, at) VALUES ($1, $2, $3)").bind(new_id()).bind(*key).bind(now).execute(&mut *tx).await?;
-        }
-        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(now - FAILURE_WINDOW_MS).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     async fn start_session(&self, user: CurrentUser) -> Result<NewSession, ServiceError> {
