@@ -55,6 +55,13 @@ pub fn participant_cookie_name(checkpoint_id: &str) -> String {
     format!("checkpoint_p_{checkpoint_id}")
 }
 
+/// This request's participant cookies, as a function of the checkpoint id
+/// (for [`Store::join_checkpoint_with`]: joining again keeps one's place).
+pub fn participant_cookies() -> impl Fn(&str) -> Option<String> + Sync {
+    let headers = parts().map(|p| p.headers).unwrap_or_default();
+    move |checkpoint_id| cookie_from(&headers, &participant_cookie_name(checkpoint_id))
+}
+
 /// Who this request is in a checkpoint: the participant cookie for it, or a
 /// signed-in facilitator or admin (made a participant on first visit).
 pub async fn participant_in(store: &Store, headers: &axum::http::HeaderMap, checkpoint_id: &str) -> Result<Option<String>, ServiceError> {
