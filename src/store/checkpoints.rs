@@ -167,6 +167,11 @@ impl Store {
         Ok(ids)
     }
 
+    pub async fn checkpoint_exists(&self, checkpoint_id: &str) -> Result<bool, ServiceError> {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
+        Ok(found.is_some())
+    }
+
     pub async fn runs_checkpoint(&self, user: &CurrentUser, checkpoint_id: &str) -> Result<bool, ServiceError> {
         Ok(self.facilitator_ids(checkpoint_id).await?.contains(&user.id))
     }
@@ -320,6 +325,9 @@ impl Store {
         }
         if !user.role.can_manage_squads() && !self.runs_checkpoint(user, checkpoint_id).await? {
             return Ok(None);
+        }
+        if !self.checkpoint_exists(checkpoint_id).await? {
+            return Err(ServiceError::NotFound("checkpoint"));
         }
         let id = new_id();
         let mut tx = self.writer.begin().await?;
