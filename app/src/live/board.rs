@@ -692,7 +692,7 @@ fn ActionRow(action: Action) -> impl IntoView {
     view! {
         <tr>
             <th scope="row">{title.clone()}</th>
-            <td>{owner}</td>
+            <td><bdi>{owner}</bdi></td>
             <td>{due.unwrap_or_else(|| "—".into())}</td>
             <td>{capability_name}</td>
             <td>
@@ -801,7 +801,7 @@ fn ReviewRow(checkpoint: String, action: Action, review: ServerAction<ReviewActi
     view! {
         <tr>
             <th scope="row">{title.clone()}</th>
-            <td>{owner}</td>
+            <td><bdi>{owner}</bdi></td>
             <td>{due.unwrap_or_else(|| "—".into())}</td>
             <td>{status_cell}</td>
         </tr>

@@ -141,3 +141,22 @@ async fn a_form_that_does_not_fit_the_server_function_is_400_naming_the_field() 
     let text = res.text().await.unwrap();
     assert!(text.contains("invalid digit"), "{text}");
 }
+
+#[tokio::test]
+async fn pages_show_typed_names_isolated_in_bdi() {
+    // (`<!>` are Leptos's hydration markers.)
+    let app = spawn_app().await;
+    app.sign_in_as(Role::Facilitator).await;
+    let squad: Value = app.form("create_squad", &[("name", "\u{645}\u{62F}\u{641}\u{648}\u{639}\u{627}\u{62A}"), ("tribe", "\u{5DB}\u{5E1}\u{5E3}")]).await.json().await.unwrap();
+    let html = app.client.get(format!("{}/squads/{}", app.base, squad["slug"].as_str().unwrap())).send().await.unwrap().text().await.unwrap().replace("<!>", "");
+    assert!(html.contains("<h1><bdi>\u{645}\u{62F}\u{641}\u{648}\u{639}\u{627}\u{62A}</bdi></h1>"), "{html}");
+    assert!(html.contains("Tribe <bdi>\u{5DB}\u{5E1}\u{5E3}</bdi>"), "{html}");
+
+    let res = app.client.post(format!("{}/api/v1/checkpoints", app.base)).json(&json!({"squad": squad["slug"], "held_on": "2026-11-22"})).send().await.unwrap();
+    let body: Value = res.json().await.unwrap();
+    let (id, code) = (body["id"].as_str().unwrap(), body["join_code"].as_str().unwrap());
+    let (_, _, cookie) = app.join(code, "\u{0622}\u{0646}\u{0627}").await;
+    let room = reqwest::Client::new().get(format!("{}/checkpoints/{id}", app.base)).header("cookie", cookie.unwrap()).send().await.unwrap().text().await.unwrap().replace("<!>", "");
+    assert!(room.contains("<bdi>\u{0622}\u{0646}\u{0627}</bdi>"), "{room}");
+    assert!(room.contains("Facilitated by <bdi>facilitator</bdi>"), "{room}");
+}
