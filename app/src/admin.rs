@@ -64,13 +64,13 @@ pub fn UsersPage() -> impl IntoView {
                                         let select_id = format!("role-{}", u.id);
                                         view! {
                                             <tr>
-                                                <td>{u.username.clone()}</td>
+                                                <td><bdi>{u.username.clone()}</bdi></td>
                                                 <td>
                                                     <ActionForm action=set_role attr:class="inline-form">
                                                         <input type="hidden" name="user_id" value=u.id.clone()/>
-                                                        <label class="visually-hidden" for=select_id.clone()>{format!("Role of {}", u.username)}</label>
+                                                        <label class="visually-hidden" for=select_id.clone()>"Role of "<bdi>{u.username.clone()}</bdi></label>
                                                         <RoleSelect id=select_id selected=u.role/>
-                                                        <button type="submit" class="button subtle">"Save"<span class="visually-hidden">{format!(" role of {}", u.username)}</span></button>
+                                                        <button type="submit" class="button subtle">"Save"<span class="visually-hidden">" role of "<bdi>{u.username.clone()}</bdi></span></button>
                                                     </ActionForm>
                                                 </td>
                                             </tr>

@@ -69,7 +69,7 @@ pub fn CatalogPage() -> impl IntoView {
                                                     view! {
                                                         <p class="small focusing">"Focus of: "
                                                             {squads.into_iter().enumerate().map(|(i, s)| view! {
-                                                                {(i > 0).then_some(", ")}<a href=format!("/squads/{}", s.squad_slug)>{s.squad_name}</a>
+                                                                {(i > 0).then_some(", ")}<a href=format!("/squads/{}", s.squad_slug)><bdi>{s.squad_name}</bdi></a>
                                                             }).collect_view()}
                                                         </p>
                                                     }.into_any()

@@ -55,6 +55,13 @@ pub fn participant_cookie_name(checkpoint_id: &str) -> String {
     format!("checkpoint_p_{checkpoint_id}")
 }
 
+/// This request's participant cookies, as a function of the checkpoint id
+/// (for [`Store::join_checkpoint_with`]: joining again keeps one's place).
+pub fn participant_cookies() -> impl Fn(&str) -> Option<String> + Sync {
+    let headers = parts().map(|p| p.headers).unwrap_or_default();
+    move |checkpoint_id| cookie_from(&headers, &participant_cookie_name(checkpoint_id))
+}
+
 /// Who this request is in a checkpoint: the participant cookie for it, or a
 /// signed-in facilitator or admin (made a participant on first visit).
 pub async fn participant_in(store: &Store, headers: &axum::http::HeaderMap, checkpoint_id: &str) -> Result<Option<String>, ServiceError> {
@@ -77,8 +84,18 @@ pub async fn require_participant(checkpoint_id: &str) -> Result<String, ServerFn
     let headers = parts().map(|p| p.headers).unwrap_or_default();
     match participant_in(&ctx.store, &headers, checkpoint_id).await {
         Ok(Some(p)) => Ok(p),
-        Ok(None) => Err(into_server_error(ServiceError::Unauthenticated)),
+        Ok(None) => Err(into_server_error(outsider_refusal(&ctx.store, checkpoint_id).await)),
         Err(e) => Err(into_server_error(e)),
+    }
+}
+
+/// Why someone who is not in a checkpoint is refused: it does not exist (404),
+/// else "sign in first" (401).
+async fn outsider_refusal(store: &Store, checkpoint_id: &str) -> ServiceError {
+    match store.checkpoint_exists(checkpoint_id).await {
+        Ok(false) => ServiceError::NotFound("checkpoint"),
+        Ok(true) => ServiceError::Unauthenticated,
+        Err(e) => e,
     }
 }
 
@@ -95,7 +112,7 @@ pub async fn reader_of_checkpoint(checkpoint_id: &str) -> Result<Option<CurrentU
             return Ok(None);
         }
     }
-    Err(into_server_error(ServiceError::Unauthenticated))
+    Err(into_server_error(outsider_refusal(&ctx.store, checkpoint_id).await))
 }
 
 /// Sets a participant's cookie for one checkpoint (a week: long enough for a

@@ -107,8 +107,8 @@ pub fn SquadsPage() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|s| view! {
                                         <tr>
-                                            <td><a href=format!("/squads/{}", s.slug)>{s.name}</a></td>
-                                            <td>{s.tribe}</td>
+                                            <td><a href=format!("/squads/{}", s.slug)><bdi>{s.name}</bdi></a></td>
+                                            <td><bdi>{s.tribe}</bdi></td>
                                             <td>{s.industry.label()}</td>
                                         </tr>
                                     }).collect_view()}
@@ -127,7 +127,7 @@ pub fn SquadsPage() -> impl IntoView {
                     <h2 id="new-squad-heading">"New squad"</h2>
                     <FormError result=create.value().into() form="create_squad"/>
                     <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
-                        <p class="notice notice-ok" role="status">{move || create.value().get().and_then(Result::ok).map(|s| format!("Created {}.", s.name))}</p>
+                        <p class="notice notice-ok" role="status">{move || create.value().get().and_then(Result::ok).map(|s| view! { "Created "<bdi>{s.name}</bdi>"." })}</p>
                     </Show>
                     <ActionForm action=create attr:class="form" attr:aria-label="New squad">
                         <Transition>
@@ -176,9 +176,9 @@ pub fn SquadPage() -> impl IntoView {
                 Err(e) => view! { <Title text="Squad"/><AccessNotice message=error_text(&e)/> }.into_any(),
                 Ok(s) => view! {
                     <Title text=s.name.clone()/>
-                    <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "{s.tribe.clone()}</p>
-                    <h1>{s.name.clone()}</h1>
-                    <p class="muted">{format!("Tribe {} · industry baseline: {}", s.tribe, s.industry.label())}</p>
+                    <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "<bdi>{s.tribe.clone()}</bdi></p>
+                    <h1><bdi>{s.name.clone()}</bdi></h1>
+                    <p class="muted">"Tribe "<bdi>{s.tribe.clone()}</bdi>{format!(" · industry baseline: {}", s.industry.label())}</p>
                     <nav class="page-actions" aria-label="Squad">
                         <a class="button" href=format!("/squads/{}/metrics", s.slug)>"Measured metrics"</a>
                         <a class="button" href=format!("/squads/{}/trend", s.slug)>"Trend"</a>

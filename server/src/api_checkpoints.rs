@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Extension, Json, Router};
-use checkpoint_app::context::{participant_cookie_name, session_token_from, ClientAddr};
+use checkpoint_app::context::{cookie_from, participant_cookie_name, session_token_from, ClientAddr};
 use checkpoint_core::checkpoints::CheckpointForm;
 use checkpoint_core::store::ServiceError;
 use serde_json::{json, Value};
@@ -55,10 +55,13 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     Ok((StatusCode::CREATED, Json(json!({ "id": id, "join_code": code }))).into_response())
 }
 
-/// `{"code", "name"}` → 200 `{"checkpoint_id", "participant_id"}` and the participant's cookie.
-async fn join(State(state): State<AppState>, Extension(ClientAddr(client)): Extension<ClientAddr>, body: Bytes) -> Result<Response, ApiError> {
+/// `{"code", "name"}` → 200 `{"checkpoint_id", "participant_id"}` and the
+/// participant's cookie; 409 on `name` when someone there has that name (the
+/// holder of that participant's cookie gets their participant back).
+async fn join(State(state): State<AppState>, Extension(ClientAddr(client)): Extension<ClientAddr>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let o = object(&body)?;
-    let joined = state.store().join_checkpoint(required(&o, "code")?, required(&o, "name")?, &client).await?;
+    let cookie = |id: &str| cookie_from(&headers, &participant_cookie_name(id));
+    let joined = state.store().join_checkpoint_with(required(&o, "code")?, required(&o, "name")?, &client, &cookie).await?;
     state.ctx.rooms.refresh(&joined.checkpoint_id).await;
     let secure = if state.ctx.secure_cookies { "; Secure" } else { "" };
     let cookie = format!("{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", participant_cookie_name(&joined.checkpoint_id), joined.token, 7 * 24 * 3600);

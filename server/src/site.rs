@@ -1,8 +1,11 @@
 //! The Leptos site: server-rendered pages, server functions, static files and health checks.
 
+use std::collections::HashSet;
+
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{Request, StatusCode};
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -31,7 +34,67 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos.clone())
         })
         .fallback(static_or_not_found)
+        .layer(axum::middleware::from_fn(server_fn_client_mistakes))
         .with_state(state)
+}
+
+/// axum's default body limit, which server functions read their form under.
+const FORM_LIMIT: u64 = 2 * 1024 * 1024;
+
+/// The paths of the server functions (all `POST`, all taking a url-encoded form).
+fn server_fn_paths() -> &'static HashSet<&'static str> {
+    static PATHS: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    PATHS.get_or_init(|| leptos::server_fn::axum::server_fn_paths().filter(|(_, m)| *m == Method::POST).map(|(p, _)| p).collect())
+}
+
+/// Client mistakes in a server-function request are 4xx, for every server
+/// function at once. The framework decodes the request before our code runs
+/// and answers any failure to do so with 500; here, a body that is not a
+/// url-encoded form is 415, one over the limit 413, and a form that does not
+/// fit the function (a field missing or malformed) 400, each saying what was
+/// wrong in the server-function error format, so a page shows the message.
+/// Refusals of our own code already carry their status (`context::status_of`).
+async fn server_fn_client_mistakes(req: Request<Body>, next: Next) -> Response {
+    if *req.method() != Method::POST || !server_fn_paths().contains(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_string();
+    let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    if content_type.as_deref() != Some("application/x-www-form-urlencoded") {
+        let sent = content_type.map_or_else(|| "no content type".to_string(), |t| format!("{t:?}"));
+        return server_fn_refusal(&path, StatusCode::UNSUPPORTED_MEDIA_TYPE, &format!("content-type: send the form as application/x-www-form-urlencoded, not {sent}"));
+    }
+    let length = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if length.is_some_and(|n| n > FORM_LIMIT) {
+        return server_fn_refusal(&path, StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than the 2 MiB limit");
+    }
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER) {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let (kind, detail) = text.split_once('|').unwrap_or(("", &*text));
+    match kind {
+        // A body sent without a length, read past the limit.
+        "Deserialization" if detail.contains("length limit exceeded") => server_fn_refusal(&path, StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than the 2 MiB limit"),
+        // serde_qs's words name the field: "missing field `name`".
+        "Args" | "MissingArg" | "Deserialization" => server_fn_refusal(&path, StatusCode::BAD_REQUEST, &format!("the form could not be read: {detail}")),
+        _ => Response::from_parts(parts, Body::from(bytes)),
+    }
+}
+
+/// A server-function error answer (`ServerError|message`, as the client decodes it).
+fn server_fn_refusal(path: &str, status: StatusCode, message: &str) -> Response {
+    let mut res = (status, format!("ServerError|{message}")).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    if let Ok(path) = HeaderValue::from_str(path) {
+        res.headers_mut().insert(leptos::server_fn::error::SERVER_FN_ERROR_HEADER, path);
+    }
+    res
 }
 
 impl axum::extract::FromRef<AppState> for leptos::config::LeptosOptions {

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 #[path = "../../tests/support/mod.rs"]
 #[expect(dead_code, unused_macros, reason = "shared with the core crate's tests; this binary uses part of it")]
 mod support;
+#[path = "api/robustness.rs"] mod robustness; // a crate root looks for tests/robustness.rs, which cargo would take for a test of its own
 
 // Test modules live in api/ (a file right in tests/ would be a binary of its own).
 #[path = "api/injection.rs"]

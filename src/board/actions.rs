@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{invalid, BoardError};
 use crate::dora::catalog;
 use crate::measured::dates::parse_date;
+use crate::names::DisplayName;
 
 pub const MAX_ACTIONS: usize = 30;
 
@@ -78,12 +79,7 @@ impl ActionFields {
             n if n > 200 => return Err(invalid("title", "an action's title has at most 200 characters")),
             _ => {}
         }
-        let owner = owner.split_whitespace().collect::<Vec<_>>().join(" ");
-        match owner.chars().count() {
-            0 => return Err(invalid("owner", "name who owns the action")),
-            n if n > 80 => return Err(invalid("owner", "an owner's name has at most 80 characters")),
-            _ => {}
-        }
+        let owner = DisplayName::parse("owner", owner).map_err(|e| invalid("owner", e.message))?.into_string();
         let due = match due.map(str::trim).filter(|d| !d.is_empty()) {
             None => None,
             Some(d) if parse_date(d).is_some() => Some(d.to_string()),

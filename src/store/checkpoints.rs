@@ -174,6 +174,11 @@ impl Store {
         Ok(ids)
     }
 
+    pub async fn checkpoint_exists(&self, checkpoint_id: &str) -> Result<bool, ServiceError> {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
+        Ok(found.is_some())
+    }
+
     pub async fn runs_checkpoint(&self, user: &CurrentUser, checkpoint_id: &str) -> Result<bool, ServiceError> {
         Ok(self.facilitator_ids(checkpoint_id).await?.contains(&user.id))
     }
@@ -250,6 +255,21 @@ impl Store {
     /// from the client address (`client`, its key: [`crate::security::client_key`])
     /// with [`Backoff::ADDRESS`]; each attempt is counted before the code is looked up.
     pub async fn join_checkpoint(&self, code: &str, name: &str, client: &str) -> Result<JoinedParticipant, ServiceError> {
+        self.join_checkpoint_with(code, name, client, &|_| None).await
+    }
+
+    /// [`Store::join_checkpoint`] for a client that may hold a participant
+    /// cookie already (`cookie` gives its token for a checkpoint id). Names are
+    /// unique within a checkpoint, ignoring case and Unicode normalisation
+    /// (409 on `name`); the one exception is the cookie's own participant
+    /// joining again under their name, who gets that participant back.
+    pub async fn join_checkpoint_with(
+        &self,
+        code: &str,
+        name: &str,
+        client: &str,
+        cookie: &(dyn Fn(&str) -> Option<String> + Sync),
+    ) -> Result<JoinedParticipant, ServiceError> {
         let name = participant_name(name)?;
         let client_key = join_key(client);
         self.reserve_attempt(&[(&client_key, Backoff::ADDRESS)]).await?;
@@ -264,9 +284,26 @@ impl Store {
         if status_of(row.get("status"))? == CheckpointStatus::Finished {
             return Err(ServiceError::invalid("code", "this checkpoint has finished; it admits nobody"));
         }
+        if let Some(token) = cookie(&checkpoint_id) {
+            let own = sqlx::query("SELECT id, name FROM participants WHERE checkpoint_id = $1 AND token_hash = $2 AND removed = 0")
+                .bind(&checkpoint_id)
+                .bind(token_hash(&token))
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(own) = own.filter(|r| name.same_as(r.get::<&str, _>("name"))) {
+                return Ok(JoinedParticipant { checkpoint_id, participant_id: own.get("id"), token });
+            }
+        }
         let token = new_token();
         let participant_id = new_id();
         let mut tx = self.writer.begin().await?;
+        // The revision first: its row lock makes two people joining at once
+        // under one name check one after the other.
+        self.bump_revision(&mut tx, &checkpoint_id).await?;
+        let taken: Vec<String> = sqlx::query_scalar("SELECT name FROM participants WHERE checkpoint_id = $1 AND removed = 0").bind(&checkpoint_id).fetch_all(&mut *tx).await?;
+        if let Some(taken) = taken.iter().find(|t| name.same_as(t)) {
+            return Err(ServiceError::conflict("name", format!("someone in this checkpoint is already called {taken}; add an initial or choose another name")));
+        }
         sqlx::query("INSERT INTO participants (id, checkpoint_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&participant_id)
             .bind(&checkpoint_id)
@@ -275,7 +312,6 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-        self.bump_revision(&mut tx, &checkpoint_id).await?;
         tx.commit().await?;
         Ok(JoinedParticipant { checkpoint_id, participant_id, token })
     }

@@ -64,7 +64,7 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                                     <tr>
                                         <td><a href=format!("/checkpoints/{}", c.id)>{c.held_on.clone()}</a></td>
                                         <td><span class=format!("status-pill status-{}", c.status.id())>{c.status.label()}</span></td>
-                                        <td>{c.facilitator.clone()}{(!c.co_facilitators.is_empty()).then(|| format!(" with {}", c.co_facilitators.join(", ")))}</td>
+                                        <td><bdi>{c.facilitator.clone()}</bdi>{(!c.co_facilitators.is_empty()).then(|| view! { " with "{c.co_facilitators.iter().enumerate().map(|(i, n)| view! { {(i > 0).then_some(", ")}<bdi>{n.clone()}</bdi> }).collect_view()} })}</td>
                                         <td>{c.participants}</td>
                                         {can_manage.then(|| view! {
                                             <td>

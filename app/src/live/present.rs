@@ -38,7 +38,7 @@ fn Presenting(initial: View) -> impl IntoView {
         <Title text=move || format!("{} · path to production", info().squad_name)/>
         <div class="present">
             <header class="present-head">
-                <h1>{move || format!("{} · path to production", info().squad_name)}</h1>
+                <h1><bdi>{move || info().squad_name}</bdi>" · path to production"</h1>
                 <p class="muted">
                     {move || format!("{} · {} notes · ", info().held_on, note_count())}
                     <a href=move || format!("/checkpoints/{}", info().id)>"Back to the checkpoint"</a>

@@ -134,10 +134,10 @@ fn Room(initial: View) -> impl IntoView {
         <div class="room" data-revision=move || live.view.with(|v| v.revision)>
             <header class="room-head">
                 <div>
-                    <p class="breadcrumb"><a href=move || format!("/squads/{}", info().squad_slug)>{move || info().squad_name}</a>" / checkpoint"</p>
-                    <h1>{move || format!("{} · {}", info().squad_name, info().held_on)}</h1>
+                    <p class="breadcrumb"><a href=move || format!("/squads/{}", info().squad_slug)><bdi>{move || info().squad_name}</bdi></a>" / checkpoint"</p>
+                    <h1><bdi>{move || info().squad_name}</bdi>{move || format!(" · {}", info().held_on)}</h1>
                     <p class="muted small">
-                        {move || format!("Facilitated by {} · {} benchmark", info().facilitator, info().benchmark.id())}
+                        "Facilitated by "<bdi>{move || info().facilitator}</bdi>{move || format!(" · {} benchmark", info().benchmark.id())}
                         {move || info().board_url.map(|url| view! { " · "<a href=url rel="noopener noreferrer" target="_blank">"External board"<span class="visually-hidden">" (opens in a new tab)"</span></a> })}
                     </p>
                 </div>
@@ -349,7 +349,7 @@ fn Presence() -> impl IntoView {
                         view! {
                             <li class=if p.online { "person online" } else { "person away" } data-name=p.name.clone()>
                                 <span class="presence-dot" aria-hidden="true"></span>
-                                <span class="person-name">{p.name.clone()}{(p.id == me).then_some(" (you)")}</span>
+                                <span class="person-name"><bdi>{p.name.clone()}</bdi>{(p.id == me).then_some(" (you)")}</span>
                                 {p.facilitator.then(|| view! { <span class="tag">"facilitator"</span> })}
                                 <span class="visually-hidden">{if p.online { ", online" } else { ", away" }}</span>
                                 {current_question().is_some().then(|| if voted {

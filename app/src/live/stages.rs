@@ -254,7 +254,7 @@ fn Distribution(question: Question) -> impl IntoView {
                                 <tr class:locked=is_locked data-answer=a.id()>
                                     <th scope="row">{a.label()}{is_locked.then_some(" — group answer")}</th>
                                     <td class="bar-cell"><span class="bar" style=format!("width:{}%", n * 100 / total)></span><span class="count">{n}</span></td>
-                                    <td>{who.join(", ")}</td>
+                                    <td>{who.into_iter().enumerate().map(|(i, name)| view! { {(i > 0).then_some(", ")}<bdi>{name}</bdi> }).collect_view()}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -132,8 +132,8 @@ pub fn LeaderboardPage() -> impl IntoView {
                                     <tbody>
                                         {rows.into_iter().map(|r| view! {
                                             <tr>
-                                                <th scope="row"><a href=format!("/squads/{}/metrics", r.squad)>{r.squad_name.clone()}</a></th>
-                                                <td>{r.tribe.clone()}</td>
+                                                <th scope="row"><a href=format!("/squads/{}/metrics", r.squad)><bdi>{r.squad_name.clone()}</bdi></a></th>
+                                                <td><bdi>{r.tribe.clone()}</bdi></td>
                                                 <td>{r.environment.clone()}</td>
                                                 <td>{r.service.clone()}</td>
                                                 <td>{r.mean_duration_seconds.map_or_else(|| "–".to_string(), human_duration)}</td>

@@ -86,8 +86,8 @@ fn report(data: SquadMetrics, service: Option<String>) -> impl IntoView {
     let empty = data.total_deployments == 0 && data.total_incidents == 0;
     view! {
         <Title text=format!("Metrics · {}", data.squad_name)/>
-        <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "<a href=format!("/squads/{squad}")>{data.squad_name.clone()}</a></p>
-        <h1>{format!("Measured metrics · {}", data.squad_name)}{service.clone().map(|s| format!(" · {s}"))}</h1>
+        <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "<a href=format!("/squads/{squad}")><bdi>{data.squad_name.clone()}</bdi></a></p>
+        <h1>"Measured metrics · "<bdi>{data.squad_name.clone()}</bdi>{service.clone().map(|s| format!(" · {s}"))}</h1>
         <p class="muted">{format!("{} ({} days). Production deployments and incidents only; ", window_label(window), window.days())}
             <a href=format!("/squads/{squad}/import")>"import a CSV file"</a>" or send events with an API token."</p>
         {service.map(|_| view! { <p><a href=format!("/squads/{squad}/metrics")>"All services of the squad"</a></p> })}

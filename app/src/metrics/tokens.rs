@@ -68,7 +68,7 @@ pub fn ApiTokens(squad: String, data: TokenData) -> impl IntoView {
             <FormError result=create.value().into() form="create_api_token"/>
             {move || create.value().get().and_then(Result::ok).map(|new| view! {
                 <div class="notice notice-ok new-token" role="status">
-                    <p>"Token "<strong>{new.token.name.clone()}</strong>" created. Copy it now: it is shown only this once."</p>
+                    <p>"Token "<strong><bdi>{new.token.name.clone()}</bdi></strong>" created. Copy it now: it is shown only this once."</p>
                     <label for="new-token-secret">"New token"</label>
                     <input id="new-token-secret" class="token-secret" readonly value=new.secret.clone()/>
                 </div>
@@ -93,20 +93,19 @@ pub fn ApiTokens(squad: String, data: TokenData) -> impl IntoView {
                                     let revoked = t.revoked_at.is_some();
                                     view! {
                                         <tr>
-                                            <td>{t.name.clone()}</td>
+                                            <td><bdi>{t.name.clone()}</bdi></td>
                                             <td><code>{format!("{}…", t.hint)}</code></td>
-                                            <td>{format!("{} by {}", format_date(t.created_at), t.created_by)}</td>
+                                            <td>{format!("{} by ", format_date(t.created_at))}<bdi>{t.created_by.clone()}</bdi></td>
                                             <td>{when(t.last_used_at)}</td>
                                             <td>{if revoked {
                                                 view! { <span class="muted">{format!("Revoked {}", when(t.revoked_at))}</span> }.into_any()
                                             } else {
-                                                let label = format!("Revoke {}", t.name);
-                                                let aria = label.clone();
+                                                let aria = format!("Revoke {}", t.name);
                                                 view! {
                                                     <ActionForm action=revoke attr:class="inline-form" attr:aria-label=aria>
                                                         <input type="hidden" name="squad" value=squad_for_rows.get_value()/>
                                                         <input type="hidden" name="id" value=t.id.clone()/>
-                                                        <button type="submit" class="button subtle danger">{label}</button>
+                                                        <button type="submit" class="button subtle danger">"Revoke "<bdi>{t.name.clone()}</bdi></button>
                                                     </ActionForm>
                                                 }.into_any()
                                             }}</td>

@@ -100,8 +100,8 @@ fn HistoryTable(rows: Vec<HistoryRow>) -> impl IntoView {
                 {rows.into_iter().map(|r| view! {
                     <tr>
                         <th scope="row">{r.held_on.clone()}</th>
-                        <td><a href=format!("/squads/{}/trend", r.squad_slug)>{r.squad_name.clone()}</a></td>
-                        <td>{r.tribe.clone()}</td>
+                        <td><a href=format!("/squads/{}/trend", r.squad_slug)><bdi>{r.squad_name.clone()}</bdi></a></td>
+                        <td><bdi>{r.tribe.clone()}</bdi></td>
                         <td>{r.status.label()}</td>
                         <td>{maturity_text(r.voted)}</td>
                         <td>{maturity_text(r.measured)}</td>

@@ -90,10 +90,10 @@ fn SummaryScreen(data: SummaryData) -> impl IntoView {
     let saved = move || query.with(|q| q.get("saved").is_some());
     view! {
         <Title text=format!("Summary · {} · {}", c.squad_name, c.held_on)/>
-        <p class="breadcrumb"><a href=format!("/squads/{}", c.squad_slug)>{c.squad_name.clone()}</a>" / "<a href=format!("/checkpoints/{id}")>"checkpoint"</a>" / summary"</p>
-        <h1>{format!("{} · {}", c.squad_name, c.held_on)}</h1>
+        <p class="breadcrumb"><a href=format!("/squads/{}", c.squad_slug)><bdi>{c.squad_name.clone()}</bdi></a>" / "<a href=format!("/checkpoints/{id}")>"checkpoint"</a>" / summary"</p>
+        <h1><bdi>{c.squad_name.clone()}</bdi>{format!(" · {}", c.held_on)}</h1>
         <p class="muted">
-            {format!("Tribe {} · facilitated by {} · {} benchmark · {} participants", c.tribe, c.facilitator, c.benchmark, s.participants)}
+            "Tribe "<bdi>{c.tribe.clone()}</bdi>" · facilitated by "<bdi>{c.facilitator.clone()}</bdi>{format!(" · {} benchmark · {} participants", c.benchmark, s.participants)}
             {c.board_url.clone().map(|url| view! { " · "<a href=url rel="noopener noreferrer">"External board"</a> })}
         </p>
         <p class="status-line" data-testid="summary-status">

@@ -58,8 +58,8 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
     let latest_change = points.iter().rev().find_map(|p| p.voted_change.map(|c| (p.row.held_on.clone(), c)));
     view! {
         <Title text=format!("Trend · {squad_name}")/>
-        <p class="breadcrumb"><a href="/history">"Past checkpoints"</a>" / "<a href=format!("/squads/{slug}")>{squad_name.clone()}</a></p>
-        <h1>{format!("Trend · {squad_name}")}</h1>
+        <p class="breadcrumb"><a href="/history">"Past checkpoints"</a>" / "<a href=format!("/squads/{slug}")><bdi>{squad_name.clone()}</bdi></a></p>
+        <h1>"Trend · "<bdi>{squad_name.clone()}</bdi></h1>
         {if points.is_empty() {
             view! { <p class="empty-state">"This squad has no checkpoints yet."</p> }.into_any()
         } else {

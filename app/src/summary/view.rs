@@ -143,7 +143,7 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                         <tbody>{s.actions.iter().map(|a| view! {
                             <tr>
                                 <th scope="row">{a.title.clone()}</th>
-                                <td>{a.owner.clone()}</td>
+                                <td><bdi>{a.owner.clone()}</bdi></td>
                                 <td>{a.due.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>{a.capability_name.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>{a.status.label()}</td>
