@@ -40,6 +40,22 @@ async fn a_break_out_payload_in_every_text_field_is_inert_on_every_page_and_expo
     }
     let res = app.form("save_summary_highlights", &[("id", &id), ("highlights", PAYLOAD)]).await;
     assert!(res.status().is_redirection() || res.status().is_success(), "highlights: {}", res.status());
+    // Three survey answers, so that the comments are shown.
+    drive(&app, &id, &[("kind", "go_to"), ("stage", "survey")]).await;
+    let mut answerers = vec![participant.clone()];
+    for name in ["Bo", "Cy"] {
+        answerers.push(app.join(&code, name).await.2.expect("joined"));
+    }
+    for cookie in &answerers {
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/answer_survey", app.base))
+            .header("cookie", cookie)
+            .form(&[("id", id.as_str()), ("usefulness", "4"), ("went_well", PAYLOAD), ("to_improve", PAYLOAD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success() || res.status().is_redirection(), "survey: {}", res.status());
+    }
 
     let mut texts = Vec::new();
     for path in [

@@ -26,6 +26,17 @@ impl Caller {
         req.send().await.unwrap().status()
     }
 
+    async fn send_json(&self, app: &TestApp, path: &str, body: Value) -> StatusCode {
+        let mut req = self.client.post(format!("{}{path}", app.base)).json(&body);
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap().status()
+    }
+
     async fn get(&self, app: &TestApp, path: &str) -> StatusCode {
         let mut req = self.client.get(format!("{}{path}", app.base));
         if let Some(c) = &self.cookie {
@@ -75,6 +86,8 @@ async fn every_door_follows_the_role_table() {
         let s = app.form("board_command", &[("id", &id), ("op", if c.hat == Hat::Anonymous { "use_template" } else { "add_note" }), ("note", &note), ("step", "step-1"), ("kind", "manual"), ("text", "runner's note")]).await;
         assert!(accepted(s.status()));
     }
+    let s = app.form("board_command", &[("id", &id), ("op", "add_action"), ("action", "a1"), ("title", "Automate the changelog"), ("owner", "Fran")]).await;
+    assert!(accepted(s.status()));
     let mut checked = 0;
     for c in &callers {
         let hat = c.hat;
@@ -88,6 +101,11 @@ async fn every_door_follows_the_role_table() {
             (Action::DeleteAnyNote, c.post(&app, "board_command", &[("id", &id), ("op", "delete_note"), ("note", &format!("fac-note-{hat:?}"))]).await),
             (Action::WriteSummary, c.post(&app, "save_summary_highlights", &[("id", &id), ("highlights", "notes")]).await),
             (Action::ManageUsers, c.post(&app, "create_user", &[("username", &format!("new{}", checked)), ("password", "long enough password"), ("role", "viewer")]).await),
+            (Action::ManageSquads, c.post(&app, "create_squad", &[("name", &format!("Squad {hat:?}")), ("tribe", "Money")]).await),
+            (Action::Volunteer, c.post(&app, "board_command", &[("id", &id), ("op", "volunteer"), ("action", "a1")]).await),
+            (Action::CreateCheckpoint, c.send_json(&app, "/api/v1/checkpoints", json!({"squad": "payments", "held_on": "2026-11-29"})).await),
+            (Action::PostEvents, c.send_json(&app, "/api/v1/deployments", json!({"id": format!("run-{hat:?}"), "service": "checkout", "status": "success", "finished_at": "2026-11-22T09:30:00Z"})).await),
+            (Action::ReadMetrics, c.get(&app, "/api/v1/metrics?squad=payments").await),
         ];
         for (action, status) in cells {
             checked += 1;

@@ -66,6 +66,16 @@ async fn every_door(app: &TestApp, id: &str, participant: &str, viewer: &reqwest
             let text = get_text(app, client, cookie, tok, &format!("/api/v1/checkpoints/{id}/export?format={format}")).await;
             doors.push((format!("{who} export {format}"), text));
         }
+        if who == "viewer" {
+            for page in ["/history".to_string(), "/squads/payments/trend".to_string()] {
+                doors.push((format!("viewer {page}"), get_text(app, client, None, None, &page).await));
+            }
+            for endpoint in ["load_history", "load_trend"] {
+                let res = post_form(app, client, None, endpoint, &[("squad", "payments")]).await;
+                assert!(res.status().is_success(), "{endpoint}: {}", res.status());
+                doors.push((format!("viewer {endpoint}"), res.text().await.unwrap()));
+            }
+        }
         if tok.is_none() {
             doors.push((format!("{who} summary page"), get_text(app, client, cookie, None, &format!("/checkpoints/{id}/summary")).await));
             let res = post_form(app, client, cookie, "load_summary", &[("id", id)]).await;
@@ -102,7 +112,7 @@ async fn before_a_reveal_no_door_carries_a_choice_or_a_count() {
 
     let secrets = ["less_than_one_hour", "one_to_six_months", "Less than one hour", "Between one month and six months", "\"votes\":2", "\"votes\":1"];
     let doors = every_door(&app, &id, &cookies[3], &viewer, &token).await;
-    assert!(doors.len() >= 14, "every door was read");
+    assert!(doors.len() >= 18, "every door was read");
     for (door, text) in &doors {
         for s in secrets {
             assert!(!text.contains(s), "{door} carries {s:?} before the reveal:\n{}", &text[..text.len().min(3000)]);
