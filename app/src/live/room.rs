@@ -79,6 +79,15 @@ pub fn CheckpointPage() -> impl IntoView {
 
 #[component]
 pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
+    // Not being in the room is no failure of this page: it shows the ways in
+    // (a code, signing in, joining as a participant), so it answers 200 where
+    // the refused read of the room had set 401.
+    #[cfg(feature = "ssr")]
+    if message == checkpoint_core::store::ServiceError::Unauthenticated.to_string() {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(axum::http::StatusCode::OK);
+        }
+    }
     let session = crate::auth::use_session();
     let join = ServerAction::<JoinAsUser>::new();
     let can_join = move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.role.can_manage_squads());
@@ -87,16 +96,24 @@ pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
         <Title text="Join a checkpoint"/>
         <section class="card narrow">
             <h1>"Join this checkpoint"</h1>
-            <p class="notice">{message}</p>
-            {move || can_join().then(|| { let id_for_join = id_for_join.clone(); view! {
-                <crate::errors::FormError result=join.value().into() form="join_as_user"/>
-                <ActionForm action=join attr:class="form inline">
-                    <input type="hidden" name="id" value=id_for_join.clone()/>
-                    <button type="submit" class="button primary">"Join as a participant"</button>
-                </ActionForm>
-                <p class="muted small">"You will be counted among those expected to vote."</p>
-            }})}
-            <p>"Ask your facilitator for the join code, then "<a href="/join">"join with the code"</a>". Facilitators: "<a href="/login">"sign in"</a>" first."</p>
+            {move || if can_join() {
+                let id_for_join = id_for_join.clone();
+                view! {
+                    <p class="notice">"You are signed in, but not taking part in this checkpoint. Opening it adds nobody: join if you want to vote and add notes."</p>
+                    <crate::errors::FormError result=join.value().into() form="join_as_user"/>
+                    <ActionForm action=join attr:class="form inline">
+                        <input type="hidden" name="id" value=id_for_join/>
+                        <button type="submit" class="button primary">"Join as a participant"</button>
+                    </ActionForm>
+                    <p class="muted small">"You will be counted among those expected to vote."</p>
+                }.into_any()
+            } else {
+                let message = message.clone();
+                view! {
+                    <p class="notice">{message}</p>
+                    <p>"Ask your facilitator for the join code, then "<a href="/join">"join with the code"</a>". Facilitators: "<a href="/login">"sign in"</a>" first."</p>
+                }.into_any()
+            }}
             <p>"Viewers and leadership read the outcome on "<a href=format!("/checkpoints/{id}/summary")>"the checkpoint's summary"</a>"."</p>
         </section>
     }
