@@ -9,30 +9,17 @@
 pub fn raw_text(text: impl Into<String>) -> String {
     let text = text.into();
     if cfg!(feature = "ssr") {
-        escape(&text)
+        checkpoint_core::summary::html::esc(&text)
     } else {
         text
     }
 }
 
-/// Escapes what could end or start markup inside RCDATA (`&`, `<`, `>`).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
+// On the server only: in the browser the text passes as it is.
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     #[test]
     fn a_closing_tag_cannot_survive_escaping() {
-        assert_eq!(super::escape("</title><meta x=\"1\">&amp;"), "&lt;/title&gt;&lt;meta x=\"1\"&gt;&amp;amp;");
+        assert_eq!(super::raw_text("</title><meta x=\"1\">&amp;"), "&lt;/title&gt;&lt;meta x=&quot;1&quot;&gt;&amp;amp;");
     }
 }

@@ -9,6 +9,7 @@
 //! until enough people have answered that no single answer can be told apart.
 
 use super::capabilities::RatingPhase;
+use super::stage::question_index;
 use super::state::{LiveState, Phase};
 use crate::dora::Question;
 
@@ -36,7 +37,7 @@ impl Disclosure {
 
     /// Who chose what, and how many chose each answer.
     pub fn choices(&self, q: Question) -> bool {
-        self.questions[Question::ALL.iter().position(|x| *x == q).unwrap_or(0)]
+        self.questions[question_index(q)]
     }
 
     /// Everyone's ratings in aggregate (scores, spread, key focus).

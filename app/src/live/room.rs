@@ -90,7 +90,8 @@ pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
     }
     let session = crate::auth::use_session();
     let join = ServerAction::<JoinAsUser>::new();
-    let can_join = move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.role.can_manage_squads());
+    use checkpoint_core::access::{allows, Action, Hat};
+    let can_join = move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| allows(Hat::of_role(u.role), Action::JoinAsUser));
     let id_for_join = id.clone();
     view! {
         <Title text="Join a checkpoint"/>
