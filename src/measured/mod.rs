@@ -81,6 +81,40 @@ impl Window {
     }
 }
 
+/// The longest window anyone may ask for: two years, a leap day included
+/// (2024-01-01 to 2025-12-31 is 731 days). Longer windows are refused rather
+/// than computed: the weekly view alone grows with the window's length.
+pub const MAX_WINDOW_DAYS: i64 = 731;
+
+/// Why a requested window was refused, naming the field to change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// A window someone asked for, checked once where it is parsed: it ends after
+/// it starts and spans at most [`MAX_WINDOW_DAYS`]. The store's readers take
+/// only this, so no request can make them compute an unbounded window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoundedWindow(Window);
+
+impl BoundedWindow {
+    pub fn parse(from: i64, to: i64) -> Result<BoundedWindow, WindowError> {
+        if to <= from {
+            return Err(WindowError { field: "to", message: "the window must end after it starts (to > from)".into() });
+        }
+        if to - from > MAX_WINDOW_DAYS * DAY_MS {
+            return Err(WindowError { field: "from", message: format!("the window may span at most {MAX_WINDOW_DAYS} days (two years): move from closer to to") });
+        }
+        Ok(BoundedWindow(Window { from, to }))
+    }
+
+    pub fn get(self) -> Window {
+        self.0
+    }
+}
+
 /// How an incident was tied to a deployment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -238,57 +272,122 @@ impl<'a> Linker<'a> {
     }
 }
 
-/// Computes the four metrics over `window`. `deployments` must include every
-/// production deployment of the scope that finished before `window.to` (lead
-/// time needs each commit's first deployment, frequency looks back 182 days);
-/// `incidents` those of the scope.
-pub fn measure(deployments: &[Deployment], incidents: &[Incident], window: Window, benchmark: Benchmark) -> Measured {
-    let production: Vec<&Deployment> = deployments.iter().filter(|d| is_production(&d.environment) && d.finished_at < window.to).collect();
-    let first = first_deployments(&production);
-
-    // Lead time: commits whose first successful deployment finished in the window.
-    let mut leads: Vec<f64> = first.values().filter(|(d, _)| window.contains(d.finished_at)).map(|(d, at)| (d.finished_at - at).max(0) as f64).collect();
-    let changes = leads.len();
-    let lead_ms = median(&mut leads);
-    let lead_time = LeadTime { answer: lead_ms.map(|m| duration_answer(m).to_string()), median_seconds: lead_ms.map(|m| m / 1000.0), changes };
-
-    let deployment_frequency = frequency(&production, window);
-
-    // Change failure rate.
-    let attempts: Vec<&&Deployment> = production.iter().filter(|d| window.contains(d.finished_at)).collect();
-    let mut linked: HashSet<&str> = HashSet::default();
-    let linker = Linker::new(&production);
-    for i in incidents {
-        if let Some((d, _)) = linker.link(i, &first, true) {
-            linked.insert(d.id.as_str());
-        }
-    }
-    let failed = attempts.iter().filter(|d| d.status == Status::Failure || linked.contains(d.id.as_str())).count();
-    let total = attempts.len();
-    // Half up: 100·failed/total rounded, in integers.
-    let percent = (total > 0).then(|| ((200 * failed + total) / (2 * total)) as u32);
-    let change_failure_rate = ChangeFailureRate { answer: percent.map(|p| failure_answer(p).to_string()), failed, total, percent };
-
-    // Time to restore: incidents resolved in the window.
-    let mut restores: Vec<f64> = incidents.iter().filter_map(|i| i.resolved_at.filter(|r| window.contains(*r)).map(|r| (r - i.began_at()).max(0) as f64)).collect();
-    let resolved = restores.len();
-    let restore_ms = median(&mut restores);
-    let time_to_restore = TimeToRestore { answer: restore_ms.map(|m| duration_answer(m).to_string()), median_seconds: restore_ms.map(|m| m / 1000.0), incidents: resolved };
-
-    let maturity = match (&lead_time.answer, &deployment_frequency.answer, &time_to_restore.answer, &change_failure_rate.answer) {
-        (Some(l), Some(d), Some(t), Some(c)) => AssessmentInput::parse(Some(l), Some(d), Some(t), Some(c), Some(benchmark.id())).ok().map(|input| {
-            let a = assess(&input);
-            Maturity { level: a.level, percentile: a.percentile }
-        }),
-        _ => None,
-    };
-    Measured { window, deployment_frequency, lead_time, change_failure_rate, time_to_restore, maturity }
+/// One incident tied to one deployment (by service and id, as ids may repeat
+/// across services in plain data).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentLink {
+    pub incident: String,
+    /// The incident's own service (the per-service view counts only its own).
+    pub incident_service: String,
+    pub service: String,
+    pub deployment: String,
+    pub link: Link,
 }
 
-fn frequency(production: &[&Deployment], window: Window) -> DeploymentFrequency {
-    let successes: Vec<i64> = production.iter().filter(|d| d.status == Status::Success).map(|d| d.finished_at).collect();
-    let attempts = production.iter().filter(|d| window.contains(d.finished_at)).count();
-    deployment_frequency(&successes, attempts, window)
+/// Every incident's link, against the whole production history given: an
+/// explicit id or a commit may point anywhere, and inference takes the latest
+/// success before impact began wherever it lies (after a window too). Links do
+/// not depend on a window, which is what lets the weeks add up to the whole.
+pub fn link_incidents(deployments: &[Deployment], incidents: &[Incident]) -> Vec<IncidentLink> {
+    let production: Vec<&Deployment> = deployments.iter().filter(|d| is_production(&d.environment)).collect();
+    let first = first_deployments(&production);
+    let linker = Linker::new(&production);
+    incidents
+        .iter()
+        .filter_map(|i| {
+            linker.link(i, &first, true).map(|(d, link)| IncidentLink {
+                incident: i.id.clone(),
+                incident_service: i.service.clone(),
+                service: d.service.clone(),
+                deployment: d.id.clone(),
+                link,
+            })
+        })
+        .collect()
+}
+
+/// Computes the four metrics over `window`: the definition (section 6).
+/// `deployments` and `incidents` are the scope's whole history (or at least
+/// every production deployment that finished before `window.to`, for lead
+/// time and the 182-day look-back, and whatever the links need).
+pub fn measure(deployments: &[Deployment], incidents: &[Incident], window: Window, benchmark: Benchmark) -> Measured {
+    let links = link_incidents(deployments, incidents);
+    measure_linked(deployments, incidents, &links, window, benchmark)
+}
+
+/// `measure` with the incidents' links already resolved (the store resolves
+/// them with indexed queries instead of loading the history). `incidents` only
+/// serve time to restore here: those resolved in the window are enough.
+pub fn measure_linked(deployments: &[Deployment], incidents: &[Incident], links: &[IncidentLink], window: Window, benchmark: Benchmark) -> Measured {
+    Prepared::new(deployments, links).measure(incidents, window, benchmark)
+}
+
+/// The events sorted once, so that many windows over them (the weeks of the
+/// squad metrics page) each cost what they hold, not the whole slice again.
+pub struct Prepared<'a> {
+    /// Production deployments by finish.
+    production: Vec<&'a Deployment>,
+    /// When each successful production deployment finished, in order.
+    successes: Vec<i64>,
+    /// Per commit, (when its first successful deployment finished, lead time in ms), in order.
+    leads: Vec<(i64, f64)>,
+    linked: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(deployments: &'a [Deployment], links: &'a [IncidentLink]) -> Prepared<'a> {
+        let mut production: Vec<&Deployment> = deployments.iter().filter(|d| is_production(&d.environment)).collect();
+        production.sort_by_key(|d| d.finished_at);
+        let successes: Vec<i64> = production.iter().filter(|d| d.status == Status::Success).map(|d| d.finished_at).collect();
+        // The first deployment over all of them is the first before any
+        // window's end too, whenever it lies before that end.
+        let mut leads: Vec<(i64, f64)> = first_deployments(&production).values().map(|(d, at)| (d.finished_at, (d.finished_at - at).max(0) as f64)).collect();
+        leads.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let linked = links.iter().map(|l| (l.service.as_str(), l.deployment.as_str())).collect();
+        Prepared { production, successes, leads, linked }
+    }
+
+    pub fn measure(&self, incidents: &[Incident], window: Window, benchmark: Benchmark) -> Measured {
+        // Lead time: commits whose first successful deployment finished in the window.
+        let mut leads: Vec<f64> = between(&self.leads, window.from, window.to, |l| l.0).iter().map(|(_, ms)| *ms).collect();
+        let changes = leads.len();
+        let lead_ms = median(&mut leads);
+        let lead_time = LeadTime { answer: lead_ms.map(|m| duration_answer(m).to_string()), median_seconds: lead_ms.map(|m| m / 1000.0), changes };
+
+        // Change failure rate: the window's attempts, failed or pointed at by an incident.
+        let attempts = between(&self.production, window.from, window.to, |d| d.finished_at);
+        let failed = attempts.iter().filter(|d| d.status == Status::Failure || self.linked.contains(&(d.service.as_str(), d.id.as_str()))).count();
+        let total = attempts.len();
+        // Half up: 100·failed/total rounded, in integers.
+        let percent = (total > 0).then(|| ((200 * failed + total) / (2 * total)) as u32);
+        let change_failure_rate = ChangeFailureRate { answer: percent.map(|p| failure_answer(p).to_string()), failed, total, percent };
+
+        // Frequency looks at the window and the 182 days before its end.
+        let successes = between(&self.successes, window.from.min(window.to - 182 * DAY_MS), window.to, |t| *t);
+        let deployment_frequency = deployment_frequency(successes, total, window);
+
+        // Time to restore: incidents resolved in the window.
+        let mut restores: Vec<f64> = incidents.iter().filter_map(|i| i.resolved_at.filter(|r| window.contains(*r)).map(|r| (r - i.began_at()).max(0) as f64)).collect();
+        let resolved = restores.len();
+        let restore_ms = median(&mut restores);
+        let time_to_restore = TimeToRestore { answer: restore_ms.map(|m| duration_answer(m).to_string()), median_seconds: restore_ms.map(|m| m / 1000.0), incidents: resolved };
+
+        let maturity = match (&lead_time.answer, &deployment_frequency.answer, &time_to_restore.answer, &change_failure_rate.answer) {
+            (Some(l), Some(d), Some(t), Some(c)) => AssessmentInput::parse(Some(l), Some(d), Some(t), Some(c), Some(benchmark.id())).ok().map(|input| {
+                let a = assess(&input);
+                Maturity { level: a.level, percentile: a.percentile }
+            }),
+            _ => None,
+        };
+        Measured { window, deployment_frequency, lead_time, change_failure_rate, time_to_restore, maturity }
+    }
+}
+
+/// The items of a slice sorted by `at` with `from <= at < to`.
+fn between<T>(sorted: &[T], from: i64, to: i64, at: impl Fn(&T) -> i64) -> &[T] {
+    let lo = sorted.partition_point(|x| at(x) < from);
+    let hi = sorted.partition_point(|x| at(x) < to).max(lo);
+    &sorted[lo..hi]
 }
 
 /// Deployment frequency from the instants of successful deployments (the

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{measure, median, Deployment, Incident, Measured, Window, DAY_MS};
+use super::{measure_linked, median, Deployment, Incident, IncidentLink, Measured, Prepared, Window, DAY_MS};
 use crate::dora::{Benchmark, Question};
 
 /// "3 h 20 min", "2.5 days": a duration as people say it.
@@ -100,13 +100,15 @@ pub fn weeks(window: Window) -> Vec<Window> {
     (0..n).rev().map(|k| Window { from: window.to - (k + 1) * 7 * DAY_MS, to: window.to - k * 7 * DAY_MS }).collect()
 }
 
-/// The metrics of each whole week of the window.
-pub fn weekly(deployments: &[Deployment], incidents: &[Incident], window: Window, benchmark: Benchmark) -> Vec<Measured> {
-    weeks(window).into_iter().map(|w| measure(deployments, incidents, w, benchmark)).collect()
+/// The metrics of each whole week of the window: the same computation with
+/// the same links, so the weeks' failures and attempts add up to the window's.
+pub fn weekly(prepared: &Prepared, incidents: &[Incident], window: Window, benchmark: Benchmark) -> Vec<Measured> {
+    weeks(window).into_iter().map(|w| prepared.measure(incidents, w, benchmark)).collect()
 }
 
-/// The metrics of each service with events, by name.
-pub fn per_service(deployments: &[Deployment], incidents: &[Incident], window: Window, benchmark: Benchmark) -> Vec<(String, Measured)> {
+/// The metrics of each service with events, by name; a service's failures
+/// are those its own incidents point at.
+pub fn per_service(deployments: &[Deployment], incidents: &[Incident], links: &[IncidentLink], window: Window, benchmark: Benchmark) -> Vec<(String, Measured)> {
     let mut names: Vec<&str> = deployments.iter().filter(|d| window.contains(d.finished_at)).map(|d| d.service.as_str()).collect();
     names.extend(incidents.iter().map(|i| i.service.as_str()));
     names.sort_unstable();
@@ -116,7 +118,8 @@ pub fn per_service(deployments: &[Deployment], incidents: &[Incident], window: W
         .map(|name| {
             let d: Vec<Deployment> = deployments.iter().filter(|d| d.service == name).cloned().collect();
             let i: Vec<Incident> = incidents.iter().filter(|i| i.service == name).cloned().collect();
-            (name.to_string(), measure(&d, &i, window, benchmark))
+            let l: Vec<IncidentLink> = links.iter().filter(|l| l.incident_service == name).cloned().collect();
+            (name.to_string(), measure_linked(&d, &i, &l, window, benchmark))
         })
         .collect()
 }
@@ -219,7 +222,7 @@ pub struct LeaderboardRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measured::{Commit, Status};
+    use crate::measured::{measure, Commit, Status};
 
     #[test]
     fn durations_read_as_people_say_them() {

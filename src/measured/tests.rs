@@ -171,3 +171,75 @@ fn all_four_answers_give_a_measured_maturity() {
     assert_eq!(m.time_to_restore.answer.as_deref(), Some("less_than_one_hour"));
     assert_eq!(m.maturity.map(|x| x.level), Some(Level::Elite));
 }
+
+#[test]
+fn an_incident_after_a_past_window_is_inferred_onto_the_deployment_before_it_not_onto_the_window() {
+    // The window ends 10 days before T0; the service deployed in it and after it.
+    let past = Window { from: T0 - 40 * DAY_MS, to: T0 - 10 * DAY_MS };
+    let d = [deploy("in", "production", OK, T0 - 20 * DAY_MS, &[]), deploy("after", "production", OK, T0 - 5 * DAY_MS, &[])];
+    let later = incident("later", T0 - 4 * DAY_MS, None);
+    let m = measure(&d, std::slice::from_ref(&later), past, Benchmark::default());
+    assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total), (0, 1), "the incident belongs to the deployment after the window");
+    // The same incident does count in a window that holds its deployment.
+    let m = measure(&d, &[later], window(10), Benchmark::default());
+    assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total), (1, 1));
+}
+
+#[test]
+fn explicit_and_commit_links_to_deployments_after_the_window_are_not_inferred_onto_it() {
+    let past = Window { from: T0 - 40 * DAY_MS, to: T0 - 10 * DAY_MS };
+    let d = [
+        deploy("in", "production", OK, T0 - 20 * DAY_MS, &[("a", T0 - 21 * DAY_MS)]),
+        deploy("after", "production", OK, T0 - 5 * DAY_MS, &[("b", T0 - 6 * DAY_MS)]),
+    ];
+    // Impact began in the window, so inference would pick "in"; the links say otherwise.
+    let mut explicit = incident("explicit", T0 - 15 * DAY_MS, None);
+    explicit.deployment_id = Some("after".into());
+    let mut by_sha = incident("by-sha", T0 - 15 * DAY_MS, None);
+    by_sha.commit_sha = Some("b".into());
+    let links = link_incidents(&d, &[explicit.clone(), by_sha.clone()]);
+    assert_eq!(links.iter().map(|l| (l.deployment.as_str(), l.link)).collect::<Vec<_>>(), [("after", Link::Explicit), ("after", Link::Commit)]);
+    let m = measure(&d, &[explicit, by_sha], past, Benchmark::default());
+    assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total), (0, 1));
+}
+
+#[test]
+fn a_commit_link_goes_to_the_commits_first_deployment_even_before_the_window() {
+    let d = [
+        deploy("first", "production", OK, T0 - 40 * DAY_MS, &[("a", T0 - 41 * DAY_MS)]),
+        deploy("again", "production", OK, T0 - 5 * DAY_MS, &[("a", T0 - 41 * DAY_MS)]),
+    ];
+    let mut by_sha = incident("by-sha", T0 - DAY_MS, None);
+    by_sha.commit_sha = Some("a".into());
+    let m = measure(&d, &[by_sha], window(30), Benchmark::default());
+    assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total), (0, 1), "a redeploy of a commit is not its first deployment");
+}
+
+#[test]
+fn the_weeks_failures_and_attempts_add_up_to_the_window() {
+    use crate::measured::report::{weekly, weeks};
+    // A deployment a day for 28 days, an incident every third day, the last
+    // ones after the window (which ends 7 days before T0).
+    let past = Window { from: T0 - 35 * DAY_MS, to: T0 - 7 * DAY_MS };
+    let d: Vec<Deployment> = (0..35).map(|k| deploy(&format!("d{k}"), "production", if k % 5 == 0 { FAIL } else { OK }, T0 - k * DAY_MS - HOUR_MS, &[])).collect();
+    let i: Vec<Incident> = (0..35).filter(|k| k % 3 == 0).map(|k| incident(&format!("i{k}"), T0 - k * DAY_MS, None)).collect();
+    let whole = measure(&d, &i, past, Benchmark::default());
+    let links = link_incidents(&d, &i);
+    let rows = weekly(&Prepared::new(&d, &links), &i, past, Benchmark::default());
+    assert_eq!(rows.len(), weeks(past).len());
+    let sum = |f: fn(&Measured) -> usize| rows.iter().map(f).sum::<usize>();
+    assert_eq!(sum(|m| m.change_failure_rate.failed), whole.change_failure_rate.failed);
+    assert_eq!(sum(|m| m.change_failure_rate.total), whole.change_failure_rate.total);
+    // And each week is the definition over that week.
+    for (w, row) in weeks(past).into_iter().zip(&rows) {
+        assert_eq!(row, &measure(&d, &i, w, Benchmark::default()));
+    }
+}
+
+#[test]
+fn a_requested_window_ends_after_it_starts_and_spans_at_most_two_years() {
+    assert_eq!(BoundedWindow::parse(0, MAX_WINDOW_DAYS * DAY_MS).map(|w| w.get().days()), Ok(731));
+    assert_eq!(BoundedWindow::parse(0, MAX_WINDOW_DAYS * DAY_MS + 1).unwrap_err().field, "from");
+    assert_eq!(BoundedWindow::parse(5, 5).unwrap_err().field, "to");
+    assert_eq!(BoundedWindow::parse(6, 5).unwrap_err().field, "to");
+}

@@ -14,7 +14,7 @@ use super::{Backend, ServiceError, Store};
 use crate::accounts::CurrentUser;
 use crate::dora::Benchmark;
 use crate::measured::report::{durations, per_service, stage_times, weekly, LeaderboardRow, SquadMetrics, StageRun};
-use crate::measured::{deployment_frequency, measure, Commit, Deployment, Incident, Measured, Status, Window, DAY_MS};
+use crate::measured::{deployment_frequency, measure_linked, BoundedWindow, Commit, Deployment, Incident, IncidentLink, Link, Measured, Prepared, Status, Window, DAY_MS};
 
 /// Whose events: a squad, or one of its services.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,10 +32,14 @@ pub enum Reader<'a> {
     Token(&'a super::api_tokens::TokenSquad),
 }
 
-/// The events of one scope and window, ready for `measure`.
+/// The events of one scope and window, ready for `measure_linked`.
 pub struct Events {
     pub deployments: Vec<Deployment>,
+    /// The incidents resolved in the window (time to restore).
     pub incidents: Vec<Incident>,
+    /// Every incident that points at one of the window's deployments, linked
+    /// against the whole history (see `window_links`).
+    pub links: Vec<IncidentLink>,
     /// The pipeline stages of the window's production deployments.
     pub stages: Vec<StageRun>,
 }
@@ -111,17 +115,6 @@ impl Store {
             "SELECT s.name AS service, MAX(d.finished_at) AS last_at FROM deployments d JOIN services s ON s.id = d.service_id \
              WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1 AND d.success = 1{service} GROUP BY s.name"
         );
-        let incident_service = if scope.service_id.is_some() { " AND i.service_id = $4" } else { "" };
-        let incident_columns = "i.external_id, i.service_id, i.opened_at, i.started_at, i.resolved_at, i.deployment_external_id, i.commit_sha";
-        let incident_aggregate = match self.backend {
-            Backend::Sqlite => format!("json_group_array(json_array({incident_columns})) AS rows"),
-            Backend::Postgres => incident_columns.to_string(),
-        };
-        let incidents_sql = format!(
-            "SELECT {incident_aggregate} FROM incidents i \
-             WHERE i.squad_id = $1 AND (i.began_at >= $2 OR (i.resolved_at >= $2 AND i.resolved_at < $3)){incident_service}"
-        );
-
         let mut conn = self.pool.acquire().await?;
         let names: HashMap<i64, String> = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1")
             .bind(&scope.squad_id)
@@ -159,6 +152,7 @@ impl Store {
                 commits: decode_commits(&commits),
             });
         }
+        let window_rows = deployments.len();
         // A commit counts once, from its first successful production
         // deployment. One deployed before the window can only be a commit made
         // before the window began (a commit is never newer than a deployment
@@ -200,9 +194,29 @@ impl Store {
                 commits: Vec::new(),
             });
         }
+        let incidents = self.fetch_incidents(&mut conn, "i.resolved_at >= $2 AND i.resolved_at < $3", scope, window.from, window.to, &name).await?;
+        let links = self.window_links(&mut conn, scope, window, &deployments[..window_rows], &deployments, &name).await?;
+        Ok(Events { deployments, incidents, links, stages })
+    }
+
+    /// The scope's incidents matching `condition` (over `$2`, `$3`, and `$1`
+    /// the squad; `$4` the service when the scope has one).
+    async fn fetch_incidents(&self, conn: &mut sqlx::AnyConnection, condition: &str, scope: &Scope, a: i64, b: i64, name: &impl Fn(i64) -> String) -> Result<Vec<Incident>, ServiceError> {
+        self.fetch_incidents_from(conn, "incidents i", condition, scope, a, b, name).await
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "the three link queries differ only in their FROM and WHERE")]
+    async fn fetch_incidents_from(&self, conn: &mut sqlx::AnyConnection, from: &str, condition: &str, scope: &Scope, a: i64, b: i64, name: &impl Fn(i64) -> String) -> Result<Vec<Incident>, ServiceError> {
+        let service = if scope.service_id.is_some() { " AND i.service_id = $4" } else { "" };
+        let columns = "i.external_id, i.service_id, i.opened_at, i.started_at, i.resolved_at, i.deployment_external_id, i.commit_sha";
+        let select = match self.backend {
+            Backend::Sqlite => format!("json_group_array(json_array({columns})) AS rows"),
+            Backend::Postgres => columns.to_string(),
+        };
+        let sql = format!("SELECT {select} FROM {from} WHERE i.squad_id = $1 AND {condition}{service}");
         type IncidentRow = (String, i64, i64, Option<i64>, Option<i64>, Option<String>, Option<String>);
-        let query = bind_scope(sqlx::query(AssertSqlSafe(incidents_sql)), scope, window.from, window.to);
-        let incident_rows: Vec<IncidentRow> = match self.backend {
+        let query = bind_scope(sqlx::query(AssertSqlSafe(sql)), scope, a, b);
+        let rows: Vec<IncidentRow> = match self.backend {
             Backend::Sqlite => parse_aggregate(query.fetch_one(&mut *conn).await?.get("rows"))?,
             Backend::Postgres => query
                 .fetch_all(&mut *conn)
@@ -211,36 +225,224 @@ impl Store {
                 .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6)))
                 .collect(),
         };
-        let incidents = incident_rows
+        Ok(rows
             .into_iter()
             .map(|(id, service_id, opened_at, started_at, resolved_at, deployment_id, commit_sha)| Incident { id, service: name(service_id), opened_at, started_at, resolved_at, deployment_id, commit_sha })
-            .collect();
-        Ok(Events { deployments, incidents, stages })
+            .collect())
     }
 
-    pub async fn measure(&self, scope: &Scope, window: Window, benchmark: Benchmark) -> Result<Measured, ServiceError> {
+    /// The links of every incident whose deployment (by section 6, over the
+    /// whole history) is one of the window's, found without reading the
+    /// history. An incident can point at a window deployment in three ways:
+    /// - explicitly: its deployment id is one of the window's (a join on the
+    ///   incidents' deployment id);
+    /// - by commit: its sha is one whose first successful deployment is in the
+    ///   window (the window's commits joined to the incidents' shas);
+    /// - by inference: its impact began after the service's first success in
+    ///   the window and before its next success after the window (one indexed
+    ///   range per service), and neither its id nor its sha names a
+    ///   production deployment anywhere (looked up only for those).
+    async fn window_links(&self, conn: &mut sqlx::AnyConnection, scope: &Scope, window: Window, in_window: &[Deployment], loaded: &[Deployment], name: &impl Fn(i64) -> String) -> Result<Vec<IncidentLink>, ServiceError> {
+        let by_id: HashMap<&str, &Deployment> = in_window.iter().map(|d| (d.id.as_str(), d)).collect();
+        // The first deployment of each commit, among the window's and the
+        // earlier ones loaded for lead time: exact for commits made before
+        // the window, and a commit made in it cannot have been deployed before.
+        let mut first: HashMap<&str, &Deployment> = HashMap::new();
+        for d in loaded.iter().filter(|d| d.status == Status::Success) {
+            for c in &d.commits {
+                let e = first.entry(c.sha.as_str()).or_insert(d);
+                if (d.finished_at, &d.id) < (e.finished_at, &e.id) {
+                    *e = d;
+                }
+            }
+        }
+        let carried: HashSet<&str> = in_window.iter().filter(|d| d.status == Status::Success).flat_map(|d| d.commits.iter().map(|c| c.sha.as_str())).collect();
+        let first_in_window = |sha: &str| first.get(sha).filter(|d| window.contains(d.finished_at)).copied();
+
+        let service = if scope.service_id.is_some() { " AND d.service_id = $4" } else { "" };
+        let explicit = self
+            .fetch_incidents_from(
+                conn,
+                "incidents i JOIN deployments d ON d.squad_id = i.squad_id AND d.external_id = i.deployment_external_id",
+                &format!("d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1{service}"),
+                scope,
+                window.from,
+                window.to,
+                name,
+            )
+            .await?;
+        let commits = match self.backend {
+            Backend::Sqlite => "deployments d, json_each(d.commits) c JOIN incidents i ON i.squad_id = d.squad_id AND i.commit_sha = json_extract(c.value, '$[0]')",
+            Backend::Postgres => "deployments d CROSS JOIN LATERAL jsonb_array_elements(d.commits::jsonb) AS c(value) JOIN incidents i ON i.squad_id = d.squad_id AND i.commit_sha = c.value ->> 0",
+        };
+        let by_commit = self
+            .fetch_incidents_from(conn, commits, &format!("d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1 AND d.success = 1{service}"), scope, window.from, window.to, name)
+            .await?;
+        // Inference: per service with a success in the window, the incidents
+        // that began from that success until the service's next one after it.
+        let mut first_success: HashMap<&str, i64> = HashMap::new();
+        for d in in_window.iter().filter(|d| d.status == Status::Success) {
+            let e = first_success.entry(d.service.as_str()).or_insert(d.finished_at);
+            *e = (*e).min(d.finished_at);
+        }
+        let ids: HashMap<String, i64> = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1").bind(&scope.squad_id).fetch_all(&mut *conn).await?.iter().map(|r| (r.get("name"), r.get("id"))).collect();
+        let mut inferable = Vec::new();
+        for (service_name, from) in &first_success {
+            let Some(&service_id) = ids.get(*service_name) else { continue };
+            let one = Scope { service_id: Some(service_id), ..scope.clone() };
+            let next: Option<i64> = bind_scope(
+                sqlx::query(
+                    "SELECT d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 \
+                     AND d.production = 1 AND d.success = 1 AND d.service_id = $4 ORDER BY d.finished_at LIMIT 1",
+                ),
+                &one,
+                window.to,
+                i64::MAX,
+            )
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.get(0));
+            inferable.extend(self.fetch_incidents(conn, "i.began_at >= $2 AND i.began_at < $3", &one, *from, next.unwrap_or(i64::MAX), name).await?);
+        }
+
+        // Which of the named ids and shas outside the window exist at all:
+        // an incident that names one is linked to it, so not inferred.
+        let mut candidates: Vec<(Incident, bool)> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for (i, inferred) in by_commit.into_iter().map(|i| (i, false)).chain(inferable.into_iter().map(|i| (i, true))) {
+            if i.deployment_id.as_deref().is_some_and(|id| by_id.contains_key(id)) || !seen.insert(i.id.clone()) {
+                continue; // explicit into the window, or met already
+            }
+            candidates.push((i, inferred));
+        }
+        let named_ids: Vec<&str> = candidates.iter().filter_map(|(i, _)| i.deployment_id.as_deref()).collect();
+        let named_shas: Vec<&str> = candidates.iter().filter(|(_, inferred)| *inferred).filter_map(|(i, _)| i.commit_sha.as_deref()).filter(|s| !carried.contains(s)).collect();
+        let existing_ids = self.existing_deployment_ids(conn, scope, &named_ids).await?;
+        let existing_shas = self.existing_shas(conn, scope, window, &named_shas).await?;
+
+        let link = |i: &Incident, d: &Deployment, link: Link| IncidentLink { incident: i.id.clone(), incident_service: i.service.clone(), service: d.service.clone(), deployment: d.id.clone(), link };
+        let mut links: Vec<IncidentLink> = Vec::new();
+        let mut linked: HashSet<String> = HashSet::new();
+        for i in &explicit {
+            if let Some(d) = i.deployment_id.as_deref().and_then(|id| by_id.get(id)) {
+                if linked.insert(i.id.clone()) {
+                    links.push(link(i, d, Link::Explicit));
+                }
+            }
+        }
+        let mut successes: HashMap<&str, Vec<&Deployment>> = HashMap::new();
+        for d in in_window.iter().filter(|d| d.status == Status::Success) {
+            successes.entry(d.service.as_str()).or_default().push(d);
+        }
+        for list in successes.values_mut() {
+            list.sort_by(|a, b| (a.finished_at, &a.id).cmp(&(b.finished_at, &b.id)));
+        }
+        for (i, _) in &candidates {
+            if i.deployment_id.as_deref().is_some_and(|id| existing_ids.contains(id)) || linked.contains(&i.id) {
+                continue; // explicitly linked to a deployment outside the window
+            }
+            if let Some(sha) = i.commit_sha.as_deref() {
+                if let Some(d) = first_in_window(sha) {
+                    linked.insert(i.id.clone());
+                    links.push(link(i, d, Link::Commit));
+                    continue;
+                }
+                if carried.contains(sha) || existing_shas.contains(sha) {
+                    continue; // first deployed elsewhere
+                }
+            }
+            let list = successes.get(i.service.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let after = list.partition_point(|d| d.finished_at <= i.began_at());
+            if let Some(d) = after.checked_sub(1).map(|k| list[k]) {
+                linked.insert(i.id.clone());
+                links.push(link(i, d, Link::Inferred));
+            }
+        }
+        Ok(links)
+    }
+
+    /// Which of `ids` are production deployments of the scope (by the unique
+    /// (squad, external id) index).
+    async fn existing_deployment_ids(&self, conn: &mut sqlx::AnyConnection, scope: &Scope, ids: &[&str]) -> Result<HashSet<String>, ServiceError> {
+        let mut found = HashSet::new();
+        for chunk in ids.chunks(100) {
+            let list = (0..chunk.len()).map(|k| format!("${}", k + 3)).collect::<Vec<_>>().join(", ");
+            let service = if scope.service_id.is_some() { " AND service_id = $2" } else { " AND $2 = 0" };
+            let sql = format!("SELECT external_id FROM deployments WHERE squad_id = $1{service} AND production = 1 AND external_id IN ({list})");
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(scope.squad_id.clone()).bind(scope.service_id.unwrap_or(0));
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            found.extend(q.fetch_all(&mut *conn).await?);
+        }
+        Ok(found)
+    }
+
+    /// Which of `shas` some successful production deployment of the scope
+    /// outside the window carries. Commits are stored inline, without an
+    /// index on the sha (it cost ingestion two thirds of its speed, see
+    /// docs/perf.md), so this reads the scope's deployments' commit text: the
+    /// one read that follows the history, made only for incidents that would
+    /// otherwise be inferred onto the window and name a commit it does not
+    /// carry.
+    async fn existing_shas(&self, conn: &mut sqlx::AnyConnection, scope: &Scope, window: Window, shas: &[&str]) -> Result<HashSet<String>, ServiceError> {
+        let mut found = HashSet::new();
+        let wanted: HashSet<&str> = shas.iter().copied().collect();
+        for chunk in shas.chunks(50) {
+            // Each commit is stored as `["sha",ms]`: a quote inside a sha is
+            // escaped in JSON, so `["sha",` only matches the start of a commit.
+            // LIKE ignores case on SQLite: matches are checked exactly below.
+            let like = (0..chunk.len()).map(|k| format!("d.commits LIKE ${} ESCAPE '\\'", k + 5)).collect::<Vec<_>>().join(" OR ");
+            let service = if scope.service_id.is_some() { " AND d.service_id = $4" } else { " AND $4 = 0" };
+            let sql = format!(
+                "SELECT d.commits FROM deployments d WHERE d.squad_id = $1 AND (d.finished_at < $2 OR d.finished_at >= $3){service} \
+                 AND d.production = 1 AND d.success = 1 AND ({like})"
+            );
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(scope.squad_id.clone()).bind(window.from).bind(window.to).bind(scope.service_id.unwrap_or(0));
+            for sha in chunk {
+                let quoted = serde_json::to_string(sha).unwrap_or_default();
+                let escaped = format!("[{quoted},").replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                q = q.bind(format!("%{escaped}%"));
+            }
+            for commits in q.fetch_all(&mut *conn).await? {
+                found.extend(decode_commits(&commits).into_iter().map(|c| c.sha).filter(|s| wanted.contains(s.as_str())));
+            }
+        }
+        Ok(found)
+    }
+
+    /// The four metrics of the scope over a requested window.
+    pub async fn measure(&self, scope: &Scope, window: BoundedWindow, benchmark: Benchmark) -> Result<Measured, ServiceError> {
+        let window = window.get();
         let events = self.window_events(scope, window).await?;
-        Ok(measure(&events.deployments, &events.incidents, window, benchmark))
+        off_the_workers(move || measure_linked(&events.deployments, &events.incidents, &events.links, window, benchmark)).await
     }
 
     /// The squad metrics page: the window overall, week by week, per service,
-    /// time per pipeline stage and deployment durations.
-    pub async fn squad_metrics(&self, scope: &Scope, window: Window, benchmark: Benchmark) -> Result<SquadMetrics, ServiceError> {
+    /// time per pipeline stage and deployment durations. The weeks use the
+    /// window's links, so their failures and attempts add up to the window's.
+    pub async fn squad_metrics(&self, scope: &Scope, window: BoundedWindow, benchmark: Benchmark) -> Result<SquadMetrics, ServiceError> {
+        let window = window.get();
         let events = self.window_events(scope, window).await?;
-        let overall = measure(&events.deployments, &events.incidents, window, benchmark);
         let total_deployments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deployments WHERE squad_id = $1").bind(&scope.squad_id).fetch_one(&self.pool).await?;
         let total_incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE squad_id = $1").bind(&scope.squad_id).fetch_one(&self.pool).await?;
-        Ok(SquadMetrics {
-            squad: scope.slug.clone(),
-            squad_name: scope.squad_name.clone(),
-            weeks: weekly(&events.deployments, &events.incidents, window, benchmark),
-            services: per_service(&events.deployments, &events.incidents, window, benchmark),
-            stages: stage_times(&events.stages),
-            durations: durations(&events.deployments, window),
-            overall,
-            total_deployments,
-            total_incidents,
+        let (squad, squad_name) = (scope.slug.clone(), scope.squad_name.clone());
+        off_the_workers(move || {
+            let Events { deployments, incidents, links, stages } = events;
+            let prepared = Prepared::new(&deployments, &links);
+            SquadMetrics {
+                squad,
+                squad_name,
+                overall: prepared.measure(&incidents, window, benchmark),
+                weeks: weekly(&prepared, &incidents, window, benchmark),
+                services: per_service(&deployments, &incidents, &links, window, benchmark),
+                stages: stage_times(&stages),
+                durations: durations(&deployments, window),
+                total_deployments,
+                total_incidents,
+            }
         })
+        .await
     }
 
     /// What the squad's pipelines measured in the 91 days up to the end of
@@ -266,30 +468,47 @@ impl Store {
         let benchmark: String = row.get("benchmark");
         let benchmark = Benchmark::from_id(&benchmark).unwrap_or_default();
         let to = day + DAY_MS;
-        let window = Window { from: to - crate::measured::DEFAULT_WINDOW_DAYS * DAY_MS, to };
+        let window = BoundedWindow::parse(to - crate::measured::DEFAULT_WINDOW_DAYS * DAY_MS, to).map_err(|e| ServiceError::Internal(e.message))?;
         let scope = Scope { squad_id, slug: row.get("slug"), squad_name: row.get("name"), service_id: None };
         self.measure(&scope, window, benchmark).await.map(Some)
     }
 
     /// Every squad's services and environments over the window, with the
-    /// deployment-frequency answer each would get. `tribe` filters by name.
-    pub async fn leaderboard(&self, window: Window, tribe: Option<&str>) -> Result<Vec<LeaderboardRow>, ServiceError> {
+    /// deployment-frequency answer each would get by section 6: the same
+    /// answer as `/api/v1/metrics` for that squad and service (production
+    /// and prod are one environment there, so one row here), the 182-day
+    /// look-back included. `tribe` filters by name.
+    pub async fn leaderboard(&self, window: BoundedWindow, tribe: Option<&str>) -> Result<Vec<LeaderboardRow>, ServiceError> {
+        let window = window.get();
         // Successful deployments per day slot (counted back from the end, as
         // the frequency rule does), so the rows are per day, not per deployment.
         let tribe_filter = if tribe.is_some() { " AND t.name_key = $3" } else { "" };
+        let environment = "CASE WHEN d.production = 1 THEN 'production' ELSE d.environment END";
+        let tables = "deployments d JOIN services s ON s.id = d.service_id JOIN squads q ON q.id = d.squad_id JOIN tribes t ON t.id = q.tribe_id";
         let sql = format!(
-            "SELECT q.slug, q.name AS squad_name, t.name AS tribe, d.environment, s.name AS service, ($2 - 1 - d.finished_at) / {DAY_MS} AS slot, \
+            "SELECT q.slug, q.name AS squad_name, t.name AS tribe, {environment} AS environment, s.name AS service, ($2 - 1 - d.finished_at) / {DAY_MS} AS slot, \
              COUNT(*) AS n, CAST(SUM(d.success) AS BIGINT) AS ok, \
              CAST(SUM(CASE WHEN d.started_at IS NULL THEN 0 ELSE d.finished_at - d.started_at END) AS BIGINT) AS timed_ms, \
              CAST(SUM(CASE WHEN d.started_at IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS timed \
-             FROM deployments d JOIN services s ON s.id = d.service_id JOIN squads q ON q.id = d.squad_id JOIN tribes t ON t.id = q.tribe_id \
-             WHERE d.finished_at >= $1 AND d.finished_at < $2{tribe_filter} GROUP BY 1, 2, 3, 4, 5, 6"
+             FROM {tables} WHERE d.finished_at >= $1 AND d.finished_at < $2{tribe_filter} GROUP BY 1, 2, 3, 4, 5, 6"
         );
-        let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(window.from).bind(window.to);
-        if let Some(t) = tribe {
-            q = q.bind(t.trim().to_lowercase());
-        }
-        let rows = q.fetch_all(&self.pool).await?;
+        // The last success in the 182 days before the end that lies before
+        // the window: all the six-month rule needs from outside it.
+        let before_sql = format!(
+            "SELECT q.slug, q.name AS squad_name, t.name AS tribe, {environment} AS environment, s.name AS service, MAX(d.finished_at) AS last_at \
+             FROM {tables} WHERE d.finished_at >= $1 AND d.finished_at < $2 AND d.success = 1{tribe_filter} GROUP BY 1, 2, 3, 4, 5"
+        );
+        let tribe_key = tribe.map(|t| t.trim().to_lowercase());
+        let bind = |sql: String, from: i64, to: i64| {
+            let q = sqlx::query(AssertSqlSafe(sql)).bind(from).bind(to);
+            match &tribe_key {
+                Some(t) => q.bind(t.clone()),
+                None => q,
+            }
+        };
+        let rows = bind(sql, window.from, window.to).fetch_all(&self.pool).await?;
+        let lookback_from = window.to - LOOKBACK_MS;
+        let before = if lookback_from < window.from { bind(before_sql, lookback_from, window.from).fetch_all(&self.pool).await? } else { Vec::new() };
         #[derive(Default)]
         struct Acc {
             n: i64,
@@ -297,10 +516,11 @@ impl Store {
             timed: i64,
             successes: Vec<i64>,
         }
-        let mut groups: std::collections::BTreeMap<(String, String, String, String, String), Acc> = Default::default();
+        type Key = (String, String, String, String, String);
+        let key = |r: &sqlx::any::AnyRow| -> Key { (r.get("tribe"), r.get("squad_name"), r.get("slug"), r.get("service"), r.get("environment")) };
+        let mut groups: std::collections::BTreeMap<Key, Acc> = Default::default();
         for r in &rows {
-            let key = (r.get::<String, _>("tribe"), r.get::<String, _>("squad_name"), r.get::<String, _>("slug"), r.get::<String, _>("service"), r.get::<String, _>("environment"));
-            let acc = groups.entry(key).or_default();
+            let acc = groups.entry(key(r)).or_default();
             let slot: i64 = r.get("slot");
             let ok: i64 = r.get("ok");
             acc.n += r.get::<i64, _>("n");
@@ -308,6 +528,9 @@ impl Store {
             acc.timed += r.get::<i64, _>("timed");
             // One instant inside the slot per success: all the rule looks at.
             acc.successes.extend(std::iter::repeat_n(window.to - 1 - slot * DAY_MS, ok as usize));
+        }
+        for r in &before {
+            groups.entry(key(r)).or_default().successes.push(r.get("last_at"));
         }
         Ok(groups
             .into_iter()
@@ -323,6 +546,12 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Runs a computation that grows with the window on the blocking pool, so a
+/// two-year window does not hold up the async workers serving everyone else.
+async fn off_the_workers<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ServiceError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ServiceError::Internal(format!("metrics computation: {e}")))
 }
 
 /// The rows of a `json_group_array` (absent when there were none).
