@@ -6,7 +6,7 @@ mod support;
 use checkpoint_core::accounts::{CurrentUser, Role};
 use checkpoint_core::store::squads::SquadForm;
 use checkpoint_core::dora::Benchmark;
-use checkpoint_core::measured::{measure, Commit, Deployment, Incident, Status, Window, DAY_MS};
+use checkpoint_core::measured::{measure, BoundedWindow, Commit, Deployment, Incident, Status, Window, DAY_MS};
 use checkpoint_core::store::measured::Reader;
 use checkpoint_core::store::{ServiceError, Store};
 
@@ -142,6 +142,11 @@ fn window(days: i64) -> Window {
     Window { from: to - days * DAY_MS, to }
 }
 
+/// A window as a request would hand it to the store.
+fn ask(w: Window) -> BoundedWindow {
+    BoundedWindow::parse(w.from, w.to).unwrap()
+}
+
 async fn api_tokens_are_hashed_scoped_and_revocable(store: Store) {
     let facilitator = actor(Role::Facilitator);
     store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
@@ -222,11 +227,11 @@ async fn measured_metrics_match_the_pure_computation_over_all_events(store: Stor
     let user = actor(Role::Viewer);
     for days in [30, 91, 5] {
         let scope = store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap();
-        let stored = store.measure(&scope, window(days), Benchmark::default()).await.unwrap();
+        let stored = store.measure(&scope, ask(window(days)), Benchmark::default()).await.unwrap();
         let pure = measure(&all, &all_incidents, window(days), Benchmark::default());
         assert_eq!(stored, pure, "squad over {days} days");
     }
-    let m = store.measure(&store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap(), window(30), Benchmark::default()).await.unwrap();
+    let m = store.measure(&store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap(), ask(window(30)), Benchmark::default()).await.unwrap();
     // a, b, c, w (first deployed in the window) and y; x was first deployed before it.
     assert_eq!(m.lead_time.changes, 5);
     // d1, d2, d3, d4, web1, web2: six attempts; d3 (i1 inferred), web1 (i2 explicit), d4 (i3 by sha) failed.
@@ -236,19 +241,19 @@ async fn measured_metrics_match_the_pure_computation_over_all_events(store: Stor
     let web = store.metrics_scope(Reader::User(&user), None, Some("web")).await.unwrap();
     let web_pure: Vec<Deployment> = all.iter().filter(|d| d.service == "web").cloned().collect();
     let web_incidents: Vec<Incident> = all_incidents.iter().filter(|i| i.service == "web").cloned().collect();
-    assert_eq!(store.measure(&web, window(30), Benchmark::default()).await.unwrap(), measure(&web_pure, &web_incidents, window(30), Benchmark::default()));
+    assert_eq!(store.measure(&web, ask(window(30)), Benchmark::default()).await.unwrap(), measure(&web_pure, &web_incidents, window(30), Benchmark::default()));
 
-    let page = store.squad_metrics(&store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap(), window(30), Benchmark::default()).await.unwrap();
+    let page = store.squad_metrics(&store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap(), ask(window(30)), Benchmark::default()).await.unwrap();
     assert_eq!(page.weeks.len(), 4);
     assert_eq!(page.services.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["api", "web"]);
     assert_eq!((page.stages.len(), page.stages[0].name.as_str(), page.stages[0].runs), (1, "build", 6));
     assert_eq!(page.total_deployments, 9);
-    let board = store.leaderboard(window(30), None).await.unwrap();
+    let board = store.leaderboard(ask(window(30)), None).await.unwrap();
     let api = board.iter().find(|r| r.service == "api" && r.environment == "production").unwrap();
-    assert_eq!((api.deployments, api.tribe.as_str()), (3, "Money"), "d2 went to \"prod\", a row of its own");
+    assert_eq!((api.deployments, api.tribe.as_str()), (4, "Money"), "d2 went to \"prod\": production too, one row");
     assert_eq!(api.mean_duration_seconds.map(f64::round), Some(864.0), "each took 0.01 day");
     assert!(board.iter().any(|r| r.environment == "staging" && r.deployments == 1), "other environments are listed too");
-    assert!(store.leaderboard(window(30), Some("Nobody")).await.unwrap().is_empty());
+    assert!(store.leaderboard(ask(window(30)), Some("Nobody")).await.unwrap().is_empty());
 }
 
 fn to_measured(d: &checkpoint_core::ingest::DeploymentEvent) -> Deployment {
@@ -263,6 +268,156 @@ fn to_measured(d: &checkpoint_core::ingest::DeploymentEvent) -> Deployment {
     }
 }
 
+fn to_incident(i: &checkpoint_core::ingest::IncidentEvent) -> Incident {
+    Incident {
+        id: i.id.clone(), service: i.service.clone(), opened_at: i.opened_at, started_at: i.started_at,
+        resolved_at: i.resolved_at, deployment_id: i.deployment_id.clone(), commit_sha: i.commit_sha.clone(),
+    }
+}
+
+/// Sends deployments and incidents for a new squad; returns them as `measure` sees them.
+async fn send(store: &Store, squad: &str, deployments: serde_json::Value, incidents: serde_json::Value) -> (Vec<Deployment>, Vec<Incident>) {
+    let slug = store.create_squad(None, SquadForm::parse(squad, "Money", None).unwrap()).await.unwrap().slug;
+    let token = store.create_api_token(None, &slug, "ci").await.unwrap();
+    let squad = store.authenticate_token(&token.secret).await.unwrap().unwrap();
+    let empty = |v: &serde_json::Value| v.as_array().is_some_and(Vec::is_empty);
+    let d = if empty(&deployments) { Vec::new() } else { checkpoint_core::ingest::json::deployments(serde_json::json!({ "deployments": deployments }).to_string().as_bytes()).unwrap() };
+    let i = if empty(&incidents) { Vec::new() } else { checkpoint_core::ingest::json::incidents(serde_json::json!({ "incidents": incidents }).to_string().as_bytes()).unwrap() };
+    if !d.is_empty() {
+        store.ingest_deployments(&squad, d.clone()).await.unwrap();
+    }
+    if !i.is_empty() {
+        store.ingest_incidents(&squad, i.clone()).await.unwrap();
+    }
+    (d.iter().map(to_measured).collect(), i.iter().map(to_incident).collect())
+}
+
+/// Windows that end in the past, with incidents after them and links to
+/// deployments outside them: the store links each incident against the
+/// whole history, as the definition does, and the weeks add up.
+async fn past_windows_link_incidents_against_the_whole_history(store: Store) {
+    // A deployment a day of api for 91 days (ending at the test's "end"), every
+    // seventh one failing; a second service, web, every other day.
+    let mut deployments = Vec::new();
+    for k in 0..91 {
+        let day = k as f64 + 0.5;
+        deployments.push(deployment(&format!("api-{k}"), "api", "production", if k % 7 == 3 { "failure" } else { "success" }, day, &[(&format!("a{k}"), day + 0.2)]));
+        if k % 2 == 0 {
+            deployments.push(deployment(&format!("web-{k}"), "web", "production", "success", day + 0.1, &[(&format!("w{k}"), day + 0.3)]));
+        }
+    }
+    // An incident a day shortly after each api deployment (inferred onto it),
+    // plus explicit and commit links that reach back across windows.
+    let mut incidents: Vec<serde_json::Value> = (0..91).filter(|k| k % 2 == 1).map(|k| serde_json::json!({"id": format!("inc-{k}"), "service": "api", "opened_at": at(k as f64 + 0.4), "resolved_at": at(k as f64 + 0.3)})).collect();
+    incidents.push(serde_json::json!({"id": "explicit-old", "service": "web", "opened_at": at(1.0), "deployment_id": "api-80"}));
+    incidents.push(serde_json::json!({"id": "commit-old", "service": "api", "opened_at": at(2.0), "commit_sha": "w70"}));
+    incidents.push(serde_json::json!({"id": "unknown-sha", "service": "api", "opened_at": at(50.2), "commit_sha": "never-deployed"}));
+    incidents.push(serde_json::json!({"id": "unknown-id", "service": "web", "opened_at": at(60.0), "deployment_id": "nope"}));
+    let (all, all_incidents) = send(&store, "Payments", serde_json::Value::Array(deployments), serde_json::Value::Array(incidents)).await;
+    let user = actor(Role::Viewer);
+    let scope = store.metrics_scope(Reader::User(&user), Some("payments"), None).await.unwrap();
+    let end = window(0).to;
+    for (ends_days_in, days) in [(45, 91), (62, 91), (30, 28), (91, 91), (45, 14)] {
+        let to = end - (91 - ends_days_in) * DAY_MS;
+        let w = Window { from: to - days * DAY_MS, to };
+        let stored = store.measure(&scope, ask(w), Benchmark::default()).await.unwrap();
+        let pure = measure(&all, &all_incidents, w, Benchmark::default());
+        assert_eq!(stored, pure, "window of {days} days ending {ends_days_in} days into the history");
+        let page = store.squad_metrics(&scope, ask(w), Benchmark::default()).await.unwrap();
+        assert_eq!(page.overall, pure);
+        if days % 7 == 0 {
+            let failed: usize = page.weeks.iter().map(|m| m.change_failure_rate.failed).sum();
+            let total: usize = page.weeks.iter().map(|m| m.change_failure_rate.total).sum();
+            assert_eq!((failed, total), (pure.change_failure_rate.failed, pure.change_failure_rate.total), "the weeks add up ({days} days ending at day {ends_days_in})");
+        }
+        for service in ["api", "web"] {
+            let one = store.metrics_scope(Reader::User(&user), Some("payments"), Some(service)).await.unwrap();
+            let d: Vec<Deployment> = all.iter().filter(|d| d.service == service).cloned().collect();
+            let i: Vec<Incident> = all_incidents.iter().filter(|i| i.service == service).cloned().collect();
+            assert_eq!(store.measure(&one, ask(w), Benchmark::default()).await.unwrap(), measure(&d, &i, w, Benchmark::default()), "{service}");
+        }
+    }
+    // The window ending at day 45: its failures are its own failed attempts and
+    // the incidents that began in it, none of the later ones.
+    let to = end - 46 * DAY_MS;
+    let m = store.measure(&scope, ask(Window { from: to - 91 * DAY_MS, to }), Benchmark::default()).await.unwrap();
+    assert_eq!(m.change_failure_rate.answer.as_deref(), measure(&all, &all_incidents, Window { from: to - 91 * DAY_MS, to }, Benchmark::default()).change_failure_rate.answer.as_deref());
+    assert!(m.change_failure_rate.failed < m.change_failure_rate.total, "{:?}", m.change_failure_rate);
+}
+
+/// Random histories and random windows: the store (reading the window and
+/// what its links need) and the definition over the whole history agree, for
+/// the squad and for each service. Cases are drawn with proptest's
+/// deterministic runner (no shrinking: each case is a squad in one database).
+async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    const SHAS: usize = 12;
+    const DAYS: f64 = 120.0;
+    // A sha is committed at a fixed time: sha k at day DAYS - 10 k (days before the end).
+    let sha_at = |k: usize| DAYS - 10.0 * k as f64;
+    let deployment_strategy = (0.0..DAYS, 0..5usize, 0..3usize, 0..2usize, proptest::collection::vec(0..SHAS, 0..3));
+    let incident_strategy = (0.0..DAYS + 5.0, proptest::option::of(0.0..2.0), proptest::option::of(0.0..3.0), 0..2usize, proptest::option::of(0..40usize), proptest::option::of(0..SHAS + 2));
+    let history = (proptest::collection::vec(deployment_strategy, 0..30), proptest::collection::vec(incident_strategy, 0..15), proptest::collection::vec((-5.0..DAYS, 1.0..100.0), 4));
+    let mut runner = TestRunner::deterministic();
+    let user = actor(Role::Viewer);
+    for case in 0..24 {
+        let (ds, is, windows) = history.new_tree(&mut runner).unwrap().current();
+        let services = ["api", "web"];
+        let deployments: Vec<serde_json::Value> = ds
+            .iter()
+            .enumerate()
+            .map(|(k, (before_end, env, status, service, shas))| {
+                let env = ["production", "prod", "Production", "staging", "production"][*env];
+                let status = ["success", "success", "failure"][*status];
+                let mut shas: Vec<usize> = shas.iter().copied().filter(|s| sha_at(*s) >= *before_end).collect();
+                shas.sort_unstable();
+                shas.dedup();
+                let commits: Vec<(String, f64)> = shas.iter().map(|s| (format!("c{s}"), sha_at(*s))).collect();
+                let commits: Vec<(&str, f64)> = commits.iter().map(|(s, t)| (s.as_str(), *t)).collect();
+                deployment(&format!("d{k}"), services[*service], env, status, *before_end, &commits)
+            })
+            .collect();
+        let incidents: Vec<serde_json::Value> = is
+            .iter()
+            .enumerate()
+            .map(|(k, (opened, started_earlier, resolved_after, service, deployment_id, sha))| {
+                let mut i = serde_json::json!({"id": format!("i{k}"), "service": services[*service], "opened_at": at(*opened)});
+                if let Some(e) = started_earlier {
+                    i["started_at"] = serde_json::json!(at(opened + e));
+                }
+                if let Some(r) = resolved_after {
+                    i["resolved_at"] = serde_json::json!(at(opened - r));
+                }
+                if let Some(d) = deployment_id {
+                    i["deployment_id"] = serde_json::json!(format!("d{d}")); // beyond the count: names nothing
+                }
+                if let Some(s) = sha {
+                    i["commit_sha"] = serde_json::json!(format!("c{s}"));
+                }
+                i
+            })
+            .collect();
+        let (all, all_incidents) = send(&store, &format!("Squad {case}"), serde_json::Value::Array(deployments), serde_json::Value::Array(incidents)).await;
+        let slug = format!("squad-{case}");
+        let end = window(0).to;
+        for (ends_before, days) in &windows {
+            let to = end - (ends_before * DAY_MS as f64) as i64;
+            let w = Window { from: to - (days * DAY_MS as f64) as i64, to };
+            let scope = store.metrics_scope(Reader::User(&user), Some(&slug), None).await.unwrap();
+            let stored = store.measure(&scope, ask(w), Benchmark::default()).await.unwrap();
+            assert_eq!(stored, measure(&all, &all_incidents, w, Benchmark::default()), "case {case}, window {w:?}:\n{all:#?}\n{all_incidents:#?}");
+            for service in services {
+                let Ok(one) = store.metrics_scope(Reader::User(&user), Some(&slug), Some(service)).await else { continue };
+                let d: Vec<Deployment> = all.iter().filter(|d| d.service == service).cloned().collect();
+                let i: Vec<Incident> = all_incidents.iter().filter(|i| i.service == service).cloned().collect();
+                assert_eq!(store.measure(&one, ask(w), Benchmark::default()).await.unwrap(), measure(&d, &i, w, Benchmark::default()), "case {case}, {service}, window {w:?}");
+            }
+        }
+    }
+}
+
 on_both_backends!(
     migrations_are_idempotent,
     accounts_sign_in_and_out,
@@ -274,4 +429,6 @@ on_both_backends!(
     tribes_can_be_renamed,
     api_tokens_are_hashed_scoped_and_revocable,
     measured_metrics_match_the_pure_computation_over_all_events,
+    past_windows_link_incidents_against_the_whole_history,
+    the_store_and_the_definition_agree_on_random_histories,
 );

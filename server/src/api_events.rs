@@ -12,7 +12,7 @@ use checkpoint_app::context::session_token_from;
 use checkpoint_core::dora::Benchmark;
 use checkpoint_core::ingest::json::{self as events_json, BatchError};
 use checkpoint_core::ingest::parse_instant;
-use checkpoint_core::measured::{Measured, Window, DAY_MS, DEFAULT_WINDOW_DAYS};
+use checkpoint_core::measured::{BoundedWindow, Measured, DAY_MS, DEFAULT_WINDOW_DAYS};
 use checkpoint_core::store::api_tokens::TokenSquad;
 use checkpoint_core::store::events::Ingested;
 use checkpoint_core::store::measured::Reader;
@@ -113,17 +113,15 @@ pub struct MetricsQuery {
     benchmark: Option<String>,
 }
 
-/// `from`/`to` as RFC 3339; by default the 91 days ending now.
-pub fn parse_window(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result<Window, ApiError> {
+/// `from`/`to` as RFC 3339; by default the 91 days ending now; at most
+/// `MAX_WINDOW_DAYS` long.
+pub fn parse_window(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result<BoundedWindow, ApiError> {
     let parse = |field: &str, v: Option<&str>| -> Result<Option<i64>, ApiError> {
         v.filter(|v| !v.is_empty()).map(|v| parse_instant(field, v).map_err(|e| ApiError::unprocessable(&e.field, e.message))).transpose()
     };
     let to = parse("to", to)?.unwrap_or(now_ms);
     let from = parse("from", from)?.unwrap_or(to - DEFAULT_WINDOW_DAYS * DAY_MS);
-    if to <= from {
-        return Err(ApiError::unprocessable("to", "the window must end after it starts (to > from)"));
-    }
-    Ok(Window { from, to })
+    BoundedWindow::parse(from, to).map_err(|e| ApiError::unprocessable(e.field, e.message))
 }
 
 fn rfc3339(ms: i64) -> String {

@@ -31,7 +31,7 @@ pub async fn load_leaderboard(from: Option<String>, to: Option<String>, tribe: O
     let tribe = tribe.filter(|t| !t.is_empty());
     let rows = store.leaderboard(window, tribe.as_deref()).await.map_err(into_server_error)?;
     let tribes = store.list_tribes().await.map_err(into_server_error)?;
-    Ok(Leaderboard { window, rows, tribes })
+    Ok(Leaderboard { window: window.get(), rows, tribes })
 }
 
 /// The sortable columns: (query key, heading).

@@ -8,11 +8,12 @@ pub mod page;
 pub mod tokens;
 
 use checkpoint_core::measured::dates::{format_date, parse_date};
-use checkpoint_core::measured::{Window, DAY_MS, DEFAULT_WINDOW_DAYS};
+use checkpoint_core::measured::{BoundedWindow, Window, DAY_MS, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS};
 
 /// The window a page asks for with `from`/`to` dates (both days included);
-/// by default the 91 days ending now. `None` when the dates make no window.
-pub fn window_from_dates(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result<Window, (&'static str, String)> {
+/// by default the 91 days ending now; at most `MAX_WINDOW_DAYS` days. The
+/// error names the field to change.
+pub fn window_from_dates(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result<BoundedWindow, (&'static str, String)> {
     let date = |field: &'static str, v: Option<&str>| -> Result<Option<i64>, (&'static str, String)> {
         match v.map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(None),
@@ -24,7 +25,7 @@ pub fn window_from_dates(from: Option<&str>, to: Option<&str>, now_ms: i64) -> R
     if to <= from {
         return Err(("to", "the end date must not be before the start date".into()));
     }
-    Ok(Window { from, to })
+    BoundedWindow::parse(from, to).map_err(|e| (e.field, format!("a window may span at most {MAX_WINDOW_DAYS} days (two years): choose a later start date")))
 }
 
 /// "2026-08-24 – 2026-11-22" (the last day included).
@@ -38,11 +39,15 @@ mod tests {
 
     #[test]
     fn page_windows_include_both_dates_and_default_to_91_days() {
-        let w = window_from_dates(Some("2026-11-01"), Some("2026-11-07"), 0).unwrap();
+        let w = window_from_dates(Some("2026-11-01"), Some("2026-11-07"), 0).unwrap().get();
         assert_eq!((w.days(), window_label(w)), (7, "2026-11-01 – 2026-11-07".to_string()));
         let now = parse_date("2026-11-22").unwrap() + 3_600_000;
-        assert_eq!(window_from_dates(None, None, now).unwrap().days(), 91);
+        assert_eq!(window_from_dates(None, None, now).unwrap().get().days(), 91);
         assert_eq!(window_from_dates(Some("2026-11-08"), Some("2026-11-07"), now).unwrap_err().0, "to");
         assert_eq!(window_from_dates(Some("soon"), None, now).unwrap_err().0, "from");
+        // Two years with a leap day are 731 days: allowed; a day more is not.
+        assert_eq!(window_from_dates(Some("2024-01-01"), Some("2025-12-31"), now).unwrap().get().days(), 731);
+        assert_eq!(window_from_dates(Some("2024-01-01"), Some("2026-01-01"), now).unwrap_err().0, "from");
+        assert_eq!(window_from_dates(Some("1970-01-01"), Some("9999-12-31"), now).unwrap_err().0, "from");
     }
 }
