@@ -730,9 +730,87 @@ async fn bad_events_are_refused_by_item_and_field_and_nothing_of_the_batch_is_st
     assert_eq!(m["time_to_restore"]["incidents"], 0);
 }
 
-fn m_window() -> checkpoint_core::measured::Window {
+fn m_window() -> checkpoint_core::measured::BoundedWindow {
     let to = chrono::Utc::now().timestamp_millis();
-    checkpoint_core::measured::Window { from: to - 91 * checkpoint_core::measured::DAY_MS, to }
+    checkpoint_core::measured::BoundedWindow::parse(to - 91 * checkpoint_core::measured::DAY_MS, to).unwrap()
+}
+
+#[tokio::test]
+async fn a_window_over_two_years_or_ending_before_it_starts_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let p = app.pipeline("Payments").await;
+    app.post_events(Some(&p.token), "deployments", deploy("d1", "success", 1, 2).to_string()).await;
+    // The API: 731 days are two years with a leap day; a millisecond more is refused.
+    let (status, m) = app.metrics(Some(&p.token), "from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z").await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    for (query, field) in [
+        ("from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00.001Z", "from"),
+        ("from=1970-01-01T00:00:00Z&to=9999-12-31T00:00:00Z", "from"),
+        ("from=1970-01-01T00:00:00Z", "from"),
+        ("from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"),
+    ] {
+        let (status, body) = app.metrics(Some(&p.token), query).await;
+        assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{query}: {body}");
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    // The server functions and the pages behind them.
+    app.sign_in_as(Role::Viewer).await;
+    for (endpoint, mut fields) in [("squad_metrics", vec![("squad", "payments")]), ("leaderboard", vec![])] {
+        fields.extend([("from", "1970-01-01"), ("to", "9999-12-31")]);
+        let res = app.form(endpoint, &fields).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}");
+        let text = res.text().await.unwrap();
+        assert!(text.contains("at most 731 days"), "{endpoint}: {text}");
+        fields.retain(|(k, _)| *k == "squad");
+        fields.extend([("from", "2026-11-08"), ("to", "2026-11-07")]);
+        assert_eq!(app.form(endpoint, &fields).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}, ends before it starts");
+    }
+    for page in ["/squads/payments/metrics", "/leaderboard"] {
+        let res = app.client.get(format!("{}{page}?from=1970-01-01&to=9999-12-31", app.base)).send().await.unwrap();
+        let html = res.text().await.unwrap();
+        assert!(html.contains("at most 731 days"), "{page} says why: {html}");
+    }
+    // Nothing was changed by the refusals; a good window still answers.
+    let (status, m) = app.metrics(Some(&p.token), "").await;
+    assert_eq!((status, m["deployment_frequency"]["deployments"].as_u64()), (StatusCode::OK, Some(1)));
+}
+
+#[tokio::test]
+async fn the_leaderboard_gives_each_service_the_frequency_the_metrics_api_gives() {
+    let app = spawn_app().await;
+    let p = app.pipeline("Payments").await;
+    // api: a success 100 days ago, then only failures in the window (to
+    // "prod", production too); web: a deploy a day; search: 100 days ago only.
+    let mut batch: Vec<Value> = vec![deploy("api-old", "success", 100 * 24, 100 * 24 + 1)];
+    batch.extend((0..3).map(|k| {
+        let mut d = deploy(&format!("api-fail-{k}"), "failure", k * 24 + 5, k * 24 + 6);
+        d["environment"] = json!(if k == 0 { "prod" } else { "production" });
+        d
+    }));
+    batch.extend((0..28).map(|k| {
+        let mut d = deploy(&format!("web-{k}"), "success", k * 24 + 2, k * 24 + 3);
+        d["service"] = json!("web");
+        d
+    }));
+    let mut search = deploy("search-old", "success", 100 * 24, 100 * 24 + 1);
+    search["service"] = json!("search");
+    batch.push(search);
+    let (status, body) = app.post_events(Some(&p.token), "deployments", json!({"deployments": batch}).to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.sign_in_as(Role::Viewer).await;
+    let res = app.client.post(format!("{}/api/leaderboard", app.base)).header("accept", "application/json").form(&[("from", ""), ("to", "")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let board: Value = res.json().await.unwrap();
+    let rows = board["rows"].as_array().unwrap();
+    for service in ["api", "web", "search"] {
+        let production: Vec<&Value> = rows.iter().filter(|r| r["service"] == service && r["environment"] == "production").collect();
+        assert_eq!(production.len(), 1, "one production row for {service}: {rows:?}");
+        let (status, m) = app.metrics(None, &format!("squad=payments&service={service}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(m["deployment_frequency"]["answer"].is_string(), "{m}");
+        assert_eq!(production[0]["frequency_answer"], m["deployment_frequency"]["answer"], "{service}");
+        assert_eq!(production[0]["deployments"].as_u64(), m["change_failure_rate"]["total"].as_u64(), "{service}: attempts in the window");
+    }
 }
 
 #[tokio::test]

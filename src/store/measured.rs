@@ -3,7 +3,8 @@
 //! history: the window's production deployments (their commits inline), the
 //! earlier deployments of commits made before the window (so each commit
 //! counts once), the last success before the window (for the six-month
-//! rule), and the incidents that began or were resolved in it.
+//! rule), the incidents resolved in it, and the incidents that point at its
+//! deployments, linked as over the whole history (`window_links`).
 
 use std::collections::{HashMap, HashSet};
 
