@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use checkpoint_app::context::participant_in;
-use checkpoint_core::live::{ClientMessage, Frame};
+use checkpoint_core::live::{ClientMessage, CommandRate, Frame};
 use checkpoint_core::store::rooms::Outbound;
 use checkpoint_core::store::ServiceError;
 
@@ -79,6 +79,8 @@ async fn serve_socket(mut socket: WebSocket, state: &AppState, id: &str, partici
     };
     let mut ping = tokio::time::interval(Duration::from_secs(25));
     ping.tick().await;
+    let opened = std::time::Instant::now();
+    let mut rate = CommandRate::new(0);
     loop {
         tokio::select! {
             out = conn.rx.recv() => match out {
@@ -92,7 +94,15 @@ async fn serve_socket(mut socket: WebSocket, state: &AppState, id: &str, partici
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
-                    let reply = match serde_json::from_str::<ClientMessage>(text.as_str()) {
+                    let message = serde_json::from_str::<ClientMessage>(text.as_str());
+                    // Every message counts against the connection's rate; one over it is
+                    // answered and dropped, and the connection stays open.
+                    let refused = rate.take(opened.elapsed().as_millis() as u64).err().map(|wait| {
+                        let req = match &message { Ok(ClientMessage::Command { req, .. }) => Some(*req), _ => None };
+                        Frame::Error { req, field: Some("rate".into()), message: CommandRate::refusal(wait) }
+                    });
+                    let reply = match message {
+                        _ if refused.is_some() => refused,
                         Ok(ClientMessage::Command { req, command }) => {
                             let started = std::time::Instant::now();
                             let result = rooms.execute(id, participant, command).await;

@@ -13,7 +13,12 @@
 //! - Deleting wins over editing: an edit or move of a deleted note is refused
 //!   with `NoteGone`, and the client keeps the editor's text so it can be added
 //!   again as a new note. A deleted id stays a tombstone, so a late retry of
-//!   its create does not bring it back.
+//!   its create does not bring it back; the board keeps the
+//!   [`MAX_TOMBSTONES`] most recent ones, so only a retry older than that many
+//!   deletions could bring a note back.
+//! - The board is bounded: [`MAX_NOTES`] notes and [`MAX_BOARD_BYTES`] of
+//!   stored JSON. It is rewritten whole on every change, so its size is the
+//!   cost of every change in its room.
 
 mod actions;
 mod dots;
@@ -31,6 +36,12 @@ pub const MAX_NOTE_TEXT: usize = 280;
 pub const MAX_STEP_TITLE: usize = 60;
 pub const MAX_STEPS: usize = 20;
 pub const MAX_NOTES: usize = 500;
+/// Deleted note ids kept (the most recent ones), so that a late retry of a
+/// create does not revive a deleted note.
+pub const MAX_TOMBSTONES: usize = 500;
+/// The most the board may take stored as JSON. 500 notes of 280 characters
+/// of plain text fit (about 200 KiB); it is the ceiling for longer encodings.
+pub const MAX_BOARD_BYTES: usize = 256 * 1024;
 
 /// The template a new board starts from.
 pub const TEMPLATE: [&str; 7] = ["Commit", "Pull request", "Build", "Test", "Deploy to staging", "Deploy to production", "Verify"];
@@ -102,7 +113,7 @@ pub struct Note {
 pub struct Board {
     pub steps: Vec<Step>,
     pub notes: Vec<Note>,
-    /// Ids of deleted notes.
+    /// Ids of deleted notes, oldest first; at most [`MAX_TOMBSTONES`].
     pub deleted: Vec<String>,
     pub dots: DotVoting,
     #[serde(default)]
@@ -219,6 +230,24 @@ pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> BoardE
     BoardError::Invalid { field, message: message.into() }
 }
 
+/// How many bytes `value` takes as JSON, without building the text.
+pub fn json_len<T: Serialize + ?Sized>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing plain data to a counter cannot fail.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
 /// A client-made id: 1 to 64 letters, digits, `-` or `_`.
 fn parse_id(field: &'static str, raw: &str) -> Result<String, BoardError> {
     let ok = !raw.is_empty() && raw.len() <= 64 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
@@ -270,6 +299,15 @@ impl Board {
             return Err(BoardError::NoteGone);
         }
         self.notes.iter_mut().find(|n| n.id == id).ok_or_else(|| invalid("id", "no such note"))
+    }
+
+    /// Refuses a change that would take the stored board past [`MAX_BOARD_BYTES`]
+    /// by growing it `grows` bytes.
+    fn check_room_for(&self, grows: usize) -> Result<(), BoardError> {
+        if grows > 0 && json_len(self) + grows > MAX_BOARD_BYTES {
+            return Err(invalid("notes", format!("the board is full: it holds at most {} KiB of notes; shorten or delete some first", MAX_BOARD_BYTES / 1024)));
+        }
+        Ok(())
     }
 
     fn known_step(&self, id: &str) -> Result<(), BoardError> {
@@ -351,9 +389,13 @@ impl Board {
                 let kind = parse_kind(&kind)?;
                 let text = parse_text(&text)?;
                 if self.notes.len() >= MAX_NOTES {
-                    return Err(invalid("notes", format!("a board holds at most {MAX_NOTES} notes")));
+                    return Err(invalid("notes", format!("the board is full: it holds at most {MAX_NOTES} notes; delete some first")));
                 }
-                self.place(Note { id: id.clone(), step, kind, text, version: 1 }, usize::MAX);
+                let note = Note { id: id.clone(), step, kind, text, version: 1 };
+                // The note, its author entry (`"id":"participant",`) and a comma.
+                let grows = json_len(&note) + id.len() + participant.len() + 6 + 1;
+                self.check_room_for(grows)?;
+                self.place(note, usize::MAX);
                 self.authors.insert(id.clone(), participant.to_string());
                 Ok(BoardChange::Note { id })
             }
@@ -362,6 +404,10 @@ impl Board {
                 let kind = kind.as_deref().map(parse_kind).transpose()?;
                 if text.is_none() && kind.is_none() {
                     return Err(invalid("text", "nothing to change"));
+                }
+                if let Some(t) = &text {
+                    let old = self.note_mut(&id)?.text.clone();
+                    self.check_room_for(json_len(t).saturating_sub(json_len(&old)))?;
                 }
                 let was_improvement;
                 {
@@ -399,6 +445,10 @@ impl Board {
                 self.notes.retain(|n| n.id != id);
                 self.authors.remove(&id);
                 self.deleted.push(id.clone());
+                if self.deleted.len() > MAX_TOMBSTONES {
+                    let over = self.deleted.len() - MAX_TOMBSTONES;
+                    self.deleted.drain(..over);
+                }
                 self.dots.forget(&id);
                 Ok(BoardChange::Note { id })
             }

@@ -237,3 +237,71 @@ fn an_empty_board_can_take_the_previous_flow() {
     assert!(b.apply("fac", BoardCommand::UseFlow { titles: vec!["X".into()] }).is_err(), "only an empty board");
     assert!(Board::default().apply("fac", BoardCommand::UseFlow { titles: vec![] }).is_err());
 }
+
+#[test]
+fn tombstones_keep_the_most_recent_deletions_only() {
+    let mut b = board();
+    let total = MAX_TOMBSTONES + 40;
+    for i in 0..total {
+        add(&mut b, "a", &format!("n{i}"), "step-1", "manual", "Short-lived").unwrap();
+        b.apply("a", BoardCommand::DeleteNote { id: format!("n{i}") }).unwrap();
+    }
+    assert_eq!(b.deleted.len(), MAX_TOMBSTONES, "the board does not grow with every deletion");
+    assert_eq!(b.deleted.first().map(String::as_str), Some(format!("n{}", total - MAX_TOMBSTONES).as_str()), "the oldest go first");
+    // A late retry of a recent create still changes nothing ...
+    let recent = format!("n{}", total - 1);
+    assert_eq!(add(&mut b, "a", &recent, "step-1", "manual", "Short-lived").unwrap(), BoardChange::None);
+    assert!(matches!(b.apply("a", BoardCommand::EditNote { id: recent, text: Some("x".into()), kind: None }), Err(BoardError::NoteGone)));
+    // ... and one older than the tombstones kept is the one thing lost: it makes the note again.
+    assert_eq!(add(&mut b, "a", "n0", "step-1", "manual", "Short-lived").unwrap(), BoardChange::Note { id: "n0".into() });
+}
+
+fn full_message(r: Result<BoardChange, BoardError>) -> String {
+    match r {
+        Err(BoardError::Invalid { field: "notes", message }) => message,
+        other => panic!("expected the board to be full, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_board_of_plain_notes_fills_up_by_count_and_a_refused_note_changes_nothing() {
+    let mut b = board();
+    let long = "x".repeat(MAX_NOTE_TEXT);
+    for i in 0..MAX_NOTES {
+        add(&mut b, "participant-with-a-long-id-0123456789", &format!("{i:08x}-aaaa-bbbb-cccc-dddddddddddd"), &format!("step-{}", i % 7 + 1), "improvement", &long)
+            .unwrap_or_else(|e| panic!("note {i} of {MAX_NOTES} full-length notes: {e}"));
+    }
+    assert!(json_len(&b) <= MAX_BOARD_BYTES, "{MAX_NOTES} full notes of plain text fit in the stored size");
+    let before = b.clone();
+    let message = full_message(add(&mut b, "a", "one-more", "step-1", "manual", "Anything"));
+    assert!(message.contains("the board is full") && message.contains(&MAX_NOTES.to_string()), "{message}");
+    assert_eq!(b, before);
+}
+
+#[test]
+fn a_board_cannot_grow_past_its_stored_size_by_adding_or_editing() {
+    let mut b = board();
+    // Four bytes a character, and two-character escapes: the longest a note can be.
+    let heavy: String = "😀\u{1}".repeat(MAX_NOTE_TEXT / 2);
+    add(&mut b, "a", "small", "step-1", "manual", "tiny").unwrap();
+    let mut added = 0;
+    let refused = loop {
+        match add(&mut b, "a", &format!("n{added}"), "step-1", "manual", &heavy) {
+            Ok(_) => added += 1,
+            Err(e) => break Err(e),
+        }
+        assert!(added <= MAX_NOTES, "the size, not the count, stops these notes");
+    };
+    assert!(json_len(&b) <= MAX_BOARD_BYTES, "the board stayed within {MAX_BOARD_BYTES} bytes");
+    let message = full_message(refused);
+    assert!(message.contains("the board is full") && message.contains("KiB"), "{message}");
+    assert!(added < MAX_NOTES && added > 50, "{added} notes of the heaviest kind fit");
+
+    // Edits that grow the board are refused too; one that shrinks it is not.
+    let before = b.clone();
+    let grow = b.apply("a", BoardCommand::EditNote { id: "small".into(), text: Some(heavy.clone()), kind: None });
+    full_message(grow);
+    assert_eq!(b, before, "a refused edit changes nothing");
+    b.apply("a", BoardCommand::EditNote { id: "n1".into(), text: Some("shorter".into()), kind: None }).unwrap();
+    b.apply("a", BoardCommand::EditNote { id: "small".into(), text: Some("a little longer".into()), kind: None }).unwrap();
+}

@@ -8,10 +8,13 @@
 use tokio::sync::{mpsc, oneshot};
 
 use super::checkpoints::LiveWrite;
-use super::{ServiceError, Store};
+use super::{ServiceError, Store, WalReset};
 
 /// Changes written in one transaction at most.
 const MAX_BATCH: usize = 512;
+/// Documents written in one transaction at most (a batch stops growing past
+/// it), so one commit cannot take the SQLite log far past its ceiling.
+pub(crate) const MAX_BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 type Reply = oneshot::Sender<Result<bool, ServiceError>>;
 
@@ -36,12 +39,17 @@ impl Committer {
 }
 
 async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut batch: Vec<(LiveWrite, Reply)> = Vec::with_capacity(MAX_BATCH);
+    let mut gave_up: Option<std::time::Instant> = None;
     while let Some(first) = rx.recv().await {
+        let mut bytes = doc_bytes(&first.0);
         batch.push(first);
-        while batch.len() < MAX_BATCH {
+        while batch.len() < MAX_BATCH && bytes < MAX_BATCH_BYTES {
             match rx.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(job) => {
+                    bytes += doc_bytes(&job.0);
+                    batch.push(job);
+                }
                 Err(_) => break,
             }
         }
@@ -65,7 +73,24 @@ async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>) 
                 }
             }
         }
+        // Busy boards write fast: restart the log here, between commits, rather
+        // than let it grow for up to a second until the background check. After
+        // a failed try (a reader held on), leave the next ones to that check.
+        if store.wal_over_limit() && gave_up.is_none_or(|at| at.elapsed() > std::time::Duration::from_secs(1)) {
+            match store.restart_wal(WalReset::Restart).await {
+                Ok(true) => gave_up = None,
+                Ok(false) => gave_up = Some(std::time::Instant::now()),
+                Err(e) => {
+                    gave_up = Some(std::time::Instant::now());
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+        }
     }
+}
+
+fn doc_bytes(write: &LiveWrite) -> usize {
+    write.doc.as_ref().map_or(0, String::len)
 }
 
 async fn write_all<'a>(store: &Store, writes: impl Iterator<Item = &'a LiveWrite>) -> Result<Vec<bool>, ServiceError> {

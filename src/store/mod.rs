@@ -42,6 +42,45 @@ pub struct Store {
     backend: Backend,
     /// Groups live changes into shared transactions (see `committer`).
     committer: std::sync::Arc<std::sync::OnceLock<committer::Committer>>,
+    /// SQLite's write-ahead log (`<file>-wal`), watched to keep it under [`WAL_LIMIT`].
+    wal: Option<std::sync::Arc<std::path::PathBuf>>,
+}
+
+/// The size past which the SQLite write-ahead log is copied back and started
+/// again from its beginning (a RESTART checkpoint from the writer), and what
+/// it is cut back to afterwards (`journal_size_limit`). The log can pass it
+/// by what is written before the check: one group commit (at most
+/// `committer::MAX_BATCH_BYTES` of documents) or, for other writes, one second.
+pub const WAL_LIMIT: u64 = 64 * 1024 * 1024;
+/// The documented ceiling of the log: the limit plus one group commit's
+/// documents, with room for SQLite's page overhead.
+pub const WAL_CEILING: u64 = WAL_LIMIT + 2 * committer::MAX_BATCH_BYTES as u64;
+
+/// How SQLite's writer syncs commits (`PRAGMA synchronous`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqliteSync {
+    /// Every commit is on disk before it is acknowledged: survives power loss.
+    Full,
+    /// Commits survive a killed process, not a power loss or an OS crash.
+    Normal,
+}
+
+impl SqliteSync {
+    /// `CHECKPOINT_SQLITE_SYNC=normal` trades power-loss durability for
+    /// speed (to measure the cost, or on a disk with its own battery); FULL otherwise.
+    fn from_env() -> SqliteSync {
+        match std::env::var("CHECKPOINT_SQLITE_SYNC").map(|v| v.to_ascii_lowercase()) {
+            Ok(v) if v == "normal" => SqliteSync::Normal,
+            _ => SqliteSync::Full,
+        }
+    }
+
+    fn pragma(self) -> &'static str {
+        match self {
+            SqliteSync::Full => "FULL",
+            SqliteSync::Normal => "NORMAL",
+        }
+    }
 }
 
 impl Store {
@@ -54,7 +93,8 @@ impl Store {
             .map_err(|e| ServiceError::config(format!("invalid database URL: {e}")))?
             .disable_statement_logging();
         let options_for_writer = options.clone();
-        let pool = Self::pool_options(backend, match backend {
+        // Readers never commit, so only the writer's setting matters for durability.
+        let pool = Self::pool_options(backend, SqliteSync::Normal, match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
         })
@@ -62,32 +102,40 @@ impl Store {
         .await
         .map_err(|e| ServiceError::config(format!("cannot open the database: {e}")))?;
         let writer = match backend {
-            Backend::Sqlite => Self::pool_options(backend, 1)
+            Backend::Sqlite => Self::pool_options(backend, SqliteSync::from_env(), 1)
                 .connect_with(options_for_writer)
                 .await
                 .map_err(|e| ServiceError::config(format!("cannot open the database: {e}")))?,
             Backend::Postgres => pool.clone(),
         };
+        let wal = sqlite_path(&url).map(|p| std::sync::Arc::new(std::path::PathBuf::from(format!("{p}-wal"))));
+        let store = Store { pool, writer, backend, committer: Default::default(), wal };
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoint_in_background(pool.clone()));
+            tokio::spawn(checkpoint_in_background(store.clone()));
         }
-        Ok(Store { pool, writer, backend, committer: Default::default() })
+        Ok(store)
     }
 
-    fn pool_options(backend: Backend, max: u32) -> AnyPoolOptions {
+    fn pool_options(backend: Backend, sync: SqliteSync, max: u32) -> AnyPoolOptions {
         AnyPoolOptions::new().max_connections(max).after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    // Why: WAL lets readers proceed during a write; NORMAL is durable in WAL mode.
+                    // Why: WAL lets readers proceed during a write. The writer syncs each
+                    // commit (FULL: acknowledged means on disk, see `SqliteSync`).
                     // wal_autocheckpoint = 0: a checkpoint (and its fsync) would otherwise run
                     // inside whichever commit crosses the threshold, stalling every live vote
-                    // queued behind it; `checkpoint_in_background` does it off the write path.
+                    // queued behind it; `checkpoint_in_background` and the committer do it
+                    // between commits. journal_size_limit: a log that was restarted is cut
+                    // back to WAL_LIMIT instead of keeping its largest size on disk.
                     // cache_size and mmap_size: reading a squad's window touches a few
                     // hundred pages; with SQLite's 2 MiB default cache each was a read()
                     // system call, a third of a metrics query's time (docs/perf.md).
-                    sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;")
-                        .execute(conn)
-                        .await?;
+                    let sql = format!(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                         PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WAL_LIMIT}; PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;",
+                        sync.pragma()
+                    );
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(conn).await?;
                 }
                 Ok(())
             })
@@ -95,7 +143,7 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<(), ServiceError> {
-        MIGRATOR.run(&self.pool).await.map_err(|e| ServiceError::config(format!("migration failed: {e}")))?;
+        MIGRATOR.run(&self.writer).await.map_err(|e| ServiceError::config(format!("migration failed: {e}")))?;
         self.move_legacy_survey_rows().await
     }
 
@@ -118,22 +166,94 @@ impl Store {
     }
 }
 
-/// Copies the SQLite write-ahead log into the database file every second,
-/// without blocking writers (PASSIVE), until the pool closes.
-async fn checkpoint_in_background(pool: AnyPool) {
+/// Keeps the SQLite write-ahead log small. Every second: copy what readers
+/// allow into the database file without blocking anyone (PASSIVE); if the log
+/// is past [`WAL_LIMIT`] anyway (readers kept it from being reused), a RESTART
+/// checkpoint from the writer; if nothing was written for a whole second, a
+/// TRUNCATE, so an idle server leaves an empty log. Stops with the pools.
+async fn checkpoint_in_background(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    let mut last_seen = None;
     loop {
         tick.tick().await;
-        if pool.is_closed() {
+        if store.pool.is_closed() || store.writer.is_closed() {
             return;
         }
-        if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE);").execute(&pool).await {
-            if pool.is_closed() {
+        if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE);").execute(&store.pool).await {
+            if store.pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+        let seen = store.wal_file();
+        let idle = seen.is_some() && seen == last_seen;
+        last_seen = seen;
+        let result = if seen.is_some_and(|(len, _)| len > WAL_LIMIT) {
+            store.restart_wal(WalReset::Restart).await
+        } else if idle && seen.is_some_and(|(len, _)| len > 0) {
+            store.restart_wal(WalReset::Truncate).await
+        } else {
+            Ok(true)
+        };
+        if let Err(e) = result {
+            if store.writer.is_closed() {
                 return;
             }
             tracing::warn!(error = %e, "WAL checkpoint failed");
         }
     }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum WalReset {
+    /// The log is copied back and the next commit writes from its beginning
+    /// (cutting the file to `journal_size_limit`).
+    Restart,
+    /// As Restart, and the file is emptied now.
+    Truncate,
+}
+
+impl Store {
+    /// The log file's size and modification time, when there is one.
+    fn wal_file(&self) -> Option<(u64, std::time::SystemTime)> {
+        let meta = std::fs::metadata(self.wal.as_deref()?).ok()?;
+        Some((meta.len(), meta.modified().ok()?))
+    }
+
+    /// True when the SQLite log has grown past [`WAL_LIMIT`].
+    pub(crate) fn wal_over_limit(&self) -> bool {
+        self.wal_file().is_some_and(|(len, _)| len > WAL_LIMIT)
+    }
+
+    /// Copies the whole log back and has it start again. Runs on the writer,
+    /// so no commit lands meanwhile; SQLite then waits for readers still on
+    /// the old log (new ones read the database file), which readers therefore
+    /// cannot starve as they can a PASSIVE checkpoint. The wait is short
+    /// ([`WAL_READER_WAIT_MS`]): a reader that holds on longer (a backup, say)
+    /// makes it give up until the next try rather than stall every write.
+    /// Returns whether it completed.
+    pub(crate) async fn restart_wal(&self, how: WalReset) -> Result<bool, ServiceError> {
+        let sql = match how {
+            WalReset::Restart => "PRAGMA wal_checkpoint(RESTART)",
+            WalReset::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
+        };
+        let mut conn = self.writer.acquire().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {WAL_READER_WAIT_MS}"))).execute(&mut *conn).await?;
+        let row = sqlx::query(sql).fetch_one(&mut *conn).await;
+        sqlx::raw_sql("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
+        // (busy, frames in the log, frames copied): busy = 1 when a reader held on past the wait.
+        let busy: i64 = sqlx::Row::try_get(&row?, 0).unwrap_or(1);
+        Ok(busy == 0)
+    }
+}
+
+/// How long a RESTART or TRUNCATE checkpoint waits for readers on the old log.
+const WAL_READER_WAIT_MS: u64 = 250;
+
+/// The file of a `sqlite://PATH?…` URL (as [`normalise_url`] makes them).
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://")?;
+    Some(rest.split_once('?').map_or(rest, |(p, _)| p))
 }
 
 fn normalise_url(url: &str) -> Result<(Backend, String), ServiceError> {

@@ -49,7 +49,7 @@ impl Store {
     /// Creates a squad with a slug derived from its name (suffixed when taken).
     pub async fn create_squad(&self, by: Option<&CurrentUser>, form: SquadForm) -> Result<Squad, ServiceError> {
         require_manager(by)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let tribe_id = self.tribe_id(&mut tx, &form.tribe).await?;
         let base = form.name.slug();
         let now = now_ms();
@@ -77,7 +77,7 @@ impl Store {
     /// Edits name, tribe and industry; the slug stays, so links keep working.
     pub async fn update_squad(&self, by: &CurrentUser, slug: &str, form: SquadForm) -> Result<Squad, ServiceError> {
         require_manager(Some(by))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let tribe_id = self.tribe_id(&mut tx, &form.tribe).await?;
         let updated = sqlx::query("UPDATE squads SET name = $1, tribe_id = $2, industry = $3, updated_at = $4 WHERE slug = $5")
             .bind(form.name.as_str())
@@ -110,7 +110,7 @@ impl Store {
         require_manager(Some(by))?;
         let key = name.trim().to_lowercase();
         let new_key = new_name.as_str().to_lowercase();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         if new_key != key {
             let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tribes WHERE name_key = $1").bind(&new_key).fetch_one(&mut *tx).await?;
             if taken > 0 {

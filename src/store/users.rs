@@ -4,7 +4,7 @@ use sqlx::Row;
 
 use super::secrets::{dummy_hash, hash_password, new_token, token_hash, verify_password};
 use super::throttle::{sign_in_address_key, sign_in_key};
-use super::{new_id, now_ms, ServiceError, Store};
+use super::{new_id, now_ms, Backend, ServiceError, Store};
 use crate::accounts::{CurrentUser, Role};
 use crate::names::{NewPassword, Username};
 use crate::security::Backoff;
@@ -40,7 +40,7 @@ impl Store {
         let username = Username::parse(username)?;
         let password = NewPassword::parse(password)?;
         let hash = hash_password(password.expose()).await?;
-        self.insert_user(&mut *self.pool.acquire().await?, &username, &hash, role).await
+        self.insert_user(&mut *self.writer.acquire().await?, &username, &hash, role).await
     }
 
     async fn insert_user(&self, conn: &mut sqlx::AnyConnection, username: &Username, hash: &str, role: Role) -> Result<UserRow, ServiceError> {
@@ -74,14 +74,16 @@ impl Store {
         if !by.role.can_manage_users() {
             return Err(ServiceError::Forbidden);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
+        // The admins, locked first on PostgreSQL: of two demotions at once the
+        // second waits, then counts without the first one's admin. (SQLite's
+        // writes run one transaction at a time on the writer.)
+        let lock = if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+        let admins: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT id FROM users WHERE role = 'admin' ORDER BY id{lock}"))).fetch_all(&mut *tx).await?;
         let current: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
         let current = role_of(&current.ok_or(ServiceError::NotFound("user"))?)?;
-        if current == Role::Admin && role != Role::Admin {
-            let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&mut *tx).await?;
-            if admins <= 1 {
-                return Err(ServiceError::conflict("role", "this is the last admin; make someone else admin first"));
-            }
+        if current == Role::Admin && role != Role::Admin && admins.iter().all(|a| a == user_id) {
+            return Err(ServiceError::conflict("role", "this is the last admin; make someone else admin first"));
         }
         sqlx::query("UPDATE users SET role = $1 WHERE id = $2").bind(role.id()).bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -125,7 +127,7 @@ impl Store {
             .bind(&user.id)
             .bind(now)
             .bind(expires_at_ms)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(NewSession { token, expires_at_ms, user })
     }
@@ -141,7 +143,7 @@ impl Store {
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), ServiceError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&self.writer).await?;
         Ok(())
     }
 
@@ -149,11 +151,11 @@ impl Store {
     /// earlier one) for the caller to print. `None` once an admin exists.
     pub async fn issue_setup_token(&self) -> Result<Option<String>, ServiceError> {
         if self.admin_exists().await? {
-            sqlx::query("DELETE FROM setup_tokens").execute(&self.pool).await?;
+            sqlx::query("DELETE FROM setup_tokens").execute(&self.writer).await?;
             return Ok(None);
         }
         let token = new_token()[..24].to_string();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
         sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)").bind(token_hash(&token)).bind(now_ms()).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -165,7 +167,7 @@ impl Store {
         let username = Username::parse(username)?;
         let password = NewPassword::parse(password)?;
         let hash = hash_password(password.expose()).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1").bind(token_hash(token.trim())).fetch_one(&mut *tx).await?;
         if known == 0 {
             return Err(ServiceError::invalid("token", "that setup token is not valid (it is printed in the server log at start; an admin may already exist)"));

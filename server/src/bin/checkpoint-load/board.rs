@@ -83,13 +83,18 @@ impl Room {
 
 type Sink = SplitSink<Ws, Message>;
 
-/// Sends one command and waits for its answer: the committed revision, or an error frame.
+/// Sends one command and waits for its answer: the committed revision, or an
+/// error frame. A refusal for the connection's rate (the fill sends as fast as
+/// it is answered) is sent again after a pause.
 async fn command(tx: &mut Sink, acks: &mut mpsc::UnboundedReceiver<Result<i64, String>>, req: u64, cmd: Command) -> anyhow::Result<i64> {
-    tx.send(send_text(cmd, req)).await?;
-    match tokio::time::timeout(Duration::from_secs(10), acks.recv()).await {
-        Ok(Some(Ok(rev))) => Ok(rev),
-        Ok(Some(Err(e))) => bail!("refused: {e}"),
-        _ => bail!("no answer in 10 s"),
+    loop {
+        tx.send(send_text(cmd.clone(), req)).await?;
+        match tokio::time::timeout(Duration::from_secs(10), acks.recv()).await {
+            Ok(Some(Ok(rev))) => return Ok(rev),
+            Ok(Some(Err(e))) if e.contains(r#""field":"rate""#) => tokio::time::sleep(Duration::from_millis(150)).await,
+            Ok(Some(Err(e))) => bail!("refused: {e}"),
+            _ => bail!("no answer in 10 s"),
+        }
     }
 }
 
@@ -123,29 +128,10 @@ fn read(mut rx: SplitStream<Ws>, room: Arc<Room>, totals: Arc<Totals>, acks: mps
 pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, session: &str) -> anyhow::Result<()> {
     let totals = Arc::new(Totals::default());
     let started = Instant::now();
-    // Fill every board through the facilitator's socket.
-    let mut facilitators = Vec::new();
-    for r in 0..args.rooms {
-        let (id, code) = create_checkpoint(http, base, slug).await?;
-        let ws = connect(base, &id, session).await?;
-        let (mut tx, rx) = ws.split();
-        let (ack_tx, mut acks) = mpsc::unbounded_channel();
-        let (snap_tx, snaps) = mpsc::unbounded_channel();
-        let notes: Vec<String> = (0..args.notes).map(|i| format!("r{r}-n{i}")).collect();
-        let room = Arc::new(Room { id, peers: args.participants + 1, revs: Mutex::default(), edits: Mutex::default(), moves: Mutex::default(), notes, measure_from: Default::default() });
-        // The fill is not timed: its changes are never marked as sent.
-        read(rx, room.clone(), totals.clone(), ack_tx, Some(snap_tx));
-        let mut req = 0;
-        req += 1;
-        command(&mut tx, &mut acks, req, Command::Board { op: BoardCommand::UseTemplate }).await.context("use the template")?;
-        for (i, note) in room.notes.iter().enumerate() {
-            req += 1;
-            let kind = NoteKind::ALL[i % 4].id().to_string();
-            let op = BoardCommand::AddNote { id: note.clone(), step: format!("step-{}", i % TEMPLATE.len() + 1), kind, text: format!("Note {i}: the build waits for a manual approval from the release manager") };
-            command(&mut tx, &mut acks, req, Command::Board { op }).await.with_context(|| format!("add note {i}"))?;
-        }
-        facilitators.push((room, code, tx, snaps));
-    }
+    // Fill every board through its facilitator's socket, the boards side by
+    // side (each socket may send 10 changes a second).
+    let fills = (0..args.rooms).map(|r| fill(args, http, base, slug, session, r, totals.clone()));
+    let facilitators = futures_util::future::try_join_all(fills).await?;
     eprintln!("{} boards of {} notes filled in {:.1} s", args.rooms, args.notes, started.elapsed().as_secs_f64());
 
     let measure_from = Instant::now() + Duration::from_secs(5);
@@ -211,6 +197,29 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
         snapshot_bytes as f64 / 1024.0
     );
     Ok(())
+}
+
+type Filled = (Arc<Room>, String, Sink, mpsc::UnboundedReceiver<(usize, View)>);
+
+async fn fill(args: &Args, http: &reqwest::Client, base: &str, slug: &str, session: &str, r: usize, totals: Arc<Totals>) -> anyhow::Result<Filled> {
+    let (id, code) = create_checkpoint(http, base, slug).await?;
+    let ws = connect(base, &id, session).await?;
+    let (mut tx, rx) = ws.split();
+    let (ack_tx, mut acks) = mpsc::unbounded_channel();
+    let (snap_tx, snaps) = mpsc::unbounded_channel();
+    let notes: Vec<String> = (0..args.notes).map(|i| format!("r{r}-n{i}")).collect();
+    let room = Arc::new(Room { id, peers: args.participants + 1, revs: Mutex::default(), edits: Mutex::default(), moves: Mutex::default(), notes, measure_from: Default::default() });
+    // The fill is not timed: its changes are never marked as sent.
+    read(rx, room.clone(), totals, ack_tx, Some(snap_tx));
+    let mut req = 1;
+    command(&mut tx, &mut acks, req, Command::Board { op: BoardCommand::UseTemplate }).await.context("use the template")?;
+    for (i, note) in room.notes.iter().enumerate() {
+        req += 1;
+        let kind = NoteKind::ALL[i % 4].id().to_string();
+        let op = BoardCommand::AddNote { id: note.clone(), step: format!("step-{}", i % TEMPLATE.len() + 1), kind, text: format!("Note {i}: the build waits for a manual approval from the release manager") };
+        command(&mut tx, &mut acks, req, Command::Board { op }).await.with_context(|| format!("add note {i}"))?;
+    }
+    Ok((room, code, tx, snaps))
 }
 
 /// Moves a random note to a random place, or rewrites its text, `rate` times a second.
