@@ -12,6 +12,8 @@ mod support;
 // Test modules live in api/ (a file right in tests/ would be a binary of its own).
 #[path = "api/injection.rs"]
 mod injection;
+#[path = "api/resend.rs"]
+mod resend;
 #[path = "api/roles.rs"]
 mod roles;
 #[path = "api/secrecy.rs"]
