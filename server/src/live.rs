@@ -103,9 +103,12 @@ async fn serve_socket(mut socket: WebSocket, state: &AppState, id: &str, partici
                     });
                     let reply = match message {
                         _ if refused.is_some() => refused,
-                        Ok(ClientMessage::Command { req, command }) => {
+                        Ok(ClientMessage::Command { req, session, command }) => {
                             let started = std::time::Instant::now();
-                            let result = rooms.execute(id, participant, command).await;
+                            let result = match session.as_deref().map(|s| checkpoint_core::live::Sent::parse(s, req)).transpose() {
+                                Ok(sent) => rooms.execute_sent(id, participant, sent, command).await,
+                                Err(e) => Err(e.into()),
+                            };
                             state.metrics.observe_live(started.elapsed().as_secs_f64());
                             match result {
                             Ok(rev) => Some(Frame::Ack { req, rev }),

@@ -14,6 +14,8 @@ mod support;
 mod bounds;
 #[path = "api/injection.rs"]
 mod injection;
+#[path = "api/resend.rs"]
+mod resend;
 #[path = "api/roles.rs"]
 mod roles;
 #[path = "api/secrecy.rs"]

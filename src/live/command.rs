@@ -7,6 +7,7 @@ use super::capabilities::{check_statement, parse_focus, parse_rating, RatingPhas
 use super::checkpoint::{CheckpointStatus, WelcomeText};
 use super::stage::{question_index, Stage};
 use super::state::{LiveState, Phase};
+use super::sessions::Sent;
 use super::timer::TimerAction;
 use crate::board::{BoardChange, BoardCommand, BoardError};
 use crate::dora::capabilities::CapabilityKey;
@@ -315,6 +316,30 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
     Ok(change)
 }
 
+/// What [`apply_once`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    Changed(Change),
+    /// The same tab sent this command before and it was applied then: a resend
+    /// after a lost acknowledgement. Nothing changed this time.
+    Again,
+}
+
+/// [`apply`], unless the tab's `sent` was applied already. The record of it is
+/// kept in the document (`doc.sessions`), so it is committed with the change.
+pub fn apply_once(state: &mut LiveState, actor: &Actor, sent: Option<&Sent>, cmd: Command, now_ms: i64) -> Result<Applied, LiveError> {
+    if let Some(sent) = sent {
+        if state.doc.sessions.seen(&actor.participant, sent) {
+            return Ok(Applied::Again);
+        }
+    }
+    let change = apply(state, actor, cmd, now_ms)?;
+    if let Some(sent) = sent {
+        state.doc.sessions.record(&actor.participant, sent, now_ms);
+    }
+    Ok(Applied::Changed(change))
+}
+
 fn static_field(field: &str) -> &'static str {
     ["purpose", "agenda", "outcome", "principles"].into_iter().find(|f| *f == field).unwrap_or("welcome")
 }
@@ -362,6 +387,41 @@ pub(crate) mod tests {
     }
 
     const Q: Question = Question::LeadTime;
+
+    /// A dot sent again by the same tab (its acknowledgement was lost) adds no
+    /// second dot; the same tab's next dot, or another tab's, does.
+    #[test]
+    fn a_resent_dot_is_applied_once() {
+        let mut s = room(&["Ana"]);
+        let board = |op| Command::Board { op };
+        apply(&mut s, &who("fac"), board(BoardCommand::UseTemplate), 0).unwrap();
+        apply(&mut s, &who("ana"), board(BoardCommand::AddNote { id: "n1".into(), step: "step-1".into(), kind: "improvement".into(), text: "Automate the changelog".into() }), 0).unwrap();
+        apply(&mut s, &who("fac"), board(BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false }), 0).unwrap();
+        let dot = || board(BoardCommand::Dot { note: "n1".into(), add: true });
+        let first = Sent::new("tab-one-aaaa", 1).unwrap();
+        assert!(matches!(apply_once(&mut s, &who("ana"), Some(&first), dot(), 0), Ok(Applied::Changed(_))));
+        let before = s.clone();
+        assert_eq!(apply_once(&mut s, &who("ana"), Some(&first), dot(), 0), Ok(Applied::Again));
+        assert_eq!(s, before, "a resend changes nothing");
+        assert_eq!(s.doc.board.dots.mine_on("ana", "n1"), 1);
+        apply_once(&mut s, &who("ana"), Sent::new("tab-one-aaaa", 2).as_ref(), dot(), 0).unwrap();
+        apply_once(&mut s, &who("ana"), Sent::new("tab-two-bbbb", 1).as_ref(), dot(), 0).unwrap();
+        assert_eq!(s.doc.board.dots.mine_on("ana", "n1"), 3);
+        // The record lives in the document, so it survives a reload of the room.
+        let stored: LiveDoc = serde_json::from_str(&serde_json::to_string(&s.doc).unwrap()).unwrap();
+        assert!(stored.sessions.seen("ana", &first));
+    }
+
+    #[test]
+    fn a_refused_command_is_not_recorded_and_its_resend_is_judged_again() {
+        let mut s = room(&["Ana"]);
+        let sent = Sent::new("tab-one-aaaa", 1).unwrap();
+        let early = vote(Question::DeployFrequency, "on_demand");
+        assert!(apply_once(&mut s, &who("ana"), Some(&sent), early.clone(), 0).is_err());
+        apply(&mut s, &who("fac"), Command::GoTo { stage: Stage::DeployFrequency }, 0).unwrap();
+        assert!(matches!(apply_once(&mut s, &who("ana"), Some(&sent), early, 0), Ok(Applied::Changed(_))));
+        assert_eq!(s.vote_count(Question::DeployFrequency), 1);
+    }
 
     /// A note change goes out as one small frame for everyone, unless it moved
     /// someone's dots (those are per recipient): then everyone gets a snapshot.

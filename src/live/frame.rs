@@ -33,7 +33,15 @@ pub enum Frame {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 pub enum ClientMessage {
-    Command { req: u64, command: Command },
+    /// `session` names the browser tab that numbers its commands with `req`
+    /// (see [`super::sessions`]); a command resent with the same pair is
+    /// acknowledged without being applied again. Absent: no such check.
+    Command {
+        req: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<String>,
+        command: Command,
+    },
     /// Ask for a fresh snapshot (after a gap in revisions).
     Sync,
 }
@@ -45,8 +53,10 @@ mod tests {
     #[test]
     fn commands_read_as_plain_json() {
         let m: ClientMessage = serde_json::from_str(r#"{"t":"command","req":7,"command":{"type":"vote","question":"lead_time","answer":"less_than_one_day"}}"#).unwrap();
-        assert_eq!(m, ClientMessage::Command { req: 7, command: Command::Vote { question: Question::LeadTime, answer: "less_than_one_day".into() } });
+        assert_eq!(m, ClientMessage::Command { req: 7, session: None, command: Command::Vote { question: Question::LeadTime, answer: "less_than_one_day".into() } });
         let t: ClientMessage = serde_json::from_str(r#"{"t":"command","req":8,"command":{"type":"timer","stage":"lead_time","action":"extend","minutes":5}}"#).unwrap();
         assert!(matches!(t, ClientMessage::Command { command: Command::Timer { .. }, .. }));
+        let s: ClientMessage = serde_json::from_str(r#"{"t":"command","req":9,"session":"tab-aaaaaaaa","command":{"type":"reveal_ratings"}}"#).unwrap();
+        assert!(matches!(s, ClientMessage::Command { session: Some(ref id), .. } if id == "tab-aaaaaaaa"));
     }
 }

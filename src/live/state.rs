@@ -42,11 +42,15 @@ pub struct LiveDoc {
     /// stays open until the checkpoint ends.
     #[serde(default)]
     pub survey_opened: bool,
+    /// The commands each browser tab had applied, to recognise a resend
+    /// (absent in older documents). Written with the change it records.
+    #[serde(default, skip_serializing_if = "super::sessions::Sessions::is_empty")]
+    pub sessions: super::sessions::Sessions,
 }
 
 impl Default for LiveDoc {
     fn default() -> Self {
-        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default(), capabilities: CapabilitiesDoc::default(), board: Default::default(), survey_opened: false }
+        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default(), capabilities: CapabilitiesDoc::default(), board: Default::default(), survey_opened: false, sessions: Default::default() }
     }
 }
 

@@ -459,7 +459,10 @@ impl Store {
     /// grouped into shared transactions (see `store::committer`); this returns
     /// once the transaction holding this change has committed.
     pub async fn commit_live(&self, state: &LiveState, change: &Change) -> Result<bool, ServiceError> {
-        let doc_changed = matches!(change, Change::Doc | Change::Focus | Change::Note { .. } | Change::Vote { auto_revealed: true, .. });
+        // A vote or a rating without a document change leaves the record of the
+        // tab's command (`doc.sessions`) in memory until the next document write:
+        // both set a value, so one applied again after a restart changes nothing.
+        let doc_changed = matches!(change, Change::Doc | Change::Focus | Change::Note { .. } | Change::Removed { .. } | Change::Vote { auto_revealed: true, .. });
         let write = LiveWrite {
             id: state.info.id.clone(),
             revision: state.revision,

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::checkpoints::{LoadedRoom, EVENTS_CHANNEL};
 use super::{now_ms, ServiceError, Store};
-use crate::live::{apply, Actor, Change, Command, Frame, LiveError, View};
+use crate::live::{apply_once, Actor, Applied, Change, Command, Frame, LiveError, Sent, View};
 
 /// Frames a slow connection may fall behind by before it is dropped (its
 /// client reconnects and resyncs from a snapshot).
@@ -230,20 +230,30 @@ impl Rooms {
     /// Applies a command from `participant`, commits it, then tells everyone.
     /// Returns the committed revision.
     pub async fn execute(&self, id: &str, participant: &str, command: Command) -> Result<i64, ServiceError> {
+        self.execute_sent(id, participant, None, command).await
+    }
+
+    /// As [`Rooms::execute`], for a command a browser tab numbered (`sent`):
+    /// one it had applied before is not applied again, and is answered with
+    /// the current revision.
+    pub async fn execute_sent(&self, id: &str, participant: &str, sent: Option<Sent<'_>>, command: Command) -> Result<i64, ServiceError> {
         let (room, mut inner) = self.locked(id).await?;
-        let result = self.execute_locked(id, &mut inner, participant, command).await;
+        let result = self.execute_locked(id, &mut inner, participant, sent.as_ref(), command).await;
         drop(inner);
         self.forget_if_idle(id, &room).await;
         result
     }
 
-    async fn execute_locked(&self, id: &str, inner: &mut RoomInner, participant: &str, command: Command) -> Result<i64, ServiceError> {
+    async fn execute_locked(&self, id: &str, inner: &mut RoomInner, participant: &str, sent: Option<&Sent<'_>>, command: Command) -> Result<i64, ServiceError> {
         for _ in 0..STALE_RETRIES {
             let loaded = inner.loaded.as_ref().expect("loaded");
             let facilitator = loaded.state.participant(participant).is_some_and(|p| p.facilitator);
             let actor = Actor { participant: participant.to_string(), facilitator };
             let mut next = loaded.state.clone();
-            let change = apply(&mut next, &actor, command.clone(), now_ms())?;
+            let change = match apply_once(&mut next, &actor, sent, command.clone(), now_ms())? {
+                Applied::Changed(change) => change,
+                Applied::Again => return Ok(loaded.state.revision),
+            };
             next.revision += 1;
             if !self.store.commit_live(&next, &change).await? {
                 // Another instance committed first: start again from what is stored.

@@ -11,7 +11,7 @@ use checkpoint_core::dora::catalog::CATALOG;
 use checkpoint_core::live::Command;
 use leptos::prelude::*;
 
-use super::link::{use_live, Live};
+use super::link::{use_live, Control, Live};
 use super::room::confirm;
 use super::stages::NextStage;
 
@@ -61,13 +61,14 @@ fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-/// Sends the form's change over the socket when connected (the same fields
-/// the plain post carries, read by the same parser); else lets it post.
-fn submit_over_socket(live: Live, ev: &leptos::ev::SubmitEvent) -> bool {
+/// Sends the form's change over the socket (or queues it until the socket is
+/// back), with the same fields the plain post carries, read by the same
+/// parser. False without a script: the form then posts.
+fn submit_over_socket(live: Live, control: Control, ev: &leptos::ev::SubmitEvent, done: impl FnOnce(Result<i64, String>) + 'static) -> bool {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        if !live.connected() {
+        if !live.scripted.get_untracked() {
             return false;
         }
         let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return false };
@@ -82,17 +83,18 @@ fn submit_over_socket(live: Live, ev: &leptos::ev::SubmitEvent) -> bool {
                     let id = id.clone();
                     live.view.update(|v| v.board.my_notes.push(id));
                 }
-                live.send(Command::Board { op })
+                live.send_from(Some(control), Command::Board { op }, done)
             }
             Err(e) => {
-                live.error.set(Some(e.to_string()));
+                live.refuse(Some(control), e.to_string());
+                done(Err(e.to_string()));
                 true
             }
         }
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (live, ev);
+        let _ = (live, control, ev, done);
         false
     }
 }
@@ -102,15 +104,20 @@ fn BoardForm(
     op: &'static str,
     #[prop(optional)] class: &'static str,
     #[prop(optional)] label: Option<String>,
-    /// Called once the change has gone over the socket.
+    /// Called once the change has been handed to the socket (sent, or waiting for it).
     #[prop(optional, into)]
     on_sent: Option<Callback<()>>,
+    /// Called once the server has acknowledged the change.
+    #[prop(optional, into)]
+    on_saved: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView {
     let live = use_live();
+    let control = Control::new();
     view! {
         <form method="post" action="/api/board_command" class=format!("board-form {class}") aria-label=label on:submit=move |ev| {
-            if submit_over_socket(live, &ev) {
+            let done = move |r: Result<i64, String>| if let (Ok(_), Some(f)) = (r, on_saved) { f.run(()) };
+            if submit_over_socket(live, control, &ev, done) {
                 ev.prevent_default();
                 if let Some(f) = on_sent { f.run(()); }
             }
@@ -118,6 +125,7 @@ fn BoardForm(
             <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
             <input type="hidden" name="op" value=op/>
             {children()}
+            <super::room::Refused control/>
         </form>
     }
 }
@@ -271,6 +279,20 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
         let id = id.clone();
         move || live.view.with(|v| v.board.ranked.as_ref().and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d)))
     };
+    // Dots sent (or waiting for the connection) and not yet acknowledged.
+    let waiting_dots = {
+        let id = id.clone();
+        move || {
+            live.pending.with(|p| {
+                p.iter()
+                    .map(|q| match &q.command {
+                        Command::Board { op: BoardCommand::Dot { note, add } } if *note == id => if *add { 1 } else { -1 },
+                        _ => 0,
+                    })
+                    .sum::<i32>()
+            })
+        }
+    };
     let dots_open = Memo::new(move |_| live.view.with(|v| v.board.dots_phase == DotsPhase::Open));
     let label = format!("{}: {}", kind.label(), note.text);
     view! {
@@ -282,6 +304,10 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
                 <p class="note-dots" data-testid="note-dots">
                     {move || total().map(|t| format!("{} · ", checkpoint_core::summary::dots_text(t))).unwrap_or_default()}
                     {move || format!("yours: {}", mine())}
+                    {move || match waiting_dots() {
+                        0 => String::new(),
+                        n => format!(" ({n:+} not saved yet)"),
+                    }}
                 </p>
                 {
                     let (id, text) = (id.clone(), note.text.clone());
@@ -381,7 +407,7 @@ fn EditNoteForm(id: String, text: String, kind: NoteKind, step: String) -> impl 
             if open { record(&|_| {}) } else { forget() }
         }>
             <summary>"Edit"</summary>
-            <BoardForm op="edit_note" label on_sent=move |_: ()| forget()>
+            <BoardForm op="edit_note" label on_saved=move |_: ()| forget()>
                 <input type="hidden" name="note" value=id/>
                 <input type="hidden" name="text_was" value=text.clone()/>
                 <input type="hidden" name="kind_was" value=kind.id()/>
@@ -414,7 +440,7 @@ fn DeleteNoteForm(id: String, text: String) -> impl IntoView {
     let gone = id.clone();
     let drafts = use_context::<EditDrafts>();
     view! {
-        <BoardForm op="delete_note" class="inline" on_sent=move |_: ()| forget_draft(drafts, &gone)>
+        <BoardForm op="delete_note" class="inline" on_saved=move |_: ()| forget_draft(drafts, &gone)>
             <input type="hidden" name="note" value=id/>
             <button type="submit" class="button small subtle" aria-label=label on:click=|ev| {
                 if !confirm("Delete this note for everyone?") { ev.prevent_default(); }
@@ -451,7 +477,7 @@ fn DeletedWhileEditing() -> impl IntoView {
                         <p>"Someone deleted the note you were editing. Your text is kept:"</p>
                         <blockquote>{text.clone()}</blockquote>
                         <div class="button-row">
-                            <BoardForm op="add_note" class="inline" on_sent=move |_: ()| kept.forget(&keep)>
+                            <BoardForm op="add_note" class="inline" on_saved=move |_: ()| kept.forget(&keep)>
                                 <input type="hidden" name="note" value=new_id()/>
                                 <input type="hidden" name="step" value=step/>
                                 <input type="hidden" name="kind" value=draft.kind.id()/>
@@ -494,23 +520,34 @@ fn KindSelect(id: String, selected: NoteKind) -> impl IntoView {
 fn AddNote(step: String, title: String) -> impl IntoView {
     let live = use_live();
     let fresh = RwSignal::new(new_id());
+    let control = Control::new();
+    // Sent and not yet acknowledged: the text stays (read-only) until it is saved.
+    let saving = RwSignal::new(false);
+    let area = NodeRef::<leptos::html::Textarea>::new();
     let text_id = format!("new-note-{step}");
     let kind_id = format!("new-kind-{step}");
     view! {
         <form method="post" action="/api/board_command" class="board-form add-note" aria-label=format!("Add a note to {title}") on:submit=move |ev| {
-            if submit_over_socket(live, &ev) {
+            if saving.get_untracked() {
                 ev.prevent_default();
-                // Next note, next id; the text box empties for it.
-                fresh.set(new_id());
-                #[cfg(feature = "hydrate")]
-                {
-                    use wasm_bindgen::JsCast;
-                    if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
-                        if let Some(text) = form.elements().named_item("text").and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
-                            text.set_value("");
-                        }
+                return;
+            }
+            let done = move |r: Result<i64, String>| {
+                saving.set(false);
+                if r.is_ok() {
+                    // Saved: next note, next id, and the text box empties for it.
+                    // Refused: the text stays, with the server's message beside it.
+                    fresh.set(new_id());
+                    if let Some(el) = area.get_untracked() {
+                        el.set_value("");
                     }
                 }
+            };
+            saving.set(true);
+            if submit_over_socket(live, control, &ev, done) {
+                ev.prevent_default();
+            } else {
+                saving.set(false);
             }
         }>
             <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
@@ -518,10 +555,16 @@ fn AddNote(step: String, title: String) -> impl IntoView {
             <input type="hidden" name="note" value=move || fresh.get()/>
             <input type="hidden" name="step" value=step.clone()/>
             <label for=text_id.clone()>{format!("New note in {title}")}</label>
-            <textarea id=text_id name="text" rows="2" maxlength=MAX_NOTE_TEXT.to_string() required></textarea>
+            <textarea id=text_id name="text" rows="2" maxlength=MAX_NOTE_TEXT.to_string() required node_ref=area readonly=move || saving.get()></textarea>
             <label for=kind_id.clone() class="visually-hidden">"Kind"</label>
             <KindSelect id=kind_id selected=NoteKind::Manual/>
             <button type="submit" class="button small primary">"Add note"</button>
+            <super::room::Refused control/>
+            <Show when=move || saving.get()>
+                <span class="muted small pending-note" data-testid="note-pending">
+                    {move || if live.link.get() == super::link::LinkState::Live { "Saving this note…" } else { "Not saved yet: this note is sent when the connection is back." }}
+                </span>
+            </Show>
         </form>
     }
 }

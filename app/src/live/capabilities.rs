@@ -133,8 +133,8 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
     let id = move || live.view.with(|v| v.info.id.clone());
     view! {
         <form method="post" action="/api/rate_all" class="rating-form" on:submit=move |ev| {
-            // With the socket open every choice is already sent as it is made.
-            if live.connected() { ev.prevent_default(); }
+            // With the script running every choice is already sent (or queued) as it is made.
+            if live.scripted.get_untracked() { ev.prevent_default(); }
         }>
             <input type="hidden" name="id" value=id/>
             {recommended.into_iter().map(|key| view! {
@@ -162,8 +162,8 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
                     }
                 }).collect_view()}
             }).collect_view()}
-            <button type="submit" class="button primary" class:js-hidden=move || live.connected()>"Save my ratings"</button>
-            <p class="muted small">{move || if live.connected() { "Each choice is saved as you make it." } else { "Press Save to send your ratings." }}</p>
+            <button type="submit" class="button primary" class:js-hidden=move || live.scripted.get()>"Save my ratings"</button>
+            <p class="muted small">{move || if live.scripted.get() { "Each choice is saved as you make it." } else { "Press Save to send your ratings." }}</p>
         </form>
     }
 }

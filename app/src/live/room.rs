@@ -130,6 +130,8 @@ pub(crate) fn open_live(initial: View) -> Live {
     {
         let socket = super::socket::open(&id, live);
         live.socket.set_value(Some(socket));
+        // After hydration, so the server's markup (a plain form) is what hydrates.
+        Effect::new(move |_| live.scripted.set(true));
         live.now.set(js_sys::Date::now() as i64);
         let tick = set_interval_with_handle(move || live.now.set(js_sys::Date::now() as i64), std::time::Duration::from_millis(1000)).ok();
         on_cleanup(move || {
@@ -162,13 +164,15 @@ fn Room(initial: View) -> impl IntoView {
                 <div class="room-status">
                     <span class=move || format!("status-pill status-{}", info().status.id())>{move || info().status.label()}</span>
                     <LinkIndicator/>
+                    <SaveStatus/>
                 </div>
             </header>
             <Show when=move || live.removed.get()>
                 <p class="notice notice-error" role="alert">"The facilitator removed you from this checkpoint."</p>
             </Show>
-            <Show when=move || live.error.get().is_some()>
-                <p class="notice notice-error" role="alert">{move || live.error.get()}</p>
+            // Refusals of what a control sent are shown beside it; the rest here.
+            <Show when=move || live.error.with(|e| e.as_ref().is_some_and(|r| r.control.is_none()))>
+                <p class="notice notice-error" role="alert">{move || live.error.get().map(|r| r.message)}</p>
             </Show>
             <Show when=move || live.view.with(|v| v.facilitator)>
                 <FacilitatorBar/>
@@ -210,6 +214,42 @@ pub(crate) fn LinkIndicator() -> impl IntoView {
         LinkState::Reconnecting(_) => "link-pill link-lost",
     };
     view! { <span class=class role="status" data-testid="link">{text}</span> }
+}
+
+/// Whether this person's changes are saved: each counts only once the server
+/// acknowledged it. Empty when everything is saved (the live region stays, so
+/// that each change of state is announced).
+#[component]
+pub(crate) fn SaveStatus() -> impl IntoView {
+    use super::link::SaveState;
+    let live = super::link::use_live();
+    let state = Memo::new(move |_| live.save_state());
+    let count = move || live.pending.with(Vec::len);
+    view! {
+        <span class=move || match state.get() { SaveState::Saved => "save-status", SaveState::Saving => "save-status saving", SaveState::Retrying => "save-status retrying" }
+            role="status" aria-live="polite" data-testid="save-status">
+            {move || match state.get() {
+                SaveState::Saved => String::new(),
+                SaveState::Saving => "Saving…".to_string(),
+                SaveState::Retrying => match count() {
+                    1 => "Not saved, retrying (1 change waiting)".to_string(),
+                    n => format!("Not saved, retrying ({n} changes waiting)"),
+                },
+            }}
+        </span>
+    }
+}
+
+/// The server's refusal of what `control` sent, shown beside it.
+#[component]
+pub(crate) fn Refused(control: super::link::Control) -> impl IntoView {
+    let live = super::link::use_live();
+    let message = move || live.error.with(|e| e.as_ref().filter(|r| r.control == Some(control)).map(|r| r.message.clone()));
+    view! {
+        <Show when=move || message().is_some()>
+            <span class="refusal" role="alert" data-testid="refusal">{message}</span>
+        </Show>
+    }
 }
 
 /// Start, end, the join code and co-facilitators.

@@ -1,8 +1,16 @@
 //! The browser's WebSocket to its room: applies frames to the view, sends
 //! commands, and reconnects without limit (with backoff) after any loss,
 //! resyncing from the snapshot the server sends on every connect.
+//!
+//! A command counts as saved only on its acknowledgement. Until then it waits
+//! in `Live::pending` (mirrored to sessionStorage, so a reload keeps it) and is
+//! sent again, in order, on every new connection; the server recognises a
+//! resend by its (session, req) and does not apply it twice. A command left
+//! unacknowledged on an open socket means the socket is dead without knowing
+//! it (half-open): it is dropped and opened again.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use checkpoint_core::live::{ClientMessage, Command, Frame};
@@ -11,15 +19,27 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-use super::link::{LinkState, Live};
+use super::link::{Control, LinkState, Live, Queued, Refusal};
 
 type Callback<T> = Closure<dyn FnMut(T)>;
+type Done = Box<dyn FnOnce(Result<i64, String>)>;
+
+/// How long an acknowledgement may take before the socket is taken for dead.
+const ACK_WAIT_MS: i32 = 10_000;
 
 pub struct Socket {
     url: String,
     live: Live,
     ws: RefCell<Option<WebSocket>>,
+    /// Counts the WebSockets opened, so a watchdog knows whether its socket is still the one.
+    generation: Cell<u64>,
+    /// This page load's id for the commands it numbers.
+    session: String,
+    /// Where the pending commands are kept across a reload.
+    storage_key: String,
     next_req: Cell<u64>,
+    /// Who waits for each of this page's pending commands (restored ones have nobody).
+    waiting: RefCell<HashMap<u64, (Option<Control>, Done)>>,
     attempt: Cell<u32>,
     /// The page left: stop reconnecting.
     closed: Cell<bool>,
@@ -30,12 +50,35 @@ fn window() -> web_sys::Window {
     web_sys::window().expect("a browser window")
 }
 
+fn storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
 /// Opens the room's socket and keeps it open while the page shows.
 pub fn open(checkpoint_id: &str, live: Live) -> Rc<Socket> {
     let location = window().location();
     let scheme = if location.protocol().unwrap_or_default() == "https:" { "wss:" } else { "ws:" };
     let url = format!("{scheme}//{}/live/{checkpoint_id}/ws", location.host().unwrap_or_default());
-    let socket = Rc::new(Socket { url, live, ws: RefCell::new(None), next_req: Cell::new(1), attempt: Cell::new(0), closed: Cell::new(false), handlers: RefCell::new(Vec::new()) });
+    let storage_key = format!("checkpoint-pending:{checkpoint_id}");
+    // What an earlier load of this tab had not got acknowledged: sent again
+    // under its own session; this load numbers on after it, so acks stay unambiguous.
+    let restored: Vec<Queued> = storage().and_then(|s| s.get_item(&storage_key).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    let next_req = restored.iter().map(|q| q.req).max().unwrap_or(0) + 1;
+    live.pending.set(restored);
+    let session = uuid::Uuid::new_v4().simple().to_string();
+    let socket = Rc::new(Socket {
+        url,
+        live,
+        ws: RefCell::new(None),
+        generation: Cell::new(0),
+        session,
+        storage_key,
+        next_req: Cell::new(next_req),
+        waiting: RefCell::new(HashMap::new()),
+        attempt: Cell::new(0),
+        closed: Cell::new(false),
+        handlers: RefCell::new(Vec::new()),
+    });
     socket.connect();
     watch_network(&socket);
     socket
@@ -80,6 +123,7 @@ impl Socket {
             if let Some(s) = me.upgrade() {
                 s.attempt.set(0);
                 s.live.link.set(LinkState::Live);
+                s.flush();
             }
         });
         let me = Rc::downgrade(self);
@@ -109,6 +153,7 @@ impl Socket {
         handlers.push(Box::new(on_open));
         handlers.push(Box::new(on_message));
         handlers.push(Box::new(on_close));
+        self.generation.set(self.generation.get() + 1);
         *self.ws.borrow_mut() = Some(ws);
     }
 
@@ -165,11 +210,16 @@ impl Socket {
                 }
             }
             Frame::Presence { online } => live.view.update(|v| v.set_online(&online)),
-            Frame::Ack { .. } => {}
-            Frame::Error { message, .. } => live.error.set(Some(message)),
+            Frame::Ack { req, rev } => self.settle(req, Ok(rev)),
+            Frame::Error { req: Some(req), message, .. } => self.settle(req, Err(message)),
+            Frame::Error { req: None, message, .. } => live.error.set(Some(Refusal { control: None, message })),
             Frame::Removed => {
                 live.removed.set(true);
                 self.closed.set(true);
+                // Nothing of theirs can be saved any more.
+                live.pending.set(Vec::new());
+                self.waiting.borrow_mut().clear();
+                self.store_pending();
             }
         }
     }
@@ -179,10 +229,83 @@ impl Socket {
         self.ws.borrow().as_ref().is_some_and(|ws| ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&text).is_ok())
     }
 
-    pub fn send(&self, command: Command) -> bool {
+    /// Queues `command`, sends it now when the socket is open, and tells
+    /// `done` once the server has acknowledged or refused it.
+    pub fn send(self: &Rc<Self>, command: Command, control: Option<Control>, done: Done) {
         let req = self.next_req.get();
         self.next_req.set(req + 1);
-        self.send_message(&ClientMessage::Command { req, command })
+        let queued = Queued { session: self.session.clone(), req, command };
+        self.live.pending.update(|p| p.push(queued.clone()));
+        self.store_pending();
+        self.waiting.borrow_mut().insert(req, (control, done));
+        if self.transmit(&queued) {
+            self.watch(req);
+        }
+    }
+
+    fn transmit(&self, q: &Queued) -> bool {
+        self.send_message(&ClientMessage::Command { req: q.req, session: Some(q.session.clone()), command: q.command.clone() })
+    }
+
+    /// A new connection: everything still pending goes again, in order.
+    fn flush(self: &Rc<Self>) {
+        let pending = self.live.pending.get_untracked();
+        for q in &pending {
+            if !self.transmit(q) {
+                return;
+            }
+        }
+        if let Some(first) = pending.first() {
+            self.watch(first.req);
+        }
+    }
+
+    /// Takes the socket for dead when `req` is still unanswered on it after a while.
+    fn watch(self: &Rc<Self>, req: u64) {
+        let generation = self.generation.get();
+        let me = Rc::downgrade(self);
+        let check: Closure<dyn FnMut()> = Closure::once(move || {
+            if let Some(s) = me.upgrade() {
+                let waiting = s.live.pending.with_untracked(|p| p.iter().any(|q| q.req == req));
+                if waiting && s.generation.get() == generation && s.ws.borrow().is_some() {
+                    s.drop_connection();
+                }
+            }
+        });
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(check.as_ref().unchecked_ref(), ACK_WAIT_MS);
+        check.forget();
+    }
+
+    /// The server answered `req`: saved, or refused (then shown beside the control that sent it).
+    fn settle(&self, req: u64, outcome: Result<i64, String>) {
+        let mut known = false;
+        self.live.pending.update(|p| {
+            let before = p.len();
+            p.retain(|q| q.req != req);
+            known = p.len() != before;
+        });
+        if !known {
+            return;
+        }
+        self.store_pending();
+        let waiter = self.waiting.borrow_mut().remove(&req);
+        let control = waiter.as_ref().and_then(|(c, _)| *c);
+        if let Err(message) = &outcome {
+            self.live.error.set(Some(Refusal { control, message: message.clone() }));
+        }
+        if let Some((_, done)) = waiter {
+            done(outcome);
+        }
+    }
+
+    fn store_pending(&self) {
+        let Some(storage) = storage() else { return };
+        let pending = self.live.pending.get_untracked();
+        if pending.is_empty() {
+            let _ = storage.remove_item(&self.storage_key);
+        } else if let Ok(text) = serde_json::to_string(&pending) {
+            let _ = storage.set_item(&self.storage_key, &text);
+        }
     }
 
     /// The page is going away: close without reconnecting.

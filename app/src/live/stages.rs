@@ -34,12 +34,13 @@ pub(crate) fn CommandButton(
     #[prop(optional)] confirm_when: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let live = use_live();
+    let control = super::link::Control::new();
     view! {
         <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
             if let Some(message) = confirm_when.and_then(|s| s.get_untracked()) {
                 if !confirm(&message) { ev.prevent_default(); return; }
             }
-            if live.send(command.clone()) { ev.prevent_default(); }
+            if live.send_from(Some(control), command.clone(), |_| {}) { ev.prevent_default(); }
         }>
             {match (question, stage) {
                 (Some(question), _) => view! { <CommandFields kind question/> }.into_any(),
@@ -47,6 +48,7 @@ pub(crate) fn CommandButton(
                 (None, None) => view! { <CommandFields kind/> }.into_any(),
             }}
             <button type="submit" class=format!("button {class}")>{label}</button>
+            <super::room::Refused control/>
         </form>
     }
 }
@@ -203,12 +205,21 @@ fn AutoReveal() -> impl IntoView {
 #[component]
 fn Ballot(question: Question) -> impl IntoView {
     let live = use_live();
-    let mine = move || live.view.with(|v| v.question(question).and_then(|q| q.mine.clone()));
+    let control = super::link::Control::new();
+    let saved = move || live.view.with(|v| v.question(question).and_then(|q| q.mine.clone()));
+    // A vote not acknowledged yet (sent, or waiting for the connection).
+    let waiting = move || {
+        live.pending.with(|p| p.iter().rev().find_map(|q| match &q.command {
+            Command::Vote { question: q, answer } if *q == question => Some(answer.clone()),
+            _ => None,
+        }))
+    };
+    let mine = move || waiting().or_else(saved);
     let choice = RwSignal::new(mine());
     view! {
         <form method="post" action="/api/live_command" class="ballot" on:submit=move |ev| {
             if let Some(answer) = choice.get_untracked() {
-                if live.send(Command::Vote { question, answer }) { ev.prevent_default(); }
+                if live.send_from(Some(control), Command::Vote { question, answer }, |_| {}) { ev.prevent_default(); }
             }
         }>
             <CommandFields kind="vote" question/>
@@ -227,7 +238,13 @@ fn Ballot(question: Question) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <button type="submit" class="button primary">{move || if mine().is_some() { "Change my vote" } else { "Cast my vote" }}</button>
-            <p class="muted small" data-testid="my-vote">{move || mine().and_then(|m| question.answer(&m)).map(|a| format!("You voted: {}", a.label())).unwrap_or_else(|| "You have not voted yet.".into())}</p>
+            <super::room::Refused control/>
+            <p class="muted small" data-testid="my-vote">{move || match (waiting().and_then(|m| question.answer(&m)), saved().and_then(|m| question.answer(&m))) {
+                (Some(a), _) if live.link.get() == super::link::LinkState::Live => format!("Saving your vote: {}…", a.label()),
+                (Some(a), _) => format!("Your vote is not saved yet: {}. It is sent when the connection is back.", a.label()),
+                (None, Some(a)) => format!("You voted: {}", a.label()),
+                (None, None) => "You have not voted yet.".into(),
+            }}</p>
         </form>
     }
 }

@@ -231,7 +231,7 @@ async fn connect(base: &str, id: &str, cookie: &str) -> anyhow::Result<Ws> {
 }
 
 fn send_text(cmd: Command, req: u64) -> Message {
-    Message::Text(serde_json::to_string(&ClientMessage::Command { req, command: cmd }).unwrap_or_default().into())
+    Message::Text(serde_json::to_string(&ClientMessage::Command { req, session: None, command: cmd }).unwrap_or_default().into())
 }
 
 /// Opens each question, lets it run, reveals, moves on; around again. At the
