@@ -10,6 +10,10 @@ mod support;
 #[path = "api/robustness.rs"] mod robustness; // a crate root looks for tests/robustness.rs, which cargo would take for a test of its own
 
 // Test modules live in api/ (a file right in tests/ would be a binary of its own).
+#[path = "api/carry.rs"]
+mod carry;
+#[path = "api/history.rs"]
+mod history;
 #[path = "api/injection.rs"]
 mod injection;
 #[path = "api/roles.rs"]
