@@ -73,8 +73,8 @@ impl Store {
     }
 
     /// Sets the status of action `action_id` of the squad's earlier checkpoint
-    /// `from`, in the review at `checkpoint_id` (whose facilitators, or an
-    /// admin, may). Carried over, it is copied into this checkpoint at once,
+    /// `from`, in the review at `checkpoint_id` (by those who may change its
+    /// actions, in the role table). Carried over, it is copied into this checkpoint at once,
     /// in the same transaction, once however often it is asked. Returns the
     /// checkpoints whose rooms should reload.
     pub async fn review_action(&self, by: &CurrentUser, checkpoint_id: &str, from: &str, action_id: &str, status: &str) -> Result<Vec<String>, ServiceError> {

@@ -67,6 +67,8 @@ async fn a_carried_action_is_copied_into_the_next_checkpoint_and_again_into_the_
     assert_eq!(copy["carried_from"][0]["checkpoint_id"], first.as_str());
     assert_eq!(copy["carried_from"][0]["action_id"], "ship-changelog");
     assert_eq!(copy["carried_from"][0]["held_on"], "2026-01-10");
+    let md = app.client.get(format!("{}/api/v1/checkpoints/{second}/export?format=md", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(md.contains("Generate the changelog in the pipeline (carried over from 2026-01-10)"), "the summary says where it came from:\n{md}");
     let original = actions_of(&app, &first).await;
     assert_eq!(original[0]["status"], "carried", "the original is marked carried over");
 
@@ -136,4 +138,28 @@ async fn the_review_lists_every_open_action_of_the_squads_earlier_checkpoints() 
     let res = review(&app, &middle, &latest, "newer-open", "done").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("earlier"), "the refusal says why");
+}
+
+#[tokio::test]
+async fn only_those_running_the_new_checkpoint_carry_an_action_over() {
+    let app = spawn_app().await;
+    squad(&app).await;
+    let first = checkpoint_on(&app, "2026-01-10").await;
+    add_action(&app, &first, "x", "Page on failed deployments").await;
+    let second = checkpoint_on(&app, "2026-04-10").await;
+    for role in [Role::Viewer, Role::Facilitator] {
+        let other = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let name = format!("other-{}", role.id());
+        app.store.create_user(None, &name, "long enough password", role).await.unwrap();
+        other.post(format!("{}/api/login", app.base)).form(&[("username", name.as_str()), ("password", "long enough password")]).send().await.unwrap();
+        let res = other.post(format!("{}/api/review_action", app.base)).form(&[("id", &second), ("from", &first), ("action", &"x".to_string()), ("status", &"carried".to_string())]).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}");
+    }
+    let anon = reqwest::Client::new().post(format!("{}/api/review_action", app.base)).form(&[("id", &second), ("from", &first), ("action", &"x".to_string()), ("status", &"done".to_string())]).send().await.unwrap();
+    assert!(anon.status() == StatusCode::UNAUTHORIZED || anon.status() == StatusCode::FORBIDDEN, "{}", anon.status());
+    assert!(actions_of(&app, &second).await.is_empty(), "a refused review copies nothing");
+    assert_eq!(actions_of(&app, &first).await[0]["status"], "open", "and changes nothing");
+    let res = review(&app, &second, &first, "x", "soon").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a bad status names the field");
+    assert!(res.text().await.unwrap().contains("status"));
 }
