@@ -107,6 +107,7 @@ fn HistoryTable(rows: Vec<HistoryRow>, paged: Paged) -> impl IntoView {
     let first = paged.offset() + 1;
     let last = paged.offset() + rows.len() as i64;
     view! {
+        <div class="table-scroll">
         <table class="data-table" data-testid="history">
             <caption>{format!("{} checkpoints, newest first; {first} to {last} here", paged.total)}</caption>
             <thead><tr>
@@ -128,6 +129,7 @@ fn HistoryTable(rows: Vec<HistoryRow>, paged: Paged) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 

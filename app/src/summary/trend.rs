@@ -77,6 +77,7 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
                     <p class="level-line" data-testid="trend-change">{format!("Since the previous checkpoint ({date}): voted percentile{}", if c == 0 { " unchanged".to_string() } else { change_text(Some(c)) })}</p>
                 })}
                 <PercentileChart points=points.clone()/>
+                <div class="table-scroll">
                 <table class="data-table" data-testid="trend">
                     <caption>"Oldest first; the change is against the previous checkpoint with a result (on this page or an earlier one)"</caption>
                     <thead><tr>
@@ -101,6 +102,7 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
                 <Pager paged path=format!("/squads/{slug}/trend") filters=Vec::new() label="Pages of this trend"/>
             }.into_any()
         }}
