@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use checkpoint_core::accounts::{CurrentUser, Role};
 use checkpoint_core::checkpoints::CheckpointForm;
+use checkpoint_core::board::{ActionStatus, BoardCommand, ReviewItem};
 use checkpoint_core::dora::Question;
+use checkpoint_core::summary::history::{action_progress, spread_by_quarter, HistoryFilter, HistoryRow};
 use checkpoint_core::live::{CheckpointStatus, Command, Frame, View};
 use checkpoint_core::store::rooms::{Connection, Outbound, Rooms};
 use checkpoint_core::store::squads::SquadForm;
@@ -319,7 +321,141 @@ async fn board_notes_are_idempotent_converge_and_persist(store: Store) {
     assert_eq!(reloaded.notes, seen_by_ana.board.notes, "the board persists");
 }
 
-on_both_backends!(board_notes_are_idempotent_converge_and_persist, a_finalised_summary_changes_only_through_a_new_revision, survey_responses_carry_no_participant_identity, ratings_and_the_confirmed_focus_persist, join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
+
+/// The squad `payments` run by `fran`; returns her.
+async fn facilitator_and_squad(store: &Store) -> CurrentUser {
+    let row = store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
+    let fran = CurrentUser { id: row.id, username: row.username, role: Role::Facilitator };
+    store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
+    fran
+}
+
+async fn checkpoint_of(store: &Store, by: &CurrentUser, squad: &str, held_on: &str) -> String {
+    store.create_checkpoint(by, squad, CheckpointForm::parse(held_on, None, Some("2021")).unwrap()).await.unwrap()
+}
+
+/// Runs commands in a checkpoint as the facilitator who made it.
+async fn run(store: &Store, by: &CurrentUser, id: &str, commands: Vec<Command>) {
+    let me = store.participant_for_user(id, by).await.unwrap().unwrap();
+    let rooms = Rooms::new(store.clone());
+    for c in commands {
+        rooms.execute(id, &me, c).await.unwrap();
+    }
+}
+
+fn add_action(id: &str, title: &str) -> Command {
+    Command::Board {
+        op: BoardCommand::AddAction { id: id.into(), title: title.into(), owner: "Ana".into(), due: Some("2026-12-18".into()), capability: None, from_note: None },
+    }
+}
+
+fn board_actions(store: &Store, id: &str) -> impl std::future::Future<Output = Vec<checkpoint_core::board::Action>> {
+    let (store, id) = (store.clone(), id.to_string());
+    async move { store.load_live(&id).await.unwrap().state.doc.board.actions }
+}
+
+async fn carried_actions_follow_the_squad_until_done(store: Store) {
+    let fran = facilitator_and_squad(&store).await;
+    let a = checkpoint_of(&store, &fran, "payments", "2026-01-10").await;
+    run(&store, &fran, &a, vec![add_action("x", "Trunk-based development"), add_action("y", "Delete the release branch")]).await;
+    let b = checkpoint_of(&store, &fran, "payments", "2026-04-10").await;
+    let c_listed = |items: Vec<ReviewItem>| items.into_iter().map(|i| (i.checkpoint_id, i.action.id)).collect::<Vec<_>>();
+    assert_eq!(c_listed(store.action_review(&b).await.unwrap()), [(a.clone(), "x".to_string()), (a.clone(), "y".to_string())]);
+
+    // Carried twice from the review: one copy, open, linked to its origin; done: no copy.
+    for _ in 0..2 {
+        store.review_action(&fran, &b, &a, "x", "carried").await.unwrap();
+    }
+    store.review_action(&fran, &b, &a, "y", "done").await.unwrap();
+    let in_b = board_actions(&store, &b).await;
+    assert_eq!(in_b.len(), 1, "{in_b:?}");
+    assert_eq!((in_b[0].title.as_str(), in_b[0].status, in_b[0].carried_from[0].checkpoint_id.as_str()), ("Trunk-based development", ActionStatus::Open, a.as_str()));
+    let refused = store.review_action(&fran, &b, &a, "x", "dropped").await.unwrap_err();
+    assert_eq!(refused.field(), Some("action"), "once copied, the copy is what changes");
+
+    // Still open at the end of b, it is reviewed at c as b's, and carried again with its chain.
+    let c = checkpoint_of(&store, &fran, "payments", "2026-07-10").await;
+    let copy = in_b[0].id.clone();
+    assert_eq!(c_listed(store.action_review(&c).await.unwrap()), [(b.clone(), copy.clone())], "the original and the done one are not listed");
+    store.review_action(&fran, &c, &b, &copy, "carried").await.unwrap();
+    let in_c = board_actions(&store, &c).await;
+    let chain: Vec<&str> = in_c[0].carried_from.iter().map(|o| o.checkpoint_id.as_str()).collect();
+    assert_eq!((in_c.len(), chain), (1, vec![a.as_str(), b.as_str()]));
+
+    // Marked carried on its own board, it is copied when the next checkpoint is created.
+    run(&store, &fran, &c, vec![Command::Board { op: BoardCommand::SetActionStatus { id: in_c[0].id.clone(), status: "carried".into() } }]).await;
+    let d = checkpoint_of(&store, &fran, "payments", "2026-10-10").await;
+    let in_d = board_actions(&store, &d).await;
+    assert_eq!((in_d.len(), in_d[0].carried_from.len(), in_d[0].status), (1, 3, ActionStatus::Open));
+    assert!(store.action_review(&d).await.unwrap().is_empty(), "nothing waits: the copy is in d");
+    let e = checkpoint_of(&store, &fran, "payments", "2027-01-10").await;
+    assert!(board_actions(&store, &e).await.is_empty(), "a copy is made once");
+}
+
+async fn history_pages_and_aggregates_follow_the_rules_over_every_row(store: Store) {
+    let fran = facilitator_and_squad(&store).await;
+    store.create_squad(None, SquadForm::parse("Ledger", "Else", None).unwrap()).await.unwrap();
+    for i in 0..52 {
+        checkpoint_of(&store, &fran, "payments", &format!("2025-{:02}-{:02}", i % 12 + 1, i / 12 + 1)).await;
+    }
+    // Some with every answer locked (a level), in several quarters, and some actions.
+    let lock_all = |code: usize| -> Vec<Command> {
+        let mut out = vec![];
+        for q in Question::ALL {
+            let answer = q.answers_best_first().nth(code).unwrap().id().to_string();
+            out.extend([Command::GoTo { stage: checkpoint_core::live::Stage::of_question(q) }, Command::Reveal { question: q }, Command::Lock { question: q, answer }]);
+        }
+        out
+    };
+    for (squad, held_on, code, actions) in [("payments", "2026-01-15", 5, 2), ("payments", "2024-06-01", 0, 0), ("ledger", "2026-03-01", 1, 1), ("payments", "2026-05-01", 2, 3)] {
+        let id = checkpoint_of(&store, &fran, squad, held_on).await;
+        store.set_checkpoint_status(&fran, &id, CheckpointStatus::Live).await.unwrap();
+        let mut commands = lock_all(code);
+        commands.extend((0..actions).map(|i| add_action(&format!("a{i}"), "Something to do")));
+        run(&store, &fran, &id, commands).await;
+    }
+    let all_filter = HistoryFilter::default();
+    let (first, second) = (store.checkpoint_history(&all_filter, 1).await.unwrap(), store.checkpoint_history(&all_filter, 2).await.unwrap());
+    assert_eq!((first.rows.len(), second.rows.len(), first.paged.total, first.paged.pages), (50, 6, 56, 2));
+    let rows: Vec<HistoryRow> = first.rows.iter().chain(&second.rows).cloned().collect();
+    let mut newest_first = rows.clone();
+    newest_first.sort_by(|a, b| b.held_on.cmp(&a.held_on));
+    assert_eq!(rows.iter().map(|r| &r.held_on).collect::<Vec<_>>(), newest_first.iter().map(|r| &r.held_on).collect::<Vec<_>>());
+    assert_eq!(first.spread, spread_by_quarter(&rows), "the SQL spread follows the rule of the pure one");
+    assert_eq!(first.actions, action_progress(&rows));
+    assert_eq!(first.actions, [6, 0, 0, 0]);
+    assert_eq!(rows.iter().filter(|r| r.voted.is_some()).count(), 4);
+
+    // The level filter is applied before paging, on every backend.
+    let level = rows.iter().find(|r| r.held_on == "2026-01-15").unwrap().voted.unwrap().level;
+    let filtered = store.checkpoint_history(&HistoryFilter { level: Some(level), ..HistoryFilter::default() }, 1).await.unwrap();
+    let expected: Vec<&String> = rows.iter().filter(|r| r.voted.is_some_and(|v| v.level == level)).map(|r| &r.id).collect();
+    assert_eq!(filtered.rows.iter().map(|r| &r.id).collect::<Vec<_>>(), expected);
+    assert_eq!(filtered.paged.total as usize, expected.len());
+    let money = store.checkpoint_history(&HistoryFilter { tribe: Some("money".into()), ..HistoryFilter::default() }, 9).await.unwrap();
+    assert_eq!((money.paged.page, money.paged.total), (2, 55), "a page past the end is the last");
+
+    // The trend's pages are oldest first, and the first change on page 2 compares with page 1.
+    let trend = store.squad_trend("payments", 2).await.unwrap();
+    assert_eq!((trend.points.len(), trend.paged.total), (5, 55));
+    let dates: Vec<&str> = trend.points.iter().map(|p| p.row.held_on.as_str()).collect();
+    assert_eq!(dates, ["2025-12-02", "2025-12-03", "2025-12-04", "2026-01-15", "2026-05-01"]);
+    assert!(trend.points[3].voted_change.is_some(), "compared with 2024-06-01, on page 1");
+    let whole = {
+        let mut p1 = store.squad_trend("payments", 1).await.unwrap().points;
+        p1.extend(trend.points.clone());
+        p1
+    };
+    let recomputed = checkpoint_core::summary::history::trend(whole.iter().map(|p| p.row.clone()).collect(), (None, None));
+    assert_eq!(whole, recomputed, "paged or not, each change is against the previous result");
+
+    // Rows written before the digest existed get it at the next start.
+    sqlx::query("UPDATE checkpoints SET digested = 0, voted_level = NULL, voted_percentile = NULL, actions_open = 0, actions = '[]'").execute(store.pool()).await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(store.checkpoint_history(&all_filter, 1).await.unwrap(), first);
+}
+
+on_both_backends!(carried_actions_follow_the_squad_until_done, history_pages_and_aggregates_follow_the_rules_over_every_row, board_notes_are_idempotent_converge_and_persist, a_finalised_summary_changes_only_through_a_new_revision, survey_responses_carry_no_participant_identity, ratings_and_the_confirmed_focus_persist, join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
 
 
 /// Two processes on one PostgreSQL: a vote through one reaches a participant

@@ -12,6 +12,10 @@ mod support;
 // Test modules live in api/ (a file right in tests/ would be a binary of its own).
 #[path = "api/bounds.rs"]
 mod bounds;
+#[path = "api/carry.rs"]
+mod carry;
+#[path = "api/history.rs"]
+mod history;
 #[path = "api/injection.rs"]
 mod injection;
 #[path = "api/resend.rs"]

@@ -60,6 +60,23 @@ pub struct Action {
     /// The improvement note it came from.
     pub from_note: Option<String>,
     pub status: ActionStatus,
+    /// The actions it was carried over from, oldest first: the last is the
+    /// one it copies, the first where the squad agreed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried_from: Vec<ActionOrigin>,
+    /// The later checkpoint whose review last set its status (that review
+    /// keeps listing it, so a slip can be undone there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_in: Option<String>,
+}
+
+/// One checkpoint's action that another was carried over from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionOrigin {
+    pub checkpoint_id: String,
+    pub action_id: String,
+    /// When that checkpoint was held, `YYYY-MM-DD`.
+    pub held_on: String,
 }
 
 /// The editable fields of an action, parsed once.
@@ -92,12 +109,4 @@ impl ActionFields {
         };
         Ok(ActionFields { title, owner, due, capability })
     }
-}
-
-/// The actions of a squad's previous checkpoint, to review at the next one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PreviousActions {
-    pub checkpoint_id: String,
-    pub held_on: String,
-    pub actions: Vec<Action>,
 }

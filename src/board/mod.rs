@@ -21,6 +21,7 @@
 //!   cost of every change in its room.
 
 mod actions;
+mod carry;
 mod dots;
 #[cfg(test)]
 mod tests;
@@ -29,7 +30,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::live::timer::{Timer, TimerAction};
 
-pub use actions::{Action, ActionFields, ActionStatus, PreviousActions, MAX_ACTIONS};
+pub use actions::{Action, ActionFields, ActionOrigin, ActionStatus, MAX_ACTIONS};
+pub use carry::{copied_to, review, to_carry, CheckpointActions, ReviewItem};
 pub use dots::{DotVoting, DotsPhase, DEFAULT_BUDGET, DEFAULT_PER_NOTE};
 
 pub const MAX_NOTE_TEXT: usize = 280;
@@ -484,7 +486,7 @@ impl Board {
                         return Err(invalid("from_note", "no such note"));
                     }
                 }
-                self.actions.push(Action { id, title: f.title, owner: f.owner, due: f.due, capability: f.capability, from_note, status: ActionStatus::Open });
+                self.actions.push(Action { id, title: f.title, owner: f.owner, due: f.due, capability: f.capability, from_note, status: ActionStatus::Open, carried_from: Vec::new(), reviewed_in: None });
                 Ok(BoardChange::Actions)
             }
             BoardCommand::EditAction { id, title, owner, due, capability } => {

@@ -10,7 +10,7 @@
 
 use super::capabilities::RatingPhase;
 use super::stage::question_index;
-use super::state::{LiveState, Phase};
+use super::state::{LiveDoc, LiveState, Phase};
 use crate::dora::Question;
 
 /// Fewer answers than this and the survey shows only how many there are:
@@ -28,10 +28,15 @@ pub struct Disclosure {
 
 impl Disclosure {
     pub fn of(state: &LiveState) -> Disclosure {
+        Disclosure::of_doc(&state.doc)
+    }
+
+    /// The same rule from the stored document alone (the phases are all in it).
+    pub fn of_doc(doc: &LiveDoc) -> Disclosure {
         Disclosure {
-            questions: Question::ALL.map(|q| state.question(q).phase != Phase::Voting),
-            ratings: state.doc.capabilities.phase == RatingPhase::Revealed,
-            dots: state.doc.board.dots.counts_visible(),
+            questions: Question::ALL.map(|q| doc.questions[question_index(q)].phase != Phase::Voting),
+            ratings: doc.capabilities.phase == RatingPhase::Revealed,
+            dots: doc.board.dots.counts_visible(),
         }
     }
 

@@ -59,8 +59,9 @@ pub(crate) type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 pub(crate) struct LiveWrite {
     pub id: String,
     pub revision: i64,
-    /// The document's JSON, when the change touched it.
-    pub doc: Option<String>,
+    /// The document's JSON, when the change touched it, with its digest
+    /// (what the history and the review read, written with the document it comes from).
+    pub doc: Option<(String, super::history::StoredDigest)>,
     /// The confirmed focus (written with `Change::Focus`).
     pub focus: Vec<String>,
     pub change: Change,
@@ -95,25 +96,32 @@ impl Store {
         }
         let squad = self.squad(squad_slug).await?;
         let id = new_id();
-        let doc = serde_json::to_string(&LiveDoc::default()).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let mut tx = self.writer.begin().await?;
+        // It starts with the actions of earlier checkpoints marked carried over and not yet copied.
+        let mut doc = LiveDoc::default();
+        doc.board.actions = self.carried_into_new(&mut tx, &squad.id, &id, &form.held_on).await?;
+        let digest = super::history::StoredDigest::of(&doc, form.benchmark)?;
+        let doc = serde_json::to_string(&doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
         // A clash among 8.5e11 codes is unlikely; the unique index catches it and we draw again.
         for _ in 0..5 {
-            let inserted = sqlx::query(
-                "INSERT INTO checkpoints (id, squad_id, held_on, facilitator_id, board_url, benchmark, status, join_code, revision, doc, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, 1, $8, $9) ON CONFLICT (join_code) DO NOTHING",
-            )
-            .bind(&id)
-            .bind(&squad.id)
-            .bind(&form.held_on)
-            .bind(&by.id)
-            .bind(form.board_url.as_deref())
-            .bind(form.benchmark.id())
-            .bind(new_join_code().as_str())
-            .bind(&doc)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
+            let insert = sqlx::query(concat!(
+                "INSERT INTO checkpoints (", super::history::digest_columns!(), ", id, squad_id, held_on, facilitator_id, board_url, benchmark, status, \
+                 join_code, revision, doc, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $13, $14, 'draft', $15, 1, $16, $17) \
+                 ON CONFLICT (join_code) DO NOTHING",
+            ));
+            let inserted = digest
+                .bind(insert)
+                .bind(&id)
+                .bind(&squad.id)
+                .bind(&form.held_on)
+                .bind(&by.id)
+                .bind(form.board_url.as_deref())
+                .bind(form.benchmark.id())
+                .bind(new_join_code().as_str())
+                .bind(&doc)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
             if inserted.rows_affected() == 1 {
                 // Those who run a checkpoint are in its room from the start, so
                 // that opening its page never has to create anyone.
@@ -466,7 +474,11 @@ impl Store {
         let write = LiveWrite {
             id: state.info.id.clone(),
             revision: state.revision,
-            doc: if doc_changed { Some(serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?) } else { None },
+            doc: if doc_changed {
+                Some((serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?, super::history::StoredDigest::of(&state.doc, state.info.benchmark)?))
+            } else {
+                None
+            },
             focus: if state.doc.capabilities.focus_confirmed { state.doc.capabilities.focus.clone() } else { Vec::new() },
             change: change.clone(),
         };
@@ -480,7 +492,8 @@ impl Store {
     pub(crate) async fn write_live(&self, tx: &mut Tx<'_>, w: &LiveWrite) -> Result<bool, ServiceError> {
         let id = &w.id;
         let bumped = match &w.doc {
-            Some(doc) => sqlx::query("UPDATE checkpoints SET revision = $1, doc = $2, active_at = $5 WHERE id = $3 AND revision = $4")
+            Some((doc, digest)) => digest
+                .bind(sqlx::query(concat!("UPDATE checkpoints SET ", super::history::digest_set!(), ", revision = $9, doc = $10, active_at = $13 WHERE id = $11 AND revision = $12")))
                 .bind(w.revision)
                 .bind(doc)
                 .bind(id)

@@ -3,10 +3,12 @@
 //! every query and every test.
 
 mod error;
+mod actions;
 pub mod api_tokens;
 pub mod checkpoints;
 mod committer;
 pub mod events;
+pub mod history;
 pub mod measured;
 pub mod rooms;
 pub mod secrets;
@@ -144,7 +146,8 @@ impl Store {
 
     pub async fn migrate(&self) -> Result<(), ServiceError> {
         MIGRATOR.run(&self.writer).await.map_err(|e| ServiceError::config(format!("migration failed: {e}")))?;
-        self.move_legacy_survey_rows().await
+        self.move_legacy_survey_rows().await?;
+        self.digest_old_checkpoints().await
     }
 
     /// True once the database answers a trivial query.

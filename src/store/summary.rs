@@ -6,11 +6,8 @@ use sqlx::Row;
 use super::{now_ms, ServiceError, Store};
 use crate::access::Action;
 use crate::accounts::CurrentUser;
-use crate::dora::{assess, AssessmentInput, Benchmark, Question};
-use crate::board::PreviousActions;
 use crate::live::{CheckpointStatus, LiveDoc};
-use crate::summary::history::{count_actions, trend, HistoryFilter, HistoryRow, TrendPoint};
-use crate::summary::{parse_highlights, parse_reason, Draft, Maturity, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults, SurveySet};
+use crate::summary::{parse_highlights, parse_reason, Draft, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults, SurveySet};
 
 fn parse_doc(raw: &str) -> Result<LiveDoc, ServiceError> {
     serde_json::from_str(raw).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))
@@ -146,6 +143,7 @@ impl Store {
         if inserted.rows_affected() == 0 {
             return Err(ServiceError::conflict("revision", "someone else changed this summary at the same moment; reload and try again"));
         }
+        self.write_summary_digest(&mut tx, checkpoint_id, &summary).await?;
         sqlx::query(
             "INSERT INTO summary_drafts (checkpoint_id, highlights, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (checkpoint_id) DO UPDATE SET highlights = excluded.highlights, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
@@ -272,88 +270,6 @@ impl Store {
 }
 
 impl Store {
-    /// Past checkpoints, newest first, filtered. The voted result comes from
-    /// the locked answers; the measured one from the latest finalised
-    /// revision (a draft has none here: see `squad_trend`).
-    pub async fn checkpoint_history(&self, filter: &HistoryFilter) -> Result<Vec<HistoryRow>, ServiceError> {
-        let rows = sqlx::query(
-            "SELECT c.id, c.held_on, c.status, c.benchmark, c.doc, s.slug, s.name, t.name AS tribe, \
-             (SELECT r.body FROM summary_revisions r WHERE r.checkpoint_id = c.id ORDER BY r.revision DESC LIMIT 1) AS body \
-             FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN tribes t ON t.id = s.tribe_id \
-             WHERE ($1 = '' OR LOWER(t.name) = LOWER($1)) AND ($2 = '' OR s.slug = $2) AND ($3 = '' OR c.held_on >= $3) AND ($4 = '' OR c.held_on <= $4) \
-             ORDER BY c.held_on DESC, c.created_at DESC",
-        )
-        .bind(filter.tribe.as_deref().unwrap_or_default())
-        .bind(filter.squad.as_deref().unwrap_or_default())
-        .bind(filter.from.as_deref().unwrap_or_default())
-        .bind(filter.to.as_deref().unwrap_or_default())
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let doc: LiveDoc = parse_doc(r.get("doc"))?;
-            let benchmark = Benchmark::from_id(r.get::<&str, _>("benchmark")).unwrap_or_default();
-            let voted_answers: [Option<String>; 4] = std::array::from_fn(|i| doc.questions[i].locked.clone());
-            let voted = locked_maturity(&voted_answers, benchmark);
-            let body: Option<String> = r.get("body");
-            let finalised: Option<Summary> = body.map(|b| serde_json::from_str(&b)).transpose().map_err(|e| ServiceError::Internal(format!("summary body: {e}")))?;
-            let status: String = r.get("status");
-            let row = HistoryRow {
-                id: r.get("id"),
-                squad_slug: r.get("slug"),
-                squad_name: r.get("name"),
-                tribe: r.get("tribe"),
-                held_on: r.get("held_on"),
-                status: CheckpointStatus::parse(&status).unwrap_or_default(),
-                revision: finalised.as_ref().and_then(|s| s.revision),
-                voted,
-                measured: finalised.as_ref().and_then(|s| s.measured.as_ref()).and_then(|m| m.maturity.as_ref()).map(|m| Maturity { level: m.level, percentile: m.percentile }),
-                voted_answers,
-                measured_answers: std::array::from_fn(|i| finalised.as_ref().and_then(|s| s.answers.get(i)).and_then(|a| a.measured.clone())),
-                actions: count_actions(&doc.board.actions),
-            };
-            if filter.keeps(&row) {
-                out.push(row);
-            }
-        }
-        Ok(out)
-    }
-
-    /// One squad's checkpoints, oldest first, with the change since the
-    /// previous one. Drafts get their measured figures computed now.
-    pub async fn squad_trend(&self, squad_slug: &str) -> Result<Vec<TrendPoint>, ServiceError> {
-        self.squad(squad_slug).await?;
-        let filter = HistoryFilter { squad: Some(squad_slug.to_string()), ..HistoryFilter::default() };
-        let mut rows = self.checkpoint_history(&filter).await?;
-        for row in rows.iter_mut().filter(|r| r.revision.is_none()) {
-            if let Some(m) = self.checkpoint_measured(&row.id).await? {
-                row.measured = m.maturity.as_ref().map(|mm| Maturity { level: mm.level, percentile: mm.percentile });
-                row.measured_answers = std::array::from_fn(|i| crate::measured::report::answer_of(&m, Question::ALL[i]).map(str::to_string));
-            }
-        }
-        Ok(trend(rows))
-    }
-}
-
-/// The voted level and percentile, once all four answers are locked.
-fn locked_maturity(answers: &[Option<String>; 4], benchmark: Benchmark) -> Option<Maturity> {
-    let parsed: Vec<_> = Question::ALL.iter().zip(answers).map(|(q, a)| a.as_deref().and_then(|id| q.answer(id))).collect::<Option<Vec<_>>>()?;
-    let input = AssessmentInput { lead_time: parsed[0], deploy_frequency: parsed[1], time_to_restore: parsed[2], change_failure_rate: parsed[3], benchmark };
-    let a = assess(&input);
-    Some(Maturity { level: a.level, percentile: a.percentile })
-}
-
-impl Store {
-    /// The latest earlier checkpoint of the same squad that agreed actions.
-    pub async fn previous_actions(&self, checkpoint_id: &str) -> Result<Option<PreviousActions>, ServiceError> {
-        Ok(self
-            .earlier_checkpoints(checkpoint_id)
-            .await?
-            .into_iter()
-            .find(|(_, _, doc)| !doc.board.actions.is_empty())
-            .map(|(checkpoint_id, held_on, doc)| PreviousActions { checkpoint_id, held_on, actions: doc.board.actions }))
-    }
-
     /// The same squad's checkpoints before this one, newest first, with their documents.
     async fn earlier_checkpoints(&self, checkpoint_id: &str) -> Result<Vec<(String, String, LiveDoc)>, ServiceError> {
         let rows = sqlx::query(
@@ -365,39 +281,6 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| Ok((r.get("id"), r.get("held_on"), parse_doc(r.get("doc"))?))).collect()
-    }
-
-    /// Marks one of the previous checkpoint's actions done, carried over or
-    /// dropped, from the current checkpoint (whose facilitators, or an admin,
-    /// may). Returns the previous checkpoint's id, whose room should reload.
-    pub async fn review_action(&self, by: &CurrentUser, checkpoint_id: &str, action_id: &str, status: &str) -> Result<String, ServiceError> {
-        self.authorise(by, checkpoint_id, Action::EditFlow).await?;
-        let status = crate::board::ActionStatus::parse(status).map_err(|e| match e {
-            crate::board::BoardError::Invalid { field, message } => ServiceError::invalid(field, message),
-            other => ServiceError::invalid("status", other.to_string()),
-        })?;
-        let previous = self.previous_actions(checkpoint_id).await?.ok_or_else(|| ServiceError::invalid("action", "the previous checkpoint has no actions"))?;
-        let mut tx = self.writer.begin().await?;
-        let row = sqlx::query("SELECT doc, revision FROM checkpoints WHERE id = $1").bind(&previous.checkpoint_id).fetch_one(&mut *tx).await?;
-        let revision: i64 = row.get("revision");
-        let mut doc: LiveDoc = parse_doc(row.get("doc"))?;
-        let action = doc.board.actions.iter_mut().find(|a| a.id == action_id).ok_or_else(|| ServiceError::invalid("action", "no such action in the previous checkpoint"))?;
-        action.status = status;
-        let doc = serde_json::to_string(&doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        // Guarded by the revision read above, like every live write: a change
-        // committed in between makes this a refusal to retry, never a lost write.
-        let updated = sqlx::query("UPDATE checkpoints SET doc = $1 WHERE id = $2 AND revision = $3")
-            .bind(&doc)
-            .bind(&previous.checkpoint_id)
-            .bind(revision)
-            .execute(&mut *tx)
-            .await?;
-        if updated.rows_affected() == 0 {
-            return Err(ServiceError::conflict("action", "the previous checkpoint changed at the same moment; try again"));
-        }
-        self.bump_revision(&mut tx, &previous.checkpoint_id).await?;
-        tx.commit().await?;
-        Ok(previous.checkpoint_id)
     }
 }
 

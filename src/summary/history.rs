@@ -3,10 +3,106 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Maturity;
-use crate::dora::{FieldError, Level, Question};
-use crate::live::CheckpointStatus;
+use super::{Maturity, Summary};
+use crate::board::Action;
+use crate::dora::{assess, AssessmentInput, Benchmark, FieldError, Level, Question};
+use crate::live::{CheckpointStatus, Disclosure, LiveDoc};
 use crate::measured::dates::parse_date;
+
+/// Checkpoints on one page of the history or of a trend.
+pub const PAGE_SIZE: u32 = 50;
+
+/// What the history, the trends and the review of actions read of a
+/// checkpoint, kept in its row beside the document (whose board can be large)
+/// and rewritten with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckpointDigest {
+    /// From the locked answers, once all four are.
+    pub voted: Option<Maturity>,
+    /// Locked answer ids, in [`Question::ALL`] order, as [`Disclosure`] lets them out.
+    pub voted_answers: [Option<String>; 4],
+    /// Open, done, carried over, dropped.
+    pub actions: [usize; 4],
+    /// The board's actions, for the review at the squad's later checkpoints.
+    pub action_list: Vec<Action>,
+}
+
+impl CheckpointDigest {
+    pub fn of(doc: &LiveDoc, benchmark: Benchmark) -> CheckpointDigest {
+        let shown = Disclosure::of_doc(doc);
+        let voted_answers: [Option<String>; 4] =
+            std::array::from_fn(|i| doc.questions[i].locked.clone().filter(|_| shown.choices(Question::ALL[i])));
+        CheckpointDigest {
+            voted: locked_maturity(&voted_answers, benchmark),
+            voted_answers,
+            actions: count_actions(&doc.board.actions),
+            action_list: doc.board.actions.clone(),
+        }
+    }
+}
+
+/// What the history reads of a checkpoint's latest finalised summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryDigest {
+    pub revision: Option<u32>,
+    pub measured: Option<Maturity>,
+    pub measured_answers: [Option<String>; 4],
+}
+
+impl SummaryDigest {
+    pub fn of(summary: Summary) -> SummaryDigest {
+        let s = summary.disclosed();
+        SummaryDigest {
+            revision: s.revision,
+            measured: s.measured.as_ref().and_then(|m| m.maturity.as_ref()).map(|m| Maturity { level: m.level, percentile: m.percentile }),
+            measured_answers: std::array::from_fn(|i| s.answers.get(i).and_then(|a| a.measured.clone())),
+        }
+    }
+}
+
+/// The voted level and percentile, once all four answers are locked.
+pub fn locked_maturity(answers: &[Option<String>; 4], benchmark: Benchmark) -> Option<Maturity> {
+    let parsed: Vec<_> = Question::ALL.iter().zip(answers).map(|(q, a)| a.as_deref().and_then(|id| q.answer(id))).collect::<Option<Vec<_>>>()?;
+    let input = AssessmentInput { lead_time: parsed[0], deploy_frequency: parsed[1], time_to_restore: parsed[2], change_failure_rate: parsed[3], benchmark };
+    let a = assess(&input);
+    Some(Maturity { level: a.level, percentile: a.percentile })
+}
+
+/// A page number from the query string: absent or empty is the first; a
+/// page past the last shows the last (see [`Paged::clamp`]).
+pub fn parse_page(raw: Option<&str>) -> Result<u32, FieldError> {
+    match raw.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(1),
+        Some(p) => match p.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(FieldError::new("page", format!("{p:?} is not a page number (1, 2, 3, ...)"))),
+        },
+    }
+}
+
+/// Where one page sits among all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged {
+    /// From 1.
+    pub page: u32,
+    /// At least 1, even when nothing matches.
+    pub pages: u32,
+    /// Rows over every page.
+    pub total: u64,
+}
+
+impl Paged {
+    /// Page `wanted` of `total` rows, or the last page when past it.
+    pub fn clamp(wanted: u32, total: u64) -> Paged {
+        let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX).max(1);
+        Paged { page: wanted.clamp(1, pages), pages, total }
+    }
+
+    /// The rows to skip before this page.
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page - 1) * i64::from(PAGE_SIZE)
+    }
+}
 
 /// One checkpoint in the history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -83,11 +179,6 @@ impl HistoryFilter {
         };
         Ok(HistoryFilter { tribe: text(tribe), squad: text(squad), from, to, level })
     }
-
-    /// The filters SQL cannot apply (the level is computed from the answers).
-    pub fn keeps(&self, row: &HistoryRow) -> bool {
-        self.level.is_none_or(|l| row.voted.is_some_and(|v| v.level == l))
-    }
 }
 
 /// "2026 Q4" for a `YYYY-MM-DD` date.
@@ -134,11 +225,11 @@ pub struct TrendPoint {
     pub measured_change: Option<i16>,
 }
 
-/// A squad's checkpoints, oldest first, each compared with the previous one
-/// that has the same kind of result.
-pub fn trend(mut rows: Vec<HistoryRow>) -> Vec<TrendPoint> {
-    rows.sort_by(|a, b| a.held_on.cmp(&b.held_on).then(a.id.cmp(&b.id)));
-    let (mut last_voted, mut last_measured): (Option<u8>, Option<u8>) = (None, None);
+/// A squad's checkpoints, given oldest first, each compared with the previous
+/// one that has the same kind of result; `before` holds the last voted and
+/// measured percentiles of the checkpoints before these (on earlier pages).
+pub fn trend(rows: Vec<HistoryRow>, before: (Option<u8>, Option<u8>)) -> Vec<TrendPoint> {
+    let (mut last_voted, mut last_measured) = before;
     rows.into_iter()
         .map(|row| {
             let v = row.voted.map(|m| m.percentile);
@@ -218,22 +309,37 @@ mod tests {
 
     #[test]
     fn the_trend_compares_each_checkpoint_with_the_previous_result_of_its_kind() {
-        let points = trend(vec![
-            row("a", "2026-10-01", Some((Level::High, 70)), Some((Level::Medium, 50))),
+        let rows = vec![
             row("a", "2026-04-01", Some((Level::Medium, 45)), None),
             row("a", "2026-07-01", None, Some((Level::Medium, 40))),
-        ]);
-        let changes: Vec<(&str, Option<i16>, Option<i16>)> = points.iter().map(|p| (p.row.held_on.as_str(), p.voted_change, p.measured_change)).collect();
-        assert_eq!(changes, [("2026-04-01", None, None), ("2026-07-01", None, None), ("2026-10-01", Some(25), Some(10))]);
+            row("a", "2026-10-01", Some((Level::High, 70)), Some((Level::Medium, 50))),
+        ];
+        let changes = |points: Vec<TrendPoint>| -> Vec<(String, Option<i16>, Option<i16>)> {
+            points.into_iter().map(|p| (p.row.held_on, p.voted_change, p.measured_change)).collect()
+        };
+        let on = |d: &str, v, m| (d.to_string(), v, m);
+        assert_eq!(changes(trend(rows.clone(), (None, None))), [on("2026-04-01", None, None), on("2026-07-01", None, None), on("2026-10-01", Some(25), Some(10))]);
+        // A later page starts from the results on the pages before it.
+        assert_eq!(changes(trend(rows[1..].to_vec(), (Some(45), Some(30)))), [on("2026-07-01", None, Some(10)), on("2026-10-01", Some(25), Some(10))]);
+    }
+
+    #[test]
+    fn pages_hold_fifty_and_a_page_past_the_end_is_the_last() {
+        assert_eq!(Paged::clamp(1, 0), Paged { page: 1, pages: 1, total: 0 });
+        assert_eq!(Paged::clamp(3, 120), Paged { page: 3, pages: 3, total: 120 });
+        assert_eq!(Paged::clamp(9, 100), Paged { page: 2, pages: 2, total: 100 });
+        assert_eq!(Paged::clamp(2, 101).offset(), 50);
+        assert_eq!(parse_page(None), Ok(1));
+        assert_eq!(parse_page(Some(" 2 ")), Ok(2));
+        for bad in ["0", "-1", "two", "1.5", "99999999999"] {
+            assert_eq!(parse_page(Some(bad)).unwrap_err().field, "page", "{bad}");
+        }
     }
 
     #[test]
     fn filters_parse_once_and_name_the_bad_field() {
         let f = HistoryFilter::parse(Some(" Money "), Some(""), Some("2026-01-01"), None, Some("high")).unwrap();
         assert_eq!((f.tribe.as_deref(), f.squad.as_deref(), f.level), (Some("Money"), None, Some(Level::High)));
-        assert!(f.keeps(&row("a", "2026-02-01", Some((Level::High, 70)), None)));
-        assert!(!f.keeps(&row("a", "2026-02-01", Some((Level::Low, 10)), None)));
-        assert!(!f.keeps(&row("a", "2026-02-01", None, None)));
         assert_eq!(HistoryFilter::parse(None, None, Some("soon"), None, None).unwrap_err().field, "from");
         assert_eq!(HistoryFilter::parse(None, None, Some("2026-02-01"), Some("2026-01-01"), None).unwrap_err().field, "to");
         assert_eq!(HistoryFilter::parse(None, None, None, None, Some("great")).unwrap_err().field, "level");

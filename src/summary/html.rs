@@ -174,7 +174,7 @@ pub fn to_html(s: &Summary) -> String {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&a.title),
+                esc(&a.title_text()),
                 esc(&a.owner),
                 esc(a.due.as_deref().unwrap_or("—")),
                 esc(a.capability_name.as_deref().unwrap_or("—")),

@@ -155,7 +155,7 @@ pub fn to_markdown(s: &Summary) -> String {
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} |",
-                escape(&a.title),
+                escape(&a.title_text()),
                 escape(&a.owner),
                 a.due.as_deref().unwrap_or("—"),
                 a.capability_name.as_deref().map_or_else(|| "—".to_string(), escape),

@@ -78,6 +78,19 @@ pub struct ActionItem {
     pub capability: Option<String>,
     pub capability_name: Option<String>,
     pub status: ActionStatus,
+    /// When the checkpoint it was carried over from was held, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<String>,
+}
+
+impl ActionItem {
+    /// The title, with " (carried over from 2026-01-10)" when it was.
+    pub fn title_text(&self) -> String {
+        match &self.carried_from {
+            Some(d) => format!("{} (carried over from {d})", self.title),
+            None => self.title.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,6 +248,7 @@ impl Summary {
                 capability_name: a.capability.as_deref().and_then(catalog::find).map(|e| e.name.to_string()),
                 capability: a.capability.clone(),
                 status: a.status,
+                carried_from: a.carried_from.last().map(|o| o.held_on.clone()),
             })
             .collect();
         Summary {

@@ -6,7 +6,7 @@
 // the code the `#[server]` macro generates, which an item attribute misses.
 #![expect(clippy::too_many_arguments, reason = "one argument per form field of the board's plain forms")]
 
-use checkpoint_core::board::{Action, ActionStatus, BoardCommand, DotsPhase, Note, NoteKind, Step, DEFAULT_BUDGET, DEFAULT_PER_NOTE, MAX_NOTE_TEXT};
+use checkpoint_core::board::{Action, ActionOrigin, ActionStatus, BoardCommand, ReviewItem, DotsPhase, Note, NoteKind, Step, DEFAULT_BUDGET, DEFAULT_PER_NOTE, MAX_NOTE_TEXT};
 use checkpoint_core::dora::catalog::CATALOG;
 use checkpoint_core::live::Command;
 use leptos::prelude::*;
@@ -751,7 +751,7 @@ fn Actions() -> impl IntoView {
 
 #[component]
 fn ActionRow(action: Action, facilitator: bool) -> impl IntoView {
-    let Action { id, title, owner, due, capability, status, .. } = action;
+    let Action { id, title, owner, due, capability, status, carried_from, .. } = action;
     let capability_name = capability.as_deref().and_then(checkpoint_core::dora::catalog::find).map_or("—", |e| e.name);
     let status_id = format!("status-{id}");
     let (status_action, remove_action, volunteer_action) = (id.clone(), id.clone(), id);
@@ -796,7 +796,7 @@ fn ActionRow(action: Action, facilitator: bool) -> impl IntoView {
     };
     view! {
         <tr>
-            <th scope="row">{title.clone()}</th>
+            <th scope="row">{title.clone()}<CarriedFrom from=carried_from/></th>
             <td><bdi>{owner}</bdi></td>
             <td>{due.unwrap_or_else(|| "—".into())}</td>
             <td>{capability_name}</td>
@@ -806,33 +806,54 @@ fn ActionRow(action: Action, facilitator: bool) -> impl IntoView {
     }
 }
 
-/// The previous checkpoint's actions, loaded by the room's page itself (at its
-/// top level, so that hydration finds the value the server rendered with: made
-/// inside the welcome stage, a reload there sometimes failed to hydrate).
+/// The review of the squad's open actions, loaded by the room's page itself
+/// (at its top level, so that hydration finds the value the server rendered
+/// with: made inside the welcome stage, a reload there sometimes failed to hydrate).
 #[derive(Clone, Copy)]
-pub struct PreviousActionsData(pub Resource<Result<Option<checkpoint_core::board::PreviousActions>, ServerFnError>>);
+pub struct PreviousActionsData(pub Resource<Result<Vec<ReviewItem>, ServerFnError>>);
 
-/// The previous checkpoint's actions, as the welcome stage reviews them.
+/// Every action of the squad's earlier checkpoints still open or waiting to
+/// be carried over, as the welcome stage reviews them.
 #[server(endpoint = "previous_actions")]
-pub async fn load_previous_actions(id: String) -> Result<Option<checkpoint_core::board::PreviousActions>, ServerFnError> {
+pub async fn load_previous_actions(id: String) -> Result<Vec<ReviewItem>, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_participant};
     require_participant(&id).await?;
-    app_context()?.store.previous_actions(&id).await.map_err(into_server_error)
+    app_context()?.store.action_review(&id).await.map_err(into_server_error)
 }
 
+/// Sets the status of action `action` of the earlier checkpoint `from`;
+/// carried over, it is copied into this checkpoint `id`.
 #[server(endpoint = "review_action")]
-pub async fn review_action(id: String, action: String, status: String) -> Result<(), ServerFnError> {
+pub async fn review_action(id: String, from: String, action: String, status: String) -> Result<(), ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
     let ctx = app_context()?;
-    let previous = ctx.store.review_action(&user, &id, &action, &status).await.map_err(form_error)?;
-    ctx.rooms.refresh(&previous).await;
+    for changed in ctx.store.review_action(&user, &id, &from, &action, &status).await.map_err(form_error)? {
+        ctx.rooms.refresh(&changed).await;
+    }
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(())
 }
 
-/// At the welcome stage: last checkpoint's actions, marked done, carried over
-/// or dropped by the facilitator.
+/// "carried over from the checkpoint of 2026-04-10 (first agreed 2026-01-10)".
+pub fn origin_text(from: &[ActionOrigin]) -> Option<String> {
+    let last = from.last()?;
+    Some(match from.first().filter(|f| f.held_on != last.held_on) {
+        Some(first) => format!("carried over from the checkpoint of {} (first agreed {})", last.held_on, first.held_on),
+        None => format!("carried over from the checkpoint of {}", last.held_on),
+    })
+}
+
+/// A link to the checkpoint an action was carried over from.
+#[component]
+pub fn CarriedFrom(from: Vec<ActionOrigin>) -> impl IntoView {
+    let href = from.last().map(|o| format!("/checkpoints/{}/summary", o.checkpoint_id));
+    origin_text(&from).map(|text| view! { <a class="carried-from small" href=href>{text}</a> })
+}
+
+/// At the welcome stage: every action of the squad's earlier checkpoints
+/// still open, marked done, carried over (copied into this checkpoint's
+/// actions) or dropped by the facilitator.
 #[component]
 pub fn ActionReview() -> impl IntoView {
     let live = use_live();
@@ -848,18 +869,21 @@ pub fn ActionReview() -> impl IntoView {
     });
     view! {
         <Suspense fallback=|| ()>
-            {move || data.get().and_then(Result::ok).flatten().map(|prev| {
+            {move || data.get().and_then(Result::ok).filter(|items| !items.is_empty()).map(|items| {
                 let checkpoint = live.view.with_untracked(|v| v.info.id.clone());
                 view! {
                     <section class="card action-review" aria-labelledby="review-heading">
-                        <h3 id="review-heading">{format!("Actions from the last checkpoint ({})", prev.held_on)}</h3>
+                        <h3 id="review-heading">"Open actions from earlier checkpoints"</h3>
+                        <p class="muted small">"Done or dropped, they leave the list at the next checkpoint; carried over, they are copied into this checkpoint's actions."</p>
                         <crate::errors::FormError result=review.value().into() form="review_action"/>
+                        <div class="table-scroll">
                         <table class="data-table" data-testid="action-review">
-                            <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Status"</th></tr></thead>
+                            <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Agreed at"</th><th scope="col">"Status"</th></tr></thead>
                             <tbody>
-                                {prev.actions.into_iter().map(|a| view! { <ReviewRow checkpoint=checkpoint.clone() action=a review/> }).collect_view()}
+                                {items.into_iter().map(|item| view! { <ReviewRow checkpoint=checkpoint.clone() item review/> }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     </section>
                 }
             })}
@@ -868,15 +892,21 @@ pub fn ActionReview() -> impl IntoView {
 }
 
 #[component]
-fn ReviewRow(checkpoint: String, action: Action, review: ServerAction<ReviewAction>) -> impl IntoView {
+fn ReviewRow(checkpoint: String, item: ReviewItem, review: ServerAction<ReviewAction>) -> impl IntoView {
     let facilitator = use_live().view.with_untracked(|v| v.facilitator);
-    let Action { id, title, owner, due, status, .. } = action;
-    let select_id = format!("review-{id}");
+    let ReviewItem { checkpoint_id: from, held_on, action, copied_to } = item;
+    let Action { id, title, owner, due, status, carried_from, .. } = action;
+    let select_id = format!("review-{from}-{id}");
     let status_label = format!("Status of {title}");
-    let status_cell = if facilitator {
-        view! {
+    let here = copied_to.as_deref() == Some(checkpoint.as_str());
+    let origin_href = format!("/checkpoints/{from}/summary");
+    let status_cell = match copied_to {
+        // The copy is what moves on; its status is set on the board.
+        Some(_) => view! { <span>{if here { "Carried over: in this checkpoint's actions" } else { "Carried over" }}</span> }.into_any(),
+        None if facilitator => view! {
             <ActionForm action=review attr:class="inline">
                 <input type="hidden" name="id" value=checkpoint/>
+                <input type="hidden" name="from" value=from/>
                 <input type="hidden" name="action" value=id/>
                 <label for=select_id.clone() class="visually-hidden">{status_label}</label>
                 <select id=select_id name="status">
@@ -885,15 +915,15 @@ fn ReviewRow(checkpoint: String, action: Action, review: ServerAction<ReviewActi
                 <button type="submit" class="button small">"Set"</button>
             </ActionForm>
         }
-        .into_any()
-    } else {
-        view! { <span>{status.label()}</span> }.into_any()
+        .into_any(),
+        None => view! { <span>{status.label()}</span> }.into_any(),
     };
     view! {
         <tr>
-            <th scope="row">{title.clone()}</th>
-            <td>{owner}</td>
+            <th scope="row">{title.clone()}<CarriedFrom from=carried_from/></th>
+            <td><bdi>{owner}</bdi></td>
             <td>{due.unwrap_or_else(|| "—".into())}</td>
+            <td><a href=origin_href>{held_on}</a></td>
             <td>{status_cell}</td>
         </tr>
     }

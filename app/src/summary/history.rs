@@ -2,34 +2,46 @@
 //! filterable list and the organisation's spread of levels by quarter.
 
 use checkpoint_core::dora::Level;
-use checkpoint_core::summary::history::{HistoryRow, QuarterSpread};
+use checkpoint_core::summary::history::{HistoryRow, Paged, QuarterSpread};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use super::pager::Pager;
 use crate::layout::ErrorNotice;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistoryData {
+    /// This page's checkpoints.
     pub rows: Vec<HistoryRow>,
+    #[serde(flatten)]
+    pub paged: Paged,
     /// Over every checkpoint the filters keep.
     pub spread: Vec<QuarterSpread>,
-    /// Open, done, carried over, dropped, over the listed checkpoints.
+    /// Open, done, carried over, dropped, over every checkpoint the filters keep.
     pub actions: [usize; 4],
     pub tribes: Vec<String>,
 }
 
 #[server(endpoint = "load_history")]
-pub async fn load_history(tribe: Option<String>, squad: Option<String>, from: Option<String>, to: Option<String>, level: Option<String>) -> Result<HistoryData, ServerFnError> {
+pub async fn load_history(
+    tribe: Option<String>,
+    squad: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    level: Option<String>,
+    page: Option<String>,
+) -> Result<HistoryData, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_user};
-    use checkpoint_core::summary::history::{action_progress, spread_by_quarter, HistoryFilter};
+    use checkpoint_core::summary::history::{parse_page, HistoryFilter};
     require_user().await?;
     let store = &app_context()?.store;
     let filter = HistoryFilter::parse(tribe.as_deref(), squad.as_deref(), from.as_deref(), to.as_deref(), level.as_deref()).map_err(|e| into_server_error(e.into()))?;
-    let rows = store.checkpoint_history(&filter).await.map_err(into_server_error)?;
+    let page = parse_page(page.as_deref()).map_err(|e| into_server_error(e.into()))?;
+    let found = store.checkpoint_history(&filter, page).await.map_err(into_server_error)?;
     let tribes = store.list_tribes().await.map_err(into_server_error)?;
-    Ok(HistoryData { spread: spread_by_quarter(&rows), actions: action_progress(&rows), rows, tribes })
+    Ok(HistoryData { rows: found.rows, paged: found.paged, spread: found.spread, actions: found.actions, tribes })
 }
 
 /// "Elite 89" or "—".
@@ -42,9 +54,11 @@ pub fn HistoryPage() -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
     let data = Resource::new(
-        move || (q("tribe"), q("squad"), q("from"), q("to"), q("level")),
-        |(t, s, f, to, l)| load_history(t, s, f, to, l),
+        move || (q("tribe"), q("squad"), q("from"), q("to"), q("level"), q("page")),
+        |(t, s, f, to, l, p)| load_history(t, s, f, to, l, p),
     );
+    // The pages' links keep every filter but the page.
+    let filters = move || -> Vec<(&'static str, Option<String>)> { ["tribe", "squad", "from", "to", "level"].into_iter().map(|k| (k, q(k))).collect() };
     view! {
         <Title text="Past checkpoints"/>
         <h1>"Past checkpoints"</h1>
@@ -78,7 +92,8 @@ pub fn HistoryPage() -> impl IntoView {
                     <p class="empty-state">"No checkpoint matches. Clear the filters, or run a checkpoint from a squad's page."</p>
                 }.into_any(),
                 Ok(d) => view! {
-                    <HistoryTable rows=d.rows/>
+                    <HistoryTable rows=d.rows paged=d.paged/>
+                    <Pager paged=d.paged path="/history".to_string() filters=filters() label="Pages of past checkpoints"/>
                     <ActionProgress counts=d.actions/>
                     <Spread spread=d.spread/>
                 }.into_any(),
@@ -88,10 +103,13 @@ pub fn HistoryPage() -> impl IntoView {
 }
 
 #[component]
-fn HistoryTable(rows: Vec<HistoryRow>) -> impl IntoView {
+fn HistoryTable(rows: Vec<HistoryRow>, paged: Paged) -> impl IntoView {
+    let first = paged.offset() + 1;
+    let last = paged.offset() + rows.len() as i64;
     view! {
+        <div class="table-scroll">
         <table class="data-table" data-testid="history">
-            <caption>{format!("{} checkpoints, newest first", rows.len())}</caption>
+            <caption>{format!("{} checkpoints, newest first; {first} to {last} here", paged.total)}</caption>
             <thead><tr>
                 <th scope="col">"Date"</th><th scope="col">"Squad"</th><th scope="col">"Tribe"</th><th scope="col">"Status"</th>
                 <th scope="col">"Voted"</th><th scope="col">"Measured"</th><th scope="col">"Actions done"</th><th scope="col">"Summary"</th>
@@ -111,6 +129,7 @@ fn HistoryTable(rows: Vec<HistoryRow>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -119,7 +138,7 @@ fn actions_text(counts: [usize; 4]) -> String {
     if total == 0 { "—".to_string() } else { format!("{} of {total}", counts[1]) }
 }
 
-/// How the actions agreed in these checkpoints have gone.
+/// How the actions agreed in the checkpoints the filters keep (on every page) have gone.
 #[component]
 fn ActionProgress(counts: [usize; 4]) -> impl IntoView {
     let total: usize = counts.iter().sum();

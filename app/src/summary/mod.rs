@@ -3,6 +3,7 @@
 
 pub mod history;
 pub mod page;
+pub mod pager;
 pub mod stage;
 pub mod trend;
 pub mod view;

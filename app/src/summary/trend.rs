@@ -3,29 +3,35 @@
 
 use checkpoint_core::dora::Question;
 use checkpoint_core::summary::answer_label;
-use checkpoint_core::summary::history::TrendPoint;
+use checkpoint_core::summary::history::{Paged, TrendPoint};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use super::history::maturity_text;
+use super::pager::Pager;
 use crate::layout::ErrorNotice;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrendData {
     pub squad_name: String,
+    /// This page's checkpoints, oldest first.
     pub points: Vec<TrendPoint>,
+    #[serde(flatten)]
+    pub paged: Paged,
 }
 
 #[server(endpoint = "load_trend")]
-pub async fn load_trend(squad: String) -> Result<TrendData, ServerFnError> {
+pub async fn load_trend(squad: String, page: Option<String>) -> Result<TrendData, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_user};
+    use checkpoint_core::summary::history::parse_page;
     require_user().await?;
     let store = &app_context()?.store;
+    let page = parse_page(page.as_deref()).map_err(|e| into_server_error(e.into()))?;
     let squad_name = store.squad(&squad).await.map_err(into_server_error)?.name;
-    let points = store.squad_trend(&squad).await.map_err(into_server_error)?;
-    Ok(TrendData { squad_name, points })
+    let found = store.squad_trend(&squad, page).await.map_err(into_server_error)?;
+    Ok(TrendData { squad_name, points: found.points, paged: found.paged })
 }
 
 fn change_text(c: Option<i16>) -> String {
@@ -40,8 +46,10 @@ fn change_text(c: Option<i16>) -> String {
 #[component]
 pub fn SquadTrendPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let slug = move || params.with(|p| p.get("slug")).unwrap_or_default();
-    let data = Resource::new(slug, load_trend);
+    let page = move || query.with(|q| q.get("page")).filter(|p| !p.is_empty());
+    let data = Resource::new(move || (slug(), page()), |(s, p)| load_trend(s, p));
     view! {
         <Transition fallback=|| view! { <p class="muted" role="status">"Loading the trend…"</p> }>
             {move || data.get().map(|result| match result {
@@ -54,8 +62,9 @@ pub fn SquadTrendPage() -> impl IntoView {
 
 #[component]
 fn Trend(slug: String, data: TrendData) -> impl IntoView {
-    let TrendData { squad_name, points } = data;
-    let latest_change = points.iter().rev().find_map(|p| p.voted_change.map(|c| (p.row.held_on.clone(), c)));
+    let TrendData { squad_name, points, paged } = data;
+    // The squad's latest change is on its last page.
+    let latest_change = points.iter().rev().find_map(|p| p.voted_change.map(|c| (p.row.held_on.clone(), c))).filter(|_| paged.page == paged.pages);
     view! {
         <Title text=format!("Trend · {squad_name}")/>
         <p class="breadcrumb"><a href="/history">"Past checkpoints"</a>" / "<a href=format!("/squads/{slug}")><bdi>{squad_name.clone()}</bdi></a></p>
@@ -68,8 +77,9 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
                     <p class="level-line" data-testid="trend-change">{format!("Since the previous checkpoint ({date}): voted percentile{}", if c == 0 { " unchanged".to_string() } else { change_text(Some(c)) })}</p>
                 })}
                 <PercentileChart points=points.clone()/>
+                <div class="table-scroll">
                 <table class="data-table" data-testid="trend">
-                    <caption>"Oldest first; the change is against the previous checkpoint with a result"</caption>
+                    <caption>"Oldest first; the change is against the previous checkpoint with a result (on this page or an earlier one)"</caption>
                     <thead><tr>
                         <th scope="col">"Date"</th><th scope="col">"Voted"</th><th scope="col">"Measured"</th>
                         {Question::ALL.into_iter().map(|q| view! { <th scope="col">{format!("{} (voted / measured)", q.title())}</th> }).collect_view()}
@@ -92,6 +102,8 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
+                <Pager paged path=format!("/squads/{slug}/trend") filters=Vec::new() label="Pages of this trend"/>
             }.into_any()
         }}
     }

@@ -142,7 +142,7 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                         <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Capability"</th><th scope="col">"Status"</th></tr></thead>
                         <tbody>{s.actions.iter().map(|a| view! {
                             <tr>
-                                <th scope="row">{a.title.clone()}</th>
+                                <th scope="row">{a.title_text()}</th>
                                 <td><bdi>{a.owner.clone()}</bdi></td>
                                 <td>{a.due.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>{a.capability_name.clone().unwrap_or_else(|| "—".into())}</td>
