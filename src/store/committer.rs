@@ -90,7 +90,7 @@ async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>) 
 }
 
 fn doc_bytes(write: &LiveWrite) -> usize {
-    write.doc.as_ref().map_or(0, String::len)
+    write.doc.as_ref().map_or(0, |(doc, _)| doc.len())
 }
 
 async fn write_all<'a>(store: &Store, writes: impl Iterator<Item = &'a LiveWrite>) -> Result<Vec<bool>, ServiceError> {
