@@ -144,7 +144,9 @@ async fn main() -> anyhow::Result<()> {
         rooms.push(Arc::new(Room { id, peers: args.participants, pending: Mutex::new(HashMap::new()), open_question: Mutex::new(None) }));
     }
 
-    // Join everyone (bounded concurrency), then open the sockets.
+    // Join everyone (bounded concurrency), then open the sockets. Every join
+    // comes from this one address, whose attempts are counted before the code
+    // is checked (20 free): more than that in flight would be refused.
     let joins = futures_util::stream::iter(rooms.iter().zip(&codes).flat_map(|(room, code)| (0..args.participants).map(move |i| (room.clone(), code.clone(), i))))
         .map(|(room, code, i)| {
             let base = base.clone();
@@ -153,7 +155,7 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::Ok((room, cookie, pid))
             }
         })
-        .buffer_unordered(32)
+        .buffer_unordered(16)
         .collect::<Vec<_>>()
         .await;
     let started = Instant::now();
