@@ -210,7 +210,13 @@ async fn create_squad(http: &reqwest::Client, base: &str) -> anyhow::Result<Stri
 /// Creates a checkpoint of the squad: its id and join code.
 async fn create_checkpoint(http: &reqwest::Client, base: &str, slug: &str) -> anyhow::Result<(String, String)> {
     let res: serde_json::Value = http.post(format!("{base}/api/v1/checkpoints")).json(&json!({"squad": slug, "held_on": "2026-11-22"})).send().await?.error_for_status()?.json().await?;
-    Ok((res["id"].as_str().context("id")?.to_string(), res["join_code"].as_str().context("code")?.to_string()))
+    let id = res["id"].as_str().context("id")?.to_string();
+    // Started, as a facilitator does: votes are taken only in a live checkpoint.
+    let started = http.post(format!("{base}/api/set_checkpoint_status")).form(&[("id", id.as_str()), ("status", "live")]).send().await?;
+    if !(started.status().is_success() || started.status().is_redirection()) {
+        bail!("starting checkpoint {id}: {}", started.status());
+    }
+    Ok((id, res["join_code"].as_str().context("code")?.to_string()))
 }
 
 /// Joins a room by its code as `name`: the participant's cookie and id.
@@ -335,7 +341,13 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
                     }
                 }
                 "ack" => { let _ = ack_tx.send(Ok(())); }
-                "error" => { let _ = ack_tx.send(Err(())); }
+                "error" => {
+                    // The first refusal is shown as the server worded it: a run that is
+                    // all refusals otherwise says nothing of why.
+                    static SHOWN: std::sync::Once = std::sync::Once::new();
+                    SHOWN.call_once(|| eprintln!("first refusal: {text}"));
+                    let _ = ack_tx.send(Err(()));
+                }
                 _ => {}
             }
         }
