@@ -107,7 +107,32 @@ async fn read_then_write_paths_do_not_fail_while_live_changes_commit(store: Stor
     assert!(votes.load(Ordering::Relaxed) > 60, "votes kept committing meanwhile");
 }
 
-on_both_backends!(the_last_admin_survives_concurrent_demotions, read_then_write_paths_do_not_fail_while_live_changes_commit);
+/// Many people behind one address (an office) join with the right code, sixteen
+/// at a time: every one gets in, and no attempt is left counted against the address.
+async fn right_codes_joined_in_parallel_leave_nothing_counted(store: Store) {
+    let fac_row = store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
+    let fac = as_actor(&fac_row);
+    let squad = store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
+    let id = store.create_checkpoint(&fac, &squad.slug, CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap()).await.unwrap();
+    let code = store.load_live(&id).await.unwrap().join_code.display();
+    for wave in 0..25 {
+        let joins = (0..16).map(|i| {
+            let (store, code) = (store.clone(), code.clone());
+            tokio::spawn(async move { store.join_checkpoint(&code, &format!("P{wave}-{i}"), "10.0.0.7").await })
+        });
+        for j in joins.collect::<Vec<_>>() {
+            j.await.unwrap().unwrap_or_else(|e| panic!("wave {wave}: {e:?}"));
+        }
+    }
+    let key = checkpoint_core::store::throttle::join_key("10.0.0.7");
+    assert_eq!(store.counted_failures(&key).await.unwrap(), 0, "every right code gave its attempt back");
+}
+
+on_both_backends!(
+    the_last_admin_survives_concurrent_demotions,
+    read_then_write_paths_do_not_fail_while_live_changes_commit,
+    right_codes_joined_in_parallel_leave_nothing_counted,
+);
 
 /// The documented ceiling of the SQLite write-ahead log.
 const WAL_CEILING: u64 = checkpoint_core::store::WAL_CEILING;

@@ -6,7 +6,7 @@
 
 use sqlx::Row;
 
-use super::{now_ms, ServiceError, Store};
+use super::{now_ms, Backend, ServiceError, Store};
 use crate::security::Backoff;
 
 /// Compare-and-set retries before giving up (as "try again shortly").
@@ -22,12 +22,12 @@ enum Step {
 
 impl Store {
     /// Counts one attempt against every key, all or none: refused with the
-    /// longest wait when any key is still waiting. Each key's row changes only
-    /// if nobody changed it since it was read (its `version`), so concurrent
-    /// attempts, here or in another instance, each see the one before.
+    /// longest wait when any key is still waiting. Each key's row is read
+    /// under a lock (`FOR UPDATE` on PostgreSQL; SQLite's writer runs one
+    /// transaction at a time), so concurrent attempts, here or in another
+    /// instance, each see the one before, and none has to try again.
     pub(crate) async fn reserve_attempt(&self, keys: &[(&str, Backoff)]) -> Result<(), ServiceError> {
         for _ in 0..MAX_RETRIES {
-            let now = now_ms();
             let mut tx = self.writer.begin().await?;
             let mut step = Step::Reserved;
             for (key, backoff) in keys {
@@ -35,13 +35,18 @@ impl Store {
                     .bind(*key)
                     .execute(&mut *tx)
                     .await?;
-                let row = sqlx::query("SELECT failures, last_at, next_at, version FROM attempt_throttle WHERE key = $1").bind(*key).fetch_optional(&mut *tx).await?;
+                let sql = format!("SELECT failures, last_at, next_at, version FROM attempt_throttle WHERE key = $1{}", self.row_lock());
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(*key).fetch_optional(&mut *tx).await?;
                 let Some(row) = row else {
                     // Deleted as stale by another instance in between.
                     step = Step::Raced;
                     break;
                 };
                 let (failures, last_at, next_at, version): (i64, i64, i64, i64) = (row.get("failures"), row.get("last_at"), row.get("next_at"), row.get("version"));
+                // The clock once the row is ours: read before waiting for the lock, an
+                // attempt that waited behind another would see that one's `next_at`
+                // in its future and refuse itself.
+                let now = now_ms();
                 if next_at > now {
                     step = Step::Refused { wait_ms: next_at - now };
                     break;
@@ -64,6 +69,7 @@ impl Store {
                 Step::Reserved => {
                     tx.commit().await?;
                     // Outside the transaction: deleting rows another attempt holds could deadlock.
+                    let now = now_ms();
                     let stale = sqlx::query("DELETE FROM attempt_throttle WHERE last_at < $1 AND next_at < $2").bind(now - FORGET_AFTER_MS).bind(now).execute(&self.writer).await;
                     if let Err(e) = stale {
                         tracing::warn!(error = %e, "could not delete stale attempt counts");
@@ -84,26 +90,29 @@ impl Store {
     /// counted that was no failure after all (a right code or password, seen
     /// from a key shared by many people), and shortens the wait to match.
     pub(crate) async fn release_attempt(&self, key: &str, backoff: Backoff) -> Result<(), ServiceError> {
-        for _ in 0..MAX_RETRIES {
-            let row = sqlx::query("SELECT failures, last_at, version FROM attempt_throttle WHERE key = $1").bind(key).fetch_optional(&self.writer).await?;
-            let Some(row) = row else { return Ok(()) };
-            let (failures, last_at, version): (i64, i64, i64) = (row.get("failures"), row.get("last_at"), row.get("version"));
-            if failures == 0 {
-                return Ok(());
-            }
-            let left = failures - 1;
-            let updated = sqlx::query("UPDATE attempt_throttle SET failures = $1, next_at = $2, version = version + 1 WHERE key = $3 AND version = $4")
-                .bind(left)
-                .bind(last_at + backoff.delay_ms(left))
-                .bind(key)
-                .bind(version)
-                .execute(&self.writer)
-                .await?;
-            if updated.rows_affected() == 1 {
-                return Ok(());
-            }
+        let mut tx = self.writer.begin().await?;
+        let sql = format!("SELECT failures, last_at FROM attempt_throttle WHERE key = $1{}", self.row_lock());
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(key).fetch_optional(&mut *tx).await?;
+        let Some(row) = row else { return Ok(()) };
+        let (failures, last_at): (i64, i64) = (row.get("failures"), row.get("last_at"));
+        if failures == 0 {
+            return Ok(());
         }
+        let left = failures - 1;
+        sqlx::query("UPDATE attempt_throttle SET failures = $1, next_at = $2, version = version + 1 WHERE key = $3")
+            .bind(left)
+            .bind(last_at + backoff.delay_ms(left))
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Locks the rows a read in a transaction returns, where the database
+    /// needs telling (PostgreSQL); SQLite's single writer is lock enough.
+    fn row_lock(&self) -> &'static str {
+        if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" }
     }
 
     /// Forgets a key's failures (a right password clears its own name and address).

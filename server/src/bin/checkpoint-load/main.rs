@@ -144,7 +144,9 @@ async fn main() -> anyhow::Result<()> {
         rooms.push(Arc::new(Room { id, peers: args.participants, pending: Mutex::new(HashMap::new()), open_question: Mutex::new(None) }));
     }
 
-    // Join everyone (bounded concurrency), then open the sockets.
+    // Join everyone (bounded concurrency), then open the sockets. Every join
+    // comes from this one address, whose attempts are counted before the code
+    // is checked (20 free): more than that in flight would be refused.
     let joins = futures_util::stream::iter(rooms.iter().zip(&codes).flat_map(|(room, code)| (0..args.participants).map(move |i| (room.clone(), code.clone(), i))))
         .map(|(room, code, i)| {
             let base = base.clone();
@@ -153,7 +155,7 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::Ok((room, cookie, pid))
             }
         })
-        .buffer_unordered(32)
+        .buffer_unordered(16)
         .collect::<Vec<_>>()
         .await;
     let started = Instant::now();
@@ -208,7 +210,13 @@ async fn create_squad(http: &reqwest::Client, base: &str) -> anyhow::Result<Stri
 /// Creates a checkpoint of the squad: its id and join code.
 async fn create_checkpoint(http: &reqwest::Client, base: &str, slug: &str) -> anyhow::Result<(String, String)> {
     let res: serde_json::Value = http.post(format!("{base}/api/v1/checkpoints")).json(&json!({"squad": slug, "held_on": "2026-11-22"})).send().await?.error_for_status()?.json().await?;
-    Ok((res["id"].as_str().context("id")?.to_string(), res["join_code"].as_str().context("code")?.to_string()))
+    let id = res["id"].as_str().context("id")?.to_string();
+    // Started, as a facilitator does: votes are taken only in a live checkpoint.
+    let started = http.post(format!("{base}/api/set_checkpoint_status")).form(&[("id", id.as_str()), ("status", "live")]).send().await?;
+    if !(started.status().is_success() || started.status().is_redirection()) {
+        bail!("starting checkpoint {id}: {}", started.status());
+    }
+    Ok((id, res["join_code"].as_str().context("code")?.to_string()))
 }
 
 /// Joins a room by its code as `name`: the participant's cookie and id.
@@ -333,7 +341,13 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
                     }
                 }
                 "ack" => { let _ = ack_tx.send(Ok(())); }
-                "error" => { let _ = ack_tx.send(Err(())); }
+                "error" => {
+                    // The first refusal is shown as the server worded it: a run that is
+                    // all refusals otherwise says nothing of why.
+                    static SHOWN: std::sync::Once = std::sync::Once::new();
+                    SHOWN.call_once(|| eprintln!("first refusal: {text}"));
+                    let _ = ack_tx.send(Err(()));
+                }
                 _ => {}
             }
         }
