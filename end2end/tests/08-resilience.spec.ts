@@ -18,6 +18,29 @@ async function expectSamePage(page: Page) {
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 'the page was not navigated or reloaded').toBe(42);
 }
 
+/**
+ * Drops the page's room socket right after the server's first acknowledgement,
+ * before the page sees it (the server committed; the page must send again).
+ * Returns whether that has happened yet.
+ */
+async function cutFirstAck(page: Page): Promise<() => boolean> {
+  let cut = false;
+  await page.routeWebSocket(/\/live\/.*\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      if (!cut && JSON.parse(String(m)).t === 'ack') {
+        cut = true;
+        ws.close();
+        server.close();
+        return;
+      }
+      ws.send(m);
+    });
+  });
+  return () => cut;
+}
+
 async function boardWithTemplate(page: Page) {
   await goToStage(page, 'Path to production');
   await page.getByRole('button', { name: 'Start from the template' }).click();
@@ -56,27 +79,14 @@ test('a note typed while the connection is down is saved exactly once after reco
 
   // The socket dies right after the server committed the next note, before its
   // acknowledgement arrives: the page sends it again, and it is still one note.
-  let cut = true;
-  await ana.page.routeWebSocket(/\/live\/.*\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((m) => server.send(m));
-    server.onMessage((m) => {
-      if (cut && JSON.parse(String(m)).t === 'ack') {
-        cut = false;
-        ws.close();
-        server.close();
-        return;
-      }
-      ws.send(m);
-    });
-  });
+  const ackCut = await cutFirstAck(ana.page);
   await ana.page.reload();
   await settle(ana.page, testInfo);
   await waitLive(ana.page);
   await mark(ana.page);
   await text.fill('Sent twice, saved once');
   await form.getByRole('button', { name: 'Add note' }).click();
-  await expect.poll(() => cut, 'the acknowledgement was cut off').toBe(false);
+  await expect.poll(ackCut, 'the acknowledgement was cut off').toBe(true);
   await expect(text).toHaveValue('', { timeout: 20_000 });
   await expect(note(page, 'Sent twice, saved once')).toHaveCount(1);
   const id = page.url().split('/').pop()!.split('#')[0];
@@ -154,25 +164,12 @@ test('a vote and a dot cast offline are sent on reconnect and counted once @resi
   await ana.context.setOffline(false);
   await expect(dots).toHaveText('yours: 1');
 
-  let cut = true;
-  await ana.page.routeWebSocket(/\/live\/.*\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((m) => server.send(m));
-    server.onMessage((m) => {
-      if (cut && JSON.parse(String(m)).t === 'ack') {
-        cut = false;
-        ws.close();
-        server.close();
-        return;
-      }
-      ws.send(m);
-    });
-  });
+  const ackCut = await cutFirstAck(ana.page);
   await ana.page.reload();
   await settle(ana.page, testInfo);
   await waitLive(ana.page);
   await dot.click();
-  await expect.poll(() => cut, 'the acknowledgement was cut off').toBe(false);
+  await expect.poll(ackCut, 'the acknowledgement was cut off').toBe(true);
   await expect(ana.page.getByTestId('save-status')).toHaveText('', { timeout: 20_000 });
   await expect(dots).toHaveText('yours: 2');
 
