@@ -32,7 +32,15 @@ pub enum Hat {
 }
 
 impl Hat {
-    pub const ALL: [Hat; 7] = [Hat::Anonymous, Hat::SquadToken, Hat::Participant, Hat::Viewer, Hat::Facilitator, Hat::Admin, Hat::Runner];
+    pub const ALL: [Hat; 7] = [
+        Hat::Anonymous,
+        Hat::SquadToken,
+        Hat::Participant,
+        Hat::Viewer,
+        Hat::Facilitator,
+        Hat::Admin,
+        Hat::Runner,
+    ];
 
     pub fn of_role(role: Role) -> Hat {
         match role {
@@ -156,7 +164,9 @@ pub fn allows(hat: Hat, action: Action) -> bool {
     use Hat::*;
     match action {
         ReadSummary => hat != Anonymous,
-        ReadRoom | Vote | Rate | ChangeNote | DeleteOwnNote | Dot | Volunteer | AnswerSurvey => matches!(hat, Participant | Runner),
+        ReadRoom | Vote | Rate | ChangeNote | DeleteOwnNote | Dot | Volunteer | AnswerSurvey => {
+            matches!(hat, Participant | Runner)
+        }
         JoinAsUser => matches!(hat, Facilitator | Admin | Runner),
         DeleteAnyNote | Drive | EditFlow | Start | End => hat == Runner,
         EndAbandoned | CreateCheckpoint | ManageSquads => matches!(hat, Facilitator | Admin | Runner),
@@ -198,17 +208,32 @@ mod tests {
     #[test]
     fn the_architecture_document_prints_this_table() {
         let doc = include_str!("../docs/ARCHITECTURE.md");
-        assert!(doc.contains(&table_markdown()), "docs/ARCHITECTURE.md must hold access::table_markdown() as it is now:\n{}", table_markdown());
+        assert!(
+            doc.contains(&table_markdown()),
+            "docs/ARCHITECTURE.md must hold access::table_markdown() as it is now:\n{}",
+            table_markdown()
+        );
     }
 
     #[test]
     fn reading_is_never_acting() {
         for h in [Hat::Viewer, Hat::SquadToken] {
-            for a in [Action::Vote, Action::Drive, Action::ChangeNote, Action::EditFlow, Action::End, Action::ReadRoom, Action::JoinAsUser] {
+            for a in [
+                Action::Vote,
+                Action::Drive,
+                Action::ChangeNote,
+                Action::EditFlow,
+                Action::End,
+                Action::ReadRoom,
+                Action::JoinAsUser,
+            ] {
                 assert!(!allows(h, a), "{h:?} may not {a:?}");
             }
         }
-        assert!(Action::ALL.iter().all(|a| !allows(Hat::Anonymous, *a)), "anonymous callers do nothing here");
+        assert!(
+            Action::ALL.iter().all(|a| !allows(Hat::Anonymous, *a)),
+            "anonymous callers do nothing here"
+        );
     }
 
     #[test]

@@ -32,10 +32,12 @@ impl Role {
     }
 
     pub fn parse(raw: &str) -> Result<Role, FieldError> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.id() == raw)
-            .ok_or_else(|| FieldError::new("role", format!("unknown role {raw:?}; expected admin, facilitator or viewer")))
+        Role::ALL.into_iter().find(|r| r.id() == raw).ok_or_else(|| {
+            FieldError::new(
+                "role",
+                format!("unknown role {raw:?}; expected admin, facilitator or viewer"),
+            )
+        })
     }
 
     /// Facilitators and admins create and edit tribes, squads and checkpoints.

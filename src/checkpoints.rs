@@ -27,23 +27,39 @@ pub struct CheckpointForm {
 }
 
 impl CheckpointForm {
-    pub fn parse(held_on: &str, board_url: Option<&str>, benchmark: Option<&str>) -> Result<CheckpointForm, FieldError> {
+    pub fn parse(
+        held_on: &str,
+        board_url: Option<&str>,
+        benchmark: Option<&str>,
+    ) -> Result<CheckpointForm, FieldError> {
         let held_on = parse_date(held_on.trim())?;
         let board_url = match board_url.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(url) => {
                 let ok_scheme = url.starts_with("https://") || url.starts_with("http://");
                 if !ok_scheme || url.len() > 500 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                    return Err(FieldError::new("board_url", "the board link must be an http:// or https:// address of at most 500 characters"));
+                    return Err(FieldError::new(
+                        "board_url",
+                        "the board link must be an http:// or https:// address of at most 500 characters",
+                    ));
                 }
                 Some(url.to_string())
             }
         };
         let benchmark = match benchmark.map(str::trim).filter(|s| !s.is_empty()) {
             None => Benchmark::default(),
-            Some(raw) => Benchmark::from_id(raw).ok_or_else(|| FieldError::new("benchmark", format!("unknown benchmark {raw:?}; expected 2019, 2021 or 2022")))?,
+            Some(raw) => Benchmark::from_id(raw).ok_or_else(|| {
+                FieldError::new(
+                    "benchmark",
+                    format!("unknown benchmark {raw:?}; expected 2019, 2021 or 2022"),
+                )
+            })?,
         };
-        Ok(CheckpointForm { held_on, board_url, benchmark })
+        Ok(CheckpointForm {
+            held_on,
+            board_url,
+            benchmark,
+        })
     }
 }
 
@@ -55,7 +71,11 @@ fn parse_date(raw: &str) -> Result<String, FieldError> {
     if y.len() != 4 || m.len() != 2 || d.len() != 2 {
         return Err(bad());
     }
-    let (y, m, d): (u32, u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let (y, m, d): (u32, u32, u32) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -84,10 +104,29 @@ mod tests {
         let ok = CheckpointForm::parse("2024-02-29", Some(" https://miro.com/app/board/x "), Some("2022")).unwrap();
         assert_eq!(ok.board_url.as_deref(), Some("https://miro.com/app/board/x"));
         assert_eq!(ok.benchmark, Benchmark::from_id("2022").unwrap());
-        assert_eq!(CheckpointForm::parse("2023-02-29", None, None).unwrap_err().field, "held_on");
-        assert_eq!(CheckpointForm::parse("22/11/2026", None, None).unwrap_err().field, "held_on");
-        assert_eq!(CheckpointForm::parse("2026-11-22", Some("javascript:alert(1)"), None).unwrap_err().field, "board_url");
-        assert_eq!(CheckpointForm::parse("2026-11-22", None, Some("2020")).unwrap_err().field, "benchmark");
-        assert_eq!(CheckpointForm::parse("2026-11-22", Some(""), None).unwrap().board_url, None);
+        assert_eq!(
+            CheckpointForm::parse("2023-02-29", None, None).unwrap_err().field,
+            "held_on"
+        );
+        assert_eq!(
+            CheckpointForm::parse("22/11/2026", None, None).unwrap_err().field,
+            "held_on"
+        );
+        assert_eq!(
+            CheckpointForm::parse("2026-11-22", Some("javascript:alert(1)"), None)
+                .unwrap_err()
+                .field,
+            "board_url"
+        );
+        assert_eq!(
+            CheckpointForm::parse("2026-11-22", None, Some("2020"))
+                .unwrap_err()
+                .field,
+            "benchmark"
+        );
+        assert_eq!(
+            CheckpointForm::parse("2026-11-22", Some(""), None).unwrap().board_url,
+            None
+        );
     }
 }

@@ -24,12 +24,18 @@ pub fn normalise(field: &str, raw: &str) -> Result<String, FieldError> {
     let nfc: String = raw.nfc().collect();
     for c in nfc.chars() {
         if c.is_control() && !c.is_whitespace() {
-            return Err(FieldError::new(field, format!("{field} must not contain control characters (found U+{:04X})", c as u32)));
+            return Err(FieldError::new(
+                field,
+                format!("{field} must not contain control characters (found U+{:04X})", c as u32),
+            ));
         }
         if c.general_category() == GeneralCategory::Format || INVISIBLE.contains(&c) {
             return Err(FieldError::new(
                 field,
-                format!("{field} must not contain invisible or text-direction characters (found U+{:04X})", c as u32),
+                format!(
+                    "{field} must not contain invisible or text-direction characters (found U+{:04X})",
+                    c as u32
+                ),
             ));
         }
     }
@@ -83,7 +89,11 @@ impl DisplayName {
             }
         }
         let slug = slug.trim_end_matches('-').to_string();
-        if slug.is_empty() { "squad".to_string() } else { slug }
+        if slug.is_empty() {
+            "squad".to_string()
+        } else {
+            slug
+        }
     }
 }
 
@@ -95,9 +105,14 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Username, FieldError> {
         let name = normalise("username", raw)?.to_lowercase();
         let ok_len = (3..=40).contains(&name.chars().count());
-        let ok_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        let ok_chars = name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
         if !ok_len || !ok_chars {
-            return Err(FieldError::new("username", "username must be 3 to 40 characters: letters, digits, '.', '_' or '-'"));
+            return Err(FieldError::new(
+                "username",
+                "username must be 3 to 40 characters: letters, digits, '.', '_' or '-'",
+            ));
         }
         Ok(Username(name))
     }
@@ -146,7 +161,10 @@ mod tests {
 
     #[test]
     fn slugs_are_url_safe() {
-        assert_eq!(DisplayName::parse("name", "Team Rocket — Payments!").unwrap().slug(), "team-rocket-payments");
+        assert_eq!(
+            DisplayName::parse("name", "Team Rocket — Payments!").unwrap().slug(),
+            "team-rocket-payments"
+        );
         assert_eq!(DisplayName::parse("name", "Ünïcode").unwrap().slug(), "n-code");
         assert_eq!(DisplayName::parse("name", "!!!").unwrap().slug(), "squad");
     }
@@ -158,7 +176,10 @@ mod tests {
         assert!(Username::parse("ab").is_err());
         assert_eq!(NewPassword::parse("short").unwrap_err().field, "password");
         assert!(NewPassword::parse("long enough pw").is_ok());
-        assert_eq!(format!("{:?}", NewPassword::parse("long enough pw").unwrap()), "NewPassword(***)");
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("long enough pw").unwrap()),
+            "NewPassword(***)"
+        );
     }
 
     #[test]
@@ -167,12 +188,18 @@ mod tests {
         let decomposed = DisplayName::parse("name", "Jose\u{301}").unwrap();
         assert_eq!(decomposed, composed);
         assert_eq!(decomposed.as_str(), "Jos\u{E9}");
-        assert_eq!(DisplayName::parse("tribe", "Caf\u{E9}").unwrap(), DisplayName::parse("tribe", "Cafe\u{301}").unwrap());
+        assert_eq!(
+            DisplayName::parse("tribe", "Caf\u{E9}").unwrap(),
+            DisplayName::parse("tribe", "Cafe\u{301}").unwrap()
+        );
     }
 
     #[test]
     fn internal_whitespace_collapses() {
-        assert_eq!(DisplayName::parse("name", " Ana \t  Maria\nLopez ").unwrap().as_str(), "Ana Maria Lopez");
+        assert_eq!(
+            DisplayName::parse("name", " Ana \t  Maria\nLopez ").unwrap().as_str(),
+            "Ana Maria Lopez"
+        );
     }
 
     #[test]
@@ -192,12 +219,25 @@ mod tests {
         ] {
             let err = DisplayName::parse(field, raw).unwrap_err();
             assert_eq!(err.field, field, "{raw:?}");
-            assert!(err.message.starts_with(field) && err.message.contains("must not contain"), "{raw:?}: {}", err.message);
+            assert!(
+                err.message.starts_with(field) && err.message.contains("must not contain"),
+                "{raw:?}: {}",
+                err.message
+            );
         }
-        assert!(DisplayName::parse("name", "Ana\u{202E}").unwrap_err().message.contains("U+202E"));
+        assert!(DisplayName::parse("name", "Ana\u{202E}")
+            .unwrap_err()
+            .message
+            .contains("U+202E"));
         assert_eq!(Username::parse("ana\u{200B}").unwrap_err().field, "username");
         // Letters of any script are fine, and so are emoji with variation selectors.
-        for ok in ["\u{645}\u{62D}\u{645}\u{62F}", "\u{5E9}\u{5E8}\u{5D4}", "Zoë", "\u{2764}\u{FE0F} team", "李小龍"] {
+        for ok in [
+            "\u{645}\u{62D}\u{645}\u{62F}",
+            "\u{5E9}\u{5E8}\u{5D4}",
+            "Zoë",
+            "\u{2764}\u{FE0F} team",
+            "李小龍",
+        ] {
             assert!(DisplayName::parse("name", ok).is_ok(), "{ok:?}");
         }
     }

@@ -113,7 +113,10 @@ impl SiteOrigin {
                 None => (authority.to_ascii_lowercase(), None),
             }
         };
-        let valid_host = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'));
+        let valid_host = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'));
         if !valid_host {
             return None;
         }
@@ -131,13 +134,24 @@ impl SiteOrigin {
 /// enough not to send `Origin`). `text/plain`, which a cross-site page can send
 /// without asking, is not among them.
 pub fn is_accepted_body_type(content_type: &str) -> bool {
-    let media = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    matches!(media.as_str(), "application/json" | "application/x-www-form-urlencoded" | "multipart/form-data")
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        media.as_str(),
+        "application/json" | "application/x-www-form-urlencoded" | "multipart/form-data"
+    )
 }
 
 /// `Sec-Fetch-Site` values that mean the request did not come from another site.
 pub fn is_same_site_fetch(sec_fetch_site: &str) -> bool {
-    matches!(sec_fetch_site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none")
+    matches!(
+        sec_fetch_site.trim().to_ascii_lowercase().as_str(),
+        "same-origin" | "none"
+    )
 }
 
 /// Compares two secrets in time that depends only on their lengths.
@@ -160,12 +174,18 @@ impl TrustedProxy {
             Some((a, p)) => (a, Some(p)),
             None => (raw, None),
         };
-        let addr: IpAddr = addr.parse().map_err(|_| format!("{raw:?} is not an IP address or ADDR/PREFIX"))?;
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("{raw:?} is not an IP address or ADDR/PREFIX"))?;
         let addr = addr.to_canonical();
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => max,
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("{raw:?}: the prefix must be 0 to {max}"))?,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{raw:?}: the prefix must be 0 to {max}"))?,
         };
         Ok(TrustedProxy { addr, prefix })
     }
@@ -222,7 +242,10 @@ fn parse_forwarded_entry(entry: &str) -> Option<IpAddr> {
     if let Ok(ip) = entry.parse::<IpAddr>() {
         return Some(ip.to_canonical());
     }
-    entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip().to_canonical())
+    entry
+        .parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|s| s.ip().to_canonical())
 }
 
 /// The key rate limits count an address under: an IPv4 address as itself, an
@@ -253,12 +276,22 @@ pub struct Backoff {
 impl Backoff {
     /// Sign-in, per (username, client address): five tries, then 5 s, 10 s, 20 s ...
     /// up to 15 minutes between tries; a failure forgiven every 15 minutes.
-    pub const SIGN_IN: Backoff = Backoff { wait_from: 5, first_ms: 5_000, cap_ms: 15 * 60_000, forgive_ms: 15 * 60_000 };
+    pub const SIGN_IN: Backoff = Backoff {
+        wait_from: 5,
+        first_ms: 5_000,
+        cap_ms: 15 * 60_000,
+        forgive_ms: 15 * 60_000,
+    };
     /// Per client address, across usernames and join codes (password or code
     /// spraying): 20 failures free, then 1 s doubling up to one minute; a
     /// failure forgiven every 30 s. Never more than a minute's wait for the
     /// others behind one address.
-    pub const ADDRESS: Backoff = Backoff { wait_from: 20, first_ms: 1_000, cap_ms: 60_000, forgive_ms: 30_000 };
+    pub const ADDRESS: Backoff = Backoff {
+        wait_from: 20,
+        first_ms: 1_000,
+        cap_ms: 60_000,
+        forgive_ms: 30_000,
+    };
 
     /// The wait after the `failures`-th failure.
     pub fn delay_ms(&self, failures: i64) -> i64 {
@@ -271,7 +304,11 @@ impl Backoff {
 
     /// Failures still counted `elapsed_ms` after the last attempt.
     pub fn remaining(&self, failures: i64, elapsed_ms: i64) -> i64 {
-        let forgiven = if self.forgive_ms > 0 { elapsed_ms.max(0) / self.forgive_ms } else { 0 };
+        let forgiven = if self.forgive_ms > 0 {
+            elapsed_ms.max(0) / self.forgive_ms
+        } else {
+            0
+        };
         (failures - forgiven).max(0)
     }
 }
@@ -282,35 +319,69 @@ mod tests {
 
     #[test]
     fn next_accepts_only_same_site_paths() {
-        for ok in ["/", "/squads", "/squads/payments/metrics?window=91&x=%2F", "/checkpoints/abc#board", "/a/b//c", "/%2F%2Fevil"] {
+        for ok in [
+            "/",
+            "/squads",
+            "/squads/payments/metrics?window=91&x=%2F",
+            "/checkpoints/abc#board",
+            "/a/b//c",
+            "/%2F%2Fevil",
+        ] {
             assert_eq!(SafeNext::parse(ok).map(|n| n.0), Some(ok.to_string()), "{ok:?}");
         }
         for bad in [
-            "", "squads", "//evil.example", "/\\evil.example", "\\\\evil", "https://evil.example", "http:/evil", "javascript:alert(1)",
-            "/\t/evil.example/", "/\n/evil.example", "/\r\nSet-Cookie: x=y", "/a b", "/a\u{a0}b", "/a\u{2028}b", "/a\\b", "/\u{0}",
-            " /squads", "/squads\u{7f}",
+            "",
+            "squads",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil",
+            "https://evil.example",
+            "http:/evil",
+            "javascript:alert(1)",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=y",
+            "/a b",
+            "/a\u{a0}b",
+            "/a\u{2028}b",
+            "/a\\b",
+            "/\u{0}",
+            " /squads",
+            "/squads\u{7f}",
         ] {
             assert_eq!(SafeNext::parse(bad), None, "{bad:?}");
             assert_eq!(SafeNext::or_home(bad).as_str(), "/");
         }
         assert_eq!(SafeNext::parse(&format!("/{}", "a".repeat(SafeNext::MAX_LEN))), None);
-        assert_eq!(SafeNext::parse("/équipe").unwrap().as_str(), "/%C3%A9quipe", "non-ASCII is percent-encoded");
+        assert_eq!(
+            SafeNext::parse("/équipe").unwrap().as_str(),
+            "/%C3%A9quipe",
+            "non-ASCII is percent-encoded"
+        );
         assert_eq!(SafeNext::after_sign_in(None, "/squads").as_str(), "/squads");
         assert_eq!(SafeNext::after_sign_in(Some(""), "/squads").as_str(), "/squads");
         assert_eq!(SafeNext::after_sign_in(Some("//evil"), "/squads").as_str(), "/");
-        assert_eq!(SafeNext::after_sign_in(Some("/admin/users"), "/squads").as_str(), "/admin/users");
+        assert_eq!(
+            SafeNext::after_sign_in(Some("/admin/users"), "/squads").as_str(),
+            "/admin/users"
+        );
     }
 
     #[test]
     fn every_accepted_next_is_a_visible_ascii_header_value_starting_with_one_slash() {
-        let pieces = ["/", "\\", "\t", "\n", "\r", " ", "a", "é", "%0A", ":", "?", "#", "\u{0}", "\u{7f}", "\u{200b}", "@", "."];
+        let pieces = [
+            "/", "\\", "\t", "\n", "\r", " ", "a", "é", "%0A", ":", "?", "#", "\u{0}", "\u{7f}", "\u{200b}", "@", ".",
+        ];
         for a in pieces {
             for b in pieces {
                 for c in pieces {
                     let raw = format!("{a}{b}{c}");
                     if let Some(next) = SafeNext::parse(&raw) {
                         let s = next.as_str();
-                        assert!(s.starts_with('/') && !s.starts_with("//") && !s.starts_with("/\\"), "{raw:?} -> {s:?}");
+                        assert!(
+                            s.starts_with('/') && !s.starts_with("//") && !s.starts_with("/\\"),
+                            "{raw:?} -> {s:?}"
+                        );
                         assert!(s.bytes().all(|b| b.is_ascii_graphic()), "{raw:?} -> {s:?}");
                     }
                 }
@@ -322,13 +393,37 @@ mod tests {
     fn origins_compare_scheme_host_and_port() {
         let site = SiteOrigin::parse("http://checkpoint.example:3000/").unwrap();
         assert_eq!(SiteOrigin::parse("http://Checkpoint.example:3000"), Some(site.clone()));
-        assert_ne!(SiteOrigin::parse("https://checkpoint.example:3000"), Some(site.clone()), "scheme");
-        assert_ne!(SiteOrigin::parse("http://checkpoint.example:3001"), Some(site.clone()), "port");
-        assert_ne!(SiteOrigin::parse("http://checkpoint.example"), Some(site.clone()), "default port 80");
-        assert_eq!(SiteOrigin::parse("https://a.example"), SiteOrigin::parse("https://a.example:443"));
+        assert_ne!(
+            SiteOrigin::parse("https://checkpoint.example:3000"),
+            Some(site.clone()),
+            "scheme"
+        );
+        assert_ne!(
+            SiteOrigin::parse("http://checkpoint.example:3001"),
+            Some(site.clone()),
+            "port"
+        );
+        assert_ne!(
+            SiteOrigin::parse("http://checkpoint.example"),
+            Some(site.clone()),
+            "default port 80"
+        );
+        assert_eq!(
+            SiteOrigin::parse("https://a.example"),
+            SiteOrigin::parse("https://a.example:443")
+        );
         assert_eq!(SiteOrigin::from_host("http", "checkpoint.example:3000"), Some(site));
         assert_eq!(SiteOrigin::parse("http://[::1]:3000").unwrap().host, "[::1]");
-        for bad in ["null", "", "ftp://a.example", "http://", "http://a.example:x", "http://user@a.example", "http://a b", "http://a.example:99999"] {
+        for bad in [
+            "null",
+            "",
+            "ftp://a.example",
+            "http://",
+            "http://a.example:x",
+            "http://user@a.example",
+            "http://a b",
+            "http://a.example:99999",
+        ] {
             assert_eq!(SiteOrigin::parse(bad), None, "{bad:?}");
         }
     }
@@ -357,24 +452,54 @@ mod tests {
     fn the_client_is_the_peer_unless_a_trusted_proxy_forwards() {
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         let proxy = [TrustedProxy::parse("10.0.0.1").unwrap()];
-        assert_eq!(client_ip(ip("203.0.113.5"), &["1.2.3.4"], &proxy), ip("203.0.113.5"), "an untrusted peer's header is ignored");
+        assert_eq!(
+            client_ip(ip("203.0.113.5"), &["1.2.3.4"], &proxy),
+            ip("203.0.113.5"),
+            "an untrusted peer's header is ignored"
+        );
         assert_eq!(client_ip(ip("10.0.0.1"), &["1.2.3.4"], &proxy), ip("1.2.3.4"));
-        assert_eq!(client_ip(ip("10.0.0.1"), &["6.6.6.6, 1.2.3.4"], &proxy), ip("1.2.3.4"), "the right-most entry, the one the proxy added");
-        assert_eq!(client_ip(ip("10.0.0.1"), &["6.6.6.6", "1.2.3.4"], &proxy), ip("1.2.3.4"), "several headers read as one list");
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &["6.6.6.6, 1.2.3.4"], &proxy),
+            ip("1.2.3.4"),
+            "the right-most entry, the one the proxy added"
+        );
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &["6.6.6.6", "1.2.3.4"], &proxy),
+            ip("1.2.3.4"),
+            "several headers read as one list"
+        );
         assert_eq!(client_ip(ip("10.0.0.1"), &[], &proxy), ip("10.0.0.1"));
-        assert_eq!(client_ip(ip("10.0.0.1"), &["6.6.6.6, garbage"], &proxy), ip("10.0.0.1"), "nothing left of a bad entry is believed");
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &["6.6.6.6, garbage"], &proxy),
+            ip("10.0.0.1"),
+            "nothing left of a bad entry is believed"
+        );
         let chain = [TrustedProxy::parse("10.0.0.0/8").unwrap()];
-        assert_eq!(client_ip(ip("10.0.0.1"), &["6.6.6.6, 198.51.100.7:4711, 10.2.3.4"], &chain), ip("198.51.100.7"), "trusted hops are skipped");
-        assert_eq!(client_ip(ip("::ffff:10.0.0.1"), &["[2001:db8::1]:443"], &chain), ip("2001:db8::1"));
+        assert_eq!(
+            client_ip(ip("10.0.0.1"), &["6.6.6.6, 198.51.100.7:4711, 10.2.3.4"], &chain),
+            ip("198.51.100.7"),
+            "trusted hops are skipped"
+        );
+        assert_eq!(
+            client_ip(ip("::ffff:10.0.0.1"), &["[2001:db8::1]:443"], &chain),
+            ip("2001:db8::1")
+        );
         assert!(TrustedProxy::parse("10.0.0.0/33").is_err() && TrustedProxy::parse("proxy").is_err());
-        assert!(TrustedProxy::parse("2001:db8::/32").unwrap().contains(ip("2001:db8:ffff::1")));
-        assert!(!TrustedProxy::parse("192.168.1.0/25").unwrap().contains(ip("192.168.1.200")));
+        assert!(TrustedProxy::parse("2001:db8::/32")
+            .unwrap()
+            .contains(ip("2001:db8:ffff::1")));
+        assert!(!TrustedProxy::parse("192.168.1.0/25")
+            .unwrap()
+            .contains(ip("192.168.1.200")));
     }
 
     #[test]
     fn ipv6_clients_are_counted_by_their_slash_64() {
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        assert_eq!(client_key(ip("2001:db8:1:2:aaaa::1")), client_key(ip("2001:db8:1:2:bbbb::2")));
+        assert_eq!(
+            client_key(ip("2001:db8:1:2:aaaa::1")),
+            client_key(ip("2001:db8:1:2:bbbb::2"))
+        );
         assert_ne!(client_key(ip("2001:db8:1:2::1")), client_key(ip("2001:db8:1:3::1")));
         assert_eq!(client_key(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
         assert_eq!(client_key(ip("192.0.2.7")), "192.0.2.7");
@@ -384,12 +509,18 @@ mod tests {
     #[test]
     fn backoff_is_free_at_first_then_doubles_up_to_its_cap_and_fades() {
         let b = Backoff::SIGN_IN;
-        assert_eq!((1..=8).map(|f| b.delay_ms(f)).collect::<Vec<_>>(), [0, 0, 0, 0, 5_000, 10_000, 20_000, 40_000]);
+        assert_eq!(
+            (1..=8).map(|f| b.delay_ms(f)).collect::<Vec<_>>(),
+            [0, 0, 0, 0, 5_000, 10_000, 20_000, 40_000]
+        );
         assert_eq!(b.delay_ms(100), 15 * 60_000);
         assert_eq!(b.delay_ms(i64::MAX), 15 * 60_000);
         assert_eq!(b.remaining(7, 0), 7);
         assert_eq!(b.remaining(7, 31 * 60_000), 5);
         assert_eq!(b.remaining(2, i64::MAX), 0);
-        assert!(Backoff::ADDRESS.delay_ms(1_000) <= 60_000, "one address never waits more than a minute");
+        assert!(
+            Backoff::ADDRESS.delay_ms(1_000) <= 60_000,
+            "one address never waits more than a minute"
+        );
     }
 }

@@ -27,9 +27,13 @@ impl SquadForm {
     pub fn parse(name: &str, tribe: &str, industry: Option<&str>) -> Result<SquadForm, FieldError> {
         let industry = match industry.map(str::trim).filter(|s| !s.is_empty()) {
             None => Industry::default(),
-            Some(raw) => Industry::from_id(raw).ok_or_else(|| FieldError::new("industry", format!("unknown industry {raw:?}")))?,
+            Some(raw) => Industry::from_id(raw)
+                .ok_or_else(|| FieldError::new("industry", format!("unknown industry {raw:?}")))?,
         };
-        Ok(SquadForm { name: DisplayName::parse("name", name)?, tribe: DisplayName::parse("tribe", tribe)?, industry })
+        Ok(SquadForm {
+            name: DisplayName::parse("name", name)?,
+            tribe: DisplayName::parse("tribe", tribe)?,
+            industry,
+        })
     }
 }
-

@@ -20,20 +20,39 @@ use checkpoint_core::store::squads::SquadForm;
 use checkpoint_core::store::{ServiceError, Store};
 
 fn as_actor(row: &checkpoint_core::store::users::UserRow) -> CurrentUser {
-    CurrentUser { id: row.id.clone(), username: row.username.clone(), role: row.role }
+    CurrentUser {
+        id: row.id.clone(),
+        username: row.username.clone(),
+        role: row.role,
+    }
 }
 
 async fn admins(store: &Store, by: &CurrentUser) -> usize {
-    store.list_users(by).await.unwrap().iter().filter(|u| u.role == Role::Admin).count()
+    store
+        .list_users(by)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|u| u.role == Role::Admin)
+        .count()
 }
 
 /// Three admins demote each other at once, many times over: one is always left,
 /// and every refusal is the last-admin rule, never an error of the database.
 async fn the_last_admin_survives_concurrent_demotions(store: Store) {
     let rows = [
-        store.create_user(None, "ada", "long enough password", Role::Admin).await.unwrap(),
-        store.create_user(None, "bea", "long enough password", Role::Admin).await.unwrap(),
-        store.create_user(None, "cyd", "long enough password", Role::Admin).await.unwrap(),
+        store
+            .create_user(None, "ada", "long enough password", Role::Admin)
+            .await
+            .unwrap(),
+        store
+            .create_user(None, "bea", "long enough password", Role::Admin)
+            .await
+            .unwrap(),
+        store
+            .create_user(None, "cyd", "long enough password", Role::Admin)
+            .await
+            .unwrap(),
     ];
     let [a, b, c] = rows.each_ref().map(as_actor);
     for round in 0..30 {
@@ -44,7 +63,10 @@ async fn the_last_admin_survives_concurrent_demotions(store: Store) {
         );
         for r in [ra, rb, rc] {
             if let Err(e) = r {
-                assert!(matches!(&e, ServiceError::Conflict(c) if c.field == "role"), "round {round}: {e:?}");
+                assert!(
+                    matches!(&e, ServiceError::Conflict(c) if c.field == "role"),
+                    "round {round}: {e:?}"
+                );
             }
         }
         let left = admins(&store, &a).await;
@@ -59,19 +81,53 @@ async fn the_last_admin_survives_concurrent_demotions(store: Store) {
 /// Votes commit through the hub all along while squads, tribes and roles are
 /// read and then written: none of those fails because the database was busy.
 async fn read_then_write_paths_do_not_fail_while_live_changes_commit(store: Store) {
-    let fac_row = store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
-    let admin_row = store.create_user(None, "root", "long enough password", Role::Admin).await.unwrap();
+    let fac_row = store
+        .create_user(None, "fran", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
+    let admin_row = store
+        .create_user(None, "root", "long enough password", Role::Admin)
+        .await
+        .unwrap();
     let (fac, admin) = (as_actor(&fac_row), as_actor(&admin_row));
-    let squad = store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
-    let id = store.create_checkpoint(&fac, &squad.slug, CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap()).await.unwrap();
+    let squad = store
+        .create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap())
+        .await
+        .unwrap();
+    let id = store
+        .create_checkpoint(
+            &fac,
+            &squad.slug,
+            CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap(),
+        )
+        .await
+        .unwrap();
     let code = store.load_live(&id).await.unwrap().join_code.display();
-    store.set_checkpoint_status(&fac, &id, CheckpointStatus::Live).await.unwrap();
+    store
+        .set_checkpoint_status(&fac, &id, CheckpointStatus::Live)
+        .await
+        .unwrap();
     let fac_p = store.participant_for_user(&id, &fac).await.unwrap().unwrap();
     let rooms = Rooms::new(store.clone());
-    rooms.execute(&id, &fac_p, Command::GoTo { stage: checkpoint_core::live::Stage::LeadTime }).await.unwrap();
+    rooms
+        .execute(
+            &id,
+            &fac_p,
+            Command::GoTo {
+                stage: checkpoint_core::live::Stage::LeadTime,
+            },
+        )
+        .await
+        .unwrap();
     let mut voters = Vec::new();
     for i in 0..6 {
-        voters.push(store.join_checkpoint(&code, &format!("P{i}"), "10.0.0.1").await.unwrap().participant_id);
+        voters.push(
+            store
+                .join_checkpoint(&code, &format!("P{i}"), "10.0.0.1")
+                .await
+                .unwrap()
+                .participant_id,
+        );
     }
     let stop = Arc::new(AtomicBool::new(false));
     let votes = Arc::new(AtomicUsize::new(0));
@@ -83,7 +139,10 @@ async fn read_then_write_paths_do_not_fail_while_live_changes_commit(store: Stor
             let mut n = i;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
-                let vote = Command::Vote { question: checkpoint_core::dora::Question::LeadTime, answer: answers[n % 3].into() };
+                let vote = Command::Vote {
+                    question: checkpoint_core::dora::Question::LeadTime,
+                    answer: answers[n % 3].into(),
+                };
                 rooms.execute(&id, &p, vote).await.unwrap();
                 votes.fetch_add(1, Ordering::Relaxed);
             }
@@ -92,13 +151,32 @@ async fn read_then_write_paths_do_not_fail_while_live_changes_commit(store: Stor
     let mut tribe = "Money".to_string();
     for round in 0..60 {
         let next = format!("Money {round}");
-        store.rename_tribe(&admin, &tribe, &DisplayName::parse("new_name", &next).unwrap()).await.unwrap_or_else(|e| panic!("rename, round {round}: {e:?}"));
+        store
+            .rename_tribe(&admin, &tribe, &DisplayName::parse("new_name", &next).unwrap())
+            .await
+            .unwrap_or_else(|e| panic!("rename, round {round}: {e:?}"));
         tribe = next;
         let form = SquadForm::parse(&format!("Payments {round}"), &tribe, None).unwrap();
-        store.update_squad(&admin, &squad.slug, form).await.unwrap_or_else(|e| panic!("update squad, round {round}: {e:?}"));
-        let role = if round % 2 == 0 { Role::Viewer } else { Role::Facilitator };
-        store.set_role(&admin, &fac.id, role).await.unwrap_or_else(|e| panic!("set role, round {round}: {e:?}"));
-        store.create_squad(Some(&admin), SquadForm::parse(&format!("Squad {round}"), &tribe, None).unwrap()).await.unwrap_or_else(|e| panic!("create squad, round {round}: {e:?}"));
+        store
+            .update_squad(&admin, &squad.slug, form)
+            .await
+            .unwrap_or_else(|e| panic!("update squad, round {round}: {e:?}"));
+        let role = if round % 2 == 0 {
+            Role::Viewer
+        } else {
+            Role::Facilitator
+        };
+        store
+            .set_role(&admin, &fac.id, role)
+            .await
+            .unwrap_or_else(|e| panic!("set role, round {round}: {e:?}"));
+        store
+            .create_squad(
+                Some(&admin),
+                SquadForm::parse(&format!("Squad {round}"), &tribe, None).unwrap(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("create squad, round {round}: {e:?}"));
     }
     stop.store(true, Ordering::Relaxed);
     for t in tasks {
@@ -110,10 +188,23 @@ async fn read_then_write_paths_do_not_fail_while_live_changes_commit(store: Stor
 /// Many people behind one address (an office) join with the right code, sixteen
 /// at a time: every one gets in, and no attempt is left counted against the address.
 async fn right_codes_joined_in_parallel_leave_nothing_counted(store: Store) {
-    let fac_row = store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
+    let fac_row = store
+        .create_user(None, "fran", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
     let fac = as_actor(&fac_row);
-    let squad = store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
-    let id = store.create_checkpoint(&fac, &squad.slug, CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap()).await.unwrap();
+    let squad = store
+        .create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap())
+        .await
+        .unwrap();
+    let id = store
+        .create_checkpoint(
+            &fac,
+            &squad.slug,
+            CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap(),
+        )
+        .await
+        .unwrap();
     let code = store.load_live(&id).await.unwrap().join_code.display();
     for wave in 0..25 {
         let joins = (0..16).map(|i| {
@@ -125,7 +216,11 @@ async fn right_codes_joined_in_parallel_leave_nothing_counted(store: Store) {
         }
     }
     let key = checkpoint_core::store::throttle::join_key("10.0.0.7");
-    assert_eq!(store.counted_failures(&key).await.unwrap(), 0, "every right code gave its attempt back");
+    assert_eq!(
+        store.counted_failures(&key).await.unwrap(),
+        0,
+        "every right code gave its attempt back"
+    );
 }
 
 on_both_backends!(
@@ -140,30 +235,75 @@ const WAL_CEILING: u64 = checkpoint_core::store::WAL_CEILING;
 /// A checkpoint whose board already holds `notes` notes of 280 characters
 /// (written into its document before the room opens: adding them one by one
 /// would take most of the test), with `people` participants.
-async fn busy_board(store: &Store, fac: &CurrentUser, squad: &str, notes: usize, people: usize) -> (String, Vec<String>) {
+async fn busy_board(
+    store: &Store,
+    fac: &CurrentUser,
+    squad: &str,
+    notes: usize,
+    people: usize,
+) -> (String, Vec<String>) {
     use checkpoint_core::board::Board;
     use checkpoint_core::live::LiveDoc;
-    let id = store.create_checkpoint(fac, squad, CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap()).await.unwrap();
+    let id = store
+        .create_checkpoint(
+            fac,
+            squad,
+            CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap(),
+        )
+        .await
+        .unwrap();
     let code = store.load_live(&id).await.unwrap().join_code.display();
-    store.set_checkpoint_status(fac, &id, CheckpointStatus::Live).await.unwrap();
+    store
+        .set_checkpoint_status(fac, &id, CheckpointStatus::Live)
+        .await
+        .unwrap();
     let mut board = Board::default();
     board.apply("fac", BoardCommand::UseTemplate).unwrap();
     for n in 0..notes {
-        board.apply("fac", BoardCommand::AddNote { id: format!("n{n}"), step: format!("step-{}", n % 7 + 1), kind: "manual".into(), text: note_text(n) }).unwrap();
+        board
+            .apply(
+                "fac",
+                BoardCommand::AddNote {
+                    id: format!("n{n}"),
+                    step: format!("step-{}", n % 7 + 1),
+                    kind: "manual".into(),
+                    text: note_text(n),
+                },
+            )
+            .unwrap();
     }
-    let raw: String = sqlx::query_scalar("SELECT doc FROM checkpoints WHERE id = $1").bind(&id).fetch_one(store.pool()).await.unwrap();
+    let raw: String = sqlx::query_scalar("SELECT doc FROM checkpoints WHERE id = $1")
+        .bind(&id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
     let mut doc: LiveDoc = serde_json::from_str(&raw).unwrap();
     doc.board = board;
-    sqlx::query("UPDATE checkpoints SET doc = $1 WHERE id = $2").bind(serde_json::to_string(&doc).unwrap()).bind(&id).execute(store.pool()).await.unwrap();
+    sqlx::query("UPDATE checkpoints SET doc = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&doc).unwrap())
+        .bind(&id)
+        .execute(store.pool())
+        .await
+        .unwrap();
     let mut people_ids = Vec::new();
     for p in 0..people {
-        people_ids.push(store.join_checkpoint(&code, &format!("P{p}"), "10.0.0.1").await.unwrap().participant_id);
+        people_ids.push(
+            store
+                .join_checkpoint(&code, &format!("P{p}"), "10.0.0.1")
+                .await
+                .unwrap()
+                .participant_id,
+        );
     }
     (id, people_ids)
 }
 
 fn note_text(n: usize) -> String {
-    format!("{n:06} {}", "the release waits for a manual sign-off from the change board, ".repeat(5))[..280].to_string()
+    format!(
+        "{n:06} {}",
+        "the release waits for a manual sign-off from the change board, ".repeat(5)
+    )[..280]
+        .to_string()
 }
 
 /// Eight people on four boards of 200 notes rewrite notes as fast as the
@@ -175,9 +315,15 @@ fn note_text(n: usize) -> String {
 async fn the_sqlite_log_stays_under_its_ceiling_while_boards_change_and_readers_read() {
     let (store, dir) = support::sqlite_store().await;
     let wal = dir.path().join("test.db-wal");
-    let fac_row = store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
+    let fac_row = store
+        .create_user(None, "fran", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
     let fac = as_actor(&fac_row);
-    let squad = store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
+    let squad = store
+        .create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap())
+        .await
+        .unwrap();
     const NOTES: usize = 200;
     let mut rooms_people = Vec::new();
     for _ in 0..4 {
@@ -199,9 +345,17 @@ async fn the_sqlite_log_stays_under_its_ceiling_while_boards_change_and_readers_
             let mut reads = 0usize;
             while !stop.load(Ordering::Relaxed) {
                 let mut tx = store.pool().begin().await.unwrap();
-                let _: String = sqlx::query_scalar("SELECT doc FROM checkpoints WHERE id = $1").bind(&id).fetch_one(&mut *tx).await.unwrap();
+                let _: String = sqlx::query_scalar("SELECT doc FROM checkpoints WHERE id = $1")
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .unwrap();
                 tokio::time::sleep(Duration::from_millis(150)).await;
-                let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE checkpoint_id = $1").bind(&id).fetch_one(&mut *tx).await.unwrap();
+                let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE checkpoint_id = $1")
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .unwrap();
                 tx.commit().await.unwrap();
                 reads += 1;
             }
@@ -222,11 +376,16 @@ async fn the_sqlite_log_stays_under_its_ceiling_while_boards_change_and_readers_
     let mut writers = Vec::new();
     for (id, people) in &rooms_people {
         for (w, p) in people.iter().enumerate() {
-            let (rooms, id, p, max_wal, wal_size) = (rooms.clone(), id.clone(), p.clone(), max_wal.clone(), wal_size.clone());
+            let (rooms, id, p, max_wal, wal_size) =
+                (rooms.clone(), id.clone(), p.clone(), max_wal.clone(), wal_size.clone());
             writers.push(tokio::spawn(async move {
                 for i in 0..CHANGES / 8 {
                     let n = (w * 7919 + i * 31) % NOTES;
-                    let op = BoardCommand::EditNote { id: format!("n{n}"), text: Some(note_text(i * 8 + w)), kind: None };
+                    let op = BoardCommand::EditNote {
+                        id: format!("n{n}"),
+                        text: Some(note_text(i * 8 + w)),
+                        kind: None,
+                    };
                     rooms.execute(&id, &p, board(op)).await.unwrap();
                     max_wal.fetch_max(wal_size(), Ordering::Relaxed);
                 }
@@ -243,10 +402,16 @@ async fn the_sqlite_log_stays_under_its_ceiling_while_boards_change_and_readers_
         reads += r.await.unwrap();
     }
     let max = max_wal.load(Ordering::Relaxed);
-    eprintln!("{CHANGES} changes, {reads} read transactions meanwhile, write-ahead log at most {:.1} MiB", max as f64 / (1 << 20) as f64);
+    eprintln!(
+        "{CHANGES} changes, {reads} read transactions meanwhile, write-ahead log at most {:.1} MiB",
+        max as f64 / (1 << 20) as f64
+    );
     assert!(reads > 10, "the readers were busy throughout");
     assert!(max > 0, "the log was watched");
-    assert!(max <= WAL_CEILING, "the log reached {max} bytes, past its ceiling of {WAL_CEILING}");
+    assert!(
+        max <= WAL_CEILING,
+        "the log reached {max} bytes, past its ceiling of {WAL_CEILING}"
+    );
 
     // Idle: within a few seconds the log is emptied.
     let mut waited = 0;

@@ -7,14 +7,14 @@ mod support;
 use std::time::Duration;
 
 use checkpoint_core::accounts::{CurrentUser, Role};
-use checkpoint_core::checkpoints::CheckpointForm;
 use checkpoint_core::board::{ActionStatus, BoardCommand, ReviewItem};
+use checkpoint_core::checkpoints::CheckpointForm;
 use checkpoint_core::dora::Question;
-use checkpoint_core::summary::history::{action_progress, spread_by_quarter, HistoryFilter, HistoryRow};
 use checkpoint_core::live::{CheckpointStatus, Command, Frame, View};
 use checkpoint_core::store::rooms::{Connection, Outbound, Rooms};
 use checkpoint_core::store::squads::SquadForm;
 use checkpoint_core::store::{ServiceError, Store};
+use checkpoint_core::summary::history::{action_progress, spread_by_quarter, HistoryFilter, HistoryRow};
 
 const Q: Question = Question::LeadTime;
 
@@ -25,20 +25,60 @@ struct Fixture {
 }
 
 async fn fixture(store: &Store) -> Fixture {
-    let row = store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
-    let facilitator = CurrentUser { id: row.id, username: row.username, role: Role::Facilitator };
-    let squad = store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
-    let checkpoint = store.create_checkpoint(&facilitator, &squad.slug, CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap()).await.unwrap();
+    let row = store
+        .create_user(None, "fran", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
+    let facilitator = CurrentUser {
+        id: row.id,
+        username: row.username,
+        role: Role::Facilitator,
+    };
+    let squad = store
+        .create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap())
+        .await
+        .unwrap();
+    let checkpoint = store
+        .create_checkpoint(
+            &facilitator,
+            &squad.slug,
+            CheckpointForm::parse("2026-11-22", None, Some("2021")).unwrap(),
+        )
+        .await
+        .unwrap();
     let code = store.load_live(&checkpoint).await.unwrap().join_code.display();
     // Started, at the first question: where votes are taken.
-    store.set_checkpoint_status(&facilitator, &checkpoint, CheckpointStatus::Live).await.unwrap();
-    let fac = store.participant_for_user(&checkpoint, &facilitator).await.unwrap().expect("the creator is in the room");
-    Rooms::new(store.clone()).execute(&checkpoint, &fac, Command::GoTo { stage: checkpoint_core::live::Stage::LeadTime }).await.unwrap();
-    Fixture { facilitator, checkpoint, code }
+    store
+        .set_checkpoint_status(&facilitator, &checkpoint, CheckpointStatus::Live)
+        .await
+        .unwrap();
+    let fac = store
+        .participant_for_user(&checkpoint, &facilitator)
+        .await
+        .unwrap()
+        .expect("the creator is in the room");
+    Rooms::new(store.clone())
+        .execute(
+            &checkpoint,
+            &fac,
+            Command::GoTo {
+                stage: checkpoint_core::live::Stage::LeadTime,
+            },
+        )
+        .await
+        .unwrap();
+    Fixture {
+        facilitator,
+        checkpoint,
+        code,
+    }
 }
 
 fn vote(answer: &str) -> Command {
-    Command::Vote { question: Q, answer: answer.into() }
+    Command::Vote {
+        question: Q,
+        answer: answer.into(),
+    }
 }
 
 /// Frames already queued on a connection, as text.
@@ -54,7 +94,10 @@ fn drain(conn: &mut Connection) -> Vec<String> {
 
 async fn next_snapshot(conn: &mut Connection) -> View {
     loop {
-        let msg = tokio::time::timeout(Duration::from_secs(10), conn.rx.recv()).await.expect("a frame within 10 s").expect("open");
+        let msg = tokio::time::timeout(Duration::from_secs(10), conn.rx.recv())
+            .await
+            .expect("a frame within 10 s")
+            .expect("open");
         if let Outbound::Text(t) = msg {
             if let Ok(Frame::Snapshot { view }) = serde_json::from_str(&t) {
                 return *view;
@@ -67,17 +110,22 @@ async fn next_snapshot(conn: &mut Connection) -> View {
 /// applies them, until it reaches `revision`.
 async fn follow(conn: &mut Connection, mut view: View, revision: i64) -> View {
     while view.revision < revision {
-        let msg = tokio::time::timeout(Duration::from_secs(10), conn.rx.recv()).await.expect("a frame within 10 s").expect("open");
+        let msg = tokio::time::timeout(Duration::from_secs(10), conn.rx.recv())
+            .await
+            .expect("a frame within 10 s")
+            .expect("open");
         let Outbound::Text(t) = msg else { continue };
         match serde_json::from_str(&t).expect("a frame") {
             Frame::Snapshot { view: v } => view = *v,
-            Frame::Note { rev, id, note, index } => assert!(view.apply_note(rev, &id, note, index), "note frames arrive in revision order"),
+            Frame::Note { rev, id, note, index } => assert!(
+                view.apply_note(rev, &id, note, index),
+                "note frames arrive in revision order"
+            ),
             _ => {}
         }
     }
     view
 }
-
 
 async fn join_vote_and_persist(store: Store) {
     let f = fixture(&store).await;
@@ -86,22 +134,57 @@ async fn join_vote_and_persist(store: Store) {
 
     let bad = store.join_checkpoint("ZZZZ-ZZZZ", "Ana", "10.1.1.1").await.unwrap_err();
     assert_eq!(bad.field(), Some("code"));
-    let ana = store.join_checkpoint(&f.code.to_lowercase(), "Ana", "10.1.1.1").await.unwrap();
+    let ana = store
+        .join_checkpoint(&f.code.to_lowercase(), "Ana", "10.1.1.1")
+        .await
+        .unwrap();
     assert_eq!(ana.checkpoint_id, f.checkpoint);
-    assert_eq!(store.participant_for_token(&f.checkpoint, &ana.token).await.unwrap().as_deref(), Some(ana.participant_id.as_str()));
-    assert_eq!(store.participant_for_token("another", &ana.token).await.unwrap(), None, "a participant session opens one checkpoint only");
-    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
-    assert_eq!(store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().as_deref(), Some(fac.as_str()), "one participant per user");
+    assert_eq!(
+        store
+            .participant_for_token(&f.checkpoint, &ana.token)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(ana.participant_id.as_str())
+    );
+    assert_eq!(
+        store.participant_for_token("another", &ana.token).await.unwrap(),
+        None,
+        "a participant session opens one checkpoint only"
+    );
+    let fac = store
+        .participant_for_user(&f.checkpoint, &f.facilitator)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .participant_for_user(&f.checkpoint, &f.facilitator)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(fac.as_str()),
+        "one participant per user"
+    );
 
     let rooms = Rooms::new(store.clone());
     let mut conn = rooms.connect(&f.checkpoint, &ana.participant_id).await.unwrap();
     let first = next_snapshot(&mut conn).await;
     assert!(!first.facilitator && first.join_code.is_none());
-    let rev = rooms.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day")).await.unwrap();
+    let rev = rooms
+        .execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day"))
+        .await
+        .unwrap();
     assert!(rev > first.revision);
-    let refused = rooms.execute(&f.checkpoint, &ana.participant_id, Command::Reveal { question: Q }).await.unwrap_err();
+    let refused = rooms
+        .execute(&f.checkpoint, &ana.participant_id, Command::Reveal { question: Q })
+        .await
+        .unwrap_err();
     assert!(matches!(refused, ServiceError::Forbidden));
-    let bad_answer = rooms.execute(&f.checkpoint, &ana.participant_id, vote("soon")).await.unwrap_err();
+    let bad_answer = rooms
+        .execute(&f.checkpoint, &ana.participant_id, vote("soon"))
+        .await
+        .unwrap_err();
     assert_eq!(bad_answer.field(), Some("answer"));
 
     // A new process (no cache) reads the same state back.
@@ -113,9 +196,15 @@ async fn join_vote_and_persist(store: Store) {
     assert_eq!(view.revision, rev);
 
     // Ending it: nothing more is accepted and the code admits nobody.
-    store.set_checkpoint_status(&f.facilitator, &f.checkpoint, CheckpointStatus::Finished).await.unwrap();
+    store
+        .set_checkpoint_status(&f.facilitator, &f.checkpoint, CheckpointStatus::Finished)
+        .await
+        .unwrap();
     rooms.refresh(&f.checkpoint).await;
-    let late = rooms.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_hour")).await.unwrap_err();
+    let late = rooms
+        .execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_hour"))
+        .await
+        .unwrap_err();
     assert_eq!(late.field(), Some("status"));
     let closed = store.join_checkpoint(&f.code, "Late", "10.1.1.2").await.unwrap_err();
     assert_eq!(closed.field(), Some("code"));
@@ -128,28 +217,62 @@ async fn joining_with_wrong_codes_is_rate_limited(store: Store) {
     }
     let limited = store.join_checkpoint(&f.code, "Real", "10.9.9.9").await.unwrap_err();
     assert!(matches!(limited, ServiceError::RateLimited { .. }), "{limited:?}");
-    assert!(store.join_checkpoint(&f.code, "Other", "10.9.9.10").await.is_ok(), "other clients are unaffected");
+    assert!(
+        store.join_checkpoint(&f.code, "Other", "10.9.9.10").await.is_ok(),
+        "other clients are unaffected"
+    );
 }
 
 async fn before_the_reveal_no_frame_carries_another_choice(store: Store) {
     let f = fixture(&store).await;
     let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
     let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
-    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    let fac = store
+        .participant_for_user(&f.checkpoint, &f.facilitator)
+        .await
+        .unwrap()
+        .unwrap();
     let rooms = Rooms::new(store.clone());
     let mut bo_conn = rooms.connect(&f.checkpoint, &bo.participant_id).await.unwrap();
-    rooms.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_hour")).await.unwrap();
-    rooms.execute(&f.checkpoint, &ana.participant_id, vote("one_week_to_one_month")).await.unwrap();
-    rooms.execute(&f.checkpoint, &bo.participant_id, vote("more_than_six_months")).await.unwrap();
-    rooms.execute(&f.checkpoint, &fac, Command::GoTo { stage: checkpoint_core::live::Stage::LeadTime }).await.unwrap();
+    rooms
+        .execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_hour"))
+        .await
+        .unwrap();
+    rooms
+        .execute(&f.checkpoint, &ana.participant_id, vote("one_week_to_one_month"))
+        .await
+        .unwrap();
+    rooms
+        .execute(&f.checkpoint, &bo.participant_id, vote("more_than_six_months"))
+        .await
+        .unwrap();
+    rooms
+        .execute(
+            &f.checkpoint,
+            &fac,
+            Command::GoTo {
+                stage: checkpoint_core::live::Stage::LeadTime,
+            },
+        )
+        .await
+        .unwrap();
     let before = drain(&mut bo_conn);
     assert!(before.len() >= 4, "{before:?}");
     for frame in &before {
-        assert!(!frame.contains("less_than_one_hour") && !frame.contains("one_week_to_one_month"), "Ana's choice reached Bo: {frame}");
+        assert!(
+            !frame.contains("less_than_one_hour") && !frame.contains("one_week_to_one_month"),
+            "Ana's choice reached Bo: {frame}"
+        );
     }
-    rooms.execute(&f.checkpoint, &fac, Command::Reveal { question: Q }).await.unwrap();
+    rooms
+        .execute(&f.checkpoint, &fac, Command::Reveal { question: Q })
+        .await
+        .unwrap();
     let after = drain(&mut bo_conn).join("\n");
-    assert!(after.contains("one_week_to_one_month"), "after the reveal everyone sees the choices");
+    assert!(
+        after.contains("one_week_to_one_month"),
+        "after the reveal everyone sees the choices"
+    );
 }
 
 async fn two_instances_never_lose_a_vote(store: Store) {
@@ -160,8 +283,12 @@ async fn two_instances_never_lose_a_vote(store: Store) {
     // Both load the room, then each commits without hearing of the other.
     let _c1 = one.connect(&f.checkpoint, &ana.participant_id).await.unwrap();
     let _c2 = two.connect(&f.checkpoint, &bo.participant_id).await.unwrap();
-    one.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day")).await.unwrap();
-    two.execute(&f.checkpoint, &bo.participant_id, vote("less_than_one_hour")).await.unwrap();
+    one.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day"))
+        .await
+        .unwrap();
+    two.execute(&f.checkpoint, &bo.participant_id, vote("less_than_one_hour"))
+        .await
+        .unwrap();
     let stored = store.load_live(&f.checkpoint).await.unwrap().state;
     assert_eq!(stored.vote_count(Q), 2, "the stale instance reloaded and applied again");
 }
@@ -171,32 +298,80 @@ async fn ratings_and_the_confirmed_focus_persist(store: Store) {
     use checkpoint_core::dora::prioritise::Rating;
     let f = fixture(&store).await;
     let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
-    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    let fac = store
+        .participant_for_user(&f.checkpoint, &f.facilitator)
+        .await
+        .unwrap()
+        .unwrap();
     let rooms = Rooms::new(store.clone());
     for q in Question::ALL {
-        rooms.execute(&f.checkpoint, &fac, Command::Reveal { question: q }).await.unwrap();
-        rooms.execute(&f.checkpoint, &fac, Command::Lock { question: q, answer: q.answer_ids()[5].into() }).await.unwrap();
+        rooms
+            .execute(&f.checkpoint, &fac, Command::Reveal { question: q })
+            .await
+            .unwrap();
+        rooms
+            .execute(
+                &f.checkpoint,
+                &fac,
+                Command::Lock {
+                    question: q,
+                    answer: q.answer_ids()[5].into(),
+                },
+            )
+            .await
+            .unwrap();
     }
-    let rate = |i: u8, r: &str| Command::Rate { capability: CapabilityKey::Westrum, statement: i, rating: r.into() };
-    rooms.execute(&f.checkpoint, &ana.participant_id, rate(0, "4")).await.unwrap();
-    rooms.execute(&f.checkpoint, &ana.participant_id, rate(1, "dont_know")).await.unwrap();
-    rooms.execute(&f.checkpoint, &ana.participant_id, rate(0, "1")).await.unwrap();
+    let rate = |i: u8, r: &str| Command::Rate {
+        capability: CapabilityKey::Westrum,
+        statement: i,
+        rating: r.into(),
+    };
+    rooms
+        .execute(&f.checkpoint, &ana.participant_id, rate(0, "4"))
+        .await
+        .unwrap();
+    rooms
+        .execute(&f.checkpoint, &ana.participant_id, rate(1, "dont_know"))
+        .await
+        .unwrap();
+    rooms
+        .execute(&f.checkpoint, &ana.participant_id, rate(0, "1"))
+        .await
+        .unwrap();
     for key in ["small_batches", "continuous_integration"] {
-        rooms.execute(&f.checkpoint, &fac, Command::AddFocus { capability: key.into() }).await.unwrap();
+        rooms
+            .execute(&f.checkpoint, &fac, Command::AddFocus { capability: key.into() })
+            .await
+            .unwrap();
     }
-    assert!(store.current_focus().await.unwrap().is_empty(), "an unconfirmed focus is a draft");
-    rooms.execute(&f.checkpoint, &fac, Command::ConfirmFocus { confirmed: true }).await.unwrap();
+    assert!(
+        store.current_focus().await.unwrap().is_empty(),
+        "an unconfirmed focus is a draft"
+    );
+    rooms
+        .execute(&f.checkpoint, &fac, Command::ConfirmFocus { confirmed: true })
+        .await
+        .unwrap();
 
     let state = store.load_live(&f.checkpoint).await.unwrap().state;
     let mine = &state.ratings[&ana.participant_id];
-    assert_eq!(mine[&(CapabilityKey::Westrum, 0)], Rating::Agreement(1), "a changed rating replaces the earlier one");
+    assert_eq!(
+        mine[&(CapabilityKey::Westrum, 0)],
+        Rating::Agreement(1),
+        "a changed rating replaces the earlier one"
+    );
     assert_eq!(mine[&(CapabilityKey::Westrum, 1)], Rating::DontKnow);
-    assert_eq!(state.doc.capabilities.focus, ["small_batches", "continuous_integration"]);
+    assert_eq!(
+        state.doc.capabilities.focus,
+        ["small_batches", "continuous_integration"]
+    );
     let focus = store.current_focus().await.unwrap();
-    assert_eq!(focus.iter().map(|f| f.capability.as_str()).collect::<Vec<_>>(), ["small_batches", "continuous_integration"]);
+    assert_eq!(
+        focus.iter().map(|f| f.capability.as_str()).collect::<Vec<_>>(),
+        ["small_batches", "continuous_integration"]
+    );
     assert_eq!(focus[0].squad_slug, "payments");
 }
-
 
 /// Finalising freezes the summary; only a correction (a new revision) changes
 /// what it says, and earlier revisions stay readable as they were.
@@ -204,38 +379,163 @@ async fn a_finalised_summary_changes_only_through_a_new_revision(store: Store) {
     use checkpoint_core::summary::SurveyResponse;
     let f = fixture(&store).await;
     let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
-    let viewer = CurrentUser { id: "v".into(), username: "val".into(), role: Role::Viewer };
-    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
-    Rooms::new(store.clone()).execute(&f.checkpoint, &fac, Command::GoTo { stage: checkpoint_core::live::Stage::Survey }).await.unwrap();
-    store.answer_survey(&f.checkpoint, &ana.participant_id, &SurveyResponse::parse(Some("4"), "good", "").unwrap()).await.unwrap();
-    store.save_highlights(&f.facilitator, &f.checkpoint, "  First draft  ").await.unwrap();
+    let viewer = CurrentUser {
+        id: "v".into(),
+        username: "val".into(),
+        role: Role::Viewer,
+    };
+    let fac = store
+        .participant_for_user(&f.checkpoint, &f.facilitator)
+        .await
+        .unwrap()
+        .unwrap();
+    Rooms::new(store.clone())
+        .execute(
+            &f.checkpoint,
+            &fac,
+            Command::GoTo {
+                stage: checkpoint_core::live::Stage::Survey,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .answer_survey(
+            &f.checkpoint,
+            &ana.participant_id,
+            &SurveyResponse::parse(Some("4"), "good", "").unwrap(),
+        )
+        .await
+        .unwrap();
+    store
+        .save_highlights(&f.facilitator, &f.checkpoint, "  First draft  ")
+        .await
+        .unwrap();
     let draft = store.summary_page(&f.checkpoint, None).await.unwrap();
-    assert_eq!((draft.summary.revision, draft.summary.highlights.as_str(), draft.revisions.len()), (None, "First draft", 0));
-    assert!(matches!(store.save_highlights(&viewer, &f.checkpoint, "x").await.unwrap_err(), ServiceError::Forbidden));
-    assert!(matches!(store.finalise_summary(&viewer, &f.checkpoint, "x").await.unwrap_err(), ServiceError::Forbidden));
+    assert_eq!(
+        (
+            draft.summary.revision,
+            draft.summary.highlights.as_str(),
+            draft.revisions.len()
+        ),
+        (None, "First draft", 0)
+    );
+    assert!(matches!(
+        store.save_highlights(&viewer, &f.checkpoint, "x").await.unwrap_err(),
+        ServiceError::Forbidden
+    ));
+    assert!(matches!(
+        store.finalise_summary(&viewer, &f.checkpoint, "x").await.unwrap_err(),
+        ServiceError::Forbidden
+    ));
     let too_long = "x".repeat(checkpoint_core::summary::MAX_HIGHLIGHTS + 1);
-    assert_eq!(store.finalise_summary(&f.facilitator, &f.checkpoint, &too_long).await.unwrap_err().field(), Some("highlights"));
-    assert!(store.summary_page(&f.checkpoint, None).await.unwrap().revisions.is_empty(), "a refused finalise stores nothing");
+    assert_eq!(
+        store
+            .finalise_summary(&f.facilitator, &f.checkpoint, &too_long)
+            .await
+            .unwrap_err()
+            .field(),
+        Some("highlights")
+    );
+    assert!(
+        store
+            .summary_page(&f.checkpoint, None)
+            .await
+            .unwrap()
+            .revisions
+            .is_empty(),
+        "a refused finalise stores nothing"
+    );
 
-    assert_eq!(store.finalise_summary(&f.facilitator, &f.checkpoint, "Final words").await.unwrap(), 1);
-    assert_eq!(store.load_live(&f.checkpoint).await.unwrap().state.info.status, CheckpointStatus::Finished, "finalising ends the checkpoint");
+    assert_eq!(
+        store
+            .finalise_summary(&f.facilitator, &f.checkpoint, "Final words")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.load_live(&f.checkpoint).await.unwrap().state.info.status,
+        CheckpointStatus::Finished,
+        "finalising ends the checkpoint"
+    );
     // Frozen: no more draft edits, no second finalise, no correction without a reason.
-    assert_eq!(store.save_highlights(&f.facilitator, &f.checkpoint, "sneaky").await.unwrap_err().field(), Some("highlights"));
-    assert_eq!(store.finalise_summary(&f.facilitator, &f.checkpoint, "again").await.unwrap_err().field(), Some("revision"));
-    assert_eq!(store.correct_summary(&f.facilitator, &f.checkpoint, "x", "  ").await.unwrap_err().field(), Some("reason"));
+    assert_eq!(
+        store
+            .save_highlights(&f.facilitator, &f.checkpoint, "sneaky")
+            .await
+            .unwrap_err()
+            .field(),
+        Some("highlights")
+    );
+    assert_eq!(
+        store
+            .finalise_summary(&f.facilitator, &f.checkpoint, "again")
+            .await
+            .unwrap_err()
+            .field(),
+        Some("revision")
+    );
+    assert_eq!(
+        store
+            .correct_summary(&f.facilitator, &f.checkpoint, "x", "  ")
+            .await
+            .unwrap_err()
+            .field(),
+        Some("reason")
+    );
     let first = store.summary_page(&f.checkpoint, None).await.unwrap();
-    assert_eq!((first.summary.revision, first.summary.highlights.as_str(), first.summary.survey.responses), (Some(1), "Final words", 1));
+    assert_eq!(
+        (
+            first.summary.revision,
+            first.summary.highlights.as_str(),
+            first.summary.survey.responses
+        ),
+        (Some(1), "Final words", 1)
+    );
     // Ended: the survey is closed.
-    assert!(store.answer_survey(&f.checkpoint, &ana.participant_id, &SurveyResponse::parse(Some("2"), "", "").unwrap()).await.is_err());
+    assert!(store
+        .answer_survey(
+            &f.checkpoint,
+            &ana.participant_id,
+            &SurveyResponse::parse(Some("2"), "", "").unwrap()
+        )
+        .await
+        .is_err());
 
-    assert_eq!(store.correct_summary(&f.facilitator, &f.checkpoint, "Final words, corrected", "fixed the wording").await.unwrap(), 2);
+    assert_eq!(
+        store
+            .correct_summary(
+                &f.facilitator,
+                &f.checkpoint,
+                "Final words, corrected",
+                "fixed the wording"
+            )
+            .await
+            .unwrap(),
+        2
+    );
     let now = store.summary_page(&f.checkpoint, None).await.unwrap();
-    assert_eq!((now.summary.revision, now.summary.highlights.as_str(), now.newer_survey_responses), (Some(2), "Final words, corrected", 0));
+    assert_eq!(
+        (
+            now.summary.revision,
+            now.summary.highlights.as_str(),
+            now.newer_survey_responses
+        ),
+        (Some(2), "Final words, corrected", 0)
+    );
     assert_eq!(now.summary.finalised.as_ref().unwrap().reason, "fixed the wording");
     assert_eq!(now.revisions.iter().map(|r| r.revision).collect::<Vec<_>>(), [2, 1]);
     let old = store.summary_page(&f.checkpoint, Some(1)).await.unwrap();
-    assert_eq!(old.summary.highlights.as_str(), "Final words", "revision 1 is unchanged");
-    assert!(matches!(store.summary_page(&f.checkpoint, Some(3)).await.unwrap_err(), ServiceError::NotFound(_)));
+    assert_eq!(
+        old.summary.highlights.as_str(),
+        "Final words",
+        "revision 1 is unchanged"
+    );
+    assert!(matches!(
+        store.summary_page(&f.checkpoint, Some(3)).await.unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
 }
 
 /// A survey response is stored with nothing that links it to who gave it:
@@ -244,42 +544,104 @@ async fn survey_responses_carry_no_participant_identity(store: Store) {
     use checkpoint_core::summary::SurveyResponse;
     use sqlx::{Column, Row};
     let f = fixture(&store).await;
-    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    let fac = store
+        .participant_for_user(&f.checkpoint, &f.facilitator)
+        .await
+        .unwrap()
+        .unwrap();
     let early = store.join_checkpoint(&f.code, "Eve", "c").await.unwrap();
-    let closed = store.answer_survey(&f.checkpoint, &early.participant_id, &SurveyResponse::parse(Some("5"), "", "").unwrap()).await.unwrap_err();
+    let closed = store
+        .answer_survey(
+            &f.checkpoint,
+            &early.participant_id,
+            &SurveyResponse::parse(Some("5"), "", "").unwrap(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(closed.field(), Some("usefulness"), "closed before the survey stage");
-    Rooms::new(store.clone()).execute(&f.checkpoint, &fac, Command::GoTo { stage: checkpoint_core::live::Stage::Survey }).await.unwrap();
+    Rooms::new(store.clone())
+        .execute(
+            &f.checkpoint,
+            &fac,
+            Command::GoTo {
+                stage: checkpoint_core::live::Stage::Survey,
+            },
+        )
+        .await
+        .unwrap();
     let ana = store.join_checkpoint(&f.code, "Anastasia Quill", "c").await.unwrap();
     let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
     let cy = store.join_checkpoint(&f.code, "Cy", "c").await.unwrap();
     // Answered in an order that differs from both sorted orders.
-    let answers = [(&bo, "5", "zebra crossing"), (&ana, "3", "Anastasia Quill liked it"), (&cy, "4", "middle")];
+    let answers = [
+        (&bo, "5", "zebra crossing"),
+        (&ana, "3", "Anastasia Quill liked it"),
+        (&cy, "4", "middle"),
+    ];
     for (who, score, text) in answers {
-        store.answer_survey(&f.checkpoint, &who.participant_id, &SurveyResponse::parse(Some(score), text, "").unwrap()).await.unwrap();
+        store
+            .answer_survey(
+                &f.checkpoint,
+                &who.participant_id,
+                &SurveyResponse::parse(Some(score), text, "").unwrap(),
+            )
+            .await
+            .unwrap();
         if who.participant_id == bo.participant_id {
             let shown = store.survey_results(&f.checkpoint).await.unwrap();
-            assert_eq!((shown.responses, shown.mean_usefulness, shown.went_well.len()), (1, None, 0), "one answer alone is not shown");
+            assert_eq!(
+                (shown.responses, shown.mean_usefulness, shown.went_well.len()),
+                (1, None, 0),
+                "one answer alone is not shown"
+            );
         }
     }
-    let twice = store.answer_survey(&f.checkpoint, &ana.participant_id, &SurveyResponse::parse(Some("1"), "", "").unwrap()).await.unwrap_err();
+    let twice = store
+        .answer_survey(
+            &f.checkpoint,
+            &ana.participant_id,
+            &SurveyResponse::parse(Some("1"), "", "").unwrap(),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(twice, ServiceError::Conflict(_)), "one response each");
-    assert!(store.has_answered_survey(&f.checkpoint, &ana.participant_id).await.unwrap());
+    assert!(store
+        .has_answered_survey(&f.checkpoint, &ana.participant_id)
+        .await
+        .unwrap());
     let results = store.survey_results(&f.checkpoint).await.unwrap();
-    assert_eq!((results.responses, results.usefulness, results.mean_usefulness), (3, [0, 0, 1, 1, 1], Some(4.0)));
+    assert_eq!(
+        (results.responses, results.usefulness, results.mean_usefulness),
+        (3, [0, 0, 1, 1, 1], Some(4.0))
+    );
 
-    let rows = sqlx::query("SELECT * FROM survey_sets").fetch_all(store.pool()).await.unwrap();
+    let rows = sqlx::query("SELECT * FROM survey_sets")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1, "one row per checkpoint");
     let columns: Vec<String> = rows[0].columns().iter().map(|c| c.name().to_string()).collect();
-    assert_eq!(columns, ["checkpoint_id", "version", "respondents", "responses"], "no time column, nothing per person");
+    assert_eq!(
+        columns,
+        ["checkpoint_id", "version", "respondents", "responses"],
+        "no time column, nothing per person"
+    );
     let who: Vec<String> = serde_json::from_str(rows[0].get::<&str, _>("respondents")).unwrap();
     let mut sorted = who.clone();
     sorted.sort();
     assert_eq!(who, sorted, "respondents in id order, not answer order");
     let what: Vec<serde_json::Value> = serde_json::from_str(rows[0].get::<&str, _>("responses")).unwrap();
     let texts: Vec<&str> = what.iter().map(|r| r["went_well"].as_str().unwrap()).collect();
-    assert_eq!(texts, ["Anastasia Quill liked it", "middle", "zebra crossing"], "answers in content order, not answer order");
+    assert_eq!(
+        texts,
+        ["Anastasia Quill liked it", "middle", "zebra crossing"],
+        "answers in content order, not answer order"
+    );
     for legacy in ["survey_answered", "survey_responses"] {
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {legacy}"))).fetch_one(store.pool()).await.unwrap();
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {legacy}")))
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
         assert_eq!(n, 0, "nothing in {legacy}, whose order paired rows");
     }
 }
@@ -291,13 +653,33 @@ async fn board_notes_are_idempotent_converge_and_persist(store: Store) {
     let f = fixture(&store).await;
     let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
     let bo = store.join_checkpoint(&f.code, "Bo", "c").await.unwrap();
-    let fac = store.participant_for_user(&f.checkpoint, &f.facilitator).await.unwrap().unwrap();
+    let fac = store
+        .participant_for_user(&f.checkpoint, &f.facilitator)
+        .await
+        .unwrap()
+        .unwrap();
     let rooms = Rooms::new(store.clone());
     let board = |op: BoardCommand| Command::Board { op };
-    rooms.execute(&f.checkpoint, &fac, board(BoardCommand::UseTemplate)).await.unwrap();
-    let create = || board(BoardCommand::AddNote { id: "n1".into(), step: "step-3".into(), kind: "manual".into(), text: "Build takes 40 min".into() });
-    rooms.execute(&f.checkpoint, &ana.participant_id, create()).await.unwrap();
-    rooms.execute(&f.checkpoint, &ana.participant_id, create()).await.unwrap();
+    rooms
+        .execute(&f.checkpoint, &fac, board(BoardCommand::UseTemplate))
+        .await
+        .unwrap();
+    let create = || {
+        board(BoardCommand::AddNote {
+            id: "n1".into(),
+            step: "step-3".into(),
+            kind: "manual".into(),
+            text: "Build takes 40 min".into(),
+        })
+    };
+    rooms
+        .execute(&f.checkpoint, &ana.participant_id, create())
+        .await
+        .unwrap();
+    rooms
+        .execute(&f.checkpoint, &ana.participant_id, create())
+        .await
+        .unwrap();
     let mut ana_conn = rooms.connect(&f.checkpoint, &ana.participant_id).await.unwrap();
     let mut bo_conn = rooms.connect(&f.checkpoint, &bo.participant_id).await.unwrap();
     let ana_view = next_snapshot(&mut ana_conn).await;
@@ -305,33 +687,83 @@ async fn board_notes_are_idempotent_converge_and_persist(store: Store) {
     let bo_view = next_snapshot(&mut bo_conn).await;
     // Ana edits the text while Bo edits the kind and moves it.
     let (a, b, c) = tokio::join!(
-        rooms.execute(&f.checkpoint, &ana.participant_id, board(BoardCommand::EditNote { id: "n1".into(), text: Some("Build takes 40 minutes".into()), kind: None })),
-        rooms.execute(&f.checkpoint, &bo.participant_id, board(BoardCommand::EditNote { id: "n1".into(), text: None, kind: Some("improvement".into()) })),
-        rooms.execute(&f.checkpoint, &bo.participant_id, board(BoardCommand::MoveNote { id: "n1".into(), step: "step-4".into(), index: 0 })),
+        rooms.execute(
+            &f.checkpoint,
+            &ana.participant_id,
+            board(BoardCommand::EditNote {
+                id: "n1".into(),
+                text: Some("Build takes 40 minutes".into()),
+                kind: None
+            })
+        ),
+        rooms.execute(
+            &f.checkpoint,
+            &bo.participant_id,
+            board(BoardCommand::EditNote {
+                id: "n1".into(),
+                text: None,
+                kind: Some("improvement".into())
+            })
+        ),
+        rooms.execute(
+            &f.checkpoint,
+            &bo.participant_id,
+            board(BoardCommand::MoveNote {
+                id: "n1".into(),
+                step: "step-4".into(),
+                index: 0
+            })
+        ),
     );
     let last = a.unwrap().max(b.unwrap()).max(c.unwrap());
     // Note changes travel as small frames; applied in order they give every
     // screen the same board as the server's.
-    let (seen_by_ana, seen_by_bo) = (follow(&mut ana_conn, ana_view, last).await, follow(&mut bo_conn, bo_view, last).await);
+    let (seen_by_ana, seen_by_bo) = (
+        follow(&mut ana_conn, ana_view, last).await,
+        follow(&mut bo_conn, bo_view, last).await,
+    );
     assert_eq!(seen_by_ana.board.notes, seen_by_bo.board.notes);
-    assert_eq!(seen_by_ana.board.notes, rooms.view(&f.checkpoint, &ana.participant_id).await.unwrap().board.notes);
+    assert_eq!(
+        seen_by_ana.board.notes,
+        rooms
+            .view(&f.checkpoint, &ana.participant_id)
+            .await
+            .unwrap()
+            .board
+            .notes
+    );
     let n = &seen_by_ana.board.notes[0];
-    assert_eq!((n.text.as_str(), n.kind.id(), n.step.as_str(), n.version), ("Build takes 40 minutes", "improvement", "step-4", 4));
+    assert_eq!(
+        (n.text.as_str(), n.kind.id(), n.step.as_str(), n.version),
+        ("Build takes 40 minutes", "improvement", "step-4", 4)
+    );
     let reloaded = store.load_live(&f.checkpoint).await.unwrap().state.doc.board;
     assert_eq!(reloaded.notes, seen_by_ana.board.notes, "the board persists");
 }
 
-
 /// The squad `payments` run by `fran`; returns her.
 async fn facilitator_and_squad(store: &Store) -> CurrentUser {
-    let row = store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
-    let fran = CurrentUser { id: row.id, username: row.username, role: Role::Facilitator };
-    store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
+    let row = store
+        .create_user(None, "fran", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
+    let fran = CurrentUser {
+        id: row.id,
+        username: row.username,
+        role: Role::Facilitator,
+    };
+    store
+        .create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap())
+        .await
+        .unwrap();
     fran
 }
 
 async fn checkpoint_of(store: &Store, by: &CurrentUser, squad: &str, held_on: &str) -> String {
-    store.create_checkpoint(by, squad, CheckpointForm::parse(held_on, None, Some("2021")).unwrap()).await.unwrap()
+    store
+        .create_checkpoint(by, squad, CheckpointForm::parse(held_on, None, Some("2021")).unwrap())
+        .await
+        .unwrap()
 }
 
 /// Runs commands in a checkpoint as the facilitator who made it.
@@ -345,7 +777,14 @@ async fn run(store: &Store, by: &CurrentUser, id: &str, commands: Vec<Command>) 
 
 fn add_action(id: &str, title: &str) -> Command {
     Command::Board {
-        op: BoardCommand::AddAction { id: id.into(), title: title.into(), owner: "Ana".into(), due: Some("2026-12-18".into()), capability: None, from_note: None },
+        op: BoardCommand::AddAction {
+            id: id.into(),
+            title: title.into(),
+            owner: "Ana".into(),
+            due: Some("2026-12-18".into()),
+            capability: None,
+            from_note: None,
+        },
     }
 }
 
@@ -357,10 +796,27 @@ fn board_actions(store: &Store, id: &str) -> impl std::future::Future<Output = V
 async fn carried_actions_follow_the_squad_until_done(store: Store) {
     let fran = facilitator_and_squad(&store).await;
     let a = checkpoint_of(&store, &fran, "payments", "2026-01-10").await;
-    run(&store, &fran, &a, vec![add_action("x", "Trunk-based development"), add_action("y", "Delete the release branch")]).await;
+    run(
+        &store,
+        &fran,
+        &a,
+        vec![
+            add_action("x", "Trunk-based development"),
+            add_action("y", "Delete the release branch"),
+        ],
+    )
+    .await;
     let b = checkpoint_of(&store, &fran, "payments", "2026-04-10").await;
-    let c_listed = |items: Vec<ReviewItem>| items.into_iter().map(|i| (i.checkpoint_id, i.action.id)).collect::<Vec<_>>();
-    assert_eq!(c_listed(store.action_review(&b).await.unwrap()), [(a.clone(), "x".to_string()), (a.clone(), "y".to_string())]);
+    let c_listed = |items: Vec<ReviewItem>| {
+        items
+            .into_iter()
+            .map(|i| (i.checkpoint_id, i.action.id))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        c_listed(store.action_review(&b).await.unwrap()),
+        [(a.clone(), "x".to_string()), (a.clone(), "y".to_string())]
+    );
 
     // Carried twice from the review: one copy, open, linked to its origin; done: no copy.
     for _ in 0..2 {
@@ -369,85 +825,196 @@ async fn carried_actions_follow_the_squad_until_done(store: Store) {
     store.review_action(&fran, &b, &a, "y", "done").await.unwrap();
     let in_b = board_actions(&store, &b).await;
     assert_eq!(in_b.len(), 1, "{in_b:?}");
-    assert_eq!((in_b[0].title.as_str(), in_b[0].status, in_b[0].carried_from[0].checkpoint_id.as_str()), ("Trunk-based development", ActionStatus::Open, a.as_str()));
+    assert_eq!(
+        (
+            in_b[0].title.as_str(),
+            in_b[0].status,
+            in_b[0].carried_from[0].checkpoint_id.as_str()
+        ),
+        ("Trunk-based development", ActionStatus::Open, a.as_str())
+    );
     let refused = store.review_action(&fran, &b, &a, "x", "dropped").await.unwrap_err();
     assert_eq!(refused.field(), Some("action"), "once copied, the copy is what changes");
 
     // Still open at the end of b, it is reviewed at c as b's, and carried again with its chain.
     let c = checkpoint_of(&store, &fran, "payments", "2026-07-10").await;
     let copy = in_b[0].id.clone();
-    assert_eq!(c_listed(store.action_review(&c).await.unwrap()), [(b.clone(), copy.clone())], "the original and the done one are not listed");
+    assert_eq!(
+        c_listed(store.action_review(&c).await.unwrap()),
+        [(b.clone(), copy.clone())],
+        "the original and the done one are not listed"
+    );
     store.review_action(&fran, &c, &b, &copy, "carried").await.unwrap();
     let in_c = board_actions(&store, &c).await;
     let chain: Vec<&str> = in_c[0].carried_from.iter().map(|o| o.checkpoint_id.as_str()).collect();
     assert_eq!((in_c.len(), chain), (1, vec![a.as_str(), b.as_str()]));
 
     // Marked carried on its own board, it is copied when the next checkpoint is created.
-    run(&store, &fran, &c, vec![Command::Board { op: BoardCommand::SetActionStatus { id: in_c[0].id.clone(), status: "carried".into() } }]).await;
+    run(
+        &store,
+        &fran,
+        &c,
+        vec![Command::Board {
+            op: BoardCommand::SetActionStatus {
+                id: in_c[0].id.clone(),
+                status: "carried".into(),
+            },
+        }],
+    )
+    .await;
     let d = checkpoint_of(&store, &fran, "payments", "2026-10-10").await;
     let in_d = board_actions(&store, &d).await;
-    assert_eq!((in_d.len(), in_d[0].carried_from.len(), in_d[0].status), (1, 3, ActionStatus::Open));
-    assert!(store.action_review(&d).await.unwrap().is_empty(), "nothing waits: the copy is in d");
+    assert_eq!(
+        (in_d.len(), in_d[0].carried_from.len(), in_d[0].status),
+        (1, 3, ActionStatus::Open)
+    );
+    assert!(
+        store.action_review(&d).await.unwrap().is_empty(),
+        "nothing waits: the copy is in d"
+    );
     let e = checkpoint_of(&store, &fran, "payments", "2027-01-10").await;
     assert!(board_actions(&store, &e).await.is_empty(), "a copy is made once");
 }
 
 async fn history_pages_and_aggregates_follow_the_rules_over_every_row(store: Store) {
     let fran = facilitator_and_squad(&store).await;
-    store.create_squad(None, SquadForm::parse("Ledger", "Else", None).unwrap()).await.unwrap();
+    store
+        .create_squad(None, SquadForm::parse("Ledger", "Else", None).unwrap())
+        .await
+        .unwrap();
     for i in 0..52 {
-        checkpoint_of(&store, &fran, "payments", &format!("2025-{:02}-{:02}", i % 12 + 1, i / 12 + 1)).await;
+        checkpoint_of(
+            &store,
+            &fran,
+            "payments",
+            &format!("2025-{:02}-{:02}", i % 12 + 1, i / 12 + 1),
+        )
+        .await;
     }
     // Some with every answer locked (a level), in several quarters, and some actions.
     let lock_all = |code: usize| -> Vec<Command> {
         let mut out = vec![];
         for q in Question::ALL {
             let answer = q.answers_best_first().nth(code).unwrap().id().to_string();
-            out.extend([Command::GoTo { stage: checkpoint_core::live::Stage::of_question(q) }, Command::Reveal { question: q }, Command::Lock { question: q, answer }]);
+            out.extend([
+                Command::GoTo {
+                    stage: checkpoint_core::live::Stage::of_question(q),
+                },
+                Command::Reveal { question: q },
+                Command::Lock { question: q, answer },
+            ]);
         }
         out
     };
-    for (squad, held_on, code, actions) in [("payments", "2026-01-15", 5, 2), ("payments", "2024-06-01", 0, 0), ("ledger", "2026-03-01", 1, 1), ("payments", "2026-05-01", 2, 3)] {
+    for (squad, held_on, code, actions) in [
+        ("payments", "2026-01-15", 5, 2),
+        ("payments", "2024-06-01", 0, 0),
+        ("ledger", "2026-03-01", 1, 1),
+        ("payments", "2026-05-01", 2, 3),
+    ] {
         let id = checkpoint_of(&store, &fran, squad, held_on).await;
-        store.set_checkpoint_status(&fran, &id, CheckpointStatus::Live).await.unwrap();
+        store
+            .set_checkpoint_status(&fran, &id, CheckpointStatus::Live)
+            .await
+            .unwrap();
         let mut commands = lock_all(code);
         commands.extend((0..actions).map(|i| add_action(&format!("a{i}"), "Something to do")));
         run(&store, &fran, &id, commands).await;
     }
     let all_filter = HistoryFilter::default();
-    let (first, second) = (store.checkpoint_history(&all_filter, 1).await.unwrap(), store.checkpoint_history(&all_filter, 2).await.unwrap());
-    assert_eq!((first.rows.len(), second.rows.len(), first.paged.total, first.paged.pages), (50, 6, 56, 2));
+    let (first, second) = (
+        store.checkpoint_history(&all_filter, 1).await.unwrap(),
+        store.checkpoint_history(&all_filter, 2).await.unwrap(),
+    );
+    assert_eq!(
+        (
+            first.rows.len(),
+            second.rows.len(),
+            first.paged.total,
+            first.paged.pages
+        ),
+        (50, 6, 56, 2)
+    );
     let rows: Vec<HistoryRow> = first.rows.iter().chain(&second.rows).cloned().collect();
     let mut newest_first = rows.clone();
     newest_first.sort_by(|a, b| b.held_on.cmp(&a.held_on));
-    assert_eq!(rows.iter().map(|r| &r.held_on).collect::<Vec<_>>(), newest_first.iter().map(|r| &r.held_on).collect::<Vec<_>>());
-    assert_eq!(first.spread, spread_by_quarter(&rows), "the SQL spread follows the rule of the pure one");
+    assert_eq!(
+        rows.iter().map(|r| &r.held_on).collect::<Vec<_>>(),
+        newest_first.iter().map(|r| &r.held_on).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        first.spread,
+        spread_by_quarter(&rows),
+        "the SQL spread follows the rule of the pure one"
+    );
     assert_eq!(first.actions, action_progress(&rows));
     assert_eq!(first.actions, [6, 0, 0, 0]);
     assert_eq!(rows.iter().filter(|r| r.voted.is_some()).count(), 4);
 
     // The level filter is applied before paging, on every backend.
-    let level = rows.iter().find(|r| r.held_on == "2026-01-15").unwrap().voted.unwrap().level;
-    let filtered = store.checkpoint_history(&HistoryFilter { level: Some(level), ..HistoryFilter::default() }, 1).await.unwrap();
-    let expected: Vec<&String> = rows.iter().filter(|r| r.voted.is_some_and(|v| v.level == level)).map(|r| &r.id).collect();
+    let level = rows
+        .iter()
+        .find(|r| r.held_on == "2026-01-15")
+        .unwrap()
+        .voted
+        .unwrap()
+        .level;
+    let filtered = store
+        .checkpoint_history(
+            &HistoryFilter {
+                level: Some(level),
+                ..HistoryFilter::default()
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let expected: Vec<&String> = rows
+        .iter()
+        .filter(|r| r.voted.is_some_and(|v| v.level == level))
+        .map(|r| &r.id)
+        .collect();
     assert_eq!(filtered.rows.iter().map(|r| &r.id).collect::<Vec<_>>(), expected);
     assert_eq!(filtered.paged.total as usize, expected.len());
-    let money = store.checkpoint_history(&HistoryFilter { tribe: Some("money".into()), ..HistoryFilter::default() }, 9).await.unwrap();
-    assert_eq!((money.paged.page, money.paged.total), (2, 55), "a page past the end is the last");
+    let money = store
+        .checkpoint_history(
+            &HistoryFilter {
+                tribe: Some("money".into()),
+                ..HistoryFilter::default()
+            },
+            9,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (money.paged.page, money.paged.total),
+        (2, 55),
+        "a page past the end is the last"
+    );
 
     // The trend's pages are oldest first, and the first change on page 2 compares with page 1.
     let trend = store.squad_trend("payments", 2).await.unwrap();
     assert_eq!((trend.points.len(), trend.paged.total), (5, 55));
     let dates: Vec<&str> = trend.points.iter().map(|p| p.row.held_on.as_str()).collect();
-    assert_eq!(dates, ["2025-12-02", "2025-12-03", "2025-12-04", "2026-01-15", "2026-05-01"]);
-    assert!(trend.points[3].voted_change.is_some(), "compared with 2024-06-01, on page 1");
+    assert_eq!(
+        dates,
+        ["2025-12-02", "2025-12-03", "2025-12-04", "2026-01-15", "2026-05-01"]
+    );
+    assert!(
+        trend.points[3].voted_change.is_some(),
+        "compared with 2024-06-01, on page 1"
+    );
     let whole = {
         let mut p1 = store.squad_trend("payments", 1).await.unwrap().points;
         p1.extend(trend.points.clone());
         p1
     };
-    let recomputed = checkpoint_core::summary::history::trend(whole.iter().map(|p| p.row.clone()).collect(), (None, None));
-    assert_eq!(whole, recomputed, "paged or not, each change is against the previous result");
+    let recomputed =
+        checkpoint_core::summary::history::trend(whole.iter().map(|p| p.row.clone()).collect(), (None, None));
+    assert_eq!(
+        whole, recomputed,
+        "paged or not, each change is against the previous result"
+    );
 
     // Rows written before the digest existed get it at the next start.
     sqlx::query("UPDATE checkpoints SET digested = 0, voted_level = NULL, voted_percentile = NULL, actions_open = 0, actions = '[]'").execute(store.pool()).await.unwrap();
@@ -455,14 +1022,26 @@ async fn history_pages_and_aggregates_follow_the_rules_over_every_row(store: Sto
     assert_eq!(store.checkpoint_history(&all_filter, 1).await.unwrap(), first);
 }
 
-on_both_backends!(carried_actions_follow_the_squad_until_done, history_pages_and_aggregates_follow_the_rules_over_every_row, board_notes_are_idempotent_converge_and_persist, a_finalised_summary_changes_only_through_a_new_revision, survey_responses_carry_no_participant_identity, ratings_and_the_confirmed_focus_persist, join_vote_and_persist, joining_with_wrong_codes_is_rate_limited, before_the_reveal_no_frame_carries_another_choice, two_instances_never_lose_a_vote);
-
+on_both_backends!(
+    carried_actions_follow_the_squad_until_done,
+    history_pages_and_aggregates_follow_the_rules_over_every_row,
+    board_notes_are_idempotent_converge_and_persist,
+    a_finalised_summary_changes_only_through_a_new_revision,
+    survey_responses_carry_no_participant_identity,
+    ratings_and_the_confirmed_focus_persist,
+    join_vote_and_persist,
+    joining_with_wrong_codes_is_rate_limited,
+    before_the_reveal_no_frame_carries_another_choice,
+    two_instances_never_lose_a_vote
+);
 
 /// Two processes on one PostgreSQL: a vote through one reaches a participant
 /// connected to the other, through LISTEN/NOTIFY.
 #[tokio::test]
 async fn postgres_instances_share_a_live_checkpoint() {
-    let Some(url) = support::postgres_database_url().await else { return };
+    let Some(url) = support::postgres_database_url().await else {
+        return;
+    };
     let first = Store::connect(&url).await.unwrap();
     first.migrate().await.unwrap();
     let second = Store::connect(&url).await.unwrap();
@@ -475,7 +1054,9 @@ async fn postgres_instances_share_a_live_checkpoint() {
     next_snapshot(&mut bo_conn).await;
     // The listener needs a moment to LISTEN; vote until the other side sees it.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    one.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day")).await.unwrap();
+    one.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day"))
+        .await
+        .unwrap();
     // The first snapshots may come from the listener's start-up reload.
     let mut seen = next_snapshot(&mut bo_conn).await;
     while seen.question(Q).unwrap().voters.is_empty() {

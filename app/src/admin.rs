@@ -20,7 +20,11 @@ pub async fn create_user(username: String, password: String, role: String) -> Re
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
     let role = Role::parse(&role).map_err(|e| form_error(e.into()))?;
-    app_context()?.store.create_user(Some(&user), &username, &password, role).await.map_err(form_error)
+    app_context()?
+        .store
+        .create_user(Some(&user), &username, &password, role)
+        .await
+        .map_err(form_error)
 }
 
 #[server(endpoint = "set_role")]
@@ -28,7 +32,11 @@ pub async fn set_role(user_id: String, role: String) -> Result<(), ServerFnError
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
     let role = Role::parse(&role).map_err(|e| form_error(e.into()))?;
-    app_context()?.store.set_role(&user, &user_id, role).await.map_err(form_error)
+    app_context()?
+        .store
+        .set_role(&user, &user_id, role)
+        .await
+        .map_err(form_error)
 }
 
 #[component]
@@ -44,7 +52,10 @@ fn RoleSelect(id: String, selected: Role) -> impl IntoView {
 pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let set_role = ServerAction::<SetRole>::new();
-    let users = Resource::new(move || (create.version().get(), set_role.version().get()), |_| list_users());
+    let users = Resource::new(
+        move || (create.version().get(), set_role.version().get()),
+        |_| list_users(),
+    );
     view! {
         <Title text="Users"/>
         <h1>"Users and roles"</h1>

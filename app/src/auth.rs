@@ -2,8 +2,8 @@
 
 use checkpoint_core::accounts::CurrentUser;
 use checkpoint_core::security::SafeNext;
-use leptos::prelude::*;
 use leptos::form::ActionForm;
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -18,8 +18,14 @@ pub async fn whoami() -> Result<Option<CurrentUser>, ServerFnError> {
 pub async fn login(username: String, password: String, next: Option<String>) -> Result<(), ServerFnError> {
     use crate::context::{app_context, client_addr, form_error, set_session_cookie};
     let store = app_context()?.store;
-    let session = store.sign_in(&username, &password, &client_addr()).await.map_err(form_error)?;
-    set_session_cookie(Some(&session.token), checkpoint_core::store::users::SESSION_DAYS * 24 * 3600);
+    let session = store
+        .sign_in(&username, &password, &client_addr())
+        .await
+        .map_err(form_error)?;
+    set_session_cookie(
+        Some(&session.token),
+        checkpoint_core::store::users::SESSION_DAYS * 24 * 3600,
+    );
     // Only a path on this site (the rule: `SafeNext`), so a crafted link cannot
     // send people elsewhere after signing in; always a valid header value.
     leptos_axum::redirect(SafeNext::after_sign_in(next.as_deref(), "/squads").as_str());
@@ -47,8 +53,14 @@ pub async fn setup_needed() -> Result<bool, ServerFnError> {
 pub async fn complete_setup(token: String, username: String, password: String) -> Result<(), ServerFnError> {
     use crate::context::{app_context, form_error, set_session_cookie};
     let store = app_context()?.store;
-    let session = store.complete_setup(&token, &username, &password).await.map_err(form_error)?;
-    set_session_cookie(Some(&session.token), checkpoint_core::store::users::SESSION_DAYS * 24 * 3600);
+    let session = store
+        .complete_setup(&token, &username, &password)
+        .await
+        .map_err(form_error)?;
+    set_session_cookie(
+        Some(&session.token),
+        checkpoint_core::store::users::SESSION_DAYS * 24 * 3600,
+    );
     leptos_axum::redirect("/admin/users");
     Ok(())
 }
@@ -70,7 +82,12 @@ pub fn provide_session() {
         move || (login.version().get(), logout.version().get(), setup.version().get()),
         |_| whoami(),
     );
-    provide_context(Session { user, login, logout, setup });
+    provide_context(Session {
+        user,
+        login,
+        logout,
+        setup,
+    });
 }
 
 pub fn use_session() -> Session {
@@ -82,7 +99,12 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     // The server checks again; a refused `next` goes home here as well.
-    let next = move || query.with(|q| q.get("next")).map(|n| SafeNext::or_home(&n).as_str().to_string()).unwrap_or_default();
+    let next = move || {
+        query
+            .with(|q| q.get("next"))
+            .map(|n| SafeNext::or_home(&n).as_str().to_string())
+            .unwrap_or_default()
+    };
     let pending = session.login.pending();
     view! {
         <Title text="Sign in"/>

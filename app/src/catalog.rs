@@ -24,7 +24,15 @@ pub async fn current_focus() -> Result<Option<Vec<Focusing>>, ServerFnError> {
         return Ok(None);
     }
     let rows = app_context()?.store.current_focus().await.map_err(into_server_error)?;
-    Ok(Some(rows.into_iter().map(|r| Focusing { capability: r.capability, squad_name: r.squad_name, squad_slug: r.squad_slug }).collect()))
+    Ok(Some(
+        rows.into_iter()
+            .map(|r| Focusing {
+                capability: r.capability,
+                squad_name: r.squad_name,
+                squad_slug: r.squad_slug,
+            })
+            .collect(),
+    ))
 }
 
 #[component]

@@ -19,7 +19,8 @@ fn label_colour(level: Level) -> &'static str {
 #[component]
 pub fn PerformanceChart(benchmark: Benchmark, percentile: u8, level: Level) -> impl IntoView {
     let bands = bands(benchmark);
-    let summary = format!(
+    let summary =
+        format!(
         "Performance chart, {} benchmark. Bands: {}. Your squad is at the {percentile}th percentile, in the {} band.",
         benchmark.id(),
         bands.iter().map(|b| format!("{} {}–{} %", b.level.label(), b.from, b.to)).collect::<Vec<_>>().join(", "),
@@ -27,7 +28,13 @@ pub fn PerformanceChart(benchmark: Benchmark, percentile: u8, level: Level) -> i
     );
     // Integer coordinates: no float formatting is linked into the wasm.
     let x = u32::from(percentile) * 10;
-    let marker_anchor = if percentile > 85 { "end" } else if percentile < 15 { "start" } else { "middle" };
+    let marker_anchor = if percentile > 85 {
+        "end"
+    } else if percentile < 15 {
+        "start"
+    } else {
+        "middle"
+    };
     view! {
         <figure class="perf-chart">
             <svg viewBox="0 -12 1000 142" role="img" aria-labelledby="perf-chart-title perf-chart-desc" class="chart-svg">

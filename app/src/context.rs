@@ -44,10 +44,15 @@ pub fn session_token_from(headers: &axum::http::HeaderMap) -> Option<String> {
 
 /// A cookie's value in a set of request headers.
 pub fn cookie_from(headers: &axum::http::HeaderMap, wanted: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == wanted && !value.is_empty()).then(|| value.to_string())
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == wanted && !value.is_empty()).then(|| value.to_string())
+        })
 }
 
 /// The cookie that holds a participant's session for one checkpoint.
@@ -64,7 +69,11 @@ pub fn participant_cookies() -> impl Fn(&str) -> Option<String> + Sync {
 
 /// Who this request is in a checkpoint: the participant cookie for it, or a
 /// signed-in facilitator or admin (made a participant on first visit).
-pub async fn participant_in(store: &Store, headers: &axum::http::HeaderMap, checkpoint_id: &str) -> Result<Option<String>, ServiceError> {
+pub async fn participant_in(
+    store: &Store,
+    headers: &axum::http::HeaderMap,
+    checkpoint_id: &str,
+) -> Result<Option<String>, ServiceError> {
     if let Some(token) = cookie_from(headers, &participant_cookie_name(checkpoint_id)) {
         if let Some(p) = store.participant_for_token(checkpoint_id, &token).await? {
             return Ok(Some(p));
@@ -108,7 +117,13 @@ pub async fn reader_of_checkpoint(checkpoint_id: &str) -> Result<Option<CurrentU
     let ctx = app_context()?;
     let headers = parts().map(|p| p.headers).unwrap_or_default();
     if let Some(token) = cookie_from(&headers, &participant_cookie_name(checkpoint_id)) {
-        if ctx.store.participant_for_token(checkpoint_id, &token).await.map_err(into_server_error)?.is_some() {
+        if ctx
+            .store
+            .participant_for_token(checkpoint_id, &token)
+            .await
+            .map_err(into_server_error)?
+            .is_some()
+        {
             return Ok(None);
         }
     }
@@ -120,7 +135,11 @@ pub async fn reader_of_checkpoint(checkpoint_id: &str) -> Result<Option<CurrentU
 pub fn set_participant_cookie(checkpoint_id: &str, token: &str) {
     let Ok(ctx) = app_context() else { return };
     let secure = if ctx.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", participant_cookie_name(checkpoint_id), 7 * 24 * 3600);
+    let cookie = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        participant_cookie_name(checkpoint_id),
+        7 * 24 * 3600
+    );
     if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
         res.append_header(header::SET_COOKIE, value);
     }
@@ -128,17 +147,25 @@ pub fn set_participant_cookie(checkpoint_id: &str, token: &str) {
 
 pub async fn current_user() -> Result<Option<CurrentUser>, ServerFnError> {
     let Some(token) = session_token() else { return Ok(None) };
-    app_context()?.store.session_user(&token).await.map_err(into_server_error)
+    app_context()?
+        .store
+        .session_user(&token)
+        .await
+        .map_err(into_server_error)
 }
 
 /// The signed-in user, or an "sign in first" error (401 on the response).
 pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
-    current_user().await?.ok_or_else(|| into_server_error(ServiceError::Unauthenticated))
+    current_user()
+        .await?
+        .ok_or_else(|| into_server_error(ServiceError::Unauthenticated))
 }
 
 /// The server's clock, in milliseconds since the epoch (windows, dates).
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// The client's address as rate limits count it (`checkpoint_core::security::client_key`):
@@ -148,7 +175,9 @@ pub struct ClientAddr(pub String);
 
 /// The client's address, for rate limiting.
 pub fn client_addr() -> String {
-    let Some(parts) = parts() else { return "unknown".to_string() };
+    let Some(parts) = parts() else {
+        return "unknown".to_string();
+    };
     if let Some(ClientAddr(key)) = parts.extensions.get::<ClientAddr>() {
         return key.clone();
     }
@@ -196,8 +225,16 @@ fn describe(e: &ServiceError) -> String {
 pub fn form_error(e: ServiceError) -> ServerFnError {
     let err = into_server_error(e);
     let Some(parts) = parts() else { return err };
-    let accepts_html = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
-    let referer = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let accepts_html = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let referer = parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     if let (true, Some(referer)) = (accepts_html, referer) {
         let message = match &err {
             ServerFnError::ServerError(m) => m.clone(),
@@ -218,8 +255,19 @@ fn with_error_param(referer: &str, form: &str, message: &str) -> String {
     // Back to a page of this site only, and never a header value that cannot be.
     let path = checkpoint_core::security::SafeNext::or_home(path);
     let path = path.as_str();
-    let query = if query.chars().any(|c| c.is_control() || c.is_whitespace() || !c.is_ascii()) { "" } else { query };
-    let mut params: Vec<String> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("error=") && !p.starts_with("error_in=")).map(str::to_string).collect();
+    let query = if query
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || !c.is_ascii())
+    {
+        ""
+    } else {
+        query
+    };
+    let mut params: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("error=") && !p.starts_with("error_in="))
+        .map(str::to_string)
+        .collect();
     params.push(format!("error_in={}", percent_encode(form)));
     params.push(format!("error={}", percent_encode(message)));
     format!("{path}?{}", params.join("&"))
@@ -252,8 +300,12 @@ pub fn set_session_cookie(token: Option<&str>, max_age_secs: i64) {
 /// carrying this response's nonce (Leptos's hydration bootstrap), wasm allowed,
 /// no framing.
 pub fn set_security_headers() {
-    let Some(res) = use_context::<ResponseOptions>() else { return };
-    let nonce = leptos::nonce::use_nonce().map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let Some(res) = use_context::<ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
     let csp = format!(
         "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -269,8 +321,22 @@ mod tests {
 
     #[test]
     fn error_param_replaces_an_earlier_one_and_keeps_the_rest() {
-        assert_eq!(with_error_param("http://h:3000/squads?x=1&error_in=a&error=old", "create_squad", "bad name"), "/squads?x=1&error_in=create_squad&error=bad%20name");
-        assert_eq!(with_error_param("http://h", "login", "é"), "/?error_in=login&error=%C3%A9");
-        assert_eq!(with_error_param("http://h//evil.example/x?a=1", "login", "no"), "/?a=1&error_in=login&error=no", "only this site's paths");
+        assert_eq!(
+            with_error_param(
+                "http://h:3000/squads?x=1&error_in=a&error=old",
+                "create_squad",
+                "bad name"
+            ),
+            "/squads?x=1&error_in=create_squad&error=bad%20name"
+        );
+        assert_eq!(
+            with_error_param("http://h", "login", "é"),
+            "/?error_in=login&error=%C3%A9"
+        );
+        assert_eq!(
+            with_error_param("http://h//evil.example/x?a=1", "login", "no"),
+            "/?a=1&error_in=login&error=no",
+            "only this site's paths"
+        );
     }
 }

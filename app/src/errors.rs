@@ -24,7 +24,11 @@ pub fn FormError<T: Clone + Send + Sync + 'static>(
     let message = move || match result.get() {
         Some(Err(e)) => Some(error_text(&e)),
         Some(Ok(_)) => None,
-        None => query.with(|q| (q.get("error_in").as_deref() == Some(form)).then(|| q.get("error")).flatten()),
+        None => query.with(|q| {
+            (q.get("error_in").as_deref() == Some(form))
+                .then(|| q.get("error"))
+                .flatten()
+        }),
     };
     view! {
         <Show when=move || message().is_some()>

@@ -25,7 +25,11 @@ pub fn QuickCheckPage() -> impl IntoView {
             param("benchmark").as_deref(),
         )
     };
-    let industry = move || param("industry").and_then(|i| Industry::from_id(&i)).unwrap_or_default();
+    let industry = move || {
+        param("industry")
+            .and_then(|i| Industry::from_id(&i))
+            .unwrap_or_default()
+    };
     let benchmark_selected = move |b: Benchmark| param("benchmark").map_or(b == Benchmark::default(), |p| p == b.id());
 
     view! {

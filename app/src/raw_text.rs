@@ -20,6 +20,9 @@ pub fn raw_text(text: impl Into<String>) -> String {
 mod tests {
     #[test]
     fn a_closing_tag_cannot_survive_escaping() {
-        assert_eq!(super::raw_text("</title><meta x=\"1\">&amp;"), "&lt;/title&gt;&lt;meta x=&quot;1&quot;&gt;&amp;amp;");
+        assert_eq!(
+            super::raw_text("</title><meta x=\"1\">&amp;"),
+            "&lt;/title&gt;&lt;meta x=&quot;1&quot;&gt;&amp;amp;"
+        );
     }
 }

@@ -31,16 +31,29 @@ pub async fn create_squad(name: String, tribe: String, industry: Option<String>)
     use checkpoint_core::squads::SquadForm;
     let user = require_user().await?;
     let form = SquadForm::parse(&name, &tribe, industry.as_deref()).map_err(|e| form_error(e.into()))?;
-    app_context()?.store.create_squad(Some(&user), form).await.map_err(form_error)
+    app_context()?
+        .store
+        .create_squad(Some(&user), form)
+        .await
+        .map_err(form_error)
 }
 
 #[server(endpoint = "update_squad")]
-pub async fn update_squad(slug: String, name: String, tribe: String, industry: Option<String>) -> Result<Squad, ServerFnError> {
+pub async fn update_squad(
+    slug: String,
+    name: String,
+    tribe: String,
+    industry: Option<String>,
+) -> Result<Squad, ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     use checkpoint_core::squads::SquadForm;
     let user = require_user().await?;
     let form = SquadForm::parse(&name, &tribe, industry.as_deref()).map_err(|e| form_error(e.into()))?;
-    app_context()?.store.update_squad(&user, &slug, form).await.map_err(form_error)
+    app_context()?
+        .store
+        .update_squad(&user, &slug, form)
+        .await
+        .map_err(form_error)
 }
 
 #[server(endpoint = "rename_tribe")]
@@ -49,7 +62,11 @@ pub async fn rename_tribe(tribe: String, new_name: String) -> Result<(), ServerF
     use checkpoint_core::names::DisplayName;
     let user = require_user().await?;
     let new_name = DisplayName::parse("new_name", &new_name).map_err(|e| form_error(e.into()))?;
-    app_context()?.store.rename_tribe(&user, &tribe, &new_name).await.map_err(form_error)
+    app_context()?
+        .store
+        .rename_tribe(&user, &tribe, &new_name)
+        .await
+        .map_err(form_error)
 }
 
 /// The tribes that have squads, once each (the list arrives sorted by tribe).
@@ -61,7 +78,14 @@ fn tribes_of(squads: Vec<Squad>) -> Vec<String> {
 
 fn can_manage() -> impl Fn() -> bool + Copy {
     let session = use_session();
-    move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.role.can_manage_squads())
+    move || {
+        session
+            .user
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|u| u.role.can_manage_squads())
+    }
 }
 
 #[component]
@@ -87,7 +111,10 @@ fn SquadFields(#[prop(optional)] squad: Option<Squad>, tribes: Vec<String>) -> i
 pub fn SquadsPage() -> impl IntoView {
     let create = ServerAction::<CreateSquad>::new();
     let rename = ServerAction::<RenameTribe>::new();
-    let squads = Resource::new(move || (create.version().get(), rename.version().get()), |_| list_squads());
+    let squads = Resource::new(
+        move || (create.version().get(), rename.version().get()),
+        |_| list_squads(),
+    );
     let can_manage = can_manage();
     view! {
         <Title text="Squads"/>

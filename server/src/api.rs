@@ -23,7 +23,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>, field: Option<&str>) -> ApiError {
-        ApiError { status, message: message.into(), field: field.map(str::to_string) }
+        ApiError {
+            status,
+            message: message.into(),
+            field: field.map(str::to_string),
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message, None)
@@ -83,7 +87,8 @@ struct AssessResponse {
 /// Parses the body ourselves so that broken JSON is a 400 and a wrong value a
 /// 422 naming its field.
 async fn assess_handler(body: Bytes) -> Result<Json<AssessResponse>, ApiError> {
-    let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
     let Value::Object(object) = value else {
         return Err(ApiError::bad_request("the body must be a JSON object"));
     };

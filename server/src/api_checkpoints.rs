@@ -16,7 +16,9 @@ use crate::api::ApiError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/checkpoints", post(create)).route("/join", post(join))
+    Router::new()
+        .route("/checkpoints", post(create))
+        .route("/join", post(join))
 }
 
 fn object(body: &Bytes) -> Result<serde_json::Map<String, Value>, ApiError> {
@@ -49,7 +51,8 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     .ok_or(ServiceError::Unauthenticated)?;
     let o = object(&body)?;
     let squad = required(&o, "squad")?;
-    let form = CheckpointForm::parse(required(&o, "held_on")?, text(&o, "board_url")?, text(&o, "benchmark")?).map_err(|e| ApiError::unprocessable(&e.field, e.message))?;
+    let form = CheckpointForm::parse(required(&o, "held_on")?, text(&o, "board_url")?, text(&o, "benchmark")?)
+        .map_err(|e| ApiError::unprocessable(&e.field, e.message))?;
     let id = store.create_checkpoint(&user, squad, form).await?;
     let code = store.load_live(&id).await?.join_code.display();
     Ok((StatusCode::CREATED, Json(json!({ "id": id, "join_code": code }))).into_response())
@@ -58,14 +61,31 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
 /// `{"code", "name"}` → 200 `{"checkpoint_id", "participant_id"}` and the
 /// participant's cookie; 409 on `name` when someone there has that name (the
 /// holder of that participant's cookie gets their participant back).
-async fn join(State(state): State<AppState>, Extension(ClientAddr(client)): Extension<ClientAddr>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+async fn join(
+    State(state): State<AppState>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let o = object(&body)?;
     let cookie = |id: &str| cookie_from(&headers, &participant_cookie_name(id));
-    let joined = state.store().join_checkpoint_with(required(&o, "code")?, required(&o, "name")?, &client, &cookie).await?;
+    let joined = state
+        .store()
+        .join_checkpoint_with(required(&o, "code")?, required(&o, "name")?, &client, &cookie)
+        .await?;
     state.ctx.rooms.refresh(&joined.checkpoint_id).await;
     let secure = if state.ctx.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", participant_cookie_name(&joined.checkpoint_id), joined.token, 7 * 24 * 3600);
-    let mut res = Json(json!({ "checkpoint_id": joined.checkpoint_id, "participant_id": joined.participant_id })).into_response();
-    res.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| ApiError::bad_request("bad cookie"))?);
+    let cookie = format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        participant_cookie_name(&joined.checkpoint_id),
+        joined.token,
+        7 * 24 * 3600
+    );
+    let mut res =
+        Json(json!({ "checkpoint_id": joined.checkpoint_id, "participant_id": joined.participant_id })).into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|_| ApiError::bad_request("bad cookie"))?,
+    );
     Ok(res)
 }

@@ -35,7 +35,8 @@ pub fn router() -> Router<AppState> {
 
 pub(crate) fn unauthorized(message: &str) -> Response {
     let mut res = ApiError::new(StatusCode::UNAUTHORIZED, message, None).into_response();
-    res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    res.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
     res
 }
 
@@ -48,7 +49,9 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// The squad of the request's token, or the 401 to send.
 pub(crate) async fn token_squad(state: &AppState, headers: &HeaderMap) -> Result<TokenSquad, Response> {
     let Some(token) = bearer(headers) else {
-        return Err(unauthorized("send the squad's API token as Authorization: Bearer <token>"));
+        return Err(unauthorized(
+            "send the squad's API token as Authorization: Bearer <token>",
+        ));
     };
     match state.store().authenticate_token(token).await {
         Ok(Some(squad)) => Ok(squad),
@@ -64,9 +67,11 @@ fn body_or_error(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError>
 fn batch_error(e: BatchError) -> Response {
     match e {
         BatchError::Malformed(message) => ApiError::bad_request(message).into_response(),
-        BatchError::Item { index, field, message } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": message, "index": index, "field": field }))).into_response()
-        }
+        BatchError::Item { index, field, message } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": message, "index": index, "field": field })),
+        )
+            .into_response(),
     }
 }
 
@@ -75,7 +80,11 @@ fn stored(received: usize, outcome: Ingested) -> Response {
 }
 
 /// The token's squad and the body of an event post, or the refusal to send.
-async fn authorised_body(state: &AppState, headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<(TokenSquad, Bytes), Response> {
+async fn authorised_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(TokenSquad, Bytes), Response> {
     let squad = token_squad(state, headers).await?;
     let body = body_or_error(body).map_err(IntoResponse::into_response)?;
     Ok((squad, body))
@@ -89,15 +98,26 @@ fn answered(received: usize, outcome: Result<Ingested, checkpoint_core::store::S
 }
 
 /// One deployment, or `{"deployments": [...]}` (up to 1,000), stored atomically.
-async fn post_deployments(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
+async fn post_deployments(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Response> {
     let (squad, body) = authorised_body(&state, &headers, body).await?;
     let events = events_json::deployments(&body).map_err(batch_error)?;
     let received = events.len();
-    Ok(answered(received, state.store().ingest_deployments(&squad, events).await))
+    Ok(answered(
+        received,
+        state.store().ingest_deployments(&squad, events).await,
+    ))
 }
 
 /// One incident, or `{"incidents": [...]}`; re-sending an id updates it.
-async fn post_incidents(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Response> {
+async fn post_incidents(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Response> {
     let (squad, body) = authorised_body(&state, &headers, body).await?;
     let events = events_json::incidents(&body).map_err(batch_error)?;
     let received = events.len();
@@ -117,7 +137,9 @@ pub struct MetricsQuery {
 /// `MAX_WINDOW_DAYS` long.
 pub fn parse_window(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result<BoundedWindow, ApiError> {
     let parse = |field: &str, v: Option<&str>| -> Result<Option<i64>, ApiError> {
-        v.filter(|v| !v.is_empty()).map(|v| parse_instant(field, v).map_err(|e| ApiError::unprocessable(&e.field, e.message))).transpose()
+        v.filter(|v| !v.is_empty())
+            .map(|v| parse_instant(field, v).map_err(|e| ApiError::unprocessable(&e.field, e.message)))
+            .transpose()
     };
     let to = parse("to", to)?.unwrap_or(now_ms);
     let from = parse("from", from)?.unwrap_or(to - DEFAULT_WINDOW_DAYS * DAY_MS);
@@ -125,7 +147,9 @@ pub fn parse_window(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result
 }
 
 fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
 }
 
 /// The answer of `GET /api/v1/metrics`.
@@ -145,7 +169,11 @@ pub fn metrics_json(m: &Measured, squad: &str, service: Option<&str>) -> Value {
 
 /// `?squad=SLUG` or `?service=NAME`, `from`, `to`: the four metrics. A token
 /// reads its own squad only (another squad is 404); a signed-in user any.
-async fn get_metrics(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<MetricsQuery>) -> Result<Response, Response> {
+async fn get_metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<MetricsQuery>,
+) -> Result<Response, Response> {
     let store = state.store();
     let token;
     let user;
@@ -154,18 +182,35 @@ async fn get_metrics(State(state): State<AppState>, headers: HeaderMap, Query(q)
         Reader::Token(&token)
     } else {
         let session = match session_token_from(&headers) {
-            Some(t) => store.session_user(&t).await.map_err(|e| ApiError::from(e).into_response())?,
+            Some(t) => store
+                .session_user(&t)
+                .await
+                .map_err(|e| ApiError::from(e).into_response())?,
             None => None,
         };
-        user = session.ok_or_else(|| unauthorized("sign in, or send a squad's API token as Authorization: Bearer <token>"))?;
+        user = session
+            .ok_or_else(|| unauthorized("sign in, or send a squad's API token as Authorization: Bearer <token>"))?;
         Reader::User(&user)
     };
-    let window = parse_window(q.from.as_deref(), q.to.as_deref(), chrono::Utc::now().timestamp_millis()).map_err(IntoResponse::into_response)?;
+    let window = parse_window(
+        q.from.as_deref(),
+        q.to.as_deref(),
+        chrono::Utc::now().timestamp_millis(),
+    )
+    .map_err(IntoResponse::into_response)?;
     let benchmark = match q.benchmark.as_deref() {
         None | Some("") => Benchmark::default(),
-        Some(b) => Benchmark::from_id(b).ok_or_else(|| ApiError::unprocessable("benchmark", "benchmark must be 2019, 2021 or 2022").into_response())?,
+        Some(b) => Benchmark::from_id(b).ok_or_else(|| {
+            ApiError::unprocessable("benchmark", "benchmark must be 2019, 2021 or 2022").into_response()
+        })?,
     };
-    let scope = store.metrics_scope(reader, q.squad.as_deref(), q.service.as_deref()).await.map_err(|e| ApiError::from(e).into_response())?;
-    let measured = store.measure(&scope, window, benchmark).await.map_err(|e| ApiError::from(e).into_response())?;
+    let scope = store
+        .metrics_scope(reader, q.squad.as_deref(), q.service.as_deref())
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
+    let measured = store
+        .measure(&scope, window, benchmark)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
     Ok(Json(metrics_json(&measured, &scope.slug, q.service.as_deref())).into_response())
 }

@@ -48,40 +48,67 @@ impl Format {
                 "notes" => Ok(Format::NotesCsv),
                 _ => Err(ApiError::unprocessable("of", "a CSV export is of=actions or of=notes")),
             },
-            "" => Err(ApiError::unprocessable("format", "format is required: md, json, html or csv")),
-            other => Err(ApiError::unprocessable("format", format!("unknown format {other:?}; expected md, json, html or csv"))),
+            "" => Err(ApiError::unprocessable(
+                "format",
+                "format is required: md, json, html or csv",
+            )),
+            other => Err(ApiError::unprocessable(
+                "format",
+                format!("unknown format {other:?}; expected md, json, html or csv"),
+            )),
         }
     }
 }
 
-async fn export(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, Query(q): Query<ExportQuery>) -> Result<Response, Response> {
+async fn export(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, Response> {
     let format = Format::parse(q.format.as_deref(), q.of.as_deref()).map_err(IntoResponse::into_response)?;
-    let revision = match q.revision.as_deref().filter(|r| !r.is_empty()) {
-        None => None,
-        Some(raw) => Some(raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| ApiError::unprocessable("revision", "revision is a whole number from 1").into_response())?),
-    };
+    let revision =
+        match q.revision.as_deref().filter(|r| !r.is_empty()) {
+            None => None,
+            Some(raw) => Some(raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                ApiError::unprocessable("revision", "revision is a whole number from 1").into_response()
+            })?),
+        };
     let store = state.store();
     // A token reads its own squad's checkpoints only; anything else is "not found".
     let token_slug = if bearer(&headers).is_some() {
         Some(token_squad(&state, &headers).await?.slug)
     } else {
         let user = match session_token_from(&headers) {
-            Some(t) => store.session_user(&t).await.map_err(|e| ApiError::from(e).into_response())?,
+            Some(t) => store
+                .session_user(&t)
+                .await
+                .map_err(|e| ApiError::from(e).into_response())?,
             None => None,
         };
         // The same readers as the summary page: any signed-in user, or a participant of this checkpoint.
         let mut hats = user.map(|u| vec![Hat::of_role(u.role)]).unwrap_or_default();
         if let Some(t) = cookie_from(&headers, &participant_cookie_name(&id)) {
-            if store.participant_for_token(&id, &t).await.map_err(|e| ApiError::from(e).into_response())?.is_some() {
+            if store
+                .participant_for_token(&id, &t)
+                .await
+                .map_err(|e| ApiError::from(e).into_response())?
+                .is_some()
+            {
                 hats.push(Hat::Participant);
             }
         }
         if !checkpoint_core::access::may(&hats, Action::ReadSummary) {
-            return Err(unauthorized("sign in, or send the squad's API token as Authorization: Bearer <token>"));
+            return Err(unauthorized(
+                "sign in, or send the squad's API token as Authorization: Bearer <token>",
+            ));
         }
         None
     };
-    let page = store.summary_page(&id, revision).await.map_err(|e| ApiError::from(e).into_response())?;
+    let page = store
+        .summary_page(&id, revision)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
     let s = page.summary;
     if token_slug.is_some_and(|slug| slug != s.checkpoint.squad_slug) {
         return Err(ApiError::from(checkpoint_core::store::ServiceError::NotFound("checkpoint")).into_response());
@@ -90,7 +117,13 @@ async fn export(State(state): State<AppState>, Path(id): Path<String>, headers: 
         Format::ActionsCsv => (actions_csv(&s), "text/csv; charset=utf-8", "actions.csv"),
         Format::NotesCsv => (notes_csv(&s), "text/csv; charset=utf-8", "notes.csv"),
         Format::Markdown => (to_markdown(&s), "text/markdown; charset=utf-8", "md"),
-        Format::Json => (serde_json::to_string_pretty(&s).map_err(|e| ApiError::from(checkpoint_core::store::ServiceError::Internal(e.to_string())).into_response())?, "application/json", "json"),
+        Format::Json => (
+            serde_json::to_string_pretty(&s).map_err(|e| {
+                ApiError::from(checkpoint_core::store::ServiceError::Internal(e.to_string())).into_response()
+            })?,
+            "application/json",
+            "json",
+        ),
         Format::Html => (to_html(&s), "text/html; charset=utf-8", "html"),
     };
     let mut res = body.into_response();
@@ -106,6 +139,11 @@ async fn export(State(state): State<AppState>, Path(id): Path<String>, headers: 
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // The page carries its own stylesheet and runs nothing.
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ),
+    );
     Ok(res)
 }

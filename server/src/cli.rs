@@ -13,10 +13,19 @@ use crate::metrics::MetricsToken;
 use crate::ServeConfig;
 
 #[derive(Parser, Debug)]
-#[command(name = "checkpoint", version, about = "DevOps Checkpoint: run a squad's quarterly DORA workshop")]
+#[command(
+    name = "checkpoint",
+    version,
+    about = "DevOps Checkpoint: run a squad's quarterly DORA workshop"
+)]
 pub struct Cli {
     /// Database: sqlite://PATH (created if missing) or postgres://USER@HOST/DB
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/checkpoint.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/checkpoint.db",
+        global = true
+    )]
     pub database_url: String,
 
     #[command(subcommand)]
@@ -127,7 +136,9 @@ fn read_password() -> anyhow::Result<String> {
         return Ok(p);
     }
     if std::io::stdin().is_terminal() {
-        return Ok(rpassword::prompt_password("Password for the new admin (at least 10 characters): ")?);
+        return Ok(rpassword::prompt_password(
+            "Password for the new admin (at least 10 characters): ",
+        )?);
     }
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
@@ -163,7 +174,10 @@ pub async fn run_command(database_url: &str, command: Command) -> anyhow::Result
         }
         Command::Token(TokenCommand::Create { squad, name }) => {
             let created = store.create_api_token(None, &squad, &name).await?;
-            println!("created API token {:?} for squad {squad}; it is shown only this once:", created.token.name);
+            println!(
+                "created API token {:?} for squad {squad}; it is shown only this once:",
+                created.token.name
+            );
             println!("{}", created.secret);
         }
         Command::Import { squad, file } => {
@@ -177,7 +191,10 @@ pub async fn run_command(database_url: &str, command: Command) -> anyhow::Result
                 Ok(batch) => {
                     let (kind, n) = (batch.kind(), batch.len());
                     let done = store.import_csv(&target, batch).await?;
-                    println!("imported {n} {kind} into {squad}: {} new, {} updated", done.created, done.updated);
+                    println!(
+                        "imported {n} {kind} into {squad}: {} new, {} updated",
+                        done.created, done.updated
+                    );
                 }
                 Err(report) => {
                     for e in &report.errors {

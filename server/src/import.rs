@@ -20,7 +20,9 @@ const MAX_UPLOAD: usize = 32 << 20;
 const ERRORS_IN_ADDRESS: usize = 20;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/squads/{slug}/import", post(upload)).layer(DefaultBodyLimit::max(MAX_UPLOAD))
+    Router::new()
+        .route("/squads/{slug}/import", post(upload))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
 }
 
 fn back(slug: &str, pairs: &[(&str, String)]) -> Response {
@@ -31,22 +33,44 @@ fn back(slug: &str, pairs: &[(&str, String)]) -> Response {
 
 fn refused(slug: &str, total: usize, errors: &[CsvError]) -> Response {
     let mut pairs = vec![("failed", total.to_string())];
-    pairs.extend(errors.iter().take(ERRORS_IN_ADDRESS).map(|e| ("e", format!("{}\t{}\t{}", e.row, e.column, e.message))));
+    pairs.extend(
+        errors
+            .iter()
+            .take(ERRORS_IN_ADDRESS)
+            .map(|e| ("e", format!("{}\t{}\t{}", e.row, e.column, e.message))),
+    );
     back(slug, &pairs)
 }
 
 fn refused_whole(slug: &str, message: impl Into<String>) -> Response {
-    refused(slug, 1, &[CsvError { row: 0, column: String::new(), message: message.into() }])
+    refused(
+        slug,
+        1,
+        &[CsvError {
+            row: 0,
+            column: String::new(),
+            message: message.into(),
+        }],
+    )
 }
 
-async fn upload(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap, form: Result<Multipart, MultipartRejection>) -> Response {
+async fn upload(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
     let store = state.store();
     let user = match session_token_from(&headers) {
         Some(t) => store.session_user(&t).await.ok().flatten(),
         None => None,
     };
     let Some(user) = user else {
-        return Redirect::to(&format!("/login?next={}", percent_encode(&format!("/squads/{slug}/import")))).into_response();
+        return Redirect::to(&format!(
+            "/login?next={}",
+            percent_encode(&format!("/squads/{slug}/import"))
+        ))
+        .into_response();
     };
     let squad = match store.squad_for_events(Some(&user), &slug).await {
         Ok(s) => s,
@@ -84,10 +108,21 @@ async fn upload(State(state): State<AppState>, Path(slug): Path<String>, headers
         Ok(batch) => {
             let (kind, n) = (batch.kind(), batch.len());
             match store.import_csv(&squad, batch).await {
-                Ok(done) => back(&slug, &[("imported", n.to_string()), ("kind", kind.to_string()), ("created", done.created.to_string()), ("updated", done.updated.to_string())]),
+                Ok(done) => back(
+                    &slug,
+                    &[
+                        ("imported", n.to_string()),
+                        ("kind", kind.to_string()),
+                        ("created", done.created.to_string()),
+                        ("updated", done.updated.to_string()),
+                    ],
+                ),
                 Err(e) => {
                     tracing::error!(error = ?e, "import failed");
-                    refused_whole(&slug, "the server could not store the file; nothing was imported; try again")
+                    refused_whole(
+                        &slug,
+                        "the server could not store the file; nothing was imported; try again",
+                    )
                 }
             }
         }

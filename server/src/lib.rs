@@ -3,8 +3,8 @@
 
 pub mod api;
 pub mod api_checkpoints;
-pub mod api_export;
 pub mod api_events;
+pub mod api_export;
 pub mod cli;
 pub mod import;
 pub mod live;
@@ -44,7 +44,15 @@ pub struct ServeConfig {
 impl ServeConfig {
     /// Listening on `addr`, serving `site_root`, everything else off.
     pub fn new(addr: SocketAddr, site_root: impl Into<String>) -> ServeConfig {
-        ServeConfig { addr, site_root: site_root.into(), secure_cookies: false, public_url: None, trusted_proxies: Vec::new(), metrics_token: None, metrics_addr: None }
+        ServeConfig {
+            addr,
+            site_root: site_root.into(),
+            secure_cookies: false,
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            metrics_addr: None,
+        }
     }
 }
 
@@ -90,7 +98,11 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
         .site_addr(config.addr)
         .build();
     let state = AppState {
-        ctx: AppContext { rooms, store, secure_cookies: config.secure_cookies },
+        ctx: AppContext {
+            rooms,
+            store,
+            secure_cookies: config.secure_cookies,
+        },
         leptos,
         metrics: Arc::new(metrics::Metrics::default()),
         rules: Arc::new(security::RequestRules {
@@ -101,21 +113,38 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
         shutdown,
     };
     let metrics = state.metrics.clone();
-    let api = api::router().merge(api_checkpoints::router()).merge(api_events::router()).merge(api_export::router()).with_state(state.clone());
+    let api = api::router()
+        .merge(api_checkpoints::router())
+        .merge(api_events::router())
+        .merge(api_export::router())
+        .with_state(state.clone());
     let router = site::router(state.clone())
         .merge(live::router().with_state(state.clone()))
         .merge(import::router().with_state(state.clone()))
         .nest("/api/v1", api)
         .merge(metrics::router(state.clone(), config.metrics_token.as_ref()))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::gate_signed_in_pages))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::check_origin))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::client_address))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::gate_signed_in_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::check_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::client_address,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         // Pages and API answers are compressed on the fly; static assets are
         // already precompressed on disk and pass through untouched.
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(state, metrics::record));
-    App { router, close_sockets: shutdown_tx, metrics }
+    App {
+        router,
+        close_sockets: shutdown_tx,
+        metrics,
+    }
 }
 
 /// Connects, migrates, prints the setup token when there is no admin yet, then
@@ -135,7 +164,11 @@ pub async fn serve(database_url: &str, config: ServeConfig, started: Instant) ->
         // Several instances may share this database: follow each other's commits.
         tokio::spawn(rooms.clone().follow_postgres(database_url.to_string()));
     }
-    let App { router: app, close_sockets, metrics } = app(rooms, store.clone(), &config);
+    let App {
+        router: app,
+        close_sockets,
+        metrics,
+    } = app(rooms, store.clone(), &config);
     if let Some(metrics_addr) = config.metrics_addr {
         // Meant for a private network: `/metrics` alone, no token.
         let listener = tokio::net::TcpListener::bind(metrics_addr).await?;

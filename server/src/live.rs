@@ -28,7 +28,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/live/{id}/ws", get(upgrade))
 }
 
-async fn upgrade(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+async fn upgrade(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
     // Browsers send Origin on WebSocket handshakes and cookies ride along:
     // refuse other sites (cross-site WebSocket hijacking).
     if !state.rules.origin_allowed(&headers) {
@@ -67,12 +72,26 @@ async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
     socket.send(Message::Text(text.into())).await.is_ok()
 }
 
-async fn serve_socket(mut socket: WebSocket, state: &AppState, id: &str, participant: &str, shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+async fn serve_socket(
+    mut socket: WebSocket,
+    state: &AppState,
+    id: &str,
+    participant: &str,
+    shutdown: &mut tokio::sync::watch::Receiver<bool>,
+) {
     let rooms = state.ctx.rooms.clone();
     let mut conn = match rooms.connect(id, participant).await {
         Ok(c) => c,
         Err(e) => {
-            let _ = send_frame(&mut socket, &Frame::Error { req: None, field: e.field().map(str::to_string), message: e.to_string() }).await;
+            let _ = send_frame(
+                &mut socket,
+                &Frame::Error {
+                    req: None,
+                    field: e.field().map(str::to_string),
+                    message: e.to_string(),
+                },
+            )
+            .await;
             let _ = socket.send(Message::Close(None)).await;
             return;
         }

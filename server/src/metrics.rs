@@ -42,11 +42,17 @@ impl Histogram {
     fn render(&self, out: &mut String, name: &str, help: &str) {
         out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} histogram\n"));
         for (bucket, bound) in self.buckets.iter().zip(BUCKETS_SECONDS) {
-            out.push_str(&format!("{name}_bucket{{le=\"{bound}\"}} {}\n", bucket.load(Ordering::Relaxed)));
+            out.push_str(&format!(
+                "{name}_bucket{{le=\"{bound}\"}} {}\n",
+                bucket.load(Ordering::Relaxed)
+            ));
         }
         let count = self.count.load(Ordering::Relaxed);
         out.push_str(&format!("{name}_bucket{{le=\"+Inf\"}} {count}\n"));
-        out.push_str(&format!("{name}_sum {}\n", self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6));
+        out.push_str(&format!(
+            "{name}_sum {}\n",
+            self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
+        ));
         out.push_str(&format!("{name}_count {count}\n"));
     }
 }
@@ -95,11 +101,21 @@ impl Metrics {
         out.push_str("# HELP checkpoint_http_requests_total HTTP requests by method and status.\n# TYPE checkpoint_http_requests_total counter\n");
         if let Ok(map) = self.requests.lock() {
             for ((method, status), n) in map.iter() {
-                out.push_str(&format!("checkpoint_http_requests_total{{method=\"{method}\",status=\"{status}\"}} {n}\n"));
+                out.push_str(&format!(
+                    "checkpoint_http_requests_total{{method=\"{method}\",status=\"{status}\"}} {n}\n"
+                ));
             }
         }
-        self.durations.render(&mut out, "checkpoint_http_request_duration_seconds", "Time to produce a response (headers).");
-        self.live_commands.render(&mut out, "checkpoint_live_command_seconds", "Live commands from receipt until committed and sent out.");
+        self.durations.render(
+            &mut out,
+            "checkpoint_http_request_duration_seconds",
+            "Time to produce a response (headers).",
+        );
+        self.live_commands.render(
+            &mut out,
+            "checkpoint_live_command_seconds",
+            "Live commands from receipt until committed and sent out.",
+        );
         out.push_str(&format!("# HELP checkpoint_websockets_open Live checkpoint connections open now.\n# TYPE checkpoint_websockets_open gauge\ncheckpoint_websockets_open {}\n", self.websockets.load(Ordering::Relaxed)));
         out.push_str(&format!("# HELP checkpoint_uptime_seconds Seconds since the server started.\n# TYPE checkpoint_uptime_seconds gauge\ncheckpoint_uptime_seconds {}\n", self.started.elapsed().as_secs()));
         out.push_str(&format!("# HELP checkpoint_build_info Version of the running binary.\n# TYPE checkpoint_build_info gauge\ncheckpoint_build_info{{version=\"{}\"}} 1\n", env!("CARGO_PKG_VERSION")));
@@ -111,7 +127,9 @@ pub async fn record(State(state): State<AppState>, req: Request<Body>, next: Nex
     let method = req.method().as_str().to_string();
     let start = Instant::now();
     let res = next.run(req).await;
-    state.metrics.observe(&method, res.status().as_u16(), start.elapsed().as_secs_f64());
+    state
+        .metrics
+        .observe(&method, res.status().as_u16(), start.elapsed().as_secs_f64());
     res
 }
 
@@ -127,13 +145,18 @@ impl MetricsToken {
         if token.trim().len() < 16 {
             return Err("the metrics token must be at least 16 characters".into());
         }
-        Ok(MetricsToken { hash: checkpoint_core::store::secrets::token_hash(token.trim()) })
+        Ok(MetricsToken {
+            hash: checkpoint_core::store::secrets::token_hash(token.trim()),
+        })
     }
 
     /// True when `headers` carry `Authorization: Bearer <the token>`; compared in constant time.
     fn admits(&self, headers: &HeaderMap) -> bool {
         let given = crate::api_events::bearer(headers).unwrap_or("");
-        checkpoint_core::security::constant_time_eq(checkpoint_core::store::secrets::token_hash(given).as_bytes(), self.hash.as_bytes())
+        checkpoint_core::security::constant_time_eq(
+            checkpoint_core::store::secrets::token_hash(given).as_bytes(),
+            self.hash.as_bytes(),
+        )
     }
 }
 
@@ -157,7 +180,9 @@ fn exposition(metrics: &Metrics) -> Response {
 /// `/metrics` on the main address: only with the token, and only when one is
 /// configured (otherwise the route does not exist, and the app answers 404).
 pub fn router(state: AppState, token: Option<&MetricsToken>) -> Router {
-    let Some(token) = token.cloned() else { return Router::new() };
+    let Some(token) = token.cloned() else {
+        return Router::new();
+    };
     Router::new()
         .route(
             "/metrics",
@@ -171,8 +196,13 @@ pub fn router(state: AppState, token: Option<&MetricsToken>) -> Router {
 
 fn guarded(metrics: &Metrics, admitted: bool) -> Response {
     if !admitted {
-        let mut res = (StatusCode::UNAUTHORIZED, "send the metrics token as Authorization: Bearer <token>\n").into_response();
-        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        let mut res = (
+            StatusCode::UNAUTHORIZED,
+            "send the metrics token as Authorization: Bearer <token>\n",
+        )
+            .into_response();
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return res;
     }
     exposition(metrics)

@@ -11,7 +11,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use checkpoint_app::context::{percent_encode, session_token_from, ClientAddr};
-use checkpoint_core::security::{client_ip, client_key, is_accepted_body_type, is_same_site_fetch, SiteOrigin, TrustedProxy};
+use checkpoint_core::security::{
+    client_ip, client_key, is_accepted_body_type, is_same_site_fetch, SiteOrigin, TrustedProxy,
+};
 
 use crate::api::ApiError;
 use crate::AppState;
@@ -39,7 +41,9 @@ impl RequestRules {
 
     /// True when the request names no Origin or this site's own (scheme, host and port).
     pub fn origin_allowed(&self, headers: &HeaderMap) -> bool {
-        let Some(origin) = headers.get(header::ORIGIN) else { return true };
+        let Some(origin) = headers.get(header::ORIGIN) else {
+            return true;
+        };
         let given = origin.to_str().ok().and_then(SiteOrigin::parse);
         given.is_some() && given == self.expected_origin(headers)
     }
@@ -47,14 +51,18 @@ impl RequestRules {
     /// Why a state-changing request must be refused as possibly cross-site, if it must.
     fn cross_site_refusal(&self, headers: &HeaderMap) -> Option<&'static str> {
         if headers.contains_key(header::ORIGIN) {
-            return (!self.origin_allowed(headers)).then_some("cross-site request refused: the Origin header does not match this site");
+            return (!self.origin_allowed(headers))
+                .then_some("cross-site request refused: the Origin header does not match this site");
         }
         if let Some(site) = headers.get("sec-fetch-site") {
             if !site.to_str().is_ok_and(is_same_site_fetch) {
                 return Some("cross-site request refused: Sec-Fetch-Site says another site sent it");
             }
         }
-        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         (!is_accepted_body_type(content_type))
             .then_some("cross-site request refused: without an Origin header, send JSON (application/json) or a form (application/x-www-form-urlencoded, multipart/form-data)")
     }
@@ -65,7 +73,12 @@ impl RequestRules {
 pub async fn client_address(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
     let key = match req.extensions().get::<ConnectInfo<SocketAddr>>() {
         Some(ConnectInfo(peer)) => {
-            let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+            let forwarded: Vec<&str> = req
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
             client_key(client_ip(peer.ip(), &forwarded, &state.rules.trusted_proxies))
         }
         None => "unknown".to_string(),
@@ -87,7 +100,10 @@ pub async fn headers(req: Request<Body>, next: Next) -> Response {
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -113,7 +129,9 @@ pub async fn check_origin(State(state): State<AppState>, req: Request<Body>, nex
 /// brought back afterwards. (The server functions behind them check again.)
 pub async fn gate_signed_in_pages(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path();
-    let private = ["/admin", "/squads", "/leaderboard"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    let private = ["/admin", "/squads", "/leaderboard"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if private && req.method() == Method::GET {
         let token = session_token_from(req.headers());
         let signed_in = match token {

@@ -44,7 +44,12 @@ const FORM_LIMIT: u64 = 2 * 1024 * 1024;
 /// The paths of the server functions (all `POST`, all taking a url-encoded form).
 fn server_fn_paths() -> &'static HashSet<&'static str> {
     static PATHS: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
-    PATHS.get_or_init(|| leptos::server_fn::axum::server_fn_paths().filter(|(_, m)| *m == Method::POST).map(|(p, _)| p).collect())
+    PATHS.get_or_init(|| {
+        leptos::server_fn::axum::server_fn_paths()
+            .filter(|(_, m)| *m == Method::POST)
+            .map(|(p, _)| p)
+            .collect()
+    })
 }
 
 /// Client mistakes in a server-function request are 4xx, for every server
@@ -59,17 +64,40 @@ async fn server_fn_client_mistakes(req: Request<Body>, next: Next) -> Response {
         return next.run(req).await;
     }
     let path = req.uri().path().to_string();
-    let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| {
+        String::from_utf8_lossy(v.as_bytes())
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
     if content_type.as_deref() != Some("application/x-www-form-urlencoded") {
         let sent = content_type.map_or_else(|| "no content type".to_string(), |t| format!("{t:?}"));
-        return server_fn_refusal(&path, StatusCode::UNSUPPORTED_MEDIA_TYPE, &format!("content-type: send the form as application/x-www-form-urlencoded, not {sent}"));
+        return server_fn_refusal(
+            &path,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &format!("content-type: send the form as application/x-www-form-urlencoded, not {sent}"),
+        );
     }
-    let length = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     if length.is_some_and(|n| n > FORM_LIMIT) {
-        return server_fn_refusal(&path, StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than the 2 MiB limit");
+        return server_fn_refusal(
+            &path,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the form is larger than the 2 MiB limit",
+        );
     }
     let res = next.run(req).await;
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER) {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
         return res;
     }
     let (parts, body) = res.into_parts();
@@ -80,9 +108,17 @@ async fn server_fn_client_mistakes(req: Request<Body>, next: Next) -> Response {
     let (kind, detail) = text.split_once('|').unwrap_or(("", &*text));
     match kind {
         // A body sent without a length, read past the limit.
-        "Deserialization" if detail.contains("length limit exceeded") => server_fn_refusal(&path, StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than the 2 MiB limit"),
+        "Deserialization" if detail.contains("length limit exceeded") => server_fn_refusal(
+            &path,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the form is larger than the 2 MiB limit",
+        ),
         // serde_qs's words name the field: "missing field `name`".
-        "Args" | "MissingArg" | "Deserialization" => server_fn_refusal(&path, StatusCode::BAD_REQUEST, &format!("the form could not be read: {detail}")),
+        "Args" | "MissingArg" | "Deserialization" => server_fn_refusal(
+            &path,
+            StatusCode::BAD_REQUEST,
+            &format!("the form could not be read: {detail}"),
+        ),
         _ => Response::from_parts(parts, Body::from(bytes)),
     }
 }
@@ -90,9 +126,13 @@ async fn server_fn_client_mistakes(req: Request<Body>, next: Next) -> Response {
 /// A server-function error answer (`ServerError|message`, as the client decodes it).
 fn server_fn_refusal(path: &str, status: StatusCode, message: &str) -> Response {
     let mut res = (status, format!("ServerError|{message}")).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     if let Ok(path) = HeaderValue::from_str(path) {
-        res.headers_mut().insert(leptos::server_fn::error::SERVER_FN_ERROR_HEADER, path);
+        res.headers_mut()
+            .insert(leptos::server_fn::error::SERVER_FN_ERROR_HEADER, path);
     }
     res
 }
@@ -116,16 +156,24 @@ async fn readyz(State(state): State<AppState>) -> Response {
 async fn static_or_not_found(State(state): State<AppState>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
     let probe = Request::from_parts(parts.clone(), Body::empty());
-    let files = ServeDir::new(state.leptos.site_root.as_ref()).precompressed_br().precompressed_gzip();
+    let files = ServeDir::new(state.leptos.site_root.as_ref())
+        .precompressed_br()
+        .precompressed_gzip();
     let Ok(res) = files.oneshot(probe).await;
     if res.status() != StatusCode::NOT_FOUND {
         let mut res = res.map(Body::new);
-        res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-cache"));
+        res.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-cache"),
+        );
         return res;
     }
     let ctx = state.ctx.clone();
     let leptos = state.leptos.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(move || provide_context(ctx.clone()), move || shell(leptos.clone()));
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(ctx.clone()),
+        move || shell(leptos.clone()),
+    );
     let mut res = handler(Request::from_parts(parts, body)).await.into_response();
     *res.status_mut() = StatusCode::NOT_FOUND;
     res

@@ -22,7 +22,12 @@ pub enum ActionStatus {
 }
 
 impl ActionStatus {
-    pub const ALL: [ActionStatus; 4] = [ActionStatus::Open, ActionStatus::Done, ActionStatus::Carried, ActionStatus::Dropped];
+    pub const ALL: [ActionStatus; 4] = [
+        ActionStatus::Open,
+        ActionStatus::Done,
+        ActionStatus::Carried,
+        ActionStatus::Dropped,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -43,7 +48,12 @@ impl ActionStatus {
     }
 
     pub fn parse(raw: &str) -> Result<ActionStatus, BoardError> {
-        ActionStatus::ALL.into_iter().find(|s| s.id() == raw).ok_or_else(|| invalid("status", format!("unknown status {raw:?}; expected open, done, carried or dropped")))
+        ActionStatus::ALL.into_iter().find(|s| s.id() == raw).ok_or_else(|| {
+            invalid(
+                "status",
+                format!("unknown status {raw:?}; expected open, done, carried or dropped"),
+            )
+        })
     }
 }
 
@@ -89,14 +99,21 @@ pub struct ActionFields {
 }
 
 impl ActionFields {
-    pub fn parse(title: &str, owner: &str, due: Option<&str>, capability: Option<&str>) -> Result<ActionFields, BoardError> {
+    pub fn parse(
+        title: &str,
+        owner: &str,
+        due: Option<&str>,
+        capability: Option<&str>,
+    ) -> Result<ActionFields, BoardError> {
         let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
         match title.chars().count() {
             0 => return Err(invalid("title", "say what the action is")),
             n if n > 200 => return Err(invalid("title", "an action's title has at most 200 characters")),
             _ => {}
         }
-        let owner = DisplayName::parse("owner", owner).map_err(|e| invalid("owner", e.message))?.into_string();
+        let owner = DisplayName::parse("owner", owner)
+            .map_err(|e| invalid("owner", e.message))?
+            .into_string();
         let due = match due.map(str::trim).filter(|d| !d.is_empty()) {
             None => None,
             Some(d) if parse_date(d).is_some() => Some(d.to_string()),
@@ -107,6 +124,11 @@ impl ActionFields {
             Some(c) if catalog::find(c).is_some() => Some(c.to_string()),
             Some(c) => return Err(invalid("capability", format!("{c:?} is not in the capability catalog"))),
         };
-        Ok(ActionFields { title, owner, due, capability })
+        Ok(ActionFields {
+            title,
+            owner,
+            due,
+            capability,
+        })
     }
 }

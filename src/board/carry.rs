@@ -36,7 +36,10 @@ fn copies(squad: &[CheckpointActions]) -> HashMap<(&str, &str), &str> {
     for c in squad {
         for a in &c.actions {
             if let Some(o) = a.carried_from.last() {
-                out.insert((o.checkpoint_id.as_str(), o.action_id.as_str()), c.checkpoint_id.as_str());
+                out.insert(
+                    (o.checkpoint_id.as_str(), o.action_id.as_str()),
+                    c.checkpoint_id.as_str(),
+                );
             }
         }
     }
@@ -50,7 +53,10 @@ pub fn copied_to<'a>(squad: &'a [CheckpointActions], checkpoint: &str, action: &
 
 /// The checkpoints before `current` in `squad` (the squad's, oldest first).
 fn before<'a>(current: &str, squad: &'a [CheckpointActions]) -> &'a [CheckpointActions] {
-    squad.iter().position(|c| c.checkpoint_id == current).map_or(&[], |i| &squad[..i])
+    squad
+        .iter()
+        .position(|c| c.checkpoint_id == current)
+        .map_or(&[], |i| &squad[..i])
 }
 
 /// The review at `current`: of the squad's checkpoints before it, every
@@ -61,14 +67,21 @@ pub fn review(current: &str, squad: &[CheckpointActions]) -> Vec<ReviewItem> {
     let mut out = Vec::new();
     for c in before(current, squad).iter().rev() {
         for a in &c.actions {
-            let copied_to = copied.get(&(c.checkpoint_id.as_str(), a.id.as_str())).map(|s| s.to_string());
+            let copied_to = copied
+                .get(&(c.checkpoint_id.as_str(), a.id.as_str()))
+                .map(|s| s.to_string());
             let pending = match a.status {
                 ActionStatus::Open => copied_to.is_none(),
                 ActionStatus::Carried => copied_to.is_none(),
                 ActionStatus::Done | ActionStatus::Dropped => false,
             };
             if pending || a.reviewed_in.as_deref() == Some(current) {
-                out.push(ReviewItem { checkpoint_id: c.checkpoint_id.clone(), held_on: c.held_on.clone(), action: a.clone(), copied_to });
+                out.push(ReviewItem {
+                    checkpoint_id: c.checkpoint_id.clone(),
+                    held_on: c.held_on.clone(),
+                    action: a.clone(),
+                    copied_to,
+                });
             }
         }
     }
@@ -82,7 +95,9 @@ pub fn to_carry<'a>(target: &str, squad: &'a [CheckpointActions]) -> Vec<(&'a Ch
     before(target, squad)
         .iter()
         .flat_map(|c| c.actions.iter().map(move |a| (c, a)))
-        .filter(|(c, a)| a.status == ActionStatus::Carried && !copied.contains_key(&(c.checkpoint_id.as_str(), a.id.as_str())))
+        .filter(|(c, a)| {
+            a.status == ActionStatus::Carried && !copied.contains_key(&(c.checkpoint_id.as_str(), a.id.as_str()))
+        })
         .collect()
 }
 
@@ -92,7 +107,11 @@ impl Action {
     /// its chain of origins.
     pub fn carried_copy(&self, from: &CheckpointActions, id: String) -> Action {
         let mut carried_from = self.carried_from.clone();
-        carried_from.push(ActionOrigin { checkpoint_id: from.checkpoint_id.clone(), action_id: self.id.clone(), held_on: from.held_on.clone() });
+        carried_from.push(ActionOrigin {
+            checkpoint_id: from.checkpoint_id.clone(),
+            action_id: self.id.clone(),
+            held_on: from.held_on.clone(),
+        });
         Action {
             id,
             title: self.title.clone(),
@@ -142,18 +161,37 @@ mod tests {
     }
 
     fn checkpoint(id: &str, held_on: &str, actions: Vec<Action>) -> CheckpointActions {
-        CheckpointActions { checkpoint_id: id.into(), held_on: held_on.into(), actions }
+        CheckpointActions {
+            checkpoint_id: id.into(),
+            held_on: held_on.into(),
+            actions,
+        }
     }
 
     fn listed(items: &[ReviewItem]) -> Vec<(&str, &str)> {
-        items.iter().map(|i| (i.checkpoint_id.as_str(), i.action.id.as_str())).collect()
+        items
+            .iter()
+            .map(|i| (i.checkpoint_id.as_str(), i.action.id.as_str()))
+            .collect()
     }
 
     #[test]
     fn the_review_lists_open_and_uncopied_carried_actions_of_every_earlier_checkpoint_newest_first() {
         let squad = [
-            checkpoint("a", "2026-01-10", vec![action("x", ActionStatus::Open), action("y", ActionStatus::Done), action("z", ActionStatus::Carried)]),
-            checkpoint("b", "2026-04-10", vec![action("w", ActionStatus::Open), action("v", ActionStatus::Dropped)]),
+            checkpoint(
+                "a",
+                "2026-01-10",
+                vec![
+                    action("x", ActionStatus::Open),
+                    action("y", ActionStatus::Done),
+                    action("z", ActionStatus::Carried),
+                ],
+            ),
+            checkpoint(
+                "b",
+                "2026-04-10",
+                vec![action("w", ActionStatus::Open), action("v", ActionStatus::Dropped)],
+            ),
             checkpoint("c", "2026-07-10", vec![]),
             checkpoint("d", "2026-10-10", vec![action("later", ActionStatus::Open)]),
         ];
@@ -167,13 +205,32 @@ mod tests {
         let x = action("x", ActionStatus::Carried);
         let a = checkpoint("a", "2026-01-10", vec![x.clone()]);
         let copy = x.carried_copy(&a, "copy-x".into());
-        assert_eq!((copy.status, copy.from_note.as_deref(), copy.title.as_str(), copy.due.as_deref()), (ActionStatus::Open, None, "Do x", Some("2026-12-18")));
+        assert_eq!(
+            (
+                copy.status,
+                copy.from_note.as_deref(),
+                copy.title.as_str(),
+                copy.due.as_deref()
+            ),
+            (ActionStatus::Open, None, "Do x", Some("2026-12-18"))
+        );
         let b = checkpoint("b", "2026-04-10", vec![copy.clone()]);
         let c = checkpoint("c", "2026-07-10", vec![]);
         let squad = [a.clone(), b.clone(), c];
         let items = review("c", &squad);
-        assert_eq!(listed(&items), [("b", "copy-x")], "the original is not listed once copied");
-        assert_eq!(items[0].action.carried_from, [ActionOrigin { checkpoint_id: "a".into(), action_id: "x".into(), held_on: "2026-01-10".into() }]);
+        assert_eq!(
+            listed(&items),
+            [("b", "copy-x")],
+            "the original is not listed once copied"
+        );
+        assert_eq!(
+            items[0].action.carried_from,
+            [ActionOrigin {
+                checkpoint_id: "a".into(),
+                action_id: "x".into(),
+                held_on: "2026-01-10".into()
+            }]
+        );
         assert!(to_carry("c", &squad).is_empty(), "nothing waits to be carried");
 
         let again = copy.carried_copy(&b, "copy-copy-x".into());
@@ -185,17 +242,28 @@ mod tests {
     fn a_review_keeps_listing_what_it_set_so_it_can_be_changed_back() {
         let mut done = action("x", ActionStatus::Done);
         done.reviewed_in = Some("b".into());
-        let squad = [checkpoint("a", "2026-01-10", vec![done]), checkpoint("b", "2026-04-10", vec![]), checkpoint("c", "2026-07-10", vec![])];
+        let squad = [
+            checkpoint("a", "2026-01-10", vec![done]),
+            checkpoint("b", "2026-04-10", vec![]),
+            checkpoint("c", "2026-07-10", vec![]),
+        ];
         assert_eq!(listed(&review("b", &squad)), [("a", "x")]);
         assert_eq!(listed(&review("c", &squad)), [], "a later review does not list it");
     }
 
     #[test]
     fn a_new_checkpoint_takes_over_every_carried_action_not_yet_copied() {
-        let a = checkpoint("a", "2026-01-10", vec![action("x", ActionStatus::Carried), action("y", ActionStatus::Open)]);
+        let a = checkpoint(
+            "a",
+            "2026-01-10",
+            vec![action("x", ActionStatus::Carried), action("y", ActionStatus::Open)],
+        );
         let b = checkpoint("b", "2026-04-10", vec![action("z", ActionStatus::Carried)]);
         let squad = [a.clone(), b.clone(), checkpoint("new", "2026-07-10", vec![])];
-        let ids: Vec<(&str, &str)> = to_carry("new", &squad).iter().map(|(c, a)| (c.checkpoint_id.as_str(), a.id.as_str())).collect();
+        let ids: Vec<(&str, &str)> = to_carry("new", &squad)
+            .iter()
+            .map(|(c, a)| (c.checkpoint_id.as_str(), a.id.as_str()))
+            .collect();
         assert_eq!(ids, [("a", "x"), ("b", "z")]);
     }
 
@@ -207,8 +275,15 @@ mod tests {
         assert_eq!(board.carry_in(copy.clone()), Ok(true));
         assert_eq!(board.carry_in(copy), Ok(false));
         assert_eq!(board.actions.len(), 1);
-        board.actions = (0..MAX_ACTIONS).map(|i| action(&format!("a{i}"), ActionStatus::Open)).collect();
-        let refused = board.carry_in(action("y", ActionStatus::Open).carried_copy(&a, "copy-y".into())).unwrap_err();
-        assert!(matches!(refused, BoardError::Invalid { field: "action", .. }), "{refused:?}");
+        board.actions = (0..MAX_ACTIONS)
+            .map(|i| action(&format!("a{i}"), ActionStatus::Open))
+            .collect();
+        let refused = board
+            .carry_in(action("y", ActionStatus::Open).carried_copy(&a, "copy-y".into()))
+            .unwrap_err();
+        assert!(
+            matches!(refused, BoardError::Invalid { field: "action", .. }),
+            "{refused:?}"
+        );
     }
 }

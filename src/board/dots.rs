@@ -32,7 +32,13 @@ pub struct DotVoting {
 
 impl Default for DotVoting {
     fn default() -> Self {
-        DotVoting { phase: DotsPhase::NotStarted, budget: DEFAULT_BUDGET, per_note: DEFAULT_PER_NOTE, show_live: false, dots: BTreeMap::new() }
+        DotVoting {
+            phase: DotsPhase::NotStarted,
+            budget: DEFAULT_BUDGET,
+            per_note: DEFAULT_PER_NOTE,
+            show_live: false,
+            dots: BTreeMap::new(),
+        }
     }
 }
 
@@ -56,7 +62,13 @@ impl DotVoting {
             }
             mine.retain(|_, n| *n > 0);
         }
-        *self = DotVoting { phase: DotsPhase::Open, budget, per_note, show_live, dots: std::mem::take(&mut self.dots) };
+        *self = DotVoting {
+            phase: DotsPhase::Open,
+            budget,
+            per_note,
+            show_live,
+            dots: std::mem::take(&mut self.dots),
+        };
         Ok(())
     }
 
@@ -77,7 +89,10 @@ impl DotVoting {
         let on_note = mine.get(note).copied().unwrap_or(0);
         if add {
             if used >= u32::from(self.budget) {
-                return Err(invalid("dots", format!("you have used all {} of your dots; take one back first", self.budget)));
+                return Err(invalid(
+                    "dots",
+                    format!("you have used all {} of your dots; take one back first", self.budget),
+                ));
             }
             if on_note >= self.per_note {
                 return Err(invalid("dots", format!("at most {} dots on one note", self.per_note)));
@@ -103,15 +118,25 @@ impl DotVoting {
     }
 
     pub fn used_by(&self, participant: &str) -> u32 {
-        self.dots.get(participant).map_or(0, |m| m.values().map(|n| u32::from(*n)).sum())
+        self.dots
+            .get(participant)
+            .map_or(0, |m| m.values().map(|n| u32::from(*n)).sum())
     }
 
     pub fn mine_on(&self, participant: &str, note: &str) -> u8 {
-        self.dots.get(participant).and_then(|m| m.get(note)).copied().unwrap_or(0)
+        self.dots
+            .get(participant)
+            .and_then(|m| m.get(note))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn total_on(&self, note: &str) -> u32 {
-        self.dots.values().filter_map(|m| m.get(note)).map(|n| u32::from(*n)).sum()
+        self.dots
+            .values()
+            .filter_map(|m| m.get(note))
+            .map(|n| u32::from(*n))
+            .sum()
     }
 
     /// Whether everyone may see the totals now.

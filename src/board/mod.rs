@@ -46,7 +46,15 @@ pub const MAX_TOMBSTONES: usize = 500;
 pub const MAX_BOARD_BYTES: usize = 256 * 1024;
 
 /// The template a new board starts from.
-pub const TEMPLATE: [&str; 7] = ["Commit", "Pull request", "Build", "Test", "Deploy to staging", "Deploy to production", "Verify"];
+pub const TEMPLATE: [&str; 7] = [
+    "Commit",
+    "Pull request",
+    "Build",
+    "Test",
+    "Deploy to staging",
+    "Deploy to production",
+    "Verify",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -58,7 +66,12 @@ pub enum NoteKind {
 }
 
 impl NoteKind {
-    pub const ALL: [NoteKind; 4] = [NoteKind::Manual, NoteKind::Automated, NoteKind::Failed, NoteKind::Improvement];
+    pub const ALL: [NoteKind; 4] = [
+        NoteKind::Manual,
+        NoteKind::Automated,
+        NoteKind::Failed,
+        NoteKind::Improvement,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -139,7 +152,15 @@ fn activity_timers() -> [Timer; 3] {
 
 impl Default for Board {
     fn default() -> Self {
-        Board { steps: Vec::new(), notes: Vec::new(), deleted: Vec::new(), dots: DotVoting::default(), actions: Vec::new(), timers: activity_timers(), authors: Default::default() }
+        Board {
+            steps: Vec::new(),
+            notes: Vec::new(),
+            deleted: Vec::new(),
+            dots: DotVoting::default(),
+            actions: Vec::new(),
+            timers: activity_timers(),
+            authors: Default::default(),
+        }
     }
 }
 
@@ -149,33 +170,92 @@ pub enum BoardCommand {
     /// Fills an empty board with [`TEMPLATE`] (ids `step-1` …).
     UseTemplate,
     /// Fills an empty board with these step names (the previous checkpoint's flow).
-    UseFlow { titles: Vec<String> },
-    AddStep { id: String, title: String },
-    RenameStep { id: String, title: String },
+    UseFlow {
+        titles: Vec<String>,
+    },
+    AddStep {
+        id: String,
+        title: String,
+    },
+    RenameStep {
+        id: String,
+        title: String,
+    },
     /// To position `index` in the flow (clamped).
-    MoveStep { id: String, index: usize },
+    MoveStep {
+        id: String,
+        index: usize,
+    },
     /// Only an empty step: notes are never lost with their step.
-    RemoveStep { id: String },
-    AddNote { id: String, step: String, kind: String, text: String },
+    RemoveStep {
+        id: String,
+    },
+    AddNote {
+        id: String,
+        step: String,
+        kind: String,
+        text: String,
+    },
     /// Changes only the fields given.
-    EditNote { id: String, text: Option<String>, kind: Option<String> },
+    EditNote {
+        id: String,
+        text: Option<String>,
+        kind: Option<String>,
+    },
     /// To position `index` among the notes of `step` (clamped).
-    MoveNote { id: String, step: String, index: usize },
-    DeleteNote { id: String },
+    MoveNote {
+        id: String,
+        step: String,
+        index: usize,
+    },
+    DeleteNote {
+        id: String,
+    },
     /// Facilitator: opens voting with a budget per person and a cap per note.
-    OpenDots { budget: u8, per_note: u8, show_live: bool },
+    OpenDots {
+        budget: u8,
+        per_note: u8,
+        show_live: bool,
+    },
     /// Adds (`add = true`) or takes back one dot on an improvement note.
-    Dot { note: String, add: bool },
+    Dot {
+        note: String,
+        add: bool,
+    },
     CloseDots,
     /// A new action (client-made id; a retried create changes nothing).
-    AddAction { id: String, title: String, owner: String, due: Option<String>, capability: Option<String>, from_note: Option<String> },
-    EditAction { id: String, title: String, owner: String, due: Option<String>, capability: Option<String> },
-    SetActionStatus { id: String, status: String },
-    RemoveAction { id: String },
+    AddAction {
+        id: String,
+        title: String,
+        owner: String,
+        due: Option<String>,
+        capability: Option<String>,
+        from_note: Option<String>,
+    },
+    EditAction {
+        id: String,
+        title: String,
+        owner: String,
+        due: Option<String>,
+        capability: Option<String>,
+    },
+    SetActionStatus {
+        id: String,
+        status: String,
+    },
+    RemoveAction {
+        id: String,
+    },
     /// Facilitator: one activity's timer (applied with the clock by the room).
-    Timer { activity: u8, #[serde(flatten)] action: TimerAction },
+    Timer {
+        activity: u8,
+        #[serde(flatten)]
+        action: TimerAction,
+    },
     /// A participant takes on an action: they become its owner.
-    Volunteer { id: String },
+    Volunteer {
+        id: String,
+    },
 }
 
 impl BoardCommand {
@@ -184,7 +264,9 @@ impl BoardCommand {
     pub fn access(&self, actor: &str, author: Option<&str>) -> crate::access::Action {
         use crate::access::Action;
         match self {
-            BoardCommand::AddNote { .. } | BoardCommand::EditNote { .. } | BoardCommand::MoveNote { .. } => Action::ChangeNote,
+            BoardCommand::AddNote { .. } | BoardCommand::EditNote { .. } | BoardCommand::MoveNote { .. } => {
+                Action::ChangeNote
+            }
             BoardCommand::DeleteNote { .. } if author == Some(actor) => Action::DeleteOwnNote,
             BoardCommand::DeleteNote { .. } => Action::DeleteAnyNote,
             BoardCommand::Dot { .. } => Action::Dot,
@@ -212,7 +294,9 @@ pub enum BoardChange {
     /// The list of steps (titles and order).
     Steps,
     /// One note row (its text, kind, step, order or tombstone).
-    Note { id: String },
+    Note {
+        id: String,
+    },
     /// The dot-voting settings and every participant's dots.
     Dots,
     /// The action list.
@@ -229,7 +313,10 @@ pub enum BoardError {
 }
 
 pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> BoardError {
-    BoardError::Invalid { field, message: message.into() }
+    BoardError::Invalid {
+        field,
+        message: message.into(),
+    }
 }
 
 /// How many bytes `value` takes as JSON, without building the text.
@@ -252,7 +339,8 @@ pub fn json_len<T: Serialize + ?Sized>(value: &T) -> usize {
 
 /// A client-made id: 1 to 64 letters, digits, `-` or `_`.
 fn parse_id(field: &'static str, raw: &str) -> Result<String, BoardError> {
-    let ok = !raw.is_empty() && raw.len() <= 64 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok =
+        !raw.is_empty() && raw.len() <= 64 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(raw.to_string())
     } else {
@@ -264,7 +352,10 @@ fn parse_text(raw: &str) -> Result<String, BoardError> {
     let text = raw.trim().replace("\r\n", "\n");
     match text.chars().count() {
         0 => Err(invalid("text", "write something on the note")),
-        n if n > MAX_NOTE_TEXT => Err(invalid("text", format!("a note holds at most {MAX_NOTE_TEXT} characters ({n} given)"))),
+        n if n > MAX_NOTE_TEXT => Err(invalid(
+            "text",
+            format!("a note holds at most {MAX_NOTE_TEXT} characters ({n} given)"),
+        )),
         _ => Ok(text),
     }
 }
@@ -273,13 +364,21 @@ fn parse_title(raw: &str) -> Result<String, BoardError> {
     let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match title.chars().count() {
         0 => Err(invalid("title", "name the step")),
-        n if n > MAX_STEP_TITLE => Err(invalid("title", format!("a step name has at most {MAX_STEP_TITLE} characters"))),
+        n if n > MAX_STEP_TITLE => Err(invalid(
+            "title",
+            format!("a step name has at most {MAX_STEP_TITLE} characters"),
+        )),
         _ => Ok(title),
     }
 }
 
 fn parse_kind(raw: &str) -> Result<NoteKind, BoardError> {
-    NoteKind::parse(raw).ok_or_else(|| invalid("kind", format!("unknown kind {raw:?}; expected manual, automated, failed or improvement")))
+    NoteKind::parse(raw).ok_or_else(|| {
+        invalid(
+            "kind",
+            format!("unknown kind {raw:?}; expected manual, automated, failed or improvement"),
+        )
+    })
 }
 
 impl Board {
@@ -300,25 +399,42 @@ impl Board {
         if self.deleted.iter().any(|d| d == id) {
             return Err(BoardError::NoteGone);
         }
-        self.notes.iter_mut().find(|n| n.id == id).ok_or_else(|| invalid("id", "no such note"))
+        self.notes
+            .iter_mut()
+            .find(|n| n.id == id)
+            .ok_or_else(|| invalid("id", "no such note"))
     }
 
     /// Refuses a change that would take the stored board past [`MAX_BOARD_BYTES`]
     /// by growing it `grows` bytes.
     fn check_room_for(&self, grows: usize) -> Result<(), BoardError> {
         if grows > 0 && json_len(self) + grows > MAX_BOARD_BYTES {
-            return Err(invalid("notes", format!("the board is full: it holds at most {} KiB of notes; shorten or delete some first", MAX_BOARD_BYTES / 1024)));
+            return Err(invalid(
+                "notes",
+                format!(
+                    "the board is full: it holds at most {} KiB of notes; shorten or delete some first",
+                    MAX_BOARD_BYTES / 1024
+                ),
+            ));
         }
         Ok(())
     }
 
     fn known_step(&self, id: &str) -> Result<(), BoardError> {
-        self.step(id).map(|_| ()).ok_or_else(|| invalid("step", "no such step; it may have been removed"))
+        self.step(id)
+            .map(|_| ())
+            .ok_or_else(|| invalid("step", "no such step; it may have been removed"))
     }
 
     /// Puts `note` at position `index` among the notes of its step.
     fn place(&mut self, note: Note, index: usize) {
-        let positions: Vec<usize> = self.notes.iter().enumerate().filter(|(_, n)| n.step == note.step).map(|(i, _)| i).collect();
+        let positions: Vec<usize> = self
+            .notes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.step == note.step)
+            .map(|(i, _)| i)
+            .collect();
         let at = match positions.get(index) {
             Some(i) => *i,
             None => positions.last().map_or(self.notes.len(), |i| i + 1),
@@ -333,7 +449,14 @@ impl Board {
                 if !self.steps.is_empty() {
                     return Err(invalid("steps", "the board already has steps"));
                 }
-                self.steps = TEMPLATE.iter().enumerate().map(|(i, t)| Step { id: format!("step-{}", i + 1), title: t.to_string() }).collect();
+                self.steps = TEMPLATE
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| Step {
+                        id: format!("step-{}", i + 1),
+                        title: t.to_string(),
+                    })
+                    .collect();
                 Ok(BoardChange::Steps)
             }
             BoardCommand::UseFlow { titles } => {
@@ -344,7 +467,14 @@ impl Board {
                 if titles.is_empty() || titles.len() > MAX_STEPS {
                     return Err(invalid("steps", format!("a flow has 1 to {MAX_STEPS} steps")));
                 }
-                self.steps = titles.into_iter().enumerate().map(|(i, title)| Step { id: format!("step-{}", i + 1), title }).collect();
+                self.steps = titles
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, title)| Step {
+                        id: format!("step-{}", i + 1),
+                        title,
+                    })
+                    .collect();
                 Ok(BoardChange::Steps)
             }
             BoardCommand::AddStep { id, title } => {
@@ -361,12 +491,20 @@ impl Board {
             }
             BoardCommand::RenameStep { id, title } => {
                 let title = parse_title(&title)?;
-                let step = self.steps.iter_mut().find(|s| s.id == id).ok_or_else(|| invalid("step", "no such step"))?;
+                let step = self
+                    .steps
+                    .iter_mut()
+                    .find(|s| s.id == id)
+                    .ok_or_else(|| invalid("step", "no such step"))?;
                 step.title = title;
                 Ok(BoardChange::Steps)
             }
             BoardCommand::MoveStep { id, index } => {
-                let from = self.steps.iter().position(|s| s.id == id).ok_or_else(|| invalid("step", "no such step"))?;
+                let from = self
+                    .steps
+                    .iter()
+                    .position(|s| s.id == id)
+                    .ok_or_else(|| invalid("step", "no such step"))?;
                 let step = self.steps.remove(from);
                 let to = index.min(self.steps.len());
                 self.steps.insert(to, step);
@@ -391,9 +529,18 @@ impl Board {
                 let kind = parse_kind(&kind)?;
                 let text = parse_text(&text)?;
                 if self.notes.len() >= MAX_NOTES {
-                    return Err(invalid("notes", format!("the board is full: it holds at most {MAX_NOTES} notes; delete some first")));
+                    return Err(invalid(
+                        "notes",
+                        format!("the board is full: it holds at most {MAX_NOTES} notes; delete some first"),
+                    ));
                 }
-                let note = Note { id: id.clone(), step, kind, text, version: 1 };
+                let note = Note {
+                    id: id.clone(),
+                    step,
+                    kind,
+                    text,
+                    version: 1,
+                };
                 // The note, its author entry (`"id":"participant",`) and a comma.
                 let grows = json_len(&note) + id.len() + participant.len() + 6 + 1;
                 self.check_room_for(grows)?;
@@ -454,7 +601,11 @@ impl Board {
                 self.dots.forget(&id);
                 Ok(BoardChange::Note { id })
             }
-            BoardCommand::OpenDots { budget, per_note, show_live } => {
+            BoardCommand::OpenDots {
+                budget,
+                per_note,
+                show_live,
+            } => {
                 self.dots.open(budget, per_note, show_live)?;
                 Ok(BoardChange::Dots)
             }
@@ -462,7 +613,13 @@ impl Board {
                 match self.note(&note) {
                     Some(n) if n.kind == NoteKind::Improvement => {}
                     Some(_) => return Err(invalid("note", "only improvement notes take dots")),
-                    None => return Err(if self.deleted.contains(&note) { BoardError::NoteGone } else { invalid("note", "no such note") }),
+                    None => {
+                        return Err(if self.deleted.contains(&note) {
+                            BoardError::NoteGone
+                        } else {
+                            invalid("note", "no such note")
+                        })
+                    }
                 }
                 self.dots.dot(participant, &note, add)?;
                 Ok(BoardChange::Dots)
@@ -471,14 +628,24 @@ impl Board {
                 self.dots.close()?;
                 Ok(BoardChange::Dots)
             }
-            BoardCommand::AddAction { id, title, owner, due, capability, from_note } => {
+            BoardCommand::AddAction {
+                id,
+                title,
+                owner,
+                due,
+                capability,
+                from_note,
+            } => {
                 let id = parse_id("id", &id)?;
                 if self.actions.iter().any(|a| a.id == id) {
                     return Ok(BoardChange::None);
                 }
                 let f = ActionFields::parse(&title, &owner, due.as_deref(), capability.as_deref())?;
                 if self.actions.len() >= MAX_ACTIONS {
-                    return Err(invalid("actions", format!("at most {MAX_ACTIONS} actions; finish some first")));
+                    return Err(invalid(
+                        "actions",
+                        format!("at most {MAX_ACTIONS} actions; finish some first"),
+                    ));
                 }
                 let from_note = from_note.filter(|n| !n.is_empty());
                 if let Some(n) = &from_note {
@@ -486,18 +653,42 @@ impl Board {
                         return Err(invalid("from_note", "no such note"));
                     }
                 }
-                self.actions.push(Action { id, title: f.title, owner: f.owner, due: f.due, capability: f.capability, from_note, status: ActionStatus::Open, carried_from: Vec::new(), reviewed_in: None });
+                self.actions.push(Action {
+                    id,
+                    title: f.title,
+                    owner: f.owner,
+                    due: f.due,
+                    capability: f.capability,
+                    from_note,
+                    status: ActionStatus::Open,
+                    carried_from: Vec::new(),
+                    reviewed_in: None,
+                });
                 Ok(BoardChange::Actions)
             }
-            BoardCommand::EditAction { id, title, owner, due, capability } => {
+            BoardCommand::EditAction {
+                id,
+                title,
+                owner,
+                due,
+                capability,
+            } => {
                 let f = ActionFields::parse(&title, &owner, due.as_deref(), capability.as_deref())?;
-                let a = self.actions.iter_mut().find(|a| a.id == id).ok_or_else(|| invalid("action", "no such action"))?;
+                let a = self
+                    .actions
+                    .iter_mut()
+                    .find(|a| a.id == id)
+                    .ok_or_else(|| invalid("action", "no such action"))?;
                 (a.title, a.owner, a.due, a.capability) = (f.title, f.owner, f.due, f.capability);
                 Ok(BoardChange::Actions)
             }
             BoardCommand::SetActionStatus { id, status } => {
                 let status = ActionStatus::parse(&status)?;
-                let a = self.actions.iter_mut().find(|a| a.id == id).ok_or_else(|| invalid("action", "no such action"))?;
+                let a = self
+                    .actions
+                    .iter_mut()
+                    .find(|a| a.id == id)
+                    .ok_or_else(|| invalid("action", "no such action"))?;
                 a.status = status;
                 Ok(BoardChange::Actions)
             }
@@ -528,14 +719,21 @@ impl Board {
 
     /// `name` takes on the action as its owner.
     pub fn volunteer(&mut self, id: &str, name: &str) -> Result<BoardChange, BoardError> {
-        let a = self.actions.iter_mut().find(|a| a.id == id).ok_or_else(|| invalid("action", "no such action"))?;
+        let a = self
+            .actions
+            .iter_mut()
+            .find(|a| a.id == id)
+            .ok_or_else(|| invalid("action", "no such action"))?;
         a.owner = name.chars().take(80).collect();
         Ok(BoardChange::Actions)
     }
 
     /// Applies a timer action at `now_ms` (the room passes its clock).
     pub fn apply_timer(&mut self, activity: u8, action: TimerAction, now_ms: i64) -> Result<(), BoardError> {
-        let timer = self.timers.get_mut(usize::from(activity)).ok_or_else(|| invalid("activity", "the board has three activities: 0, 1 and 2"))?;
+        let timer = self
+            .timers
+            .get_mut(usize::from(activity))
+            .ok_or_else(|| invalid("activity", "the board has three activities: 0, 1 and 2"))?;
         timer.apply(action, now_ms).map_err(|m| invalid("timer", m))
     }
 
@@ -543,12 +741,18 @@ impl Board {
     /// Improvement notes in the flow's order (by step, then within the step):
     /// an order that says nothing about the dots.
     pub fn improvements_in_flow_order(&self) -> impl Iterator<Item = &Note> {
-        self.steps.iter().flat_map(move |st| self.notes_of(&st.id).filter(|n| n.kind == NoteKind::Improvement))
+        self.steps
+            .iter()
+            .flat_map(move |st| self.notes_of(&st.id).filter(|n| n.kind == NoteKind::Improvement))
     }
 
     pub fn ranked_improvements(&self) -> Vec<(&Note, u32)> {
-        let mut ranked: Vec<(&Note, u32)> =
-            self.notes.iter().filter(|n| n.kind == NoteKind::Improvement).map(|n| (n, self.dots.total_on(&n.id))).collect();
+        let mut ranked: Vec<(&Note, u32)> = self
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Improvement)
+            .map(|n| (n, self.dots.total_on(&n.id)))
+            .collect();
         ranked.sort_by_key(|(_, dots)| std::cmp::Reverse(*dots));
         ranked
     }
@@ -560,30 +764,67 @@ impl BoardCommand {
     pub fn from_fields(op: &str, field: &dyn Fn(&str) -> Option<String>) -> Result<BoardCommand, BoardError> {
         let text = |name: &'static str| field(name).unwrap_or_default();
         let number = |name: &'static str| -> Result<usize, BoardError> {
-            text(name).trim().parse::<usize>().map_err(|_| invalid(name, format!("{name} must be a whole number")))
+            text(name)
+                .trim()
+                .parse::<usize>()
+                .map_err(|_| invalid(name, format!("{name} must be a whole number")))
         };
         let small = |name: &'static str| -> Result<u8, BoardError> {
-            text(name).trim().parse::<u8>().map_err(|_| invalid(name, format!("{name} must be a whole number from 1 to 20")))
+            text(name)
+                .trim()
+                .parse::<u8>()
+                .map_err(|_| invalid(name, format!("{name} must be a whole number from 1 to 20")))
         };
         let optional = |name: &'static str| field(name).filter(|v| !v.trim().is_empty());
         Ok(match op {
             "use_template" => BoardCommand::UseTemplate,
-            "add_step" => BoardCommand::AddStep { id: text("step"), title: text("title") },
-            "rename_step" => BoardCommand::RenameStep { id: text("step"), title: text("title") },
-            "move_step" => BoardCommand::MoveStep { id: text("step"), index: number("index")? },
+            "add_step" => BoardCommand::AddStep {
+                id: text("step"),
+                title: text("title"),
+            },
+            "rename_step" => BoardCommand::RenameStep {
+                id: text("step"),
+                title: text("title"),
+            },
+            "move_step" => BoardCommand::MoveStep {
+                id: text("step"),
+                index: number("index")?,
+            },
             "remove_step" => BoardCommand::RemoveStep { id: text("step") },
-            "add_note" => BoardCommand::AddNote { id: text("note"), step: text("step"), kind: text("kind"), text: text("text") },
+            "add_note" => BoardCommand::AddNote {
+                id: text("note"),
+                step: text("step"),
+                kind: text("kind"),
+                text: text("text"),
+            },
             // The form also carries what it started from (`text_was`, `kind_was`):
             // only a field the person changed is sent, so two people editing
             // different fields of one note both keep their change.
             "edit_note" => {
-                let changed = |field: &'static str, was: &'static str| optional(field).filter(|v| optional(was).is_none_or(|w| w.trim() != v.trim()));
-                BoardCommand::EditNote { id: text("note"), text: changed("text", "text_was"), kind: changed("kind", "kind_was") }
+                let changed = |field: &'static str, was: &'static str| {
+                    optional(field).filter(|v| optional(was).is_none_or(|w| w.trim() != v.trim()))
+                };
+                BoardCommand::EditNote {
+                    id: text("note"),
+                    text: changed("text", "text_was"),
+                    kind: changed("kind", "kind_was"),
+                }
             }
-            "move_note" => BoardCommand::MoveNote { id: text("note"), step: text("step"), index: number("index")? },
+            "move_note" => BoardCommand::MoveNote {
+                id: text("note"),
+                step: text("step"),
+                index: number("index")?,
+            },
             "delete_note" => BoardCommand::DeleteNote { id: text("note") },
-            "open_dots" => BoardCommand::OpenDots { budget: small("budget")?, per_note: small("per_note")?, show_live: optional("show_live").is_some() },
-            "dot" => BoardCommand::Dot { note: text("note"), add: text("add") != "false" },
+            "open_dots" => BoardCommand::OpenDots {
+                budget: small("budget")?,
+                per_note: small("per_note")?,
+                show_live: optional("show_live").is_some(),
+            },
+            "dot" => BoardCommand::Dot {
+                note: text("note"),
+                add: text("add") != "false",
+            },
             "close_dots" => BoardCommand::CloseDots,
             "add_action" => BoardCommand::AddAction {
                 id: text("action"),
@@ -593,12 +834,24 @@ impl BoardCommand {
                 capability: optional("capability"),
                 from_note: optional("note"),
             },
-            "edit_action" => BoardCommand::EditAction { id: text("action"), title: text("title"), owner: text("owner"), due: optional("due"), capability: optional("capability") },
-            "action_status" => BoardCommand::SetActionStatus { id: text("action"), status: text("status") },
+            "edit_action" => BoardCommand::EditAction {
+                id: text("action"),
+                title: text("title"),
+                owner: text("owner"),
+                due: optional("due"),
+                capability: optional("capability"),
+            },
+            "action_status" => BoardCommand::SetActionStatus {
+                id: text("action"),
+                status: text("status"),
+            },
             "remove_action" => BoardCommand::RemoveAction { id: text("action") },
             "volunteer" => BoardCommand::Volunteer { id: text("action") },
             "timer" => BoardCommand::Timer {
-                activity: text("activity").trim().parse().map_err(|_| invalid("activity", "activity must be 0, 1 or 2"))?,
+                activity: text("activity")
+                    .trim()
+                    .parse()
+                    .map_err(|_| invalid("activity", "activity must be 0, 1 or 2"))?,
                 action: match text("timer").as_str() {
                     "start" => TimerAction::Start,
                     "pause" => TimerAction::Pause,

@@ -57,7 +57,13 @@ pub fn phi(z: f64) -> f64 {
 
 fn erf(x: f64) -> f64 {
     const P: f64 = 0.327_591_1;
-    const A: [f64; 5] = [0.254_829_592, -0.284_496_736, 1.421_413_741, -1.453_152_027, 1.061_405_429];
+    const A: [f64; 5] = [
+        0.254_829_592,
+        -0.284_496_736,
+        1.421_413_741,
+        -1.453_152_027,
+        1.061_405_429,
+    ];
     let sign = if x < 0.0 { -1.0 } else { 1.0 };
     let x = x.abs();
     let t = 1.0 / (1.0 + P * x);
@@ -116,7 +122,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -131,20 +140,27 @@ impl AssessmentInput {
         benchmark: Option<&str>,
     ) -> Result<AssessmentInput, FieldError> {
         let answer = |q: Question, raw: Option<&str>| -> Result<Answer, FieldError> {
-            let raw = raw.filter(|s| !s.is_empty()).ok_or_else(|| {
-                FieldError::new(q.id(), format!("{} is required", q.id()))
-            })?;
+            let raw = raw
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| FieldError::new(q.id(), format!("{} is required", q.id())))?;
             q.answer(raw).ok_or_else(|| {
                 FieldError::new(
                     q.id(),
-                    format!("unknown answer {raw:?} for {}; expected one of {}", q.id(), q.answer_ids().join(", ")),
+                    format!(
+                        "unknown answer {raw:?} for {}; expected one of {}",
+                        q.id(),
+                        q.answer_ids().join(", ")
+                    ),
                 )
             })
         };
         let benchmark = match benchmark.filter(|s| !s.is_empty()) {
             None => Benchmark::default(),
             Some(raw) => Benchmark::from_id(raw).ok_or_else(|| {
-                FieldError::new("benchmark", format!("unknown benchmark {raw:?}; expected 2019, 2021 or 2022"))
+                FieldError::new(
+                    "benchmark",
+                    format!("unknown benchmark {raw:?}; expected 2019, 2021 or 2022"),
+                )
             })?,
         };
         Ok(AssessmentInput {
@@ -157,7 +173,12 @@ impl AssessmentInput {
     }
 
     pub fn answers(&self) -> [Answer; 4] {
-        [self.lead_time, self.deploy_frequency, self.time_to_restore, self.change_failure_rate]
+        [
+            self.lead_time,
+            self.deploy_frequency,
+            self.time_to_restore,
+            self.change_failure_rate,
+        ]
     }
 
     pub fn average(&self) -> f64 {
@@ -176,7 +197,13 @@ mod tests {
 
     #[test]
     fn reference_checks_2019() {
-        let cases = [(5.5, Level::Elite, 89), (5.2, Level::High, 83), (4.4, Level::Medium, 56), (6.0, Level::Elite, 96), (3.5, Level::Low, 23)];
+        let cases = [
+            (5.5, Level::Elite, 89),
+            (5.2, Level::High, 83),
+            (4.4, Level::Medium, 56),
+            (6.0, Level::Elite, 96),
+            (3.5, Level::Low, 23),
+        ];
         for (avg, level, pct) in cases {
             let a = Assessment::from_avg(avg, Benchmark::Y2019);
             assert_eq!((a.level, a.percentile), (level, pct), "avg {avg}");
@@ -187,7 +214,10 @@ mod tests {
     fn later_benchmarks_use_their_own_population() {
         // Same answers look better against the weaker 2021 and 2022 populations.
         // Figures computed independently from the published mean and sd.
-        let expected = [(Benchmark::Y2021, [33, 67, 88, 93, 97]), (Benchmark::Y2022, [38, 71, 90, 94, 98])];
+        let expected = [
+            (Benchmark::Y2021, [33, 67, 88, 93, 97]),
+            (Benchmark::Y2022, [38, 71, 90, 94, 98]),
+        ];
         for (benchmark, pcts) in expected {
             for (avg, pct) in [3.5, 4.4, 5.2, 5.5, 6.0].into_iter().zip(pcts) {
                 assert_eq!(percentile(avg, benchmark), pct, "{benchmark:?} avg {avg}");
@@ -206,22 +236,47 @@ mod tests {
 
     #[test]
     fn parse_names_the_wrong_field() {
-        let err = AssessmentInput::parse(Some("less_than_one_hour"), Some("weekly"), Some("less_than_one_day"), Some("0-15"), None).unwrap_err();
+        let err = AssessmentInput::parse(
+            Some("less_than_one_hour"),
+            Some("weekly"),
+            Some("less_than_one_day"),
+            Some("0-15"),
+            None,
+        )
+        .unwrap_err();
         assert_eq!(err.field, "deploy_frequency");
-        let err = AssessmentInput::parse(Some("less_than_one_hour"), Some("on_demand"), Some("less_than_one_day"), Some("0-15"), Some("2020")).unwrap_err();
+        let err = AssessmentInput::parse(
+            Some("less_than_one_hour"),
+            Some("on_demand"),
+            Some("less_than_one_day"),
+            Some("0-15"),
+            Some("2020"),
+        )
+        .unwrap_err();
         assert_eq!(err.field, "benchmark");
-        let err = AssessmentInput::parse(None, Some("on_demand"), Some("less_than_one_day"), Some("0-15"), None).unwrap_err();
+        let err =
+            AssessmentInput::parse(None, Some("on_demand"), Some("less_than_one_day"), Some("0-15"), None).unwrap_err();
         assert_eq!(err.field, "lead_time");
     }
 
     #[test]
     fn all_best_answers_are_elite_and_recommend_elite_capabilities() {
-        let input = AssessmentInput::parse(Some("less_than_one_hour"), Some("on_demand"), Some("less_than_one_hour"), Some("0-15"), None).unwrap();
+        let input = AssessmentInput::parse(
+            Some("less_than_one_hour"),
+            Some("on_demand"),
+            Some("less_than_one_hour"),
+            Some("0-15"),
+            None,
+        )
+        .unwrap();
         let a = assess(&input);
         assert_eq!(a.score, 6.0);
         assert_eq!(a.level, Level::Elite);
         assert_eq!(a.percentile, 96);
-        assert_eq!(a.recommended_capabilities, CapabilityKey::recommended_for(Level::Elite).to_vec());
+        assert_eq!(
+            a.recommended_capabilities,
+            CapabilityKey::recommended_for(Level::Elite).to_vec()
+        );
     }
 
     fn codes() -> impl Strategy<Value = [u8; 4]> {

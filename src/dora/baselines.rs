@@ -24,9 +24,20 @@ pub enum Industry {
 
 impl Industry {
     pub const ALL: [Industry; 14] = [
-        Industry::All, Industry::Technology, Industry::Finance, Industry::Retail, Industry::Government,
-        Industry::Healthcare, Industry::Telecoms, Industry::Media, Industry::Insurance, Industry::Industrials,
-        Industry::Energy, Industry::Education, Industry::NonProfit, Industry::Other,
+        Industry::All,
+        Industry::Technology,
+        Industry::Finance,
+        Industry::Retail,
+        Industry::Government,
+        Industry::Healthcare,
+        Industry::Telecoms,
+        Industry::Media,
+        Industry::Insurance,
+        Industry::Industrials,
+        Industry::Energy,
+        Industry::Education,
+        Industry::NonProfit,
+        Industry::Other,
     ];
 
     pub fn id(self) -> &'static str {

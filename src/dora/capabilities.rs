@@ -132,11 +132,17 @@ mod tests {
 
     #[test]
     fn each_level_recommends_three_distinct_capabilities() {
-        let mut seen: Vec<CapabilityKey> = Level::ALL.iter().flat_map(|l| CapabilityKey::recommended_for(*l).to_vec()).collect();
+        let mut seen: Vec<CapabilityKey> = Level::ALL
+            .iter()
+            .flat_map(|l| CapabilityKey::recommended_for(*l).to_vec())
+            .collect();
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), 12);
-        assert_eq!(CapabilityKey::recommended_for(Level::Medium), &[CapabilityKey::Ci, CapabilityKey::Cd, CapabilityKey::Architecture]);
+        assert_eq!(
+            CapabilityKey::recommended_for(Level::Medium),
+            &[CapabilityKey::Ci, CapabilityKey::Cd, CapabilityKey::Architecture]
+        );
         assert_eq!(CapabilityKey::Cloud.level(), Level::Low);
     }
 

@@ -14,7 +14,12 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::Technical, Category::Process, Category::Cultural, Category::Emerging];
+    pub const ALL: [Category; 4] = [
+        Category::Technical,
+        Category::Process,
+        Category::Cultural,
+        Category::Emerging,
+    ];
     pub fn label(self) -> &'static str {
         match self {
             Category::Technical => "Technical",
@@ -137,12 +142,22 @@ mod tests {
     #[test]
     fn catalog_has_every_category_and_unique_keys() {
         let count = |c| CATALOG.iter().filter(|e| e.category == c).count();
-        assert_eq!((count(Category::Technical), count(Category::Process), count(Category::Cultural), count(Category::Emerging)), (14, 10, 5, 5));
+        assert_eq!(
+            (
+                count(Category::Technical),
+                count(Category::Process),
+                count(Category::Cultural),
+                count(Category::Emerging)
+            ),
+            (14, 10, 5, 5)
+        );
         let mut keys: Vec<_> = CATALOG.iter().map(|e| e.key).collect();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(keys.len(), CATALOG.len());
-        assert!(CATALOG.iter().all(|e| e.url.starts_with("https://dora.dev/capabilities/") && !e.description.is_empty()));
+        assert!(CATALOG
+            .iter()
+            .all(|e| e.url.starts_with("https://dora.dev/capabilities/") && !e.description.is_empty()));
     }
 
     #[test]

@@ -27,10 +27,26 @@ pub struct Band {
 pub fn bands(benchmark: Benchmark) -> [Band; 4] {
     let [low, medium, high] = Level::UPPER_BOUNDS.map(|avg| percentile(avg, benchmark));
     [
-        Band { level: Level::Low, from: 0, to: low },
-        Band { level: Level::Medium, from: low, to: medium },
-        Band { level: Level::High, from: medium, to: high },
-        Band { level: Level::Elite, from: high, to: 100 },
+        Band {
+            level: Level::Low,
+            from: 0,
+            to: low,
+        },
+        Band {
+            level: Level::Medium,
+            from: low,
+            to: medium,
+        },
+        Band {
+            level: Level::High,
+            from: medium,
+            to: high,
+        },
+        Band {
+            level: Level::Elite,
+            from: high,
+            to: 100,
+        },
     ]
 }
 
@@ -62,7 +78,10 @@ mod tests {
     #[test]
     fn bands_2019_match_the_reference() {
         let b = bands(Benchmark::Y2019);
-        assert_eq!(b.map(|band| (band.from, band.to)), [(0, 23), (23, 56), (56, 83), (83, 100)]);
+        assert_eq!(
+            b.map(|band| (band.from, band.to)),
+            [(0, 23), (23, 56), (56, 83), (83, 100)]
+        );
     }
 
     #[test]
@@ -80,7 +99,14 @@ mod tests {
 
     #[test]
     fn per_metric_view_puts_answers_beside_the_industry_baseline() {
-        let input = AssessmentInput::parse(Some("less_than_one_day"), Some("weekly_to_monthly"), Some("less_than_one_hour"), Some("16-30"), None).unwrap();
+        let input = AssessmentInput::parse(
+            Some("less_than_one_day"),
+            Some("weekly_to_monthly"),
+            Some("less_than_one_hour"),
+            Some("16-30"),
+            None,
+        )
+        .unwrap();
         let rows = per_metric(&input, Industry::Retail);
         assert_eq!(rows.map(|r| r.value), [80, 40, 100, 80]);
         assert_eq!(rows.map(|r| r.baseline), [59, 67, 87, 89]);

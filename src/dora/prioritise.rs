@@ -13,7 +13,13 @@ pub enum Rating {
 }
 
 impl Rating {
-    pub const LABELS: [&'static str; 5] = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"];
+    pub const LABELS: [&'static str; 5] = [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ];
 
     pub fn agreement(value: u8) -> Option<Rating> {
         (value <= 4).then_some(Rating::Agreement(value))
@@ -97,14 +103,22 @@ mod tests {
 
     #[test]
     fn lowest_score_is_the_key_focus() {
-        let scores = [score(Ci, &agree(&[3])), score(Cd, &agree(&[1])), score(Architecture, &agree(&[2]))];
+        let scores = [
+            score(Ci, &agree(&[3])),
+            score(Cd, &agree(&[1])),
+            score(Architecture, &agree(&[2])),
+        ];
         assert_eq!(key_focus(&scores), Some(Cd));
     }
 
     #[test]
     fn a_tie_goes_to_the_larger_gap_below_the_profile_mean() {
         // Both score 50: small batches (profile 83) is 33 below, westrum (85) 35 below.
-        let scores = [score(SmallBatches, &agree(&[2])), score(Westrum, &agree(&[2])), score(Monitoring, &agree(&[4]))];
+        let scores = [
+            score(SmallBatches, &agree(&[2])),
+            score(Westrum, &agree(&[2])),
+            score(Monitoring, &agree(&[4])),
+        ];
         assert_eq!(key_focus(&scores), Some(Westrum));
         // Order of the input does not matter.
         let reversed = [scores[2].clone(), scores[1].clone(), scores[0].clone()];

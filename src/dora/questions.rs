@@ -133,12 +133,18 @@ impl Question {
         self.answer_ids()
             .iter()
             .position(|candidate| *candidate == id)
-            .map(|i| Answer { question: self, code: i as u8 + 1 })
+            .map(|i| Answer {
+                question: self,
+                code: i as u8 + 1,
+            })
     }
 
     /// The answer with this code; codes outside 1..=6 are clamped, as the scoring does.
     pub fn answer_with_code(self, code: u8) -> Answer {
-        Answer { question: self, code: code.clamp(1, 6) }
+        Answer {
+            question: self,
+            code: code.clamp(1, 6),
+        }
     }
 }
 
@@ -170,7 +176,10 @@ mod tests {
     fn six_is_always_the_best_answer() {
         assert_eq!(Question::LeadTime.answer("less_than_one_hour").unwrap().code(), 6);
         assert_eq!(Question::DeployFrequency.answer("on_demand").unwrap().code(), 6);
-        assert_eq!(Question::TimeToRestore.answer("more_than_six_months").unwrap().code(), 1);
+        assert_eq!(
+            Question::TimeToRestore.answer("more_than_six_months").unwrap().code(),
+            1
+        );
         assert_eq!(Question::ChangeFailureRate.answer("0-15").unwrap().code(), 6);
         assert_eq!(Question::ChangeFailureRate.answer("76-100").unwrap().code(), 1);
     }

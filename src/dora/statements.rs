@@ -109,8 +109,18 @@ mod tests {
     fn counts_match_the_reference_table() {
         use CapabilityKey::*;
         let expected = [
-            (Westrum, 7), (Monitoring, 6), (SmallBatches, 3), (LearningCulture, 3), (WipLimits, 5), (TrunkBased, 4),
-            (Ci, 5), (Cd, 5), (Architecture, 7), (ContinuousTesting, 12), (Cloud, 5), (Maintainability, 6),
+            (Westrum, 7),
+            (Monitoring, 6),
+            (SmallBatches, 3),
+            (LearningCulture, 3),
+            (WipLimits, 5),
+            (TrunkBased, 4),
+            (Ci, 5),
+            (Cd, 5),
+            (Architecture, 7),
+            (ContinuousTesting, 12),
+            (Cloud, 5),
+            (Maintainability, 6),
         ];
         for (key, count) in expected {
             assert_eq!(statements(key).len(), count, "{key:?}");

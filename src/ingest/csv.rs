@@ -58,8 +58,25 @@ pub struct CsvReport {
     pub total: usize,
 }
 
-const DEPLOYMENT_COLUMNS: &[&str] = &["id", "service", "environment", "status", "started_at", "finished_at", "commits"];
-const INCIDENT_COLUMNS: &[&str] = &["id", "service", "title", "opened_at", "started_at", "resolved_at", "deployment_id", "commit_sha"];
+const DEPLOYMENT_COLUMNS: &[&str] = &[
+    "id",
+    "service",
+    "environment",
+    "status",
+    "started_at",
+    "finished_at",
+    "commits",
+];
+const INCIDENT_COLUMNS: &[&str] = &[
+    "id",
+    "service",
+    "title",
+    "opened_at",
+    "started_at",
+    "resolved_at",
+    "deployment_id",
+    "commit_sha",
+];
 
 struct Row<'a> {
     columns: &'a HashMap<String, usize>,
@@ -68,12 +85,25 @@ struct Row<'a> {
 
 impl Fields for Row<'_> {
     fn text(&self, field: &str) -> Result<Option<String>, ItemError> {
-        Ok(self.columns.get(field).and_then(|i| self.record.get(*i)).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string))
+        Ok(self
+            .columns
+            .get(field)
+            .and_then(|i| self.record.get(*i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string))
     }
 }
 
 fn file_error(message: impl Into<String>) -> CsvReport {
-    CsvReport { errors: vec![CsvError { row: 0, column: String::new(), message: message.into() }], total: 1 }
+    CsvReport {
+        errors: vec![CsvError {
+            row: 0,
+            column: String::new(),
+            message: message.into(),
+        }],
+        total: 1,
+    }
 }
 
 /// `sha@committed_at sha@committed_at ...`
@@ -81,31 +111,59 @@ fn commits(cell: Option<String>) -> Result<Vec<CommitEvent>, ItemError> {
     let Some(cell) = cell else { return Ok(Vec::new()) };
     cell.split_whitespace()
         .map(|pair| {
-            let (sha, at) = pair.split_once('@').ok_or_else(|| ItemError::new("commits", "each commit must be written sha@committed_at"))?;
+            let (sha, at) = pair
+                .split_once('@')
+                .ok_or_else(|| ItemError::new("commits", "each commit must be written sha@committed_at"))?;
             if sha.is_empty() || sha.chars().count() > 100 {
                 return Err(ItemError::new("commits", "a commit sha must be 1 to 100 characters"));
             }
-            Ok(CommitEvent { sha: sha.to_string(), committed_at: parse_instant("commits", at)? })
+            Ok(CommitEvent {
+                sha: sha.to_string(),
+                committed_at: parse_instant("commits", at)?,
+            })
         })
         .collect()
 }
 
 pub fn parse(text: &str) -> Result<CsvBatch, CsvReport> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| file_error(format!("cannot read the header row: {e}")))?.clone();
-    let names: Vec<String> = headers.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()).collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| file_error(format!("cannot read the header row: {e}")))?
+        .clone();
+    let names: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
+        .collect();
     let columns: HashMap<String, usize> = names.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
     let is_deployments = columns.contains_key("finished_at");
     if !is_deployments && !columns.contains_key("opened_at") {
-        return Err(file_error("the header row must name the columns: finished_at for deployments, opened_at for incidents"));
+        return Err(file_error(
+            "the header row must name the columns: finished_at for deployments, opened_at for incidents",
+        ));
     }
-    let known = if is_deployments { DEPLOYMENT_COLUMNS } else { INCIDENT_COLUMNS };
+    let known = if is_deployments {
+        DEPLOYMENT_COLUMNS
+    } else {
+        INCIDENT_COLUMNS
+    };
     let mut errors = Vec::new();
     for (i, name) in names.iter().enumerate() {
         if !known.contains(&name.as_str()) {
-            errors.push(CsvError { row: 1, column: name.clone(), message: format!("unknown column; expected: {}", known.join(", ")) });
+            errors.push(CsvError {
+                row: 1,
+                column: name.clone(),
+                message: format!("unknown column; expected: {}", known.join(", ")),
+            });
         } else if names[..i].contains(name) {
-            errors.push(CsvError { row: 1, column: name.clone(), message: "this column is named twice".into() });
+            errors.push(CsvError {
+                row: 1,
+                column: name.clone(),
+                message: "this column is named twice".into(),
+            });
         }
     }
     let mut deployments = Vec::new();
@@ -113,26 +171,45 @@ pub fn parse(text: &str) -> Result<CsvBatch, CsvReport> {
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
         if i >= MAX_ROWS {
-            errors.push(CsvError { row, column: String::new(), message: format!("at most {MAX_ROWS} rows per file") });
+            errors.push(CsvError {
+                row,
+                column: String::new(),
+                message: format!("at most {MAX_ROWS} rows per file"),
+            });
             break;
         }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(CsvError { row, column: String::new(), message: format!("unreadable row: {e}") });
+                errors.push(CsvError {
+                    row,
+                    column: String::new(),
+                    message: format!("unreadable row: {e}"),
+                });
                 continue;
             }
         };
-        let fields = Row { columns: &columns, record: &record };
+        let fields = Row {
+            columns: &columns,
+            record: &record,
+        };
         let parsed = if is_deployments {
-            fields.text("commits").and_then(commits).and_then(|c| deployment(&fields, c, Vec::new())).map(|d| deployments.push(d))
+            fields
+                .text("commits")
+                .and_then(commits)
+                .and_then(|c| deployment(&fields, c, Vec::new()))
+                .map(|d| deployments.push(d))
         } else {
             incident(&fields).map(|d| incidents.push(d))
         };
         if let Err(e) = parsed {
             // `commits[2].committed_at` is the `commits` column.
             let column = e.field.split(['[', '.']).next().unwrap_or_default().to_string();
-            errors.push(CsvError { row, column, message: e.message });
+            errors.push(CsvError {
+                row,
+                column,
+                message: e.message,
+            });
         }
     }
     if errors.is_empty() && deployments.is_empty() && incidents.is_empty() {
@@ -143,5 +220,9 @@ pub fn parse(text: &str) -> Result<CsvBatch, CsvReport> {
         errors.truncate(MAX_REPORTED);
         return Err(CsvReport { errors, total });
     }
-    Ok(if is_deployments { CsvBatch::Deployments(deployments) } else { CsvBatch::Incidents(incidents) })
+    Ok(if is_deployments {
+        CsvBatch::Deployments(deployments)
+    } else {
+        CsvBatch::Incidents(incidents)
+    })
 }

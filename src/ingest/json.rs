@@ -10,15 +10,27 @@ use super::{commit, deployment, incident, stage, DeploymentEvent, Fields, Incide
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BatchError {
     Malformed(String),
-    Item { index: Option<usize>, field: String, message: String },
+    Item {
+        index: Option<usize>,
+        field: String,
+        message: String,
+    },
 }
 
 impl BatchError {
     fn at(index: usize, e: ItemError) -> BatchError {
-        BatchError::Item { index: Some(index), field: e.field, message: e.message }
+        BatchError::Item {
+            index: Some(index),
+            field: e.field,
+            message: e.message,
+        }
     }
     fn whole(field: &str, message: impl Into<String>) -> BatchError {
-        BatchError::Item { index: None, field: field.to_string(), message: message.into() }
+        BatchError::Item {
+            index: None,
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -36,7 +48,9 @@ impl Fields for Map<String, Value> {
 /// The items of a body: the list under `key`, or the body itself as one item.
 fn items<'a>(body: &'a Value, key: &str) -> Result<Vec<&'a Value>, BatchError> {
     let Value::Object(object) = body else {
-        return Err(BatchError::Malformed(format!("the body must be a JSON object: one event, or {{\"{key}\": [...]}}")));
+        return Err(BatchError::Malformed(format!(
+            "the body must be a JSON object: one event, or {{\"{key}\": [...]}}"
+        )));
     };
     let Some(list) = object.get(key) else {
         return Ok(vec![body]);
@@ -48,7 +62,10 @@ fn items<'a>(body: &'a Value, key: &str) -> Result<Vec<&'a Value>, BatchError> {
         return Err(BatchError::whole(key, format!("{key} must hold at least one event")));
     }
     if list.len() > MAX_BATCH {
-        return Err(BatchError::whole(key, format!("at most {MAX_BATCH} events per request; this one has {}", list.len())));
+        return Err(BatchError::whole(
+            key,
+            format!("at most {MAX_BATCH} events per request; this one has {}", list.len()),
+        ));
     }
     Ok(list.iter().collect())
 }
@@ -58,7 +75,8 @@ fn parse_body(body: &[u8]) -> Result<Value, BatchError> {
 }
 
 fn object(index: usize, item: &Value) -> Result<&Map<String, Value>, BatchError> {
-    item.as_object().ok_or_else(|| BatchError::at(index, ItemError::new("", "each event must be a JSON object")))
+    item.as_object()
+        .ok_or_else(|| BatchError::at(index, ItemError::new("", "each event must be a JSON object")))
 }
 
 fn list<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a [Value], ItemError> {
@@ -69,13 +87,19 @@ fn list<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a [Value], ItemErr
     }
 }
 
-fn nested<T>(o: &Map<String, Value>, key: &str, parse: impl Fn(&dyn Fields, &str) -> Result<T, ItemError>) -> Result<Vec<T>, ItemError> {
+fn nested<T>(
+    o: &Map<String, Value>,
+    key: &str,
+    parse: impl Fn(&dyn Fields, &str) -> Result<T, ItemError>,
+) -> Result<Vec<T>, ItemError> {
     list(o, key)?
         .iter()
         .enumerate()
         .map(|(i, v)| {
             let prefix = format!("{key}[{i}]");
-            let o = v.as_object().ok_or_else(|| ItemError::new(prefix.clone(), format!("{prefix} must be an object")))?;
+            let o = v
+                .as_object()
+                .ok_or_else(|| ItemError::new(prefix.clone(), format!("{prefix} must be an object")))?;
             parse(o, &prefix)
         })
         .collect()

@@ -66,7 +66,10 @@ pub struct ItemError {
 
 impl ItemError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> ItemError {
-        ItemError { field: field.into(), message: message.into() }
+        ItemError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -78,7 +81,8 @@ pub trait Fields {
 }
 
 fn required(f: &dyn Fields, field: &str) -> Result<String, ItemError> {
-    f.text(field)?.ok_or_else(|| ItemError::new(field, format!("{field} is required")))
+    f.text(field)?
+        .ok_or_else(|| ItemError::new(field, format!("{field} is required")))
 }
 
 fn bounded(field: &str, value: String, max: usize) -> Result<String, ItemError> {
@@ -86,7 +90,10 @@ fn bounded(field: &str, value: String, max: usize) -> Result<String, ItemError> 
         return Err(ItemError::new(field, format!("{field} must not be empty")));
     }
     if value.chars().count() > max {
-        return Err(ItemError::new(field, format!("{field} must be at most {max} characters")));
+        return Err(ItemError::new(
+            field,
+            format!("{field} must be at most {max} characters"),
+        ));
     }
     Ok(value)
 }
@@ -95,7 +102,12 @@ fn bounded(field: &str, value: String, max: usize) -> Result<String, ItemError> 
 pub fn parse_instant(field: &str, value: &str) -> Result<i64, ItemError> {
     chrono::DateTime::parse_from_rfc3339(value.trim())
         .map(|t| t.timestamp_millis())
-        .map_err(|_| ItemError::new(field, format!("{field} must be an RFC 3339 timestamp such as 2026-11-22T09:30:00Z")))
+        .map_err(|_| {
+            ItemError::new(
+                field,
+                format!("{field} must be an RFC 3339 timestamp such as 2026-11-22T09:30:00Z"),
+            )
+        })
 }
 
 fn instant(f: &dyn Fields, field: &str) -> Result<Option<i64>, ItemError> {
@@ -106,12 +118,19 @@ pub fn parse_status(field: &str, value: &str) -> Result<Status, ItemError> {
     match value {
         "success" => Ok(Status::Success),
         "failure" => Ok(Status::Failure),
-        _ => Err(ItemError::new(field, format!("{field} must be \"success\" or \"failure\""))),
+        _ => Err(ItemError::new(
+            field,
+            format!("{field} must be \"success\" or \"failure\""),
+        )),
     }
 }
 
 /// The scalar fields of a deployment; `commits` and `stages` are added by the caller.
-pub fn deployment(f: &dyn Fields, commits: Vec<CommitEvent>, stages: Vec<StageEvent>) -> Result<DeploymentEvent, ItemError> {
+pub fn deployment(
+    f: &dyn Fields,
+    commits: Vec<CommitEvent>,
+    stages: Vec<StageEvent>,
+) -> Result<DeploymentEvent, ItemError> {
     let id = bounded("id", required(f, "id")?, MAX_ID)?;
     let service = bounded("service", required(f, "service")?, MAX_SERVICE)?;
     let environment = match f.text("environment")? {
@@ -120,14 +139,27 @@ pub fn deployment(f: &dyn Fields, commits: Vec<CommitEvent>, stages: Vec<StageEv
     };
     let status = parse_status("status", &required(f, "status")?)?;
     let started_at = instant(f, "started_at")?;
-    let finished_at = instant(f, "finished_at")?.ok_or_else(|| ItemError::new("finished_at", "finished_at is required"))?;
+    let finished_at =
+        instant(f, "finished_at")?.ok_or_else(|| ItemError::new("finished_at", "finished_at is required"))?;
     if started_at.is_some_and(|s| s > finished_at) {
         return Err(ItemError::new("started_at", "started_at must not be after finished_at"));
     }
     if let Some(i) = commits.iter().position(|c| c.committed_at > finished_at) {
-        return Err(ItemError::new(format!("commits[{i}].committed_at"), "a commit cannot be committed after its deployment finished"));
+        return Err(ItemError::new(
+            format!("commits[{i}].committed_at"),
+            "a commit cannot be committed after its deployment finished",
+        ));
     }
-    Ok(DeploymentEvent { id, service, environment, status, started_at, finished_at, commits: dedup_commits(commits), stages })
+    Ok(DeploymentEvent {
+        id,
+        service,
+        environment,
+        status,
+        started_at,
+        finished_at,
+        commits: dedup_commits(commits),
+        stages,
+    })
 }
 
 /// A sha listed twice in one deployment is one change.
@@ -138,24 +170,42 @@ fn dedup_commits(commits: Vec<CommitEvent>) -> Vec<CommitEvent> {
 
 pub fn commit(f: &dyn Fields, prefix: &str) -> Result<CommitEvent, ItemError> {
     let field = |name: &str| format!("{prefix}.{name}");
-    let sha = f.text("sha").map_err(|e| ItemError::new(field("sha"), e.message))?.ok_or_else(|| ItemError::new(field("sha"), "sha is required"))?;
+    let sha = f
+        .text("sha")
+        .map_err(|e| ItemError::new(field("sha"), e.message))?
+        .ok_or_else(|| ItemError::new(field("sha"), "sha is required"))?;
     let sha = bounded(&field("sha"), sha, MAX_SHA)?;
-    let at = f.text("committed_at").map_err(|e| ItemError::new(field("committed_at"), e.message))?.ok_or_else(|| ItemError::new(field("committed_at"), "committed_at is required"))?;
-    Ok(CommitEvent { sha, committed_at: parse_instant(&field("committed_at"), &at)? })
+    let at = f
+        .text("committed_at")
+        .map_err(|e| ItemError::new(field("committed_at"), e.message))?
+        .ok_or_else(|| ItemError::new(field("committed_at"), "committed_at is required"))?;
+    Ok(CommitEvent {
+        sha,
+        committed_at: parse_instant(&field("committed_at"), &at)?,
+    })
 }
 
 pub fn stage(f: &dyn Fields, prefix: &str) -> Result<StageEvent, ItemError> {
     let field = |name: &str| format!("{prefix}.{name}");
     let get = |name: &str| -> Result<String, ItemError> {
-        f.text(name).map_err(|e| ItemError::new(field(name), e.message))?.ok_or_else(|| ItemError::new(field(name), format!("{name} is required")))
+        f.text(name)
+            .map_err(|e| ItemError::new(field(name), e.message))?
+            .ok_or_else(|| ItemError::new(field(name), format!("{name} is required")))
     };
     let name = bounded(&field("name"), get("name")?, MAX_STAGE)?;
     let started_at = parse_instant(&field("started_at"), &get("started_at")?)?;
     let finished_at = parse_instant(&field("finished_at"), &get("finished_at")?)?;
     if started_at > finished_at {
-        return Err(ItemError::new(field("started_at"), "a stage cannot start after it finished"));
+        return Err(ItemError::new(
+            field("started_at"),
+            "a stage cannot start after it finished",
+        ));
     }
-    Ok(StageEvent { name, started_at, finished_at })
+    Ok(StageEvent {
+        name,
+        started_at,
+        finished_at,
+    })
 }
 
 pub fn incident(f: &dyn Fields) -> Result<IncidentEvent, ItemError> {
@@ -167,15 +217,36 @@ pub fn incident(f: &dyn Fields) -> Result<IncidentEvent, ItemError> {
     let resolved_at = instant(f, "resolved_at")?;
     if let Some(r) = resolved_at {
         if r < opened_at {
-            return Err(ItemError::new("resolved_at", "an incident cannot be resolved before it was opened"));
+            return Err(ItemError::new(
+                "resolved_at",
+                "an incident cannot be resolved before it was opened",
+            ));
         }
         if started_at.is_some_and(|s| r < s) {
-            return Err(ItemError::new("resolved_at", "an incident cannot be resolved before it started"));
+            return Err(ItemError::new(
+                "resolved_at",
+                "an incident cannot be resolved before it started",
+            ));
         }
     }
-    let deployment_id = f.text("deployment_id")?.map(|d| bounded("deployment_id", d, MAX_ID)).transpose()?;
-    let commit_sha = f.text("commit_sha")?.map(|s| bounded("commit_sha", s, MAX_SHA)).transpose()?;
-    Ok(IncidentEvent { id, service, title, opened_at, started_at, resolved_at, deployment_id, commit_sha })
+    let deployment_id = f
+        .text("deployment_id")?
+        .map(|d| bounded("deployment_id", d, MAX_ID))
+        .transpose()?;
+    let commit_sha = f
+        .text("commit_sha")?
+        .map(|s| bounded("commit_sha", s, MAX_SHA))
+        .transpose()?;
+    Ok(IncidentEvent {
+        id,
+        service,
+        title,
+        opened_at,
+        started_at,
+        resolved_at,
+        deployment_id,
+        commit_sha,
+    })
 }
 
 /// Re-sending an id updates that event: within one batch the last copy wins,
@@ -185,7 +256,12 @@ pub fn last_of_each<T>(items: Vec<T>, id: impl Fn(&T) -> &str) -> Vec<T> {
     for (i, item) in items.iter().enumerate() {
         last.insert(id(item).to_string(), i);
     }
-    items.into_iter().enumerate().filter(|(i, item)| last.get(id(item)) == Some(i)).map(|(_, item)| item).collect()
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(i, item)| last.get(id(item)) == Some(i))
+        .map(|(_, item)| item)
+        .collect()
 }
 
 #[cfg(test)]

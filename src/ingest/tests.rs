@@ -40,24 +40,58 @@ fn each_refused_deployment_input_names_its_item_and_field() {
     let second = |change: &dyn Fn(&mut serde_json::Map<String, serde_json::Value>)| {
         let mut item: serde_json::Map<String, serde_json::Value> = serde_json::from_str(OK).unwrap();
         change(&mut item);
-        refused(&format!(r#"{{"deployments":[{OK},{}]}}"#, serde_json::Value::Object(item)))
+        refused(&format!(
+            r#"{{"deployments":[{OK},{}]}}"#,
+            serde_json::Value::Object(item)
+        ))
     };
-    let set = |key: &'static str, value: serde_json::Value| move |o: &mut serde_json::Map<String, serde_json::Value>| {
-        o.insert(key.to_string(), value.clone());
+    let set = |key: &'static str, value: serde_json::Value| {
+        move |o: &mut serde_json::Map<String, serde_json::Value>| {
+            o.insert(key.to_string(), value.clone());
+        }
     };
     use serde_json::json;
     assert_eq!(second(&set("id", json!(""))), (Some(1), "id".into()));
     assert_eq!(second(&set("id", json!("   "))), (Some(1), "id".into()));
-    assert_eq!(second(&|o| { o.remove("id"); }), (Some(1), "id".into()));
+    assert_eq!(
+        second(&|o| {
+            o.remove("id");
+        }),
+        (Some(1), "id".into())
+    );
     assert_eq!(second(&set("id", json!("x".repeat(201)))), (Some(1), "id".into()));
     assert_eq!(second(&set("service", json!(7))), (Some(1), "service".into()));
     assert_eq!(second(&set("status", json!("ok"))), (Some(1), "status".into()));
-    assert_eq!(second(&set("finished_at", json!("yesterday"))), (Some(1), "finished_at".into()));
-    assert_eq!(second(&set("finished_at", json!("2026-11-20 10:00"))), (Some(1), "finished_at".into()));
-    assert_eq!(second(&set("started_at", json!("2026-11-20T10:00:01Z"))), (Some(1), "started_at".into()));
-    assert_eq!(second(&set("commits", json!([{"sha": "a", "committed_at": "2026-11-20T10:00:01Z"}]))), (Some(1), "commits[0].committed_at".into()));
-    assert_eq!(second(&set("commits", json!([{"committed_at": "2026-11-20T09:00:00Z"}]))), (Some(1), "commits[0].sha".into()));
-    assert_eq!(second(&set("stages", json!([{"name": "b", "started_at": "2026-11-20T10:00:00Z", "finished_at": "2026-11-20T09:00:00Z"}]))), (Some(1), "stages[0].started_at".into()));
+    assert_eq!(
+        second(&set("finished_at", json!("yesterday"))),
+        (Some(1), "finished_at".into())
+    );
+    assert_eq!(
+        second(&set("finished_at", json!("2026-11-20 10:00"))),
+        (Some(1), "finished_at".into())
+    );
+    assert_eq!(
+        second(&set("started_at", json!("2026-11-20T10:00:01Z"))),
+        (Some(1), "started_at".into())
+    );
+    assert_eq!(
+        second(&set(
+            "commits",
+            json!([{"sha": "a", "committed_at": "2026-11-20T10:00:01Z"}])
+        )),
+        (Some(1), "commits[0].committed_at".into())
+    );
+    assert_eq!(
+        second(&set("commits", json!([{"committed_at": "2026-11-20T09:00:00Z"}]))),
+        (Some(1), "commits[0].sha".into())
+    );
+    assert_eq!(
+        second(&set(
+            "stages",
+            json!([{"name": "b", "started_at": "2026-11-20T10:00:00Z", "finished_at": "2026-11-20T09:00:00Z"}])
+        )),
+        (Some(1), "stages[0].started_at".into())
+    );
     assert_eq!(refused(r#"{"deployments":[]}"#), (None, "deployments".into()));
     assert_eq!(refused(r#"{"deployments":{}}"#), (None, "deployments".into()));
     let many = format!(r#"{{"deployments":[{}]}}"#, vec![OK; MAX_BATCH + 1].join(","));
@@ -79,14 +113,25 @@ fn incidents_refuse_resolution_before_opening_or_start() {
     let ok = incidents(format!("{{{base}}}").as_bytes()).unwrap();
     assert_eq!(ok[0].resolved_at, None, "absent while open");
     let field = |extra: &str| match incidents(format!(r#"{{"incidents":[{{{base}{extra}}}]}}"#).as_bytes()) {
-        Err(BatchError::Item { index: Some(0), field, .. }) => field,
+        Err(BatchError::Item {
+            index: Some(0), field, ..
+        }) => field,
         other => panic!("{other:?}"),
     };
     assert_eq!(field(r#","resolved_at":"2026-11-20T09:59:59Z""#), "resolved_at");
-    assert_eq!(field(r#","started_at":"2026-11-20T10:30:00Z","resolved_at":"2026-11-20T10:10:00Z""#), "resolved_at");
+    assert_eq!(
+        field(r#","started_at":"2026-11-20T10:30:00Z","resolved_at":"2026-11-20T10:10:00Z""#),
+        "resolved_at"
+    );
     assert_eq!(field(r#","opened_at":"soon""#), "opened_at");
-    let started_before_opening = incidents(format!(r#"{{{base},"started_at":"2026-11-20T09:00:00Z","resolved_at":"2026-11-20T11:00:00Z"}}"#).as_bytes()).unwrap();
-    assert_eq!(started_before_opening[0].started_at, Some(started_before_opening[0].opened_at - 3_600_000));
+    let started_before_opening = incidents(
+        format!(r#"{{{base},"started_at":"2026-11-20T09:00:00Z","resolved_at":"2026-11-20T11:00:00Z"}}"#).as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(
+        started_before_opening[0].started_at,
+        Some(started_before_opening[0].opened_at - 3_600_000)
+    );
 }
 
 #[test]
@@ -112,12 +157,28 @@ fn a_csv_report_names_every_bad_row_and_column_and_imports_nothing() {
     let at: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
     assert_eq!(at, vec![(3, "id"), (4, "status"), (5, "finished_at")]);
     assert_eq!(report.total, 3);
-    let bad_commit = parse_csv("id,service,status,finished_at,commits\nd1,api,success,2026-11-20T10:00:00Z,abc\n").unwrap_err();
-    assert_eq!((bad_commit.errors[0].row, bad_commit.errors[0].column.as_str()), (2, "commits"));
-    let unknown = parse_csv("id,service,status,finished_at,colour\nd1,api,success,2026-11-20T10:00:00Z,red\n").unwrap_err();
-    assert_eq!((unknown.errors[0].row, unknown.errors[0].column.as_str()), (1, "colour"));
-    assert_eq!(parse_csv("a,b\n1,2\n").unwrap_err().errors[0].row, 0, "a file of neither kind");
-    assert_eq!(parse_csv("id,service,status,finished_at\n").unwrap_err().errors[0].row, 0, "no events");
+    let bad_commit =
+        parse_csv("id,service,status,finished_at,commits\nd1,api,success,2026-11-20T10:00:00Z,abc\n").unwrap_err();
+    assert_eq!(
+        (bad_commit.errors[0].row, bad_commit.errors[0].column.as_str()),
+        (2, "commits")
+    );
+    let unknown =
+        parse_csv("id,service,status,finished_at,colour\nd1,api,success,2026-11-20T10:00:00Z,red\n").unwrap_err();
+    assert_eq!(
+        (unknown.errors[0].row, unknown.errors[0].column.as_str()),
+        (1, "colour")
+    );
+    assert_eq!(
+        parse_csv("a,b\n1,2\n").unwrap_err().errors[0].row,
+        0,
+        "a file of neither kind"
+    );
+    assert_eq!(
+        parse_csv("id,service,status,finished_at\n").unwrap_err().errors[0].row,
+        0,
+        "no events"
+    );
     let ragged = parse_csv("id,service,status,finished_at\nd1,api\n").unwrap_err();
     assert_eq!(ragged.errors[0].row, 2);
 }

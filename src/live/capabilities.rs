@@ -36,7 +36,12 @@ pub struct CapabilitiesDoc {
 
 impl Default for CapabilitiesDoc {
     fn default() -> Self {
-        CapabilitiesDoc { phase: RatingPhase::Rating, timer: Timer::of_minutes(STAGE_MINUTES), focus: Vec::new(), focus_confirmed: false }
+        CapabilitiesDoc {
+            phase: RatingPhase::Rating,
+            timer: Timer::of_minutes(STAGE_MINUTES),
+            focus: Vec::new(),
+            focus_confirmed: false,
+        }
     }
 }
 
@@ -50,11 +55,12 @@ pub type Ratings = BTreeMap<String, BTreeMap<StatementRef, Rating>>;
 pub fn parse_rating(raw: &str) -> Result<Rating, FieldError> {
     match raw.trim() {
         "dont_know" => Ok(Rating::DontKnow),
-        other => other
-            .parse::<u8>()
-            .ok()
-            .and_then(Rating::agreement)
-            .ok_or_else(|| FieldError::new("rating", format!("unknown rating {other:?}; expected 0 to 4 or dont_know"))),
+        other => other.parse::<u8>().ok().and_then(Rating::agreement).ok_or_else(|| {
+            FieldError::new(
+                "rating",
+                format!("unknown rating {other:?}; expected 0 to 4 or dont_know"),
+            )
+        }),
     }
 }
 
@@ -70,7 +76,10 @@ pub fn check_statement(capability: CapabilityKey, statement: u8) -> Result<(), F
     if usize::from(statement) < statements(capability).len() {
         Ok(())
     } else {
-        Err(FieldError::new("statement", format!("{} has {} statements", capability.id(), statements(capability).len())))
+        Err(FieldError::new(
+            "statement",
+            format!("{} has {} statements", capability.id(), statements(capability).len()),
+        ))
     }
 }
 
@@ -79,21 +88,29 @@ pub fn parse_focus(keys: &[String]) -> Result<Vec<String>, FieldError> {
     let mut out: Vec<String> = Vec::new();
     for k in keys.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
         if catalog::find(k).is_none() {
-            return Err(FieldError::new("focus", format!("{k:?} is not in the capability catalog")));
+            return Err(FieldError::new(
+                "focus",
+                format!("{k:?} is not in the capability catalog"),
+            ));
         }
         if !out.iter().any(|o| o == k) {
             out.push(k.to_string());
         }
     }
     if out.len() > MAX_FOCUS {
-        return Err(FieldError::new("focus", format!("choose at most {MAX_FOCUS} focus capabilities")));
+        return Err(FieldError::new(
+            "focus",
+            format!("choose at most {MAX_FOCUS} focus capabilities"),
+        ));
     }
     Ok(out)
 }
 
 /// Every statement of the recommended capabilities, in order.
 pub fn all_statements(recommended: &[CapabilityKey]) -> impl Iterator<Item = StatementRef> + '_ {
-    recommended.iter().flat_map(|c| (0..statements(*c).len() as u8).map(move |i| (*c, i)))
+    recommended
+        .iter()
+        .flat_map(|c| (0..statements(*c).len() as u8).map(move |i| (*c, i)))
 }
 
 /// True when `mine` rates every statement of the recommended capabilities.
@@ -114,7 +131,11 @@ pub struct Results {
 
 /// Aggregates the ratings of `raters` (everyone else's are ignored).
 pub fn results(ratings: &Ratings, raters: &[&str], recommended: &[CapabilityKey]) -> Results {
-    let given = |s: StatementRef| raters.iter().filter_map(move |p| ratings.get(*p).and_then(|m| m.get(&s)).copied());
+    let given = |s: StatementRef| {
+        raters
+            .iter()
+            .filter_map(move |p| ratings.get(*p).and_then(|m| m.get(&s)).copied())
+    };
     let scores: Vec<CapabilityScore> = recommended
         .iter()
         .map(|c| {
@@ -135,7 +156,11 @@ pub fn results(ratings: &Ratings, raters: &[&str], recommended: &[CapabilityKey]
         })
         .collect();
     let key_focus = key_focus(&scores);
-    Results { scores, spread, key_focus }
+    Results {
+        scores,
+        spread,
+        key_focus,
+    }
 }
 
 /// Why a capability is among the three for its level, in a sentence.
@@ -208,7 +233,14 @@ mod tests {
         assert_eq!(check_statement(SmallBatches, 3).unwrap_err().field, "statement");
         let twice = parse_focus(&["continuous_integration".into(), " continuous_integration".into()]).unwrap();
         assert_eq!(twice, ["continuous_integration"], "a repeat counts once");
-        let four: Vec<String> = ["continuous_integration", "continuous_delivery", "trunk_based", "version_control"].map(String::from).to_vec();
+        let four: Vec<String> = [
+            "continuous_integration",
+            "continuous_delivery",
+            "trunk_based",
+            "version_control",
+        ]
+        .map(String::from)
+        .to_vec();
         assert_eq!(parse_focus(&four).unwrap_err().field, "focus");
         assert_eq!(parse_focus(&["no-such-thing".into()]).unwrap_err().field, "focus");
     }

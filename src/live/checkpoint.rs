@@ -23,7 +23,13 @@ impl CheckpointStatus {
         }
     }
     pub fn parse(raw: &str) -> Option<CheckpointStatus> {
-        [CheckpointStatus::Draft, CheckpointStatus::Live, CheckpointStatus::Finished].into_iter().find(|s| s.id() == raw)
+        [
+            CheckpointStatus::Draft,
+            CheckpointStatus::Live,
+            CheckpointStatus::Finished,
+        ]
+        .into_iter()
+        .find(|s| s.id() == raw)
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -61,14 +67,26 @@ impl JoinCode {
     /// Builds a code from random bytes (the caller supplies the randomness).
     pub fn from_random(bytes: &[u8; CODE_LEN]) -> JoinCode {
         // 256 % 31 = 8: a tiny bias toward the first 8 letters, irrelevant at this size.
-        JoinCode(bytes.iter().map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char).collect())
+        JoinCode(
+            bytes
+                .iter()
+                .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
+                .collect(),
+        )
     }
 
     /// Accepts what people type: any case, with or without the dash or spaces.
     pub fn parse(raw: &str) -> Result<JoinCode, FieldError> {
-        let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect();
+        let code: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .flat_map(char::to_uppercase)
+            .collect();
         if code.len() != CODE_LEN || !code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
-            return Err(FieldError::new("code", "a join code has 8 letters and digits, like ABCD-EFGH"));
+            return Err(FieldError::new(
+                "code",
+                "a join code has 8 letters and digits, like ABCD-EFGH",
+            ));
         }
         Ok(JoinCode(code))
     }
@@ -113,7 +131,10 @@ impl WelcomeText {
                 return Err(FieldError::new(field, format!("{field} must not be empty")));
             }
             if t.chars().count() > WELCOME_MAX_CHARS {
-                return Err(FieldError::new(field, format!("{field} must be at most {WELCOME_MAX_CHARS} characters")));
+                return Err(FieldError::new(
+                    field,
+                    format!("{field} must be at most {WELCOME_MAX_CHARS} characters"),
+                ));
             }
             Ok(t)
         };
@@ -137,12 +158,18 @@ mod tests {
         assert_eq!(JoinCode::parse(&code.display().to_lowercase()).unwrap(), code);
         assert_eq!(JoinCode::parse(" abcd efgh ").unwrap().as_str(), "ABCDEFGH");
         assert_eq!(JoinCode::parse("ABCD-EFG").unwrap_err().field, "code");
-        assert!(JoinCode::parse("ABCD-EFG0").is_err(), "0 is not in the alphabet (looks like O)");
+        assert!(
+            JoinCode::parse("ABCD-EFG0").is_err(),
+            "0 is not in the alphabet (looks like O)"
+        );
     }
 
     #[test]
     fn welcome_text_refuses_empty_parts_by_name() {
-        let w = WelcomeText { agenda: "  ".into(), ..WelcomeText::default() };
+        let w = WelcomeText {
+            agenda: "  ".into(),
+            ..WelcomeText::default()
+        };
         assert_eq!(w.parse().unwrap_err().field, "agenda");
         assert!(WelcomeText::default().parse().is_ok());
     }

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::capabilities::{check_statement, parse_focus, parse_rating, RatingPhase, MAX_FOCUS};
 use super::checkpoint::{CheckpointStatus, WelcomeText};
+use super::sessions::Sent;
 use super::stage::{question_index, Stage};
 use super::state::{LiveState, Phase};
-use super::sessions::Sent;
 use super::timer::TimerAction;
 use crate::board::{BoardChange, BoardCommand, BoardError};
 use crate::dora::capabilities::CapabilityKey;
@@ -18,32 +18,68 @@ use crate::dora::Question;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Cast or change one's vote while the question is open.
-    Vote { question: Question, answer: String },
+    Vote {
+        question: Question,
+        answer: String,
+    },
     /// Show everyone's choices. (The UI asks for confirmation when some have not voted.)
-    Reveal { question: Question },
+    Reveal {
+        question: Question,
+    },
     /// Back to secret voting; earlier votes stay and may change.
-    Reopen { question: Question },
+    Reopen {
+        question: Question,
+    },
     /// Fix the group's answer.
-    Lock { question: Question, answer: String },
+    Lock {
+        question: Question,
+        answer: String,
+    },
     /// Unlock to vote again on a locked question.
-    Unlock { question: Question },
-    GoTo { stage: Stage },
+    Unlock {
+        question: Question,
+    },
+    GoTo {
+        stage: Stage,
+    },
     /// A timer: each question's, and the capabilities stage's.
-    Timer { stage: Stage, #[serde(flatten)] action: TimerAction },
-    AutoReveal { on: bool },
-    EditWelcome { welcome: WelcomeText },
-    RemoveParticipant { participant: String },
+    Timer {
+        stage: Stage,
+        #[serde(flatten)]
+        action: TimerAction,
+    },
+    AutoReveal {
+        on: bool,
+    },
+    EditWelcome {
+        welcome: WelcomeText,
+    },
+    RemoveParticipant {
+        participant: String,
+    },
     /// Rate one statement of a recommended capability ("0".."4" or "dont_know").
-    Rate { capability: CapabilityKey, statement: u8, rating: String },
+    Rate {
+        capability: CapabilityKey,
+        statement: u8,
+        rating: String,
+    },
     RevealRatings,
     ReopenRatings,
     /// Add a catalog capability to the squad's focus (at most three).
-    AddFocus { capability: String },
-    RemoveFocus { capability: String },
+    AddFocus {
+        capability: String,
+    },
+    RemoveFocus {
+        capability: String,
+    },
     /// Confirm (or reopen) the focus list.
-    ConfirmFocus { confirmed: bool },
+    ConfirmFocus {
+        confirmed: bool,
+    },
     /// A change to the path-to-production board.
-    Board { op: BoardCommand },
+    Board {
+        op: BoardCommand,
+    },
 }
 
 impl Command {
@@ -76,7 +112,11 @@ pub struct Actor {
 impl Actor {
     pub fn hats(&self) -> Vec<crate::access::Hat> {
         use crate::access::Hat;
-        if self.facilitator { vec![Hat::Participant, Hat::Runner] } else { vec![Hat::Participant] }
+        if self.facilitator {
+            vec![Hat::Participant, Hat::Runner]
+        } else {
+            vec![Hat::Participant]
+        }
     }
 }
 
@@ -84,17 +124,31 @@ impl Actor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     /// One vote row, and the document too when the vote triggered an auto-reveal.
-    Vote { question: Question, participant: String, answer: String, auto_revealed: bool },
+    Vote {
+        question: Question,
+        participant: String,
+        answer: String,
+        auto_revealed: bool,
+    },
     /// The document (stage, phases, timers, welcome text).
     Doc,
-    Removed { participant: String },
+    Removed {
+        participant: String,
+    },
     /// One rating row.
-    Rated { participant: String, capability: CapabilityKey, statement: u8, rating: Rating },
+    Rated {
+        participant: String,
+        capability: CapabilityKey,
+        statement: u8,
+        rating: Rating,
+    },
     /// The document and the stored focus list.
     Focus,
     /// The document, where one board note was added, edited, moved or deleted
     /// (and nothing else): everyone gets the same small frame.
-    Note { id: String },
+    Note {
+        id: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -108,7 +162,10 @@ pub enum LiveError {
 }
 
 fn refused(field: &'static str, message: impl Into<String>) -> LiveError {
-    LiveError::Refused { field, message: message.into() }
+    LiveError::Refused {
+        field,
+        message: message.into(),
+    }
 }
 
 /// Applies `cmd` by `actor` at `now_ms`. On error the state is unchanged.
@@ -123,18 +180,29 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
     let action = cmd.access(state, actor);
     if !crate::access::may(&actor.hats(), action) {
         return Err(match action {
-            crate::access::Action::DeleteAnyNote => refused("note", "you can delete your own notes; ask the facilitator to delete someone else's"),
+            crate::access::Action::DeleteAnyNote => refused(
+                "note",
+                "you can delete your own notes; ask the facilitator to delete someone else's",
+            ),
             _ => LiveError::Forbidden,
         });
     }
     let change = match cmd {
         Command::Vote { question, answer } => {
-            let parsed = question.answer(&answer).ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
+            let parsed = question
+                .answer(&answer)
+                .ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
             if state.info.status != CheckpointStatus::Live {
-                return Err(refused("question", "voting opens when the facilitator starts the checkpoint"));
+                return Err(refused(
+                    "question",
+                    "voting opens when the facilitator starts the checkpoint",
+                ));
             }
             if state.doc.stage.question() != Some(question) {
-                return Err(refused("question", "this question is not open: vote on the question the facilitator has open"));
+                return Err(refused(
+                    "question",
+                    "this question is not open: vote on the question the facilitator has open",
+                ));
             }
             if state.question(question).phase != Phase::Voting {
                 return Err(refused("question", "voting on this question is closed"));
@@ -144,7 +212,12 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             if auto_revealed {
                 state.doc.questions[question_index(question)].phase = Phase::Revealed;
             }
-            Change::Vote { question, participant: actor.participant.clone(), answer: parsed.id().to_string(), auto_revealed }
+            Change::Vote {
+                question,
+                participant: actor.participant.clone(),
+                answer: parsed.id().to_string(),
+                auto_revealed,
+            }
         }
         Command::Reveal { question } => {
             let q = &mut state.doc.questions[question_index(question)];
@@ -163,7 +236,9 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             Change::Doc
         }
         Command::Lock { question, answer } => {
-            let parsed = question.answer(&answer).ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
+            let parsed = question
+                .answer(&answer)
+                .ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
             let q = &mut state.doc.questions[question_index(question)];
             if q.phase != Phase::Revealed {
                 return Err(refused("question", "reveal the votes before locking the answer"));
@@ -195,21 +270,45 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             timer.apply(action, now_ms).map_err(|m| refused("timer", m))?;
             Change::Doc
         }
-        Command::Rate { capability, statement, rating } => {
+        Command::Rate {
+            capability,
+            statement,
+            rating,
+        } => {
             let rating = parse_rating(&rating).map_err(|e| refused("rating", e.message))?;
             if state.info.status != CheckpointStatus::Live {
-                return Err(refused("capability", "rating opens when the facilitator starts the checkpoint"));
+                return Err(refused(
+                    "capability",
+                    "rating opens when the facilitator starts the checkpoint",
+                ));
             }
-            let recommended = state.recommended().ok_or_else(|| refused("capability", "lock all four answers before rating capabilities"))?;
+            let recommended = state
+                .recommended()
+                .ok_or_else(|| refused("capability", "lock all four answers before rating capabilities"))?;
             if !recommended.contains(&capability) {
-                return Err(refused("capability", format!("{} is not one of the three recommended capabilities", capability.id())));
+                return Err(refused(
+                    "capability",
+                    format!("{} is not one of the three recommended capabilities", capability.id()),
+                ));
             }
             check_statement(capability, statement).map_err(|e| refused("statement", e.message))?;
             if state.doc.capabilities.phase != RatingPhase::Rating {
-                return Err(refused("capability", "rating is closed; the facilitator has revealed the scores"));
+                return Err(refused(
+                    "capability",
+                    "rating is closed; the facilitator has revealed the scores",
+                ));
             }
-            state.ratings.entry(actor.participant.clone()).or_default().insert((capability, statement), rating);
-            Change::Rated { participant: actor.participant.clone(), capability, statement, rating }
+            state
+                .ratings
+                .entry(actor.participant.clone())
+                .or_default()
+                .insert((capability, statement), rating);
+            Change::Rated {
+                participant: actor.participant.clone(),
+                capability,
+                statement,
+                rating,
+            }
         }
         Command::RevealRatings => {
             if state.doc.capabilities.phase != RatingPhase::Rating {
@@ -231,7 +330,10 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
                 return Err(refused("focus", "the focus is confirmed; reopen it to change it"));
             }
             if doc.focus.len() >= MAX_FOCUS && !doc.focus.contains(&capability) {
-                return Err(refused("focus", format!("choose at most {MAX_FOCUS} focus capabilities; remove one first")));
+                return Err(refused(
+                    "focus",
+                    format!("choose at most {MAX_FOCUS} focus capabilities; remove one first"),
+                ));
             }
             let mut next = doc.focus.clone();
             next.push(capability);
@@ -271,29 +373,46 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             Change::Doc
         }
         Command::EditWelcome { welcome } => {
-            state.doc.welcome = welcome.parse().map_err(|e| refused(static_field(&e.field), e.message))?;
+            state.doc.welcome = welcome
+                .parse()
+                .map_err(|e| refused(static_field(&e.field), e.message))?;
             Change::Doc
         }
         Command::RemoveParticipant { participant } => {
             if participant == actor.participant {
                 return Err(refused("participant", "you cannot remove yourself"));
             }
-            let p = state.participants.iter_mut().find(|p| p.id == participant && !p.removed).ok_or_else(|| refused("participant", "no such participant"))?;
+            let p = state
+                .participants
+                .iter_mut()
+                .find(|p| p.id == participant && !p.removed)
+                .ok_or_else(|| refused("participant", "no such participant"))?;
             if p.facilitator {
                 return Err(refused("participant", "a facilitator cannot be removed"));
             }
             p.removed = true;
             Change::Removed { participant }
         }
-        Command::Board { op: BoardCommand::Timer { activity, action } } => {
-            state.doc.board.apply_timer(activity, action, now_ms).map_err(|e| match e {
-                BoardError::Invalid { field, message } => refused(field, message),
-                other => refused("timer", other.to_string()),
-            })?;
+        Command::Board {
+            op: BoardCommand::Timer { activity, action },
+        } => {
+            state
+                .doc
+                .board
+                .apply_timer(activity, action, now_ms)
+                .map_err(|e| match e {
+                    BoardError::Invalid { field, message } => refused(field, message),
+                    other => refused("timer", other.to_string()),
+                })?;
             Change::Doc
         }
-        Command::Board { op: BoardCommand::Volunteer { id } } => {
-            let name = state.participant(&actor.participant).map(|p| p.name.clone()).unwrap_or_default();
+        Command::Board {
+            op: BoardCommand::Volunteer { id },
+        } => {
+            let name = state
+                .participant(&actor.participant)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
             state.doc.board.volunteer(&id, &name).map_err(|e| match e {
                 BoardError::Invalid { field, message } => refused(field, message),
                 other => refused("action", other.to_string()),
@@ -327,7 +446,13 @@ pub enum Applied {
 
 /// [`apply`], unless the tab's `sent` was applied already. The record of it is
 /// kept in the document (`doc.sessions`), so it is committed with the change.
-pub fn apply_once(state: &mut LiveState, actor: &Actor, sent: Option<&Sent>, cmd: Command, now_ms: i64) -> Result<Applied, LiveError> {
+pub fn apply_once(
+    state: &mut LiveState,
+    actor: &Actor,
+    sent: Option<&Sent>,
+    cmd: Command,
+    now_ms: i64,
+) -> Result<Applied, LiveError> {
     if let Some(sent) = sent {
         if state.doc.sessions.seen(&actor.participant, sent) {
             return Ok(Applied::Again);
@@ -341,7 +466,10 @@ pub fn apply_once(state: &mut LiveState, actor: &Actor, sent: Option<&Sent>, cmd
 }
 
 fn static_field(field: &str) -> &'static str {
-    ["purpose", "agenda", "outcome", "principles"].into_iter().find(|f| *f == field).unwrap_or("welcome")
+    ["purpose", "agenda", "outcome", "principles"]
+        .into_iter()
+        .find(|f| *f == field)
+        .unwrap_or("welcome")
 }
 
 #[cfg(test)]
@@ -355,8 +483,18 @@ pub(crate) mod tests {
     use crate::live::state::{LiveDoc, Participant};
 
     pub(crate) fn room(names: &[&str]) -> LiveState {
-        let mut participants = vec![Participant { id: "fac".into(), name: "Fran".into(), facilitator: true, removed: false }];
-        participants.extend(names.iter().map(|n| Participant { id: n.to_lowercase(), name: n.to_string(), facilitator: false, removed: false }));
+        let mut participants = vec![Participant {
+            id: "fac".into(),
+            name: "Fran".into(),
+            facilitator: true,
+            removed: false,
+        }];
+        participants.extend(names.iter().map(|n| Participant {
+            id: n.to_lowercase(),
+            name: n.to_string(),
+            facilitator: false,
+            removed: false,
+        }));
         LiveState {
             info: CheckpointInfo {
                 id: "c1".into(),
@@ -371,7 +509,10 @@ pub(crate) mod tests {
             },
             revision: 1,
             // At the first question, where most tests vote.
-            doc: LiveDoc { stage: Stage::LeadTime, ..LiveDoc::default() },
+            doc: LiveDoc {
+                stage: Stage::LeadTime,
+                ..LiveDoc::default()
+            },
             participants,
             votes: [BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new()],
             ratings: Default::default(),
@@ -379,11 +520,17 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn who(id: &str) -> Actor {
-        Actor { participant: id.into(), facilitator: id == "fac" }
+        Actor {
+            participant: id.into(),
+            facilitator: id == "fac",
+        }
     }
 
     fn vote(q: Question, answer: &str) -> Command {
-        Command::Vote { question: q, answer: answer.into() }
+        Command::Vote {
+            question: q,
+            answer: answer.into(),
+        }
     }
 
     const Q: Question = Question::LeadTime;
@@ -395,13 +542,45 @@ pub(crate) mod tests {
         let mut s = room(&["Ana"]);
         let board = |op| Command::Board { op };
         apply(&mut s, &who("fac"), board(BoardCommand::UseTemplate), 0).unwrap();
-        apply(&mut s, &who("ana"), board(BoardCommand::AddNote { id: "n1".into(), step: "step-1".into(), kind: "improvement".into(), text: "Automate the changelog".into() }), 0).unwrap();
-        apply(&mut s, &who("fac"), board(BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false }), 0).unwrap();
-        let dot = || board(BoardCommand::Dot { note: "n1".into(), add: true });
+        apply(
+            &mut s,
+            &who("ana"),
+            board(BoardCommand::AddNote {
+                id: "n1".into(),
+                step: "step-1".into(),
+                kind: "improvement".into(),
+                text: "Automate the changelog".into(),
+            }),
+            0,
+        )
+        .unwrap();
+        apply(
+            &mut s,
+            &who("fac"),
+            board(BoardCommand::OpenDots {
+                budget: 5,
+                per_note: 3,
+                show_live: false,
+            }),
+            0,
+        )
+        .unwrap();
+        let dot = || {
+            board(BoardCommand::Dot {
+                note: "n1".into(),
+                add: true,
+            })
+        };
         let first = Sent::new("tab-one-aaaa", 1).unwrap();
-        assert!(matches!(apply_once(&mut s, &who("ana"), Some(&first), dot(), 0), Ok(Applied::Changed(_))));
+        assert!(matches!(
+            apply_once(&mut s, &who("ana"), Some(&first), dot(), 0),
+            Ok(Applied::Changed(_))
+        ));
         let before = s.clone();
-        assert_eq!(apply_once(&mut s, &who("ana"), Some(&first), dot(), 0), Ok(Applied::Again));
+        assert_eq!(
+            apply_once(&mut s, &who("ana"), Some(&first), dot(), 0),
+            Ok(Applied::Again)
+        );
         assert_eq!(s, before, "a resend changes nothing");
         assert_eq!(s.doc.board.dots.mine_on("ana", "n1"), 1);
         apply_once(&mut s, &who("ana"), Sent::new("tab-one-aaaa", 2).as_ref(), dot(), 0).unwrap();
@@ -418,8 +597,19 @@ pub(crate) mod tests {
         let sent = Sent::new("tab-one-aaaa", 1).unwrap();
         let early = vote(Question::DeployFrequency, "on_demand");
         assert!(apply_once(&mut s, &who("ana"), Some(&sent), early.clone(), 0).is_err());
-        apply(&mut s, &who("fac"), Command::GoTo { stage: Stage::DeployFrequency }, 0).unwrap();
-        assert!(matches!(apply_once(&mut s, &who("ana"), Some(&sent), early, 0), Ok(Applied::Changed(_))));
+        apply(
+            &mut s,
+            &who("fac"),
+            Command::GoTo {
+                stage: Stage::DeployFrequency,
+            },
+            0,
+        )
+        .unwrap();
+        assert!(matches!(
+            apply_once(&mut s, &who("ana"), Some(&sent), early, 0),
+            Ok(Applied::Changed(_))
+        ));
         assert_eq!(s.vote_count(Question::DeployFrequency), 1);
     }
 
@@ -430,15 +620,61 @@ pub(crate) mod tests {
         let mut s = room(&["Ana"]);
         let board = |op| Command::Board { op };
         apply(&mut s, &who("fac"), board(BoardCommand::UseTemplate), 0).unwrap();
-        let add = board(BoardCommand::AddNote { id: "n1".into(), step: "step-1".into(), kind: "improvement".into(), text: "Automate the changelog".into() });
-        assert_eq!(apply(&mut s, &who("ana"), add.clone(), 0).unwrap(), Change::Note { id: "n1".into() });
-        assert_eq!(apply(&mut s, &who("ana"), add, 0).unwrap(), Change::Doc, "a retried create changes no note");
-        apply(&mut s, &who("fac"), board(BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false }), 0).unwrap();
-        apply(&mut s, &who("ana"), board(BoardCommand::Dot { note: "n1".into(), add: true }), 0).unwrap();
-        let edit = board(BoardCommand::EditNote { id: "n1".into(), text: Some("Generate the changelog".into()), kind: None });
-        assert_eq!(apply(&mut s, &who("ana"), edit, 0).unwrap(), Change::Note { id: "n1".into() });
-        let demote = board(BoardCommand::EditNote { id: "n1".into(), text: None, kind: Some("manual".into()) });
-        assert_eq!(apply(&mut s, &who("ana"), demote, 0).unwrap(), Change::Doc, "its dots went with its kind");
+        let add = board(BoardCommand::AddNote {
+            id: "n1".into(),
+            step: "step-1".into(),
+            kind: "improvement".into(),
+            text: "Automate the changelog".into(),
+        });
+        assert_eq!(
+            apply(&mut s, &who("ana"), add.clone(), 0).unwrap(),
+            Change::Note { id: "n1".into() }
+        );
+        assert_eq!(
+            apply(&mut s, &who("ana"), add, 0).unwrap(),
+            Change::Doc,
+            "a retried create changes no note"
+        );
+        apply(
+            &mut s,
+            &who("fac"),
+            board(BoardCommand::OpenDots {
+                budget: 5,
+                per_note: 3,
+                show_live: false,
+            }),
+            0,
+        )
+        .unwrap();
+        apply(
+            &mut s,
+            &who("ana"),
+            board(BoardCommand::Dot {
+                note: "n1".into(),
+                add: true,
+            }),
+            0,
+        )
+        .unwrap();
+        let edit = board(BoardCommand::EditNote {
+            id: "n1".into(),
+            text: Some("Generate the changelog".into()),
+            kind: None,
+        });
+        assert_eq!(
+            apply(&mut s, &who("ana"), edit, 0).unwrap(),
+            Change::Note { id: "n1".into() }
+        );
+        let demote = board(BoardCommand::EditNote {
+            id: "n1".into(),
+            text: None,
+            kind: Some("manual".into()),
+        });
+        assert_eq!(
+            apply(&mut s, &who("ana"), demote, 0).unwrap(),
+            Change::Doc,
+            "its dots went with its kind"
+        );
     }
 
     #[test]
@@ -446,7 +682,11 @@ pub(crate) mod tests {
         let mut s = room(&["Ana", "Bo"]);
         apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).unwrap();
         apply(&mut s, &who("ana"), vote(Q, "less_than_one_hour"), 0).unwrap();
-        assert_eq!((s.vote_count(Q), s.expected_voters(Q)), (1, 2), "the facilitator's vote is optional");
+        assert_eq!(
+            (s.vote_count(Q), s.expected_voters(Q)),
+            (1, 2),
+            "the facilitator's vote is optional"
+        );
         apply(&mut s, &who("fac"), Command::Reveal { question: Q }, 0).unwrap();
         let err = apply(&mut s, &who("bo"), vote(Q, "less_than_one_day"), 0).unwrap_err();
         assert!(matches!(err, LiveError::Refused { field: "question", .. }));
@@ -459,9 +699,17 @@ pub(crate) mod tests {
         for cmd in [
             Command::Reveal { question: Q },
             Command::GoTo { stage: Stage::Maturity },
-            Command::Lock { question: Q, answer: "less_than_one_day".into() },
-            Command::RemoveParticipant { participant: "fac".into() },
-            Command::Timer { stage: Stage::LeadTime, action: TimerAction::Start },
+            Command::Lock {
+                question: Q,
+                answer: "less_than_one_day".into(),
+            },
+            Command::RemoveParticipant {
+                participant: "fac".into(),
+            },
+            Command::Timer {
+                stage: Stage::LeadTime,
+                action: TimerAction::Start,
+            },
         ] {
             let before = s.clone();
             assert_eq!(apply(&mut s, &who("ana"), cmd, 0), Err(LiveError::Forbidden));
@@ -473,14 +721,45 @@ pub(crate) mod tests {
     fn lock_needs_a_reveal_first_and_reopen_keeps_earlier_votes() {
         let mut s = room(&["Ana"]);
         apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).unwrap();
-        assert!(apply(&mut s, &who("fac"), Command::Lock { question: Q, answer: "less_than_one_day".into() }, 0).is_err());
+        assert!(apply(
+            &mut s,
+            &who("fac"),
+            Command::Lock {
+                question: Q,
+                answer: "less_than_one_day".into()
+            },
+            0
+        )
+        .is_err());
         apply(&mut s, &who("fac"), Command::Reveal { question: Q }, 0).unwrap();
         apply(&mut s, &who("fac"), Command::Reopen { question: Q }, 0).unwrap();
         assert_eq!(s.vote_count(Q), 1);
         apply(&mut s, &who("fac"), Command::Reveal { question: Q }, 0).unwrap();
-        assert!(apply(&mut s, &who("fac"), Command::Lock { question: Q, answer: "nonsense".into() }, 0).is_err());
-        apply(&mut s, &who("fac"), Command::Lock { question: Q, answer: "one_day_to_one_week".into() }, 0).unwrap();
-        assert_eq!(s.question(Q).locked.as_deref(), Some("one_day_to_one_week"), "the facilitator may lock a different answer than the votes");
+        assert!(apply(
+            &mut s,
+            &who("fac"),
+            Command::Lock {
+                question: Q,
+                answer: "nonsense".into()
+            },
+            0
+        )
+        .is_err());
+        apply(
+            &mut s,
+            &who("fac"),
+            Command::Lock {
+                question: Q,
+                answer: "one_day_to_one_week".into(),
+            },
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            s.question(Q).locked.as_deref(),
+            Some("one_day_to_one_week"),
+            "the facilitator may lock a different answer than the votes"
+        );
     }
 
     #[test]
@@ -488,9 +767,21 @@ pub(crate) mod tests {
         let mut s = room(&["Ana", "Bo"]);
         apply(&mut s, &who("fac"), Command::AutoReveal { on: true }, 0).unwrap();
         let first = apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).unwrap();
-        assert!(matches!(first, Change::Vote { auto_revealed: false, .. }));
+        assert!(matches!(
+            first,
+            Change::Vote {
+                auto_revealed: false,
+                ..
+            }
+        ));
         let last = apply(&mut s, &who("bo"), vote(Q, "less_than_one_day"), 0).unwrap();
-        assert!(matches!(last, Change::Vote { auto_revealed: true, .. }));
+        assert!(matches!(
+            last,
+            Change::Vote {
+                auto_revealed: true,
+                ..
+            }
+        ));
         assert_eq!(s.question(Q).phase, Phase::Revealed);
     }
 
@@ -498,7 +789,15 @@ pub(crate) mod tests {
     fn a_removed_participant_no_longer_counts_or_acts() {
         let mut s = room(&["Ana", "Bo"]);
         apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).unwrap();
-        apply(&mut s, &who("fac"), Command::RemoveParticipant { participant: "ana".into() }, 0).unwrap();
+        apply(
+            &mut s,
+            &who("fac"),
+            Command::RemoveParticipant {
+                participant: "ana".into(),
+            },
+            0,
+        )
+        .unwrap();
         assert_eq!((s.vote_count(Q), s.expected_voters(Q)), (0, 1));
         assert!(apply(&mut s, &who("ana"), vote(Q, "less_than_one_day"), 0).is_err());
     }
@@ -507,47 +806,95 @@ pub(crate) mod tests {
     fn a_finished_checkpoint_refuses_everything() {
         let mut s = room(&["Ana"]);
         s.info.status = CheckpointStatus::Finished;
-        assert_eq!(apply(&mut s, &who("fac"), Command::GoTo { stage: Stage::Scene }, 0), Err(LiveError::Finished));
+        assert_eq!(
+            apply(&mut s, &who("fac"), Command::GoTo { stage: Stage::Scene }, 0),
+            Err(LiveError::Finished)
+        );
     }
 
     fn lock_all(s: &mut LiveState, code: usize) {
         for q in Question::ALL {
             apply(s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
-            apply(s, &who("fac"), Command::Lock { question: q, answer: q.answer_ids()[code - 1].to_string() }, 0).unwrap();
+            apply(
+                s,
+                &who("fac"),
+                Command::Lock {
+                    question: q,
+                    answer: q.answer_ids()[code - 1].to_string(),
+                },
+                0,
+            )
+            .unwrap();
         }
     }
 
     #[test]
     fn ratings_need_the_maturity_and_only_cover_the_three_recommended() {
         let mut s = room(&["Ana"]);
-        let rate = |c: CapabilityKey, i: u8, r: &str| Command::Rate { capability: c, statement: i, rating: r.into() };
+        let rate = |c: CapabilityKey, i: u8, r: &str| Command::Rate {
+            capability: c,
+            statement: i,
+            rating: r.into(),
+        };
         let early = apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 0, "3"), 0).unwrap_err();
-        assert!(matches!(early, LiveError::Refused { field: "capability", .. }));
+        assert!(matches!(
+            early,
+            LiveError::Refused {
+                field: "capability",
+                ..
+            }
+        ));
         lock_all(&mut s, 4); // every answer code 4: average 4 → medium → CI, CD, architecture
-        assert_eq!(s.recommended(), Some([CapabilityKey::Ci, CapabilityKey::Cd, CapabilityKey::Architecture]));
+        assert_eq!(
+            s.recommended(),
+            Some([CapabilityKey::Ci, CapabilityKey::Cd, CapabilityKey::Architecture])
+        );
         apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 0, "3"), 0).unwrap();
         assert!(apply(&mut s, &who("ana"), rate(CapabilityKey::Westrum, 0, "3"), 0).is_err());
         assert!(apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 99, "3"), 0).is_err());
         assert!(apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 0, "7"), 0).is_err());
-        assert_eq!(apply(&mut s, &who("ana"), Command::RevealRatings, 0), Err(LiveError::Forbidden));
+        assert_eq!(
+            apply(&mut s, &who("ana"), Command::RevealRatings, 0),
+            Err(LiveError::Forbidden)
+        );
         apply(&mut s, &who("fac"), Command::RevealRatings, 0).unwrap();
-        assert!(apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 1, "3"), 0).is_err(), "closed after the reveal");
+        assert!(
+            apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 1, "3"), 0).is_err(),
+            "closed after the reveal"
+        );
     }
 
     #[test]
     fn the_focus_holds_at_most_three_catalog_capabilities_and_is_confirmed_by_the_facilitator() {
         let mut s = room(&["Ana"]);
         let add = |k: &str| Command::AddFocus { capability: k.into() };
-        assert!(apply(&mut s, &who("fac"), Command::ConfirmFocus { confirmed: true }, 0).is_err(), "nothing to confirm");
+        assert!(
+            apply(&mut s, &who("fac"), Command::ConfirmFocus { confirmed: true }, 0).is_err(),
+            "nothing to confirm"
+        );
         for k in ["continuous_integration", "trunk_based", "version_control"] {
             apply(&mut s, &who("fac"), add(k), 0).unwrap();
         }
         assert!(apply(&mut s, &who("fac"), add("continuous_delivery"), 0).is_err());
         assert!(apply(&mut s, &who("fac"), add("not_a_capability"), 0).is_err());
-        assert_eq!(apply(&mut s, &who("ana"), add("continuous_delivery"), 0), Err(LiveError::Forbidden));
-        apply(&mut s, &who("fac"), Command::RemoveFocus { capability: "trunk_based".into() }, 0).unwrap();
+        assert_eq!(
+            apply(&mut s, &who("ana"), add("continuous_delivery"), 0),
+            Err(LiveError::Forbidden)
+        );
+        apply(
+            &mut s,
+            &who("fac"),
+            Command::RemoveFocus {
+                capability: "trunk_based".into(),
+            },
+            0,
+        )
+        .unwrap();
         apply(&mut s, &who("fac"), Command::ConfirmFocus { confirmed: true }, 0).unwrap();
-        assert!(apply(&mut s, &who("fac"), add("continuous_delivery"), 0).is_err(), "confirmed focus is fixed");
+        assert!(
+            apply(&mut s, &who("fac"), add("continuous_delivery"), 0).is_err(),
+            "confirmed focus is fixed"
+        );
         assert_eq!(s.doc.capabilities.focus, ["continuous_integration", "version_control"]);
     }
 
@@ -558,7 +905,16 @@ pub(crate) mod tests {
             assert!(s.locked_input().is_none());
             apply(&mut s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
             let best = q.answer_ids()[5].to_string();
-            apply(&mut s, &who("fac"), Command::Lock { question: q, answer: best }, 0).unwrap();
+            apply(
+                &mut s,
+                &who("fac"),
+                Command::Lock {
+                    question: q,
+                    answer: best,
+                },
+                0,
+            )
+            .unwrap();
         }
         let input = s.locked_input().unwrap();
         assert_eq!(crate::dora::assess(&input).level, crate::dora::Level::Elite);

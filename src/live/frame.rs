@@ -15,16 +15,31 @@ pub enum Frame {
     /// change other than a vote).
     Snapshot { view: Box<View> },
     /// Someone voted: who, never what (`mine` is set only on the voter's own connections).
-    Voted { rev: i64, question: Question, participant: String, expected: usize, mine: Option<String> },
+    Voted {
+        rev: i64,
+        question: Question,
+        participant: String,
+        expected: usize,
+        mine: Option<String>,
+    },
     /// One board note changed: `note` is its new state at position `index` of
     /// the board's notes, or `None` when it was deleted. The same for everyone.
-    Note { rev: i64, id: String, note: Option<Note>, index: usize },
+    Note {
+        rev: i64,
+        id: String,
+        note: Option<Note>,
+        index: usize,
+    },
     /// Who has a connection open (not a revision: presence is not stored).
     Presence { online: Vec<String> },
     /// The command `req` was committed as revision `rev`.
     Ack { req: u64, rev: i64 },
     /// The command `req` was refused; nothing changed.
-    Error { req: Option<u64>, field: Option<String>, message: String },
+    Error {
+        req: Option<u64>,
+        field: Option<String>,
+        message: String,
+    },
     /// The facilitator removed this participant; the connection closes.
     Removed,
 }
@@ -52,11 +67,36 @@ mod tests {
 
     #[test]
     fn commands_read_as_plain_json() {
-        let m: ClientMessage = serde_json::from_str(r#"{"t":"command","req":7,"command":{"type":"vote","question":"lead_time","answer":"less_than_one_day"}}"#).unwrap();
-        assert_eq!(m, ClientMessage::Command { req: 7, session: None, command: Command::Vote { question: Question::LeadTime, answer: "less_than_one_day".into() } });
-        let t: ClientMessage = serde_json::from_str(r#"{"t":"command","req":8,"command":{"type":"timer","stage":"lead_time","action":"extend","minutes":5}}"#).unwrap();
-        assert!(matches!(t, ClientMessage::Command { command: Command::Timer { .. }, .. }));
-        let s: ClientMessage = serde_json::from_str(r#"{"t":"command","req":9,"session":"tab-aaaaaaaa","command":{"type":"reveal_ratings"}}"#).unwrap();
+        let m: ClientMessage = serde_json::from_str(
+            r#"{"t":"command","req":7,"command":{"type":"vote","question":"lead_time","answer":"less_than_one_day"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            ClientMessage::Command {
+                req: 7,
+                session: None,
+                command: Command::Vote {
+                    question: Question::LeadTime,
+                    answer: "less_than_one_day".into()
+                }
+            }
+        );
+        let t: ClientMessage = serde_json::from_str(
+            r#"{"t":"command","req":8,"command":{"type":"timer","stage":"lead_time","action":"extend","minutes":5}}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            t,
+            ClientMessage::Command {
+                command: Command::Timer { .. },
+                ..
+            }
+        ));
+        let s: ClientMessage = serde_json::from_str(
+            r#"{"t":"command","req":9,"session":"tab-aaaaaaaa","command":{"type":"reveal_ratings"}}"#,
+        )
+        .unwrap();
         assert!(matches!(s, ClientMessage::Command { session: Some(ref id), .. } if id == "tab-aaaaaaaa"));
     }
 }

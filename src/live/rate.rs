@@ -20,7 +20,10 @@ pub struct CommandRate {
 impl CommandRate {
     /// A full bucket.
     pub fn new(now_ms: u64) -> CommandRate {
-        CommandRate { milli: BURST * 1000, at_ms: now_ms }
+        CommandRate {
+            milli: BURST * 1000,
+            at_ms: now_ms,
+        }
     }
 
     /// Takes one command's place at `now_ms`, or says how many milliseconds
@@ -29,7 +32,10 @@ impl CommandRate {
         let elapsed = now_ms.saturating_sub(self.at_ms);
         self.at_ms = self.at_ms.max(now_ms);
         // PER_SECOND commands a second is PER_SECOND thousandths a millisecond.
-        self.milli = self.milli.saturating_add(elapsed.saturating_mul(PER_SECOND)).min(BURST * 1000);
+        self.milli = self
+            .milli
+            .saturating_add(elapsed.saturating_mul(PER_SECOND))
+            .min(BURST * 1000);
         if self.milli >= 1000 {
             self.milli -= 1000;
             Ok(())
@@ -54,7 +60,11 @@ mod tests {
         for i in 0..BURST {
             assert_eq!(rate.take(0), Ok(()), "command {i} of the burst");
         }
-        assert_eq!(rate.take(0), Err(1000 / PER_SECOND), "the next one waits a tenth of a second");
+        assert_eq!(
+            rate.take(0),
+            Err(1000 / PER_SECOND),
+            "the next one waits a tenth of a second"
+        );
         assert_eq!(rate.take(99), Err(1), "still nothing a millisecond early");
         assert_eq!(rate.take(100), Ok(()));
         // Over ten seconds at twice the rate, half get through.
@@ -71,7 +81,10 @@ mod tests {
         assert!(rate.take(0).is_err());
         let later = 60_000;
         let passed = (0..BURST * 2).filter(|_| rate.take(later).is_ok()).count() as u64;
-        assert_eq!(passed, BURST, "a minute's rest gives one burst back, not six hundred commands");
+        assert_eq!(
+            passed, BURST,
+            "a minute's rest gives one burst back, not six hundred commands"
+        );
     }
 
     #[test]

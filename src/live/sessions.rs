@@ -26,13 +26,19 @@ pub struct Sent<'a> {
 impl<'a> Sent<'a> {
     /// `None` for an id no browser of ours makes.
     pub fn new(session: &'a str, req: u64) -> Option<Sent<'a>> {
-        let ok = SESSION_LEN.contains(&session.len()) && session.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let ok = SESSION_LEN.contains(&session.len())
+            && session
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         ok.then_some(Sent { session, req })
     }
 
     /// As [`Sent::new`], refusing a malformed id by name.
     pub fn parse(session: &'a str, req: u64) -> Result<Sent<'a>, super::LiveError> {
-        Sent::new(session, req).ok_or_else(|| super::LiveError::Refused { field: "session", message: "a session id has 8 to 64 letters, digits, '-' or '_'".into() })
+        Sent::new(session, req).ok_or_else(|| super::LiveError::Refused {
+            field: "session",
+            message: "a session id has 8 to 64 letters, digits, '-' or '_'".into(),
+        })
     }
 }
 
@@ -60,12 +66,19 @@ impl Sessions {
     /// True when `participant`'s `sent` was already applied. A refused
     /// command is not recorded: it changed nothing, and a resend is judged again.
     pub fn seen(&self, participant: &str, sent: &Sent) -> bool {
-        self.0.iter().find(|l| l.participant == participant && l.session == sent.session).is_some_and(|l| sent.req <= l.floor || l.recent.contains(&sent.req))
+        self.0
+            .iter()
+            .find(|l| l.participant == participant && l.session == sent.session)
+            .is_some_and(|l| sent.req <= l.floor || l.recent.contains(&sent.req))
     }
 
     /// Records that `sent` was applied at `now_ms`.
     pub fn record(&mut self, participant: &str, sent: &Sent, now_ms: i64) {
-        let at = match self.0.iter().position(|l| l.participant == participant && l.session == sent.session) {
+        let at = match self
+            .0
+            .iter()
+            .position(|l| l.participant == participant && l.session == sent.session)
+        {
             Some(i) => i,
             None => {
                 if self.0.len() >= MAX_SESSIONS {
@@ -73,7 +86,13 @@ impl Sessions {
                         self.0.remove(stalest);
                     }
                 }
-                self.0.push(SessionLog { participant: participant.to_string(), session: sent.session.to_string(), floor: 0, recent: Vec::new(), at: now_ms });
+                self.0.push(SessionLog {
+                    participant: participant.to_string(),
+                    session: sent.session.to_string(),
+                    floor: 0,
+                    recent: Vec::new(),
+                    at: now_ms,
+                });
                 self.0.len() - 1
             }
         };
@@ -112,8 +131,14 @@ mod tests {
         s.record("ana", &sent("tab-aaaaaaaa", 1), 0);
         assert!(s.seen("ana", &sent("tab-aaaaaaaa", 1)));
         assert!(!s.seen("ana", &sent("tab-aaaaaaaa", 2)));
-        assert!(!s.seen("ana", &sent("tab-bbbbbbbb", 1)), "another tab numbers its own commands");
-        assert!(!s.seen("bo", &sent("tab-aaaaaaaa", 1)), "nobody can mark another participant's commands");
+        assert!(
+            !s.seen("ana", &sent("tab-bbbbbbbb", 1)),
+            "another tab numbers its own commands"
+        );
+        assert!(
+            !s.seen("bo", &sent("tab-aaaaaaaa", 1)),
+            "nobody can mark another participant's commands"
+        );
     }
 
     #[test]
@@ -132,7 +157,10 @@ mod tests {
         let mut s = Sessions::default();
         s.record("ana", &sent("tab-aaaaaaaa", 1), 0);
         s.record("ana", &sent("tab-aaaaaaaa", 3), 0);
-        assert!(!s.seen("ana", &sent("tab-aaaaaaaa", 2)), "req 2 was refused: a resend is judged again");
+        assert!(
+            !s.seen("ana", &sent("tab-aaaaaaaa", 2)),
+            "req 2 was refused: a resend is judged again"
+        );
     }
 
     #[test]

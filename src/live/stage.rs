@@ -116,7 +116,19 @@ mod tests {
         let ids: Vec<&str> = Stage::ALL.iter().map(|s| s.id()).collect();
         assert_eq!(
             ids,
-            ["welcome", "scene", "lead_time", "deploy_frequency", "time_to_restore", "change_failure_rate", "maturity", "capabilities", "board", "summary", "survey"]
+            [
+                "welcome",
+                "scene",
+                "lead_time",
+                "deploy_frequency",
+                "time_to_restore",
+                "change_failure_rate",
+                "maturity",
+                "capabilities",
+                "board",
+                "summary",
+                "survey"
+            ]
         );
         let asked: Vec<Question> = Stage::ALL.iter().filter_map(|s| s.question()).collect();
         assert_eq!(asked, Question::ALL);

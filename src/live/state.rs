@@ -50,7 +50,16 @@ pub struct LiveDoc {
 
 impl Default for LiveDoc {
     fn default() -> Self {
-        LiveDoc { stage: Stage::Welcome, questions: Default::default(), auto_reveal: false, welcome: WelcomeText::default(), capabilities: CapabilitiesDoc::default(), board: Default::default(), survey_opened: false, sessions: Default::default() }
+        LiveDoc {
+            stage: Stage::Welcome,
+            questions: Default::default(),
+            auto_reveal: false,
+            welcome: WelcomeText::default(),
+            capabilities: CapabilitiesDoc::default(),
+            board: Default::default(),
+            survey_opened: false,
+            sessions: Default::default(),
+        }
     }
 }
 
@@ -64,7 +73,11 @@ pub struct QuestionDoc {
 
 impl Default for QuestionDoc {
     fn default() -> Self {
-        QuestionDoc { phase: Phase::Voting, locked: None, timer: Timer::of_minutes(QUESTION_MINUTES) }
+        QuestionDoc {
+            phase: Phase::Voting,
+            locked: None,
+            timer: Timer::of_minutes(QUESTION_MINUTES),
+        }
     }
 }
 
@@ -112,7 +125,9 @@ impl LiveState {
     /// facilitators who have not voted (a facilitator's vote is optional).
     pub fn expected_voters(&self, q: Question) -> usize {
         let votes = self.votes_on(q);
-        self.active().filter(|p| !p.facilitator || votes.contains_key(&p.id)).count()
+        self.active()
+            .filter(|p| !p.facilitator || votes.contains_key(&p.id))
+            .count()
     }
 
     /// Votes cast on `q` by active participants.
@@ -138,25 +153,40 @@ impl LiveState {
 
     /// The three capabilities recommended for the locked answers' level.
     pub fn recommended(&self) -> Option<[CapabilityKey; 3]> {
-        self.locked_input().map(|input| *CapabilityKey::recommended_for(assess(&input).level))
+        self.locked_input()
+            .map(|input| *CapabilityKey::recommended_for(assess(&input).level))
     }
 
     /// Who is expected to rate: as for votes, facilitators only once they have rated.
     pub fn expected_raters(&self) -> usize {
-        self.active().filter(|p| !p.facilitator || self.ratings.contains_key(&p.id)).count()
+        self.active()
+            .filter(|p| !p.facilitator || self.ratings.contains_key(&p.id))
+            .count()
     }
 
     /// Active participants who have rated every statement of the three.
     pub fn done_raters(&self) -> Vec<String> {
-        let Some(rec) = self.recommended() else { return Vec::new() };
-        self.active().filter(|p| self.ratings.get(&p.id).is_some_and(|m| capabilities::is_done(m, &rec))).map(|p| p.id.clone()).collect()
+        let Some(rec) = self.recommended() else {
+            return Vec::new();
+        };
+        self.active()
+            .filter(|p| self.ratings.get(&p.id).is_some_and(|m| capabilities::is_done(m, &rec)))
+            .map(|p| p.id.clone())
+            .collect()
     }
 
     /// Answer id → how many chose it, best answer first, for the distribution.
     pub fn distribution(&self, q: Question) -> Vec<(Answer, usize)> {
         let votes = self.votes_on(q);
         q.answers_best_first()
-            .map(|a| (a, self.active().filter(|p| votes.get(&p.id).map(String::as_str) == Some(a.id())).count()))
+            .map(|a| {
+                (
+                    a,
+                    self.active()
+                        .filter(|p| votes.get(&p.id).map(String::as_str) == Some(a.id()))
+                        .count(),
+                )
+            })
             .collect()
     }
 

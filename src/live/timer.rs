@@ -26,14 +26,20 @@ pub enum TimerAction {
     Start,
     Pause,
     /// Adds minutes to what is left (running, paused or not started).
-    Extend { minutes: i64 },
+    Extend {
+        minutes: i64,
+    },
     /// Back to the full length, stopped.
     Reset,
 }
 
 impl Timer {
     pub fn of_minutes(minutes: i64) -> Timer {
-        Timer { duration_ms: minutes * MINUTE_MS, ends_at_ms: None, paused_remaining_ms: None }
+        Timer {
+            duration_ms: minutes * MINUTE_MS,
+            ends_at_ms: None,
+            paused_remaining_ms: None,
+        }
     }
 
     pub fn running(&self) -> bool {
@@ -95,7 +101,11 @@ impl Timer {
 pub fn format_remaining(ms: i64) -> String {
     let secs = (ms.max(0) + 999) / 1000;
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m:02}:{s:02}") }
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
 }
 
 #[cfg(test)]

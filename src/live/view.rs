@@ -69,11 +69,26 @@ fn board_view(state: &LiveState, me: &str, shown: Disclosure) -> BoardView {
         per_note: b.dots.per_note,
         show_live: b.dots.show_live,
         used: b.dots.used_by(me),
-        mine: b.dots.dots.get(me).map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default(),
-        ranked: shown.dots().then(|| b.ranked_improvements().into_iter().map(|(n, d)| (n.id.clone(), d)).collect()),
+        mine: b
+            .dots
+            .dots
+            .get(me)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default(),
+        ranked: shown.dots().then(|| {
+            b.ranked_improvements()
+                .into_iter()
+                .map(|(n, d)| (n.id.clone(), d))
+                .collect()
+        }),
         actions: b.actions.clone(),
         timers: b.timers,
-        my_notes: b.authors.iter().filter(|(_, who)| *who == me).map(|(id, _)| id.clone()).collect(),
+        my_notes: b
+            .authors
+            .iter()
+            .filter(|(_, who)| *who == me)
+            .map(|(id, _)| id.clone())
+            .collect(),
     }
 }
 
@@ -119,7 +134,13 @@ pub struct QuestionView {
 
 impl View {
     /// The state as `me` may see it; `online` is who has a connection open.
-    pub fn for_participant(state: &LiveState, me: &str, online: &HashSet<String>, now_ms: i64, join_code: Option<&str>) -> View {
+    pub fn for_participant(
+        state: &LiveState,
+        me: &str,
+        online: &HashSet<String>,
+        now_ms: i64,
+        join_code: Option<&str>,
+    ) -> View {
         let facilitator = state.participant(me).is_some_and(|p| p.facilitator);
         let shown = Disclosure::of(state);
         let questions = Question::ALL
@@ -127,7 +148,11 @@ impl View {
             .map(|q| {
                 let doc = state.question(*q);
                 let votes = state.votes_on(*q);
-                let active_votes = || state.active().filter_map(|p| votes.get(&p.id).map(|a| (p.id.clone(), a.clone())));
+                let active_votes = || {
+                    state
+                        .active()
+                        .filter_map(|p| votes.get(&p.id).map(|a| (p.id.clone(), a.clone())))
+                };
                 QuestionView {
                     question: *q,
                     phase: doc.phase,
@@ -146,7 +171,11 @@ impl View {
             me: me.to_string(),
             facilitator,
             info: state.info.clone(),
-            join_code: if facilitator { join_code.map(str::to_string) } else { None },
+            join_code: if facilitator {
+                join_code.map(str::to_string)
+            } else {
+                None
+            },
             stage: state.doc.stage,
             auto_reveal: state.doc.auto_reveal,
             welcome: state.doc.welcome.clone(),
@@ -154,7 +183,12 @@ impl View {
             board: board_view(state, me, shown),
             people: state
                 .active()
-                .map(|p| Person { id: p.id.clone(), name: p.name.clone(), facilitator: p.facilitator, online: online.contains(&p.id) })
+                .map(|p| Person {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    facilitator: p.facilitator,
+                    online: online.contains(&p.id),
+                })
                 .collect(),
             questions,
         }
@@ -169,12 +203,23 @@ impl View {
     }
 
     pub fn name_of(&self, id: &str) -> &str {
-        self.people.iter().find(|p| p.id == id).map(|p| p.name.as_str()).unwrap_or("someone who left")
+        self.people
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.as_str())
+            .unwrap_or("someone who left")
     }
 
     /// Applies a vote notice. False when it does not follow this view's
     /// revision: the client then asks for a fresh snapshot.
-    pub fn apply_voted(&mut self, rev: i64, question: Question, participant: &str, expected: usize, mine: Option<String>) -> bool {
+    pub fn apply_voted(
+        &mut self,
+        rev: i64,
+        question: Question,
+        participant: &str,
+        expected: usize,
+        mine: Option<String>,
+    ) -> bool {
         if rev != self.revision + 1 {
             return false;
         }
@@ -224,9 +269,17 @@ fn capabilities_view(state: &LiveState, me: &str, shown: Disclosure) -> Capabili
         phase: doc.phase,
         done: state.done_raters(),
         expected: state.expected_raters(),
-        mine: state.ratings.get(me).map(|m| m.iter().map(|(s, r)| (*s, *r)).collect()).unwrap_or_default(),
+        mine: state
+            .ratings
+            .get(me)
+            .map(|m| m.iter().map(|(s, r)| (*s, *r)).collect())
+            .unwrap_or_default(),
         results: match (revealed, recommended) {
-            (true, Some(rec)) => Some(results(&state.ratings, &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(), &rec)),
+            (true, Some(rec)) => Some(results(
+                &state.ratings,
+                &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                &rec,
+            )),
             _ => None,
         },
         focus: doc.focus.clone(),
@@ -246,11 +299,32 @@ mod tests {
     #[test]
     fn before_the_reveal_a_view_holds_only_the_recipients_own_choice() {
         let mut s = room(&["Ana", "Bo"]);
-        apply(&mut s, &who("ana"), Command::Vote { question: Q, answer: "less_than_one_hour".into() }, 0).unwrap();
-        apply(&mut s, &who("bo"), Command::Vote { question: Q, answer: "more_than_six_months".into() }, 0).unwrap();
+        apply(
+            &mut s,
+            &who("ana"),
+            Command::Vote {
+                question: Q,
+                answer: "less_than_one_hour".into(),
+            },
+            0,
+        )
+        .unwrap();
+        apply(
+            &mut s,
+            &who("bo"),
+            Command::Vote {
+                question: Q,
+                answer: "more_than_six_months".into(),
+            },
+            0,
+        )
+        .unwrap();
         let bo = View::for_participant(&s, "bo", &HashSet::new(), 0, Some("ABCDEFGH"));
         let json = serde_json::to_string(&bo).unwrap();
-        assert!(!json.contains("less_than_one_hour"), "Ana's choice leaked to Bo: {json}");
+        assert!(
+            !json.contains("less_than_one_hour"),
+            "Ana's choice leaked to Bo: {json}"
+        );
         assert_eq!(bo.question(Q).unwrap().mine.as_deref(), Some("more_than_six_months"));
         assert_eq!(bo.question(Q).unwrap().voters.len(), 2);
         assert_eq!(bo.join_code, None, "participants do not get the join code");
@@ -266,13 +340,35 @@ mod tests {
         let mut s = room(&["Ana", "Bo"]);
         for q in Question::ALL {
             apply(&mut s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
-            apply(&mut s, &who("fac"), Command::Lock { question: q, answer: q.answer_ids()[5].to_string() }, 0).unwrap();
+            apply(
+                &mut s,
+                &who("fac"),
+                Command::Lock {
+                    question: q,
+                    answer: q.answer_ids()[5].to_string(),
+                },
+                0,
+            )
+            .unwrap();
         }
         let westrum = CapabilityKey::Westrum;
-        apply(&mut s, &who("ana"), Command::Rate { capability: westrum, statement: 0, rating: "dont_know".into() }, 0).unwrap();
+        apply(
+            &mut s,
+            &who("ana"),
+            Command::Rate {
+                capability: westrum,
+                statement: 0,
+                rating: "dont_know".into(),
+            },
+            0,
+        )
+        .unwrap();
         let bo = View::for_participant(&s, "bo", &HashSet::new(), 0, None);
         assert!(bo.capabilities.mine.is_empty() && bo.capabilities.results.is_none());
-        assert!(!serde_json::to_string(&bo).unwrap().contains("DontKnow"), "Ana's rating reached Bo");
+        assert!(
+            !serde_json::to_string(&bo).unwrap().contains("DontKnow"),
+            "Ana's rating reached Bo"
+        );
         let ana = View::for_participant(&s, "ana", &HashSet::new(), 0, None);
         assert_eq!(ana.my_rating((westrum, 0)), Some(Rating::DontKnow));
         apply(&mut s, &who("fac"), Command::RevealRatings, 0).unwrap();
@@ -285,7 +381,10 @@ mod tests {
     fn a_vote_notice_applies_only_in_revision_order() {
         let s = room(&["Ana"]);
         let mut v = View::for_participant(&s, "ana", &HashSet::new(), 0, None);
-        assert!(!v.apply_voted(s.revision + 2, Q, "fac", 2, None), "a gap asks for a snapshot");
+        assert!(
+            !v.apply_voted(s.revision + 2, Q, "fac", 2, None),
+            "a gap asks for a snapshot"
+        );
         assert!(v.apply_voted(s.revision + 1, Q, "ana", 1, Some("less_than_one_day".into())));
         assert_eq!(v.question(Q).unwrap().mine.as_deref(), Some("less_than_one_day"));
         assert_eq!(v.question(Q).unwrap().voters, vec!["ana".to_string()]);
@@ -299,11 +398,34 @@ mod tests {
         let mut client = View::for_participant(&s, "ana", &HashSet::new(), 0, None);
         let ops = [
             BoardCommand::UseTemplate,
-            BoardCommand::AddNote { id: "a".into(), step: "step-1".into(), kind: "manual".into(), text: "Manual approval".into() },
-            BoardCommand::AddNote { id: "b".into(), step: "step-1".into(), kind: "failed".into(), text: "Flaky deploy".into() },
-            BoardCommand::AddNote { id: "c".into(), step: "step-2".into(), kind: "automated".into(), text: "Lint".into() },
-            BoardCommand::MoveNote { id: "c".into(), step: "step-1".into(), index: 0 },
-            BoardCommand::EditNote { id: "a".into(), text: Some("Manual approval by the CAB".into()), kind: None },
+            BoardCommand::AddNote {
+                id: "a".into(),
+                step: "step-1".into(),
+                kind: "manual".into(),
+                text: "Manual approval".into(),
+            },
+            BoardCommand::AddNote {
+                id: "b".into(),
+                step: "step-1".into(),
+                kind: "failed".into(),
+                text: "Flaky deploy".into(),
+            },
+            BoardCommand::AddNote {
+                id: "c".into(),
+                step: "step-2".into(),
+                kind: "automated".into(),
+                text: "Lint".into(),
+            },
+            BoardCommand::MoveNote {
+                id: "c".into(),
+                step: "step-1".into(),
+                index: 0,
+            },
+            BoardCommand::EditNote {
+                id: "a".into(),
+                text: Some("Manual approval by the CAB".into()),
+                kind: None,
+            },
             BoardCommand::DeleteNote { id: "b".into() },
         ];
         for op in ops {
@@ -321,29 +443,77 @@ mod tests {
             }
         }
         assert_eq!(client.board.notes, s.doc.board.notes);
-        assert_eq!(client.board.notes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), ["c", "a"]);
-        assert!(!client.apply_note(s.revision + 2, "a", None, 0), "a gap asks for a snapshot");
+        assert_eq!(
+            client.board.notes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+            ["c", "a"]
+        );
+        assert!(
+            !client.apply_note(s.revision + 2, "a", None, 0),
+            "a gap asks for a snapshot"
+        );
     }
 
     #[test]
     fn before_dot_voting_closes_a_view_holds_only_the_recipients_own_dots() {
         use crate::board::BoardCommand;
         let mut s = room(&["Ana", "Bo"]);
-        let board = |s: &mut LiveState, who: &str, op: BoardCommand| apply(s, &who_is(who), Command::Board { op }, 0).unwrap();
+        let board =
+            |s: &mut LiveState, who: &str, op: BoardCommand| apply(s, &who_is(who), Command::Board { op }, 0).unwrap();
         fn who_is(id: &str) -> crate::live::command::Actor {
             who(id)
         }
         board(&mut s, "fac", BoardCommand::UseTemplate);
-        board(&mut s, "ana", BoardCommand::AddNote { id: "i1".into(), step: "step-1".into(), kind: "improvement".into(), text: "Automate the changelog".into() });
-        board(&mut s, "fac", BoardCommand::OpenDots { budget: 5, per_note: 3, show_live: false });
-        board(&mut s, "ana", BoardCommand::Dot { note: "i1".into(), add: true });
-        board(&mut s, "bo", BoardCommand::Dot { note: "i1".into(), add: true });
+        board(
+            &mut s,
+            "ana",
+            BoardCommand::AddNote {
+                id: "i1".into(),
+                step: "step-1".into(),
+                kind: "improvement".into(),
+                text: "Automate the changelog".into(),
+            },
+        );
+        board(
+            &mut s,
+            "fac",
+            BoardCommand::OpenDots {
+                budget: 5,
+                per_note: 3,
+                show_live: false,
+            },
+        );
+        board(
+            &mut s,
+            "ana",
+            BoardCommand::Dot {
+                note: "i1".into(),
+                add: true,
+            },
+        );
+        board(
+            &mut s,
+            "bo",
+            BoardCommand::Dot {
+                note: "i1".into(),
+                add: true,
+            },
+        );
         let online = HashSet::new();
         let bo = View::for_participant(&s, "bo", &online, 0, None);
-        assert_eq!((bo.board.used, bo.board.mine.clone(), bo.board.ranked.clone()), (1, vec![("i1".to_string(), 1)], None));
+        assert_eq!(
+            (bo.board.used, bo.board.mine.clone(), bo.board.ranked.clone()),
+            (1, vec![("i1".to_string(), 1)], None)
+        );
         let json = serde_json::to_string(&bo).unwrap();
         assert!(!json.contains("\"ana\":"), "no one else's dots on the wire: {json}");
-        let refused = apply(&mut s, &who("bo"), Command::Board { op: BoardCommand::CloseDots }, 0);
+        let refused = apply(
+            &mut s,
+            &who("bo"),
+            Command::Board {
+                op: BoardCommand::CloseDots,
+            },
+            0,
+        );
         assert!(refused.is_err(), "only the facilitator closes voting");
         board(&mut s, "fac", BoardCommand::CloseDots);
         let bo = View::for_participant(&s, "bo", &online, 0, None);
@@ -355,13 +525,18 @@ mod tests {
         use crate::board::BoardCommand;
         use crate::live::timer::TimerAction;
         let mut s = room(&["Ana"]);
-        let timer = |activity, action| Command::Board { op: BoardCommand::Timer { activity, action } };
+        let timer = |activity, action| Command::Board {
+            op: BoardCommand::Timer { activity, action },
+        };
         assert!(apply(&mut s, &who("ana"), timer(0, TimerAction::Start), 1_000).is_err());
         apply(&mut s, &who("fac"), timer(2, TimerAction::Start), 1_000).unwrap();
         let v = View::for_participant(&s, "ana", &HashSet::new(), 1_000, None);
         assert_eq!(v.board.timers.map(|t| t.duration_ms / 60_000), [10, 10, 5]);
         assert_eq!(v.board.timers[2].ends_at_ms, Some(1_000 + 5 * 60_000));
         assert!(v.board.timers[0].ends_at_ms.is_none());
-        assert!(apply(&mut s, &who("fac"), timer(3, TimerAction::Start), 1_000).is_err(), "three activities");
+        assert!(
+            apply(&mut s, &who("fac"), timer(3, TimerAction::Start), 1_000).is_err(),
+            "three activities"
+        );
     }
 }

@@ -102,10 +102,18 @@ pub struct BoundedWindow(Window);
 impl BoundedWindow {
     pub fn parse(from: i64, to: i64) -> Result<BoundedWindow, WindowError> {
         if to <= from {
-            return Err(WindowError { field: "to", message: "the window must end after it starts (to > from)".into() });
+            return Err(WindowError {
+                field: "to",
+                message: "the window must end after it starts (to > from)".into(),
+            });
         }
         if to - from > MAX_WINDOW_DAYS * DAY_MS {
-            return Err(WindowError { field: "from", message: format!("the window may span at most {MAX_WINDOW_DAYS} days (two years): move from closer to to") });
+            return Err(WindowError {
+                field: "from",
+                message: format!(
+                    "the window may span at most {MAX_WINDOW_DAYS} days (two years): move from closer to to"
+                ),
+            });
         }
         Ok(BoundedWindow(Window { from, to }))
     }
@@ -179,7 +187,11 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let n = values.len();
-    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
 }
 
 /// The duration answer shared by lead time and time to restore.
@@ -211,7 +223,9 @@ fn first_deployments<'a>(deployments: &[&'a Deployment]) -> HashMap<&'a str, (&'
     let mut first: HashMap<&str, (&Deployment, i64)> = HashMap::with_capacity_and_hasher(commits, Default::default());
     for d in deployments.iter().filter(|d| d.status == Status::Success) {
         for c in &d.commits {
-            let better = first.get(c.sha.as_str()).is_none_or(|(f, _)| (d.finished_at, &d.id) < (f.finished_at, &f.id));
+            let better = first
+                .get(c.sha.as_str())
+                .is_none_or(|(f, _)| (d.finished_at, &d.id) < (f.finished_at, &f.id));
             if better {
                 first.insert(c.sha.as_str(), (d, c.committed_at));
             }
@@ -221,7 +235,12 @@ fn first_deployments<'a>(deployments: &[&'a Deployment]) -> HashMap<&'a str, (&'
 }
 
 /// The deployment an incident is tied to, and how.
-pub fn link_incident<'a>(incident: &Incident, production: &[&'a Deployment], first: &HashMap<&str, (&'a Deployment, i64)>, infer: bool) -> Option<(&'a Deployment, Link)> {
+pub fn link_incident<'a>(
+    incident: &Incident,
+    production: &[&'a Deployment],
+    first: &HashMap<&str, (&'a Deployment, i64)>,
+    infer: bool,
+) -> Option<(&'a Deployment, Link)> {
     Linker::new(production).link(incident, first, infer)
 }
 
@@ -235,7 +254,8 @@ pub struct Linker<'a> {
 
 impl<'a> Linker<'a> {
     pub fn new(production: &[&'a Deployment]) -> Linker<'a> {
-        let mut by_id: HashMap<&str, Vec<&Deployment>> = HashMap::with_capacity_and_hasher(production.len(), Default::default());
+        let mut by_id: HashMap<&str, Vec<&Deployment>> =
+            HashMap::with_capacity_and_hasher(production.len(), Default::default());
         let mut successes: HashMap<&str, Vec<&Deployment>> = HashMap::default();
         for d in production {
             by_id.entry(d.id.as_str()).or_default().push(d);
@@ -249,11 +269,19 @@ impl<'a> Linker<'a> {
         Linker { by_id, successes }
     }
 
-    pub fn link(&self, incident: &Incident, first: &HashMap<&str, (&'a Deployment, i64)>, infer: bool) -> Option<(&'a Deployment, Link)> {
+    pub fn link(
+        &self,
+        incident: &Incident,
+        first: &HashMap<&str, (&'a Deployment, i64)>,
+        infer: bool,
+    ) -> Option<(&'a Deployment, Link)> {
         if let Some(id) = &incident.deployment_id {
             if let Some(same_id) = self.by_id.get(id.as_str()) {
                 // Prefer the incident's own service when ids repeat across services.
-                let d = same_id.iter().find(|d| d.service == incident.service).unwrap_or(&same_id[0]);
+                let d = same_id
+                    .iter()
+                    .find(|d| d.service == incident.service)
+                    .unwrap_or(&same_id[0]);
                 return Some((d, Link::Explicit));
             }
         }
@@ -318,7 +346,13 @@ pub fn measure(deployments: &[Deployment], incidents: &[Incident], window: Windo
 /// `measure` with the incidents' links already resolved (the store resolves
 /// them with indexed queries instead of loading the history). `incidents` only
 /// serve time to restore here: those resolved in the window are enough.
-pub fn measure_linked(deployments: &[Deployment], incidents: &[Incident], links: &[IncidentLink], window: Window, benchmark: Benchmark) -> Measured {
+pub fn measure_linked(
+    deployments: &[Deployment],
+    incidents: &[Incident],
+    links: &[IncidentLink],
+    window: Window,
+    benchmark: Benchmark,
+) -> Measured {
     Prepared::new(deployments, links).measure(incidents, window, benchmark)
 }
 
@@ -338,48 +372,113 @@ impl<'a> Prepared<'a> {
     pub fn new(deployments: &'a [Deployment], links: &'a [IncidentLink]) -> Prepared<'a> {
         let mut production: Vec<&Deployment> = deployments.iter().filter(|d| is_production(&d.environment)).collect();
         production.sort_by_key(|d| d.finished_at);
-        let successes: Vec<i64> = production.iter().filter(|d| d.status == Status::Success).map(|d| d.finished_at).collect();
+        let successes: Vec<i64> = production
+            .iter()
+            .filter(|d| d.status == Status::Success)
+            .map(|d| d.finished_at)
+            .collect();
         // The first deployment over all of them is the first before any
         // window's end too, whenever it lies before that end.
-        let mut leads: Vec<(i64, f64)> = first_deployments(&production).values().map(|(d, at)| (d.finished_at, (d.finished_at - at).max(0) as f64)).collect();
+        let mut leads: Vec<(i64, f64)> = first_deployments(&production)
+            .values()
+            .map(|(d, at)| (d.finished_at, (d.finished_at - at).max(0) as f64))
+            .collect();
         leads.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let linked = links.iter().map(|l| (l.service.as_str(), l.deployment.as_str())).collect();
-        Prepared { production, successes, leads, linked }
+        let linked = links
+            .iter()
+            .map(|l| (l.service.as_str(), l.deployment.as_str()))
+            .collect();
+        Prepared {
+            production,
+            successes,
+            leads,
+            linked,
+        }
     }
 
     pub fn measure(&self, incidents: &[Incident], window: Window, benchmark: Benchmark) -> Measured {
         // Lead time: commits whose first successful deployment finished in the window.
-        let mut leads: Vec<f64> = between(&self.leads, window.from, window.to, |l| l.0).iter().map(|(_, ms)| *ms).collect();
+        let mut leads: Vec<f64> = between(&self.leads, window.from, window.to, |l| l.0)
+            .iter()
+            .map(|(_, ms)| *ms)
+            .collect();
         let changes = leads.len();
         let lead_ms = median(&mut leads);
-        let lead_time = LeadTime { answer: lead_ms.map(|m| duration_answer(m).to_string()), median_seconds: lead_ms.map(|m| m / 1000.0), changes };
+        let lead_time = LeadTime {
+            answer: lead_ms.map(|m| duration_answer(m).to_string()),
+            median_seconds: lead_ms.map(|m| m / 1000.0),
+            changes,
+        };
 
         // Change failure rate: the window's attempts, failed or pointed at by an incident.
         let attempts = between(&self.production, window.from, window.to, |d| d.finished_at);
-        let failed = attempts.iter().filter(|d| d.status == Status::Failure || self.linked.contains(&(d.service.as_str(), d.id.as_str()))).count();
+        let failed = attempts
+            .iter()
+            .filter(|d| d.status == Status::Failure || self.linked.contains(&(d.service.as_str(), d.id.as_str())))
+            .count();
         let total = attempts.len();
         // Half up: 100·failed/total rounded, in integers.
         let percent = (total > 0).then(|| ((200 * failed + total) / (2 * total)) as u32);
-        let change_failure_rate = ChangeFailureRate { answer: percent.map(|p| failure_answer(p).to_string()), failed, total, percent };
+        let change_failure_rate = ChangeFailureRate {
+            answer: percent.map(|p| failure_answer(p).to_string()),
+            failed,
+            total,
+            percent,
+        };
 
         // Frequency looks at the window and the 182 days before its end.
-        let successes = between(&self.successes, window.from.min(window.to - 182 * DAY_MS), window.to, |t| *t);
+        let successes = between(
+            &self.successes,
+            window.from.min(window.to - 182 * DAY_MS),
+            window.to,
+            |t| *t,
+        );
         let deployment_frequency = deployment_frequency(successes, total, window);
 
         // Time to restore: incidents resolved in the window.
-        let mut restores: Vec<f64> = incidents.iter().filter_map(|i| i.resolved_at.filter(|r| window.contains(*r)).map(|r| (r - i.began_at()).max(0) as f64)).collect();
+        let mut restores: Vec<f64> = incidents
+            .iter()
+            .filter_map(|i| {
+                i.resolved_at
+                    .filter(|r| window.contains(*r))
+                    .map(|r| (r - i.began_at()).max(0) as f64)
+            })
+            .collect();
         let resolved = restores.len();
         let restore_ms = median(&mut restores);
-        let time_to_restore = TimeToRestore { answer: restore_ms.map(|m| duration_answer(m).to_string()), median_seconds: restore_ms.map(|m| m / 1000.0), incidents: resolved };
+        let time_to_restore = TimeToRestore {
+            answer: restore_ms.map(|m| duration_answer(m).to_string()),
+            median_seconds: restore_ms.map(|m| m / 1000.0),
+            incidents: resolved,
+        };
 
-        let maturity = match (&lead_time.answer, &deployment_frequency.answer, &time_to_restore.answer, &change_failure_rate.answer) {
-            (Some(l), Some(d), Some(t), Some(c)) => AssessmentInput::parse(Some(l), Some(d), Some(t), Some(c), Some(benchmark.id())).ok().map(|input| {
-                let a = assess(&input);
-                Maturity { level: a.level, percentile: a.percentile }
-            }),
+        let maturity = match (
+            &lead_time.answer,
+            &deployment_frequency.answer,
+            &time_to_restore.answer,
+            &change_failure_rate.answer,
+        ) {
+            (Some(l), Some(d), Some(t), Some(c)) => {
+                AssessmentInput::parse(Some(l), Some(d), Some(t), Some(c), Some(benchmark.id()))
+                    .ok()
+                    .map(|input| {
+                        let a = assess(&input);
+                        Maturity {
+                            level: a.level,
+                            percentile: a.percentile,
+                        }
+                    })
+            }
             _ => None,
         };
-        Measured { window, deployment_frequency, lead_time, change_failure_rate, time_to_restore, maturity }
+        Measured {
+            window,
+            deployment_frequency,
+            lead_time,
+            change_failure_rate,
+            time_to_restore,
+            maturity,
+        }
     }
 }
 
@@ -400,7 +499,12 @@ pub fn deployment_frequency(successes: &[i64], attempts: usize, window: Window) 
     let days = window.days();
     let weeks = days / 7;
     if weeks == 0 {
-        return DeploymentFrequency { answer: None, deployments, deploy_days_per_week: None, deploys_per_deploy_day: None };
+        return DeploymentFrequency {
+            answer: None,
+            deployments,
+            deploy_days_per_week: None,
+            deploys_per_deploy_day: None,
+        };
     }
     // Slot k covers [to - (k+1) days, to - k days); the whole weeks are slots 0 .. 7·weeks.
     let slots = (weeks * 7) as usize;
@@ -414,16 +518,32 @@ pub fn deployment_frequency(successes: &[i64], attempts: usize, window: Window) 
             }
         }
     }
-    let mut days_per_week: Vec<f64> = per_slot.chunks(7).map(|w| w.iter().filter(|n| **n > 0).count() as f64).collect();
+    let mut days_per_week: Vec<f64> = per_slot
+        .chunks(7)
+        .map(|w| w.iter().filter(|n| **n > 0).count() as f64)
+        .collect();
     let mut per_day: Vec<f64> = per_slot.iter().filter(|n| **n > 0).map(|n| *n as f64).collect();
     let ddpw = median(&mut days_per_week);
     let dpdd = median(&mut per_day);
     let ids = Question::DeployFrequency.answer_ids();
     let periods = days / 30;
-    let busy_periods = (0..periods).filter(|p| successes.iter().any(|t| window.to - (p + 1) * 30 * DAY_MS <= *t && *t < window.to - p * 30 * DAY_MS)).count() as i64;
-    let recent = successes.iter().any(|t| window.to - 182 * DAY_MS <= *t && *t < window.to);
+    let busy_periods = (0..periods)
+        .filter(|p| {
+            successes
+                .iter()
+                .any(|t| window.to - (p + 1) * 30 * DAY_MS <= *t && *t < window.to - p * 30 * DAY_MS)
+        })
+        .count() as i64;
+    let recent = successes
+        .iter()
+        .any(|t| window.to - 182 * DAY_MS <= *t && *t < window.to);
     if attempts == 0 && !recent {
-        return DeploymentFrequency { answer: None, deployments, deploy_days_per_week: None, deploys_per_deploy_day: None };
+        return DeploymentFrequency {
+            answer: None,
+            deployments,
+            deploy_days_per_week: None,
+            deploys_per_deploy_day: None,
+        };
     }
     let answer = match (ddpw.unwrap_or(0.0), dpdd.unwrap_or(0.0)) {
         (w, d) if w >= 3.0 && d >= 2.0 => ids[5],
@@ -433,7 +553,12 @@ pub fn deployment_frequency(successes: &[i64], attempts: usize, window: Window) 
         _ if recent => ids[1],
         _ => ids[0],
     };
-    DeploymentFrequency { answer: Some(answer.to_string()), deployments, deploy_days_per_week: ddpw, deploys_per_deploy_day: dpdd }
+    DeploymentFrequency {
+        answer: Some(answer.to_string()),
+        deployments,
+        deploy_days_per_week: ddpw,
+        deploys_per_deploy_day: dpdd,
+    }
 }
 
 pub mod dates;

@@ -19,7 +19,11 @@ pub fn human_duration(seconds: f64) -> String {
     } else if s < 36.0 * 3600.0 {
         let h = (s / 3600.0).floor();
         let m = ((s - h * 3600.0) / 60.0).round();
-        if m == 0.0 { format!("{h} h") } else { format!("{h} h {m} min") }
+        if m == 0.0 {
+            format!("{h} h")
+        } else {
+            format!("{h} h {m} min")
+        }
     } else {
         format!("{:.1} days", s / 86_400.0)
     }
@@ -36,7 +40,9 @@ fn trim(x: f64) -> String {
 
 /// The label of a measured answer, or "no data".
 pub fn answer_label(question: Question, answer: Option<&str>) -> String {
-    answer.and_then(|a| question.answer(a)).map_or_else(|| "No data".to_string(), |a| a.label().to_string())
+    answer
+        .and_then(|a| question.answer(a))
+        .map_or_else(|| "No data".to_string(), |a| a.label().to_string())
 }
 
 /// Why the measured answer of `question` is what it is: the numbers behind it.
@@ -97,19 +103,38 @@ pub fn answer_of(m: &Measured, question: Question) -> Option<&str> {
 /// The whole weeks of `window`, counted back from its end, oldest first.
 pub fn weeks(window: Window) -> Vec<Window> {
     let n = window.days() / 7;
-    (0..n).rev().map(|k| Window { from: window.to - (k + 1) * 7 * DAY_MS, to: window.to - k * 7 * DAY_MS }).collect()
+    (0..n)
+        .rev()
+        .map(|k| Window {
+            from: window.to - (k + 1) * 7 * DAY_MS,
+            to: window.to - k * 7 * DAY_MS,
+        })
+        .collect()
 }
 
 /// The metrics of each whole week of the window: the same computation with
 /// the same links, so the weeks' failures and attempts add up to the window's.
 pub fn weekly(prepared: &Prepared, incidents: &[Incident], window: Window, benchmark: Benchmark) -> Vec<Measured> {
-    weeks(window).into_iter().map(|w| prepared.measure(incidents, w, benchmark)).collect()
+    weeks(window)
+        .into_iter()
+        .map(|w| prepared.measure(incidents, w, benchmark))
+        .collect()
 }
 
 /// The metrics of each service with events, by name; a service's failures
 /// are those its own incidents point at.
-pub fn per_service(deployments: &[Deployment], incidents: &[Incident], links: &[IncidentLink], window: Window, benchmark: Benchmark) -> Vec<(String, Measured)> {
-    let mut names: Vec<&str> = deployments.iter().filter(|d| window.contains(d.finished_at)).map(|d| d.service.as_str()).collect();
+pub fn per_service(
+    deployments: &[Deployment],
+    incidents: &[Incident],
+    links: &[IncidentLink],
+    window: Window,
+    benchmark: Benchmark,
+) -> Vec<(String, Measured)> {
+    let mut names: Vec<&str> = deployments
+        .iter()
+        .filter(|d| window.contains(d.finished_at))
+        .map(|d| d.service.as_str())
+        .collect();
     names.extend(incidents.iter().map(|i| i.service.as_str()));
     names.sort_unstable();
     names.dedup();
@@ -153,7 +178,14 @@ pub fn stage_times(runs: &[StageRun]) -> Vec<StageTime> {
         .map(|(name, (mut seconds, mut positions))| {
             let runs = seconds.len();
             let order = median(&mut positions).unwrap_or(0.0);
-            (order, StageTime { name: name.to_string(), median_seconds: median(&mut seconds).unwrap_or(0.0), runs })
+            (
+                order,
+                StageTime {
+                    name: name.to_string(),
+                    median_seconds: median(&mut seconds).unwrap_or(0.0),
+                    runs,
+                },
+            )
         })
         .collect();
     out.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
@@ -174,7 +206,10 @@ pub struct DurationStat {
 /// Durations of the production deployments that finished in the window, per service.
 pub fn durations(deployments: &[Deployment], window: Window) -> Vec<DurationStat> {
     let mut by_service: BTreeMap<&str, (usize, Vec<f64>)> = BTreeMap::new();
-    for d in deployments.iter().filter(|d| window.contains(d.finished_at) && super::is_production(&d.environment)) {
+    for d in deployments
+        .iter()
+        .filter(|d| window.contains(d.finished_at) && super::is_production(&d.environment))
+    {
         let entry = by_service.entry(d.service.as_str()).or_default();
         entry.0 += 1;
         if let Some(s) = d.started_at {
@@ -186,7 +221,13 @@ pub fn durations(deployments: &[Deployment], window: Window) -> Vec<DurationStat
         .map(|(service, (deployments, mut seconds))| {
             let timed = seconds.len();
             let mean = (timed > 0).then(|| seconds.iter().sum::<f64>() / timed as f64);
-            DurationStat { service: service.to_string(), deployments, timed, median_seconds: median(&mut seconds), mean_seconds: mean }
+            DurationStat {
+                service: service.to_string(),
+                deployments,
+                timed,
+                median_seconds: median(&mut seconds),
+                mean_seconds: mean,
+            }
         })
         .collect()
 }
@@ -234,16 +275,46 @@ mod tests {
 
     #[test]
     fn weeks_run_back_from_the_end_and_drop_a_partial_week() {
-        let w = Window { from: 0, to: 20 * DAY_MS };
+        let w = Window {
+            from: 0,
+            to: 20 * DAY_MS,
+        };
         let weeks = weeks(w);
-        assert_eq!(weeks, vec![Window { from: 6 * DAY_MS, to: 13 * DAY_MS }, Window { from: 13 * DAY_MS, to: 20 * DAY_MS }]);
+        assert_eq!(
+            weeks,
+            vec![
+                Window {
+                    from: 6 * DAY_MS,
+                    to: 13 * DAY_MS
+                },
+                Window {
+                    from: 13 * DAY_MS,
+                    to: 20 * DAY_MS
+                }
+            ]
+        );
     }
 
     #[test]
     fn stages_keep_their_usual_order_and_durations_skip_untimed_deployments() {
-        let run = |name: &str, position, secs: i64| StageRun { name: name.into(), position, started_at: 0, finished_at: secs * 1000 };
-        let t = stage_times(&[run("test", 1, 300), run("build", 0, 60), run("build", 0, 120), run("test", 1, 100)]);
-        assert_eq!(t.iter().map(|s| (s.name.as_str(), s.median_seconds, s.runs)).collect::<Vec<_>>(), vec![("build", 90.0, 2), ("test", 200.0, 2)]);
+        let run = |name: &str, position, secs: i64| StageRun {
+            name: name.into(),
+            position,
+            started_at: 0,
+            finished_at: secs * 1000,
+        };
+        let t = stage_times(&[
+            run("test", 1, 300),
+            run("build", 0, 60),
+            run("build", 0, 120),
+            run("test", 1, 100),
+        ]);
+        assert_eq!(
+            t.iter()
+                .map(|s| (s.name.as_str(), s.median_seconds, s.runs))
+                .collect::<Vec<_>>(),
+            vec![("build", 90.0, 2), ("test", 200.0, 2)]
+        );
         let d = |id: &str, started: Option<i64>, env: &str| Deployment {
             id: id.into(),
             service: "api".into(),
@@ -251,18 +322,43 @@ mod tests {
             status: Status::Success,
             started_at: started,
             finished_at: DAY_MS,
-            commits: vec![Commit { sha: id.into(), committed_at: 0 }],
+            commits: vec![Commit {
+                sha: id.into(),
+                committed_at: 0,
+            }],
         };
-        let stats = durations(&[d("a", Some(DAY_MS - 60_000), "production"), d("b", None, "production"), d("c", Some(0), "staging")], Window { from: 0, to: 2 * DAY_MS });
-        assert_eq!((stats[0].deployments, stats[0].timed, stats[0].median_seconds), (2, 1, Some(60.0)));
+        let stats = durations(
+            &[
+                d("a", Some(DAY_MS - 60_000), "production"),
+                d("b", None, "production"),
+                d("c", Some(0), "staging"),
+            ],
+            Window {
+                from: 0,
+                to: 2 * DAY_MS,
+            },
+        );
+        assert_eq!(
+            (stats[0].deployments, stats[0].timed, stats[0].median_seconds),
+            (2, 1, Some(60.0))
+        );
     }
 
     #[test]
     fn explanations_give_the_numbers_or_say_there_are_none() {
-        let w = Window { from: 0, to: 14 * DAY_MS };
+        let w = Window {
+            from: 0,
+            to: 14 * DAY_MS,
+        };
         let empty = measure(&[], &[], w, Benchmark::default());
-        assert_eq!(explain(&empty, Question::LeadTime), "No commit reached production in these 14 days, so there is no lead time to measure.");
-        assert_eq!(answer_label(Question::LeadTime, answer_of(&empty, Question::LeadTime)), "No data");
+        assert_eq!(
+            explain(&empty, Question::LeadTime),
+            "No commit reached production in these 14 days, so there is no lead time to measure."
+        );
+        assert_eq!(
+            answer_label(Question::LeadTime, answer_of(&empty, Question::LeadTime)),
+            "No data"
+        );
         let d = Deployment {
             id: "d".into(),
             service: "api".into(),
@@ -273,6 +369,9 @@ mod tests {
             commits: vec![],
         };
         let m = measure(&[d], &[], w, Benchmark::default());
-        assert_eq!(explain(&m, Question::ChangeFailureRate), "1 of 1 production deployments failed or caused an incident: 100 %.");
+        assert_eq!(
+            explain(&m, Question::ChangeFailureRate),
+            "1 of 1 production deployments failed or caused an incident: 100 %."
+        );
     }
 }

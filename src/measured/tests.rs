@@ -3,7 +3,10 @@ use super::*;
 const T0: i64 = 1_700_000_000_000; // the window's end in these tests
 
 fn window(days: i64) -> Window {
-    Window { from: T0 - days * DAY_MS, to: T0 }
+    Window {
+        from: T0 - days * DAY_MS,
+        to: T0,
+    }
 }
 
 fn deploy(id: &str, env: &str, status: Status, finished_at: i64, commits: &[(&str, i64)]) -> Deployment {
@@ -14,12 +17,26 @@ fn deploy(id: &str, env: &str, status: Status, finished_at: i64, commits: &[(&st
         status,
         started_at: None,
         finished_at,
-        commits: commits.iter().map(|(sha, at)| Commit { sha: sha.to_string(), committed_at: *at }).collect(),
+        commits: commits
+            .iter()
+            .map(|(sha, at)| Commit {
+                sha: sha.to_string(),
+                committed_at: *at,
+            })
+            .collect(),
     }
 }
 
 fn incident(id: &str, opened_at: i64, resolved_at: Option<i64>) -> Incident {
-    Incident { id: id.into(), service: "api".into(), opened_at, started_at: None, resolved_at, deployment_id: None, commit_sha: None }
+    Incident {
+        id: id.into(),
+        service: "api".into(),
+        opened_at,
+        started_at: None,
+        resolved_at,
+        deployment_id: None,
+        commit_sha: None,
+    }
 }
 
 const OK: Status = Status::Success;
@@ -29,8 +46,20 @@ const FAIL: Status = Status::Failure;
 fn a_commit_counts_once_from_its_first_successful_production_deployment() {
     let d = [
         deploy("staging", "staging", OK, T0 - 10 * DAY_MS, &[("a", T0 - 11 * DAY_MS)]),
-        deploy("failed", "production", FAIL, T0 - 9 * DAY_MS, &[("a", T0 - 11 * DAY_MS)]),
-        deploy("first", "Prod", OK, T0 - 8 * DAY_MS, &[("a", T0 - 11 * DAY_MS), ("b", T0 - 8 * DAY_MS - 2 * HOUR_MS)]),
+        deploy(
+            "failed",
+            "production",
+            FAIL,
+            T0 - 9 * DAY_MS,
+            &[("a", T0 - 11 * DAY_MS)],
+        ),
+        deploy(
+            "first",
+            "Prod",
+            OK,
+            T0 - 8 * DAY_MS,
+            &[("a", T0 - 11 * DAY_MS), ("b", T0 - 8 * DAY_MS - 2 * HOUR_MS)],
+        ),
         deploy("again", "production", OK, T0 - 2 * DAY_MS, &[("a", T0 - 11 * DAY_MS)]),
     ];
     let m = measure(&d, &[], window(30), Benchmark::default());
@@ -49,10 +78,19 @@ fn a_commit_counts_once_from_its_first_successful_production_deployment() {
 fn a_commit_first_deployed_before_the_window_is_not_in_its_lead_time() {
     let d = [
         deploy("old", "production", OK, T0 - 40 * DAY_MS, &[("a", T0 - 41 * DAY_MS)]),
-        deploy("new", "production", OK, T0 - DAY_MS, &[("a", T0 - 41 * DAY_MS), ("b", T0 - DAY_MS - 30 * 60_000)]),
+        deploy(
+            "new",
+            "production",
+            OK,
+            T0 - DAY_MS,
+            &[("a", T0 - 41 * DAY_MS), ("b", T0 - DAY_MS - 30 * 60_000)],
+        ),
     ];
     let m = measure(&d, &[], window(30), Benchmark::default());
-    assert_eq!((m.lead_time.changes, m.lead_time.answer.as_deref()), (1, Some("less_than_one_hour")));
+    assert_eq!(
+        (m.lead_time.changes, m.lead_time.answer.as_deref()),
+        (1, Some("less_than_one_hour"))
+    );
 }
 
 #[test]
@@ -71,13 +109,29 @@ fn incidents_link_explicitly_by_commit_or_by_inference() {
     by_sha.commit_sha = Some("b".into());
     let mut inferred = incident("i3", T0 - 2 * DAY_MS - HOUR_MS, None);
     inferred.started_at = Some(T0 - 3 * DAY_MS + HOUR_MS); // impact began after d3, before d4
-    assert_eq!(link_incident(&explicit, &prod, &first, true).map(|(d, l)| (d.id.as_str(), l)), Some(("d1", Link::Explicit)));
-    assert_eq!(link_incident(&by_sha, &prod, &first, true).map(|(d, l)| (d.id.as_str(), l)), Some(("d2", Link::Commit)));
-    assert_eq!(link_incident(&inferred, &prod, &first, true).map(|(d, l)| (d.id.as_str(), l)), Some(("d3", Link::Inferred)));
-    assert_eq!(link_incident(&inferred, &prod, &first, false), None, "inference can be turned off");
+    assert_eq!(
+        link_incident(&explicit, &prod, &first, true).map(|(d, l)| (d.id.as_str(), l)),
+        Some(("d1", Link::Explicit))
+    );
+    assert_eq!(
+        link_incident(&by_sha, &prod, &first, true).map(|(d, l)| (d.id.as_str(), l)),
+        Some(("d2", Link::Commit))
+    );
+    assert_eq!(
+        link_incident(&inferred, &prod, &first, true).map(|(d, l)| (d.id.as_str(), l)),
+        Some(("d3", Link::Inferred))
+    );
+    assert_eq!(
+        link_incident(&inferred, &prod, &first, false),
+        None,
+        "inference can be turned off"
+    );
     let m = measure(&d, &[explicit, by_sha, inferred], window(30), Benchmark::default());
     // Three of four deployments failed by linked incidents: 75 %.
-    assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.percent), (3, Some(75)));
+    assert_eq!(
+        (m.change_failure_rate.failed, m.change_failure_rate.percent),
+        (3, Some(75))
+    );
     assert_eq!(m.change_failure_rate.answer.as_deref(), Some("61-75"));
 }
 
@@ -88,8 +142,16 @@ fn time_to_restore_counts_incidents_resolved_in_the_window_from_when_impact_bega
     let open = incident("open", T0 - DAY_MS, None);
     let quick = incident("b", T0 - 2 * DAY_MS, Some(T0 - 2 * DAY_MS + 30 * 60_000));
     let before = incident("old", T0 - 60 * DAY_MS, Some(T0 - 59 * DAY_MS));
-    let m = measure(&[], &[began_earlier, open, quick, before], window(30), Benchmark::default());
-    assert_eq!(m.time_to_restore.incidents, 2, "open incidents and those resolved before the window are left out");
+    let m = measure(
+        &[],
+        &[began_earlier, open, quick, before],
+        window(30),
+        Benchmark::default(),
+    );
+    assert_eq!(
+        m.time_to_restore.incidents, 2,
+        "open incidents and those resolved before the window are left out"
+    );
     assert_eq!(m.time_to_restore.median_seconds, Some((4.0 * 3600.0 + 1800.0) / 2.0));
     assert_eq!(m.time_to_restore.answer.as_deref(), Some("less_than_one_day"));
 }
@@ -106,7 +168,10 @@ fn an_empty_window_has_null_answers_never_made_up_ones() {
     // A squad that tried and never succeeded in 182 days does have an answer: the worst.
     let failed = [deploy("f", "production", FAIL, T0 - 3 * DAY_MS, &[])];
     let m = measure(&failed, &[], window(91), Benchmark::default());
-    assert_eq!(m.deployment_frequency.answer.as_deref(), Some("fewer_than_once_per_six_months"));
+    assert_eq!(
+        m.deployment_frequency.answer.as_deref(),
+        Some("fewer_than_once_per_six_months")
+    );
     // A success in the 182 days before the window's end is data, even outside the window.
     let earlier = [deploy("e", "production", OK, T0 - 120 * DAY_MS, &[])];
     let m = measure(&earlier, &[], window(91), Benchmark::default());
@@ -117,15 +182,36 @@ fn an_empty_window_has_null_answers_never_made_up_ones() {
 fn a_window_shorter_than_a_week_has_no_frequency_answer() {
     let d = [deploy("d", "production", OK, T0 - HOUR_MS, &[])];
     let m = measure(&d, &[], window(6), Benchmark::default());
-    assert_eq!((m.deployment_frequency.answer, m.deployment_frequency.deployments), (None, 1));
+    assert_eq!(
+        (m.deployment_frequency.answer, m.deployment_frequency.deployments),
+        (None, 1)
+    );
 }
 
 #[test]
 fn deployment_frequency_follows_the_first_rule_that_holds() {
     let daily = |days: i64, per_day: i64, every: i64| -> Vec<Deployment> {
-        (0..days).filter(|d| d % every == 0).flat_map(|d| (0..per_day).map(move |k| deploy(&format!("{d}-{k}"), "production", OK, T0 - d * DAY_MS - (k + 1) * HOUR_MS, &[]))).collect()
+        (0..days)
+            .filter(|d| d % every == 0)
+            .flat_map(|d| {
+                (0..per_day).map(move |k| {
+                    deploy(
+                        &format!("{d}-{k}"),
+                        "production",
+                        OK,
+                        T0 - d * DAY_MS - (k + 1) * HOUR_MS,
+                        &[],
+                    )
+                })
+            })
+            .collect()
     };
-    let answer = |d: &[Deployment]| measure(d, &[], window(28), Benchmark::default()).deployment_frequency.answer.unwrap();
+    let answer = |d: &[Deployment]| {
+        measure(d, &[], window(28), Benchmark::default())
+            .deployment_frequency
+            .answer
+            .unwrap()
+    };
     assert_eq!(answer(&daily(28, 2, 1)), "on_demand");
     assert_eq!(answer(&daily(28, 1, 1)), "hourly_to_daily");
     assert_eq!(answer(&daily(28, 1, 7)), "daily_to_weekly");
@@ -134,12 +220,20 @@ fn deployment_frequency_follows_the_first_rule_that_holds() {
     assert_eq!(m.deployment_frequency.answer.as_deref(), Some("weekly_to_monthly"));
     assert_eq!(m.deployment_frequency.deploy_days_per_week, Some(0.0));
     let rare = [deploy("d", "production", OK, T0 - 100 * DAY_MS, &[])];
-    assert_eq!(measure(&rare, &[], window(91), Benchmark::default()).deployment_frequency.answer.as_deref(), Some("monthly_to_six_monthly"));
+    assert_eq!(
+        measure(&rare, &[], window(91), Benchmark::default())
+            .deployment_frequency
+            .answer
+            .as_deref(),
+        Some("monthly_to_six_monthly")
+    );
 }
 
 #[test]
 fn percentages_round_half_up_and_answers_follow_the_thresholds() {
-    let mut d: Vec<Deployment> = (0..8).map(|i| deploy(&format!("d{i}"), "production", OK, T0 - (i + 1) * HOUR_MS, &[])).collect();
+    let mut d: Vec<Deployment> = (0..8)
+        .map(|i| deploy(&format!("d{i}"), "production", OK, T0 - (i + 1) * HOUR_MS, &[]))
+        .collect();
     d[0].status = FAIL; // 1 of 8 = 12.5 % → 13
     let m = measure(&d, &[], window(7), Benchmark::default());
     assert_eq!(m.change_failure_rate.percent, Some(13));
@@ -175,11 +269,21 @@ fn all_four_answers_give_a_measured_maturity() {
 #[test]
 fn an_incident_after_a_past_window_is_inferred_onto_the_deployment_before_it_not_onto_the_window() {
     // The window ends 10 days before T0; the service deployed in it and after it.
-    let past = Window { from: T0 - 40 * DAY_MS, to: T0 - 10 * DAY_MS };
-    let d = [deploy("in", "production", OK, T0 - 20 * DAY_MS, &[]), deploy("after", "production", OK, T0 - 5 * DAY_MS, &[])];
+    let past = Window {
+        from: T0 - 40 * DAY_MS,
+        to: T0 - 10 * DAY_MS,
+    };
+    let d = [
+        deploy("in", "production", OK, T0 - 20 * DAY_MS, &[]),
+        deploy("after", "production", OK, T0 - 5 * DAY_MS, &[]),
+    ];
     let later = incident("later", T0 - 4 * DAY_MS, None);
     let m = measure(&d, std::slice::from_ref(&later), past, Benchmark::default());
-    assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total), (0, 1), "the incident belongs to the deployment after the window");
+    assert_eq!(
+        (m.change_failure_rate.failed, m.change_failure_rate.total),
+        (0, 1),
+        "the incident belongs to the deployment after the window"
+    );
     // The same incident does count in a window that holds its deployment.
     let m = measure(&d, &[later], window(10), Benchmark::default());
     assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total), (1, 1));
@@ -187,7 +291,10 @@ fn an_incident_after_a_past_window_is_inferred_onto_the_deployment_before_it_not
 
 #[test]
 fn explicit_and_commit_links_to_deployments_after_the_window_are_not_inferred_onto_it() {
-    let past = Window { from: T0 - 40 * DAY_MS, to: T0 - 10 * DAY_MS };
+    let past = Window {
+        from: T0 - 40 * DAY_MS,
+        to: T0 - 10 * DAY_MS,
+    };
     let d = [
         deploy("in", "production", OK, T0 - 20 * DAY_MS, &[("a", T0 - 21 * DAY_MS)]),
         deploy("after", "production", OK, T0 - 5 * DAY_MS, &[("b", T0 - 6 * DAY_MS)]),
@@ -198,7 +305,13 @@ fn explicit_and_commit_links_to_deployments_after_the_window_are_not_inferred_on
     let mut by_sha = incident("by-sha", T0 - 15 * DAY_MS, None);
     by_sha.commit_sha = Some("b".into());
     let links = link_incidents(&d, &[explicit.clone(), by_sha.clone()]);
-    assert_eq!(links.iter().map(|l| (l.deployment.as_str(), l.link)).collect::<Vec<_>>(), [("after", Link::Explicit), ("after", Link::Commit)]);
+    assert_eq!(
+        links
+            .iter()
+            .map(|l| (l.deployment.as_str(), l.link))
+            .collect::<Vec<_>>(),
+        [("after", Link::Explicit), ("after", Link::Commit)]
+    );
     let m = measure(&d, &[explicit, by_sha], past, Benchmark::default());
     assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total), (0, 1));
 }
@@ -212,7 +325,11 @@ fn a_commit_link_goes_to_the_commits_first_deployment_even_before_the_window() {
     let mut by_sha = incident("by-sha", T0 - DAY_MS, None);
     by_sha.commit_sha = Some("a".into());
     let m = measure(&d, &[by_sha], window(30), Benchmark::default());
-    assert_eq!((m.change_failure_rate.failed, m.change_failure_rate.total), (0, 1), "a redeploy of a commit is not its first deployment");
+    assert_eq!(
+        (m.change_failure_rate.failed, m.change_failure_rate.total),
+        (0, 1),
+        "a redeploy of a commit is not its first deployment"
+    );
 }
 
 #[test]
@@ -220,9 +337,25 @@ fn the_weeks_failures_and_attempts_add_up_to_the_window() {
     use crate::measured::report::{weekly, weeks};
     // A deployment a day for 28 days, an incident every third day, the last
     // ones after the window (which ends 7 days before T0).
-    let past = Window { from: T0 - 35 * DAY_MS, to: T0 - 7 * DAY_MS };
-    let d: Vec<Deployment> = (0..35).map(|k| deploy(&format!("d{k}"), "production", if k % 5 == 0 { FAIL } else { OK }, T0 - k * DAY_MS - HOUR_MS, &[])).collect();
-    let i: Vec<Incident> = (0..35).filter(|k| k % 3 == 0).map(|k| incident(&format!("i{k}"), T0 - k * DAY_MS, None)).collect();
+    let past = Window {
+        from: T0 - 35 * DAY_MS,
+        to: T0 - 7 * DAY_MS,
+    };
+    let d: Vec<Deployment> = (0..35)
+        .map(|k| {
+            deploy(
+                &format!("d{k}"),
+                "production",
+                if k % 5 == 0 { FAIL } else { OK },
+                T0 - k * DAY_MS - HOUR_MS,
+                &[],
+            )
+        })
+        .collect();
+    let i: Vec<Incident> = (0..35)
+        .filter(|k| k % 3 == 0)
+        .map(|k| incident(&format!("i{k}"), T0 - k * DAY_MS, None))
+        .collect();
     let whole = measure(&d, &i, past, Benchmark::default());
     let links = link_incidents(&d, &i);
     let rows = weekly(&Prepared::new(&d, &links), &i, past, Benchmark::default());
@@ -238,8 +371,14 @@ fn the_weeks_failures_and_attempts_add_up_to_the_window() {
 
 #[test]
 fn a_requested_window_ends_after_it_starts_and_spans_at_most_two_years() {
-    assert_eq!(BoundedWindow::parse(0, MAX_WINDOW_DAYS * DAY_MS).map(|w| w.get().days()), Ok(731));
-    assert_eq!(BoundedWindow::parse(0, MAX_WINDOW_DAYS * DAY_MS + 1).unwrap_err().field, "from");
+    assert_eq!(
+        BoundedWindow::parse(0, MAX_WINDOW_DAYS * DAY_MS).map(|w| w.get().days()),
+        Ok(731)
+    );
+    assert_eq!(
+        BoundedWindow::parse(0, MAX_WINDOW_DAYS * DAY_MS + 1).unwrap_err().field,
+        "from"
+    );
     assert_eq!(BoundedWindow::parse(5, 5).unwrap_err().field, "to");
     assert_eq!(BoundedWindow::parse(6, 5).unwrap_err().field, "to");
 }

@@ -29,21 +29,36 @@ fn board_refusal(e: BoardError) -> ServiceError {
 
 impl Store {
     /// The actions of every checkpoint of the squad, oldest first.
-    async fn squad_actions(&self, conn: &mut sqlx::AnyConnection, squad_id: &str) -> Result<Vec<CheckpointActions>, ServiceError> {
-        let rows = sqlx::query("SELECT id, held_on, actions FROM checkpoints WHERE squad_id = $1 ORDER BY held_on, created_at, id")
-            .bind(squad_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    async fn squad_actions(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        squad_id: &str,
+    ) -> Result<Vec<CheckpointActions>, ServiceError> {
+        let rows = sqlx::query(
+            "SELECT id, held_on, actions FROM checkpoints WHERE squad_id = $1 ORDER BY held_on, created_at, id",
+        )
+        .bind(squad_id)
+        .fetch_all(&mut *conn)
+        .await?;
         rows.iter()
             .map(|r| {
-                let actions: Vec<Action> = serde_json::from_str(r.get("actions")).map_err(|e| ServiceError::Internal(format!("checkpoint actions: {e}")))?;
-                Ok(CheckpointActions { checkpoint_id: r.get("id"), held_on: r.get("held_on"), actions })
+                let actions: Vec<Action> = serde_json::from_str(r.get("actions"))
+                    .map_err(|e| ServiceError::Internal(format!("checkpoint actions: {e}")))?;
+                Ok(CheckpointActions {
+                    checkpoint_id: r.get("id"),
+                    held_on: r.get("held_on"),
+                    actions,
+                })
             })
             .collect()
     }
 
     async fn squad_of(&self, conn: &mut sqlx::AnyConnection, checkpoint_id: &str) -> Result<String, ServiceError> {
-        sqlx::query_scalar("SELECT squad_id FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&mut *conn).await?.ok_or(ServiceError::NotFound("checkpoint"))
+        sqlx::query_scalar("SELECT squad_id FROM checkpoints WHERE id = $1")
+            .bind(checkpoint_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(ServiceError::NotFound("checkpoint"))
     }
 
     /// The review at this checkpoint: every action of the squad's earlier
@@ -57,15 +72,34 @@ impl Store {
 
     /// The copies a new checkpoint `id` of the squad, held on `held_on`,
     /// starts with: every earlier action marked carried over and not yet copied.
-    pub(super) async fn carried_into_new(&self, tx: &mut Tx<'_>, squad_id: &str, id: &str, held_on: &str) -> Result<Vec<Action>, ServiceError> {
+    pub(super) async fn carried_into_new(
+        &self,
+        tx: &mut Tx<'_>,
+        squad_id: &str,
+        id: &str,
+        held_on: &str,
+    ) -> Result<Vec<Action>, ServiceError> {
         let mut squad = self.squad_actions(tx, squad_id).await?;
         // Created now, it comes after every checkpoint held on its day or before.
-        let at = squad.iter().position(|c| c.held_on.as_str() > held_on).unwrap_or(squad.len());
-        squad.insert(at, CheckpointActions { checkpoint_id: id.to_string(), held_on: held_on.to_string(), actions: Vec::new() });
+        let at = squad
+            .iter()
+            .position(|c| c.held_on.as_str() > held_on)
+            .unwrap_or(squad.len());
+        squad.insert(
+            at,
+            CheckpointActions {
+                checkpoint_id: id.to_string(),
+                held_on: held_on.to_string(),
+                actions: Vec::new(),
+            },
+        );
         let mut board = crate::board::Board::default();
         for (from, action) in to_carry(id, &squad) {
             // A full board leaves the rest in the review, to carry by hand.
-            if board.carry_in(action.carried_copy(from, carried_id(&from.checkpoint_id, &action.id))).is_err() {
+            if board
+                .carry_in(action.carried_copy(from, carried_id(&from.checkpoint_id, &action.id)))
+                .is_err()
+            {
                 break;
             }
         }
@@ -77,14 +111,27 @@ impl Store {
     /// actions, in the role table). Carried over, it is copied into this checkpoint at once,
     /// in the same transaction, once however often it is asked. Returns the
     /// checkpoints whose rooms should reload.
-    pub async fn review_action(&self, by: &CurrentUser, checkpoint_id: &str, from: &str, action_id: &str, status: &str) -> Result<Vec<String>, ServiceError> {
+    pub async fn review_action(
+        &self,
+        by: &CurrentUser,
+        checkpoint_id: &str,
+        from: &str,
+        action_id: &str,
+        status: &str,
+    ) -> Result<Vec<String>, ServiceError> {
         self.authorise(by, checkpoint_id, Allowed::EditFlow).await?;
         let status = ActionStatus::parse(status).map_err(board_refusal)?;
         let mut tx = self.writer.begin().await?;
         let squad_id = self.squad_of(&mut tx, checkpoint_id).await?;
         let squad = self.squad_actions(&mut tx, &squad_id).await?;
-        let here = squad.iter().position(|c| c.checkpoint_id == checkpoint_id).ok_or(ServiceError::NotFound("checkpoint"))?;
-        let origin = squad[..here].iter().find(|c| c.checkpoint_id == from).ok_or_else(|| ServiceError::invalid("from", "not an earlier checkpoint of this squad"))?;
+        let here = squad
+            .iter()
+            .position(|c| c.checkpoint_id == checkpoint_id)
+            .ok_or(ServiceError::NotFound("checkpoint"))?;
+        let origin = squad[..here]
+            .iter()
+            .find(|c| c.checkpoint_id == from)
+            .ok_or_else(|| ServiceError::invalid("from", "not an earlier checkpoint of this squad"))?;
         if !origin.actions.iter().any(|a| a.id == action_id) {
             return Err(ServiceError::invalid("action", "no such action in that checkpoint"));
         }
@@ -92,27 +139,47 @@ impl Store {
             if status == ActionStatus::Carried {
                 return Ok(Vec::new());
             }
-            let when = squad.iter().find(|c| c.checkpoint_id == copy).map_or("", |c| c.held_on.as_str());
-            return Err(ServiceError::conflict("action", format!("this action was carried over to the checkpoint of {when}; change its copy there")));
+            let when = squad
+                .iter()
+                .find(|c| c.checkpoint_id == copy)
+                .map_or("", |c| c.held_on.as_str());
+            return Err(ServiceError::conflict(
+                "action",
+                format!("this action was carried over to the checkpoint of {when}; change its copy there"),
+            ));
         }
 
         let (mut doc, benchmark, revision) = self.doc_for_update(&mut tx, from).await?;
-        let action = doc.board.actions.iter_mut().find(|a| a.id == action_id).ok_or_else(|| ServiceError::invalid("action", "no such action in that checkpoint"))?;
+        let action = doc
+            .board
+            .actions
+            .iter_mut()
+            .find(|a| a.id == action_id)
+            .ok_or_else(|| ServiceError::invalid("action", "no such action in that checkpoint"))?;
         action.status = status;
         action.reviewed_in = Some(checkpoint_id.to_string());
         let copy = action.carried_copy(origin, carried_id(from, action_id));
         // Guarded by the revision read above, like every live write: a change
         // committed in between makes this a refusal to retry, never a lost write.
         if !self.write_doc(&mut tx, from, &doc, benchmark, revision).await? {
-            return Err(ServiceError::conflict("action", "that checkpoint changed at the same moment; try again"));
+            return Err(ServiceError::conflict(
+                "action",
+                "that checkpoint changed at the same moment; try again",
+            ));
         }
         self.bump_revision(&mut tx, from).await?;
         let mut changed = vec![from.to_string()];
         if status == ActionStatus::Carried {
             let (mut doc, benchmark, revision) = self.doc_for_update(&mut tx, checkpoint_id).await?;
             if doc.board.carry_in(copy).map_err(board_refusal)? {
-                if !self.write_doc(&mut tx, checkpoint_id, &doc, benchmark, revision).await? {
-                    return Err(ServiceError::conflict("action", "this checkpoint changed at the same moment; try again"));
+                if !self
+                    .write_doc(&mut tx, checkpoint_id, &doc, benchmark, revision)
+                    .await?
+                {
+                    return Err(ServiceError::conflict(
+                        "action",
+                        "this checkpoint changed at the same moment; try again",
+                    ));
                 }
                 self.bump_revision(&mut tx, checkpoint_id).await?;
                 changed.push(checkpoint_id.to_string());
@@ -122,9 +189,21 @@ impl Store {
         Ok(changed)
     }
 
-    async fn doc_for_update(&self, tx: &mut Tx<'_>, checkpoint_id: &str) -> Result<(LiveDoc, Benchmark, i64), ServiceError> {
-        let row = sqlx::query("SELECT doc, benchmark, revision FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_one(&mut **tx).await?;
-        let doc: LiveDoc = serde_json::from_str(row.get("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
-        Ok((doc, Benchmark::from_id(row.get::<&str, _>("benchmark")).unwrap_or_default(), row.get("revision")))
+    async fn doc_for_update(
+        &self,
+        tx: &mut Tx<'_>,
+        checkpoint_id: &str,
+    ) -> Result<(LiveDoc, Benchmark, i64), ServiceError> {
+        let row = sqlx::query("SELECT doc, benchmark, revision FROM checkpoints WHERE id = $1")
+            .bind(checkpoint_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        let doc: LiveDoc =
+            serde_json::from_str(row.get("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+        Ok((
+            doc,
+            Benchmark::from_id(row.get::<&str, _>("benchmark")).unwrap_or_default(),
+            row.get("revision"),
+        ))
     }
 }

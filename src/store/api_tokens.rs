@@ -28,11 +28,20 @@ fn require_manager(by: Option<&CurrentUser>) -> Result<(), ServiceError> {
 
 impl Store {
     async fn squad_id(&self, slug: &str) -> Result<String, ServiceError> {
-        sqlx::query_scalar("SELECT id FROM squads WHERE slug = $1").bind(slug).fetch_optional(&self.pool).await?.ok_or(ServiceError::NotFound("squad"))
+        sqlx::query_scalar("SELECT id FROM squads WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(ServiceError::NotFound("squad"))
     }
 
     /// `by` is the acting user; `None` means the operator at the CLI.
-    pub async fn create_api_token(&self, by: Option<&CurrentUser>, squad: &str, name: &str) -> Result<NewApiToken, ServiceError> {
+    pub async fn create_api_token(
+        &self,
+        by: Option<&CurrentUser>,
+        squad: &str,
+        name: &str,
+    ) -> Result<NewApiToken, ServiceError> {
         require_manager(by)?;
         let name = DisplayName::parse("name", name)?;
         let squad_id = self.squad_id(squad).await?;
@@ -84,12 +93,13 @@ impl Store {
     pub async fn revoke_api_token(&self, by: &CurrentUser, squad: &str, token_id: &str) -> Result<(), ServiceError> {
         require_manager(Some(by))?;
         let squad_id = self.squad_id(squad).await?;
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND squad_id = $3 AND revoked_at IS NULL")
-            .bind(now_ms())
-            .bind(token_id)
-            .bind(&squad_id)
-            .execute(&self.writer)
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND squad_id = $3 AND revoked_at IS NULL")
+                .bind(now_ms())
+                .bind(token_id)
+                .bind(&squad_id)
+                .execute(&self.writer)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(ServiceError::NotFound("token"));
         }
@@ -100,7 +110,10 @@ impl Store {
     pub async fn squad_for_events(&self, by: Option<&CurrentUser>, squad: &str) -> Result<TokenSquad, ServiceError> {
         require_manager(by)?;
         let squad_id = self.squad_id(squad).await?;
-        Ok(TokenSquad { squad_id, slug: squad.to_string() })
+        Ok(TokenSquad {
+            squad_id,
+            slug: squad.to_string(),
+        })
     }
 
     /// The squad of a valid, unrevoked token, noting its use.
@@ -117,8 +130,15 @@ impl Store {
         let last: Option<i64> = row.get("last_used_at");
         if last.is_none_or(|l| now - l >= LAST_USE_RESOLUTION_MS) {
             let id: String = row.get("id");
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&self.writer).await?;
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&self.writer)
+                .await?;
         }
-        Ok(Some(TokenSquad { squad_id: row.get("squad_id"), slug: row.get("slug") }))
+        Ok(Some(TokenSquad {
+            squad_id: row.get("squad_id"),
+            slug: row.get("slug"),
+        }))
     }
 }

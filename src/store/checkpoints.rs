@@ -70,8 +70,15 @@ pub(crate) struct LiveWrite {
 impl Store {
     /// Bumps the revision (and tells other instances once the transaction commits).
     pub(super) async fn bump_revision(&self, tx: &mut Tx<'_>, checkpoint_id: &str) -> Result<i64, ServiceError> {
-        sqlx::query("UPDATE checkpoints SET revision = revision + 1, active_at = $2 WHERE id = $1").bind(checkpoint_id).bind(now_ms()).execute(&mut **tx).await?;
-        let rev: i64 = sqlx::query_scalar("SELECT revision FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_one(&mut **tx).await?;
+        sqlx::query("UPDATE checkpoints SET revision = revision + 1, active_at = $2 WHERE id = $1")
+            .bind(checkpoint_id)
+            .bind(now_ms())
+            .execute(&mut **tx)
+            .await?;
+        let rev: i64 = sqlx::query_scalar("SELECT revision FROM checkpoints WHERE id = $1")
+            .bind(checkpoint_id)
+            .fetch_one(&mut **tx)
+            .await?;
         self.notify(tx, checkpoint_id, rev).await?;
         Ok(rev)
     }
@@ -81,7 +88,9 @@ impl Store {
             // NOTIFY takes no bind parameters; the id is a UUID this server made
             // (checked here anyway) and the revision an integer.
             if uuid::Uuid::parse_str(checkpoint_id).is_err() {
-                return Err(ServiceError::Internal(format!("not a checkpoint id: {checkpoint_id:?}")));
+                return Err(ServiceError::Internal(format!(
+                    "not a checkpoint id: {checkpoint_id:?}"
+                )));
             }
             let sql = format!("NOTIFY {EVENTS_CHANNEL}, '{checkpoint_id}:{rev}'");
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
@@ -90,7 +99,12 @@ impl Store {
     }
 
     /// Creates a draft checkpoint for a squad, run by `by`.
-    pub async fn create_checkpoint(&self, by: &CurrentUser, squad_slug: &str, form: CheckpointForm) -> Result<String, ServiceError> {
+    pub async fn create_checkpoint(
+        &self,
+        by: &CurrentUser,
+        squad_slug: &str,
+        form: CheckpointForm,
+    ) -> Result<String, ServiceError> {
         if !by.role.can_manage_squads() {
             return Err(ServiceError::Forbidden);
         }
@@ -171,7 +185,10 @@ impl Store {
 
     /// The checkpoint's facilitator and co-facilitators, as user ids.
     async fn facilitator_ids(&self, checkpoint_id: &str) -> Result<Vec<String>, ServiceError> {
-        let lead: Option<String> = sqlx::query_scalar("SELECT facilitator_id FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
+        let lead: Option<String> = sqlx::query_scalar("SELECT facilitator_id FROM checkpoints WHERE id = $1")
+            .bind(checkpoint_id)
+            .fetch_optional(&self.pool)
+            .await?;
         let mut ids = vec![lead.ok_or(ServiceError::NotFound("checkpoint"))?];
         ids.extend(
             sqlx::query_scalar::<_, String>("SELECT user_id FROM checkpoint_facilitators WHERE checkpoint_id = $1")
@@ -183,7 +200,10 @@ impl Store {
     }
 
     pub async fn checkpoint_exists(&self, checkpoint_id: &str) -> Result<bool, ServiceError> {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM checkpoints WHERE id = $1")
+            .bind(checkpoint_id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(found.is_some())
     }
 
@@ -192,27 +212,52 @@ impl Store {
     }
 
     /// Adds a co-facilitator (a facilitator or admin account). Only those who run it may.
-    pub async fn add_co_facilitator(&self, by: &CurrentUser, checkpoint_id: &str, username: &str) -> Result<(), ServiceError> {
+    pub async fn add_co_facilitator(
+        &self,
+        by: &CurrentUser,
+        checkpoint_id: &str,
+        username: &str,
+    ) -> Result<(), ServiceError> {
         if !crate::access::may(&self.hats_of(by, checkpoint_id).await?, Action::AddCoFacilitator) {
             return Err(ServiceError::Forbidden);
         }
         let username = Username::parse(username)?;
-        let row = sqlx::query("SELECT id, role FROM users WHERE username = $1").bind(username.as_str()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT id, role FROM users WHERE username = $1")
+            .bind(username.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(row) = row else {
-            return Err(ServiceError::invalid("username", format!("no account is called {:?}", username.as_str())));
+            return Err(ServiceError::invalid(
+                "username",
+                format!("no account is called {:?}", username.as_str()),
+            ));
         };
         let (user_id, role): (String, String) = (row.get("id"), row.get("role"));
         if role == "viewer" {
-            return Err(ServiceError::invalid("username", "a viewer cannot facilitate; make them a facilitator first"));
+            return Err(ServiceError::invalid(
+                "username",
+                "a viewer cannot facilitate; make them a facilitator first",
+            ));
         }
         let role = Role::parse(&role).map_err(|e| ServiceError::Internal(e.message))?;
         let mut tx = self.writer.begin().await?;
-        sqlx::query("INSERT INTO checkpoint_facilitators (checkpoint_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(checkpoint_id)
-            .bind(&user_id)
-            .execute(&mut *tx)
-            .await?;
-        self.insert_user_participant(&mut tx, checkpoint_id, &CurrentUser { id: user_id.clone(), username: username.as_str().to_string(), role }).await?;
+        sqlx::query(
+            "INSERT INTO checkpoint_facilitators (checkpoint_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(checkpoint_id)
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await?;
+        self.insert_user_participant(
+            &mut tx,
+            checkpoint_id,
+            &CurrentUser {
+                id: user_id.clone(),
+                username: username.as_str().to_string(),
+                role,
+            },
+        )
+        .await?;
         self.bump_revision(&mut tx, checkpoint_id).await?;
         tx.commit().await?;
         Ok(())
@@ -220,7 +265,12 @@ impl Store {
 
     /// Starts a draft (those who run it), or ends it (those who run it, or any
     /// facilitator or admin, for an abandoned one). Returns the new revision.
-    pub async fn set_checkpoint_status(&self, by: &CurrentUser, checkpoint_id: &str, status: CheckpointStatus) -> Result<i64, ServiceError> {
+    pub async fn set_checkpoint_status(
+        &self,
+        by: &CurrentUser,
+        checkpoint_id: &str,
+        status: CheckpointStatus,
+    ) -> Result<i64, ServiceError> {
         let hats = self.hats_of(by, checkpoint_id).await?;
         let allowed = match status {
             CheckpointStatus::Live => crate::access::may(&hats, Action::Start),
@@ -247,12 +297,20 @@ impl Store {
         let ended_at = (status == CheckpointStatus::Finished).then(now_ms);
         let mut tx = self.writer.begin().await?;
         let sql = format!("UPDATE checkpoints SET status = $1, ended_at = $2 WHERE id = $3 AND status IN ('{from}')");
-        let updated = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(status.id()).bind(ended_at).bind(checkpoint_id).execute(&mut *tx).await?;
+        let updated = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(status.id())
+            .bind(ended_at)
+            .bind(checkpoint_id)
+            .execute(&mut *tx)
+            .await?;
         if updated.rows_affected() == 0 {
-            return Err(ServiceError::conflict("status", match status {
-                CheckpointStatus::Live => "only a draft checkpoint can be started",
-                _ => "this checkpoint has already finished",
-            }));
+            return Err(ServiceError::conflict(
+                "status",
+                match status {
+                    CheckpointStatus::Live => "only a draft checkpoint can be started",
+                    _ => "this checkpoint has already finished",
+                },
+            ));
         }
         let rev = self.bump_revision(&mut tx, checkpoint_id).await?;
         tx.commit().await?;
@@ -262,7 +320,12 @@ impl Store {
     /// Joins by code with a display name. Wrong codes slow further attempts
     /// from the client address (`client`, its key: [`crate::security::client_key`])
     /// with [`Backoff::ADDRESS`]; each attempt is counted before the code is looked up.
-    pub async fn join_checkpoint(&self, code: &str, name: &str, client: &str) -> Result<JoinedParticipant, ServiceError> {
+    pub async fn join_checkpoint(
+        &self,
+        code: &str,
+        name: &str,
+        client: &str,
+    ) -> Result<JoinedParticipant, ServiceError> {
         self.join_checkpoint_with(code, name, client, &|_| None).await
     }
 
@@ -282,24 +345,39 @@ impl Store {
         let client_key = join_key(client);
         self.reserve_attempt(&[(&client_key, Backoff::ADDRESS)]).await?;
         let code = JoinCode::parse(code)?;
-        let row = sqlx::query("SELECT id, status FROM checkpoints WHERE join_code = $1").bind(code.as_str()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT id, status FROM checkpoints WHERE join_code = $1")
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(row) = row else {
-            return Err(ServiceError::invalid("code", "no checkpoint has that code; check it with your facilitator"));
+            return Err(ServiceError::invalid(
+                "code",
+                "no checkpoint has that code; check it with your facilitator",
+            ));
         };
         // A right code is no guess: give the attempt back.
         self.release_attempt(&client_key, Backoff::ADDRESS).await?;
         let checkpoint_id: String = row.get("id");
         if status_of(row.get("status"))? == CheckpointStatus::Finished {
-            return Err(ServiceError::invalid("code", "this checkpoint has finished; it admits nobody"));
+            return Err(ServiceError::invalid(
+                "code",
+                "this checkpoint has finished; it admits nobody",
+            ));
         }
         if let Some(token) = cookie(&checkpoint_id) {
-            let own = sqlx::query("SELECT id, name FROM participants WHERE checkpoint_id = $1 AND token_hash = $2 AND removed = 0")
-                .bind(&checkpoint_id)
-                .bind(token_hash(&token))
-                .fetch_optional(&self.pool)
-                .await?;
+            let own = sqlx::query(
+                "SELECT id, name FROM participants WHERE checkpoint_id = $1 AND token_hash = $2 AND removed = 0",
+            )
+            .bind(&checkpoint_id)
+            .bind(token_hash(&token))
+            .fetch_optional(&self.pool)
+            .await?;
             if let Some(own) = own.filter(|r| name.same_as(r.get::<&str, _>("name"))) {
-                return Ok(JoinedParticipant { checkpoint_id, participant_id: own.get("id"), token });
+                return Ok(JoinedParticipant {
+                    checkpoint_id,
+                    participant_id: own.get("id"),
+                    token,
+                });
             }
         }
         let token = new_token();
@@ -308,39 +386,64 @@ impl Store {
         // The revision first: its row lock makes two people joining at once
         // under one name check one after the other.
         self.bump_revision(&mut tx, &checkpoint_id).await?;
-        let taken: Vec<String> = sqlx::query_scalar("SELECT name FROM participants WHERE checkpoint_id = $1 AND removed = 0").bind(&checkpoint_id).fetch_all(&mut *tx).await?;
+        let taken: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM participants WHERE checkpoint_id = $1 AND removed = 0")
+                .bind(&checkpoint_id)
+                .fetch_all(&mut *tx)
+                .await?;
         if let Some(taken) = taken.iter().find(|t| name.same_as(t)) {
-            return Err(ServiceError::conflict("name", format!("someone in this checkpoint is already called {taken}; add an initial or choose another name")));
+            return Err(ServiceError::conflict(
+                "name",
+                format!("someone in this checkpoint is already called {taken}; add an initial or choose another name"),
+            ));
         }
-        sqlx::query("INSERT INTO participants (id, checkpoint_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&participant_id)
-            .bind(&checkpoint_id)
-            .bind(name.as_str())
-            .bind(token_hash(&token))
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO participants (id, checkpoint_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&participant_id)
+        .bind(&checkpoint_id)
+        .bind(name.as_str())
+        .bind(token_hash(&token))
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok(JoinedParticipant { checkpoint_id, participant_id, token })
+        Ok(JoinedParticipant {
+            checkpoint_id,
+            participant_id,
+            token,
+        })
     }
 
     /// The participant a cookie token belongs to, in this checkpoint only.
-    pub async fn participant_for_token(&self, checkpoint_id: &str, token: &str) -> Result<Option<String>, ServiceError> {
-        Ok(sqlx::query_scalar("SELECT id FROM participants WHERE checkpoint_id = $1 AND token_hash = $2 AND removed = 0")
-            .bind(checkpoint_id)
-            .bind(token_hash(token))
-            .fetch_optional(&self.pool)
-            .await?)
+    pub async fn participant_for_token(
+        &self,
+        checkpoint_id: &str,
+        token: &str,
+    ) -> Result<Option<String>, ServiceError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM participants WHERE checkpoint_id = $1 AND token_hash = $2 AND removed = 0",
+        )
+        .bind(checkpoint_id)
+        .bind(token_hash(token))
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The participant a signed-in user already is in this checkpoint, if any.
     /// Reading never makes one: see [`Store::join_as_user`].
-    pub async fn participant_for_user(&self, checkpoint_id: &str, user: &CurrentUser) -> Result<Option<String>, ServiceError> {
-        Ok(sqlx::query_scalar("SELECT id FROM participants WHERE checkpoint_id = $1 AND user_id = $2 AND removed = 0")
-            .bind(checkpoint_id)
-            .bind(&user.id)
-            .fetch_optional(&self.pool)
-            .await?)
+    pub async fn participant_for_user(
+        &self,
+        checkpoint_id: &str,
+        user: &CurrentUser,
+    ) -> Result<Option<String>, ServiceError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM participants WHERE checkpoint_id = $1 AND user_id = $2 AND removed = 0")
+                .bind(checkpoint_id)
+                .bind(&user.id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// The hats `user` wears towards this checkpoint (see [`crate::access`]).
@@ -361,15 +464,22 @@ impl Store {
         if !crate::access::may(&self.hats_of(user, checkpoint_id).await?, Action::JoinAsUser) {
             return Err(ServiceError::Forbidden);
         }
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
-        if status_of(&status.ok_or(ServiceError::NotFound("checkpoint"))?)? == CheckpointStatus::Finished {
-            return Err(ServiceError::conflict("checkpoint", "this checkpoint has finished; it admits nobody"));
-        }
-        let removed: Option<i64> = sqlx::query_scalar("SELECT removed FROM participants WHERE checkpoint_id = $1 AND user_id = $2")
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM checkpoints WHERE id = $1")
             .bind(checkpoint_id)
-            .bind(&user.id)
             .fetch_optional(&self.pool)
             .await?;
+        if status_of(&status.ok_or(ServiceError::NotFound("checkpoint"))?)? == CheckpointStatus::Finished {
+            return Err(ServiceError::conflict(
+                "checkpoint",
+                "this checkpoint has finished; it admits nobody",
+            ));
+        }
+        let removed: Option<i64> =
+            sqlx::query_scalar("SELECT removed FROM participants WHERE checkpoint_id = $1 AND user_id = $2")
+                .bind(checkpoint_id)
+                .bind(&user.id)
+                .fetch_optional(&self.pool)
+                .await?;
         if removed == Some(1) {
             return Err(ServiceError::Forbidden);
         }
@@ -377,10 +487,17 @@ impl Store {
         self.insert_user_participant(&mut tx, checkpoint_id, user).await?;
         self.bump_revision(&mut tx, checkpoint_id).await?;
         tx.commit().await?;
-        self.participant_for_user(checkpoint_id, user).await?.ok_or(ServiceError::Forbidden)
+        self.participant_for_user(checkpoint_id, user)
+            .await?
+            .ok_or(ServiceError::Forbidden)
     }
 
-    async fn insert_user_participant(&self, tx: &mut Tx<'_>, checkpoint_id: &str, user: &CurrentUser) -> Result<(), ServiceError> {
+    async fn insert_user_participant(
+        &self,
+        tx: &mut Tx<'_>,
+        checkpoint_id: &str,
+        user: &CurrentUser,
+    ) -> Result<(), ServiceError> {
         sqlx::query("INSERT INTO participants (id, checkpoint_id, name, user_id, joined_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (checkpoint_id, user_id) DO NOTHING")
             .bind(new_id())
             .bind(checkpoint_id)
@@ -395,8 +512,14 @@ impl Store {
     /// The last time anything happened in a checkpoint: its latest change, or
     /// when it was created.
     async fn last_activity_ms(&self, checkpoint_id: &str) -> Result<i64, ServiceError> {
-        let row = sqlx::query("SELECT created_at, active_at FROM checkpoints WHERE id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?.ok_or(ServiceError::NotFound("checkpoint"))?;
-        Ok(row.get::<Option<i64>, _>("active_at").unwrap_or_else(|| row.get("created_at")))
+        let row = sqlx::query("SELECT created_at, active_at FROM checkpoints WHERE id = $1")
+            .bind(checkpoint_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(ServiceError::NotFound("checkpoint"))?;
+        Ok(row
+            .get::<Option<i64>, _>("active_at")
+            .unwrap_or_else(|| row.get("created_at")))
     }
 
     /// Reads the whole live state of a checkpoint.
@@ -410,7 +533,8 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(ServiceError::NotFound("checkpoint"))?;
-        let doc: LiveDoc = serde_json::from_str(row.get::<&str, _>("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+        let doc: LiveDoc = serde_json::from_str(row.get::<&str, _>("doc"))
+            .map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
         let info = CheckpointInfo {
             id: row.get("id"),
             squad_slug: row.get("slug"),
@@ -425,30 +549,46 @@ impl Store {
         let join_code = JoinCode::parse(row.get("join_code")).map_err(|e| ServiceError::Internal(e.message))?;
         let revision: i64 = row.get("revision");
         let facilitators = self.facilitator_ids(checkpoint_id).await?;
-        let participants = sqlx::query("SELECT id, name, user_id, removed FROM participants WHERE checkpoint_id = $1 ORDER BY joined_at, id")
+        let participants = sqlx::query(
+            "SELECT id, name, user_id, removed FROM participants WHERE checkpoint_id = $1 ORDER BY joined_at, id",
+        )
+        .bind(checkpoint_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let user_id: Option<String> = r.get("user_id");
+            Participant {
+                id: r.get("id"),
+                name: r.get("name"),
+                facilitator: user_id.is_some_and(|u| facilitators.contains(&u)),
+                removed: r.get::<i64, _>("removed") != 0,
+            }
+        })
+        .collect();
+        let mut votes: [BTreeMap<String, String>; 4] = Default::default();
+        for r in sqlx::query("SELECT question, participant_id, answer FROM votes WHERE checkpoint_id = $1")
             .bind(checkpoint_id)
             .fetch_all(&self.pool)
             .await?
-            .iter()
-            .map(|r| {
-                let user_id: Option<String> = r.get("user_id");
-                Participant {
-                    id: r.get("id"),
-                    name: r.get("name"),
-                    facilitator: user_id.is_some_and(|u| facilitators.contains(&u)),
-                    removed: r.get::<i64, _>("removed") != 0,
-                }
-            })
-            .collect();
-        let mut votes: [BTreeMap<String, String>; 4] = Default::default();
-        for r in sqlx::query("SELECT question, participant_id, answer FROM votes WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_all(&self.pool).await? {
+        {
             if let Some(i) = Question::from_id(r.get("question")).map(crate::live::stage::question_index) {
                 votes[i].insert(r.get("participant_id"), r.get("answer"));
             }
         }
         let mut ratings: crate::live::capabilities::Ratings = Default::default();
-        for r in sqlx::query("SELECT participant_id, capability, statement, value FROM ratings WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_all(&self.pool).await? {
-            let (Some(capability), Ok(statement)) = (CapabilityKey::from_id(r.get("capability")), u8::try_from(r.get::<i64, _>("statement"))) else { continue };
+        for r in
+            sqlx::query("SELECT participant_id, capability, statement, value FROM ratings WHERE checkpoint_id = $1")
+                .bind(checkpoint_id)
+                .fetch_all(&self.pool)
+                .await?
+        {
+            let (Some(capability), Ok(statement)) = (
+                CapabilityKey::from_id(r.get("capability")),
+                u8::try_from(r.get::<i64, _>("statement")),
+            ) else {
+                continue;
+            };
             let rating = match r.get::<i64, _>("value") {
                 -1 => Rating::DontKnow,
                 v => match u8::try_from(v).ok().and_then(Rating::agreement) {
@@ -456,9 +596,22 @@ impl Store {
                     None => continue,
                 },
             };
-            ratings.entry(r.get("participant_id")).or_default().insert((capability, statement), rating);
+            ratings
+                .entry(r.get("participant_id"))
+                .or_default()
+                .insert((capability, statement), rating);
         }
-        Ok(LoadedRoom { state: LiveState { info, revision, doc, participants, votes, ratings }, join_code })
+        Ok(LoadedRoom {
+            state: LiveState {
+                info,
+                revision,
+                doc,
+                participants,
+                votes,
+                ratings,
+            },
+            join_code,
+        })
     }
 
     /// Writes what `change` changed, as revision `state.revision`, if the stored
@@ -470,20 +623,39 @@ impl Store {
         // A vote or a rating without a document change leaves the record of the
         // tab's command (`doc.sessions`) in memory until the next document write:
         // both set a value, so one applied again after a restart changes nothing.
-        let doc_changed = matches!(change, Change::Doc | Change::Focus | Change::Note { .. } | Change::Removed { .. } | Change::Vote { auto_revealed: true, .. });
+        let doc_changed = matches!(
+            change,
+            Change::Doc
+                | Change::Focus
+                | Change::Note { .. }
+                | Change::Removed { .. }
+                | Change::Vote {
+                    auto_revealed: true,
+                    ..
+                }
+        );
         let write = LiveWrite {
             id: state.info.id.clone(),
             revision: state.revision,
             doc: if doc_changed {
-                Some((serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?, super::history::StoredDigest::of(&state.doc, state.info.benchmark)?))
+                Some((
+                    serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?,
+                    super::history::StoredDigest::of(&state.doc, state.info.benchmark)?,
+                ))
             } else {
                 None
             },
-            focus: if state.doc.capabilities.focus_confirmed { state.doc.capabilities.focus.clone() } else { Vec::new() },
+            focus: if state.doc.capabilities.focus_confirmed {
+                state.doc.capabilities.focus.clone()
+            } else {
+                Vec::new()
+            },
             change: change.clone(),
         };
         // Started on first use, inside the runtime that serves the requests.
-        let committer = self.committer.get_or_init(|| super::committer::Committer::start(self.clone()));
+        let committer = self
+            .committer
+            .get_or_init(|| super::committer::Committer::start(self.clone()));
         committer.commit(write).await
     }
 
@@ -492,28 +664,41 @@ impl Store {
     pub(crate) async fn write_live(&self, tx: &mut Tx<'_>, w: &LiveWrite) -> Result<bool, ServiceError> {
         let id = &w.id;
         let bumped = match &w.doc {
-            Some((doc, digest)) => digest
-                .bind(sqlx::query(concat!("UPDATE checkpoints SET ", super::history::digest_set!(), ", revision = $9, doc = $10, active_at = $13 WHERE id = $11 AND revision = $12")))
-                .bind(w.revision)
-                .bind(doc)
-                .bind(id)
-                .bind(w.revision - 1)
-                .bind(now_ms())
-                .execute(&mut **tx)
-                .await?,
-            None => sqlx::query("UPDATE checkpoints SET revision = $1, active_at = $4 WHERE id = $2 AND revision = $3")
-                .bind(w.revision)
-                .bind(id)
-                .bind(w.revision - 1)
-                .bind(now_ms())
-                .execute(&mut **tx)
-                .await?,
+            Some((doc, digest)) => {
+                digest
+                    .bind(sqlx::query(concat!(
+                        "UPDATE checkpoints SET ",
+                        super::history::digest_set!(),
+                        ", revision = $9, doc = $10, active_at = $13 WHERE id = $11 AND revision = $12"
+                    )))
+                    .bind(w.revision)
+                    .bind(doc)
+                    .bind(id)
+                    .bind(w.revision - 1)
+                    .bind(now_ms())
+                    .execute(&mut **tx)
+                    .await?
+            }
+            None => {
+                sqlx::query("UPDATE checkpoints SET revision = $1, active_at = $4 WHERE id = $2 AND revision = $3")
+                    .bind(w.revision)
+                    .bind(id)
+                    .bind(w.revision - 1)
+                    .bind(now_ms())
+                    .execute(&mut **tx)
+                    .await?
+            }
         };
         if bumped.rows_affected() == 0 {
             return Ok(false);
         }
         match &w.change {
-            Change::Vote { question, participant, answer, .. } => {
+            Change::Vote {
+                question,
+                participant,
+                answer,
+                ..
+            } => {
                 sqlx::query(
                     "INSERT INTO votes (checkpoint_id, question, participant_id, answer, updated_at) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (checkpoint_id, question, participant_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
@@ -527,9 +712,18 @@ impl Store {
                 .await?;
             }
             Change::Removed { participant } => {
-                sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2").bind(participant).bind(id).execute(&mut **tx).await?;
+                sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2")
+                    .bind(participant)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
             }
-            Change::Rated { participant, capability, statement, rating } => {
+            Change::Rated {
+                participant,
+                capability,
+                statement,
+                rating,
+            } => {
                 let value: i64 = match rating {
                     Rating::Agreement(v) => i64::from(*v),
                     Rating::DontKnow => -1,
@@ -549,14 +743,19 @@ impl Store {
             }
             Change::Focus => {
                 // The stored list is the confirmed focus; an unconfirmed draft lives in the document only.
-                sqlx::query("DELETE FROM checkpoint_focus WHERE checkpoint_id = $1").bind(id).execute(&mut **tx).await?;
+                sqlx::query("DELETE FROM checkpoint_focus WHERE checkpoint_id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
                 for (i, key) in w.focus.iter().enumerate() {
-                    sqlx::query("INSERT INTO checkpoint_focus (checkpoint_id, position, capability) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(i as i64)
-                        .bind(key)
-                        .execute(&mut **tx)
-                        .await?;
+                    sqlx::query(
+                        "INSERT INTO checkpoint_focus (checkpoint_id, position, capability) VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(i as i64)
+                    .bind(key)
+                    .execute(&mut **tx)
+                    .await?;
                 }
             }
             Change::Doc | Change::Note { .. } => {}
@@ -590,7 +789,12 @@ impl Store {
         .await?;
         Ok(rows
             .iter()
-            .map(|r| SquadFocus { capability: r.get("capability"), squad_name: r.get("name"), squad_slug: r.get("slug"), held_on: r.get("held_on") })
+            .map(|r| SquadFocus {
+                capability: r.get("capability"),
+                squad_name: r.get("name"),
+                squad_slug: r.get("slug"),
+                held_on: r.get("held_on"),
+            })
             .collect())
     }
 }

@@ -33,8 +33,12 @@ impl Committer {
 
     pub(crate) async fn commit(&self, write: LiveWrite) -> Result<bool, ServiceError> {
         let (reply, answer) = oneshot::channel();
-        self.tx.send((write, reply)).map_err(|_| ServiceError::Internal("the committer has stopped".into()))?;
-        answer.await.map_err(|_| ServiceError::Internal("the committer dropped a change".into()))?
+        self.tx
+            .send((write, reply))
+            .map_err(|_| ServiceError::Internal("the committer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| ServiceError::Internal("the committer dropped a change".into()))?
     }
 }
 

@@ -57,15 +57,22 @@ impl Store {
     /// Reserves `n` ids for new rows, outside the batch's transaction so that
     /// concurrent batches on PostgreSQL do not wait on each other for it.
     async fn reserve_ids(&self, n: usize) -> Result<i64, ServiceError> {
-        let next: i64 = sqlx::query_scalar("UPDATE id_blocks SET next_id = next_id + $1 WHERE name = 'events' RETURNING next_id")
-            .bind(n as i64)
-            .fetch_one(&self.writer)
-            .await?;
+        let next: i64 =
+            sqlx::query_scalar("UPDATE id_blocks SET next_id = next_id + $1 WHERE name = 'events' RETURNING next_id")
+                .bind(n as i64)
+                .fetch_one(&self.writer)
+                .await?;
         Ok(next - n as i64)
     }
 
     /// The ids of the squad's services by name, creating the missing ones.
-    async fn services(&self, conn: &mut AnyConnection, squad_id: &str, names: &[&str], mut next_id: i64) -> Result<HashMap<String, i64>, ServiceError> {
+    async fn services(
+        &self,
+        conn: &mut AnyConnection,
+        squad_id: &str,
+        names: &[&str],
+        mut next_id: i64,
+    ) -> Result<HashMap<String, i64>, ServiceError> {
         let existing = self.service_ids(conn, squad_id).await?;
         let missing: Vec<&&str> = names.iter().filter(|n| !existing.contains_key(**n)).collect();
         if missing.is_empty() {
@@ -84,48 +91,79 @@ impl Store {
         self.service_ids(conn, squad_id).await
     }
 
-    async fn service_ids(&self, conn: &mut AnyConnection, squad_id: &str) -> Result<HashMap<String, i64>, ServiceError> {
-        let rows = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1").bind(squad_id).fetch_all(&mut *conn).await?;
+    async fn service_ids(
+        &self,
+        conn: &mut AnyConnection,
+        squad_id: &str,
+    ) -> Result<HashMap<String, i64>, ServiceError> {
+        let rows = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1")
+            .bind(squad_id)
+            .fetch_all(&mut *conn)
+            .await?;
         Ok(rows.iter().map(|r| (r.get("name"), r.get("id"))).collect())
     }
 
     /// Stores a batch of deployments for the squad, atomically; a re-sent id
     /// updates the deployment.
-    pub async fn ingest_deployments(&self, squad: &TokenSquad, events: Vec<DeploymentEvent>) -> Result<Ingested, ServiceError> {
+    pub async fn ingest_deployments(
+        &self,
+        squad: &TokenSquad,
+        events: Vec<DeploymentEvent>,
+    ) -> Result<Ingested, ServiceError> {
         let table = "deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, received_at)";
         let update = "service_id = excluded.service_id, environment = excluded.environment, production = excluded.production, \
                       success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, commits = excluded.commits, \
                       stages = excluded.stages, received_at = excluded.received_at";
         let events = last_of_each(events, |d| &d.id);
-        self.upsert_events(squad, &events, table, update, 12, |d| (&d.id, &d.service), |q, d| {
-            q.bind(d.environment.clone())
-                .bind(is_production(&d.environment) as i64)
-                .bind((d.status == Status::Success) as i64)
-                .bind(d.started_at)
-                .bind(d.finished_at)
-                .bind(encode_commits(&d.commits))
-                .bind(encode_stages(&d.stages))
-        })
+        self.upsert_events(
+            squad,
+            &events,
+            table,
+            update,
+            12,
+            |d| (&d.id, &d.service),
+            |q, d| {
+                q.bind(d.environment.clone())
+                    .bind(is_production(&d.environment) as i64)
+                    .bind((d.status == Status::Success) as i64)
+                    .bind(d.started_at)
+                    .bind(d.finished_at)
+                    .bind(encode_commits(&d.commits))
+                    .bind(encode_stages(&d.stages))
+            },
+        )
         .await
     }
 
     /// Stores a batch of incidents for the squad, atomically; a re-sent id
     /// updates the incident (that is how one is resolved).
-    pub async fn ingest_incidents(&self, squad: &TokenSquad, events: Vec<IncidentEvent>) -> Result<Ingested, ServiceError> {
+    pub async fn ingest_incidents(
+        &self,
+        squad: &TokenSquad,
+        events: Vec<IncidentEvent>,
+    ) -> Result<Ingested, ServiceError> {
         let table = "incidents (id, squad_id, external_id, service_id, title, opened_at, started_at, began_at, resolved_at, deployment_external_id, commit_sha, received_at)";
         let update = "service_id = excluded.service_id, title = excluded.title, opened_at = excluded.opened_at, \
                       started_at = excluded.started_at, began_at = excluded.began_at, resolved_at = excluded.resolved_at, \
                       deployment_external_id = excluded.deployment_external_id, commit_sha = excluded.commit_sha, received_at = excluded.received_at";
         let events = last_of_each(events, |i| &i.id);
-        self.upsert_events(squad, &events, table, update, 12, |e| (&e.id, &e.service), |q, e| {
-            q.bind(e.title.clone())
-                .bind(e.opened_at)
-                .bind(e.started_at)
-                .bind(e.started_at.unwrap_or(e.opened_at))
-                .bind(e.resolved_at)
-                .bind(e.deployment_id.clone())
-                .bind(e.commit_sha.clone())
-        })
+        self.upsert_events(
+            squad,
+            &events,
+            table,
+            update,
+            12,
+            |e| (&e.id, &e.service),
+            |q, e| {
+                q.bind(e.title.clone())
+                    .bind(e.opened_at)
+                    .bind(e.started_at)
+                    .bind(e.started_at.unwrap_or(e.opened_at))
+                    .bind(e.resolved_at)
+                    .bind(e.deployment_id.clone())
+                    .bind(e.commit_sha.clone())
+            },
+        )
         .await
     }
 
@@ -134,7 +172,10 @@ impl Store {
     /// new/updated count (a returned id from this block is a new row). Every
     /// table's columns run: id, squad_id, external_id, service_id, what
     /// `bind_rest` binds, received_at.
-    #[expect(clippy::too_many_arguments, reason = "one call site per event kind; a struct would only rename the same parameters")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per event kind; a struct would only rename the same parameters"
+    )]
     async fn upsert_events<E>(
         &self,
         squad: &TokenSquad,
@@ -152,7 +193,9 @@ impl Store {
         let service_first_id = first_id + events.len() as i64;
         let now = now_ms();
         let mut tx = self.writer.begin().await?;
-        let services = self.services(&mut tx, &squad.squad_id, &names, service_first_id).await?;
+        let services = self
+            .services(&mut tx, &squad.squad_id, &names, service_first_id)
+            .await?;
         let mut outcome = Ingested::default();
         for (n, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
             let sql = format!(
@@ -162,7 +205,11 @@ impl Store {
             let mut q: Query = sqlx::query(AssertSqlSafe(sql));
             for (i, e) in chunk.iter().enumerate() {
                 let (external_id, service) = keys(e);
-                q = q.bind(first_id + (n * ROWS_PER_STATEMENT + i) as i64).bind(&squad.squad_id).bind(external_id.clone()).bind(services[service]);
+                q = q
+                    .bind(first_id + (n * ROWS_PER_STATEMENT + i) as i64)
+                    .bind(&squad.squad_id)
+                    .bind(external_id.clone())
+                    .bind(services[service]);
                 q = bind_rest(q, e).bind(now);
             }
             for row in q.fetch_all(&mut *tx).await? {
@@ -181,7 +228,11 @@ impl Store {
 
 impl Store {
     /// A whole CSV file, in one transaction.
-    pub async fn import_csv(&self, squad: &TokenSquad, batch: crate::ingest::csv::CsvBatch) -> Result<Ingested, ServiceError> {
+    pub async fn import_csv(
+        &self,
+        squad: &TokenSquad,
+        batch: crate::ingest::csv::CsvBatch,
+    ) -> Result<Ingested, ServiceError> {
         match batch {
             crate::ingest::csv::CsvBatch::Deployments(d) => self.ingest_deployments(squad, d).await,
             crate::ingest::csv::CsvBatch::Incidents(i) => self.ingest_incidents(squad, i).await,
@@ -191,16 +242,29 @@ impl Store {
 
 /// `[["sha", committed_at_ms], ...]`
 pub(crate) fn encode_commits(commits: &[crate::ingest::CommitEvent]) -> String {
-    serde_json::to_string(&commits.iter().map(|c| (&c.sha, c.committed_at)).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&commits.iter().map(|c| (&c.sha, c.committed_at)).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
 }
 
 pub(crate) fn decode_commits(text: &str) -> Vec<crate::measured::Commit> {
-    serde_json::from_str::<Vec<(String, i64)>>(text).unwrap_or_default().into_iter().map(|(sha, committed_at)| crate::measured::Commit { sha, committed_at }).collect()
+    serde_json::from_str::<Vec<(String, i64)>>(text)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(sha, committed_at)| crate::measured::Commit { sha, committed_at })
+        .collect()
 }
 
 /// `[["name", started_ms, finished_ms], ...]`, or nothing when there are none.
 pub(crate) fn encode_stages(stages: &[crate::ingest::StageEvent]) -> Option<String> {
-    (!stages.is_empty()).then(|| serde_json::to_string(&stages.iter().map(|s| (&s.name, s.started_at, s.finished_at)).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into()))
+    (!stages.is_empty()).then(|| {
+        serde_json::to_string(
+            &stages
+                .iter()
+                .map(|s| (&s.name, s.started_at, s.finished_at))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_else(|_| "[]".into())
+    })
 }
 
 #[cfg(test)]
@@ -209,17 +273,34 @@ mod tests {
 
     #[test]
     fn placeholders_number_every_parameter() {
-        assert_eq!(super::placeholders(super::Backend::Postgres, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(
+            super::placeholders(super::Backend::Postgres, 2, 3),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
         assert_eq!(super::placeholders(super::Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 
     #[test]
     fn commits_and_stages_round_trip_through_their_column() {
-        let commits = vec![CommitEvent { sha: "a \"quoted\" sha".into(), committed_at: 5 }];
+        let commits = vec![CommitEvent {
+            sha: "a \"quoted\" sha".into(),
+            committed_at: 5,
+        }];
         let decoded = super::decode_commits(&super::encode_commits(&commits));
-        assert_eq!((decoded[0].sha.as_str(), decoded[0].committed_at), ("a \"quoted\" sha", 5));
+        assert_eq!(
+            (decoded[0].sha.as_str(), decoded[0].committed_at),
+            ("a \"quoted\" sha", 5)
+        );
         assert_eq!(super::encode_stages(&[]), None);
-        let stages = super::encode_stages(&[StageEvent { name: "build".into(), started_at: 1, finished_at: 2 }]).unwrap();
-        assert_eq!(serde_json::from_str::<Vec<(String, i64, i64)>>(&stages).unwrap(), vec![("build".to_string(), 1, 2)]);
+        let stages = super::encode_stages(&[StageEvent {
+            name: "build".into(),
+            started_at: 1,
+            finished_at: 2,
+        }])
+        .unwrap();
+        assert_eq!(
+            serde_json::from_str::<Vec<(String, i64, i64)>>(&stages).unwrap(),
+            vec![("build".to_string(), 1, 2)]
+        );
     }
 }

@@ -11,7 +11,9 @@ use super::checkpoints::Tx;
 use super::{ServiceError, Store};
 use crate::dora::{Benchmark, Level, Question};
 use crate::live::{CheckpointStatus, LiveDoc};
-use crate::summary::history::{trend, CheckpointDigest, HistoryFilter, HistoryRow, Paged, QuarterSpread, SummaryDigest, TrendPoint, PAGE_SIZE};
+use crate::summary::history::{
+    trend, CheckpointDigest, HistoryFilter, HistoryRow, Paged, QuarterSpread, SummaryDigest, TrendPoint, PAGE_SIZE,
+};
 use crate::summary::{Maturity, Summary};
 
 /// A digest as it is stored: the values bound to its columns.
@@ -37,7 +39,10 @@ impl StoredDigest {
     }
 
     /// Binds the digest's columns as `$1` to `$8` (see `digest_set!`).
-    pub(crate) fn bind<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    pub(crate) fn bind<'q>(
+        &'q self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
         q.bind(self.voted_level)
             .bind(self.voted_percentile)
             .bind(&self.voted_answers)
@@ -79,11 +84,22 @@ pub(crate) use digest_columns;
 impl Store {
     /// Writes a checkpoint's document with its digest, if its revision is
     /// still `revision`; false when someone else wrote it in between.
-    pub(crate) async fn write_doc(&self, tx: &mut Tx<'_>, checkpoint_id: &str, doc: &LiveDoc, benchmark: Benchmark, revision: i64) -> Result<bool, ServiceError> {
+    pub(crate) async fn write_doc(
+        &self,
+        tx: &mut Tx<'_>,
+        checkpoint_id: &str,
+        doc: &LiveDoc,
+        benchmark: Benchmark,
+        revision: i64,
+    ) -> Result<bool, ServiceError> {
         let digest = StoredDigest::of(doc, benchmark)?;
         let raw = to_json(doc)?;
         let written = digest
-            .bind(sqlx::query(concat!("UPDATE checkpoints SET ", digest_set!(), ", doc = $9 WHERE id = $10 AND revision = $11")))
+            .bind(sqlx::query(concat!(
+                "UPDATE checkpoints SET ",
+                digest_set!(),
+                ", doc = $9 WHERE id = $10 AND revision = $11"
+            )))
             .bind(&raw)
             .bind(checkpoint_id)
             .bind(revision)
@@ -93,7 +109,12 @@ impl Store {
     }
 
     /// Keeps the latest finalised revision's figures in the checkpoint's row.
-    pub(crate) async fn write_summary_digest(&self, tx: &mut Tx<'_>, checkpoint_id: &str, summary: &Summary) -> Result<(), ServiceError> {
+    pub(crate) async fn write_summary_digest(
+        &self,
+        tx: &mut Tx<'_>,
+        checkpoint_id: &str,
+        summary: &Summary,
+    ) -> Result<(), ServiceError> {
         let d = SummaryDigest::of(summary.clone());
         sqlx::query("UPDATE checkpoints SET summary_revision = $1, measured_level = $2, measured_percentile = $3, measured_answers = $4 WHERE id = $5")
             .bind(d.revision.map(i64::from))
@@ -109,19 +130,28 @@ impl Store {
     /// Fills in the digest of rows written before it existed. Run at migrate;
     /// each row once.
     pub(crate) async fn digest_old_checkpoints(&self) -> Result<(), ServiceError> {
-        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM checkpoints WHERE digested = 0").fetch_all(&self.pool).await?;
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM checkpoints WHERE digested = 0")
+            .fetch_all(&self.pool)
+            .await?;
         for id in ids {
             let mut tx = self.writer.begin().await?;
-            let row = sqlx::query("SELECT doc, benchmark, revision FROM checkpoints WHERE id = $1").bind(&id).fetch_one(&mut *tx).await?;
+            let row = sqlx::query("SELECT doc, benchmark, revision FROM checkpoints WHERE id = $1")
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
             let doc: LiveDoc = from_json(row.get("doc"), "checkpoint doc")?;
             let benchmark = Benchmark::from_id(row.get::<&str, _>("benchmark")).unwrap_or_default();
-            self.write_doc(&mut tx, &id, &doc, benchmark, row.get("revision")).await?;
-            let body: Option<String> = sqlx::query_scalar("SELECT body FROM summary_revisions WHERE checkpoint_id = $1 ORDER BY revision DESC LIMIT 1")
-                .bind(&id)
-                .fetch_optional(&mut *tx)
+            self.write_doc(&mut tx, &id, &doc, benchmark, row.get("revision"))
                 .await?;
+            let body: Option<String> = sqlx::query_scalar(
+                "SELECT body FROM summary_revisions WHERE checkpoint_id = $1 ORDER BY revision DESC LIMIT 1",
+            )
+            .bind(&id)
+            .fetch_optional(&mut *tx)
+            .await?;
             if let Some(body) = body {
-                self.write_summary_digest(&mut tx, &id, &from_json::<Summary>(&body, "summary body")?).await?;
+                self.write_summary_digest(&mut tx, &id, &from_json::<Summary>(&body, "summary body")?)
+                    .await?;
             }
             tx.commit().await?;
         }
@@ -160,7 +190,10 @@ fn bind_filter<'q>(q: AnyQuery<'q>, f: &'q HistoryFilter) -> AnyQuery<'q> {
 
 fn maturity(level: Option<String>, percentile: Option<i64>) -> Option<Maturity> {
     let level = Level::ALL.into_iter().find(|l| Some(l.id()) == level.as_deref())?;
-    Some(Maturity { level, percentile: u8::try_from(percentile?).ok()? })
+    Some(Maturity {
+        level,
+        percentile: u8::try_from(percentile?).ok()?,
+    })
 }
 
 fn count(r: &AnyRow, column: &str) -> usize {
@@ -176,12 +209,19 @@ fn history_row(r: &AnyRow) -> Result<HistoryRow, ServiceError> {
         tribe: r.get("tribe"),
         held_on: r.get("held_on"),
         status: CheckpointStatus::parse(&status).unwrap_or_default(),
-        revision: r.get::<Option<i64>, _>("summary_revision").and_then(|n| u32::try_from(n).ok()),
+        revision: r
+            .get::<Option<i64>, _>("summary_revision")
+            .and_then(|n| u32::try_from(n).ok()),
         voted: maturity(r.get("voted_level"), r.get("voted_percentile")),
         measured: maturity(r.get("measured_level"), r.get("measured_percentile")),
         voted_answers: from_json(r.get("voted_answers"), "voted answers")?,
         measured_answers: from_json(r.get("measured_answers"), "measured answers")?,
-        actions: [count(r, "actions_open"), count(r, "actions_done"), count(r, "actions_carried"), count(r, "actions_dropped")],
+        actions: [
+            count(r, "actions_open"),
+            count(r, "actions_done"),
+            count(r, "actions_carried"),
+            count(r, "actions_dropped"),
+        ],
     })
 }
 
@@ -221,16 +261,33 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         let paged = Paged::clamp(page, u64::try_from(totals.get::<i64, _>("n")).unwrap_or_default());
-        let actions = [count(&totals, "actions_open"), count(&totals, "actions_done"), count(&totals, "actions_carried"), count(&totals, "actions_dropped")];
-        let rows = bind_filter(sqlx::query(concat!(row_columns!(), history_from!(), " ORDER BY c.held_on DESC, c.created_at DESC, c.id DESC LIMIT $6 OFFSET $7")), filter)
-            .bind(i64::from(PAGE_SIZE))
-            .bind(paged.offset())
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(history_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(HistoryPage { rows, paged, actions, spread: self.spread(filter).await? })
+        let actions = [
+            count(&totals, "actions_open"),
+            count(&totals, "actions_done"),
+            count(&totals, "actions_carried"),
+            count(&totals, "actions_dropped"),
+        ];
+        let rows = bind_filter(
+            sqlx::query(concat!(
+                row_columns!(),
+                history_from!(),
+                " ORDER BY c.held_on DESC, c.created_at DESC, c.id DESC LIMIT $6 OFFSET $7"
+            )),
+            filter,
+        )
+        .bind(i64::from(PAGE_SIZE))
+        .bind(paged.offset())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(history_row)
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(HistoryPage {
+            rows,
+            paged,
+            actions,
+            spread: self.spread(filter).await?,
+        })
     }
 
     /// Each squad once per quarter, at the level of its latest checkpoint
@@ -251,9 +308,17 @@ impl Store {
         let mut out: Vec<QuarterSpread> = Vec::new();
         for r in rows {
             let quarter = format!("{} Q{}", r.get::<String, _>("y"), r.get::<i64, _>("q"));
-            let Some(i) = Level::ALL.iter().position(|l| Some(l.id()) == r.get::<Option<String>, _>("voted_level").as_deref()) else { continue };
+            let Some(i) = Level::ALL
+                .iter()
+                .position(|l| Some(l.id()) == r.get::<Option<String>, _>("voted_level").as_deref())
+            else {
+                continue;
+            };
             if out.last().is_none_or(|s| s.quarter != quarter) {
-                out.push(QuarterSpread { quarter, counts: [0; 4] });
+                out.push(QuarterSpread {
+                    quarter,
+                    counts: [0; 4],
+                });
             }
             if let Some(last) = out.last_mut() {
                 last.counts[i] = count(&r, "n");
@@ -267,7 +332,10 @@ impl Store {
     /// measured figures computed now.
     pub async fn squad_trend(&self, squad_slug: &str, page: u32) -> Result<TrendPage, ServiceError> {
         let squad = self.squad(squad_slug).await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkpoints WHERE squad_id = $1").bind(&squad.id).fetch_one(&self.pool).await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkpoints WHERE squad_id = $1")
+            .bind(&squad.id)
+            .fetch_one(&self.pool)
+            .await?;
         let paged = Paged::clamp(page, u64::try_from(total).unwrap_or_default());
         let mut rows = sqlx::query(concat!(
             row_columns!(),
@@ -284,12 +352,20 @@ impl Store {
         .collect::<Result<Vec<_>, _>>()?;
         for row in rows.iter_mut().filter(|r| r.revision.is_none()) {
             if let Some(m) = self.checkpoint_measured(&row.id).await? {
-                row.measured = m.maturity.as_ref().map(|mm| Maturity { level: mm.level, percentile: mm.percentile });
-                row.measured_answers = std::array::from_fn(|i| crate::measured::report::answer_of(&m, Question::ALL[i]).map(str::to_string));
+                row.measured = m.maturity.as_ref().map(|mm| Maturity {
+                    level: mm.level,
+                    percentile: mm.percentile,
+                });
+                row.measured_answers = std::array::from_fn(|i| {
+                    crate::measured::report::answer_of(&m, Question::ALL[i]).map(str::to_string)
+                });
             }
         }
         let before = self.trend_before(&squad.id, paged.offset()).await?;
-        Ok(TrendPage { points: trend(rows, before), paged })
+        Ok(TrendPage {
+            points: trend(rows, before),
+            paged,
+        })
     }
 
     /// The last voted and measured percentiles among the squad's first
@@ -314,7 +390,10 @@ impl Store {
             measured = match r.get::<Option<i64>, _>("summary_revision") {
                 Some(_) => percentile(r.get("measured_percentile")),
                 // A draft's measured figure is computed, as on its own row.
-                None => self.checkpoint_measured(r.get("id")).await?.and_then(|m| m.maturity.map(|mm| mm.percentile)),
+                None => self
+                    .checkpoint_measured(r.get("id"))
+                    .await?
+                    .and_then(|m| m.maturity.map(|mm| mm.percentile)),
             };
             if measured.is_some() {
                 break;

@@ -15,7 +15,10 @@ use super::{Backend, ServiceError, Store};
 use crate::accounts::CurrentUser;
 use crate::dora::Benchmark;
 use crate::measured::report::{durations, per_service, stage_times, weekly, LeaderboardRow, SquadMetrics, StageRun};
-use crate::measured::{deployment_frequency, measure_linked, BoundedWindow, Commit, Deployment, Incident, IncidentLink, Link, Measured, Prepared, Status, Window, DAY_MS};
+use crate::measured::{
+    deployment_frequency, measure_linked, BoundedWindow, Commit, Deployment, Incident, IncidentLink, Link, Measured,
+    Prepared, Status, Window, DAY_MS,
+};
 
 /// Whose events: a squad, or one of its services.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +53,12 @@ const LOOKBACK_MS: i64 = 182 * DAY_MS;
 impl Store {
     /// Resolves `?squad=` and `?service=`. A token reads only its squad: any
     /// other squad is "not found", never "forbidden", so tokens cannot probe.
-    pub async fn metrics_scope(&self, reader: Reader<'_>, squad: Option<&str>, service: Option<&str>) -> Result<Scope, ServiceError> {
+    pub async fn metrics_scope(
+        &self,
+        reader: Reader<'_>,
+        squad: Option<&str>,
+        service: Option<&str>,
+    ) -> Result<Scope, ServiceError> {
         let slug = match (reader, squad) {
             (Reader::Token(t), None) => t.slug.clone(),
             (Reader::Token(t), Some(s)) if s == t.slug => t.slug.clone(),
@@ -67,11 +75,23 @@ impl Store {
                 match slugs.as_slice() {
                     [] => return Err(ServiceError::NotFound("service")),
                     [one] => one.clone(),
-                    _ => return Err(ServiceError::invalid("squad", format!("several squads have a service named {service:?}: {}; add squad=SLUG", slugs.join(", ")))),
+                    _ => {
+                        return Err(ServiceError::invalid(
+                            "squad",
+                            format!(
+                                "several squads have a service named {service:?}: {}; add squad=SLUG",
+                                slugs.join(", ")
+                            ),
+                        ))
+                    }
                 }
             }
         };
-        let row = sqlx::query("SELECT id, slug, name FROM squads WHERE slug = $1").bind(&slug).fetch_optional(&self.pool).await?.ok_or(ServiceError::NotFound("squad"))?;
+        let row = sqlx::query("SELECT id, slug, name FROM squads WHERE slug = $1")
+            .bind(&slug)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(ServiceError::NotFound("squad"))?;
         let squad_id: String = row.get("id");
         let service_id = match service {
             None => None,
@@ -84,12 +104,21 @@ impl Store {
                     .ok_or(ServiceError::NotFound("service"))?,
             ),
         };
-        Ok(Scope { squad_id, slug: row.get("slug"), squad_name: row.get("name"), service_id })
+        Ok(Scope {
+            squad_id,
+            slug: row.get("slug"),
+            squad_name: row.get("name"),
+            service_id,
+        })
     }
 
     /// The events `measure` needs for `window` (see the module comment).
     pub async fn window_events(&self, scope: &Scope, window: Window) -> Result<Events, ServiceError> {
-        let service = if scope.service_id.is_some() { " AND d.service_id = $4" } else { "" };
+        let service = if scope.service_id.is_some() {
+            " AND d.service_id = $4"
+        } else {
+            ""
+        };
         // The window's rows come back as one JSON array built by the database:
         // sqlx hands each SQLite row from its worker thread to the caller one
         // at a time, which cost more than the query itself for thousands of rows.
@@ -100,7 +129,8 @@ impl Store {
         // from its worker thread to the caller one at a time, which cost more
         // than the query itself. PostgreSQL aggregates text slowly (9 ms for a
         // squad's window) and streams rows cheaply, so there rows stay rows.
-        let columns = "d.external_id, d.service_id, d.environment, d.success, d.started_at, d.finished_at, d.commits, d.stages";
+        let columns =
+            "d.external_id, d.service_id, d.environment, d.success, d.started_at, d.finished_at, d.commits, d.stages";
         let aggregate = match self.backend {
             Backend::Sqlite => format!("json_group_array(json_array({columns})) AS rows"),
             Backend::Postgres => columns.to_string(),
@@ -126,22 +156,45 @@ impl Store {
             .collect();
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
         type Row = (String, i64, String, i64, Option<i64>, i64, String, Option<String>);
-        let query = bind_scope(sqlx::query(AssertSqlSafe(deployments_sql)), scope, window.from, window.to);
+        let query = bind_scope(
+            sqlx::query(AssertSqlSafe(deployments_sql)),
+            scope,
+            window.from,
+            window.to,
+        );
         let rows: Vec<Row> = match self.backend {
             Backend::Sqlite => parse_aggregate(query.fetch_one(&mut *conn).await?.get("rows"))?,
             Backend::Postgres => query
                 .fetch_all(&mut *conn)
                 .await?
                 .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7)))
+                .map(|r| {
+                    (
+                        r.get(0),
+                        r.get(1),
+                        r.get(2),
+                        r.get(3),
+                        r.get(4),
+                        r.get(5),
+                        r.get(6),
+                        r.get(7),
+                    )
+                })
                 .collect(),
         };
         let mut deployments: Vec<Deployment> = Vec::with_capacity(rows.len() + 16);
         let mut stages = Vec::new();
         for (id, service_id, environment, success, started_at, finished_at, commits, stage_list) in rows {
-            let stage_list: Vec<(String, i64, i64)> = stage_list.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+            let stage_list: Vec<(String, i64, i64)> = stage_list
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
             for (position, (stage, started, stage_finished)) in stage_list.into_iter().enumerate() {
-                stages.push(StageRun { name: stage, position: position as i64, started_at: started, finished_at: stage_finished });
+                stages.push(StageRun {
+                    name: stage,
+                    position: position as i64,
+                    started_at: started,
+                    finished_at: stage_finished,
+                });
             }
             deployments.push(Deployment {
                 id,
@@ -166,10 +219,21 @@ impl Store {
             .filter(|c| c.committed_at < window.from)
             .map(|c| c.sha.clone())
             .collect();
-        let oldest = deployments.iter().flat_map(|d| d.commits.iter()).filter(|c| earlier.contains(&c.sha)).map(|c| c.committed_at).min();
+        let oldest = deployments
+            .iter()
+            .flat_map(|d| d.commits.iter())
+            .filter(|c| earlier.contains(&c.sha))
+            .map(|c| c.committed_at)
+            .min();
         if let Some(oldest) = oldest {
-            for r in bind_scope(sqlx::query(AssertSqlSafe(successes_sql)), scope, oldest, window.from).fetch_all(&mut *conn).await? {
-                let commits: Vec<Commit> = decode_commits(&r.get::<String, _>("commits")).into_iter().filter(|c| earlier.contains(&c.sha)).collect();
+            for r in bind_scope(sqlx::query(AssertSqlSafe(successes_sql)), scope, oldest, window.from)
+                .fetch_all(&mut *conn)
+                .await?
+            {
+                let commits: Vec<Commit> = decode_commits(&r.get::<String, _>("commits"))
+                    .into_iter()
+                    .filter(|c| earlier.contains(&c.sha))
+                    .collect();
                 if commits.is_empty() {
                     continue;
                 }
@@ -184,7 +248,15 @@ impl Store {
                 });
             }
         }
-        for r in bind_scope(sqlx::query(AssertSqlSafe(before_sql)), scope, window.to - LOOKBACK_MS, window.from).fetch_all(&mut *conn).await? {
+        for r in bind_scope(
+            sqlx::query(AssertSqlSafe(before_sql)),
+            scope,
+            window.to - LOOKBACK_MS,
+            window.from,
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        {
             deployments.push(Deployment {
                 id: "\u{0}before the window".into(),
                 service: r.get("service"),
@@ -195,27 +267,83 @@ impl Store {
                 commits: Vec::new(),
             });
         }
-        let incidents = self.fetch_incidents(&mut conn, "i.resolved_at >= $2 AND i.resolved_at < $3", scope, window.from, window.to, &name).await?;
-        let links = self.window_links(&mut conn, scope, window, &deployments[..window_rows], &deployments, &name).await?;
-        Ok(Events { deployments, incidents, links, stages })
+        let incidents = self
+            .fetch_incidents(
+                &mut conn,
+                "i.resolved_at >= $2 AND i.resolved_at < $3",
+                scope,
+                window.from,
+                window.to,
+                &name,
+            )
+            .await?;
+        let links = self
+            .window_links(
+                &mut conn,
+                scope,
+                window,
+                &deployments[..window_rows],
+                &deployments,
+                &name,
+            )
+            .await?;
+        Ok(Events {
+            deployments,
+            incidents,
+            links,
+            stages,
+        })
     }
 
     /// The scope's incidents matching `condition` (over `$2`, `$3`, and `$1`
     /// the squad; `$4` the service when the scope has one).
-    async fn fetch_incidents(&self, conn: &mut sqlx::AnyConnection, condition: &str, scope: &Scope, a: i64, b: i64, name: &impl Fn(i64) -> String) -> Result<Vec<Incident>, ServiceError> {
-        self.fetch_incidents_from(conn, "incidents i", condition, scope, a, b, name).await
+    async fn fetch_incidents(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        condition: &str,
+        scope: &Scope,
+        a: i64,
+        b: i64,
+        name: &impl Fn(i64) -> String,
+    ) -> Result<Vec<Incident>, ServiceError> {
+        self.fetch_incidents_from(conn, "incidents i", condition, scope, a, b, name)
+            .await
     }
 
-    #[expect(clippy::too_many_arguments, reason = "the three link queries differ only in their FROM and WHERE")]
-    async fn fetch_incidents_from(&self, conn: &mut sqlx::AnyConnection, from: &str, condition: &str, scope: &Scope, a: i64, b: i64, name: &impl Fn(i64) -> String) -> Result<Vec<Incident>, ServiceError> {
-        let service = if scope.service_id.is_some() { " AND i.service_id = $4" } else { "" };
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the three link queries differ only in their FROM and WHERE"
+    )]
+    async fn fetch_incidents_from(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        from: &str,
+        condition: &str,
+        scope: &Scope,
+        a: i64,
+        b: i64,
+        name: &impl Fn(i64) -> String,
+    ) -> Result<Vec<Incident>, ServiceError> {
+        let service = if scope.service_id.is_some() {
+            " AND i.service_id = $4"
+        } else {
+            ""
+        };
         let columns = "i.external_id, i.service_id, i.opened_at, i.started_at, i.resolved_at, i.deployment_external_id, i.commit_sha";
         let select = match self.backend {
             Backend::Sqlite => format!("json_group_array(json_array({columns})) AS rows"),
             Backend::Postgres => columns.to_string(),
         };
         let sql = format!("SELECT {select} FROM {from} WHERE i.squad_id = $1 AND {condition}{service}");
-        type IncidentRow = (String, i64, i64, Option<i64>, Option<i64>, Option<String>, Option<String>);
+        type IncidentRow = (
+            String,
+            i64,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        );
         let query = bind_scope(sqlx::query(AssertSqlSafe(sql)), scope, a, b);
         let rows: Vec<IncidentRow> = match self.backend {
             Backend::Sqlite => parse_aggregate(query.fetch_one(&mut *conn).await?.get("rows"))?,
@@ -228,7 +356,17 @@ impl Store {
         };
         Ok(rows
             .into_iter()
-            .map(|(id, service_id, opened_at, started_at, resolved_at, deployment_id, commit_sha)| Incident { id, service: name(service_id), opened_at, started_at, resolved_at, deployment_id, commit_sha })
+            .map(
+                |(id, service_id, opened_at, started_at, resolved_at, deployment_id, commit_sha)| Incident {
+                    id,
+                    service: name(service_id),
+                    opened_at,
+                    started_at,
+                    resolved_at,
+                    deployment_id,
+                    commit_sha,
+                },
+            )
             .collect())
     }
 
@@ -243,7 +381,15 @@ impl Store {
     ///   the window and before its next success after the window (one indexed
     ///   range per service), and neither its id nor its sha names a
     ///   production deployment anywhere (looked up only for those).
-    async fn window_links(&self, conn: &mut sqlx::AnyConnection, scope: &Scope, window: Window, in_window: &[Deployment], loaded: &[Deployment], name: &impl Fn(i64) -> String) -> Result<Vec<IncidentLink>, ServiceError> {
+    async fn window_links(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        scope: &Scope,
+        window: Window,
+        in_window: &[Deployment],
+        loaded: &[Deployment],
+        name: &impl Fn(i64) -> String,
+    ) -> Result<Vec<IncidentLink>, ServiceError> {
         let by_id: HashMap<&str, &Deployment> = in_window.iter().map(|d| (d.id.as_str(), d)).collect();
         // The first deployment of each commit, among the window's and the
         // earlier ones loaded for lead time: exact for commits made before
@@ -257,10 +403,18 @@ impl Store {
                 }
             }
         }
-        let carried: HashSet<&str> = in_window.iter().filter(|d| d.status == Status::Success).flat_map(|d| d.commits.iter().map(|c| c.sha.as_str())).collect();
+        let carried: HashSet<&str> = in_window
+            .iter()
+            .filter(|d| d.status == Status::Success)
+            .flat_map(|d| d.commits.iter().map(|c| c.sha.as_str()))
+            .collect();
         let first_in_window = |sha: &str| first.get(sha).filter(|d| window.contains(d.finished_at)).copied();
 
-        let service = if scope.service_id.is_some() { " AND d.service_id = $4" } else { "" };
+        let service = if scope.service_id.is_some() {
+            " AND d.service_id = $4"
+        } else {
+            ""
+        };
         let explicit = self
             .fetch_incidents_from(
                 conn,
@@ -286,11 +440,22 @@ impl Store {
             let e = first_success.entry(d.service.as_str()).or_insert(d.finished_at);
             *e = (*e).min(d.finished_at);
         }
-        let ids: HashMap<String, i64> = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1").bind(&scope.squad_id).fetch_all(&mut *conn).await?.iter().map(|r| (r.get("name"), r.get("id"))).collect();
+        let ids: HashMap<String, i64> = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1")
+            .bind(&scope.squad_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| (r.get("name"), r.get("id")))
+            .collect();
         let mut inferable = Vec::new();
         for (service_name, from) in &first_success {
-            let Some(&service_id) = ids.get(*service_name) else { continue };
-            let one = Scope { service_id: Some(service_id), ..scope.clone() };
+            let Some(&service_id) = ids.get(*service_name) else {
+                continue;
+            };
+            let one = Scope {
+                service_id: Some(service_id),
+                ..scope.clone()
+            };
             let next: Option<i64> = bind_scope(
                 sqlx::query(
                     "SELECT d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 \
@@ -303,25 +468,53 @@ impl Store {
             .fetch_optional(&mut *conn)
             .await?
             .map(|r| r.get(0));
-            inferable.extend(self.fetch_incidents(conn, "i.began_at >= $2 AND i.began_at < $3", &one, *from, next.unwrap_or(i64::MAX), name).await?);
+            inferable.extend(
+                self.fetch_incidents(
+                    conn,
+                    "i.began_at >= $2 AND i.began_at < $3",
+                    &one,
+                    *from,
+                    next.unwrap_or(i64::MAX),
+                    name,
+                )
+                .await?,
+            );
         }
 
         // Which of the named ids and shas outside the window exist at all:
         // an incident that names one is linked to it, so not inferred.
         let mut candidates: Vec<(Incident, bool)> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
-        for (i, inferred) in by_commit.into_iter().map(|i| (i, false)).chain(inferable.into_iter().map(|i| (i, true))) {
+        for (i, inferred) in by_commit
+            .into_iter()
+            .map(|i| (i, false))
+            .chain(inferable.into_iter().map(|i| (i, true)))
+        {
             if i.deployment_id.as_deref().is_some_and(|id| by_id.contains_key(id)) || !seen.insert(i.id.clone()) {
                 continue; // explicit into the window, or met already
             }
             candidates.push((i, inferred));
         }
-        let named_ids: Vec<&str> = candidates.iter().filter_map(|(i, _)| i.deployment_id.as_deref()).collect();
-        let named_shas: Vec<&str> = candidates.iter().filter(|(_, inferred)| *inferred).filter_map(|(i, _)| i.commit_sha.as_deref()).filter(|s| !carried.contains(s)).collect();
+        let named_ids: Vec<&str> = candidates
+            .iter()
+            .filter_map(|(i, _)| i.deployment_id.as_deref())
+            .collect();
+        let named_shas: Vec<&str> = candidates
+            .iter()
+            .filter(|(_, inferred)| *inferred)
+            .filter_map(|(i, _)| i.commit_sha.as_deref())
+            .filter(|s| !carried.contains(s))
+            .collect();
         let existing_ids = self.existing_deployment_ids(conn, scope, &named_ids).await?;
         let existing_shas = self.existing_shas(conn, scope, window, &named_shas).await?;
 
-        let link = |i: &Incident, d: &Deployment, link: Link| IncidentLink { incident: i.id.clone(), incident_service: i.service.clone(), service: d.service.clone(), deployment: d.id.clone(), link };
+        let link = |i: &Incident, d: &Deployment, link: Link| IncidentLink {
+            incident: i.id.clone(),
+            incident_service: i.service.clone(),
+            service: d.service.clone(),
+            deployment: d.id.clone(),
+            link,
+        };
         let mut links: Vec<IncidentLink> = Vec::new();
         let mut linked: HashSet<String> = HashSet::new();
         for i in &explicit {
@@ -364,13 +557,27 @@ impl Store {
 
     /// Which of `ids` are production deployments of the scope (by the unique
     /// (squad, external id) index).
-    async fn existing_deployment_ids(&self, conn: &mut sqlx::AnyConnection, scope: &Scope, ids: &[&str]) -> Result<HashSet<String>, ServiceError> {
+    async fn existing_deployment_ids(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        scope: &Scope,
+        ids: &[&str],
+    ) -> Result<HashSet<String>, ServiceError> {
         let mut found = HashSet::new();
         for chunk in ids.chunks(100) {
-            let list = (0..chunk.len()).map(|k| format!("${}", k + 3)).collect::<Vec<_>>().join(", ");
-            let service = if scope.service_id.is_some() { " AND service_id = $2" } else { " AND $2 = 0" };
+            let list = (0..chunk.len())
+                .map(|k| format!("${}", k + 3))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let service = if scope.service_id.is_some() {
+                " AND service_id = $2"
+            } else {
+                " AND $2 = 0"
+            };
             let sql = format!("SELECT external_id FROM deployments WHERE squad_id = $1{service} AND production = 1 AND external_id IN ({list})");
-            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(scope.squad_id.clone()).bind(scope.service_id.unwrap_or(0));
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql))
+                .bind(scope.squad_id.clone())
+                .bind(scope.service_id.unwrap_or(0));
             for id in chunk {
                 q = q.bind(id.to_string());
             }
@@ -386,50 +593,99 @@ impl Store {
     /// one read that follows the history, made only for incidents that would
     /// otherwise be inferred onto the window and name a commit it does not
     /// carry.
-    async fn existing_shas(&self, conn: &mut sqlx::AnyConnection, scope: &Scope, window: Window, shas: &[&str]) -> Result<HashSet<String>, ServiceError> {
+    async fn existing_shas(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        scope: &Scope,
+        window: Window,
+        shas: &[&str],
+    ) -> Result<HashSet<String>, ServiceError> {
         let mut found = HashSet::new();
         let wanted: HashSet<&str> = shas.iter().copied().collect();
         for chunk in shas.chunks(50) {
             // Each commit is stored as `["sha",ms]`: a quote inside a sha is
             // escaped in JSON, so `["sha",` only matches the start of a commit.
             // LIKE ignores case on SQLite: matches are checked exactly below.
-            let like = (0..chunk.len()).map(|k| format!("d.commits LIKE ${} ESCAPE '\\'", k + 5)).collect::<Vec<_>>().join(" OR ");
-            let service = if scope.service_id.is_some() { " AND d.service_id = $4" } else { " AND $4 = 0" };
+            let like = (0..chunk.len())
+                .map(|k| format!("d.commits LIKE ${} ESCAPE '\\'", k + 5))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let service = if scope.service_id.is_some() {
+                " AND d.service_id = $4"
+            } else {
+                " AND $4 = 0"
+            };
             let sql = format!(
                 "SELECT d.commits FROM deployments d WHERE d.squad_id = $1 AND (d.finished_at < $2 OR d.finished_at >= $3){service} \
                  AND d.production = 1 AND d.success = 1 AND ({like})"
             );
-            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(scope.squad_id.clone()).bind(window.from).bind(window.to).bind(scope.service_id.unwrap_or(0));
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql))
+                .bind(scope.squad_id.clone())
+                .bind(window.from)
+                .bind(window.to)
+                .bind(scope.service_id.unwrap_or(0));
             for sha in chunk {
                 let quoted = serde_json::to_string(sha).unwrap_or_default();
-                let escaped = format!("[{quoted},").replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let escaped = format!("[{quoted},")
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
                 q = q.bind(format!("%{escaped}%"));
             }
             for commits in q.fetch_all(&mut *conn).await? {
-                found.extend(decode_commits(&commits).into_iter().map(|c| c.sha).filter(|s| wanted.contains(s.as_str())));
+                found.extend(
+                    decode_commits(&commits)
+                        .into_iter()
+                        .map(|c| c.sha)
+                        .filter(|s| wanted.contains(s.as_str())),
+                );
             }
         }
         Ok(found)
     }
 
     /// The four metrics of the scope over a requested window.
-    pub async fn measure(&self, scope: &Scope, window: BoundedWindow, benchmark: Benchmark) -> Result<Measured, ServiceError> {
+    pub async fn measure(
+        &self,
+        scope: &Scope,
+        window: BoundedWindow,
+        benchmark: Benchmark,
+    ) -> Result<Measured, ServiceError> {
         let window = window.get();
         let events = self.window_events(scope, window).await?;
-        off_the_workers(move || measure_linked(&events.deployments, &events.incidents, &events.links, window, benchmark)).await
+        off_the_workers(move || {
+            measure_linked(&events.deployments, &events.incidents, &events.links, window, benchmark)
+        })
+        .await
     }
 
     /// The squad metrics page: the window overall, week by week, per service,
     /// time per pipeline stage and deployment durations. The weeks use the
     /// window's links, so their failures and attempts add up to the window's.
-    pub async fn squad_metrics(&self, scope: &Scope, window: BoundedWindow, benchmark: Benchmark) -> Result<SquadMetrics, ServiceError> {
+    pub async fn squad_metrics(
+        &self,
+        scope: &Scope,
+        window: BoundedWindow,
+        benchmark: Benchmark,
+    ) -> Result<SquadMetrics, ServiceError> {
         let window = window.get();
         let events = self.window_events(scope, window).await?;
-        let total_deployments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deployments WHERE squad_id = $1").bind(&scope.squad_id).fetch_one(&self.pool).await?;
-        let total_incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE squad_id = $1").bind(&scope.squad_id).fetch_one(&self.pool).await?;
+        let total_deployments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deployments WHERE squad_id = $1")
+            .bind(&scope.squad_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let total_incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents WHERE squad_id = $1")
+            .bind(&scope.squad_id)
+            .fetch_one(&self.pool)
+            .await?;
         let (squad, squad_name) = (scope.slug.clone(), scope.squad_name.clone());
         off_the_workers(move || {
-            let Events { deployments, incidents, links, stages } = events;
+            let Events {
+                deployments,
+                incidents,
+                links,
+                stages,
+            } = events;
             let prepared = Prepared::new(&deployments, &links);
             SquadMetrics {
                 squad,
@@ -465,12 +721,19 @@ impl Store {
             return Ok(None);
         }
         let held_on: String = row.get("held_on");
-        let day = crate::measured::dates::parse_date(&held_on).ok_or_else(|| ServiceError::Internal(format!("bad held_on {held_on}")))?;
+        let day = crate::measured::dates::parse_date(&held_on)
+            .ok_or_else(|| ServiceError::Internal(format!("bad held_on {held_on}")))?;
         let benchmark: String = row.get("benchmark");
         let benchmark = Benchmark::from_id(&benchmark).unwrap_or_default();
         let to = day + DAY_MS;
-        let window = BoundedWindow::parse(to - crate::measured::DEFAULT_WINDOW_DAYS * DAY_MS, to).map_err(|e| ServiceError::Internal(e.message))?;
-        let scope = Scope { squad_id, slug: row.get("slug"), squad_name: row.get("name"), service_id: None };
+        let window = BoundedWindow::parse(to - crate::measured::DEFAULT_WINDOW_DAYS * DAY_MS, to)
+            .map_err(|e| ServiceError::Internal(e.message))?;
+        let scope = Scope {
+            squad_id,
+            slug: row.get("slug"),
+            squad_name: row.get("name"),
+            service_id: None,
+        };
         self.measure(&scope, window, benchmark).await.map(Some)
     }
 
@@ -479,7 +742,11 @@ impl Store {
     /// answer as `/api/v1/metrics` for that squad and service (production
     /// and prod are one environment there, so one row here), the 182-day
     /// look-back included. `tribe` filters by name.
-    pub async fn leaderboard(&self, window: BoundedWindow, tribe: Option<&str>) -> Result<Vec<LeaderboardRow>, ServiceError> {
+    pub async fn leaderboard(
+        &self,
+        window: BoundedWindow,
+        tribe: Option<&str>,
+    ) -> Result<Vec<LeaderboardRow>, ServiceError> {
         let window = window.get();
         // Successful deployments per day slot (counted back from the end, as
         // the frequency rule does), so the rows are per day, not per deployment.
@@ -509,7 +776,13 @@ impl Store {
         };
         let rows = bind(sql, window.from, window.to).fetch_all(&self.pool).await?;
         let lookback_from = window.to - LOOKBACK_MS;
-        let before = if lookback_from < window.from { bind(before_sql, lookback_from, window.from).fetch_all(&self.pool).await? } else { Vec::new() };
+        let before = if lookback_from < window.from {
+            bind(before_sql, lookback_from, window.from)
+                .fetch_all(&self.pool)
+                .await?
+        } else {
+            Vec::new()
+        };
         #[derive(Default)]
         struct Acc {
             n: i64,
@@ -518,7 +791,15 @@ impl Store {
             successes: Vec<i64>,
         }
         type Key = (String, String, String, String, String);
-        let key = |r: &sqlx::any::AnyRow| -> Key { (r.get("tribe"), r.get("squad_name"), r.get("slug"), r.get("service"), r.get("environment")) };
+        let key = |r: &sqlx::any::AnyRow| -> Key {
+            (
+                r.get("tribe"),
+                r.get("squad_name"),
+                r.get("slug"),
+                r.get("service"),
+                r.get("environment"),
+            )
+        };
         let mut groups: std::collections::BTreeMap<Key, Acc> = Default::default();
         for r in &rows {
             let acc = groups.entry(key(r)).or_default();
@@ -528,23 +809,26 @@ impl Store {
             acc.timed_ms += r.get::<i64, _>("timed_ms");
             acc.timed += r.get::<i64, _>("timed");
             // One instant inside the slot per success: all the rule looks at.
-            acc.successes.extend(std::iter::repeat_n(window.to - 1 - slot * DAY_MS, ok as usize));
+            acc.successes
+                .extend(std::iter::repeat_n(window.to - 1 - slot * DAY_MS, ok as usize));
         }
         for r in &before {
             groups.entry(key(r)).or_default().successes.push(r.get("last_at"));
         }
         Ok(groups
             .into_iter()
-            .map(|((tribe, squad_name, squad, service, environment), acc)| LeaderboardRow {
-                squad,
-                squad_name,
-                tribe,
-                environment,
-                service,
-                deployments: acc.n as usize,
-                mean_duration_seconds: (acc.timed > 0).then(|| acc.timed_ms as f64 / acc.timed as f64 / 1000.0),
-                frequency_answer: deployment_frequency(&acc.successes, acc.n as usize, window).answer,
-            })
+            .map(
+                |((tribe, squad_name, squad, service, environment), acc)| LeaderboardRow {
+                    squad,
+                    squad_name,
+                    tribe,
+                    environment,
+                    service,
+                    deployments: acc.n as usize,
+                    mean_duration_seconds: (acc.timed > 0).then(|| acc.timed_ms as f64 / acc.timed as f64 / 1000.0),
+                    frequency_answer: deployment_frequency(&acc.successes, acc.n as usize, window).answer,
+                },
+            )
             .collect())
     }
 }
@@ -552,7 +836,9 @@ impl Store {
 /// Runs a computation that grows with the window on the blocking pool, so a
 /// two-year window does not hold up the async workers serving everyone else.
 async fn off_the_workers<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ServiceError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ServiceError::Internal(format!("metrics computation: {e}")))
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("metrics computation: {e}")))
 }
 
 /// The rows of a `json_group_array` (absent when there were none).

@@ -2,11 +2,11 @@
 //! SQLite and PostgreSQL through sqlx's `Any` driver, so both backends share
 //! every query and every test.
 
-mod error;
 mod actions;
 pub mod api_tokens;
 pub mod checkpoints;
 mod committer;
+mod error;
 pub mod events;
 pub mod history;
 pub mod measured;
@@ -96,10 +96,14 @@ impl Store {
             .disable_statement_logging();
         let options_for_writer = options.clone();
         // Readers never commit, so only the writer's setting matters for durability.
-        let pool = Self::pool_options(backend, SqliteSync::Normal, match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        })
+        let pool = Self::pool_options(
+            backend,
+            SqliteSync::Normal,
+            match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            },
+        )
         .connect_with(options)
         .await
         .map_err(|e| ServiceError::config(format!("cannot open the database: {e}")))?;
@@ -111,7 +115,13 @@ impl Store {
             Backend::Postgres => pool.clone(),
         };
         let wal = sqlite_path(&url).map(|p| std::sync::Arc::new(std::path::PathBuf::from(format!("{p}-wal"))));
-        let store = Store { pool, writer, backend, committer: Default::default(), wal };
+        let store = Store {
+            pool,
+            writer,
+            backend,
+            committer: Default::default(),
+            wal,
+        };
         if backend == Backend::Sqlite {
             tokio::spawn(checkpoint_in_background(store.clone()));
         }
@@ -145,7 +155,10 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<(), ServiceError> {
-        MIGRATOR.run(&self.writer).await.map_err(|e| ServiceError::config(format!("migration failed: {e}")))?;
+        MIGRATOR
+            .run(&self.writer)
+            .await
+            .map_err(|e| ServiceError::config(format!("migration failed: {e}")))?;
         self.move_legacy_survey_rows().await?;
         self.digest_old_checkpoints().await
     }
@@ -182,7 +195,10 @@ async fn checkpoint_in_background(store: Store) {
         if store.pool.is_closed() || store.writer.is_closed() {
             return;
         }
-        if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE);").execute(&store.pool).await {
+        if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE);")
+            .execute(&store.pool)
+            .await
+        {
             if store.pool.is_closed() {
                 return;
             }
@@ -241,7 +257,11 @@ impl Store {
             WalReset::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
         };
         let mut conn = self.writer.acquire().await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {WAL_READER_WAIT_MS}"))).execute(&mut *conn).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "PRAGMA busy_timeout = {WAL_READER_WAIT_MS}"
+        )))
+        .execute(&mut *conn)
+        .await?;
         let row = sqlx::query(sql).fetch_one(&mut *conn).await;
         sqlx::raw_sql("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
         // (busy, frames in the log, frames copied): busy = 1 when a reader held on past the wait.
@@ -264,17 +284,28 @@ fn normalise_url(url: &str) -> Result<(Backend, String), ServiceError> {
         return Ok((Backend::Postgres, url.to_string()));
     }
     let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
-        return Err(ServiceError::config("DATABASE_URL must start with sqlite:// or postgres://"));
+        return Err(ServiceError::config(
+            "DATABASE_URL must start with sqlite:// or postgres://",
+        ));
     };
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() {
         return Err(ServiceError::config("the sqlite URL has no file path"));
     }
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)
             .map_err(|e| ServiceError::config(format!("cannot create {}: {e}", parent.display())))?;
     }
-    let query = if query.contains("mode=") { query.to_string() } else if query.is_empty() { "mode=rwc".into() } else { format!("{query}&mode=rwc") };
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".into()
+    } else {
+        format!("{query}&mode=rwc")
+    };
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
 
@@ -293,8 +324,14 @@ mod tests {
     #[test]
     fn sqlite_urls_gain_create_mode_and_other_schemes_are_refused() {
         let (b, url) = normalise_url("sqlite://target/test-url/x.db").unwrap();
-        assert_eq!((b, url.as_str()), (Backend::Sqlite, "sqlite://target/test-url/x.db?mode=rwc"));
-        assert_eq!(normalise_url("sqlite://x.db?mode=ro").unwrap().1, "sqlite://x.db?mode=ro");
+        assert_eq!(
+            (b, url.as_str()),
+            (Backend::Sqlite, "sqlite://target/test-url/x.db?mode=rwc")
+        );
+        assert_eq!(
+            normalise_url("sqlite://x.db?mode=ro").unwrap().1,
+            "sqlite://x.db?mode=ro"
+        );
         assert_eq!(normalise_url("postgres://u@h/db").unwrap().0, Backend::Postgres);
         assert!(normalise_url("mysql://h/db").is_err());
     }

@@ -77,7 +77,13 @@ impl RoomInner {
 
     fn snapshot_for(&self, participant: &str, online: &HashSet<String>, now: i64) -> Option<Arc<str>> {
         let loaded = self.loaded.as_ref()?;
-        let view = View::for_participant(&loaded.state, participant, online, now, Some(&loaded.join_code.display()));
+        let view = View::for_participant(
+            &loaded.state,
+            participant,
+            online,
+            now,
+            Some(&loaded.join_code.display()),
+        );
         Some(to_text(&Frame::Snapshot { view: Box::new(view) }))
     }
 
@@ -120,7 +126,11 @@ impl RoomInner {
 
 impl Rooms {
     pub fn new(store: Store) -> Arc<Rooms> {
-        Arc::new(Rooms { store, map: Mutex::new(HashMap::new()), next_conn: AtomicU64::new(1) })
+        Arc::new(Rooms {
+            store,
+            map: Mutex::new(HashMap::new()),
+            next_conn: AtomicU64::new(1),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -181,7 +191,11 @@ impl Rooms {
         let (tx, rx) = mpsc::channel(QUEUE);
         let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
         let was_online = inner.subs.iter().any(|s| s.participant == participant);
-        inner.subs.push(Sub { conn, participant: participant.to_string(), tx: tx.clone() });
+        inner.subs.push(Sub {
+            conn,
+            participant: participant.to_string(),
+            tx: tx.clone(),
+        });
         let online = inner.online();
         if let Some(text) = inner.snapshot_for(participant, &online, now_ms()) {
             let _ = tx.try_send(Outbound::Text(text));
@@ -189,14 +203,20 @@ impl Rooms {
         if !was_online {
             inner.broadcast_presence();
         }
-        Ok(Connection { conn, participant: participant.to_string(), rx })
+        Ok(Connection {
+            conn,
+            participant: participant.to_string(),
+            rx,
+        })
     }
 
     pub async fn disconnect(&self, id: &str, conn: u64) {
         let room = self.room(id);
         {
             let mut inner = room.lock().await;
-            let Some(pos) = inner.subs.iter().position(|s| s.conn == conn) else { return };
+            let Some(pos) = inner.subs.iter().position(|s| s.conn == conn) else {
+                return;
+            };
             let gone = inner.subs.remove(pos);
             if !inner.subs.iter().any(|s| s.participant == gone.participant) {
                 inner.broadcast_presence();
@@ -221,7 +241,13 @@ impl Rooms {
     pub async fn view(&self, id: &str, participant: &str) -> Result<View, ServiceError> {
         let (room, inner) = self.locked(id).await?;
         let loaded = inner.loaded.as_ref().expect("loaded");
-        let view = View::for_participant(&loaded.state, participant, &inner.online(), now_ms(), Some(&loaded.join_code.display()));
+        let view = View::for_participant(
+            &loaded.state,
+            participant,
+            &inner.online(),
+            now_ms(),
+            Some(&loaded.join_code.display()),
+        );
         drop(inner);
         self.forget_if_idle(id, &room).await;
         Ok(view)
@@ -236,19 +262,37 @@ impl Rooms {
     /// As [`Rooms::execute`], for a command a browser tab numbered (`sent`):
     /// one it had applied before is not applied again, and is answered with
     /// the current revision.
-    pub async fn execute_sent(&self, id: &str, participant: &str, sent: Option<Sent<'_>>, command: Command) -> Result<i64, ServiceError> {
+    pub async fn execute_sent(
+        &self,
+        id: &str,
+        participant: &str,
+        sent: Option<Sent<'_>>,
+        command: Command,
+    ) -> Result<i64, ServiceError> {
         let (room, mut inner) = self.locked(id).await?;
-        let result = self.execute_locked(id, &mut inner, participant, sent.as_ref(), command).await;
+        let result = self
+            .execute_locked(id, &mut inner, participant, sent.as_ref(), command)
+            .await;
         drop(inner);
         self.forget_if_idle(id, &room).await;
         result
     }
 
-    async fn execute_locked(&self, id: &str, inner: &mut RoomInner, participant: &str, sent: Option<&Sent<'_>>, command: Command) -> Result<i64, ServiceError> {
+    async fn execute_locked(
+        &self,
+        id: &str,
+        inner: &mut RoomInner,
+        participant: &str,
+        sent: Option<&Sent<'_>>,
+        command: Command,
+    ) -> Result<i64, ServiceError> {
         for _ in 0..STALE_RETRIES {
             let loaded = inner.loaded.as_ref().expect("loaded");
             let facilitator = loaded.state.participant(participant).is_some_and(|p| p.facilitator);
-            let actor = Actor { participant: participant.to_string(), facilitator };
+            let actor = Actor {
+                participant: participant.to_string(),
+                facilitator,
+            };
             let mut next = loaded.state.clone();
             let change = match apply_once(&mut next, &actor, sent, command.clone(), now_ms())? {
                 Applied::Changed(change) => change,
@@ -263,11 +307,34 @@ impl Rooms {
             let rev = next.revision;
             inner.loaded.as_mut().expect("loaded").state = next;
             match change {
-                Change::Vote { question, participant: voter, answer, auto_revealed: false } => {
+                Change::Vote {
+                    question,
+                    participant: voter,
+                    answer,
+                    auto_revealed: false,
+                } => {
                     let expected = inner.loaded.as_ref().expect("loaded").state.expected_voters(question);
-                    let theirs = to_text(&Frame::Voted { rev, question, participant: voter.clone(), expected, mine: Some(answer) });
-                    let others = to_text(&Frame::Voted { rev, question, participant: voter.clone(), expected, mine: None });
-                    inner.send_all(|s| if s.participant == voter { theirs.clone() } else { others.clone() });
+                    let theirs = to_text(&Frame::Voted {
+                        rev,
+                        question,
+                        participant: voter.clone(),
+                        expected,
+                        mine: Some(answer),
+                    });
+                    let others = to_text(&Frame::Voted {
+                        rev,
+                        question,
+                        participant: voter.clone(),
+                        expected,
+                        mine: None,
+                    });
+                    inner.send_all(|s| {
+                        if s.participant == voter {
+                            theirs.clone()
+                        } else {
+                            others.clone()
+                        }
+                    });
                 }
                 Change::Removed { participant: gone } => {
                     let removed = to_text(&Frame::Removed);
@@ -286,14 +353,21 @@ impl Rooms {
                     let notes = &inner.loaded.as_ref().expect("loaded").state.doc.board.notes;
                     let index = notes.iter().position(|n| n.id == note_id);
                     let note = index.map(|i| notes[i].clone());
-                    let text = to_text(&Frame::Note { rev, id: note_id, note, index: index.unwrap_or(0) });
+                    let text = to_text(&Frame::Note {
+                        rev,
+                        id: note_id,
+                        note,
+                        index: index.unwrap_or(0),
+                    });
                     inner.send_all(|_| text.clone());
                 }
                 _ => inner.broadcast_snapshots(),
             }
             return Ok(rev);
         }
-        Err(ServiceError::Internal("the checkpoint kept changing under this command".into()))
+        Err(ServiceError::Internal(
+            "the checkpoint kept changing under this command".into(),
+        ))
     }
 
     /// Reloads a room after a change made outside it (a join, a start or end,
@@ -317,7 +391,13 @@ impl Rooms {
         }
         match self.store.load_live(id).await {
             Ok(loaded) => {
-                let removed: HashSet<String> = loaded.state.participants.iter().filter(|p| p.removed).map(|p| p.id.clone()).collect();
+                let removed: HashSet<String> = loaded
+                    .state
+                    .participants
+                    .iter()
+                    .filter(|p| p.removed)
+                    .map(|p| p.id.clone())
+                    .collect();
                 inner.loaded = Some(loaded);
                 let removed_text = to_text(&Frame::Removed);
                 inner.subs.retain(|s| {
@@ -386,4 +466,3 @@ impl Rooms {
         }
     }
 }
-

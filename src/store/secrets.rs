@@ -35,7 +35,8 @@ pub async fn hash_password(password: &str) -> Result<String, ServiceError> {
 pub async fn verify_password(password: &str, hash: &str) -> bool {
     let (password, hash) = (password.to_owned(), hash.to_owned());
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -44,5 +45,8 @@ pub async fn verify_password(password: &str, hash: &str) -> bool {
 /// A real Argon2id hash of nothing in particular, to spend the same time on unknown usernames.
 pub async fn dummy_hash() -> Result<&'static str, ServiceError> {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY.get_or_try_init(|| hash_password("not-a-real-password")).await.map(String::as_str)
+    DUMMY
+        .get_or_try_init(|| hash_password("not-a-real-password"))
+        .await
+        .map(String::as_str)
 }

@@ -43,7 +43,10 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *conn)
             .await?;
-        Ok(sqlx::query_scalar("SELECT id FROM tribes WHERE name_key = $1").bind(&key).fetch_one(&mut *conn).await?)
+        Ok(sqlx::query_scalar("SELECT id FROM tribes WHERE name_key = $1")
+            .bind(&key)
+            .fetch_one(&mut *conn)
+            .await?)
     }
 
     /// Creates a squad with a slug derived from its name (suffixed when taken).
@@ -71,7 +74,13 @@ impl Store {
             slug = format!("{base}-{n}");
         }
         tx.commit().await?;
-        Ok(Squad { id, slug, name: form.name.as_str().to_string(), tribe: form.tribe.as_str().to_string(), industry: form.industry })
+        Ok(Squad {
+            id,
+            slug,
+            name: form.name.as_str().to_string(),
+            tribe: form.tribe.as_str().to_string(),
+            industry: form.industry,
+        })
     }
 
     /// Edits name, tribe and industry; the slug stays, so links keep working.
@@ -79,14 +88,15 @@ impl Store {
         require_manager(Some(by))?;
         let mut tx = self.writer.begin().await?;
         let tribe_id = self.tribe_id(&mut tx, &form.tribe).await?;
-        let updated = sqlx::query("UPDATE squads SET name = $1, tribe_id = $2, industry = $3, updated_at = $4 WHERE slug = $5")
-            .bind(form.name.as_str())
-            .bind(&tribe_id)
-            .bind(form.industry.id())
-            .bind(now_ms())
-            .bind(slug)
-            .execute(&mut *tx)
-            .await?;
+        let updated =
+            sqlx::query("UPDATE squads SET name = $1, tribe_id = $2, industry = $3, updated_at = $4 WHERE slug = $5")
+                .bind(form.name.as_str())
+                .bind(&tribe_id)
+                .bind(form.industry.id())
+                .bind(now_ms())
+                .bind(slug)
+                .execute(&mut *tx)
+                .await?;
         if updated.rows_affected() == 0 {
             return Err(ServiceError::NotFound("squad"));
         }
@@ -95,13 +105,18 @@ impl Store {
     }
 
     pub async fn squad(&self, slug: &str) -> Result<Squad, ServiceError> {
-        let row = sqlx::query(select_squad!("WHERE s.slug = $1")).bind(slug).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(select_squad!("WHERE s.slug = $1"))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(squad_from_row).ok_or(ServiceError::NotFound("squad"))
     }
 
     /// Every squad, by tribe then name.
     pub async fn list_squads(&self) -> Result<Vec<Squad>, ServiceError> {
-        let rows = sqlx::query(select_squad!("ORDER BY t.name_key, s.name")).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(select_squad!("ORDER BY t.name_key, s.name"))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(squad_from_row).collect())
     }
 
@@ -112,9 +127,15 @@ impl Store {
         let new_key = new_name.as_str().to_lowercase();
         let mut tx = self.writer.begin().await?;
         if new_key != key {
-            let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tribes WHERE name_key = $1").bind(&new_key).fetch_one(&mut *tx).await?;
+            let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tribes WHERE name_key = $1")
+                .bind(&new_key)
+                .fetch_one(&mut *tx)
+                .await?;
             if taken > 0 {
-                return Err(ServiceError::conflict("new_name", format!("a tribe called {:?} already exists", new_name.as_str())));
+                return Err(ServiceError::conflict(
+                    "new_name",
+                    format!("a tribe called {:?} already exists", new_name.as_str()),
+                ));
             }
         }
         let updated = sqlx::query("UPDATE tribes SET name = $1, name_key = $2 WHERE name_key = $3")
@@ -131,6 +152,8 @@ impl Store {
     }
 
     pub async fn list_tribes(&self) -> Result<Vec<String>, ServiceError> {
-        Ok(sqlx::query_scalar("SELECT name FROM tribes ORDER BY name_key").fetch_all(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT name FROM tribes ORDER BY name_key")
+            .fetch_all(&self.pool)
+            .await?)
     }
 }

@@ -7,14 +7,18 @@ use super::{now_ms, ServiceError, Store};
 use crate::access::Action;
 use crate::accounts::CurrentUser;
 use crate::live::{CheckpointStatus, LiveDoc};
-use crate::summary::{parse_highlights, parse_reason, Draft, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults, SurveySet};
+use crate::summary::{
+    parse_highlights, parse_reason, Draft, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults, SurveySet,
+};
 
 fn parse_doc(raw: &str) -> Result<LiveDoc, ServiceError> {
     serde_json::from_str(raw).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))
 }
 
 fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
 }
 
 impl Store {
@@ -40,49 +44,86 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         let highlights: Option<String> =
-            sqlx::query_scalar("SELECT highlights FROM summary_drafts WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_optional(&self.pool).await?;
+            sqlx::query_scalar("SELECT highlights FROM summary_drafts WHERE checkpoint_id = $1")
+                .bind(checkpoint_id)
+                .fetch_optional(&self.pool)
+                .await?;
         let measured = self.checkpoint_measured(checkpoint_id).await?;
         let survey = self.survey_results(checkpoint_id).await?;
-        Ok(Summary::draft(Draft { state: &room.state, tribe: &tribe, highlights: highlights.as_deref().unwrap_or_default(), measured, survey }))
+        Ok(Summary::draft(Draft {
+            state: &room.state,
+            tribe: &tribe,
+            highlights: highlights.as_deref().unwrap_or_default(),
+            measured,
+            survey,
+        }))
     }
 
     /// The summary page: revision `revision` (default the latest) once
     /// finalised, else the draft.
     pub async fn summary_page(&self, checkpoint_id: &str, revision: Option<u32>) -> Result<SummaryPage, ServiceError> {
-        let rows = sqlx::query("SELECT revision, body FROM summary_revisions WHERE checkpoint_id = $1 ORDER BY revision DESC")
-            .bind(checkpoint_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT revision, body FROM summary_revisions WHERE checkpoint_id = $1 ORDER BY revision DESC")
+                .bind(checkpoint_id)
+                .fetch_all(&self.pool)
+                .await?;
         if rows.is_empty() {
             if revision.is_some() {
                 return Err(ServiceError::NotFound("revision"));
             }
-            return Ok(SummaryPage { summary: self.draft_summary(checkpoint_id).await?, revisions: Vec::new(), newer_survey_responses: 0 });
+            return Ok(SummaryPage {
+                summary: self.draft_summary(checkpoint_id).await?,
+                revisions: Vec::new(),
+                newer_survey_responses: 0,
+            });
         }
         let mut revisions = Vec::with_capacity(rows.len());
         let mut shown = None;
         for r in &rows {
-            let body: Summary = serde_json::from_str::<Summary>(r.get::<&str, _>("body")).map_err(|e| ServiceError::Internal(format!("summary body: {e}")))?.disclosed();
-            let f = body.finalised.clone().unwrap_or_else(|| crate::summary::Finalised { at: String::new(), by: String::new(), reason: String::new() });
+            let body: Summary = serde_json::from_str::<Summary>(r.get::<&str, _>("body"))
+                .map_err(|e| ServiceError::Internal(format!("summary body: {e}")))?
+                .disclosed();
+            let f = body.finalised.clone().unwrap_or_else(|| crate::summary::Finalised {
+                at: String::new(),
+                by: String::new(),
+                reason: String::new(),
+            });
             let n = u32::try_from(r.get::<i64, _>("revision")).unwrap_or_default();
-            revisions.push(RevisionMeta { revision: n, at: f.at, by: f.by, reason: f.reason });
+            revisions.push(RevisionMeta {
+                revision: n,
+                at: f.at,
+                by: f.by,
+                reason: f.reason,
+            });
             if shown.is_none() && revision.is_none_or(|want| want == n) {
                 shown = Some(body);
             }
         }
         let summary = shown.ok_or(ServiceError::NotFound("revision"))?;
         let now = self.survey_count(checkpoint_id).await?;
-        Ok(SummaryPage { newer_survey_responses: now.saturating_sub(summary.survey.responses), summary, revisions })
+        Ok(SummaryPage {
+            newer_survey_responses: now.saturating_sub(summary.survey.responses),
+            summary,
+            revisions,
+        })
     }
 
     /// Saves the draft's highlights. Refused once finalised: a correction
     /// makes a new revision instead.
-    pub async fn save_highlights(&self, by: &CurrentUser, checkpoint_id: &str, highlights: &str) -> Result<(), ServiceError> {
+    pub async fn save_highlights(
+        &self,
+        by: &CurrentUser,
+        checkpoint_id: &str,
+        highlights: &str,
+    ) -> Result<(), ServiceError> {
         self.may_write_summary(by, checkpoint_id).await?;
         let text = parse_highlights(highlights)?;
         let mut tx = self.writer.begin().await?;
         if self.latest_revision(&mut tx, checkpoint_id).await? > 0 {
-            return Err(ServiceError::conflict("highlights", "this summary is finalised; make a correction to change it"));
+            return Err(ServiceError::conflict(
+                "highlights",
+                "this summary is finalised; make a correction to change it",
+            ));
         }
         sqlx::query(
             "INSERT INTO summary_drafts (checkpoint_id, highlights, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
@@ -100,7 +141,12 @@ impl Store {
 
     /// Freezes the summary as revision 1 with these highlights, and ends the
     /// checkpoint if it is still running. Returns the revision.
-    pub async fn finalise_summary(&self, by: &CurrentUser, checkpoint_id: &str, highlights: &str) -> Result<u32, ServiceError> {
+    pub async fn finalise_summary(
+        &self,
+        by: &CurrentUser,
+        checkpoint_id: &str,
+        highlights: &str,
+    ) -> Result<u32, ServiceError> {
         self.may_write_summary(by, checkpoint_id).await?;
         let text = parse_highlights(highlights)?;
         self.write_revision(by, checkpoint_id, &text, None).await
@@ -108,22 +154,44 @@ impl Store {
 
     /// A correction of a finalised summary: a new revision from the current
     /// data with these highlights, saying why. Earlier revisions stay as they were.
-    pub async fn correct_summary(&self, by: &CurrentUser, checkpoint_id: &str, highlights: &str, reason: &str) -> Result<u32, ServiceError> {
+    pub async fn correct_summary(
+        &self,
+        by: &CurrentUser,
+        checkpoint_id: &str,
+        highlights: &str,
+        reason: &str,
+    ) -> Result<u32, ServiceError> {
         self.may_write_summary(by, checkpoint_id).await?;
         let text = parse_highlights(highlights)?;
         let reason = parse_reason(reason)?;
         self.write_revision(by, checkpoint_id, &text, Some(reason)).await
     }
 
-    async fn write_revision(&self, by: &CurrentUser, checkpoint_id: &str, highlights: &str, reason: Option<String>) -> Result<u32, ServiceError> {
+    async fn write_revision(
+        &self,
+        by: &CurrentUser,
+        checkpoint_id: &str,
+        highlights: &str,
+        reason: Option<String>,
+    ) -> Result<u32, ServiceError> {
         let mut draft = self.draft_summary(checkpoint_id).await?;
         draft.highlights = highlights.to_string();
         let now = now_ms();
         let mut tx = self.writer.begin().await?;
         let latest = self.latest_revision(&mut tx, checkpoint_id).await?;
         match (&reason, latest) {
-            (None, n) if n > 0 => return Err(ServiceError::conflict("revision", "this summary is already finalised; make a correction instead")),
-            (Some(_), 0) => return Err(ServiceError::conflict("revision", "finalise the summary before correcting it")),
+            (None, n) if n > 0 => {
+                return Err(ServiceError::conflict(
+                    "revision",
+                    "this summary is already finalised; make a correction instead",
+                ))
+            }
+            (Some(_), 0) => {
+                return Err(ServiceError::conflict(
+                    "revision",
+                    "finalise the summary before correcting it",
+                ))
+            }
             _ => {}
         }
         let n = latest + 1;
@@ -141,7 +209,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
-            return Err(ServiceError::conflict("revision", "someone else changed this summary at the same moment; reload and try again"));
+            return Err(ServiceError::conflict(
+                "revision",
+                "someone else changed this summary at the same moment; reload and try again",
+            ));
         }
         self.write_summary_digest(&mut tx, checkpoint_id, &summary).await?;
         sqlx::query(
@@ -167,23 +238,37 @@ impl Store {
         Ok(n)
     }
 
-    async fn latest_revision(&self, tx: &mut super::checkpoints::Tx<'_>, checkpoint_id: &str) -> Result<u32, ServiceError> {
-        let n: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(revision) FROM summary_revisions WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_one(&mut **tx).await?;
+    async fn latest_revision(
+        &self,
+        tx: &mut super::checkpoints::Tx<'_>,
+        checkpoint_id: &str,
+    ) -> Result<u32, ServiceError> {
+        let n: Option<i64> = sqlx::query_scalar("SELECT MAX(revision) FROM summary_revisions WHERE checkpoint_id = $1")
+            .bind(checkpoint_id)
+            .fetch_one(&mut **tx)
+            .await?;
         Ok(u32::try_from(n.unwrap_or(0)).unwrap_or_default())
     }
 
     /// Stores a participant's survey response, once, while the survey is open.
     /// Who answered and what was answered are two sorted sets in one row (see
     /// the `survey_sets` migration): nothing stored pairs them.
-    pub async fn answer_survey(&self, checkpoint_id: &str, participant_id: &str, response: &SurveyResponse) -> Result<(), ServiceError> {
+    pub async fn answer_survey(
+        &self,
+        checkpoint_id: &str,
+        participant_id: &str,
+        response: &SurveyResponse,
+    ) -> Result<(), ServiceError> {
         let room = self.load_live(checkpoint_id).await?;
         crate::summary::survey_open(&room.state).map_err(|m| ServiceError::conflict("usefulness", m))?;
         loop {
             let mut tx = self.writer.begin().await?;
             let (version, mut set) = self.survey_set(&mut tx, checkpoint_id).await?;
             if !set.add(participant_id, response.clone()) {
-                return Err(ServiceError::conflict("usefulness", "you have already answered the survey; thank you"));
+                return Err(ServiceError::conflict(
+                    "usefulness",
+                    "you have already answered the survey; thank you",
+                ));
             }
             let (respondents, responses) = set.to_json();
             let written = match version {
@@ -210,12 +295,20 @@ impl Store {
         }
     }
 
-    async fn survey_set(&self, conn: &mut sqlx::AnyConnection, checkpoint_id: &str) -> Result<(Option<i64>, SurveySet), ServiceError> {
-        let row = sqlx::query("SELECT version, respondents, responses FROM survey_sets WHERE checkpoint_id = $1").bind(checkpoint_id).fetch_optional(&mut *conn).await?;
+    async fn survey_set(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        checkpoint_id: &str,
+    ) -> Result<(Option<i64>, SurveySet), ServiceError> {
+        let row = sqlx::query("SELECT version, respondents, responses FROM survey_sets WHERE checkpoint_id = $1")
+            .bind(checkpoint_id)
+            .fetch_optional(&mut *conn)
+            .await?;
         match row {
             None => Ok((None, SurveySet::default())),
             Some(r) => {
-                let set = SurveySet::from_json(r.get("respondents"), r.get("responses")).map_err(|e| ServiceError::Internal(format!("survey set: {e}")))?;
+                let set = SurveySet::from_json(r.get("respondents"), r.get("responses"))
+                    .map_err(|e| ServiceError::Internal(format!("survey set: {e}")))?;
                 Ok((Some(r.get("version")), set))
             }
         }
@@ -223,7 +316,11 @@ impl Store {
 
     pub async fn has_answered_survey(&self, checkpoint_id: &str, participant_id: &str) -> Result<bool, ServiceError> {
         let mut conn = self.pool.acquire().await?;
-        Ok(self.survey_set(&mut conn, checkpoint_id).await?.1.has_answered(participant_id))
+        Ok(self
+            .survey_set(&mut conn, checkpoint_id)
+            .await?
+            .1
+            .has_answered(participant_id))
     }
 
     /// The survey in aggregate, as [`crate::live::Disclosure`] allows.
@@ -240,12 +337,22 @@ impl Store {
     /// Moves survey rows of the tables used before `survey_sets` (whose order
     /// paired them) into the sets, and empties those tables. Run at migrate.
     pub(crate) async fn move_legacy_survey_rows(&self) -> Result<(), ServiceError> {
-        let ids: Vec<String> = sqlx::query_scalar("SELECT DISTINCT checkpoint_id FROM survey_answered").fetch_all(&self.pool).await?;
+        let ids: Vec<String> = sqlx::query_scalar("SELECT DISTINCT checkpoint_id FROM survey_answered")
+            .fetch_all(&self.pool)
+            .await?;
         for id in ids {
             let mut tx = self.writer.begin().await?;
             let (version, mut set) = self.survey_set(&mut tx, &id).await?;
-            let who: Vec<String> = sqlx::query_scalar("SELECT participant_id FROM survey_answered WHERE checkpoint_id = $1").bind(&id).fetch_all(&mut *tx).await?;
-            let rows = sqlx::query("SELECT usefulness, went_well, to_improve FROM survey_responses WHERE checkpoint_id = $1").bind(&id).fetch_all(&mut *tx).await?;
+            let who: Vec<String> =
+                sqlx::query_scalar("SELECT participant_id FROM survey_answered WHERE checkpoint_id = $1")
+                    .bind(&id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let rows =
+                sqlx::query("SELECT usefulness, went_well, to_improve FROM survey_responses WHERE checkpoint_id = $1")
+                    .bind(&id)
+                    .fetch_all(&mut *tx)
+                    .await?;
             let answers = rows.iter().map(|r| SurveyResponse {
                 usefulness: u8::try_from(r.get::<i64, _>("usefulness")).unwrap_or(1),
                 went_well: r.get("went_well"),
@@ -253,16 +360,27 @@ impl Store {
             });
             set.merge(who, answers);
             let (respondents, responses) = set.to_json();
-            sqlx::query("DELETE FROM survey_sets WHERE checkpoint_id = $1").bind(&id).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO survey_sets (checkpoint_id, version, respondents, responses) VALUES ($1, $2, $3, $4)")
+            sqlx::query("DELETE FROM survey_sets WHERE checkpoint_id = $1")
                 .bind(&id)
-                .bind(version.unwrap_or(0) + 1)
-                .bind(&respondents)
-                .bind(&responses)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM survey_responses WHERE checkpoint_id = $1").bind(&id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM survey_answered WHERE checkpoint_id = $1").bind(&id).execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO survey_sets (checkpoint_id, version, respondents, responses) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&id)
+            .bind(version.unwrap_or(0) + 1)
+            .bind(&respondents)
+            .bind(&responses)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM survey_responses WHERE checkpoint_id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM survey_answered WHERE checkpoint_id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         }
         Ok(())
@@ -280,7 +398,9 @@ impl Store {
         .bind(checkpoint_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.get("id"), r.get("held_on"), parse_doc(r.get("doc"))?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.get("id"), r.get("held_on"), parse_doc(r.get("doc"))?)))
+            .collect()
     }
 }
 

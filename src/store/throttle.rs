@@ -35,14 +35,25 @@ impl Store {
                     .bind(*key)
                     .execute(&mut *tx)
                     .await?;
-                let sql = format!("SELECT failures, last_at, next_at, version FROM attempt_throttle WHERE key = $1{}", self.row_lock());
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(*key).fetch_optional(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT failures, last_at, next_at, version FROM attempt_throttle WHERE key = $1{}",
+                    self.row_lock()
+                );
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(*key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 let Some(row) = row else {
                     // Deleted as stale by another instance in between.
                     step = Step::Raced;
                     break;
                 };
-                let (failures, last_at, next_at, version): (i64, i64, i64, i64) = (row.get("failures"), row.get("last_at"), row.get("next_at"), row.get("version"));
+                let (failures, last_at, next_at, version): (i64, i64, i64, i64) = (
+                    row.get("failures"),
+                    row.get("last_at"),
+                    row.get("next_at"),
+                    row.get("version"),
+                );
                 // The clock once the row is ours: read before waiting for the lock, an
                 // attempt that waited behind another would see that one's `next_at`
                 // in its future and refuse itself.
@@ -70,7 +81,11 @@ impl Store {
                     tx.commit().await?;
                     // Outside the transaction: deleting rows another attempt holds could deadlock.
                     let now = now_ms();
-                    let stale = sqlx::query("DELETE FROM attempt_throttle WHERE last_at < $1 AND next_at < $2").bind(now - FORGET_AFTER_MS).bind(now).execute(&self.writer).await;
+                    let stale = sqlx::query("DELETE FROM attempt_throttle WHERE last_at < $1 AND next_at < $2")
+                        .bind(now - FORGET_AFTER_MS)
+                        .bind(now)
+                        .execute(&self.writer)
+                        .await;
                     if let Err(e) = stale {
                         tracing::warn!(error = %e, "could not delete stale attempt counts");
                     }
@@ -78,7 +93,9 @@ impl Store {
                 }
                 Step::Refused { wait_ms } => {
                     tx.rollback().await?;
-                    return Err(ServiceError::RateLimited { retry_after_secs: (wait_ms.max(1) as u64).div_ceil(1000) });
+                    return Err(ServiceError::RateLimited {
+                        retry_after_secs: (wait_ms.max(1) as u64).div_ceil(1000),
+                    });
                 }
                 Step::Raced => tx.rollback().await?,
             }
@@ -91,8 +108,14 @@ impl Store {
     /// from a key shared by many people), and shortens the wait to match.
     pub(crate) async fn release_attempt(&self, key: &str, backoff: Backoff) -> Result<(), ServiceError> {
         let mut tx = self.writer.begin().await?;
-        let sql = format!("SELECT failures, last_at FROM attempt_throttle WHERE key = $1{}", self.row_lock());
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(key).fetch_optional(&mut *tx).await?;
+        let sql = format!(
+            "SELECT failures, last_at FROM attempt_throttle WHERE key = $1{}",
+            self.row_lock()
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(row) = row else { return Ok(()) };
         let (failures, last_at): (i64, i64) = (row.get("failures"), row.get("last_at"));
         if failures == 0 {
@@ -112,18 +135,28 @@ impl Store {
     /// Locks the rows a read in a transaction returns, where the database
     /// needs telling (PostgreSQL); SQLite's single writer is lock enough.
     fn row_lock(&self) -> &'static str {
-        if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" }
+        if self.backend == Backend::Postgres {
+            " FOR UPDATE"
+        } else {
+            ""
+        }
     }
 
     /// Forgets a key's failures (a right password clears its own name and address).
     pub(crate) async fn clear_attempts(&self, key: &str) -> Result<(), ServiceError> {
-        sqlx::query("DELETE FROM attempt_throttle WHERE key = $1").bind(key).execute(&self.writer).await?;
+        sqlx::query("DELETE FROM attempt_throttle WHERE key = $1")
+            .bind(key)
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 
     /// The failures counted against a key now (for tests and diagnostics).
     pub async fn counted_failures(&self, key: &str) -> Result<i64, ServiceError> {
-        let n: Option<i64> = sqlx::query_scalar("SELECT failures FROM attempt_throttle WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        let n: Option<i64> = sqlx::query_scalar("SELECT failures FROM attempt_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(n.unwrap_or(0))
     }
 }

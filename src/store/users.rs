@@ -26,12 +26,20 @@ fn role_of(raw: &str) -> Result<Role, ServiceError> {
 
 impl Store {
     pub async fn admin_exists(&self) -> Result<bool, ServiceError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n > 0)
     }
 
     /// Creates an account. `by` is the acting user; `None` means the operator at the CLI.
-    pub async fn create_user(&self, by: Option<&CurrentUser>, username: &str, password: &str, role: Role) -> Result<UserRow, ServiceError> {
+    pub async fn create_user(
+        &self,
+        by: Option<&CurrentUser>,
+        username: &str,
+        password: &str,
+        role: Role,
+    ) -> Result<UserRow, ServiceError> {
         if let Some(actor) = by {
             if !actor.role.can_manage_users() {
                 return Err(ServiceError::Forbidden);
@@ -40,11 +48,23 @@ impl Store {
         let username = Username::parse(username)?;
         let password = NewPassword::parse(password)?;
         let hash = hash_password(password.expose()).await?;
-        self.insert_user(&mut *self.writer.acquire().await?, &username, &hash, role).await
+        self.insert_user(&mut *self.writer.acquire().await?, &username, &hash, role)
+            .await
     }
 
-    async fn insert_user(&self, conn: &mut sqlx::AnyConnection, username: &Username, hash: &str, role: Role) -> Result<UserRow, ServiceError> {
-        let row = UserRow { id: new_id(), username: username.as_str().to_string(), role, created_at: now_ms() };
+    async fn insert_user(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        username: &Username,
+        hash: &str,
+        role: Role,
+    ) -> Result<UserRow, ServiceError> {
+        let row = UserRow {
+            id: new_id(),
+            username: username.as_str().to_string(),
+            role,
+            created_at: now_ms(),
+        };
         let inserted = sqlx::query("INSERT INTO users (id, username, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING")
             .bind(&row.id)
             .bind(&row.username)
@@ -54,7 +74,10 @@ impl Store {
             .execute(&mut *conn)
             .await?;
         if inserted.rows_affected() == 0 {
-            return Err(ServiceError::conflict("username", format!("the username {:?} is taken", row.username)));
+            return Err(ServiceError::conflict(
+                "username",
+                format!("the username {:?} is taken", row.username),
+            ));
         }
         Ok(row)
     }
@@ -63,9 +86,18 @@ impl Store {
         if !by.role.can_manage_users() {
             return Err(ServiceError::Forbidden);
         }
-        let rows = sqlx::query("SELECT id, username, role, created_at FROM users ORDER BY username").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, username, role, created_at FROM users ORDER BY username")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| Ok(UserRow { id: r.get("id"), username: r.get("username"), role: role_of(r.get("role"))?, created_at: r.get("created_at") }))
+            .map(|r| {
+                Ok(UserRow {
+                    id: r.get("id"),
+                    username: r.get("username"),
+                    role: role_of(r.get("role"))?,
+                    created_at: r.get("created_at"),
+                })
+            })
             .collect()
     }
 
@@ -78,14 +110,32 @@ impl Store {
         // The admins, locked first on PostgreSQL: of two demotions at once the
         // second waits, then counts without the first one's admin. (SQLite's
         // writes run one transaction at a time on the writer.)
-        let lock = if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
-        let admins: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT id FROM users WHERE role = 'admin' ORDER BY id{lock}"))).fetch_all(&mut *tx).await?;
-        let current: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
+        let lock = if self.backend == Backend::Postgres {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let admins: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM users WHERE role = 'admin' ORDER BY id{lock}"
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        let current: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let current = role_of(&current.ok_or(ServiceError::NotFound("user"))?)?;
         if current == Role::Admin && role != Role::Admin && admins.iter().all(|a| a == user_id) {
-            return Err(ServiceError::conflict("role", "this is the last admin; make someone else admin first"));
+            return Err(ServiceError::conflict(
+                "role",
+                "this is the last admin; make someone else admin first",
+            ));
         }
-        sqlx::query("UPDATE users SET role = $1 WHERE id = $2").bind(role.id()).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.id())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -100,8 +150,12 @@ impl Store {
         let username = username.trim().to_lowercase();
         let pair_key = sign_in_key(client, &username);
         let address_key = sign_in_address_key(client);
-        self.reserve_attempt(&[(&pair_key, Backoff::SIGN_IN), (&address_key, Backoff::ADDRESS)]).await?;
-        let row = sqlx::query("SELECT id, username, password_hash, role FROM users WHERE username = $1").bind(&username).fetch_optional(&self.pool).await?;
+        self.reserve_attempt(&[(&pair_key, Backoff::SIGN_IN), (&address_key, Backoff::ADDRESS)])
+            .await?;
+        let row = sqlx::query("SELECT id, username, password_hash, role FROM users WHERE username = $1")
+            .bind(&username)
+            .fetch_optional(&self.pool)
+            .await?;
         // Why: verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
         let hash: String = match &row {
             Some(r) => r.get("password_hash"),
@@ -114,7 +168,11 @@ impl Store {
         };
         self.clear_attempts(&pair_key).await?;
         self.release_attempt(&address_key, Backoff::ADDRESS).await?;
-        let user = CurrentUser { id: row.get("id"), username: row.get("username"), role: role_of(row.get("role"))? };
+        let user = CurrentUser {
+            id: row.get("id"),
+            username: row.get("username"),
+            role: role_of(row.get("role"))?,
+        };
         self.start_session(user).await
     }
 
@@ -129,7 +187,11 @@ impl Store {
             .bind(expires_at_ms)
             .execute(&self.writer)
             .await?;
-        Ok(NewSession { token, expires_at_ms, user })
+        Ok(NewSession {
+            token,
+            expires_at_ms,
+            user,
+        })
     }
 
     /// The user behind a session cookie, if the session is live.
@@ -139,11 +201,21 @@ impl Store {
             .bind(now_ms())
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok(CurrentUser { id: r.get("id"), username: r.get("username"), role: role_of(r.get("role"))? })).transpose()
+        row.map(|r| {
+            Ok(CurrentUser {
+                id: r.get("id"),
+                username: r.get("username"),
+                role: role_of(r.get("role"))?,
+            })
+        })
+        .transpose()
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), ServiceError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&self.writer).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 
@@ -157,28 +229,53 @@ impl Store {
         let token = new_token()[..24].to_string();
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)").bind(token_hash(&token)).bind(now_ms()).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+            .bind(token_hash(&token))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(Some(token))
     }
 
     /// Redeems the setup token: creates the first admin and signs them in.
-    pub async fn complete_setup(&self, token: &str, username: &str, password: &str) -> Result<NewSession, ServiceError> {
+    pub async fn complete_setup(
+        &self,
+        token: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<NewSession, ServiceError> {
         let username = Username::parse(username)?;
         let password = NewPassword::parse(password)?;
         let hash = hash_password(password.expose()).await?;
         let mut tx = self.writer.begin().await?;
-        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1").bind(token_hash(token.trim())).fetch_one(&mut *tx).await?;
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1")
+            .bind(token_hash(token.trim()))
+            .fetch_one(&mut *tx)
+            .await?;
         if known == 0 {
-            return Err(ServiceError::invalid("token", "that setup token is not valid (it is printed in the server log at start; an admin may already exist)"));
+            return Err(ServiceError::invalid(
+                "token",
+                "that setup token is not valid (it is printed in the server log at start; an admin may already exist)",
+            ));
         }
-        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&mut *tx).await?;
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+            .fetch_one(&mut *tx)
+            .await?;
         if admins > 0 {
-            return Err(ServiceError::conflict("token", "setup is already complete; sign in instead"));
+            return Err(ServiceError::conflict(
+                "token",
+                "setup is already complete; sign in instead",
+            ));
         }
         let user = self.insert_user(&mut tx, &username, &hash, Role::Admin).await?;
         sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
         tx.commit().await?;
-        self.start_session(CurrentUser { id: user.id, username: user.username, role: Role::Admin }).await
+        self.start_session(CurrentUser {
+            id: user.id,
+            username: user.username,
+            role: Role::Admin,
+        })
+        .await
     }
 }

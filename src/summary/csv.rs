@@ -5,7 +5,11 @@
 use super::Summary;
 
 fn cell(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
@@ -28,7 +32,13 @@ pub fn actions_csv(s: &Summary) -> String {
     rows(
         &["title", "owner", "due", "capability", "status"],
         s.actions.iter().map(|a| {
-            vec![a.title.clone(), a.owner.clone(), a.due.clone().unwrap_or_default(), a.capability_name.clone().unwrap_or_default(), a.status.id().to_string()]
+            vec![
+                a.title.clone(),
+                a.owner.clone(),
+                a.due.clone().unwrap_or_default(),
+                a.capability_name.clone().unwrap_or_default(),
+                a.status.id().to_string(),
+            ]
         }),
     )
 }
@@ -37,7 +47,16 @@ pub fn actions_csv(s: &Summary) -> String {
 pub fn notes_csv(s: &Summary) -> String {
     rows(
         &["step", "position", "kind", "text"],
-        s.flow.iter().flat_map(|st| st.notes.iter().enumerate().map(move |(i, n)| vec![st.step.clone(), (i + 1).to_string(), n.kind.id().to_string(), n.text.clone()])),
+        s.flow.iter().flat_map(|st| {
+            st.notes.iter().enumerate().map(move |(i, n)| {
+                vec![
+                    st.step.clone(),
+                    (i + 1).to_string(),
+                    n.kind.id().to_string(),
+                    n.text.clone(),
+                ]
+            })
+        }),
     )
 }
 

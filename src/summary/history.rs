@@ -30,8 +30,12 @@ pub struct CheckpointDigest {
 impl CheckpointDigest {
     pub fn of(doc: &LiveDoc, benchmark: Benchmark) -> CheckpointDigest {
         let shown = Disclosure::of_doc(doc);
-        let voted_answers: [Option<String>; 4] =
-            std::array::from_fn(|i| doc.questions[i].locked.clone().filter(|_| shown.choices(Question::ALL[i])));
+        let voted_answers: [Option<String>; 4] = std::array::from_fn(|i| {
+            doc.questions[i]
+                .locked
+                .clone()
+                .filter(|_| shown.choices(Question::ALL[i]))
+        });
         CheckpointDigest {
             voted: locked_maturity(&voted_answers, benchmark),
             voted_answers,
@@ -54,7 +58,10 @@ impl SummaryDigest {
         let s = summary.disclosed();
         SummaryDigest {
             revision: s.revision,
-            measured: s.measured.as_ref().and_then(|m| m.maturity.as_ref()).map(|m| Maturity { level: m.level, percentile: m.percentile }),
+            measured: s.measured.as_ref().and_then(|m| m.maturity.as_ref()).map(|m| Maturity {
+                level: m.level,
+                percentile: m.percentile,
+            }),
             measured_answers: std::array::from_fn(|i| s.answers.get(i).and_then(|a| a.measured.clone())),
         }
     }
@@ -62,10 +69,23 @@ impl SummaryDigest {
 
 /// The voted level and percentile, once all four answers are locked.
 pub fn locked_maturity(answers: &[Option<String>; 4], benchmark: Benchmark) -> Option<Maturity> {
-    let parsed: Vec<_> = Question::ALL.iter().zip(answers).map(|(q, a)| a.as_deref().and_then(|id| q.answer(id))).collect::<Option<Vec<_>>>()?;
-    let input = AssessmentInput { lead_time: parsed[0], deploy_frequency: parsed[1], time_to_restore: parsed[2], change_failure_rate: parsed[3], benchmark };
+    let parsed: Vec<_> = Question::ALL
+        .iter()
+        .zip(answers)
+        .map(|(q, a)| a.as_deref().and_then(|id| q.answer(id)))
+        .collect::<Option<Vec<_>>>()?;
+    let input = AssessmentInput {
+        lead_time: parsed[0],
+        deploy_frequency: parsed[1],
+        time_to_restore: parsed[2],
+        change_failure_rate: parsed[3],
+        benchmark,
+    };
     let a = assess(&input);
-    Some(Maturity { level: a.level, percentile: a.percentile })
+    Some(Maturity {
+        level: a.level,
+        percentile: a.percentile,
+    })
 }
 
 /// A page number from the query string: absent or empty is the first; a
@@ -75,7 +95,10 @@ pub fn parse_page(raw: Option<&str>) -> Result<u32, FieldError> {
         None => Ok(1),
         Some(p) => match p.parse::<u32>() {
             Ok(n) if n >= 1 => Ok(n),
-            _ => Err(FieldError::new("page", format!("{p:?} is not a page number (1, 2, 3, ...)"))),
+            _ => Err(FieldError::new(
+                "page",
+                format!("{p:?} is not a page number (1, 2, 3, ...)"),
+            )),
         },
     }
 }
@@ -94,8 +117,14 @@ pub struct Paged {
 impl Paged {
     /// Page `wanted` of `total` rows, or the last page when past it.
     pub fn clamp(wanted: u32, total: u64) -> Paged {
-        let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX).max(1);
-        Paged { page: wanted.clamp(1, pages), pages, total }
+        let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE)))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        Paged {
+            page: wanted.clamp(1, pages),
+            pages,
+            total,
+        }
     }
 
     /// The rows to skip before this page.
@@ -140,7 +169,10 @@ pub fn action_progress(rows: &[HistoryRow]) -> [usize; 4] {
 pub fn count_actions(actions: &[crate::board::Action]) -> [usize; 4] {
     let mut counts = [0; 4];
     for a in actions {
-        let i = crate::board::ActionStatus::ALL.iter().position(|s| *s == a.status).unwrap_or(0);
+        let i = crate::board::ActionStatus::ALL
+            .iter()
+            .position(|s| *s == a.status)
+            .unwrap_or(0);
         counts[i] += 1;
     }
     counts
@@ -158,7 +190,13 @@ pub struct HistoryFilter {
 }
 
 impl HistoryFilter {
-    pub fn parse(tribe: Option<&str>, squad: Option<&str>, from: Option<&str>, to: Option<&str>, level: Option<&str>) -> Result<HistoryFilter, FieldError> {
+    pub fn parse(
+        tribe: Option<&str>,
+        squad: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+        level: Option<&str>,
+    ) -> Result<HistoryFilter, FieldError> {
         let text = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         let date = |field: &str, v: Option<&str>| -> Result<Option<String>, FieldError> {
             match text(v) {
@@ -175,9 +213,20 @@ impl HistoryFilter {
         }
         let level = match text(level) {
             None => None,
-            Some(l) => Some(Level::ALL.into_iter().find(|x| x.id() == l).ok_or_else(|| FieldError::new("level", format!("unknown level {l:?}; expected low, medium, high or elite")))?),
+            Some(l) => Some(Level::ALL.into_iter().find(|x| x.id() == l).ok_or_else(|| {
+                FieldError::new(
+                    "level",
+                    format!("unknown level {l:?}; expected low, medium, high or elite"),
+                )
+            })?),
         };
-        Ok(HistoryFilter { tribe: text(tribe), squad: text(squad), from, to, level })
+        Ok(HistoryFilter {
+            tribe: text(tribe),
+            squad: text(squad),
+            from,
+            to,
+            level,
+        })
     }
 }
 
@@ -185,7 +234,9 @@ impl HistoryFilter {
 pub fn quarter_of(date: &str) -> Option<String> {
     let year = date.get(0..4)?;
     let month: u32 = date.get(5..7)?.parse().ok()?;
-    (1..=12).contains(&month).then(|| format!("{year} Q{}", (month - 1) / 3 + 1))
+    (1..=12)
+        .contains(&month)
+        .then(|| format!("{year} Q{}", (month - 1) / 3 + 1))
 }
 
 /// How many squads were at each level in one quarter.
@@ -202,7 +253,9 @@ pub fn spread_by_quarter(rows: &[HistoryRow]) -> Vec<QuarterSpread> {
     use std::collections::BTreeMap;
     let mut latest: BTreeMap<(String, String), (&str, Level)> = BTreeMap::new();
     for r in rows {
-        let (Some(q), Some(v)) = (quarter_of(&r.held_on), r.voted) else { continue };
+        let (Some(q), Some(v)) = (quarter_of(&r.held_on), r.voted) else {
+            continue;
+        };
         let slot = latest.entry((q, r.squad_slug.clone())).or_insert((&r.held_on, v.level));
         if r.held_on.as_str() > slot.0 {
             *slot = (&r.held_on, v.level);
@@ -213,7 +266,10 @@ pub fn spread_by_quarter(rows: &[HistoryRow]) -> Vec<QuarterSpread> {
         let i = Level::ALL.iter().position(|l| *l == level).unwrap_or(0);
         by_quarter.entry(q).or_default()[i] += 1;
     }
-    by_quarter.into_iter().map(|(quarter, counts)| QuarterSpread { quarter, counts }).collect()
+    by_quarter
+        .into_iter()
+        .map(|(quarter, counts)| QuarterSpread { quarter, counts })
+        .collect()
 }
 
 /// One checkpoint of a squad's trend, with the change since the one before.
@@ -235,7 +291,11 @@ pub fn trend(rows: Vec<HistoryRow>, before: (Option<u8>, Option<u8>)) -> Vec<Tre
             let v = row.voted.map(|m| m.percentile);
             let m = row.measured.map(|m| m.percentile);
             let change = |now: Option<u8>, before: Option<u8>| Some(i16::from(now?) - i16::from(before?));
-            let point = TrendPoint { voted_change: change(v, last_voted), measured_change: change(m, last_measured), row };
+            let point = TrendPoint {
+                voted_change: change(v, last_voted),
+                measured_change: change(m, last_measured),
+                row,
+            };
             last_voted = v.or(last_voted);
             last_measured = m.or(last_measured);
             point
@@ -301,8 +361,14 @@ mod tests {
         assert_eq!(
             spread,
             [
-                QuarterSpread { quarter: "2026 Q3".into(), counts: [0, 1, 0, 1] },
-                QuarterSpread { quarter: "2026 Q4".into(), counts: [0, 0, 1, 0] },
+                QuarterSpread {
+                    quarter: "2026 Q3".into(),
+                    counts: [0, 1, 0, 1]
+                },
+                QuarterSpread {
+                    quarter: "2026 Q4".into(),
+                    counts: [0, 0, 1, 0]
+                },
             ]
         );
     }
@@ -315,19 +381,53 @@ mod tests {
             row("a", "2026-10-01", Some((Level::High, 70)), Some((Level::Medium, 50))),
         ];
         let changes = |points: Vec<TrendPoint>| -> Vec<(String, Option<i16>, Option<i16>)> {
-            points.into_iter().map(|p| (p.row.held_on, p.voted_change, p.measured_change)).collect()
+            points
+                .into_iter()
+                .map(|p| (p.row.held_on, p.voted_change, p.measured_change))
+                .collect()
         };
         let on = |d: &str, v, m| (d.to_string(), v, m);
-        assert_eq!(changes(trend(rows.clone(), (None, None))), [on("2026-04-01", None, None), on("2026-07-01", None, None), on("2026-10-01", Some(25), Some(10))]);
+        assert_eq!(
+            changes(trend(rows.clone(), (None, None))),
+            [
+                on("2026-04-01", None, None),
+                on("2026-07-01", None, None),
+                on("2026-10-01", Some(25), Some(10))
+            ]
+        );
         // A later page starts from the results on the pages before it.
-        assert_eq!(changes(trend(rows[1..].to_vec(), (Some(45), Some(30)))), [on("2026-07-01", None, Some(10)), on("2026-10-01", Some(25), Some(10))]);
+        assert_eq!(
+            changes(trend(rows[1..].to_vec(), (Some(45), Some(30)))),
+            [on("2026-07-01", None, Some(10)), on("2026-10-01", Some(25), Some(10))]
+        );
     }
 
     #[test]
     fn pages_hold_fifty_and_a_page_past_the_end_is_the_last() {
-        assert_eq!(Paged::clamp(1, 0), Paged { page: 1, pages: 1, total: 0 });
-        assert_eq!(Paged::clamp(3, 120), Paged { page: 3, pages: 3, total: 120 });
-        assert_eq!(Paged::clamp(9, 100), Paged { page: 2, pages: 2, total: 100 });
+        assert_eq!(
+            Paged::clamp(1, 0),
+            Paged {
+                page: 1,
+                pages: 1,
+                total: 0
+            }
+        );
+        assert_eq!(
+            Paged::clamp(3, 120),
+            Paged {
+                page: 3,
+                pages: 3,
+                total: 120
+            }
+        );
+        assert_eq!(
+            Paged::clamp(9, 100),
+            Paged {
+                page: 2,
+                pages: 2,
+                total: 100
+            }
+        );
         assert_eq!(Paged::clamp(2, 101).offset(), 50);
         assert_eq!(parse_page(None), Ok(1));
         assert_eq!(parse_page(Some(" 2 ")), Ok(2));
@@ -339,9 +439,27 @@ mod tests {
     #[test]
     fn filters_parse_once_and_name_the_bad_field() {
         let f = HistoryFilter::parse(Some(" Money "), Some(""), Some("2026-01-01"), None, Some("high")).unwrap();
-        assert_eq!((f.tribe.as_deref(), f.squad.as_deref(), f.level), (Some("Money"), None, Some(Level::High)));
-        assert_eq!(HistoryFilter::parse(None, None, Some("soon"), None, None).unwrap_err().field, "from");
-        assert_eq!(HistoryFilter::parse(None, None, Some("2026-02-01"), Some("2026-01-01"), None).unwrap_err().field, "to");
-        assert_eq!(HistoryFilter::parse(None, None, None, None, Some("great")).unwrap_err().field, "level");
+        assert_eq!(
+            (f.tribe.as_deref(), f.squad.as_deref(), f.level),
+            (Some("Money"), None, Some(Level::High))
+        );
+        assert_eq!(
+            HistoryFilter::parse(None, None, Some("soon"), None, None)
+                .unwrap_err()
+                .field,
+            "from"
+        );
+        assert_eq!(
+            HistoryFilter::parse(None, None, Some("2026-02-01"), Some("2026-01-01"), None)
+                .unwrap_err()
+                .field,
+            "to"
+        );
+        assert_eq!(
+            HistoryFilter::parse(None, None, None, None, Some("great"))
+                .unwrap_err()
+                .field,
+            "level"
+        );
     }
 }

@@ -49,7 +49,11 @@ pub fn chart_svg(benchmark: Benchmark, percentile: u8, label: &str) -> String {
         );
     }
     let x = u32::from(percentile.min(100)) * 4;
-    let _ = write!(svg, "<rect x=\"{}\" y=\"4\" width=\"4\" height=\"36\" fill=\"{MARKER_COLOUR}\"/></svg>", x.saturating_sub(2));
+    let _ = write!(
+        svg,
+        "<rect x=\"{}\" y=\"4\" width=\"4\" height=\"36\" fill=\"{MARKER_COLOUR}\"/></svg>",
+        x.saturating_sub(2)
+    );
     svg
 }
 
@@ -82,20 +86,39 @@ pub fn to_html(s: &Summary) -> String {
     h.push_str("<h2>Maturity</h2>\n");
     if let Some(v) = &s.voted {
         let benchmark = Benchmark::from_id(&c.benchmark).unwrap_or_default();
-        let label = format!("Voted: {}, percentile {} in the {} benchmark", v.level.label(), v.percentile, c.benchmark);
+        let label = format!(
+            "Voted: {}, percentile {} in the {} benchmark",
+            v.level.label(),
+            v.percentile,
+            c.benchmark
+        );
         let _ = writeln!(h, "{}", chart_svg(benchmark, v.percentile, &label));
     }
     h.push_str("<table><thead><tr><th scope=\"col\"></th><th scope=\"col\">Level</th><th scope=\"col\">Percentile</th></tr></thead><tbody>\n");
     match &s.voted {
         Some(v) => {
-            let _ = writeln!(h, "<tr><th scope=\"row\">Voted</th><td>{}</td><td>{}</td></tr>", v.level.label(), v.percentile);
+            let _ = writeln!(
+                h,
+                "<tr><th scope=\"row\">Voted</th><td>{}</td><td>{}</td></tr>",
+                v.level.label(),
+                v.percentile
+            );
         }
         None => h.push_str("<tr><th scope=\"row\">Voted</th><td>Not all four answers locked</td><td>—</td></tr>\n"),
     }
     match &s.measured {
         Some(m) => {
-            let (level, pct) = m.maturity.as_ref().map_or(("Not enough data".to_string(), "—".to_string()), |mm| (mm.level.label().to_string(), mm.percentile.to_string()));
-            let _ = writeln!(h, "<tr><th scope=\"row\">Measured ({})</th><td>{level}</td><td>{pct}</td></tr>", esc(&window_text(m)));
+            let (level, pct) = m
+                .maturity
+                .as_ref()
+                .map_or(("Not enough data".to_string(), "—".to_string()), |mm| {
+                    (mm.level.label().to_string(), mm.percentile.to_string())
+                });
+            let _ = writeln!(
+                h,
+                "<tr><th scope=\"row\">Measured ({})</th><td>{level}</td><td>{pct}</td></tr>",
+                esc(&window_text(m))
+            );
         }
         None => h.push_str("<tr><th scope=\"row\">Measured</th><td>No deployments sent</td><td>—</td></tr>\n"),
     }
@@ -104,9 +127,18 @@ pub fn to_html(s: &Summary) -> String {
     h.push_str("<h2>Answers</h2>\n<table><thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Locked answer</th><th scope=\"col\">Measured</th><th scope=\"col\">Votes</th></tr></thead><tbody>\n");
     for a in &s.answers {
         let q = a.question;
-        let votes: Vec<String> = a.distribution.iter().filter(|d| d.votes > 0).map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes)).collect();
+        let votes: Vec<String> = a
+            .distribution
+            .iter()
+            .filter(|d| d.votes > 0)
+            .map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes))
+            .collect();
         let measured = match &s.measured {
-            Some(m) => format!("{}<br><small>{}</small>", esc(&measured_label(q, a.measured.as_deref())), esc(&explain(m, q))),
+            Some(m) => format!(
+                "{}<br><small>{}</small>",
+                esc(&measured_label(q, a.measured.as_deref())),
+                esc(&explain(m, q))
+            ),
             None => "—".to_string(),
         };
         let _ = writeln!(
@@ -114,7 +146,13 @@ pub fn to_html(s: &Summary) -> String {
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{measured}</td><td>{}</td></tr>",
             q.title(),
             answer_label(q, a.locked.as_deref()),
-            if !a.revealed { super::NOT_REVEALED.to_string() } else if votes.is_empty() { "No votes".to_string() } else { esc(&votes.join("; ")) }
+            if !a.revealed {
+                super::NOT_REVEALED.to_string()
+            } else if votes.is_empty() {
+                "No votes".to_string()
+            } else {
+                esc(&votes.join("; "))
+            }
         );
     }
     h.push_str("</tbody></table>\n");
@@ -160,7 +198,10 @@ pub fn to_html(s: &Summary) -> String {
     } else {
         h.push_str("<ol>");
         for imp in &s.improvements {
-            let dots = imp.dots.map(|d| format!(" ({})", super::dots_text(d))).unwrap_or_default();
+            let dots = imp
+                .dots
+                .map(|d| format!(" ({})", super::dots_text(d)))
+                .unwrap_or_default();
             let _ = write!(h, "<li>{} ({}){dots}</li>", esc(&imp.text), esc(&imp.step));
         }
         h.push_str("</ol>\n");
@@ -192,8 +233,18 @@ pub fn to_html(s: &Summary) -> String {
         }
         None => h.push_str("<p>No responses.</p>\n"),
         Some(mean) => {
-            let spread: Vec<String> = sv.usefulness.iter().enumerate().map(|(i, n)| format!("{}: {n}", i + 1)).collect();
-            let _ = writeln!(h, "<p>{} responses. Usefulness {mean} of 5 on average ({}).</p>", sv.responses, spread.join(", "));
+            let spread: Vec<String> = sv
+                .usefulness
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{}: {n}", i + 1))
+                .collect();
+            let _ = writeln!(
+                h,
+                "<p>{} responses. Usefulness {mean} of 5 on average ({}).</p>",
+                sv.responses,
+                spread.join(", ")
+            );
             for (title, items) in [("What went well", &sv.went_well), ("What to improve", &sv.to_improve)] {
                 let _ = writeln!(h, "<h3>{title}</h3>");
                 if items.is_empty() {

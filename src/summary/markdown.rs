@@ -72,7 +72,13 @@ pub fn to_markdown(s: &Summary) -> String {
     }
     match s.measured.as_ref().map(|m| (m, &m.maturity)) {
         Some((m, Some(mm))) => {
-            let _ = writeln!(md, "| Measured ({}) | {} | {} |", window_text(m), mm.level.label(), mm.percentile);
+            let _ = writeln!(
+                md,
+                "| Measured ({}) | {} | {} |",
+                window_text(m),
+                mm.level.label(),
+                mm.percentile
+            );
         }
         Some((m, None)) => {
             let _ = writeln!(md, "| Measured ({}) | Not enough data | — |", window_text(m));
@@ -84,15 +90,29 @@ pub fn to_markdown(s: &Summary) -> String {
     md.push_str("## Answers\n\n| Question | Locked answer | Measured | Votes |\n|---|---|---|---|\n");
     for a in &s.answers {
         let q = a.question;
-        let votes: Vec<String> =
-            a.distribution.iter().filter(|d| d.votes > 0).map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes)).collect();
+        let votes: Vec<String> = a
+            .distribution
+            .iter()
+            .filter(|d| d.votes > 0)
+            .map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes))
+            .collect();
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",
             q.title(),
             answer_label(q, a.locked.as_deref()),
-            if s.measured.is_some() { measured_label(q, a.measured.as_deref()) } else { "—".to_string() },
-            if !a.revealed { super::NOT_REVEALED.to_string() } else if votes.is_empty() { "No votes".to_string() } else { votes.join("; ") }
+            if s.measured.is_some() {
+                measured_label(q, a.measured.as_deref())
+            } else {
+                "—".to_string()
+            },
+            if !a.revealed {
+                super::NOT_REVEALED.to_string()
+            } else if votes.is_empty() {
+                "No votes".to_string()
+            } else {
+                votes.join("; ")
+            }
         );
     }
     md.push('\n');
@@ -100,7 +120,13 @@ pub fn to_markdown(s: &Summary) -> String {
     if let Some(m) = &s.measured {
         let _ = writeln!(md, "## Measured metrics ({})\n", window_text(m));
         for q in Question::ALL {
-            let _ = writeln!(md, "- **{}**: {}. {}", q.title(), measured_label(q, s.answer(q).and_then(|a| a.measured.as_deref())), explain(m, q));
+            let _ = writeln!(
+                md,
+                "- **{}**: {}. {}",
+                q.title(),
+                measured_label(q, s.answer(q).and_then(|a| a.measured.as_deref())),
+                explain(m, q)
+            );
         }
         md.push('\n');
     }
@@ -140,7 +166,10 @@ pub fn to_markdown(s: &Summary) -> String {
         md.push_str("No improvements proposed.\n\n");
     } else {
         for (i, imp) in s.improvements.iter().enumerate() {
-            let dots = imp.dots.map(|d| format!(" ({})", super::dots_text(d))).unwrap_or_default();
+            let dots = imp
+                .dots
+                .map(|d| format!(" ({})", super::dots_text(d)))
+                .unwrap_or_default();
             let _ = writeln!(md, "{}. {} ({}){dots}", i + 1, escape(&imp.text), escape(&imp.step));
         }
         md.push('\n');
@@ -173,8 +202,18 @@ pub fn to_markdown(s: &Summary) -> String {
         }
         None => md.push_str("No responses.\n"),
         Some(mean) => {
-            let spread: Vec<String> = sv.usefulness.iter().enumerate().map(|(i, n)| format!("{}: {n}", i + 1)).collect();
-            let _ = writeln!(md, "{} responses. Usefulness {mean} of 5 on average ({}).\n", sv.responses, spread.join(", "));
+            let spread: Vec<String> = sv
+                .usefulness
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{}: {n}", i + 1))
+                .collect();
+            let _ = writeln!(
+                md,
+                "{} responses. Usefulness {mean} of 5 on average ({}).\n",
+                sv.responses,
+                spread.join(", ")
+            );
             for (title, items) in [("What went well", &sv.went_well), ("What to improve", &sv.to_improve)] {
                 let _ = writeln!(md, "### {title}\n");
                 if items.is_empty() {

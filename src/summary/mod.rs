@@ -190,7 +190,10 @@ impl Summary {
         let info = &state.info;
         let voted = state.locked_input().map(|input| {
             let a = assess(&input);
-            Maturity { level: a.level, percentile: a.percentile }
+            Maturity {
+                level: a.level,
+                percentile: a.percentile,
+            }
         });
         let shown = Disclosure::of(state);
         let answers = Question::ALL
@@ -198,10 +201,21 @@ impl Summary {
             .map(|q| AnswerSummary {
                 question: *q,
                 locked: state.question(*q).locked.clone(),
-                measured: d.measured.as_ref().and_then(|m| report::answer_of(m, *q)).map(str::to_string),
+                measured: d
+                    .measured
+                    .as_ref()
+                    .and_then(|m| report::answer_of(m, *q))
+                    .map(str::to_string),
                 revealed: shown.choices(*q),
                 distribution: if shown.choices(*q) {
-                    state.distribution(*q).into_iter().map(|(a, votes)| AnswerCount { answer: a.id().to_string(), votes }).collect()
+                    state
+                        .distribution(*q)
+                        .into_iter()
+                        .map(|(a, votes)| AnswerCount {
+                            answer: a.id().to_string(),
+                            votes,
+                        })
+                        .collect()
                 } else {
                     Vec::new()
                 },
@@ -210,10 +224,21 @@ impl Summary {
         let recommended = state.recommended();
         let caps = &state.doc.capabilities;
         let scores = match (shown.ratings(), recommended) {
-            (true, Some(rec)) => results(&state.ratings, &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(), &rec).scores,
+            (true, Some(rec)) => {
+                results(
+                    &state.ratings,
+                    &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+                    &rec,
+                )
+                .scores
+            }
             _ => Vec::new(),
         };
-        let focus = if caps.focus_confirmed { caps.focus.clone() } else { Vec::new() };
+        let focus = if caps.focus_confirmed {
+            caps.focus.clone()
+        } else {
+            Vec::new()
+        };
         let focus = focus
             .iter()
             .map(|key| {
@@ -231,12 +256,36 @@ impl Summary {
         let flow = board
             .steps
             .iter()
-            .map(|st| FlowStep { step: st.title.clone(), notes: board.notes_of(&st.id).map(|n| FlowNote { kind: n.kind, text: n.text.clone() }).collect() })
+            .map(|st| FlowStep {
+                step: st.title.clone(),
+                notes: board
+                    .notes_of(&st.id)
+                    .map(|n| FlowNote {
+                        kind: n.kind,
+                        text: n.text.clone(),
+                    })
+                    .collect(),
+            })
             .collect();
         let improvements = if shown.dots() {
-            board.ranked_improvements().into_iter().map(|(n, dots)| Improvement { text: n.text.clone(), step: title_of(&n.step), dots: Some(dots) }).collect()
+            board
+                .ranked_improvements()
+                .into_iter()
+                .map(|(n, dots)| Improvement {
+                    text: n.text.clone(),
+                    step: title_of(&n.step),
+                    dots: Some(dots),
+                })
+                .collect()
         } else {
-            board.improvements_in_flow_order().map(|n| Improvement { text: n.text.clone(), step: title_of(&n.step), dots: None }).collect()
+            board
+                .improvements_in_flow_order()
+                .map(|n| Improvement {
+                    text: n.text.clone(),
+                    step: title_of(&n.step),
+                    dots: None,
+                })
+                .collect()
         };
         let actions = board
             .actions
@@ -245,7 +294,11 @@ impl Summary {
                 title: a.title.clone(),
                 owner: a.owner.clone(),
                 due: a.due.clone(),
-                capability_name: a.capability.as_deref().and_then(catalog::find).map(|e| e.name.to_string()),
+                capability_name: a
+                    .capability
+                    .as_deref()
+                    .and_then(catalog::find)
+                    .map(|e| e.name.to_string()),
                 capability: a.capability.clone(),
                 status: a.status,
                 carried_from: a.carried_from.last().map(|o| o.held_on.clone()),
@@ -292,13 +345,25 @@ impl Summary {
             // Without totals, the order must not tell either: the flow's.
             let place = |i: &Improvement| {
                 self.flow.iter().enumerate().find_map(|(si, st)| {
-                    (st.step == i.step).then(|| (si, st.notes.iter().position(|n| n.kind == NoteKind::Improvement && n.text == i.text).unwrap_or(usize::MAX)))
+                    (st.step == i.step).then(|| {
+                        (
+                            si,
+                            st.notes
+                                .iter()
+                                .position(|n| n.kind == NoteKind::Improvement && n.text == i.text)
+                                .unwrap_or(usize::MAX),
+                        )
+                    })
                 })
             };
-            let mut placed: Vec<_> = self.improvements.drain(..).map(|mut i| {
-                i.dots = None;
-                (place(&i).unwrap_or((usize::MAX, usize::MAX)), i)
-            }).collect();
+            let mut placed: Vec<_> = self
+                .improvements
+                .drain(..)
+                .map(|mut i| {
+                    i.dots = None;
+                    (place(&i).unwrap_or((usize::MAX, usize::MAX)), i)
+                })
+                .collect();
             placed.sort_by(|(a, ia), (b, ib)| a.cmp(b).then_with(|| ia.text.cmp(&ib.text)));
             self.improvements = placed.into_iter().map(|(_, i)| i).collect();
         }
@@ -329,7 +394,9 @@ pub fn survey_open(state: &LiveState) -> Result<(), &'static str> {
     match state.info.status {
         CheckpointStatus::Draft => Err("the checkpoint has not started; the survey opens at its survey stage"),
         CheckpointStatus::Finished => Err("this checkpoint has ended; its survey is closed"),
-        CheckpointStatus::Live if !state.doc.survey_opened => Err("the survey opens when the facilitator reaches the survey stage"),
+        CheckpointStatus::Live if !state.doc.survey_opened => {
+            Err("the survey opens when the facilitator reaches the survey stage")
+        }
         CheckpointStatus::Live => Ok(()),
     }
 }
@@ -339,13 +406,24 @@ pub const NOT_REVEALED: &str = "Not revealed yet";
 
 /// "2 responses so far; …": the survey below its minimum.
 pub fn survey_withheld_text(responses: usize) -> String {
-    let n = if responses == 1 { "1 response".to_string() } else { format!("{responses} responses") };
-    format!("{n} so far. The answers are shown once {} people have answered, so that none can be told apart.", crate::live::MIN_SURVEY_RESPONSES)
+    let n = if responses == 1 {
+        "1 response".to_string()
+    } else {
+        format!("{responses} responses")
+    };
+    format!(
+        "{n} so far. The answers are shown once {} people have answered, so that none can be told apart.",
+        crate::live::MIN_SURVEY_RESPONSES
+    )
 }
 
 /// "1 dot", "3 dots".
 pub fn dots_text(n: u32) -> String {
-    if n == 1 { "1 dot".to_string() } else { format!("{n} dots") }
+    if n == 1 {
+        "1 dot".to_string()
+    } else {
+        format!("{n} dots")
+    }
 }
 
 /// The label of an answer id for a question ("—" when none).
@@ -355,14 +433,21 @@ pub fn answer_label(q: Question, id: Option<&str>) -> &'static str {
 
 /// "91 days to 2026-11-22": the measured window as the exports name it.
 pub fn window_text(m: &Measured) -> String {
-    format!("{} days to {}", m.window.days(), crate::measured::dates::format_date(m.window.to - 1))
+    format!(
+        "{} days to {}",
+        m.window.days(),
+        crate::measured::dates::format_date(m.window.to - 1)
+    )
 }
 
 /// Highlights as the facilitator typed them, trimmed, within the limit.
 pub fn parse_highlights(raw: &str) -> Result<String, crate::dora::FieldError> {
     let text = raw.trim().replace("\r\n", "\n");
     if text.chars().count() > MAX_HIGHLIGHTS {
-        return Err(crate::dora::FieldError::new("highlights", format!("highlights are at most {MAX_HIGHLIGHTS} characters")));
+        return Err(crate::dora::FieldError::new(
+            "highlights",
+            format!("highlights are at most {MAX_HIGHLIGHTS} characters"),
+        ));
     }
     Ok(text)
 }
@@ -371,8 +456,14 @@ pub fn parse_highlights(raw: &str) -> Result<String, crate::dora::FieldError> {
 pub fn parse_reason(raw: &str) -> Result<String, crate::dora::FieldError> {
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match text.chars().count() {
-        0 => Err(crate::dora::FieldError::new("reason", "say what this correction changes")),
-        n if n > 300 => Err(crate::dora::FieldError::new("reason", "a reason is at most 300 characters")),
+        0 => Err(crate::dora::FieldError::new(
+            "reason",
+            "say what this correction changes",
+        )),
+        n if n > 300 => Err(crate::dora::FieldError::new(
+            "reason",
+            "a reason is at most 300 characters",
+        )),
         _ => Ok(text),
     }
 }

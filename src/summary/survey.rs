@@ -18,7 +18,10 @@ pub struct SurveyResponse {
 
 impl SurveyResponse {
     pub fn parse(usefulness: Option<&str>, went_well: &str, to_improve: &str) -> Result<SurveyResponse, FieldError> {
-        let raw = usefulness.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| FieldError::new("usefulness", "choose how useful the session was, 1 to 5"))?;
+        let raw = usefulness
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| FieldError::new("usefulness", "choose how useful the session was, 1 to 5"))?;
         let usefulness = raw
             .parse::<u8>()
             .ok()
@@ -32,7 +35,11 @@ impl SurveyResponse {
                 Ok(t)
             }
         };
-        Ok(SurveyResponse { usefulness, went_well: text("went_well", went_well)?, to_improve: text("to_improve", to_improve)? })
+        Ok(SurveyResponse {
+            usefulness,
+            went_well: text("went_well", went_well)?,
+            to_improve: text("to_improve", to_improve)?,
+        })
     }
 }
 
@@ -73,14 +80,20 @@ impl SurveySet {
 
     #[cfg(feature = "ssr")]
     pub fn to_json(&self) -> (String, String) {
-        (serde_json::to_string(&self.respondents).unwrap_or_default(), serde_json::to_string(&self.responses).unwrap_or_default())
+        (
+            serde_json::to_string(&self.respondents).unwrap_or_default(),
+            serde_json::to_string(&self.responses).unwrap_or_default(),
+        )
     }
 
     #[cfg(feature = "ssr")]
     pub fn from_json(respondents: &str, responses: &str) -> Result<SurveySet, serde_json::Error> {
         let mut responses: Vec<SurveyResponse> = serde_json::from_str(responses)?;
         responses.sort();
-        Ok(SurveySet { respondents: serde_json::from_str(respondents)?, responses })
+        Ok(SurveySet {
+            respondents: serde_json::from_str(respondents)?,
+            responses,
+        })
     }
 }
 
@@ -104,7 +117,10 @@ impl SurveyResults {
         if crate::live::Disclosure::survey(self.responses) {
             self
         } else {
-            SurveyResults { responses: self.responses, ..SurveyResults::default() }
+            SurveyResults {
+                responses: self.responses,
+                ..SurveyResults::default()
+            }
         }
     }
 
@@ -115,14 +131,20 @@ impl SurveyResults {
         }
         let total: usize = responses.iter().map(|r| usize::from(r.usefulness)).sum();
         let comments = |pick: fn(&SurveyResponse) -> &str| {
-            let mut v: Vec<String> = responses.iter().map(pick).filter(|t| !t.is_empty()).map(str::to_string).collect();
+            let mut v: Vec<String> = responses
+                .iter()
+                .map(pick)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect();
             v.sort();
             v
         };
         SurveyResults {
             responses: responses.len(),
             usefulness,
-            mean_usefulness: (!responses.is_empty()).then(|| (total as f64 / responses.len() as f64 * 10.0).round() / 10.0),
+            mean_usefulness: (!responses.is_empty())
+                .then(|| (total as f64 / responses.len() as f64 * 10.0).round() / 10.0),
             went_well: comments(|r| &r.went_well),
             to_improve: comments(|r| &r.to_improve),
         }

@@ -37,7 +37,10 @@ pub async fn postgres_database_url() -> Option<String> {
     };
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     let admin = Store::connect(&base).await.expect("connect postgres");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(admin.pool()).await.expect("create database");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(admin.pool())
+        .await
+        .expect("create database");
     admin.close().await;
     let (prefix, _) = base.rsplit_once('/').expect("database URL has a path");
     Some(format!("{prefix}/{name}"))
@@ -55,13 +58,23 @@ fn postgres_url() -> Result<&'static String, String> {
 
 fn pg_bin(name: &str) -> Result<PathBuf, String> {
     let dirs = std::fs::read_dir("/usr/lib/postgresql").map_err(|e| format!("no /usr/lib/postgresql: {e}"))?;
-    let mut versions: Vec<PathBuf> = dirs.filter_map(|d| d.ok()).map(|d| d.path().join("bin").join(name)).filter(|p| p.exists()).collect();
+    let mut versions: Vec<PathBuf> = dirs
+        .filter_map(|d| d.ok())
+        .map(|d| d.path().join("bin").join(name))
+        .filter(|p| p.exists())
+        .collect();
     versions.sort();
-    versions.pop().ok_or_else(|| format!("{name} not found under /usr/lib/postgresql"))
+    versions
+        .pop()
+        .ok_or_else(|| format!("{name} not found under /usr/lib/postgresql"))
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// Runs a PostgreSQL tool, as the `postgres` user when we are root (initdb refuses root).
@@ -73,9 +86,17 @@ fn run_pg(tool: &PathBuf, args: &[&str]) -> Result<(), String> {
     } else {
         Command::new(tool)
     };
-    let out = cmd.args(args).stdin(Stdio::null()).output().map_err(|e| format!("{}: {e}", tool.display()))?;
+    let out = cmd
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{}: {e}", tool.display()))?;
     if !out.status.success() {
-        return Err(format!("{} failed: {}", tool.display(), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{} failed: {}",
+            tool.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(())
 }
@@ -83,17 +104,45 @@ fn run_pg(tool: &PathBuf, args: &[&str]) -> Result<(), String> {
 fn start_cluster() -> Result<String, String> {
     let initdb = pg_bin("initdb")?;
     let pg_ctl = pg_bin("pg_ctl")?;
-    let dir = tempfile::Builder::new().prefix("checkpoint-pg.").tempdir().map_err(|e| e.to_string())?.keep();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let dir = tempfile::Builder::new()
+        .prefix("checkpoint-pg.")
+        .tempdir()
+        .map_err(|e| e.to_string())?
+        .keep();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
     if is_root() {
-        Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().map_err(|e| e.to_string())?;
+        Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(&dir)
+            .status()
+            .map_err(|e| e.to_string())?;
     }
     let data = dir.join("data");
     let (data_s, dir_s) = (data.display().to_string(), dir.display().to_string());
-    run_pg(&initdb, &["-D", &data_s, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])?;
+    run_pg(
+        &initdb,
+        &[
+            "-D",
+            &data_s,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+    )?;
     let opts = format!("-p {port} -k {dir_s} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
     let log = format!("{dir_s}/server.log");
-    run_pg(&pg_ctl, &["-D", &data_s, "-l", &log, "-w", "-t", "30", "-o", &opts, "start"])?;
+    run_pg(
+        &pg_ctl,
+        &["-D", &data_s, "-l", &log, "-w", "-t", "30", "-o", &opts, "start"],
+    )?;
     // Why: statics are never dropped, so a watchdog stops the cluster once this test process exits.
     let runas = if is_root() { "runuser -u postgres -- " } else { "" };
     let script = format!(
@@ -101,7 +150,13 @@ fn start_cluster() -> Result<String, String> {
         pid = std::process::id(),
         ctl = pg_ctl.display()
     );
-    Command::new("setsid").args(["sh", "-c", &script]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(|e| e.to_string())?;
+    Command::new("setsid")
+        .args(["sh", "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
     Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
 }
 

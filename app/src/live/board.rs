@@ -4,9 +4,15 @@
 // The plain-form server function takes one optional argument per form field
 // (parsed in one place, `BoardCommand::from_fields`); the lint also fires on
 // the code the `#[server]` macro generates, which an item attribute misses.
-#![expect(clippy::too_many_arguments, reason = "one argument per form field of the board's plain forms")]
+#![expect(
+    clippy::too_many_arguments,
+    reason = "one argument per form field of the board's plain forms"
+)]
 
-use checkpoint_core::board::{Action, ActionOrigin, ActionStatus, BoardCommand, ReviewItem, DotsPhase, Note, NoteKind, Step, DEFAULT_BUDGET, DEFAULT_PER_NOTE, MAX_NOTE_TEXT};
+use checkpoint_core::board::{
+    Action, ActionOrigin, ActionStatus, BoardCommand, DotsPhase, Note, NoteKind, ReviewItem, Step, DEFAULT_BUDGET,
+    DEFAULT_PER_NOTE, MAX_NOTE_TEXT,
+};
 use checkpoint_core::dora::catalog::CATALOG;
 use checkpoint_core::live::Command;
 use leptos::prelude::*;
@@ -45,13 +51,39 @@ pub async fn post_board_change(
     use crate::context::{app_context, form_error, require_participant};
     use checkpoint_core::store::ServiceError;
     let by = require_participant(&id).await?;
-    let fields = [("note", note), ("step", step), ("kind", kind), ("text", text), ("text_was", text_was), ("kind_was", kind_was), ("index", index), ("title", title), ("budget", budget), ("per_note", per_note), ("show_live", show_live), ("add", add), ("action", action), ("owner", owner), ("due", due), ("capability", capability), ("status", status), ("activity", activity), ("timer", timer)];
+    let fields = [
+        ("note", note),
+        ("step", step),
+        ("kind", kind),
+        ("text", text),
+        ("text_was", text_was),
+        ("kind_was", kind_was),
+        ("index", index),
+        ("title", title),
+        ("budget", budget),
+        ("per_note", per_note),
+        ("show_live", show_live),
+        ("add", add),
+        ("action", action),
+        ("owner", owner),
+        ("due", due),
+        ("capability", capability),
+        ("status", status),
+        ("activity", activity),
+        ("timer", timer),
+    ];
     let get = |name: &str| fields.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone());
     let op = BoardCommand::from_fields(&op, &get).map_err(|e| match e {
-        checkpoint_core::board::BoardError::Invalid { field, message } => form_error(ServiceError::invalid(field, message)),
+        checkpoint_core::board::BoardError::Invalid { field, message } => {
+            form_error(ServiceError::invalid(field, message))
+        }
         other => form_error(ServiceError::invalid("note", other.to_string())),
     })?;
-    let rev = app_context()?.rooms.execute(&id, &by, Command::Board { op }).await.map_err(form_error)?;
+    let rev = app_context()?
+        .rooms
+        .execute(&id, &by, Command::Board { op })
+        .await
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}#board"));
     Ok(rev)
 }
@@ -64,15 +96,24 @@ fn new_id() -> String {
 /// Sends the form's change over the socket (or queues it until the socket is
 /// back), with the same fields the plain post carries, read by the same
 /// parser. False without a script: the form then posts.
-fn submit_over_socket(live: Live, control: Control, ev: &leptos::ev::SubmitEvent, done: impl FnOnce(Result<i64, String>) + 'static) -> bool {
+fn submit_over_socket(
+    live: Live,
+    control: Control,
+    ev: &leptos::ev::SubmitEvent,
+    done: impl FnOnce(Result<i64, String>) + 'static,
+) -> bool {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
         if !live.scripted.get_untracked() {
             return false;
         }
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return false };
-        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return false };
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+            return false;
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return false;
+        };
         let get = |name: &str| data.get(name).as_string();
         let op = get("op").unwrap_or_default();
         match BoardCommand::from_fields(&op, &get) {
@@ -205,11 +246,26 @@ fn Columns() -> impl IntoView {
 fn Column(step: Step, dragging: RwSignal<Option<String>>) -> impl IntoView {
     let live = use_live();
     let step_id = StoredValue::new(step.id.clone());
-    let notes = move || live.view.with(|v| v.board.notes.iter().filter(|n| n.step == step_id.get_value()).cloned().collect::<Vec<_>>());
+    let notes = move || {
+        live.view.with(|v| {
+            v.board
+                .notes
+                .iter()
+                .filter(|n| n.step == step_id.get_value())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
     let drop_at_end = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         if let Some(id) = dragging.get_untracked() {
-            live.send(Command::Board { op: BoardCommand::MoveNote { id, step: step_id.get_value(), index: usize::MAX } });
+            live.send(Command::Board {
+                op: BoardCommand::MoveNote {
+                    id,
+                    step: step_id.get_value(),
+                    index: usize::MAX,
+                },
+            });
             dragging.set(None);
         }
     };
@@ -241,7 +297,13 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
             live.view.with(|v| {
                 let steps = &v.board.steps;
                 let at = steps.iter().position(|s| s.id == step).unwrap_or(0);
-                let siblings: Vec<&str> = v.board.notes.iter().filter(|n| n.step == step).map(|n| n.id.as_str()).collect();
+                let siblings: Vec<&str> = v
+                    .board
+                    .notes
+                    .iter()
+                    .filter(|n| n.step == step)
+                    .map(|n| n.id.as_str())
+                    .collect();
                 (
                     at.checked_sub(1).and_then(|i| steps.get(i)).cloned(),
                     steps.get(at + 1).cloned(),
@@ -265,7 +327,13 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
             ev.prevent_default();
             ev.stop_propagation();
             if let Some(dragged) = dragging.get_untracked() {
-                live.send(Command::Board { op: BoardCommand::MoveNote { id: dragged, step: step.clone(), index: place.get_untracked().2 } });
+                live.send(Command::Board {
+                    op: BoardCommand::MoveNote {
+                        id: dragged,
+                        step: step.clone(),
+                        index: place.get_untracked().2,
+                    },
+                });
                 dragging.set(None);
             }
         }
@@ -273,11 +341,21 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
     let drag_id = id.clone();
     let mine = {
         let id = id.clone();
-        move || live.view.with(|v| v.board.mine.iter().find(|(n, _)| *n == id).map_or(0, |(_, d)| *d))
+        move || {
+            live.view
+                .with(|v| v.board.mine.iter().find(|(n, _)| *n == id).map_or(0, |(_, d)| *d))
+        }
     };
     let total = {
         let id = id.clone();
-        move || live.view.with(|v| v.board.ranked.as_ref().and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d)))
+        move || {
+            live.view.with(|v| {
+                v.board
+                    .ranked
+                    .as_ref()
+                    .and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d))
+            })
+        }
     };
     // Dots sent (or waiting for the connection) and not yet acknowledged.
     let waiting_dots = {
@@ -286,7 +364,15 @@ fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
             live.pending.with(|p| {
                 p.iter()
                     .map(|q| match &q.command {
-                        Command::Board { op: BoardCommand::Dot { note, add } } if *note == id => if *add { 1 } else { -1 },
+                        Command::Board {
+                            op: BoardCommand::Dot { note, add },
+                        } if *note == id => {
+                            if *add {
+                                1
+                            } else {
+                                -1
+                            }
+                        }
                         _ => 0,
                     })
                     .sum::<i32>()
@@ -378,7 +464,10 @@ fn EditNoteForm(id: String, text: String, kind: NoteKind, step: String) -> impl 
     let (text_id, kind_id) = (format!("edit-text-{id}"), format!("edit-kind-{id}"));
     let label = format!("Edit note: {text}");
     let draft = drafts.and_then(|d| d.with_untracked(|m| m.get(&id).cloned()));
-    let shown = draft.as_ref().and_then(|d| d.text.clone()).unwrap_or_else(|| text.clone());
+    let shown = draft
+        .as_ref()
+        .and_then(|d| d.text.clone())
+        .unwrap_or_else(|| text.clone());
     let area = NodeRef::<leptos::html::Textarea>::new();
     if draft.as_ref().is_some_and(|d| d.focused) {
         Effect::new(move |_| {
@@ -391,7 +480,14 @@ fn EditNoteForm(id: String, text: String, kind: NoteKind, step: String) -> impl 
     let step = StoredValue::new(step);
     let record = move |f: &dyn Fn(&mut Draft)| {
         if let Some(d) = drafts {
-            d.update_untracked(|m| f(m.entry(key.get_value()).or_insert_with(|| Draft { text: None, focused: false, step: step.get_value(), kind })));
+            d.update_untracked(|m| {
+                f(m.entry(key.get_value()).or_insert_with(|| Draft {
+                    text: None,
+                    focused: false,
+                    step: step.get_value(),
+                    kind,
+                }))
+            });
         }
     };
     let forget = move || {
@@ -454,12 +550,18 @@ fn DeleteNoteForm(id: String, text: String) -> impl IntoView {
 #[component]
 fn DeletedWhileEditing() -> impl IntoView {
     let live = use_live();
-    let Some(kept) = use_context::<EditDrafts>() else { return ().into_any() };
+    let Some(kept) = use_context::<EditDrafts>() else {
+        return ().into_any();
+    };
     let drafts = kept.0;
     let orphans = Memo::new(move |_| {
         drafts.with(|m| {
             live.view.with(|v| {
-                let mut gone: Vec<(String, Draft)> = m.iter().filter(|(id, d)| d.text.is_some() && !v.board.notes.iter().any(|n| &n.id == *id)).map(|(id, d)| (id.clone(), d.clone())).collect();
+                let mut gone: Vec<(String, Draft)> = m
+                    .iter()
+                    .filter(|(id, d)| d.text.is_some() && !v.board.notes.iter().any(|n| &n.id == *id))
+                    .map(|(id, d)| (id.clone(), d.clone()))
+                    .collect();
                 gone.sort_by(|a, b| a.0.cmp(&b.0));
                 gone
             })
@@ -496,14 +598,22 @@ fn DeletedWhileEditing() -> impl IntoView {
 
 /// One keyboard-reachable move; absent where there is nowhere to go.
 #[component]
-fn MoveButton(id: String, step: Option<String>, index: usize, symbol: &'static str, label: Option<String>) -> impl IntoView {
-    step.zip(label).map(|(step, label)| view! {
-        <BoardForm op="move_note" class="inline">
-            <input type="hidden" name="note" value=id/>
-            <input type="hidden" name="step" value=step/>
-            <input type="hidden" name="index" value=index.min(9999).to_string()/>
-            <button type="submit" class="button small subtle" aria-label=label.clone() title=label>{symbol}</button>
-        </BoardForm>
+fn MoveButton(
+    id: String,
+    step: Option<String>,
+    index: usize,
+    symbol: &'static str,
+    label: Option<String>,
+) -> impl IntoView {
+    step.zip(label).map(|(step, label)| {
+        view! {
+            <BoardForm op="move_note" class="inline">
+                <input type="hidden" name="note" value=id/>
+                <input type="hidden" name="step" value=step/>
+                <input type="hidden" name="index" value=index.min(9999).to_string()/>
+                <button type="submit" class="button small subtle" aria-label=label.clone() title=label>{symbol}</button>
+            </BoardForm>
+        }
     })
 }
 
@@ -648,7 +758,16 @@ fn Dots() -> impl IntoView {
     let b = move || live.view.with(|v| v.board.clone());
     let phase = Memo::new(move |_| live.view.with(|v| v.board.dots_phase));
     let facilitator = move || live.view.with(|v| v.facilitator);
-    let title_of = move |id: &str| live.view.with(|v| v.board.notes.iter().find(|n| n.id == id).map(|n| n.text.clone()).unwrap_or_default());
+    let title_of = move |id: &str| {
+        live.view.with(|v| {
+            v.board
+                .notes
+                .iter()
+                .find(|n| n.id == id)
+                .map(|n| n.text.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <section class="card dots" aria-labelledby="dots-heading">
             <h3 id="dots-heading">"Dot voting on improvements"</h3>
@@ -698,14 +817,30 @@ fn Actions() -> impl IntoView {
     let actions = Memo::new(move |_| live.view.with(|v| v.board.actions.clone()));
     let fresh = RwSignal::new(new_id());
     let facilitator = Memo::new(move |_| live.view.with(|v| v.facilitator));
-    let people = Memo::new(move |_| live.view.with(|v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>()));
-    let improvements = Memo::new(move |_| live.view.with(|v| {
-        let ranked = v.board.ranked.clone().unwrap_or_default();
-        let mut notes: Vec<(String, String, u32)> = v.board.notes.iter().filter(|n| n.kind == NoteKind::Improvement)
-            .map(|n| (n.id.clone(), n.text.clone(), ranked.iter().find(|(id, _)| *id == n.id).map_or(0, |(_, d)| *d))).collect();
-        notes.sort_by_key(|n| std::cmp::Reverse(n.2));
-        notes
-    }));
+    let people = Memo::new(move |_| {
+        live.view
+            .with(|v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>())
+    });
+    let improvements = Memo::new(move |_| {
+        live.view.with(|v| {
+            let ranked = v.board.ranked.clone().unwrap_or_default();
+            let mut notes: Vec<(String, String, u32)> = v
+                .board
+                .notes
+                .iter()
+                .filter(|n| n.kind == NoteKind::Improvement)
+                .map(|n| {
+                    (
+                        n.id.clone(),
+                        n.text.clone(),
+                        ranked.iter().find(|(id, _)| *id == n.id).map_or(0, |(_, d)| *d),
+                    )
+                })
+                .collect();
+            notes.sort_by_key(|n| std::cmp::Reverse(n.2));
+            notes
+        })
+    });
     view! {
         <section class="card actions" aria-labelledby="actions-heading">
             <h3 id="actions-heading">"Actions"</h3>
@@ -751,8 +886,20 @@ fn Actions() -> impl IntoView {
 
 #[component]
 fn ActionRow(action: Action, facilitator: bool) -> impl IntoView {
-    let Action { id, title, owner, due, capability, status, carried_from, .. } = action;
-    let capability_name = capability.as_deref().and_then(checkpoint_core::dora::catalog::find).map_or("—", |e| e.name);
+    let Action {
+        id,
+        title,
+        owner,
+        due,
+        capability,
+        status,
+        carried_from,
+        ..
+    } = action;
+    let capability_name = capability
+        .as_deref()
+        .and_then(checkpoint_core::dora::catalog::find)
+        .map_or("—", |e| e.name);
     let status_id = format!("status-{id}");
     let (status_action, remove_action, volunteer_action) = (id.clone(), id.clone(), id);
     let remove_label = format!("Remove action: {title}");
@@ -828,7 +975,12 @@ pub async fn review_action(id: String, from: String, action: String, status: Str
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
     let ctx = app_context()?;
-    for changed in ctx.store.review_action(&user, &id, &from, &action, &status).await.map_err(form_error)? {
+    for changed in ctx
+        .store
+        .review_action(&user, &id, &from, &action, &status)
+        .await
+        .map_err(form_error)?
+    {
         ctx.rooms.refresh(&changed).await;
     }
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
@@ -839,7 +991,10 @@ pub async fn review_action(id: String, from: String, action: String, status: Str
 pub fn origin_text(from: &[ActionOrigin]) -> Option<String> {
     let last = from.last()?;
     Some(match from.first().filter(|f| f.held_on != last.held_on) {
-        Some(first) => format!("carried over from the checkpoint of {} (first agreed {})", last.held_on, first.held_on),
+        Some(first) => format!(
+            "carried over from the checkpoint of {} (first agreed {})",
+            last.held_on, first.held_on
+        ),
         None => format!("carried over from the checkpoint of {}", last.held_on),
     })
 }
@@ -894,8 +1049,21 @@ pub fn ActionReview() -> impl IntoView {
 #[component]
 fn ReviewRow(checkpoint: String, item: ReviewItem, review: ServerAction<ReviewAction>) -> impl IntoView {
     let facilitator = use_live().view.with_untracked(|v| v.facilitator);
-    let ReviewItem { checkpoint_id: from, held_on, action, copied_to } = item;
-    let Action { id, title, owner, due, status, carried_from, .. } = action;
+    let ReviewItem {
+        checkpoint_id: from,
+        held_on,
+        action,
+        copied_to,
+    } = item;
+    let Action {
+        id,
+        title,
+        owner,
+        due,
+        status,
+        carried_from,
+        ..
+    } = action;
     let select_id = format!("review-{from}-{id}");
     let status_label = format!("Status of {title}");
     let here = copied_to.as_deref() == Some(checkpoint.as_str());
@@ -936,13 +1104,23 @@ pub async fn copy_previous_flow(id: String) -> Result<i64, ServerFnError> {
     use checkpoint_core::store::ServiceError;
     let by = require_participant(&id).await?;
     let ctx = app_context()?;
-    let titles = ctx
-        .store
-        .previous_flow(&id)
+    let titles = ctx.store.previous_flow(&id).await.map_err(form_error)?.ok_or_else(|| {
+        form_error(ServiceError::invalid(
+            "steps",
+            "this squad's earlier checkpoints mapped no flow; start from the template",
+        ))
+    })?;
+    let rev = ctx
+        .rooms
+        .execute(
+            &id,
+            &by,
+            Command::Board {
+                op: BoardCommand::UseFlow { titles },
+            },
+        )
         .await
-        .map_err(form_error)?
-        .ok_or_else(|| form_error(ServiceError::invalid("steps", "this squad's earlier checkpoints mapped no flow; start from the template")))?;
-    let rev = ctx.rooms.execute(&id, &by, Command::Board { op: BoardCommand::UseFlow { titles } }).await.map_err(form_error)?;
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}#board"));
     Ok(rev)
 }

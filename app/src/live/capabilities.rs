@@ -26,10 +26,33 @@ pub async fn rate_all(id: String, ratings: HashMap<String, String>) -> Result<i6
         if value.is_empty() {
             continue;
         }
-        let (cap, n) = key.rsplit_once('-').ok_or_else(|| form_error(ServiceError::invalid("ratings", format!("unreadable rating field {key:?}"))))?;
-        let capability = CapabilityKey::from_id(cap).ok_or_else(|| form_error(ServiceError::invalid("capability", format!("unknown capability {cap:?}"))))?;
-        let statement = n.parse::<u8>().map_err(|_| form_error(ServiceError::invalid("statement", format!("unknown statement {n:?}"))))?;
-        rev = rooms.execute(&id, &by, Command::Rate { capability, statement, rating: value }).await.map_err(form_error)?;
+        let (cap, n) = key.rsplit_once('-').ok_or_else(|| {
+            form_error(ServiceError::invalid(
+                "ratings",
+                format!("unreadable rating field {key:?}"),
+            ))
+        })?;
+        let capability = CapabilityKey::from_id(cap).ok_or_else(|| {
+            form_error(ServiceError::invalid(
+                "capability",
+                format!("unknown capability {cap:?}"),
+            ))
+        })?;
+        let statement = n
+            .parse::<u8>()
+            .map_err(|_| form_error(ServiceError::invalid("statement", format!("unknown statement {n:?}"))))?;
+        rev = rooms
+            .execute(
+                &id,
+                &by,
+                Command::Rate {
+                    capability,
+                    statement,
+                    rating: value,
+                },
+            )
+            .await
+            .map_err(form_error)?;
     }
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(rev)
@@ -44,9 +67,18 @@ pub async fn focus_command(id: String, kind: String, capability: String) -> Resu
     let command = match kind.as_str() {
         "add" => Command::AddFocus { capability },
         "remove" => Command::RemoveFocus { capability },
-        other => return Err(form_error(ServiceError::invalid("kind", format!("unknown focus action {other:?}")))),
+        other => {
+            return Err(form_error(ServiceError::invalid(
+                "kind",
+                format!("unknown focus action {other:?}"),
+            )))
+        }
     };
-    let rev = app_context()?.rooms.execute(&id, &by, command).await.map_err(form_error)?;
+    let rev = app_context()?
+        .rooms
+        .execute(&id, &by, command)
+        .await
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(rev)
 }
@@ -56,7 +88,9 @@ fn entry(key: CapabilityKey) -> &'static CatalogEntry {
 }
 
 fn score_text(score: Option<f64>) -> String {
-    score.map(|s| format!("{:.0}", s.round())).unwrap_or_else(|| "no ratings".into())
+    score
+        .map(|s| format!("{:.0}", s.round()))
+        .unwrap_or_else(|| "no ratings".into())
 }
 
 #[component]

@@ -12,16 +12,30 @@ use crate::errors::{error_text, FormError};
 pub async fn list_checkpoints(squad: String) -> Result<Vec<CheckpointSummary>, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_user};
     require_user().await?;
-    app_context()?.store.list_checkpoints(&squad).await.map_err(into_server_error)
+    app_context()?
+        .store
+        .list_checkpoints(&squad)
+        .await
+        .map_err(into_server_error)
 }
 
 #[server(endpoint = "create_checkpoint")]
-pub async fn create_checkpoint(squad: String, held_on: String, board_url: Option<String>, benchmark: Option<String>) -> Result<String, ServerFnError> {
+pub async fn create_checkpoint(
+    squad: String,
+    held_on: String,
+    board_url: Option<String>,
+    benchmark: Option<String>,
+) -> Result<String, ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     use checkpoint_core::checkpoints::CheckpointForm;
     let user = require_user().await?;
-    let form = CheckpointForm::parse(&held_on, board_url.as_deref(), benchmark.as_deref()).map_err(|e| form_error(e.into()))?;
-    let id = app_context()?.store.create_checkpoint(&user, &squad, form).await.map_err(form_error)?;
+    let form = CheckpointForm::parse(&held_on, board_url.as_deref(), benchmark.as_deref())
+        .map_err(|e| form_error(e.into()))?;
+    let id = app_context()?
+        .store
+        .create_checkpoint(&user, &squad, form)
+        .await
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(id)
 }
@@ -38,7 +52,10 @@ pub struct CheckpointListData {
 impl CheckpointListData {
     pub fn new(squad: impl Fn() -> String + Send + Sync + 'static) -> CheckpointListData {
         let create = ServerAction::<CreateCheckpoint>::new();
-        let list = Resource::new(move || (squad(), create.version().get()), |(squad, _)| list_checkpoints(squad));
+        let list = Resource::new(
+            move || (squad(), create.version().get()),
+            |(squad, _)| list_checkpoints(squad),
+        );
         CheckpointListData { create, list }
     }
 }

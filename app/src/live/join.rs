@@ -10,7 +10,11 @@ use crate::errors::FormError;
 #[server(endpoint = "join_checkpoint")]
 pub async fn join_checkpoint(code: String, name: String) -> Result<String, ServerFnError> {
     use crate::context::{app_context, client_addr, form_error, participant_cookies, set_participant_cookie};
-    let joined = app_context()?.store.join_checkpoint_with(&code, &name, &client_addr(), &participant_cookies()).await.map_err(form_error)?;
+    let joined = app_context()?
+        .store
+        .join_checkpoint_with(&code, &name, &client_addr(), &participant_cookies())
+        .await
+        .map_err(form_error)?;
     set_participant_cookie(&joined.checkpoint_id, &joined.token);
     app_context()?.rooms.refresh(&joined.checkpoint_id).await;
     leptos_axum::redirect(&format!("/checkpoints/{}", joined.checkpoint_id));

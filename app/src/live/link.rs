@@ -75,7 +75,10 @@ pub struct Live {
     pub clock_offset: RwSignal<i64>,
     /// Milliseconds since the epoch on this clock, ticking once a second when hydrated.
     pub now: RwSignal<i64>,
-    #[cfg_attr(not(feature = "hydrate"), expect(dead_code, reason = "only the browser holds a socket"))]
+    #[cfg_attr(
+        not(feature = "hydrate"),
+        expect(dead_code, reason = "only the browser holds a socket")
+    )]
     pub(crate) socket: StoredValue<Option<SocketHandle>, SocketStorage>,
 }
 
@@ -121,10 +124,17 @@ impl Live {
 
     /// As [`Live::send`]; a refusal is shown beside `control`, and `done`
     /// hears the outcome: the committed revision, or the server's message.
-    pub fn send_from(&self, control: Option<Control>, command: Command, done: impl FnOnce(Result<i64, String>) + 'static) -> bool {
+    pub fn send_from(
+        &self,
+        control: Option<Control>,
+        command: Command,
+        done: impl FnOnce(Result<i64, String>) + 'static,
+    ) -> bool {
         #[cfg(feature = "hydrate")]
         {
-            let Some(socket) = self.socket.with_value(|s| s.clone()) else { return false };
+            let Some(socket) = self.socket.with_value(|s| s.clone()) else {
+                return false;
+            };
             self.error.set(None);
             socket.send(command, control, Box::new(done));
             true
@@ -183,23 +193,52 @@ pub fn command_from_form(
         let raw = stage.unwrap_or_default();
         Stage::from_id(raw).ok_or_else(|| FieldError::new("stage", format!("unknown stage {raw:?}")))
     };
-    let answer = || answer.filter(|a| !a.is_empty()).map(str::to_string).ok_or_else(|| FieldError::new("answer", "choose an answer first"));
+    let answer = || {
+        answer
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| FieldError::new("answer", "choose an answer first"))
+    };
     Ok(match kind {
-        "vote" => Command::Vote { question: question()?, answer: answer()? },
+        "vote" => Command::Vote {
+            question: question()?,
+            answer: answer()?,
+        },
         "reveal" => Command::Reveal { question: question()? },
         "reopen" => Command::Reopen { question: question()? },
-        "lock" => Command::Lock { question: question()?, answer: answer()? },
+        "lock" => Command::Lock {
+            question: question()?,
+            answer: answer()?,
+        },
         "unlock" => Command::Unlock { question: question()? },
         "go_to" => Command::GoTo { stage: stage_of()? },
-        "timer_start" => Command::Timer { stage: stage_of()?, action: TimerAction::Start },
-        "timer_pause" => Command::Timer { stage: stage_of()?, action: TimerAction::Pause },
-        "timer_reset" => Command::Timer { stage: stage_of()?, action: TimerAction::Reset },
-        "timer_extend" => Command::Timer { stage: stage_of()?, action: TimerAction::Extend { minutes: 5 } },
+        "timer_start" => Command::Timer {
+            stage: stage_of()?,
+            action: TimerAction::Start,
+        },
+        "timer_pause" => Command::Timer {
+            stage: stage_of()?,
+            action: TimerAction::Pause,
+        },
+        "timer_reset" => Command::Timer {
+            stage: stage_of()?,
+            action: TimerAction::Reset,
+        },
+        "timer_extend" => Command::Timer {
+            stage: stage_of()?,
+            action: TimerAction::Extend { minutes: 5 },
+        },
         "reveal_ratings" => Command::RevealRatings,
         "reopen_ratings" => Command::ReopenRatings,
-        "confirm_focus" => Command::ConfirmFocus { confirmed: on.is_some_and(|v| v == "true" || v == "on") },
-        "auto_reveal" => Command::AutoReveal { on: on.is_some_and(|v| v == "true" || v == "on") },
-        "remove" => Command::RemoveParticipant { participant: participant.unwrap_or_default().to_string() },
+        "confirm_focus" => Command::ConfirmFocus {
+            confirmed: on.is_some_and(|v| v == "true" || v == "on"),
+        },
+        "auto_reveal" => Command::AutoReveal {
+            on: on.is_some_and(|v| v == "true" || v == "on"),
+        },
+        "remove" => Command::RemoveParticipant {
+            participant: participant.unwrap_or_default().to_string(),
+        },
         other => return Err(FieldError::new("kind", format!("unknown action {other:?}"))),
     })
 }
@@ -211,10 +250,34 @@ mod tests {
     #[test]
     fn plain_forms_become_the_same_commands_as_socket_messages() {
         let vote = command_from_form("vote", Some("lead_time"), Some("less_than_one_day"), None, None, None).unwrap();
-        assert_eq!(vote, Command::Vote { question: Question::LeadTime, answer: "less_than_one_day".into() });
-        assert_eq!(command_from_form("vote", Some("lead_time"), None, None, None, None).unwrap_err().field, "answer");
-        assert_eq!(command_from_form("go_to", None, None, Some("warp"), None, None).unwrap_err().field, "stage");
-        assert_eq!(command_from_form("explode", None, None, None, None, None).unwrap_err().field, "kind");
-        assert_eq!(command_from_form("auto_reveal", None, None, None, None, Some("on")).unwrap(), Command::AutoReveal { on: true });
+        assert_eq!(
+            vote,
+            Command::Vote {
+                question: Question::LeadTime,
+                answer: "less_than_one_day".into()
+            }
+        );
+        assert_eq!(
+            command_from_form("vote", Some("lead_time"), None, None, None, None)
+                .unwrap_err()
+                .field,
+            "answer"
+        );
+        assert_eq!(
+            command_from_form("go_to", None, None, Some("warp"), None, None)
+                .unwrap_err()
+                .field,
+            "stage"
+        );
+        assert_eq!(
+            command_from_form("explode", None, None, None, None, None)
+                .unwrap_err()
+                .field,
+            "kind"
+        );
+        assert_eq!(
+            command_from_form("auto_reveal", None, None, None, None, Some("on")).unwrap(),
+            Command::AutoReveal { on: true }
+        );
     }
 }

@@ -15,7 +15,11 @@ use crate::metrics::window_label;
 pub async fn checkpoint_measured(id: String) -> Result<Option<Measured>, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_participant};
     require_participant(&id).await?;
-    app_context()?.store.checkpoint_measured(&id).await.map_err(into_server_error)
+    app_context()?
+        .store
+        .checkpoint_measured(&id)
+        .await
+        .map_err(into_server_error)
 }
 
 /// The checkpoint's measured metrics, loaded once per page (see `CheckpointPage`).

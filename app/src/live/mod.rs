@@ -6,13 +6,13 @@ pub mod board;
 pub mod capabilities;
 pub mod checkpoints;
 pub mod join;
+pub mod link;
 pub mod measured;
 pub mod present;
 pub mod room;
-pub mod stages;
-pub mod link;
 #[cfg(feature = "hydrate")]
 mod socket;
+pub mod stages;
 
 use checkpoint_core::live::View;
 use leptos::prelude::*;
@@ -22,7 +22,11 @@ use leptos::prelude::*;
 pub async fn live_view(id: String) -> Result<View, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_participant};
     let participant = require_participant(&id).await?;
-    app_context()?.rooms.view(&id, &participant).await.map_err(into_server_error)
+    app_context()?
+        .rooms
+        .view(&id, &participant)
+        .await
+        .map_err(into_server_error)
 }
 
 /// One command from a plain form (no JavaScript), answered by a redirect back
@@ -39,20 +43,47 @@ pub async fn live_command(
 ) -> Result<i64, ServerFnError> {
     use crate::context::{app_context, form_error, require_participant};
     let by = require_participant(&id).await?;
-    let command = link::command_from_form(&kind, question.as_deref(), answer.as_deref(), stage.as_deref(), participant.as_deref(), on.as_deref()).map_err(|e| form_error(e.into()))?;
-    let rev = app_context()?.rooms.execute(&id, &by, command).await.map_err(form_error)?;
+    let command = link::command_from_form(
+        &kind,
+        question.as_deref(),
+        answer.as_deref(),
+        stage.as_deref(),
+        participant.as_deref(),
+        on.as_deref(),
+    )
+    .map_err(|e| form_error(e.into()))?;
+    let rev = app_context()?
+        .rooms
+        .execute(&id, &by, command)
+        .await
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(rev)
 }
 
 /// The welcome text, edited by the facilitator.
 #[server(endpoint = "edit_welcome")]
-pub async fn edit_welcome(id: String, purpose: String, agenda: String, outcome: String, principles: String) -> Result<i64, ServerFnError> {
+pub async fn edit_welcome(
+    id: String,
+    purpose: String,
+    agenda: String,
+    outcome: String,
+    principles: String,
+) -> Result<i64, ServerFnError> {
     use crate::context::{app_context, form_error, require_participant};
     use checkpoint_core::live::{Command, WelcomeText};
     let by = require_participant(&id).await?;
-    let welcome = WelcomeText { purpose, agenda, outcome, principles };
-    let rev = app_context()?.rooms.execute(&id, &by, Command::EditWelcome { welcome }).await.map_err(form_error)?;
+    let welcome = WelcomeText {
+        purpose,
+        agenda,
+        outcome,
+        principles,
+    };
+    let rev = app_context()?
+        .rooms
+        .execute(&id, &by, Command::EditWelcome { welcome })
+        .await
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(rev)
 }

@@ -67,7 +67,16 @@ fn Presenting(initial: View) -> impl IntoView {
 fn PresentColumn(id: String, title: String) -> impl IntoView {
     let live = use_live();
     let step = StoredValue::new(id.clone());
-    let notes = move || live.view.with(|v| v.board.notes.iter().filter(|n| n.step == step.get_value()).cloned().collect::<Vec<_>>());
+    let notes = move || {
+        live.view.with(|v| {
+            v.board
+                .notes
+                .iter()
+                .filter(|n| n.step == step.get_value())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
     let heading = format!("present-step-{id}");
     let labelled_by = heading.clone();
     view! {

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::link::{LinkState, Live};
-use super::stages::{MaturityStage, QuestionStage, SceneStage, WelcomeStage};
 use super::live_view;
+use super::stages::{MaturityStage, QuestionStage, SceneStage, WelcomeStage};
 use crate::errors::error_text;
 
 #[server(endpoint = "set_checkpoint_status")]
@@ -18,9 +18,17 @@ pub async fn set_checkpoint_status(id: String, status: String) -> Result<(), Ser
     let user = require_user().await?;
     let status = CheckpointStatus::parse(&status)
         .filter(|s| *s != CheckpointStatus::Draft)
-        .ok_or_else(|| form_error(ServiceError::invalid("status", "the status can become live or finished")))?;
+        .ok_or_else(|| {
+            form_error(ServiceError::invalid(
+                "status",
+                "the status can become live or finished",
+            ))
+        })?;
     let ctx = app_context()?;
-    ctx.store.set_checkpoint_status(&user, &id, status).await.map_err(form_error)?;
+    ctx.store
+        .set_checkpoint_status(&user, &id, status)
+        .await
+        .map_err(form_error)?;
     ctx.rooms.refresh(&id).await;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(())
@@ -31,7 +39,10 @@ pub async fn add_co_facilitator(id: String, username: String) -> Result<(), Serv
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
     let ctx = app_context()?;
-    ctx.store.add_co_facilitator(&user, &id, &username).await.map_err(form_error)?;
+    ctx.store
+        .add_co_facilitator(&user, &id, &username)
+        .await
+        .map_err(form_error)?;
     ctx.rooms.refresh(&id).await;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(())
@@ -58,8 +69,14 @@ pub fn CheckpointPage() -> impl IntoView {
     // Created here, at the page's top level, so that hydration finds the value
     // the server rendered with (a resource created inside a stage's reactive
     // closure did not, and a reload at a revealed question failed to hydrate).
-    provide_context(super::measured::MeasuredData(Resource::new(id, super::measured::checkpoint_measured)));
-    provide_context(super::board::PreviousActionsData(Resource::new(id, super::board::load_previous_actions)));
+    provide_context(super::measured::MeasuredData(Resource::new(
+        id,
+        super::measured::checkpoint_measured,
+    )));
+    provide_context(super::board::PreviousActionsData(Resource::new(
+        id,
+        super::board::load_previous_actions,
+    )));
     view! {
         <Transition fallback=|| view! { <p class="muted">"Opening the checkpoint…"</p> }>
             {move || view.get().map(|result| match result {
@@ -91,7 +108,14 @@ pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
     let session = crate::auth::use_session();
     let join = ServerAction::<JoinAsUser>::new();
     use checkpoint_core::access::{allows, Action, Hat};
-    let can_join = move || session.user.get().and_then(Result::ok).flatten().is_some_and(|u| allows(Hat::of_role(u.role), Action::JoinAsUser));
+    let can_join = move || {
+        session
+            .user
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|u| allows(Hat::of_role(u.role), Action::JoinAsUser))
+    };
     let id_for_join = id.clone();
     view! {
         <Title text="Join a checkpoint"/>
@@ -133,9 +157,17 @@ pub(crate) fn open_live(initial: View) -> Live {
         // After hydration, so the server's markup (a plain form) is what hydrates.
         Effect::new(move |_| live.scripted.set(true));
         live.now.set(js_sys::Date::now() as i64);
-        let tick = set_interval_with_handle(move || live.now.set(js_sys::Date::now() as i64), std::time::Duration::from_millis(1000)).ok();
+        let tick = set_interval_with_handle(
+            move || live.now.set(js_sys::Date::now() as i64),
+            std::time::Duration::from_millis(1000),
+        )
+        .ok();
         on_cleanup(move || {
-            live.socket.try_with_value(|s| if let Some(s) = s { s.close() });
+            live.socket.try_with_value(|s| {
+                if let Some(s) = s {
+                    s.close()
+                }
+            });
             if let Some(t) = tick {
                 t.clear();
             }
@@ -244,7 +276,13 @@ pub(crate) fn SaveStatus() -> impl IntoView {
 #[component]
 pub(crate) fn Refused(control: super::link::Control) -> impl IntoView {
     let live = super::link::use_live();
-    let message = move || live.error.with(|e| e.as_ref().filter(|r| r.control == Some(control)).map(|r| r.message.clone()));
+    let message = move || {
+        live.error.with(|e| {
+            e.as_ref()
+                .filter(|r| r.control == Some(control))
+                .map(|r| r.message.clone())
+        })
+    };
     view! {
         <Show when=move || message().is_some()>
             <span class="refusal" role="alert" data-testid="refusal">{message}</span>
@@ -301,7 +339,9 @@ fn FacilitatorBar() -> impl IntoView {
 pub fn confirm(message: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
-        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true)
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(message).ok())
+            .unwrap_or(true)
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -57,12 +57,22 @@ fn storage() -> Option<web_sys::Storage> {
 /// Opens the room's socket and keeps it open while the page shows.
 pub fn open(checkpoint_id: &str, live: Live) -> Rc<Socket> {
     let location = window().location();
-    let scheme = if location.protocol().unwrap_or_default() == "https:" { "wss:" } else { "ws:" };
-    let url = format!("{scheme}//{}/live/{checkpoint_id}/ws", location.host().unwrap_or_default());
+    let scheme = if location.protocol().unwrap_or_default() == "https:" {
+        "wss:"
+    } else {
+        "ws:"
+    };
+    let url = format!(
+        "{scheme}//{}/live/{checkpoint_id}/ws",
+        location.host().unwrap_or_default()
+    );
     let storage_key = format!("checkpoint-pending:{checkpoint_id}");
     // What an earlier load of this tab had not got acknowledged: sent again
     // under its own session; this load numbers on after it, so acks stay unambiguous.
-    let restored: Vec<Queued> = storage().and_then(|s| s.get_item(&storage_key).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+    let restored: Vec<Queued> = storage()
+        .and_then(|s| s.get_item(&storage_key).ok().flatten())
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
     let next_req = restored.iter().map(|q| q.req).max().unwrap_or(0) + 1;
     live.pending.set(restored);
     let session = uuid::Uuid::new_v4().simple().to_string();
@@ -183,21 +193,31 @@ impl Socket {
                 }
             }
         });
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(retry.as_ref().unchecked_ref(), delay as i32);
+        let _ = window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(retry.as_ref().unchecked_ref(), delay as i32);
         retry.forget();
     }
 
     fn receive(&self, text: &str) {
-        let Ok(frame) = serde_json::from_str::<Frame>(text) else { return };
+        let Ok(frame) = serde_json::from_str::<Frame>(text) else {
+            return;
+        };
         let live = self.live;
         match frame {
             Frame::Snapshot { view } => {
                 live.clock_offset.set(view.server_now_ms - js_sys::Date::now() as i64);
                 live.view.set(*view);
             }
-            Frame::Voted { rev, question, participant, expected, mine } => {
+            Frame::Voted {
+                rev,
+                question,
+                participant,
+                expected,
+                mine,
+            } => {
                 let mut applied = true;
-                live.view.update(|v| applied = v.apply_voted(rev, question, &participant, expected, mine));
+                live.view
+                    .update(|v| applied = v.apply_voted(rev, question, &participant, expected, mine));
                 if !applied {
                     self.send_message(&ClientMessage::Sync);
                 }
@@ -211,7 +231,11 @@ impl Socket {
             }
             Frame::Presence { online } => live.view.update(|v| v.set_online(&online)),
             Frame::Ack { req, rev } => self.settle(req, Ok(rev)),
-            Frame::Error { req: Some(req), message, .. } => self.settle(req, Err(message)),
+            Frame::Error {
+                req: Some(req),
+                message,
+                ..
+            } => self.settle(req, Err(message)),
             Frame::Error { req: None, message, .. } => live.error.set(Some(Refusal { control: None, message })),
             Frame::Removed => {
                 live.removed.set(true);
@@ -225,8 +249,13 @@ impl Socket {
     }
 
     fn send_message(&self, message: &ClientMessage) -> bool {
-        let Ok(text) = serde_json::to_string(message) else { return false };
-        self.ws.borrow().as_ref().is_some_and(|ws| ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&text).is_ok())
+        let Ok(text) = serde_json::to_string(message) else {
+            return false;
+        };
+        self.ws
+            .borrow()
+            .as_ref()
+            .is_some_and(|ws| ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&text).is_ok())
     }
 
     /// Queues `command`, sends it now when the socket is open, and tells
@@ -234,7 +263,11 @@ impl Socket {
     pub fn send(self: &Rc<Self>, command: Command, control: Option<Control>, done: Done) {
         let req = self.next_req.get();
         self.next_req.set(req + 1);
-        let queued = Queued { session: self.session.clone(), req, command };
+        let queued = Queued {
+            session: self.session.clone(),
+            req,
+            command,
+        };
         self.live.pending.update(|p| p.push(queued.clone()));
         self.store_pending();
         self.waiting.borrow_mut().insert(req, (control, done));
@@ -244,7 +277,11 @@ impl Socket {
     }
 
     fn transmit(&self, q: &Queued) -> bool {
-        self.send_message(&ClientMessage::Command { req: q.req, session: Some(q.session.clone()), command: q.command.clone() })
+        self.send_message(&ClientMessage::Command {
+            req: q.req,
+            session: Some(q.session.clone()),
+            command: q.command.clone(),
+        })
     }
 
     /// A new connection: everything still pending goes again, in order.
@@ -272,7 +309,8 @@ impl Socket {
                 }
             }
         });
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(check.as_ref().unchecked_ref(), ACK_WAIT_MS);
+        let _ =
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(check.as_ref().unchecked_ref(), ACK_WAIT_MS);
         check.forget();
     }
 
@@ -291,7 +329,10 @@ impl Socket {
         let waiter = self.waiting.borrow_mut().remove(&req);
         let control = waiter.as_ref().and_then(|(c, _)| *c);
         if let Err(message) = &outcome {
-            self.live.error.set(Some(Refusal { control, message: message.clone() }));
+            self.live.error.set(Some(Refusal {
+                control,
+                message: message.clone(),
+            }));
         }
         if let Some((_, done)) = waiter {
             done(outcome);

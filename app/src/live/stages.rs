@@ -12,7 +12,11 @@ use crate::chart::{PerMetricView, PerformanceChart, RecommendedCapabilities};
 
 /// Hidden fields every plain command form carries.
 #[component]
-pub(crate) fn CommandFields(kind: &'static str, #[prop(optional)] question: Option<Question>, #[prop(optional)] stage: Option<Stage>) -> impl IntoView {
+pub(crate) fn CommandFields(
+    kind: &'static str,
+    #[prop(optional)] question: Option<Question>,
+    #[prop(optional)] stage: Option<Stage>,
+) -> impl IntoView {
     let live = use_live();
     view! {
         <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
@@ -112,7 +116,9 @@ fn scene_text(q: Question) -> &'static str {
     match q {
         Question::LeadTime => "Speed: how long a committed change takes to run successfully in production.",
         Question::DeployFrequency => "Speed: how often the squad deploys to production or releases to users.",
-        Question::TimeToRestore => "Stability: how long it takes to restore service after an incident that affects users.",
+        Question::TimeToRestore => {
+            "Stability: how long it takes to restore service after an incident that affects users."
+        }
         Question::ChangeFailureRate => "Stability: the share of deployments that degrade service and need a fix.",
     }
 }
@@ -138,17 +144,26 @@ pub fn NextStage() -> impl IntoView {
 #[component]
 pub fn QuestionStage(question: Question) -> impl IntoView {
     let live = use_live();
-    let q = move || live.view.with(|v| v.question(question).cloned()).expect("every question has a view");
+    let q = move || {
+        live.view
+            .with(|v| v.question(question).cloned())
+            .expect("every question has a view")
+    };
     let facilitator = move || live.view.with(|v| v.facilitator);
     let phase = move || q().phase;
-    let open = Memo::new(move |_| live.view.with(|v| v.stage == Stage::of_question(question) && v.info.status == checkpoint_core::live::CheckpointStatus::Live));
+    let open = Memo::new(move |_| {
+        live.view.with(|v| {
+            v.stage == Stage::of_question(question) && v.info.status == checkpoint_core::live::CheckpointStatus::Live
+        })
+    });
     let counts = move || {
         let q = q();
         format!("{} of {} voted", q.voters.len(), q.expected.max(q.voters.len()))
     };
     let not_all_voted = Signal::derive(move || {
         let q = q();
-        (q.voters.len() < q.expected).then(|| format!("Only {} of {} have voted. Reveal anyway?", q.voters.len(), q.expected))
+        (q.voters.len() < q.expected)
+            .then(|| format!("Only {} of {} have voted. Reveal anyway?", q.voters.len(), q.expected))
     });
     view! {
         <h2 id="stage-heading">{question.title()}</h2>
@@ -209,10 +224,12 @@ fn Ballot(question: Question) -> impl IntoView {
     let saved = move || live.view.with(|v| v.question(question).and_then(|q| q.mine.clone()));
     // A vote not acknowledged yet (sent, or waiting for the connection).
     let waiting = move || {
-        live.pending.with(|p| p.iter().rev().find_map(|q| match &q.command {
-            Command::Vote { question: q, answer } if *q == question => Some(answer.clone()),
-            _ => None,
-        }))
+        live.pending.with(|p| {
+            p.iter().rev().find_map(|q| match &q.command {
+                Command::Vote { question: q, answer } if *q == question => Some(answer.clone()),
+                _ => None,
+            })
+        })
     };
     let mine = move || waiting().or_else(saved);
     let choice = RwSignal::new(mine());
@@ -324,11 +341,12 @@ fn LockForm(question: Question) -> impl IntoView {
 pub(crate) fn StageTimer(stage: Stage) -> impl IntoView {
     let live = use_live();
     let timer = move || {
-        live.view.with(|v| match stage.question() {
-            Some(q) => v.question(q).map(|x| x.timer),
-            None => Some(v.capabilities.timer),
-        })
-        .expect("the stage has a timer")
+        live.view
+            .with(|v| match stage.question() {
+                Some(q) => v.question(q).map(|x| x.timer),
+                None => Some(v.capabilities.timer),
+            })
+            .expect("the stage has a timer")
     };
     let remaining = move || timer().remaining_ms(live.server_now());
     let running = move || timer().running();

@@ -63,8 +63,14 @@ pub fn ImportPage() -> impl IntoView {
 mod tests {
     #[test]
     fn errors_read_as_row_and_column() {
-        assert_eq!(super::describe("3\tstatus\tstatus must be \"success\" or \"failure\""), "Row 3, column status: status must be \"success\" or \"failure\"");
-        assert_eq!(super::describe("0\t\tthe file has a header row but no events"), "the file has a header row but no events");
+        assert_eq!(
+            super::describe("3\tstatus\tstatus must be \"success\" or \"failure\""),
+            "Row 3, column status: status must be \"success\" or \"failure\""
+        );
+        assert_eq!(
+            super::describe("0\t\tthe file has a header row but no events"),
+            "the file has a header row but no events"
+        );
         assert_eq!(super::describe("4\t\tunreadable row"), "Row 4: unreadable row");
     }
 }

@@ -21,17 +21,29 @@ pub struct Leaderboard {
 }
 
 #[server(endpoint = "leaderboard")]
-pub async fn load_leaderboard(from: Option<String>, to: Option<String>, tribe: Option<String>) -> Result<Leaderboard, ServerFnError> {
+pub async fn load_leaderboard(
+    from: Option<String>,
+    to: Option<String>,
+    tribe: Option<String>,
+) -> Result<Leaderboard, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_user};
     use checkpoint_core::store::ServiceError;
     require_user().await?;
     let store = &app_context()?.store;
     let now = crate::context::now_ms();
-    let window = super::window_from_dates(from.as_deref(), to.as_deref(), now).map_err(|(field, message)| into_server_error(ServiceError::invalid(field, message)))?;
+    let window = super::window_from_dates(from.as_deref(), to.as_deref(), now)
+        .map_err(|(field, message)| into_server_error(ServiceError::invalid(field, message)))?;
     let tribe = tribe.filter(|t| !t.is_empty());
-    let rows = store.leaderboard(window, tribe.as_deref()).await.map_err(into_server_error)?;
+    let rows = store
+        .leaderboard(window, tribe.as_deref())
+        .await
+        .map_err(into_server_error)?;
     let tribes = store.list_tribes().await.map_err(into_server_error)?;
-    Ok(Leaderboard { window: window.get(), rows, tribes })
+    Ok(Leaderboard {
+        window: window.get(),
+        rows,
+        tribes,
+    })
 }
 
 /// The sortable columns: (query key, heading).
@@ -46,7 +58,10 @@ const COLUMNS: [(&str, &str); 7] = [
 ];
 
 fn frequency_rank(row: &LeaderboardRow) -> u8 {
-    row.frequency_answer.as_deref().and_then(|a| Question::DeployFrequency.answer(a)).map_or(0, |a| a.code())
+    row.frequency_answer
+        .as_deref()
+        .and_then(|a| Question::DeployFrequency.answer(a))
+        .map_or(0, |a| a.code())
 }
 
 /// Sorts by `key`; numbers and frequency best first by default, names A to Z.
@@ -68,7 +83,9 @@ pub fn sort_rows(rows: &mut [LeaderboardRow], key: &str, descending: bool) {
             _ => a.deployments.cmp(&b.deployments),
         };
         let order = if descending { order.reverse() } else { order };
-        order.then_with(|| a.squad_name.cmp(&b.squad_name)).then_with(|| a.service.cmp(&b.service))
+        order
+            .then_with(|| a.squad_name.cmp(&b.squad_name))
+            .then_with(|| a.service.cmp(&b.service))
     });
 }
 
@@ -81,16 +98,43 @@ fn natural_descending(key: &str) -> bool {
 pub fn LeaderboardPage() -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
-    let data = Resource::new(move || (q("from"), q("to"), q("tribe")), |(f, t, tribe)| load_leaderboard(f, t, tribe));
-    let sort_key = move || q("sort").filter(|k| COLUMNS.iter().any(|(c, _)| c == k)).unwrap_or_else(|| "deployments".to_string());
+    let data = Resource::new(
+        move || (q("from"), q("to"), q("tribe")),
+        |(f, t, tribe)| load_leaderboard(f, t, tribe),
+    );
+    let sort_key = move || {
+        q("sort")
+            .filter(|k| COLUMNS.iter().any(|(c, _)| c == k))
+            .unwrap_or_else(|| "deployments".to_string())
+    };
     let descending = move || q("dir").map_or_else(|| natural_descending(&sort_key()), |d| d == "desc");
     // A heading's link keeps the filters and sorts by it (flipping when it already does).
     let sort_link = move |key: &str| {
-        let dir = if sort_key() == key { if descending() { "asc" } else { "desc" } } else if natural_descending(key) { "desc" } else { "asc" };
-        let mut pairs: Vec<(String, String)> = ["from", "to", "tribe"].iter().filter_map(|k| q(k).map(|v| (k.to_string(), v))).collect();
+        let dir = if sort_key() == key {
+            if descending() {
+                "asc"
+            } else {
+                "desc"
+            }
+        } else if natural_descending(key) {
+            "desc"
+        } else {
+            "asc"
+        };
+        let mut pairs: Vec<(String, String)> = ["from", "to", "tribe"]
+            .iter()
+            .filter_map(|k| q(k).map(|v| (k.to_string(), v)))
+            .collect();
         pairs.push(("sort".into(), key.to_string()));
         pairs.push(("dir".into(), dir.to_string()));
-        format!("/leaderboard?{}", pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&"))
+        format!(
+            "/leaderboard?{}",
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={}", encode(v)))
+                .collect::<Vec<_>>()
+                .join("&")
+        )
     };
     view! {
         <Title text="Leaderboard"/>
@@ -180,13 +224,26 @@ mod tests {
 
     #[test]
     fn sorting_puts_untimed_rows_last_and_ranks_frequency_by_answer() {
-        let mut rows = vec![row("A", 5, None, Some("daily_to_weekly")), row("B", 9, Some(60.0), Some("on_demand")), row("C", 1, Some(30.0), None)];
+        let mut rows = vec![
+            row("A", 5, None, Some("daily_to_weekly")),
+            row("B", 9, Some(60.0), Some("on_demand")),
+            row("C", 1, Some(30.0), None),
+        ];
         sort_rows(&mut rows, "duration", false);
-        assert_eq!(rows.iter().map(|r| r.squad_name.as_str()).collect::<Vec<_>>(), ["C", "B", "A"]);
+        assert_eq!(
+            rows.iter().map(|r| r.squad_name.as_str()).collect::<Vec<_>>(),
+            ["C", "B", "A"]
+        );
         sort_rows(&mut rows, "duration", true);
-        assert_eq!(rows.iter().map(|r| r.squad_name.as_str()).collect::<Vec<_>>(), ["B", "C", "A"]);
+        assert_eq!(
+            rows.iter().map(|r| r.squad_name.as_str()).collect::<Vec<_>>(),
+            ["B", "C", "A"]
+        );
         sort_rows(&mut rows, "frequency", true);
-        assert_eq!(rows.iter().map(|r| r.squad_name.as_str()).collect::<Vec<_>>(), ["B", "A", "C"]);
+        assert_eq!(
+            rows.iter().map(|r| r.squad_name.as_str()).collect::<Vec<_>>(),
+            ["B", "A", "C"]
+        );
         sort_rows(&mut rows, "deployments", true);
         assert_eq!(rows[0].squad_name, "B");
         assert_eq!(encode("Money & more"), "Money%20%26%20more");

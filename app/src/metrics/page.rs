@@ -14,16 +14,28 @@ use super::window_label;
 use crate::layout::ErrorNotice;
 
 #[server(endpoint = "squad_metrics")]
-pub async fn load_squad_metrics(squad: String, from: Option<String>, to: Option<String>, service: Option<String>) -> Result<SquadMetrics, ServerFnError> {
+pub async fn load_squad_metrics(
+    squad: String,
+    from: Option<String>,
+    to: Option<String>,
+    service: Option<String>,
+) -> Result<SquadMetrics, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_user};
     use checkpoint_core::store::measured::Reader;
     use checkpoint_core::store::ServiceError;
     let user = require_user().await?;
     let store = &app_context()?.store;
-    let window = super::window_from_dates(from.as_deref(), to.as_deref(), crate::context::now_ms()).map_err(|(field, message)| into_server_error(ServiceError::invalid(field, message)))?;
+    let window = super::window_from_dates(from.as_deref(), to.as_deref(), crate::context::now_ms())
+        .map_err(|(field, message)| into_server_error(ServiceError::invalid(field, message)))?;
     let service = service.filter(|s| !s.is_empty());
-    let scope = store.metrics_scope(Reader::User(&user), Some(&squad), service.as_deref()).await.map_err(into_server_error)?;
-    store.squad_metrics(&scope, window, Default::default()).await.map_err(into_server_error)
+    let scope = store
+        .metrics_scope(Reader::User(&user), Some(&squad), service.as_deref())
+        .await
+        .map_err(into_server_error)?;
+    store
+        .squad_metrics(&scope, window, Default::default())
+        .await
+        .map_err(into_server_error)
 }
 
 fn seconds(s: Option<f64>) -> String {
@@ -138,7 +150,10 @@ pub fn SquadMetricsPage() -> impl IntoView {
     let query = use_query_map();
     let slug = move || params.with(|p| p.get("slug")).unwrap_or_default();
     let q = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
-    let data = Resource::new(move || (slug(), q("from"), q("to"), q("service")), |(s, f, t, svc)| load_squad_metrics(s, f, t, svc));
+    let data = Resource::new(
+        move || (slug(), q("from"), q("to"), q("service")),
+        |(s, f, t, svc)| load_squad_metrics(s, f, t, svc),
+    );
     view! {
         <form method="get" class="form inline-form window-form" aria-label="Window">
             <label for="from">"From"</label>

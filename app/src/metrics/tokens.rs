@@ -11,21 +11,33 @@ use crate::errors::{error_text, FormError};
 pub async fn list_api_tokens(squad: String) -> Result<Vec<ApiToken>, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_user};
     let user = require_user().await?;
-    app_context()?.store.list_api_tokens(&user, &squad).await.map_err(into_server_error)
+    app_context()?
+        .store
+        .list_api_tokens(&user, &squad)
+        .await
+        .map_err(into_server_error)
 }
 
 #[server(endpoint = "create_api_token")]
 pub async fn create_api_token(squad: String, name: String) -> Result<NewApiToken, ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
-    app_context()?.store.create_api_token(Some(&user), &squad, &name).await.map_err(form_error)
+    app_context()?
+        .store
+        .create_api_token(Some(&user), &squad, &name)
+        .await
+        .map_err(form_error)
 }
 
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(squad: String, id: String) -> Result<(), ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
-    app_context()?.store.revoke_api_token(&user, &squad, &id).await.map_err(form_error)
+    app_context()?
+        .store
+        .revoke_api_token(&user, &squad, &id)
+        .await
+        .map_err(form_error)
 }
 
 fn when(ms: Option<i64>) -> String {
@@ -46,7 +58,10 @@ impl TokenData {
     pub fn new(squad: impl Fn() -> String + Send + Sync + 'static) -> TokenData {
         let create = ServerAction::<CreateApiToken>::new();
         let revoke = ServerAction::<RevokeApiToken>::new();
-        let tokens = Resource::new(move || (squad(), create.version().get(), revoke.version().get()), |(squad, _, _)| list_api_tokens(squad));
+        let tokens = Resource::new(
+            move || (squad(), create.version().get(), revoke.version().get()),
+            |(squad, _, _)| list_api_tokens(squad),
+        );
         TokenData { create, revoke, tokens }
     }
 }

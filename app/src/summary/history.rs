@@ -37,16 +37,35 @@ pub async fn load_history(
     use checkpoint_core::summary::history::{parse_page, HistoryFilter};
     require_user().await?;
     let store = &app_context()?.store;
-    let filter = HistoryFilter::parse(tribe.as_deref(), squad.as_deref(), from.as_deref(), to.as_deref(), level.as_deref()).map_err(|e| into_server_error(e.into()))?;
+    let filter = HistoryFilter::parse(
+        tribe.as_deref(),
+        squad.as_deref(),
+        from.as_deref(),
+        to.as_deref(),
+        level.as_deref(),
+    )
+    .map_err(|e| into_server_error(e.into()))?;
     let page = parse_page(page.as_deref()).map_err(|e| into_server_error(e.into()))?;
-    let found = store.checkpoint_history(&filter, page).await.map_err(into_server_error)?;
+    let found = store
+        .checkpoint_history(&filter, page)
+        .await
+        .map_err(into_server_error)?;
     let tribes = store.list_tribes().await.map_err(into_server_error)?;
-    Ok(HistoryData { rows: found.rows, paged: found.paged, spread: found.spread, actions: found.actions, tribes })
+    Ok(HistoryData {
+        rows: found.rows,
+        paged: found.paged,
+        spread: found.spread,
+        actions: found.actions,
+        tribes,
+    })
 }
 
 /// "Elite 89" or "—".
 pub fn maturity_text(m: Option<checkpoint_core::summary::Maturity>) -> String {
-    m.map_or_else(|| "—".to_string(), |m| format!("{} · {}", m.level.label(), m.percentile))
+    m.map_or_else(
+        || "—".to_string(),
+        |m| format!("{} · {}", m.level.label(), m.percentile),
+    )
 }
 
 #[component]
@@ -58,7 +77,12 @@ pub fn HistoryPage() -> impl IntoView {
         |(t, s, f, to, l, p)| load_history(t, s, f, to, l, p),
     );
     // The pages' links keep every filter but the page.
-    let filters = move || -> Vec<(&'static str, Option<String>)> { ["tribe", "squad", "from", "to", "level"].into_iter().map(|k| (k, q(k))).collect() };
+    let filters = move || -> Vec<(&'static str, Option<String>)> {
+        ["tribe", "squad", "from", "to", "level"]
+            .into_iter()
+            .map(|k| (k, q(k)))
+            .collect()
+    };
     view! {
         <Title text="Past checkpoints"/>
         <h1>"Past checkpoints"</h1>
@@ -135,7 +159,11 @@ fn HistoryTable(rows: Vec<HistoryRow>, paged: Paged) -> impl IntoView {
 
 fn actions_text(counts: [usize; 4]) -> String {
     let total: usize = counts.iter().sum();
-    if total == 0 { "—".to_string() } else { format!("{} of {total}", counts[1]) }
+    if total == 0 {
+        "—".to_string()
+    } else {
+        format!("{} of {total}", counts[1])
+    }
 }
 
 /// How the actions agreed in the checkpoints the filters keep (on every page) have gone.

@@ -8,9 +8,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use super::view::SummaryBody;
-use crate::live::room::confirm;
 use crate::errors::FormError;
 use crate::layout::ErrorNotice;
+use crate::live::room::confirm;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SummaryData {
@@ -36,7 +36,11 @@ pub async fn load_summary(id: String, revision: Option<u32>) -> Result<SummaryDa
 pub async fn save_summary_highlights(id: String, highlights: String) -> Result<(), ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
-    app_context()?.store.save_highlights(&user, &id, &highlights).await.map_err(form_error)?;
+    app_context()?
+        .store
+        .save_highlights(&user, &id, &highlights)
+        .await
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}/summary?saved=1"));
     Ok(())
 }
@@ -46,7 +50,11 @@ pub async fn finalise_summary(id: String, highlights: String) -> Result<u32, Ser
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
     let ctx = app_context()?;
-    let n = ctx.store.finalise_summary(&user, &id, &highlights).await.map_err(form_error)?;
+    let n = ctx
+        .store
+        .finalise_summary(&user, &id, &highlights)
+        .await
+        .map_err(form_error)?;
     ctx.rooms.refresh(&id).await;
     leptos_axum::redirect(&format!("/checkpoints/{id}/summary"));
     Ok(n)
@@ -56,7 +64,11 @@ pub async fn finalise_summary(id: String, highlights: String) -> Result<u32, Ser
 pub async fn correct_summary(id: String, highlights: String, reason: String) -> Result<u32, ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     let user = require_user().await?;
-    let n = app_context()?.store.correct_summary(&user, &id, &highlights, &reason).await.map_err(form_error)?;
+    let n = app_context()?
+        .store
+        .correct_summary(&user, &id, &highlights, &reason)
+        .await
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}/summary"));
     Ok(n)
 }
@@ -175,9 +187,15 @@ fn Exports(summary: Summary, revision: Option<u32>) -> impl IntoView {
         {
             let text = md_for_copy.get_value();
             wasm_bindgen_futures::spawn_local(async move {
-                let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else { return };
+                let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+                    return;
+                };
                 let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
-                copied.set(Some(if done.is_ok() { "Markdown copied to the clipboard." } else { "The browser refused the clipboard; use the Markdown file instead." }));
+                copied.set(Some(if done.is_ok() {
+                    "Markdown copied to the clipboard."
+                } else {
+                    "The browser refused the clipboard; use the Markdown file instead."
+                }));
             });
         }
         #[cfg(not(feature = "hydrate"))]

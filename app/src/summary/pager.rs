@@ -16,14 +16,26 @@ fn encode(v: &str) -> String {
 
 /// `path?k=v&…&page=n`: the filters that have a value, in the order given, then the page.
 pub fn page_href(path: &str, filters: &[(&'static str, Option<String>)], page: u32) -> String {
-    let mut params: Vec<String> = filters.iter().filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v)))).collect();
+    let mut params: Vec<String> = filters
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", encode(v)))
+        })
+        .collect();
     params.push(format!("page={page}"));
     format!("{path}?{}", params.join("&"))
 }
 
 /// "Page 2 of 3 · 120 checkpoints", with links either side.
 #[component]
-pub fn Pager(paged: Paged, path: String, filters: Vec<(&'static str, Option<String>)>, label: &'static str) -> impl IntoView {
+pub fn Pager(
+    paged: Paged,
+    path: String,
+    filters: Vec<(&'static str, Option<String>)>,
+    label: &'static str,
+) -> impl IntoView {
     let Paged { page, pages, total } = paged;
     let noun = if total == 1 { "checkpoint" } else { "checkpoints" };
     let prev = (page > 1).then(|| page_href(&path, &filters, page - 1));
@@ -49,8 +61,16 @@ mod tests {
 
     #[test]
     fn links_keep_the_filters_that_have_a_value_and_encode_them() {
-        let filters = [("tribe", Some("Money & Co".to_string())), ("squad", None), ("from", Some(String::new())), ("level", Some("high".to_string()))];
-        assert_eq!(page_href("/history", &filters, 2), "/history?tribe=Money%20%26%20Co&level=high&page=2");
+        let filters = [
+            ("tribe", Some("Money & Co".to_string())),
+            ("squad", None),
+            ("from", Some(String::new())),
+            ("level", Some("high".to_string())),
+        ];
+        assert_eq!(
+            page_href("/history", &filters, 2),
+            "/history?tribe=Money%20%26%20Co&level=high&page=2"
+        );
         assert_eq!(page_href("/squads/a/trend", &[], 3), "/squads/a/trend?page=3");
     }
 }

@@ -45,18 +45,31 @@ pub async fn load_survey_status(id: String) -> Result<SurveyStatus, ServerFnErro
     use crate::context::{app_context, into_server_error, require_participant};
     let participant = require_participant(&id).await?;
     let store = &app_context()?.store;
-    let answered = store.has_answered_survey(&id, &participant).await.map_err(into_server_error)?;
+    let answered = store
+        .has_answered_survey(&id, &participant)
+        .await
+        .map_err(into_server_error)?;
     let responses = store.survey_results(&id).await.map_err(into_server_error)?.responses;
     Ok(SurveyStatus { answered, responses })
 }
 
 #[server(endpoint = "answer_survey")]
-pub async fn answer_survey(id: String, usefulness: Option<String>, went_well: String, to_improve: String) -> Result<(), ServerFnError> {
+pub async fn answer_survey(
+    id: String,
+    usefulness: Option<String>,
+    went_well: String,
+    to_improve: String,
+) -> Result<(), ServerFnError> {
     use crate::context::{app_context, form_error, require_participant};
     use checkpoint_core::summary::SurveyResponse;
     let participant = require_participant(&id).await?;
-    let response = SurveyResponse::parse(usefulness.as_deref(), &went_well, &to_improve).map_err(|e| form_error(e.into()))?;
-    app_context()?.store.answer_survey(&id, &participant, &response).await.map_err(form_error)?;
+    let response =
+        SurveyResponse::parse(usefulness.as_deref(), &went_well, &to_improve).map_err(|e| form_error(e.into()))?;
+    app_context()?
+        .store
+        .answer_survey(&id, &participant, &response)
+        .await
+        .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(())
 }

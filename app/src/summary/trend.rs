@@ -31,7 +31,11 @@ pub async fn load_trend(squad: String, page: Option<String>) -> Result<TrendData
     let page = parse_page(page.as_deref()).map_err(|e| into_server_error(e.into()))?;
     let squad_name = store.squad(&squad).await.map_err(into_server_error)?.name;
     let found = store.squad_trend(&squad, page).await.map_err(into_server_error)?;
-    Ok(TrendData { squad_name, points: found.points, paged: found.paged })
+    Ok(TrendData {
+        squad_name,
+        points: found.points,
+        paged: found.paged,
+    })
 }
 
 fn change_text(c: Option<i16>) -> String {
@@ -62,9 +66,17 @@ pub fn SquadTrendPage() -> impl IntoView {
 
 #[component]
 fn Trend(slug: String, data: TrendData) -> impl IntoView {
-    let TrendData { squad_name, points, paged } = data;
+    let TrendData {
+        squad_name,
+        points,
+        paged,
+    } = data;
     // The squad's latest change is on its last page.
-    let latest_change = points.iter().rev().find_map(|p| p.voted_change.map(|c| (p.row.held_on.clone(), c))).filter(|_| paged.page == paged.pages);
+    let latest_change = points
+        .iter()
+        .rev()
+        .find_map(|p| p.voted_change.map(|c| (p.row.held_on.clone(), c)))
+        .filter(|_| paged.page == paged.pages);
     view! {
         <Title text=format!("Trend · {squad_name}")/>
         <p class="breadcrumb"><a href="/history">"Past checkpoints"</a>" / "<a href=format!("/squads/{slug}")><bdi>{squad_name.clone()}</bdi></a></p>
@@ -116,13 +128,25 @@ fn PercentileChart(points: Vec<TrendPoint>) -> impl IntoView {
     let x = move |i: usize| 40.0 + 520.0 * i as f64 / n as f64;
     let y = |p: u8| 170.0 - 1.5 * f64::from(p);
     let line = |pick: fn(&TrendPoint) -> Option<u8>| {
-        points.iter().enumerate().filter_map(|(i, p)| pick(p).map(|v| format!("{:.1},{:.1}", x(i), y(v)))).collect::<Vec<_>>().join(" ")
+        points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| pick(p).map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let voted = line(|p| p.row.voted.map(|m| m.percentile));
     let measured = line(|p| p.row.measured.map(|m| m.percentile));
     let description = points
         .iter()
-        .map(|p| format!("{}: voted {}, measured {}", p.row.held_on, maturity_text(p.row.voted), maturity_text(p.row.measured)))
+        .map(|p| {
+            format!(
+                "{}: voted {}, measured {}",
+                p.row.held_on,
+                maturity_text(p.row.voted),
+                maturity_text(p.row.measured)
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     view! {

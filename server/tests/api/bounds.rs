@@ -9,7 +9,9 @@ async fn answers(ws: &mut Socket, reqs: std::ops::RangeInclusive<u64>) -> std::c
     while out.len() < reqs.clone().count() {
         let f = next_json(ws).await;
         if f["t"] == "ack" || f["t"] == "error" {
-            let req = f["req"].as_u64().unwrap_or_else(|| panic!("an answer names its request: {f}"));
+            let req = f["req"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("an answer names its request: {f}"));
             assert!(reqs.contains(&req), "{f}");
             out.insert(req, f);
         }
@@ -18,9 +20,16 @@ async fn answers(ws: &mut Socket, reqs: std::ops::RangeInclusive<u64>) -> std::c
 }
 
 async fn synced_notes(ws: &mut Socket) -> (i64, Vec<String>) {
-    ws.send(Message::Text(json!({"t": "sync"}).to_string().into())).await.unwrap();
+    ws.send(Message::Text(json!({"t": "sync"}).to_string().into()))
+        .await
+        .unwrap();
     let view = frame_of(ws, "snapshot").await["view"].clone();
-    let notes = view["board"]["notes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_string()).collect();
+    let notes = view["board"]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_string())
+        .collect();
     (view["revision"].as_i64().unwrap(), notes)
 }
 
@@ -42,7 +51,10 @@ async fn a_burst_over_the_connection_rate_is_refused_per_command_and_the_socket_
     let got = answers(&mut ws, 1..=40).await;
     let acked: Vec<u64> = got.iter().filter(|(_, f)| f["t"] == "ack").map(|(r, _)| *r).collect();
     let refused: Vec<&Value> = got.values().filter(|f| f["t"] == "error").collect();
-    assert!((20..=25).contains(&acked.len()), "the burst of 20 (and what refilled meanwhile) is acknowledged: {acked:?}");
+    assert!(
+        (20..=25).contains(&acked.len()),
+        "the burst of 20 (and what refilled meanwhile) is acknowledged: {acked:?}"
+    );
     assert_eq!(acked.len() + refused.len(), 40);
     for f in &refused {
         assert_eq!(f["field"], "rate", "{f}");
@@ -72,15 +84,45 @@ async fn a_full_board_refuses_a_change_naming_what_is_full_and_changes_nothing()
     let heavy: String = "😀\u{1}".repeat(MAX_NOTE_TEXT / 2);
     let mut board = Board::default();
     board.apply(&ana_id, BoardCommand::UseTemplate).unwrap();
-    board.apply(&ana_id, BoardCommand::AddNote { id: "tiny".into(), step: "step-1".into(), kind: "manual".into(), text: "Tiny".into() }).unwrap();
+    board
+        .apply(
+            &ana_id,
+            BoardCommand::AddNote {
+                id: "tiny".into(),
+                step: "step-1".into(),
+                kind: "manual".into(),
+                text: "Tiny".into(),
+            },
+        )
+        .unwrap();
     let mut n = 0;
-    while board.apply(&ana_id, BoardCommand::AddNote { id: format!("n{n}"), step: "step-1".into(), kind: "manual".into(), text: heavy.clone() }).is_ok() {
+    while board
+        .apply(
+            &ana_id,
+            BoardCommand::AddNote {
+                id: format!("n{n}"),
+                step: "step-1".into(),
+                kind: "manual".into(),
+                text: heavy.clone(),
+            },
+        )
+        .is_ok()
+    {
         n += 1;
     }
-    let raw: String = sqlx::query_scalar("SELECT doc FROM checkpoints WHERE id = $1").bind(&id).fetch_one(app.store.pool()).await.unwrap();
+    let raw: String = sqlx::query_scalar("SELECT doc FROM checkpoints WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
     let mut doc: LiveDoc = serde_json::from_str(&raw).unwrap();
     doc.board = board;
-    sqlx::query("UPDATE checkpoints SET doc = $1 WHERE id = $2").bind(serde_json::to_string(&doc).unwrap()).bind(&id).execute(app.store.pool()).await.unwrap();
+    sqlx::query("UPDATE checkpoints SET doc = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&doc).unwrap())
+        .bind(&id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
 
     let mut ws = app.socket(&id, ana.as_deref(), None).await.unwrap();
     let (rev, notes) = synced_notes(&mut ws).await;
@@ -88,13 +130,38 @@ async fn a_full_board_refuses_a_change_naming_what_is_full_and_changes_nothing()
 
     command(&mut ws, 1, json!({"type": "board", "op": {"type": "add_note", "id": "one-more", "step": "step-2", "kind": "improvement", "text": heavy}})).await;
     let refused = &answers(&mut ws, 1..=1).await[&1];
-    assert_eq!((refused["t"].as_str(), refused["field"].as_str()), (Some("error"), Some("notes")), "{refused}");
-    assert!(refused["message"].as_str().unwrap().contains("the board is full"), "{refused}");
-    command(&mut ws, 2, json!({"type": "board", "op": {"type": "edit_note", "id": "tiny", "text": heavy}})).await;
-    assert_eq!(answers(&mut ws, 2..=2).await[&2]["field"], "notes", "an edit that grows a full board is refused too");
-    assert_eq!(synced_notes(&mut ws).await, (rev, notes), "nothing changed: same revision, same notes");
+    assert_eq!(
+        (refused["t"].as_str(), refused["field"].as_str()),
+        (Some("error"), Some("notes")),
+        "{refused}"
+    );
+    assert!(
+        refused["message"].as_str().unwrap().contains("the board is full"),
+        "{refused}"
+    );
+    command(
+        &mut ws,
+        2,
+        json!({"type": "board", "op": {"type": "edit_note", "id": "tiny", "text": heavy}}),
+    )
+    .await;
+    assert_eq!(
+        answers(&mut ws, 2..=2).await[&2]["field"],
+        "notes",
+        "an edit that grows a full board is refused too"
+    );
+    assert_eq!(
+        synced_notes(&mut ws).await,
+        (rev, notes),
+        "nothing changed: same revision, same notes"
+    );
 
     // What makes it smaller still goes through.
-    command(&mut ws, 3, json!({"type": "board", "op": {"type": "edit_note", "id": "n1", "text": "Shorter"}})).await;
+    command(
+        &mut ws,
+        3,
+        json!({"type": "board", "op": {"type": "edit_note", "id": "n1", "text": "Shorter"}}),
+    )
+    .await;
     assert_eq!(answers(&mut ws, 3..=3).await[&3]["t"], "ack");
 }

@@ -10,18 +10,42 @@ use super::*;
 /// and `ledger` (tribe Else) with 5 in the same days; the viewer is signed in.
 /// Returns the dates of payments' checkpoints, oldest first.
 async fn many_checkpoints(app: &TestApp) -> Vec<String> {
-    let row = app.store.create_user(None, "fran", "long enough password", Role::Facilitator).await.unwrap();
-    let fran = CurrentUser { id: row.id, username: row.username, role: Role::Facilitator };
-    app.store.create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap()).await.unwrap();
-    app.store.create_squad(None, SquadForm::parse("Ledger", "Else", None).unwrap()).await.unwrap();
+    let row = app
+        .store
+        .create_user(None, "fran", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
+    let fran = CurrentUser {
+        id: row.id,
+        username: row.username,
+        role: Role::Facilitator,
+    };
+    app.store
+        .create_squad(None, SquadForm::parse("Payments", "Money", None).unwrap())
+        .await
+        .unwrap();
+    app.store
+        .create_squad(None, SquadForm::parse("Ledger", "Else", None).unwrap())
+        .await
+        .unwrap();
     let day = |i: i64| (chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(i)).to_string();
     let mut dates = Vec::new();
     for i in 0..120 {
-        app.store.create_checkpoint(&fran, "payments", CheckpointForm::parse(&day(i), None, None).unwrap()).await.unwrap();
+        app.store
+            .create_checkpoint(&fran, "payments", CheckpointForm::parse(&day(i), None, None).unwrap())
+            .await
+            .unwrap();
         dates.push(day(i));
     }
     for i in 0..5 {
-        app.store.create_checkpoint(&fran, "ledger", CheckpointForm::parse(&day(i * 20), None, None).unwrap()).await.unwrap();
+        app.store
+            .create_checkpoint(
+                &fran,
+                "ledger",
+                CheckpointForm::parse(&day(i * 20), None, None).unwrap(),
+            )
+            .await
+            .unwrap();
     }
     app.sign_in_as(Role::Viewer).await;
     dates
@@ -33,7 +57,11 @@ async fn load(app: &TestApp, endpoint: &str, fields: &[(&str, &str)]) -> (Status
 }
 
 fn dates_of(rows: &Value) -> Vec<String> {
-    rows.as_array().unwrap().iter().map(|r| r["held_on"].as_str().unwrap().to_string()).collect()
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["held_on"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -47,23 +75,52 @@ async fn history_pages_hold_fifty_newest_first_and_keep_the_filters() {
         assert_eq!(status, StatusCode::OK, "{body}");
         let v: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["rows"].as_array().unwrap().len(), len, "page {page}");
-        assert_eq!((v["total"].as_u64(), v["pages"].as_u64(), v["page"].as_u64()), (Some(120), Some(3), Some(page.parse().unwrap())));
-        assert!(v["rows"].as_array().unwrap().iter().all(|r| r["squad_slug"] == "payments"), "the filter holds on page {page}");
+        assert_eq!(
+            (v["total"].as_u64(), v["pages"].as_u64(), v["page"].as_u64()),
+            (Some(120), Some(3), Some(page.parse().unwrap()))
+        );
+        assert!(
+            v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["squad_slug"] == "payments"),
+            "the filter holds on page {page}"
+        );
         seen.extend(dates_of(&v["rows"]));
     }
     assert_eq!(seen, newest_first, "the pages are the right rows, in order, each once");
 
     // A date filter narrows the total; the pages follow it.
-    let (_, body) = load(&app, "load_history", &[("squad", "payments"), ("from", "2020-03-01"), ("page", "2")]).await;
+    let (_, body) = load(
+        &app,
+        "load_history",
+        &[("squad", "payments"), ("from", "2020-03-01"), ("page", "2")],
+    )
+    .await;
     let v: Value = serde_json::from_str(&body).unwrap();
     let kept: Vec<&String> = newest_first.iter().filter(|d| d.as_str() >= "2020-03-01").collect();
-    assert_eq!((v["total"].as_u64(), v["pages"].as_u64()), (Some(kept.len() as u64), Some(2)));
-    assert_eq!(dates_of(&v["rows"]), kept[50..].iter().map(|d| d.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        (v["total"].as_u64(), v["pages"].as_u64()),
+        (Some(kept.len() as u64), Some(2))
+    );
+    assert_eq!(
+        dates_of(&v["rows"]),
+        kept[50..].iter().map(|d| d.to_string()).collect::<Vec<_>>()
+    );
 
     // Without a filter every squad is counted; a page past the end shows the last one.
     let (_, body) = load(&app, "load_history", &[("page", "99")]).await;
     let v: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!((v["total"].as_u64(), v["pages"].as_u64(), v["page"].as_u64(), v["rows"].as_array().unwrap().len()), (Some(125), Some(3), Some(3), 25));
+    assert_eq!(
+        (
+            v["total"].as_u64(),
+            v["pages"].as_u64(),
+            v["page"].as_u64(),
+            v["rows"].as_array().unwrap().len()
+        ),
+        (Some(125), Some(3), Some(3), 25)
+    );
 
     for bad in ["0", "-1", "two", "1.5"] {
         let (status, body) = load(&app, "load_history", &[("page", bad)]).await;
@@ -87,10 +144,23 @@ async fn the_history_page_links_its_pages_without_javascript() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Page 2 of 3"), "the page says where it is");
     assert!(html.contains("120 checkpoints"), "and how many there are");
-    assert!(html.contains(r#"href="/history?tribe=Money&amp;page=1""#), "Previous keeps the filters:\n{}", &html[html.find("Page 2").map_or(0, |i| i.saturating_sub(1500))..]);
-    assert!(html.contains(r#"href="/history?tribe=Money&amp;page=3""#), "Next keeps the filters");
-    assert!(html.contains("2020-03-10") && html.contains("2020-01-21"), "page 2 is the 51st to 100th newest");
-    assert!(!html.contains("2020-03-11") && !html.contains("2020-01-20"), "and nothing else");
+    assert!(
+        html.contains(r#"href="/history?tribe=Money&amp;page=1""#),
+        "Previous keeps the filters:\n{}",
+        &html[html.find("Page 2").map_or(0, |i| i.saturating_sub(1500))..]
+    );
+    assert!(
+        html.contains(r#"href="/history?tribe=Money&amp;page=3""#),
+        "Next keeps the filters"
+    );
+    assert!(
+        html.contains("2020-03-10") && html.contains("2020-01-21"),
+        "page 2 is the 51st to 100th newest"
+    );
+    assert!(
+        !html.contains("2020-03-11") && !html.contains("2020-01-20"),
+        "and nothing else"
+    );
 
     let (status, html) = get("/history?page=nope").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -114,7 +184,13 @@ async fn a_squads_trend_pages_hold_fifty_oldest_first() {
         let v: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["points"].as_array().unwrap().len(), len, "page {page}");
         assert_eq!((v["total"].as_u64(), v["pages"].as_u64()), (Some(120), Some(3)));
-        seen.extend(v["points"].as_array().unwrap().iter().map(|p| p["row"]["held_on"].as_str().unwrap().to_string()));
+        seen.extend(
+            v["points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["row"]["held_on"].as_str().unwrap().to_string()),
+        );
     }
     assert_eq!(seen, dates);
     let (status, body) = load(&app, "load_trend", &[("squad", "payments"), ("page", "x")]).await;
@@ -128,7 +204,10 @@ async fn a_squads_trend_pages_hold_fifty_oldest_first() {
 async fn the_history_reads_no_checkpoint_document() {
     let app = spawn_app().await;
     many_checkpoints(&app).await;
-    sqlx::query("UPDATE checkpoints SET doc = 'not a document'").execute(app.store.pool()).await.unwrap();
+    sqlx::query("UPDATE checkpoints SET doc = 'not a document'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     let (status, body) = load(&app, "load_history", &[("page", "1")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = load(&app, "load_trend", &[("squad", "payments"), ("page", "1")]).await;

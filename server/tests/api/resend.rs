@@ -10,7 +10,13 @@ use super::secrecy::live_at_lead_time;
 use super::{frame_of, next_json, spawn_app, Socket, TestApp};
 
 async fn send(ws: &mut Socket, session: &str, req: u64, command: Value) {
-    ws.send(Message::Text(json!({"t": "command", "req": req, "session": session, "command": command}).to_string().into())).await.unwrap();
+    ws.send(Message::Text(
+        json!({"t": "command", "req": req, "session": session, "command": command})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
 }
 
 /// The ack or error for `req`, skipping the broadcasts in between.
@@ -27,14 +33,23 @@ async fn board(app: &TestApp, id: &str, fields: &[(&str, &str)]) {
     let mut all = vec![("id", id)];
     all.extend_from_slice(fields);
     let res = app.form("board_command", &all).await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "{fields:?}: {}", res.status());
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{fields:?}: {}",
+        res.status()
+    );
 }
 
 /// Ana's own dots on `note`, as her next snapshot says.
 async fn my_dots(app: &TestApp, id: &str, cookie: &str, note: &str) -> u64 {
     let mut ws = app.socket(id, Some(cookie), None).await.unwrap();
     let snap = frame_of(&mut ws, "snapshot").await;
-    snap["view"]["board"]["mine"].as_array().unwrap().iter().find(|m| m[0] == note).map_or(0, |m| m[1].as_u64().unwrap())
+    snap["view"]["board"]["mine"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m[0] == note)
+        .map_or(0, |m| m[1].as_u64().unwrap())
 }
 
 #[tokio::test]
@@ -43,7 +58,18 @@ async fn a_command_resent_with_the_same_session_and_req_is_acknowledged_but_appl
     let (id, code) = live_at_lead_time(&app).await;
     let cookie = app.join(&code, "Ana").await.2.unwrap();
     board(&app, &id, &[("op", "use_template")]).await;
-    board(&app, &id, &[("op", "add_note"), ("note", "n-one"), ("step", "step-1"), ("kind", "improvement"), ("text", "Automate the changelog")]).await;
+    board(
+        &app,
+        &id,
+        &[
+            ("op", "add_note"),
+            ("note", "n-one"),
+            ("step", "step-1"),
+            ("kind", "improvement"),
+            ("text", "Automate the changelog"),
+        ],
+    )
+    .await;
     board(&app, &id, &[("op", "open_dots"), ("budget", "5"), ("per_note", "3")]).await;
     let dot = json!({"type": "board", "op": {"type": "dot", "note": "n-one", "add": true}});
 
@@ -71,12 +97,27 @@ async fn a_command_resent_with_the_same_session_and_req_is_acknowledged_but_appl
 
     // The record is committed with the change: what the database holds knows it.
     let stored = app.store.load_live(&id).await.unwrap();
-    let ana = stored.state.participants.iter().find(|p| p.name == "Ana").unwrap().id.clone();
-    assert!(stored.state.doc.sessions.seen(&ana, &checkpoint_core::live::Sent::new("tab-resend-1", 2).unwrap()));
+    let ana = stored
+        .state
+        .participants
+        .iter()
+        .find(|p| p.name == "Ana")
+        .unwrap()
+        .id
+        .clone();
+    assert!(stored
+        .state
+        .doc
+        .sessions
+        .seen(&ana, &checkpoint_core::live::Sent::new("tab-resend-1", 2).unwrap()));
 
     // A malformed session id is refused by name and changes nothing.
     send(&mut ws, "no spaces here", 3, dot).await;
     let bad = reply_to(&mut ws, 3).await;
-    assert_eq!((bad["t"].as_str(), bad["field"].as_str()), (Some("error"), Some("session")), "{bad}");
+    assert_eq!(
+        (bad["t"].as_str(), bad["field"].as_str()),
+        (Some("error"), Some("session")),
+        "{bad}"
+    );
     assert_eq!(my_dots(&app, &id, &cookie, "n-one").await, 3);
 }

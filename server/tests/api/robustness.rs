@@ -16,15 +16,25 @@ async fn a_second_participant_with_the_same_name_in_another_case_is_refused_nami
     assert_eq!(status, StatusCode::OK);
     for same in ["ana lopez", "ANA  LOPEZ", " Ana\tLopez "] {
         let (status, body, _) = app.join(&code, same).await;
-        assert_eq!((status, body["field"].as_str()), (StatusCode::CONFLICT, Some("name")), "{same:?}: {body}");
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::CONFLICT, Some("name")),
+            "{same:?}: {body}"
+        );
         assert!(body["error"].as_str().unwrap().contains("already"), "{body}");
     }
     // A decomposed accent is the same name as the composed one.
     assert_eq!(app.join(&code, "Jos\u{E9}").await.0, StatusCode::OK);
     let (status, body, _) = app.join(&code, "JOSE\u{301}").await;
-    assert_eq!((status, body["field"].as_str()), (StatusCode::CONFLICT, Some("name")), "{body}");
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::CONFLICT, Some("name")),
+        "{body}"
+    );
     // The server function (the join page) refuses the same way.
-    let res = app.form("join_checkpoint", &[("code", &code), ("name", "ANA LOPEZ")]).await;
+    let res = app
+        .form("join_checkpoint", &[("code", &code), ("name", "ANA LOPEZ")])
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res.text().await.unwrap().contains("already called Ana Lopez"));
     // Ana joining again with her own cookie gets her place back, not a second one.
@@ -36,9 +46,17 @@ async fn a_second_participant_with_the_same_name_in_another_case_is_refused_nami
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::OK);
-    assert_eq!(again.json::<Value>().await.unwrap()["participant_id"], ana["participant_id"]);
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["participant_id"],
+        ana["participant_id"]
+    );
     let room = app.store.load_live(&id).await.unwrap();
-    let anas = room.state.participants.iter().filter(|p| p.name.eq_ignore_ascii_case("ana lopez")).count();
+    let anas = room
+        .state
+        .participants
+        .iter()
+        .filter(|p| p.name.eq_ignore_ascii_case("ana lopez"))
+        .count();
     assert_eq!(anas, 1, "{:?}", room.state.participants);
 }
 
@@ -48,7 +66,11 @@ async fn names_with_direction_overrides_or_invisible_characters_are_refused_at_j
     let (_, code) = app.checkpoint().await;
     for name in ["Ana\u{202E}cod.exe", "A\u{200B}na", "Ana\u{7}"] {
         let (status, body, _) = app.join(&code, name).await;
-        assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")), "{name:?}: {body}");
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("name")),
+            "{name:?}: {body}"
+        );
     }
 }
 
@@ -58,7 +80,12 @@ async fn live_view_of_an_unknown_checkpoint_is_404_for_everyone() {
     let unknown = uuid::Uuid::new_v4().to_string();
     let anonymous = reqwest::Client::new();
     for id in [unknown.as_str(), "not-a-checkpoint"] {
-        let res = anonymous.post(format!("{}/api/live_view", app.base)).form(&[("id", id)]).send().await.unwrap();
+        let res = anonymous
+            .post(format!("{}/api/live_view", app.base))
+            .form(&[("id", id)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "anonymous, {id}");
     }
     for role in [Role::Facilitator, Role::Admin] {
@@ -70,7 +97,12 @@ async fn live_view_of_an_unknown_checkpoint_is_404_for_everyone() {
     }
     // A checkpoint that exists still asks an outsider to sign in or join.
     let (id, _) = app.checkpoint().await;
-    let res = anonymous.post(format!("{}/api/live_view", app.base)).form(&[("id", &id)]).send().await.unwrap();
+    let res = anonymous
+        .post(format!("{}/api/live_view", app.base))
+        .form(&[("id", &id)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -78,7 +110,9 @@ async fn live_view_of_an_unknown_checkpoint_is_404_for_everyone() {
 async fn a_form_over_the_limit_to_a_server_function_is_413() {
     let app = spawn_app().await;
     let big = "x".repeat(3 * 1024 * 1024);
-    let res = app.form("join_checkpoint", &[("code", "ABCD-EFGH"), ("name", &big)]).await;
+    let res = app
+        .form("join_checkpoint", &[("code", "ABCD-EFGH"), ("name", &big)])
+        .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.text().await.unwrap().contains("2 MiB"));
 
@@ -93,7 +127,11 @@ async fn a_form_over_the_limit_to_a_server_function_is_413() {
     let mut sent = 0;
     // The server may answer and close before the whole body is sent.
     while sent < 3 * 1024 * 1024 {
-        if tcp.write_all(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes()).await.is_err() {
+        if tcp
+            .write_all(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes())
+            .await
+            .is_err()
+        {
             break;
         }
         sent += chunk.len();
@@ -102,30 +140,70 @@ async fn a_form_over_the_limit_to_a_server_function_is_413() {
     let mut answer = Vec::new();
     let _ = tcp.read_to_end(&mut answer).await;
     let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 413"), "{}", answer.lines().next().unwrap_or_default());
+    assert!(
+        answer.starts_with("HTTP/1.1 413"),
+        "{}",
+        answer.lines().next().unwrap_or_default()
+    );
 }
 
 #[tokio::test]
 async fn json_multipart_or_untyped_bodies_to_server_functions_are_415_naming_the_content_type() {
     let app = spawn_app().await;
     let url = format!("{}/api/join_checkpoint", app.base);
-    let json = app.client.post(&url).json(&json!({"code": "ABCD-EFGH", "name": "Ana"})).send().await.unwrap();
+    let json = app
+        .client
+        .post(&url)
+        .json(&json!({"code": "ABCD-EFGH", "name": "Ana"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let text = json.text().await.unwrap();
-    assert!(text.contains("application/x-www-form-urlencoded") && text.contains("application/json"), "{text}");
+    assert!(
+        text.contains("application/x-www-form-urlencoded") && text.contains("application/json"),
+        "{text}"
+    );
 
     let multipart = "--XyZ\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\nABCD-EFGH\r\n--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAna\r\n--XyZ--\r\n";
-    let res = app.client.post(&url).header("content-type", "multipart/form-data; boundary=XyZ").body(multipart).send().await.unwrap();
+    let res = app
+        .client
+        .post(&url)
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(multipart)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(res.text().await.unwrap().contains("multipart/form-data"));
 
     // Without a content type (and without an Origin) the CSRF rule refuses it first; with this site's Origin it is the type.
-    let res = app.client.post(&url).body("code=ABCD-EFGH&name=Ana").send().await.unwrap();
+    let res = app
+        .client
+        .post(&url)
+        .body("code=ABCD-EFGH&name=Ana")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = app.client.post(&url).header("origin", &app.base).body("code=ABCD-EFGH&name=Ana").send().await.unwrap();
+    let res = app
+        .client
+        .post(&url)
+        .header("origin", &app.base)
+        .body("code=ABCD-EFGH&name=Ana")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     // A charset parameter is fine.
-    let res = app.client.post(&url).header("content-type", "application/x-www-form-urlencoded; charset=UTF-8").body("code=NOPE-NOPE&name=Ana").send().await.unwrap();
+    let res = app
+        .client
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded; charset=UTF-8")
+        .body("code=NOPE-NOPE&name=Ana")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -150,16 +228,54 @@ async fn pages_show_typed_names_isolated_in_bdi() {
     // (`<!>` are Leptos's hydration markers.)
     let app = spawn_app().await;
     app.sign_in_as(Role::Facilitator).await;
-    let squad: Value = app.form("create_squad", &[("name", "\u{645}\u{62F}\u{641}\u{648}\u{639}\u{627}\u{62A}"), ("tribe", "\u{5DB}\u{5E1}\u{5E3}")]).await.json().await.unwrap();
-    let html = app.client.get(format!("{}/squads/{}", app.base, squad["slug"].as_str().unwrap())).send().await.unwrap().text().await.unwrap().replace("<!>", "");
-    assert!(html.contains("<h1><bdi>\u{645}\u{62F}\u{641}\u{648}\u{639}\u{627}\u{62A}</bdi></h1>"), "{html}");
+    let squad: Value = app
+        .form(
+            "create_squad",
+            &[
+                ("name", "\u{645}\u{62F}\u{641}\u{648}\u{639}\u{627}\u{62A}"),
+                ("tribe", "\u{5DB}\u{5E1}\u{5E3}"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let html = app
+        .client
+        .get(format!("{}/squads/{}", app.base, squad["slug"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("<!>", "");
+    assert!(
+        html.contains("<h1><bdi>\u{645}\u{62F}\u{641}\u{648}\u{639}\u{627}\u{62A}</bdi></h1>"),
+        "{html}"
+    );
     assert!(html.contains("Tribe <bdi>\u{5DB}\u{5E1}\u{5E3}</bdi>"), "{html}");
 
-    let res = app.client.post(format!("{}/api/v1/checkpoints", app.base)).json(&json!({"squad": squad["slug"], "held_on": "2026-11-22"})).send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/checkpoints", app.base))
+        .json(&json!({"squad": squad["slug"], "held_on": "2026-11-22"}))
+        .send()
+        .await
+        .unwrap();
     let body: Value = res.json().await.unwrap();
     let (id, code) = (body["id"].as_str().unwrap(), body["join_code"].as_str().unwrap());
     let (_, _, cookie) = app.join(code, "\u{0622}\u{0646}\u{0627}").await;
-    let room = reqwest::Client::new().get(format!("{}/checkpoints/{id}", app.base)).header("cookie", cookie.unwrap()).send().await.unwrap().text().await.unwrap().replace("<!>", "");
+    let room = reqwest::Client::new()
+        .get(format!("{}/checkpoints/{id}", app.base))
+        .header("cookie", cookie.unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("<!>", "");
     assert!(room.contains("<bdi>\u{0622}\u{0646}\u{0627}</bdi>"), "{room}");
     assert!(room.contains("Facilitated by <bdi>facilitator</bdi>"), "{room}");
 }

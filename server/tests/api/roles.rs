@@ -54,15 +54,30 @@ fn accepted(s: StatusCode) -> bool {
 }
 
 async fn signed_in(app: &TestApp, name: &str, role: Role) -> reqwest::Client {
-    app.store.create_user(None, name, "long enough password", role).await.unwrap();
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let res = client.post(format!("{}/api/login", app.base)).form(&[("username", name), ("password", "long enough password")]).send().await.unwrap();
+    app.store
+        .create_user(None, name, "long enough password", role)
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("{}/api/login", app.base))
+        .form(&[("username", name), ("password", "long enough password")])
+        .send()
+        .await
+        .unwrap();
     assert!(accepted(res.status()));
     client
 }
 
 fn plain() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -70,23 +85,93 @@ async fn every_door_follows_the_role_table() {
     let app = spawn_app().await;
     let (id, code) = live_at_lead_time(&app).await;
     let participant = app.join(&code, "Ana").await.2.unwrap();
-    let token = app.store.create_api_token(None, "payments", "wiki").await.unwrap().secret;
+    let token = app
+        .store
+        .create_api_token(None, "payments", "wiki")
+        .await
+        .unwrap()
+        .secret;
     let callers = vec![
-        Caller { hat: Hat::Anonymous, client: plain(), cookie: None, token: None },
-        Caller { hat: Hat::SquadToken, client: plain(), cookie: None, token: Some(token) },
-        Caller { hat: Hat::Participant, client: plain(), cookie: Some(participant), token: None },
-        Caller { hat: Hat::Viewer, client: signed_in(&app, "viewer1", Role::Viewer).await, cookie: None, token: None },
-        Caller { hat: Hat::Facilitator, client: signed_in(&app, "otherfac", Role::Facilitator).await, cookie: None, token: None },
-        Caller { hat: Hat::Admin, client: signed_in(&app, "admin1", Role::Admin).await, cookie: None, token: None },
-        Caller { hat: Hat::Runner, client: app.client.clone(), cookie: None, token: None },
+        Caller {
+            hat: Hat::Anonymous,
+            client: plain(),
+            cookie: None,
+            token: None,
+        },
+        Caller {
+            hat: Hat::SquadToken,
+            client: plain(),
+            cookie: None,
+            token: Some(token),
+        },
+        Caller {
+            hat: Hat::Participant,
+            client: plain(),
+            cookie: Some(participant),
+            token: None,
+        },
+        Caller {
+            hat: Hat::Viewer,
+            client: signed_in(&app, "viewer1", Role::Viewer).await,
+            cookie: None,
+            token: None,
+        },
+        Caller {
+            hat: Hat::Facilitator,
+            client: signed_in(&app, "otherfac", Role::Facilitator).await,
+            cookie: None,
+            token: None,
+        },
+        Caller {
+            hat: Hat::Admin,
+            client: signed_in(&app, "admin1", Role::Admin).await,
+            cookie: None,
+            token: None,
+        },
+        Caller {
+            hat: Hat::Runner,
+            client: app.client.clone(),
+            cookie: None,
+            token: None,
+        },
     ];
     // A note of the runner's, one per caller, for the delete-anyone's-note cell.
     for c in &callers {
         let note = format!("fac-note-{:?}", c.hat);
-        let s = app.form("board_command", &[("id", &id), ("op", if c.hat == Hat::Anonymous { "use_template" } else { "add_note" }), ("note", &note), ("step", "step-1"), ("kind", "manual"), ("text", "runner's note")]).await;
+        let s = app
+            .form(
+                "board_command",
+                &[
+                    ("id", &id),
+                    (
+                        "op",
+                        if c.hat == Hat::Anonymous {
+                            "use_template"
+                        } else {
+                            "add_note"
+                        },
+                    ),
+                    ("note", &note),
+                    ("step", "step-1"),
+                    ("kind", "manual"),
+                    ("text", "runner's note"),
+                ],
+            )
+            .await;
         assert!(accepted(s.status()));
     }
-    let s = app.form("board_command", &[("id", &id), ("op", "add_action"), ("action", "a1"), ("title", "Automate the changelog"), ("owner", "Fran")]).await;
+    let s = app
+        .form(
+            "board_command",
+            &[
+                ("id", &id),
+                ("op", "add_action"),
+                ("action", "a1"),
+                ("title", "Automate the changelog"),
+                ("owner", "Fran"),
+            ],
+        )
+        .await;
     assert!(accepted(s.status()));
     let mut checked = 0;
     for c in &callers {
@@ -110,34 +195,102 @@ async fn every_door_follows_the_role_table() {
         for (action, status) in cells {
             checked += 1;
             let want = allows(hat, action);
-            assert_eq!(accepted(status), want, "{hat:?} × {action:?}: got {status}, the table says {}", if want { "allowed" } else { "refused" });
+            assert_eq!(
+                accepted(status),
+                want,
+                "{hat:?} × {action:?}: got {status}, the table says {}",
+                if want { "allowed" } else { "refused" }
+            );
             if !want {
-                assert!(status.is_client_error(), "{hat:?} × {action:?}: a refusal is a 4xx, got {status}");
+                assert!(
+                    status.is_client_error(),
+                    "{hat:?} × {action:?}: a refusal is a 4xx, got {status}"
+                );
             }
         }
         // Deleting one's own note: the participant's and the runner's own notes.
         if allows(hat, Action::DeleteOwnNote) {
-            let s = c.post(&app, "board_command", &[("id", &id), ("op", "delete_note"), ("note", &format!("own-{hat:?}"))]).await;
+            let s = c
+                .post(
+                    &app,
+                    "board_command",
+                    &[("id", &id), ("op", "delete_note"), ("note", &format!("own-{hat:?}"))],
+                )
+                .await;
             assert!(accepted(s), "{hat:?} deletes their own note: {s}");
         }
     }
     // Nothing a refusal touched changed: the runner's notes for refused callers are all there.
-    let view: Value = app.client.post(format!("{}/api/live_view", app.base)).form(&[("id", id.as_str())]).send().await.unwrap().json().await.unwrap();
-    let notes: Vec<&str> = view["board"]["notes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    let view: Value = app
+        .client
+        .post(format!("{}/api/live_view", app.base))
+        .form(&[("id", id.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let notes: Vec<&str> = view["board"]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
     for c in &callers {
         let kept = notes.contains(&format!("fac-note-{:?}", c.hat).as_str());
-        assert_eq!(kept, !allows(c.hat, Action::DeleteAnyNote) && c.hat != Hat::Anonymous, "{:?}'s attempt to delete the runner's note", c.hat);
+        assert_eq!(
+            kept,
+            !allows(c.hat, Action::DeleteAnyNote) && c.hat != Hat::Anonymous,
+            "{:?}'s attempt to delete the runner's note",
+            c.hat
+        );
     }
     let people = view["people"].as_array().unwrap().len();
-    assert_eq!(people, 2, "reading the room made nobody a participant (the runner and Ana): {view}");
+    assert_eq!(
+        people, 2,
+        "reading the room made nobody a participant (the runner and Ana): {view}"
+    );
 
     // Joining explicitly, then ending: another facilitator may join but not end a checkpoint in use.
     let other = &callers[4];
-    assert_eq!(other.post(&app, "set_checkpoint_status", &[("id", &id), ("status", "finished")]).await, StatusCode::CONFLICT, "in use: not theirs to end");
+    assert_eq!(
+        other
+            .post(&app, "set_checkpoint_status", &[("id", &id), ("status", "finished")])
+            .await,
+        StatusCode::CONFLICT,
+        "in use: not theirs to end"
+    );
     assert!(accepted(other.post(&app, "join_as_user", &[("id", &id)]).await));
-    assert!(accepted(other.post(&app, "live_command", &[("id", &id), ("kind", "vote"), ("question", "lead_time"), ("answer", "less_than_one_day")]).await), "joined, they vote");
-    assert!(!accepted(callers[3].post(&app, "join_as_user", &[("id", &id)]).await), "viewers join by code");
-    assert!(accepted(app.form("set_checkpoint_status", &[("id", &id), ("status", "finished")]).await.status()), "the runner ends it");
+    assert!(
+        accepted(
+            other
+                .post(
+                    &app,
+                    "live_command",
+                    &[
+                        ("id", &id),
+                        ("kind", "vote"),
+                        ("question", "lead_time"),
+                        ("answer", "less_than_one_day")
+                    ]
+                )
+                .await
+        ),
+        "joined, they vote"
+    );
+    assert!(
+        !accepted(callers[3].post(&app, "join_as_user", &[("id", &id)]).await),
+        "viewers join by code"
+    );
+    assert!(
+        accepted(
+            app.form("set_checkpoint_status", &[("id", &id), ("status", "finished")])
+                .await
+                .status()
+        ),
+        "the runner ends it"
+    );
 }
 
 #[tokio::test]
@@ -147,15 +300,49 @@ async fn votes_only_on_the_open_question_of_a_live_checkpoint() {
     let cookie = app.join(&code, "Ana").await.2.unwrap();
     let mut ws = app.socket(&id, Some(&cookie), None).await.unwrap();
     frame_of(&mut ws, "snapshot").await;
-    command(&mut ws, 1, json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"})).await;
-    assert_eq!(frame_of(&mut ws, "error").await["field"], "question", "a draft takes no votes");
-    let res = app.form("set_checkpoint_status", &[("id", &id), ("status", "live")]).await;
+    command(
+        &mut ws,
+        1,
+        json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"}),
+    )
+    .await;
+    assert_eq!(
+        frame_of(&mut ws, "error").await["field"],
+        "question",
+        "a draft takes no votes"
+    );
+    let res = app
+        .form("set_checkpoint_status", &[("id", &id), ("status", "live")])
+        .await;
     assert!(accepted(res.status()));
-    command(&mut ws, 2, json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"})).await;
-    assert_eq!(frame_of(&mut ws, "error").await["field"], "question", "not at that question yet");
+    command(
+        &mut ws,
+        2,
+        json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"}),
+    )
+    .await;
+    assert_eq!(
+        frame_of(&mut ws, "error").await["field"],
+        "question",
+        "not at that question yet"
+    );
     super::secrecy::drive(&app, &id, &[("kind", "go_to"), ("stage", "lead_time")]).await;
-    command(&mut ws, 3, json!({"type": "vote", "question": "deploy_frequency", "answer": "on_demand"})).await;
-    assert_eq!(frame_of(&mut ws, "error").await["field"], "question", "another question is open");
-    command(&mut ws, 4, json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"})).await;
+    command(
+        &mut ws,
+        3,
+        json!({"type": "vote", "question": "deploy_frequency", "answer": "on_demand"}),
+    )
+    .await;
+    assert_eq!(
+        frame_of(&mut ws, "error").await["field"],
+        "question",
+        "another question is open"
+    );
+    command(
+        &mut ws,
+        4,
+        json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"}),
+    )
+    .await;
     assert_eq!(frame_of(&mut ws, "ack").await["req"], 4);
 }

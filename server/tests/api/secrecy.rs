@@ -6,7 +6,13 @@
 use super::*;
 
 /// Posts a plain form as `client` (a participant's cookie, or a signed-in client).
-async fn post_form(app: &TestApp, client: &reqwest::Client, cookie: Option<&str>, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    cookie: Option<&str>,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let mut req = client.post(format!("{}/api/{endpoint}", app.base)).form(fields);
     if let Some(c) = cookie {
         req = req.header("cookie", c);
@@ -14,7 +20,13 @@ async fn post_form(app: &TestApp, client: &reqwest::Client, cookie: Option<&str>
     req.send().await.unwrap()
 }
 
-async fn get_text(app: &TestApp, client: &reqwest::Client, cookie: Option<&str>, token: Option<&str>, path: &str) -> String {
+async fn get_text(
+    app: &TestApp,
+    client: &reqwest::Client,
+    cookie: Option<&str>,
+    token: Option<&str>,
+    path: &str,
+) -> String {
     let mut req = client.get(format!("{}{path}", app.base));
     if let Some(c) = cookie {
         req = req.header("cookie", c);
@@ -32,14 +44,25 @@ pub(super) async fn drive(app: &TestApp, id: &str, fields: &[(&str, &str)]) {
     let mut all = vec![("id", id)];
     all.extend_from_slice(fields);
     let res = app.form("live_command", &all).await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "{fields:?}: {} {}", res.status(), res.text().await.unwrap_or_default());
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{fields:?}: {} {}",
+        res.status(),
+        res.text().await.unwrap_or_default()
+    );
 }
 
 /// A live checkpoint at the lead-time question; returns (id, join code).
 pub(super) async fn live_at_lead_time(app: &TestApp) -> (String, String) {
     let (id, code) = app.checkpoint().await;
-    let res = app.form("set_checkpoint_status", &[("id", &id), ("status", "live")]).await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "start: {}", res.status());
+    let res = app
+        .form("set_checkpoint_status", &[("id", &id), ("status", "live")])
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "start: {}",
+        res.status()
+    );
     drive(app, &id, &[("kind", "go_to"), ("stage", "lead_time")]).await;
     (id, code)
 }
@@ -47,7 +70,12 @@ pub(super) async fn live_at_lead_time(app: &TestApp) -> (String, String) {
 async fn vote_over_socket(app: &TestApp, id: &str, cookie: &str, answer: &str) {
     let mut ws = app.socket(id, Some(cookie), None).await.unwrap();
     frame_of(&mut ws, "snapshot").await;
-    command(&mut ws, 1, json!({"type": "vote", "question": "lead_time", "answer": answer})).await;
+    command(
+        &mut ws,
+        1,
+        json!({"type": "vote", "question": "lead_time", "answer": answer}),
+    )
+    .await;
     let reply = loop {
         let f = next_json(&mut ws).await;
         if f["t"] == "ack" || f["t"] == "error" {
@@ -58,12 +86,29 @@ async fn vote_over_socket(app: &TestApp, id: &str, cookie: &str, answer: &str) {
 }
 
 /// Everything each kind of reader can fetch about the checkpoint, as one text per door.
-async fn every_door(app: &TestApp, id: &str, participant: &str, viewer: &reqwest::Client, token: &str) -> Vec<(String, String)> {
+async fn every_door(
+    app: &TestApp,
+    id: &str,
+    participant: &str,
+    viewer: &reqwest::Client,
+    token: &str,
+) -> Vec<(String, String)> {
     let anon = reqwest::Client::new();
     let mut doors = Vec::new();
-    for (who, client, cookie, tok) in [("participant", &anon, Some(participant), None), ("viewer", viewer, None, None), ("token", &anon, None, Some(token))] {
+    for (who, client, cookie, tok) in [
+        ("participant", &anon, Some(participant), None),
+        ("viewer", viewer, None, None),
+        ("token", &anon, None, Some(token)),
+    ] {
         for format in ["md", "json", "html", "csv&of=notes"] {
-            let text = get_text(app, client, cookie, tok, &format!("/api/v1/checkpoints/{id}/export?format={format}")).await;
+            let text = get_text(
+                app,
+                client,
+                cookie,
+                tok,
+                &format!("/api/v1/checkpoints/{id}/export?format={format}"),
+            )
+            .await;
             doors.push((format!("{who} export {format}"), text));
         }
         if who == "viewer" {
@@ -77,7 +122,10 @@ async fn every_door(app: &TestApp, id: &str, participant: &str, viewer: &reqwest
             }
         }
         if tok.is_none() {
-            doors.push((format!("{who} summary page"), get_text(app, client, cookie, None, &format!("/checkpoints/{id}/summary")).await));
+            doors.push((
+                format!("{who} summary page"),
+                get_text(app, client, cookie, None, &format!("/checkpoints/{id}/summary")).await,
+            ));
             let res = post_form(app, client, cookie, "load_summary", &[("id", id)]).await;
             assert!(res.status().is_success(), "load_summary as {who}: {}", res.status());
             doors.push((format!("{who} load_summary"), res.text().await.unwrap()));
@@ -89,7 +137,10 @@ async fn every_door(app: &TestApp, id: &str, participant: &str, viewer: &reqwest
     // (The room page itself lists every answer as an option to choose; it is
     // drawn from the same view as live_view, checked here.)
     let mut ws = app.socket(id, Some(participant), None).await.unwrap();
-    doors.push(("participant socket snapshot".into(), frame_of(&mut ws, "snapshot").await.to_string()));
+    doors.push((
+        "participant socket snapshot".into(),
+        frame_of(&mut ws, "snapshot").await.to_string(),
+    ));
     doors
 }
 
@@ -102,32 +153,71 @@ async fn before_a_reveal_no_door_carries_a_choice_or_a_count() {
         cookies.push(app.join(&code, name).await.2.unwrap());
     }
     // Dee does not vote: she reads every door, as do a viewer and a squad token.
-    for (cookie, answer) in cookies.iter().zip(["less_than_one_hour", "one_to_six_months", "one_to_six_months"]) {
+    for (cookie, answer) in cookies
+        .iter()
+        .zip(["less_than_one_hour", "one_to_six_months", "one_to_six_months"])
+    {
         vote_over_socket(&app, &id, cookie, answer).await;
     }
     let viewer = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    app.store.create_user(None, "leader", "long enough password", Role::Viewer).await.unwrap();
-    viewer.post(format!("{}/api/login", app.base)).form(&[("username", "leader"), ("password", "long enough password")]).send().await.unwrap();
-    let token = app.store.create_api_token(None, "payments", "wiki").await.unwrap().secret;
+    app.store
+        .create_user(None, "leader", "long enough password", Role::Viewer)
+        .await
+        .unwrap();
+    viewer
+        .post(format!("{}/api/login", app.base))
+        .form(&[("username", "leader"), ("password", "long enough password")])
+        .send()
+        .await
+        .unwrap();
+    let token = app
+        .store
+        .create_api_token(None, "payments", "wiki")
+        .await
+        .unwrap()
+        .secret;
 
-    let secrets = ["less_than_one_hour", "one_to_six_months", "Less than one hour", "Between one month and six months", "\"votes\":2", "\"votes\":1"];
+    let secrets = [
+        "less_than_one_hour",
+        "one_to_six_months",
+        "Less than one hour",
+        "Between one month and six months",
+        "\"votes\":2",
+        "\"votes\":1",
+    ];
     let doors = every_door(&app, &id, &cookies[3], &viewer, &token).await;
     assert!(doors.len() >= 18, "every door was read");
     for (door, text) in &doors {
         for s in secrets {
-            assert!(!text.contains(s), "{door} carries {s:?} before the reveal:\n{}", &text[..text.len().min(3000)]);
+            assert!(
+                !text.contains(s),
+                "{door} carries {s:?} before the reveal:\n{}",
+                &text[..text.len().min(3000)]
+            );
         }
     }
     let md = &doors.iter().find(|(d, _)| d == "viewer export md").unwrap().1;
-    assert!(md.contains("Not revealed yet"), "the draft says why the votes are missing:\n{md}");
+    assert!(
+        md.contains("Not revealed yet"),
+        "the draft says why the votes are missing:\n{md}"
+    );
 
     drive(&app, &id, &[("kind", "reveal"), ("question", "lead_time")]).await;
     let doors = every_door(&app, &id, &cookies[3], &viewer, &token).await;
     let md = &doors.iter().find(|(d, _)| d == "token export md").unwrap().1;
-    assert!(md.contains("Less than one hour: 1; Between one month and six months: 2"), "after the reveal the counts show:\n{md}");
+    assert!(
+        md.contains("Less than one hour: 1; Between one month and six months: 2"),
+        "after the reveal the counts show:\n{md}"
+    );
     let json = &doors.iter().find(|(d, _)| d == "viewer export json").unwrap().1;
     let v: Value = serde_json::from_str(json).unwrap();
-    let two = v["answers"][0]["distribution"].as_array().unwrap().iter().find(|d| d["answer"] == "one_to_six_months").unwrap()["votes"].clone();
+    let two = v["answers"][0]["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["answer"] == "one_to_six_months")
+        .unwrap()["votes"]
+        .clone();
     assert_eq!(two, 2, "{json}");
 }
 
@@ -144,26 +234,73 @@ async fn while_dots_are_hidden_the_summary_lists_improvements_in_flow_order() {
             all.extend(fields);
             let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let res = app.form("board_command", &pairs).await;
-            assert!(res.status().is_success() || res.status().is_redirection(), "{pairs:?}: {}", res.status());
+            assert!(
+                res.status().is_success() || res.status().is_redirection(),
+                "{pairs:?}: {}",
+                res.status()
+            );
         }
     };
     board(vec![("op", "use_template".into())]).await;
-    board(vec![("op", "add_note".into()), ("note", "n-first".into()), ("step", "step-1".into()), ("kind", "improvement".into()), ("text", "Alpha first in the flow".into())]).await;
-    board(vec![("op", "add_note".into()), ("note", "n-second".into()), ("step", "step-2".into()), ("kind", "improvement".into()), ("text", "Beta second in the flow".into())]).await;
-    board(vec![("op", "open_dots".into()), ("budget", "5".into()), ("per_note", "3".into())]).await;
+    board(vec![
+        ("op", "add_note".into()),
+        ("note", "n-first".into()),
+        ("step", "step-1".into()),
+        ("kind", "improvement".into()),
+        ("text", "Alpha first in the flow".into()),
+    ])
+    .await;
+    board(vec![
+        ("op", "add_note".into()),
+        ("note", "n-second".into()),
+        ("step", "step-2".into()),
+        ("kind", "improvement".into()),
+        ("text", "Beta second in the flow".into()),
+    ])
+    .await;
+    board(vec![
+        ("op", "open_dots".into()),
+        ("budget", "5".into()),
+        ("per_note", "3".into()),
+    ])
+    .await;
     // Ana puts her dots on the second: dot order would put it first.
     let mut ws = app.socket(&id, Some(&cookie), None).await.unwrap();
     frame_of(&mut ws, "snapshot").await;
     for req in 1..=2 {
-        command(&mut ws, req, json!({"type": "board", "op": {"type": "dot", "note": "n-second", "add": true}})).await;
+        command(
+            &mut ws,
+            req,
+            json!({"type": "board", "op": {"type": "dot", "note": "n-second", "add": true}}),
+        )
+        .await;
         frame_of(&mut ws, "ack").await;
     }
     let top = |md: String| md[md.find("## Top improvements").unwrap()..].to_string();
-    let md = top(app.client.get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base)).send().await.unwrap().text().await.unwrap());
+    let md = top(app
+        .client
+        .get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap());
     let (a, b) = (md.find("Alpha first").unwrap(), md.find("Beta second").unwrap());
-    assert!(a < b && !md.contains("2 dots"), "hidden dots leave the flow's order and no totals:\n{md}");
+    assert!(
+        a < b && !md.contains("2 dots"),
+        "hidden dots leave the flow's order and no totals:\n{md}"
+    );
     board(vec![("op", "close_dots".into())]).await;
-    let md = top(app.client.get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base)).send().await.unwrap().text().await.unwrap());
+    let md = top(app
+        .client
+        .get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap());
     let (a, b) = (md.find("Alpha first").unwrap(), md.find("Beta second").unwrap());
     assert!(b < a && md.contains("2 dots"), "closed: ranked by dots:\n{md}");
 }
@@ -176,10 +313,27 @@ async fn the_survey_opens_at_its_stage_and_shows_answers_only_from_three() {
     for name in ["Ana", "Bo", "Cy"] {
         cookies.push(app.join(&code, name).await.2.unwrap());
     }
-    let anon = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let anon = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let answer = |i: usize, text: &'static str| {
         let (app, anon, cookie, id) = (&app, &anon, cookies[i].clone(), id.clone());
-        async move { post_form(app, anon, Some(&cookie), "answer_survey", &[("id", id.as_str()), ("usefulness", "4"), ("went_well", text), ("to_improve", "")]).await }
+        async move {
+            post_form(
+                app,
+                anon,
+                Some(&cookie),
+                "answer_survey",
+                &[
+                    ("id", id.as_str()),
+                    ("usefulness", "4"),
+                    ("went_well", text),
+                    ("to_improve", ""),
+                ],
+            )
+            .await
+        }
     };
     let early = answer(0, "too early").await;
     assert_eq!(early.status(), StatusCode::CONFLICT, "closed before the survey stage");
@@ -188,28 +342,79 @@ async fn the_survey_opens_at_its_stage_and_shows_answers_only_from_three() {
     let first = answer(0, "my manager is useless").await.status();
     assert!(ok(first), "{first}");
     assert!(ok(answer(1, "the board").await.status()));
-    let md = app.client.get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base)).send().await.unwrap().text().await.unwrap();
-    assert!(!md.contains("my manager") && !md.contains("the board") && md.contains("2 responses so far"), "two answers stay hidden:\n{md}");
+    let md = app
+        .client
+        .get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !md.contains("my manager") && !md.contains("the board") && md.contains("2 responses so far"),
+        "two answers stay hidden:\n{md}"
+    );
     assert_eq!(answer(1, "again").await.status(), StatusCode::CONFLICT, "once each");
     assert!(ok(answer(2, "timers").await.status()));
-    let md = app.client.get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base)).send().await.unwrap().text().await.unwrap();
-    assert!(md.contains("my manager is useless") && md.contains("3 responses"), "{md}");
+    let md = app
+        .client
+        .get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        md.contains("my manager is useless") && md.contains("3 responses"),
+        "{md}"
+    );
 
     // What is stored pairs nobody with an answer: two sets, each in its own sorted order.
-    let row = sqlx::query("SELECT respondents, responses FROM survey_sets WHERE checkpoint_id = $1").bind(&id).fetch_one(app.store.pool()).await.unwrap();
+    let row = sqlx::query("SELECT respondents, responses FROM survey_sets WHERE checkpoint_id = $1")
+        .bind(&id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
     use sqlx::Row;
     let who: Vec<String> = serde_json::from_str(row.get::<&str, _>("respondents")).unwrap();
     let what: Vec<Value> = serde_json::from_str(row.get::<&str, _>("responses")).unwrap();
     assert!(who.windows(2).all(|w| w[0] <= w[1]) && who.len() == 3);
     let texts: Vec<&str> = what.iter().map(|r| r["went_well"].as_str().unwrap()).collect();
-    assert_eq!(texts, ["my manager is useless", "the board", "timers"], "sorted by content, not by when");
+    assert_eq!(
+        texts,
+        ["my manager is useless", "the board", "timers"],
+        "sorted by content, not by when"
+    );
     for legacy in ["survey_answered", "survey_responses"] {
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {legacy}"))).fetch_one(app.store.pool()).await.unwrap();
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {legacy}")))
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
         assert_eq!(n, 0, "{legacy} holds nothing");
     }
 
-    let res = app.form("set_checkpoint_status", &[("id", &id), ("status", "finished")]).await;
+    let res = app
+        .form("set_checkpoint_status", &[("id", &id), ("status", "finished")])
+        .await;
     assert!(res.status().is_redirection() || res.status().is_success());
-    let late = post_form(&app, &anon, Some(&cookies[2]), "answer_survey", &[("id", id.as_str()), ("usefulness", "4"), ("went_well", "x"), ("to_improve", "")]).await;
-    assert!(late.status().is_client_error(), "closed once the checkpoint ended: {}", late.status());
+    let late = post_form(
+        &app,
+        &anon,
+        Some(&cookies[2]),
+        "answer_survey",
+        &[
+            ("id", id.as_str()),
+            ("usefulness", "4"),
+            ("went_well", "x"),
+            ("to_improve", ""),
+        ],
+    )
+    .await;
+    assert!(
+        late.status().is_client_error(),
+        "closed once the checkpoint ended: {}",
+        late.status()
+    );
 }

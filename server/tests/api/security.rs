@@ -19,7 +19,10 @@ fn with_metrics_token(c: &mut ServeConfig) {
 impl TestApp {
     /// Signs in through the server function's form, as a browser without JavaScript would.
     async fn login_from(&self, client: Option<&str>, username: &str, password: &str) -> reqwest::Response {
-        let mut req = self.client.post(format!("{}/api/login", self.base)).form(&[("username", username), ("password", password)]);
+        let mut req = self
+            .client
+            .post(format!("{}/api/login", self.base))
+            .form(&[("username", username), ("password", password)]);
         if let Some(addr) = client {
             req = req.header("x-forwarded-for", addr);
         }
@@ -30,7 +33,10 @@ impl TestApp {
 #[tokio::test]
 async fn after_sign_in_only_a_same_site_path_is_followed_and_no_next_breaks_the_handler() {
     let app = spawn_app().await;
-    app.store.create_user(None, "nina", "long enough password", Role::Facilitator).await.unwrap();
+    app.store
+        .create_user(None, "nina", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
     let hostile = [
         "/\t/evil.example/",
         "/\\evil.example",
@@ -48,7 +54,11 @@ async fn after_sign_in_only_a_same_site_path_is_followed_and_no_next_breaks_the_
                 .client
                 .post(format!("{}/api/login", app.base))
                 .header("accept", accept)
-                .form(&[("username", "nina"), ("password", "long enough password"), ("next", next)])
+                .form(&[
+                    ("username", "nina"),
+                    ("password", "long enough password"),
+                    ("next", next),
+                ])
                 .send()
                 .await
                 .unwrap_or_else(|e| panic!("next={next:?}: no answer ({e})"));
@@ -56,7 +66,13 @@ async fn after_sign_in_only_a_same_site_path_is_followed_and_no_next_breaks_the_
             let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
             let expected = if hostile.contains(next) { "/" } else { *next };
             assert_eq!(location.as_deref(), Some(expected), "next={next:?}");
-            assert!(res.headers().get_all("set-cookie").iter().all(|c| c.to_str().unwrap().starts_with("checkpoint_session=")), "next={next:?}");
+            assert!(
+                res.headers()
+                    .get_all("set-cookie")
+                    .iter()
+                    .all(|c| c.to_str().unwrap().starts_with("checkpoint_session=")),
+                "next={next:?}"
+            );
         }
     }
 }
@@ -64,79 +80,161 @@ async fn after_sign_in_only_a_same_site_path_is_followed_and_no_next_breaks_the_
 #[tokio::test]
 async fn thirty_parallel_wrong_passwords_are_not_all_checked() {
     let app = spawn_app().await;
-    app.store.create_user(None, "pat", "long enough password", Role::Facilitator).await.unwrap();
+    app.store
+        .create_user(None, "pat", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
     let tries = (0..30).map(|_| app.login_from(None, "pat", "wrong password"));
-    let statuses: Vec<StatusCode> = futures_util::future::join_all(tries).await.iter().map(|r| r.status()).collect();
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(tries)
+        .await
+        .iter()
+        .map(|r| r.status())
+        .collect();
     let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
     let checked = statuses.len() - limited;
     assert!(statuses.iter().all(|s| s.is_client_error()), "{statuses:?}");
     // Five tries before the first wait (checkpoint_core::security::Backoff::SIGN_IN).
-    assert!((1..=5).contains(&checked), "{checked} of 30 parallel guesses were checked: {statuses:?}");
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} of 30 parallel guesses were checked: {statuses:?}"
+    );
 }
 
 #[tokio::test]
 async fn failures_from_one_address_never_lock_the_account_for_another() {
     let app = spawn_app_with(behind_proxy).await;
-    app.store.create_user(None, "quinn", "long enough password", Role::Facilitator).await.unwrap();
+    app.store
+        .create_user(None, "quinn", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
     let mut statuses = Vec::new();
     for _ in 0..12 {
         statuses.push(app.login_from(Some("203.0.113.7"), "quinn", "guess").await.status());
     }
-    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "the guessing address is slowed down: {statuses:?}");
-    let res = app.login_from(Some("203.0.113.7"), "quinn", "long enough password").await;
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits at the guessing address");
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "the guessing address is slowed down: {statuses:?}"
+    );
+    let res = app
+        .login_from(Some("203.0.113.7"), "quinn", "long enough password")
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits at the guessing address"
+    );
     assert!(res.headers().get("set-cookie").is_none());
 
-    let res = app.login_from(Some("198.51.100.9"), "quinn", "long enough password").await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "the owner, elsewhere, signs in: {}", res.status());
-    assert!(res.headers()["set-cookie"].to_str().unwrap().starts_with("checkpoint_session="));
+    let res = app
+        .login_from(Some("198.51.100.9"), "quinn", "long enough password")
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "the owner, elsewhere, signs in: {}",
+        res.status()
+    );
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("checkpoint_session="));
 
     // An IPv6 client is one client across its /64.
     for _ in 0..6 {
         app.login_from(Some("2001:db8:1:2::1"), "quinn", "guess").await;
     }
-    let res = app.login_from(Some("2001:db8:1:2:ffff::9"), "quinn", "long enough password").await;
+    let res = app
+        .login_from(Some("2001:db8:1:2:ffff::9"), "quinn", "long enough password")
+        .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "same /64, same wait");
-    let res = app.login_from(Some("2001:db8:1:3::1"), "quinn", "long enough password").await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "another /64: {}", res.status());
+    let res = app
+        .login_from(Some("2001:db8:1:3::1"), "quinn", "long enough password")
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "another /64: {}",
+        res.status()
+    );
 
     // Without a trusted proxy, X-Forwarded-For is the client's own say-so and is ignored.
     let plain = spawn_app().await;
-    plain.store.create_user(None, "quinn", "long enough password", Role::Facilitator).await.unwrap();
+    plain
+        .store
+        .create_user(None, "quinn", "long enough password", Role::Facilitator)
+        .await
+        .unwrap();
     for i in 0..6 {
-        plain.login_from(Some(&format!("203.0.113.{i}")), "quinn", "guess").await;
+        plain
+            .login_from(Some(&format!("203.0.113.{i}")), "quinn", "guess")
+            .await;
     }
-    assert_eq!(plain.login_from(Some("198.51.100.9"), "quinn", "long enough password").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        plain
+            .login_from(Some("198.51.100.9"), "quinn", "long enough password")
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]
 async fn an_https_origin_is_refused_on_an_http_site() {
     let app = spawn_app().await;
-    app.store.create_user(None, "erin", "long enough password", Role::Admin).await.unwrap();
+    app.store
+        .create_user(None, "erin", "long enough password", Role::Admin)
+        .await
+        .unwrap();
     let with_origin = |origin: String| {
-        app.client.post(format!("{}/api/login", app.base)).header("origin", origin).form(&[("username", "erin"), ("password", "long enough password")]).send()
+        app.client
+            .post(format!("{}/api/login", app.base))
+            .header("origin", origin)
+            .form(&[("username", "erin"), ("password", "long enough password")])
+            .send()
     };
     let https = with_origin(app.base.replacen("http://", "https://", 1)).await.unwrap();
-    assert_eq!(https.status(), StatusCode::FORBIDDEN, "same host and port, other scheme");
+    assert_eq!(
+        https.status(),
+        StatusCode::FORBIDDEN,
+        "same host and port, other scheme"
+    );
     assert!(https.headers().get("set-cookie").is_none());
     let port = app.base.rsplit(':').next().unwrap().parse::<u16>().unwrap();
-    let other_port = with_origin(format!("http://127.0.0.1:{}", port.wrapping_add(1))).await.unwrap();
+    let other_port = with_origin(format!("http://127.0.0.1:{}", port.wrapping_add(1)))
+        .await
+        .unwrap();
     assert_eq!(other_port.status(), StatusCode::FORBIDDEN, "same host, other port");
     let same = with_origin(app.base.clone()).await.unwrap();
     assert!(same.status().is_success(), "this very site: {}", same.status());
     // The socket follows the same rule.
     let id = "no-such-checkpoint";
-    assert_eq!(app.socket(id, None, Some(&app.base.replacen("http://", "https://", 1))).await.err(), Some(403));
+    assert_eq!(
+        app.socket(id, None, Some(&app.base.replacen("http://", "https://", 1)))
+            .await
+            .err(),
+        Some(403)
+    );
 }
 
 #[tokio::test]
 async fn a_public_url_decides_the_origin() {
-    let app = spawn_app_with(|c| c.public_url = checkpoint_core::security::SiteOrigin::parse("https://checkpoint.example")).await;
-    app.store.create_user(None, "erin", "long enough password", Role::Admin).await.unwrap();
+    let app =
+        spawn_app_with(|c| c.public_url = checkpoint_core::security::SiteOrigin::parse("https://checkpoint.example"))
+            .await;
+    app.store
+        .create_user(None, "erin", "long enough password", Role::Admin)
+        .await
+        .unwrap();
     let login = |origin: &str| {
-        app.client.post(format!("{}/api/login", app.base)).header("origin", origin).form(&[("username", "erin"), ("password", "long enough password")]).send()
+        app.client
+            .post(format!("{}/api/login", app.base))
+            .header("origin", origin)
+            .form(&[("username", "erin"), ("password", "long enough password")])
+            .send()
     };
-    assert_eq!(login(&app.base).await.unwrap().status(), StatusCode::FORBIDDEN, "the Host header no longer decides");
+    assert_eq!(
+        login(&app.base).await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "the Host header no longer decides"
+    );
     assert!(login("https://checkpoint.example").await.unwrap().status().is_success());
 }
 
@@ -145,25 +243,67 @@ async fn a_post_without_origin_needs_a_json_or_form_body_and_pipelines_keep_work
     let app = spawn_app().await;
     app.sign_in_as(Role::Facilitator).await;
     // text/plain is what a cross-site page may send without asking.
-    let res = app.client.post(format!("{}/api/create_squad", app.base)).header("content-type", "text/plain").body("name=Evil&tribe=Corp").send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/api/create_squad", app.base))
+        .header("content-type", "text/plain")
+        .body("name=Evil&tribe=Corp")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = app.client.post(format!("{}/api/create_squad", app.base)).body("name=Evil&tribe=Corp").send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/api/create_squad", app.base))
+        .body("name=Evil&tribe=Corp")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "no content type at all");
     assert!(app.store.list_squads().await.unwrap().is_empty(), "nothing was created");
 
     // A form without Origin (an old browser) still works.
-    let squad: Value = app.form("create_squad", &[("name", "Payments"), ("tribe", "Money")]).await.json().await.unwrap();
+    let squad: Value = app
+        .form("create_squad", &[("name", "Payments"), ("tribe", "Money")])
+        .await
+        .json()
+        .await
+        .unwrap();
     let slug = squad["slug"].as_str().unwrap().to_string();
     // So does the CSV upload, a multipart form.
     let body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.csv\"\r\nContent-Type: text/csv\r\n\r\nid,service,status,finished_at\r\nd1,api,success,2026-11-20T10:00:00Z\r\n--XyZ--\r\n";
-    let res = app.client.post(format!("{}/squads/{slug}/import", app.base)).header("content-type", "multipart/form-data; boundary=XyZ").body(body).send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/squads/{slug}/import", app.base))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_redirection(), "{}", res.status());
-    assert!(res.headers()["location"].to_str().unwrap().contains("imported=1"), "{:?}", res.headers()["location"]);
+    assert!(
+        res.headers()["location"].to_str().unwrap().contains("imported=1"),
+        "{:?}",
+        res.headers()["location"]
+    );
     // And a pipeline: a bearer token, JSON, no Origin, no cookies.
     let p = app.pipeline("Checkout").await;
-    let res = reqwest::Client::new().post(format!("{}/api/v1/deployments", app.base)).bearer_auth(&p.token).json(&deploy("d1", "success", 2, 3)).send().await.unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/deployments", app.base))
+        .bearer_auth(&p.token)
+        .json(&deploy("d1", "success", 2, 3))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let res = reqwest::Client::new().post(format!("{}/api/v1/deployments", app.base)).bearer_auth(&p.token).header("content-type", "text/plain").body(deploy("d2", "success", 2, 3).to_string()).send().await.unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/deployments", app.base))
+        .bearer_auth(&p.token)
+        .header("content-type", "text/plain")
+        .body(deploy("d2", "success", 2, 3).to_string())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "the same rule for every caller");
 }
 
@@ -172,7 +312,11 @@ async fn sec_fetch_site_from_another_site_is_refused() {
     let app = spawn_app().await;
     let (_, code) = app.checkpoint().await;
     let join = |site: &'static str, name: &'static str| {
-        reqwest::Client::new().post(format!("{}/api/v1/join", app.base)).header("sec-fetch-site", site).json(&json!({"code": code, "name": name})).send()
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/join", app.base))
+            .header("sec-fetch-site", site)
+            .json(&json!({"code": code, "name": name}))
+            .send()
     };
     for site in ["cross-site", "same-site"] {
         let res = join(site, "Mallory").await.unwrap();
@@ -180,7 +324,11 @@ async fn sec_fetch_site_from_another_site_is_refused() {
         assert!(res.headers().get("set-cookie").is_none());
     }
     assert_eq!(join("same-origin", "Ana").await.unwrap().status(), StatusCode::OK);
-    assert_eq!(join("none", "Bo").await.unwrap().status(), StatusCode::OK, "typed in or bookmarked");
+    assert_eq!(
+        join("none", "Bo").await.unwrap().status(),
+        StatusCode::OK,
+        "typed in or bookmarked"
+    );
 }
 
 #[tokio::test]
@@ -191,17 +339,52 @@ async fn authenticated_answers_are_never_stored_by_caches_and_static_files_keep_
     let (id, _) = app.checkpoint().await;
     let page = app.client.get(format!("{}/squads", app.base)).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert_eq!(page.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "a signed-in page");
+    assert_eq!(
+        page.headers().get("cache-control").map(|v| v.to_str().unwrap()),
+        Some("no-store"),
+        "a signed-in page"
+    );
     let server_fn = app.form("list_squads", &[]).await;
     assert_eq!(server_fn.status(), StatusCode::OK);
-    assert_eq!(server_fn.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "a server function's answer");
-    let checkpoint = app.client.get(format!("{}/checkpoints/{id}", app.base)).send().await.unwrap();
-    assert_eq!(checkpoint.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "a live checkpoint page");
-    let api = app.client.get(format!("{}/api/v1/metrics?squad=payments", app.base)).send().await.unwrap();
-    assert_eq!(api.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "the JSON API");
-    let css = app.client.get(format!("{}/pkg/checkpoint.css", app.base)).send().await.unwrap();
+    assert_eq!(
+        server_fn.headers().get("cache-control").map(|v| v.to_str().unwrap()),
+        Some("no-store"),
+        "a server function's answer"
+    );
+    let checkpoint = app
+        .client
+        .get(format!("{}/checkpoints/{id}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        checkpoint.headers().get("cache-control").map(|v| v.to_str().unwrap()),
+        Some("no-store"),
+        "a live checkpoint page"
+    );
+    let api = app
+        .client
+        .get(format!("{}/api/v1/metrics?squad=payments", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.headers().get("cache-control").map(|v| v.to_str().unwrap()),
+        Some("no-store"),
+        "the JSON API"
+    );
+    let css = app
+        .client
+        .get(format!("{}/pkg/checkpoint.css", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(css.status(), StatusCode::OK);
-    assert_eq!(css.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-cache"), "static files revalidate as before");
+    assert_eq!(
+        css.headers().get("cache-control").map(|v| v.to_str().unwrap()),
+        Some("no-cache"),
+        "static files revalidate as before"
+    );
 }
 
 #[tokio::test]
@@ -217,11 +400,33 @@ async fn metrics_need_the_token_and_are_absent_without_one() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(res.headers()["www-authenticate"], "Bearer");
     assert!(!res.text().await.unwrap().contains("checkpoint_http_requests_total"));
-    assert_eq!(app.client.get(&url).bearer_auth("metrics-token-for-the-test").send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.client.get(&url).bearer_auth(format!("{METRICS_TOKEN}x")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.client
+            .get(&url)
+            .bearer_auth("metrics-token-for-the-test")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client
+            .get(&url)
+            .bearer_auth(format!("{METRICS_TOKEN}x"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
     let res = app.client.get(&url).bearer_auth(METRICS_TOKEN).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("checkpoint_http_requests_total{method=\"GET\",status=\"401\"}"));
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("checkpoint_http_requests_total{method=\"GET\",status=\"401\"}"));
 }
 
 #[test]
@@ -229,10 +434,24 @@ fn serve_puts_metrics_on_their_own_address_and_never_prints_the_token() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/serve.db", dir.path().display());
-    let free_port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
     let (port, metrics_port) = (free_port(), free_port());
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_checkpoint"))
-        .args(["--database-url", &db, "serve", "--addr", &format!("127.0.0.1:{port}"), "--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
+        .args([
+            "--database-url",
+            &db,
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--metrics-addr",
+            &format!("127.0.0.1:{metrics_port}"),
+        ])
         .env("CHECKPOINT_METRICS_TOKEN", METRICS_TOKEN)
         .env("RUST_LOG", "debug")
         .stdout(std::process::Stdio::piped())
@@ -241,8 +460,11 @@ fn serve_puts_metrics_on_their_own_address_and_never_prints_the_token() {
         .unwrap();
     let get = |port: u16, auth: Option<&str>| -> Option<String> {
         let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        let auth = auth.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-        s.write_all(format!("GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n{auth}\r\n").as_bytes()).ok()?;
+        let auth = auth
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        s.write_all(format!("GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n{auth}\r\n").as_bytes())
+            .ok()?;
         let mut out = String::new();
         s.read_to_string(&mut out).ok()?;
         Some(out)
@@ -257,16 +479,31 @@ fn serve_puts_metrics_on_their_own_address_and_never_prints_the_token() {
     };
     let public = get(port, None);
     let with_token = get(port, Some(METRICS_TOKEN));
-    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     let _ = child.wait();
     let mut stderr = String::new();
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     let private = private.unwrap_or_else(|| panic!("the metrics address never answered: {stderr}"));
-    assert!(private.starts_with("HTTP/1.0 200") && private.contains("checkpoint_uptime_seconds"), "{private}");
+    assert!(
+        private.starts_with("HTTP/1.0 200") && private.contains("checkpoint_uptime_seconds"),
+        "{private}"
+    );
     assert!(public.unwrap().contains(" 401 "), "the main address asks for the token");
     assert!(with_token.unwrap().starts_with("HTTP/1.0 200"));
-    let help = std::process::Command::new(env!("CARGO_BIN_EXE_checkpoint")).args(["serve", "--help"]).env("CHECKPOINT_METRICS_TOKEN", METRICS_TOKEN).output().unwrap();
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_checkpoint"))
+        .args(["serve", "--help"])
+        .env("CHECKPOINT_METRICS_TOKEN", METRICS_TOKEN)
+        .output()
+        .unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
-    assert!(help.contains("--metrics-token") && help.contains("--trusted-proxy") && help.contains("--public-url"), "{help}");
-    assert!(!help.contains(METRICS_TOKEN) && !stderr.contains(METRICS_TOKEN), "the token is never printed");
+    assert!(
+        help.contains("--metrics-token") && help.contains("--trusted-proxy") && help.contains("--public-url"),
+        "{help}"
+    );
+    assert!(
+        !help.contains(METRICS_TOKEN) && !stderr.contains(METRICS_TOKEN),
+        "the token is never printed"
+    );
 }

@@ -8,11 +8,19 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(deployments) = json::deployments(data) {
-        assert!(!deployments.is_empty() && deployments.len() <= MAX_BATCH, "{} deployments accepted", deployments.len());
+        assert!(
+            !deployments.is_empty() && deployments.len() <= MAX_BATCH,
+            "{} deployments accepted",
+            deployments.len()
+        );
         deployments.iter().for_each(check_deployment);
     }
     if let Ok(incidents) = json::incidents(data) {
-        assert!(!incidents.is_empty() && incidents.len() <= MAX_BATCH, "{} incidents accepted", incidents.len());
+        assert!(
+            !incidents.is_empty() && incidents.len() <= MAX_BATCH,
+            "{} incidents accepted",
+            incidents.len()
+        );
         incidents.iter().for_each(check_incident);
     }
 });

@@ -17,7 +17,12 @@ pub fn check_deployment(d: &DeploymentEvent) {
     check_bounded("deployment id", &d.id, MAX_ID);
     check_bounded("deployment service", &d.service, MAX_SERVICE);
     if let Some(s) = d.started_at {
-        assert!(s <= d.finished_at, "deployment {:?} started at {s}, after it finished at {}", d.id, d.finished_at);
+        assert!(
+            s <= d.finished_at,
+            "deployment {:?} started at {s}, after it finished at {}",
+            d.id,
+            d.finished_at
+        );
     }
     let mut shas = HashSet::new();
     for (i, c) in d.commits.iter().enumerate() {
@@ -28,7 +33,12 @@ pub fn check_deployment(d: &DeploymentEvent) {
             c.committed_at,
             d.finished_at
         );
-        assert!(shas.insert(c.sha.as_str()), "deployment {:?}: sha {:?} listed twice", d.id, c.sha);
+        assert!(
+            shas.insert(c.sha.as_str()),
+            "deployment {:?}: sha {:?} listed twice",
+            d.id,
+            c.sha
+        );
     }
     for (i, s) in d.stages.iter().enumerate() {
         assert!(
@@ -45,7 +55,12 @@ pub fn check_incident(i: &IncidentEvent) {
     check_bounded("incident id", &i.id, MAX_ID);
     check_bounded("incident service", &i.service, MAX_SERVICE);
     if let Some(r) = i.resolved_at {
-        assert!(r >= i.opened_at, "incident {:?} resolved at {r}, before it was opened at {}", i.id, i.opened_at);
+        assert!(
+            r >= i.opened_at,
+            "incident {:?} resolved at {r}, before it was opened at {}",
+            i.id,
+            i.opened_at
+        );
         if let Some(s) = i.started_at {
             assert!(r >= s, "incident {:?} resolved at {r}, before it started at {s}", i.id);
         }

@@ -73,7 +73,11 @@ impl Room {
         if entry.peers >= self.peers {
             if let (Some(sent), Some(last)) = (entry.sent, entry.last) {
                 if self.measure_from.get().is_some_and(|from| sent >= *from) {
-                    totals.latencies_us.lock().unwrap().push(last.saturating_duration_since(sent).as_micros() as u64);
+                    totals
+                        .latencies_us
+                        .lock()
+                        .unwrap()
+                        .push(last.saturating_duration_since(sent).as_micros() as u64);
                 }
                 revs.remove(&rev);
             }
@@ -86,7 +90,12 @@ type Sink = SplitSink<Ws, Message>;
 /// Sends one command and waits for its answer: the committed revision, or an
 /// error frame. A refusal for the connection's rate (the fill sends as fast as
 /// it is answered) is sent again after a pause.
-async fn command(tx: &mut Sink, acks: &mut mpsc::UnboundedReceiver<Result<i64, String>>, req: u64, cmd: Command) -> anyhow::Result<i64> {
+async fn command(
+    tx: &mut Sink,
+    acks: &mut mpsc::UnboundedReceiver<Result<i64, String>>,
+    req: u64,
+    cmd: Command,
+) -> anyhow::Result<i64> {
     loop {
         tx.send(send_text(cmd.clone(), req)).await?;
         match tokio::time::timeout(Duration::from_secs(10), acks.recv()).await {
@@ -99,11 +108,19 @@ async fn command(tx: &mut Sink, acks: &mut mpsc::UnboundedReceiver<Result<i64, S
 }
 
 /// Reads a connection's frames: acks to `acks`, each change seen to the room.
-fn read(mut rx: SplitStream<Ws>, room: Arc<Room>, totals: Arc<Totals>, acks: mpsc::UnboundedSender<Result<i64, String>>, snapshots: Option<mpsc::UnboundedSender<(usize, View)>>) -> tokio::task::JoinHandle<()> {
+fn read(
+    mut rx: SplitStream<Ws>,
+    room: Arc<Room>,
+    totals: Arc<Totals>,
+    acks: mpsc::UnboundedSender<Result<i64, String>>,
+    snapshots: Option<mpsc::UnboundedSender<(usize, View)>>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(Ok(msg)) = rx.next().await {
             let Message::Text(text) = msg else { continue };
-            let Ok(lite) = serde_json::from_str::<Lite>(&text) else { continue };
+            let Ok(lite) = serde_json::from_str::<Lite>(&text) else {
+                continue;
+            };
             match lite.t {
                 "note" => room.saw(lite.rev.unwrap_or_default(), true, None, &totals),
                 "ack" => {
@@ -132,7 +149,12 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
     // side (each socket may send 10 changes a second).
     let fills = (0..args.rooms).map(|r| fill(args, http, base, slug, session, r, totals.clone()));
     let facilitators = futures_util::future::try_join_all(fills).await?;
-    eprintln!("{} boards of {} notes filled in {:.1} s", args.rooms, args.notes, started.elapsed().as_secs_f64());
+    eprintln!(
+        "{} boards of {} notes filled in {:.1} s",
+        args.rooms,
+        args.notes,
+        started.elapsed().as_secs_f64()
+    );
 
     let measure_from = Instant::now() + Duration::from_secs(5);
     let deadline = measure_from + Duration::from_secs(args.duration);
@@ -143,11 +165,21 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
         for i in 0..args.participants {
             let (cookie, _) = join(base, &code, &format!("P{i}")).await?;
             let ws = connect(base, &room.id, &cookie).await?;
-            tasks.push(tokio::spawn(participate(ws, room.clone(), args.rate, deadline, totals.clone())));
+            tasks.push(tokio::spawn(participate(
+                ws,
+                room.clone(),
+                args.rate,
+                deadline,
+                totals.clone(),
+            )));
         }
         finals.push((room, tx, snaps));
     }
-    eprintln!("{} sockets open; measuring for {} s", tasks.len() + finals.len(), args.duration);
+    eprintln!(
+        "{} sockets open; measuring for {} s",
+        tasks.len() + finals.len(),
+        args.duration
+    );
     for t in tasks {
         let _ = t.await;
     }
@@ -158,8 +190,13 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
     let mut snapshot_bytes = 0usize;
     for (room, mut tx, mut snaps) in finals {
         while snaps.try_recv().is_ok() {}
-        tx.send(Message::Text(serde_json::to_string(&ClientMessage::Sync)?.into())).await?;
-        let (bytes, view) = tokio::time::timeout(Duration::from_secs(10), snaps.recv()).await.ok().flatten().context("a final snapshot")?;
+        tx.send(Message::Text(serde_json::to_string(&ClientMessage::Sync)?.into()))
+            .await?;
+        let (bytes, view) = tokio::time::timeout(Duration::from_secs(10), snaps.recv())
+            .await
+            .ok()
+            .flatten()
+            .context("a final snapshot")?;
         snapshot_bytes = snapshot_bytes.max(bytes);
         let notes: HashMap<&str, _> = view.board.notes.iter().map(|n| (n.id.as_str(), n)).collect();
         for (id, (_, text)) in room.edits.lock().unwrap().iter() {
@@ -180,8 +217,21 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
 
     let mut lat = totals.latencies_us.lock().unwrap().clone();
     lat.sort_unstable();
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p).ceil() as usize).saturating_sub(1).min(lat.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
-    let rss = args.server_pid.and_then(rss_mb).map(|m| format!("{m:.0}")).unwrap_or_else(|| "na".into());
+    let pct = |p: f64| {
+        lat.get(
+            ((lat.len() as f64 * p).ceil() as usize)
+                .saturating_sub(1)
+                .min(lat.len().saturating_sub(1)),
+        )
+        .copied()
+        .unwrap_or(0) as f64
+            / 1000.0
+    };
+    let rss = args
+        .server_pid
+        .and_then(rss_mb)
+        .map(|m| format!("{m:.0}"))
+        .unwrap_or_else(|| "na".into());
     eprintln!("latency samples: {}", lat.len());
     println!(
         "scenario=board rooms={} participants={} notes={} changes={} lost={} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} rss_mb={} snapshot_kb={:.1}",
@@ -201,23 +251,55 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
 
 type Filled = (Arc<Room>, String, Sink, mpsc::UnboundedReceiver<(usize, View)>);
 
-async fn fill(args: &Args, http: &reqwest::Client, base: &str, slug: &str, session: &str, r: usize, totals: Arc<Totals>) -> anyhow::Result<Filled> {
+async fn fill(
+    args: &Args,
+    http: &reqwest::Client,
+    base: &str,
+    slug: &str,
+    session: &str,
+    r: usize,
+    totals: Arc<Totals>,
+) -> anyhow::Result<Filled> {
     let (id, code) = create_checkpoint(http, base, slug).await?;
     let ws = connect(base, &id, session).await?;
     let (mut tx, rx) = ws.split();
     let (ack_tx, mut acks) = mpsc::unbounded_channel();
     let (snap_tx, snaps) = mpsc::unbounded_channel();
     let notes: Vec<String> = (0..args.notes).map(|i| format!("r{r}-n{i}")).collect();
-    let room = Arc::new(Room { id, peers: args.participants + 1, revs: Mutex::default(), edits: Mutex::default(), moves: Mutex::default(), notes, measure_from: Default::default() });
+    let room = Arc::new(Room {
+        id,
+        peers: args.participants + 1,
+        revs: Mutex::default(),
+        edits: Mutex::default(),
+        moves: Mutex::default(),
+        notes,
+        measure_from: Default::default(),
+    });
     // The fill is not timed: its changes are never marked as sent.
     read(rx, room.clone(), totals, ack_tx, Some(snap_tx));
     let mut req = 1;
-    command(&mut tx, &mut acks, req, Command::Board { op: BoardCommand::UseTemplate }).await.context("use the template")?;
+    command(
+        &mut tx,
+        &mut acks,
+        req,
+        Command::Board {
+            op: BoardCommand::UseTemplate,
+        },
+    )
+    .await
+    .context("use the template")?;
     for (i, note) in room.notes.iter().enumerate() {
         req += 1;
         let kind = NoteKind::ALL[i % 4].id().to_string();
-        let op = BoardCommand::AddNote { id: note.clone(), step: format!("step-{}", i % TEMPLATE.len() + 1), kind, text: format!("Note {i}: the build waits for a manual approval from the release manager") };
-        command(&mut tx, &mut acks, req, Command::Board { op }).await.with_context(|| format!("add note {i}"))?;
+        let op = BoardCommand::AddNote {
+            id: note.clone(),
+            step: format!("step-{}", i % TEMPLATE.len() + 1),
+            kind,
+            text: format!("Note {i}: the build waits for a manual approval from the release manager"),
+        };
+        command(&mut tx, &mut acks, req, Command::Board { op })
+            .await
+            .with_context(|| format!("add note {i}"))?;
     }
     Ok((room, code, tx, snaps))
 }
@@ -233,13 +315,32 @@ async fn participate(ws: Ws, room: Arc<Room>, rate: f64, deadline: Instant, tota
         req += 1;
         let (op, edit) = if rand_u64().is_multiple_of(2) {
             let step = format!("step-{}", rand_u64() % TEMPLATE.len() as u64 + 1);
-            (BoardCommand::MoveNote { id: note.clone(), step: step.clone(), index: (rand_u64() % 50) as usize }, Err(step))
+            (
+                BoardCommand::MoveNote {
+                    id: note.clone(),
+                    step: step.clone(),
+                    index: (rand_u64() % 50) as usize,
+                },
+                Err(step),
+            )
         } else {
-            let text = format!("Edited {req} by {:x}: deploys wait for the weekly change board", rand_u64() % 0xffff);
-            (BoardCommand::EditNote { id: note.clone(), text: Some(text.clone()), kind: None }, Ok(text))
+            let text = format!(
+                "Edited {req} by {:x}: deploys wait for the weekly change board",
+                rand_u64() % 0xffff
+            );
+            (
+                BoardCommand::EditNote {
+                    id: note.clone(),
+                    text: Some(text.clone()),
+                    kind: None,
+                },
+                Ok(text),
+            )
         };
         let sent = Instant::now();
-        let Ok(rev) = command(&mut tx, &mut acks, req, Command::Board { op }).await else { continue };
+        let Ok(rev) = command(&mut tx, &mut acks, req, Command::Board { op }).await else {
+            continue;
+        };
         totals.acked.fetch_add(1, Ordering::Relaxed);
         room.saw(rev, false, Some(sent), &totals);
         let latest = |map: &Mutex<HashMap<String, (i64, String)>>, value: String| {

@@ -115,49 +115,81 @@ struct Totals {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     let base = args.url.trim_end_matches('/').to_string();
 
     // Fixtures, through the public doors.
-    let login = http.post(format!("{base}/api/login")).form(&[("username", args.user.as_str()), ("password", args.password.as_str())]).send().await?;
+    let login = http
+        .post(format!("{base}/api/login"))
+        .form(&[("username", args.user.as_str()), ("password", args.password.as_str())])
+        .send()
+        .await?;
     if !(login.status().is_success() || login.status().is_redirection()) {
         bail!("sign-in as {} failed: {}", args.user, login.status());
     }
     if args.scenario == "metrics" {
         return metrics::run(&args.metrics, &http, &base).await;
     }
-    let session = login.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| c.split(';').next().filter(|kv| kv.starts_with("checkpoint_session="))).map(str::to_string).context("no session cookie")?;
+    let session = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.split(';').next().filter(|kv| kv.starts_with("checkpoint_session=")))
+        .map(str::to_string)
+        .context("no session cookie")?;
     let slug = create_squad(&http, &base).await?;
     match args.scenario.as_str() {
         "live" => {}
         "board" => return board::run(&args, &http, &base, &slug, &session).await,
         _ => bail!("--scenario must be live, board or metrics"),
     }
-    eprintln!("squad {slug}: creating {} rooms of {} participants", args.rooms, args.participants);
+    eprintln!(
+        "squad {slug}: creating {} rooms of {} participants",
+        args.rooms, args.participants
+    );
 
-    let totals = Arc::new(Totals { latencies_us: Mutex::new(Vec::new()), acked: AtomicU64::new(0), refused: AtomicU64::new(0), last_acked: Mutex::new(HashMap::new()) });
+    let totals = Arc::new(Totals {
+        latencies_us: Mutex::new(Vec::new()),
+        acked: AtomicU64::new(0),
+        refused: AtomicU64::new(0),
+        last_acked: Mutex::new(HashMap::new()),
+    });
     let mut rooms = Vec::new();
     let mut codes = Vec::new();
     for _ in 0..args.rooms {
         let (id, code) = create_checkpoint(&http, &base, &slug).await?;
         codes.push(code);
-        rooms.push(Arc::new(Room { id, peers: args.participants, pending: Mutex::new(HashMap::new()), open_question: Mutex::new(None) }));
+        rooms.push(Arc::new(Room {
+            id,
+            peers: args.participants,
+            pending: Mutex::new(HashMap::new()),
+            open_question: Mutex::new(None),
+        }));
     }
 
     // Join everyone (bounded concurrency), then open the sockets. Every join
     // comes from this one address, whose attempts are counted before the code
     // is checked (20 free): more than that in flight would be refused.
-    let joins = futures_util::stream::iter(rooms.iter().zip(&codes).flat_map(|(room, code)| (0..args.participants).map(move |i| (room.clone(), code.clone(), i))))
-        .map(|(room, code, i)| {
-            let base = base.clone();
-            async move {
-                let (cookie, pid) = join(&base, &code, &format!("P{i}")).await?;
-                anyhow::Ok((room, cookie, pid))
-            }
-        })
-        .buffer_unordered(16)
-        .collect::<Vec<_>>()
-        .await;
+    let joins = futures_util::stream::iter(
+        rooms
+            .iter()
+            .zip(&codes)
+            .flat_map(|(room, code)| (0..args.participants).map(move |i| (room.clone(), code.clone(), i))),
+    )
+    .map(|(room, code, i)| {
+        let base = base.clone();
+        async move {
+            let (cookie, pid) = join(&base, &code, &format!("P{i}")).await?;
+            anyhow::Ok((room, cookie, pid))
+        }
+    })
+    .buffer_unordered(16)
+    .collect::<Vec<_>>()
+    .await;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(args.duration) + Duration::from_secs(5);
     let measure_from = Instant::now() + Duration::from_secs(5); // after every socket is open
@@ -165,14 +197,33 @@ async fn main() -> anyhow::Result<()> {
     let mut facilitators = Vec::new();
     for room in &rooms {
         let ws = connect(&base, &room.id, &session).await?;
-        facilitators.push(tokio::spawn(facilitate(ws, room.clone(), deadline, Duration::from_secs(args.question_secs), totals.clone())));
+        facilitators.push(tokio::spawn(facilitate(
+            ws,
+            room.clone(),
+            deadline,
+            Duration::from_secs(args.question_secs),
+            totals.clone(),
+        )));
     }
     for joined in joins {
         let (room, cookie, pid) = joined?;
         let ws = connect(&base, &room.id, &cookie).await?;
-        tasks.push(tokio::spawn(participate(ws, room, pid, args.rate, measure_from, deadline, totals.clone())));
+        tasks.push(tokio::spawn(participate(
+            ws,
+            room,
+            pid,
+            args.rate,
+            measure_from,
+            deadline,
+            totals.clone(),
+        )));
     }
-    eprintln!("{} sockets open in {:.1} s; measuring for {} s", tasks.len() + facilitators.len(), started.elapsed().as_secs_f64(), args.duration);
+    eprintln!(
+        "{} sockets open in {:.1} s; measuring for {} s",
+        tasks.len() + facilitators.len(),
+        started.elapsed().as_secs_f64(),
+        args.duration
+    );
     for t in tasks {
         let _ = t.await;
     }
@@ -184,9 +235,26 @@ async fn main() -> anyhow::Result<()> {
     }
     let mut lat = totals.latencies_us.lock().unwrap().clone();
     lat.sort_unstable();
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p).ceil() as usize).saturating_sub(1).min(lat.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
-    let rss = args.server_pid.and_then(rss_mb).map(|m| format!("{m:.0}")).unwrap_or_else(|| "na".into());
-    eprintln!("refused (question closed in flight): {}; latency samples: {}", totals.refused.load(Ordering::Relaxed), lat.len());
+    let pct = |p: f64| {
+        lat.get(
+            ((lat.len() as f64 * p).ceil() as usize)
+                .saturating_sub(1)
+                .min(lat.len().saturating_sub(1)),
+        )
+        .copied()
+        .unwrap_or(0) as f64
+            / 1000.0
+    };
+    let rss = args
+        .server_pid
+        .and_then(rss_mb)
+        .map(|m| format!("{m:.0}"))
+        .unwrap_or_else(|| "na".into());
+    eprintln!(
+        "refused (question closed in flight): {}; latency samples: {}",
+        totals.refused.load(Ordering::Relaxed),
+        lat.len()
+    );
     println!(
         "rooms={} participants={} votes={} lost={} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} rss_mb={}",
         args.rooms,
@@ -202,17 +270,37 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn create_squad(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
-    let squad: serde_json::Value = http.post(format!("{base}/api/create_squad")).form(&[("name", format!("Load {stamp}")), ("tribe", "Load".to_string())]).send().await?.json().await.context("create squad")?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis();
+    let squad: serde_json::Value = http
+        .post(format!("{base}/api/create_squad"))
+        .form(&[("name", format!("Load {stamp}")), ("tribe", "Load".to_string())])
+        .send()
+        .await?
+        .json()
+        .await
+        .context("create squad")?;
     Ok(squad["slug"].as_str().context("squad slug")?.to_string())
 }
 
 /// Creates a checkpoint of the squad: its id and join code.
 async fn create_checkpoint(http: &reqwest::Client, base: &str, slug: &str) -> anyhow::Result<(String, String)> {
-    let res: serde_json::Value = http.post(format!("{base}/api/v1/checkpoints")).json(&json!({"squad": slug, "held_on": "2026-11-22"})).send().await?.error_for_status()?.json().await?;
+    let res: serde_json::Value = http
+        .post(format!("{base}/api/v1/checkpoints"))
+        .json(&json!({"squad": slug, "held_on": "2026-11-22"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
     let id = res["id"].as_str().context("id")?.to_string();
     // Started, as a facilitator does: votes are taken only in a live checkpoint.
-    let started = http.post(format!("{base}/api/set_checkpoint_status")).form(&[("id", id.as_str()), ("status", "live")]).send().await?;
+    let started = http
+        .post(format!("{base}/api/set_checkpoint_status"))
+        .form(&[("id", id.as_str()), ("status", "live")])
+        .send()
+        .await?;
     if !(started.status().is_success() || started.status().is_redirection()) {
         bail!("starting checkpoint {id}: {}", started.status());
     }
@@ -221,8 +309,19 @@ async fn create_checkpoint(http: &reqwest::Client, base: &str, slug: &str) -> an
 
 /// Joins a room by its code as `name`: the participant's cookie and id.
 async fn join(base: &str, code: &str, name: &str) -> anyhow::Result<(String, String)> {
-    let res = reqwest::Client::new().post(format!("{base}/api/v1/join")).json(&json!({"code": code, "name": name})).send().await?.error_for_status()?;
-    let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).context("participant cookie")?.to_string();
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/join"))
+        .json(&json!({"code": code, "name": name}))
+        .send()
+        .await?
+        .error_for_status()?;
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .context("participant cookie")?
+        .to_string();
     let body: serde_json::Value = res.json().await?;
     Ok((cookie, body["participant_id"].as_str().unwrap_or_default().to_string()))
 }
@@ -234,28 +333,50 @@ async fn connect(base: &str, id: &str, cookie: &str) -> anyhow::Result<Ws> {
     let mut req = url.into_client_request()?;
     req.headers_mut().insert("cookie", cookie.parse()?);
     // As browsers do: no Nagle on the client either.
-    let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await.with_context(|| format!("websocket to room {id}"))?;
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true)
+        .await
+        .with_context(|| format!("websocket to room {id}"))?;
     Ok(ws)
 }
 
 fn send_text(cmd: Command, req: u64) -> Message {
-    Message::Text(serde_json::to_string(&ClientMessage::Command { req, session: None, command: cmd }).unwrap_or_default().into())
+    Message::Text(
+        serde_json::to_string(&ClientMessage::Command {
+            req,
+            session: None,
+            command: cmd,
+        })
+        .unwrap_or_default()
+        .into(),
+    )
 }
 
 /// Opens each question, lets it run, reveals, moves on; around again. At the
 /// end reveals everything and returns the final view (with every choice).
-async fn facilitate(ws: Ws, room: Arc<Room>, deadline: Instant, question_time: Duration, _totals: Arc<Totals>) -> anyhow::Result<View> {
+async fn facilitate(
+    ws: Ws,
+    room: Arc<Room>,
+    deadline: Instant,
+    question_time: Duration,
+    _totals: Arc<Totals>,
+) -> anyhow::Result<View> {
     let (mut tx, mut rx) = ws.split();
     let (view_tx, mut view_rx) = mpsc::unbounded_channel::<View>();
     let reader_room = room.clone();
     let reader = tokio::spawn(async move {
         while let Some(Ok(msg)) = rx.next().await {
             let Message::Text(text) = msg else { continue };
-            let lite: Lite = match serde_json::from_str(&text) { Ok(l) => l, Err(_) => continue };
+            let lite: Lite = match serde_json::from_str(&text) {
+                Ok(l) => l,
+                Err(_) => continue,
+            };
             match lite.t {
                 "snapshot" => {
                     if let Ok(Frame::Snapshot { view }) = serde_json::from_str::<Frame>(&text) {
-                        let open = view.stage.question().filter(|q| view.question(*q).is_some_and(|v| v.phase == Phase::Voting));
+                        let open = view
+                            .stage
+                            .question()
+                            .filter(|q| view.question(*q).is_some_and(|v| v.phase == Phase::Voting));
                         *reader_room.open_question.lock().unwrap() = open;
                         let _ = view_tx.send(*view);
                     }
@@ -273,13 +394,21 @@ async fn facilitate(ws: Ws, room: Arc<Room>, deadline: Instant, question_time: D
     while Instant::now() < deadline {
         let q = Question::ALL[i % 4];
         i += 1;
-        while let Ok(v) = view_rx.try_recv() { latest = v; }
+        while let Ok(v) = view_rx.try_recv() {
+            latest = v;
+        }
         if latest.question(q).is_some_and(|v| v.phase != Phase::Voting) {
             req += 1;
             tx.send(send_text(Command::Reopen { question: q }, req)).await?;
         }
         req += 1;
-        tx.send(send_text(Command::GoTo { stage: Stage::of_question(q) }, req)).await?;
+        tx.send(send_text(
+            Command::GoTo {
+                stage: Stage::of_question(q),
+            },
+            req,
+        ))
+        .await?;
         tokio::time::sleep(question_time.min(deadline.saturating_duration_since(Instant::now()))).await;
         req += 1;
         tx.send(send_text(Command::Reveal { question: q }, req)).await?;
@@ -287,7 +416,9 @@ async fn facilitate(ws: Ws, room: Arc<Room>, deadline: Instant, question_time: D
     }
     // Participants have stopped: reveal what is still secret and read the final state.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    while let Ok(v) = view_rx.try_recv() { latest = v; }
+    while let Ok(v) = view_rx.try_recv() {
+        latest = v;
+    }
     for q in Question::ALL {
         if latest.question(q).is_some_and(|v| v.phase == Phase::Voting) {
             req += 1;
@@ -296,7 +427,10 @@ async fn facilitate(ws: Ws, room: Arc<Room>, deadline: Instant, question_time: D
     }
     let end = Instant::now() + Duration::from_secs(10);
     loop {
-        if Question::ALL.iter().all(|q| latest.question(*q).is_some_and(|v| v.phase != Phase::Voting)) {
+        if Question::ALL
+            .iter()
+            .all(|q| latest.question(*q).is_some_and(|v| v.phase != Phase::Voting))
+        {
             break;
         }
         match tokio::time::timeout(end.saturating_duration_since(Instant::now()), view_rx.recv()).await {
@@ -323,7 +457,15 @@ fn seen_vote(room: &Room, voter: &str) {
     }
 }
 
-async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_from: Instant, deadline: Instant, totals: Arc<Totals>) {
+async fn participate(
+    ws: Ws,
+    room: Arc<Room>,
+    me: String,
+    rate: f64,
+    measure_from: Instant,
+    deadline: Instant,
+    totals: Arc<Totals>,
+) {
     let (mut tx, mut rx) = ws.split();
     let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<Result<(), ()>>();
     let reader_room = room.clone();
@@ -332,7 +474,9 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
     let reader = tokio::spawn(async move {
         while let Some(Ok(msg)) = rx.next().await {
             let Message::Text(text) = msg else { continue };
-            let Ok(lite) = serde_json::from_str::<Lite>(&text) else { continue };
+            let Ok(lite) = serde_json::from_str::<Lite>(&text) else {
+                continue;
+            };
             match lite.t {
                 "voted" => {
                     let voter = lite.participant.unwrap_or_default();
@@ -340,7 +484,9 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
                         seen_vote(&reader_room, voter);
                     }
                 }
-                "ack" => { let _ = ack_tx.send(Ok(())); }
+                "ack" => {
+                    let _ = ack_tx.send(Ok(()));
+                }
                 "error" => {
                     // The first refusal is shown as the server worded it: a run that is
                     // all refusals otherwise says nothing of why.
@@ -355,20 +501,45 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
     });
     let mut req = 0u64;
     while next_event(rate, deadline).await {
-        let Some(q) = *room.open_question.lock().unwrap() else { continue };
+        let Some(q) = *room.open_question.lock().unwrap() else {
+            continue;
+        };
         let ids = q.answer_ids();
         let answer = ids[(rand_u64() % 6) as usize].to_string();
         req += 1;
         let sent = Instant::now();
         let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-        room.pending.lock().unwrap().insert(me.clone(), InFlight { sent, seen: 0, done: Some(done_tx) });
-        if tx.send(send_text(Command::Vote { question: q, answer: answer.clone() }, req)).await.is_err() {
+        room.pending.lock().unwrap().insert(
+            me.clone(),
+            InFlight {
+                sent,
+                seen: 0,
+                done: Some(done_tx),
+            },
+        );
+        if tx
+            .send(send_text(
+                Command::Vote {
+                    question: q,
+                    answer: answer.clone(),
+                },
+                req,
+            ))
+            .await
+            .is_err()
+        {
             break;
         }
         match tokio::time::timeout(Duration::from_secs(10), ack_rx.recv()).await {
             Ok(Some(Ok(()))) => {
                 totals.acked.fetch_add(1, Ordering::Relaxed);
-                totals.last_acked.lock().unwrap().entry(me.clone()).or_default().insert(q, answer);
+                totals
+                    .last_acked
+                    .lock()
+                    .unwrap()
+                    .entry(me.clone())
+                    .or_default()
+                    .insert(q, answer);
             }
             _ => {
                 totals.refused.fetch_add(1, Ordering::Relaxed);
@@ -378,7 +549,9 @@ async fn participate(ws: Ws, room: Arc<Room>, me: String, rate: f64, measure_fro
         }
         // Every peer has seen it (or give up after 5 s and count nothing).
         match tokio::time::timeout(Duration::from_secs(5), done_rx).await {
-            Ok(Ok(latency)) if sent >= measure_from => totals.latencies_us.lock().unwrap().push(latency.as_micros() as u64),
+            Ok(Ok(latency)) if sent >= measure_from => {
+                totals.latencies_us.lock().unwrap().push(latency.as_micros() as u64)
+            }
             Ok(_) => {}
             Err(_) => {
                 room.pending.lock().unwrap().remove(&me);
@@ -396,7 +569,10 @@ fn count_lost(view: &View, totals: &Totals) -> usize {
     for person in &view.people {
         let Some(mine) = acked.get(&person.id) else { continue };
         for (q, answer) in mine {
-            let stored = view.question(*q).and_then(|v| v.choices.as_ref()).and_then(|c| c.iter().find(|(p, _)| *p == person.id).map(|(_, a)| a.clone()));
+            let stored = view
+                .question(*q)
+                .and_then(|v| v.choices.as_ref())
+                .and_then(|c| c.iter().find(|(p, _)| *p == person.id).map(|(_, a)| a.clone()));
             if stored.as_deref() != Some(answer.as_str()) {
                 lost += 1;
             }
@@ -419,7 +595,13 @@ async fn next_event(rate: f64, deadline: Instant) -> bool {
 
 fn rss_mb(pid: u32) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
     Some(kb / 1024.0)
 }
 

@@ -64,24 +64,38 @@ const MINUTE: i64 = 60_000;
 const DAY: i64 = 86_400_000;
 
 fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Sign-in is done by the caller; this creates the squads and one token each.
 async fn fixtures(http: &reqwest::Client, base: &str, n: usize) -> anyhow::Result<Vec<String>> {
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
     let mut tokens = Vec::with_capacity(n);
     for s in 0..n {
         let squad: Value = http
             .post(format!("{base}/api/create_squad"))
-            .form(&[("name", format!("Metrics {stamp} {s}")), ("tribe", format!("Tribe {}", s % 8))])
+            .form(&[
+                ("name", format!("Metrics {stamp} {s}")),
+                ("tribe", format!("Tribe {}", s % 8)),
+            ])
             .send()
             .await?
             .json()
             .await
             .context("create squad")?;
         let slug = squad["slug"].as_str().context("squad slug")?.to_string();
-        let token: Value = http.post(format!("{base}/api/create_api_token")).form(&[("squad", slug.as_str()), ("name", "load generator")]).send().await?.json().await.context("create token")?;
+        let token: Value = http
+            .post(format!("{base}/api/create_api_token"))
+            .form(&[("squad", slug.as_str()), ("name", "load generator")])
+            .send()
+            .await?
+            .json()
+            .await
+            .context("create token")?;
         tokens.push(token["secret"].as_str().context("token secret")?.to_string());
     }
     Ok(tokens)
@@ -107,12 +121,18 @@ fn squad_batches(args: &MetricsArgs, squad: usize, now: i64, rng: &mut Rng) -> (
             })
             .collect();
         // Some deployments carry an earlier commit again (a redeploy, a revert of a revert).
-        if let Some((sha, at)) = last_commit[service].clone().filter(|(_, at)| *at < finished && rng.chance(10)) {
+        if let Some((sha, at)) = last_commit[service]
+            .clone()
+            .filter(|(_, at)| *at < finished && rng.chance(10))
+        {
             list.push(json!({"sha": sha, "committed_at": rfc3339(at)}));
         }
         commits += list.len();
         if let Some(first) = list.first() {
-            last_commit[service] = Some((first["sha"].as_str().unwrap_or_default().to_string(), finished - 10 * MINUTE));
+            last_commit[service] = Some((
+                first["sha"].as_str().unwrap_or_default().to_string(),
+                finished - 10 * MINUTE,
+            ));
         }
         let environment = if rng.chance(10) { "staging" } else { "production" };
         deployments.push(json!({
@@ -137,15 +157,26 @@ fn squad_batches(args: &MetricsArgs, squad: usize, now: i64, rng: &mut Rng) -> (
             "started_at": rfc3339(opened - rng.below(30) as i64 * MINUTE),
         });
         if rng.chance(95) {
-            incident["resolved_at"] = json!(rfc3339((opened + (5 + rng.below(2 * 24 * 60) as i64) * MINUTE).min(now)));
+            incident["resolved_at"] = json!(rfc3339(
+                (opened + (5 + rng.below(2 * 24 * 60) as i64) * MINUTE).min(now)
+            ));
         }
         if rng.chance(30) {
             incident["deployment_id"] = json!(format!("d{}", rng.below(per_squad as u64)));
         }
         incidents.push(incident);
     }
-    let chunk = |items: Vec<Value>, key: &str| items.chunks(1000).map(|c| json!({ key: c }).to_string()).collect::<Vec<_>>();
-    (chunk(deployments, "deployments"), chunk(incidents, "incidents"), commits)
+    let chunk = |items: Vec<Value>, key: &str| {
+        items
+            .chunks(1000)
+            .map(|c| json!({ key: c }).to_string())
+            .collect::<Vec<_>>()
+    };
+    (
+        chunk(deployments, "deployments"),
+        chunk(incidents, "incidents"),
+        commits,
+    )
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -157,13 +188,22 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub async fn run(args: &MetricsArgs, http: &reqwest::Client, base: &str) -> anyhow::Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
-    let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency.max(1)).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency.max(1))
+        .build()?;
     let (tokens, ingest) = if let Some(file) = &args.tokens_file {
-        let tokens: Vec<String> = std::fs::read_to_string(file)?.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
+        let tokens: Vec<String> = std::fs::read_to_string(file)?
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
         (tokens, None)
     } else {
         let tokens = fixtures(http, base, args.squads).await?;
-        eprintln!("generating {} deployments and {} incidents for {} squads", args.deployments, args.incidents, args.squads);
+        eprintln!(
+            "generating {} deployments and {} incidents for {} squads",
+            args.deployments, args.incidents, args.squads
+        );
         let mut rng = Rng(0x5EED_CAFE_F00D_1234);
         let mut requests: Vec<(String, &'static str, String)> = Vec::new();
         let mut commits = 0;
@@ -175,14 +215,24 @@ pub async fn run(args: &MetricsArgs, http: &reqwest::Client, base: &str) -> anyh
         }
         let tokens_out = std::env::temp_dir().join("checkpoint-load-metrics-tokens.txt");
         std::fs::write(&tokens_out, tokens.join("\n"))?;
-        eprintln!("{} requests ready (tokens saved to {})", requests.len(), tokens_out.display());
+        eprintln!(
+            "{} requests ready (tokens saved to {})",
+            requests.len(),
+            tokens_out.display()
+        );
         let started = Instant::now();
         let results = futures_util::stream::iter(requests)
             .map(|(token, kind, body)| {
                 let client = client.clone();
                 let url = format!("{base}/api/v1/{kind}");
                 async move {
-                    let res = client.post(url).bearer_auth(token).header("content-type", "application/json").body(body).send().await?;
+                    let res = client
+                        .post(url)
+                        .bearer_auth(token)
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await?;
                     if !res.status().is_success() {
                         bail!("{kind}: {} {}", res.status(), res.text().await.unwrap_or_default());
                     }
@@ -206,7 +256,11 @@ pub async fn run(args: &MetricsArgs, http: &reqwest::Client, base: &str) -> anyh
     for q in 0..args.queries + 5 {
         let token = &tokens[rng.below(tokens.len() as u64) as usize];
         let started = Instant::now();
-        let res = client.get(format!("{base}/api/v1/metrics")).bearer_auth(token).send().await?;
+        let res = client
+            .get(format!("{base}/api/v1/metrics"))
+            .bearer_auth(token)
+            .send()
+            .await?;
         if !res.status().is_success() {
             bail!("metrics: {}", res.status());
         }
@@ -220,7 +274,11 @@ pub async fn run(args: &MetricsArgs, http: &reqwest::Client, base: &str) -> anyh
     latencies.sort_by(f64::total_cmp);
     eprintln!("a sample answer: {sample}");
     let (ingest_s, per_s, commits) = match ingest {
-        Some((elapsed, commits)) => (elapsed.as_secs_f64(), args.deployments as f64 / elapsed.as_secs_f64().max(1e-9), commits),
+        Some((elapsed, commits)) => (
+            elapsed.as_secs_f64(),
+            args.deployments as f64 / elapsed.as_secs_f64().max(1e-9),
+            commits,
+        ),
         None => (0.0, 0.0, 0),
     };
     println!(
