@@ -3,16 +3,8 @@
 
 use std::net::SocketAddr;
 
-// The throwaway PostgreSQL cluster of the core crate's store tests.
 #[path = "api/robustness.rs"]
 mod robustness;
-#[path = "../../tests/support/mod.rs"]
-#[expect(
-    dead_code,
-    unused_macros,
-    reason = "shared with the core crate's tests; this binary uses part of it"
-)]
-mod support; // a crate root looks for tests/robustness.rs, which cargo would take for a test of its own
 
 // Test modules live in api/ (a file right in tests/ would be a binary of its own).
 #[path = "api/bounds.rs"]
@@ -34,7 +26,9 @@ mod security;
 
 use checkpoint_core::accounts::Role;
 use checkpoint_core::store::Store;
+// The throwaway PostgreSQL cluster of the core crate's store tests.
 use checkpoint_server::{router, ServeConfig};
+use checkpoint_test_support as support;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
