@@ -1,7 +1,11 @@
 //! What one participant cannot do to the room: send commands faster than the
 //! connection's rate, or grow the board past its ceiling.
 
-use super::*;
+use futures_util::SinkExt;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::*;
 
 /// Reads frames until every request in `reqs` has its ack or error; returns them by request.
 async fn answers(ws: &mut Socket, reqs: std::ops::RangeInclusive<u64>) -> std::collections::BTreeMap<u64, Value> {

@@ -6,8 +6,8 @@ use futures_util::SinkExt;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
-use super::secrecy::live_at_lead_time;
-use super::{frame_of, next_json, spawn_app, Socket, TestApp};
+use crate::helpers::{frame_of, next_json, spawn_app, Socket, TestApp};
+use crate::secrecy::live_at_lead_time;
 
 async fn send(ws: &mut Socket, session: &str, req: u64, command: Value) {
     ws.send(Message::Text(

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::spawn_app;
+use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn a_second_participant_with_the_same_name_in_another_case_is_refused_naming_name() {
