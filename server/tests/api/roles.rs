@@ -1,6 +1,7 @@
 //! The role table, walked through the doors: for each hat and each action we
 //! can reach from outside, the door does what `checkpoint_core::access` says,
-//! and a refusal changes nothing.
+//! and a refusal changes nothing; signed-out visitors are sent to sign in,
+//! and a facilitator's new squad names a bad field.
 
 use checkpoint_core::access::{allows, Action, Hat};
 

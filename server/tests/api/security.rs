@@ -1,6 +1,7 @@
-//! Issue 12, points 5, 7 and 8: where a sign-in redirects, how failed sign-ins
-//! slow further ones, which requests count as cross-site, what may be cached,
-//! and who may read `/metrics`.
+//! Sign-in and the doors around it: the session cookie, where a sign-in
+//! redirects, how failed sign-ins slow further ones, the one-time setup of the
+//! first admin, which requests count as cross-site, the security headers, what
+//! may be cached, and who may read `/metrics` (issue 12, points 5, 7 and 8).
 
 use checkpoint_core::accounts::Role;
 use checkpoint_server::ServeConfig;
