@@ -2,7 +2,7 @@
 //! them, what they say, and revisions once finalised.
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::helpers::spawn_app;
 
@@ -70,12 +70,8 @@ async fn the_summary_exports_as_markdown_json_and_html_to_readers_of_the_squad_o
         .await
         .unwrap()
         .starts_with("step,position,kind,text"));
-    for (query, field) in [
-        ("format=pdf", "format"),
-        ("format=", "format"),
-        ("format=md&revision=0", "revision"),
-        ("format=csv", "of"),
-    ] {
+    let mut refusals = Vec::new();
+    for query in ["format=pdf", "format=", "format=md&revision=0", "format=csv"] {
         let res = app
             .client
             .get(format!("{}/api/v1/checkpoints/{id}/export?{query}", app.base))
@@ -83,8 +79,40 @@ async fn the_summary_exports_as_markdown_json_and_html_to_readers_of_the_squad_o
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
-        assert_eq!(res.json::<Value>().await.unwrap()["field"], field, "{query}");
+        refusals.push(json!({"query": query, "body": res.json::<Value>().await.unwrap()}));
     }
+    insta::assert_json_snapshot!(refusals, @r#"
+    [
+      {
+        "body": {
+          "error": "unknown format \"pdf\"; expected md, json, html or csv",
+          "field": "format"
+        },
+        "query": "format=pdf"
+      },
+      {
+        "body": {
+          "error": "format is required: md, json, html or csv",
+          "field": "format"
+        },
+        "query": "format="
+      },
+      {
+        "body": {
+          "error": "revision is a whole number from 1",
+          "field": "revision"
+        },
+        "query": "format=md&revision=0"
+      },
+      {
+        "body": {
+          "error": "a CSV export is of=actions or of=notes",
+          "field": "of"
+        },
+        "query": "format=csv"
+      }
+    ]
+    "#);
     assert_eq!(
         export("md", None, &reqwest::Client::new()).await.unwrap().status(),
         StatusCode::UNAUTHORIZED

@@ -18,15 +18,21 @@ async fn joining_names_the_field_and_a_finished_checkpoint_admits_nobody() {
     let app = spawn_app().await;
     let (id, code) = app.checkpoint().await;
     let (status, body, _) = app.join(&code, "  ").await;
-    assert_eq!(
-        (status, body["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("name"))
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    insta::assert_json_snapshot!(body, @r#"
+    {
+      "error": "name must not be empty",
+      "field": "name"
+    }
+    "#);
     let (status, body, _) = app.join("NOPE-NOPE", "Ana").await;
-    assert_eq!(
-        (status, body["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("code"))
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    insta::assert_json_snapshot!(body, @r#"
+    {
+      "error": "a join code has 8 letters and digits, like ABCD-EFGH",
+      "field": "code"
+    }
+    "#);
     let (status, body, cookie) = app.join(&code, "Ana").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["checkpoint_id"], id.as_str());
@@ -41,11 +47,13 @@ async fn joining_names_the_field_and_a_finished_checkpoint_admits_nobody() {
         ended.status()
     );
     let (status, body, _) = app.join(&code, "Late").await;
-    assert_eq!(
-        (status, body["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("code")),
-        "{body}"
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    insta::assert_json_snapshot!(body, @r#"
+    {
+      "error": "this checkpoint has finished; it admits nobody",
+      "field": "code"
+    }
+    "#);
 }
 
 #[tokio::test]
@@ -68,7 +76,12 @@ async fn creating_a_checkpoint_needs_a_facilitator_and_names_bad_fields() {
         .await
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(bad.json::<Value>().await.unwrap()["field"], "held_on");
+    insta::assert_json_snapshot!(bad.json::<Value>().await.unwrap(), @r#"
+    {
+      "error": "the date must be a real day written YYYY-MM-DD",
+      "field": "held_on"
+    }
+    "#);
     let missing = app
         .client
         .post(&url)
@@ -76,7 +89,12 @@ async fn creating_a_checkpoint_needs_a_facilitator_and_names_bad_fields() {
         .send()
         .await
         .unwrap();
-    assert_eq!(missing.json::<Value>().await.unwrap()["field"], "squad");
+    insta::assert_json_snapshot!(missing.json::<Value>().await.unwrap(), @r#"
+    {
+      "error": "squad is required",
+      "field": "squad"
+    }
+    "#);
     let unknown = app
         .client
         .post(&url)
