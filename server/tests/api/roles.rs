@@ -311,11 +311,15 @@ async fn votes_only_on_the_open_question_of_a_live_checkpoint() {
         json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"}),
     )
     .await;
-    assert_eq!(
-        frame_of(&mut ws, "error").await["field"],
-        "question",
-        "a draft takes no votes"
-    );
+    // A draft takes no votes.
+    insta::assert_json_snapshot!(frame_of(&mut ws, "error").await, @r#"
+    {
+      "field": "question",
+      "message": "voting opens when the facilitator starts the checkpoint",
+      "req": 1,
+      "t": "error"
+    }
+    "#);
     let res = app
         .form("set_checkpoint_status", &[("id", &id), ("status", "live")])
         .await;
@@ -326,11 +330,15 @@ async fn votes_only_on_the_open_question_of_a_live_checkpoint() {
         json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"}),
     )
     .await;
-    assert_eq!(
-        frame_of(&mut ws, "error").await["field"],
-        "question",
-        "not at that question yet"
-    );
+    // Not at that question yet.
+    insta::assert_json_snapshot!(frame_of(&mut ws, "error").await, @r#"
+    {
+      "field": "question",
+      "message": "this question is not open: vote on the question the facilitator has open",
+      "req": 2,
+      "t": "error"
+    }
+    "#);
     crate::secrecy::drive(&app, &id, &[("kind", "go_to"), ("stage", "lead_time")]).await;
     command(
         &mut ws,
@@ -338,11 +346,15 @@ async fn votes_only_on_the_open_question_of_a_live_checkpoint() {
         json!({"type": "vote", "question": "deploy_frequency", "answer": "on_demand"}),
     )
     .await;
-    assert_eq!(
-        frame_of(&mut ws, "error").await["field"],
-        "question",
-        "another question is open"
-    );
+    // Another question is open.
+    insta::assert_json_snapshot!(frame_of(&mut ws, "error").await, @r#"
+    {
+      "field": "question",
+      "message": "this question is not open: vote on the question the facilitator has open",
+      "req": 3,
+      "t": "error"
+    }
+    "#);
     command(
         &mut ws,
         4,
