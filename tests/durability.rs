@@ -3,8 +3,7 @@
 //! not fail while live changes commit, and (SQLite) the write-ahead log stays
 //! under its ceiling while a board takes thousands of changes with readers busy.
 
-#[macro_use]
-mod support;
+use checkpoint_test_support::{self as support, on_both_backends};
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -1,8 +1,7 @@
 //! Live checkpoints through the store and the hub, on SQLite and PostgreSQL:
 //! joining, voting, secrecy on the wire, persistence, and two instances.
 
-#[macro_use]
-mod support;
+use checkpoint_test_support::{self as support, on_both_backends};
 
 use std::time::Duration;
 

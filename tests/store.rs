@@ -1,7 +1,6 @@
 //! The store's behaviour, run identically on SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
+use checkpoint_test_support::on_both_backends;
 
 use checkpoint_core::accounts::{CurrentUser, Role};
 use checkpoint_core::dora::Benchmark;

@@ -1,7 +1,11 @@
 //! What one participant cannot do to the room: send commands faster than the
 //! connection's rate, or grow the board past its ceiling.
 
-use super::*;
+use futures_util::SinkExt;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::*;
 
 /// Reads frames until every request in `reqs` has its ack or error; returns them by request.
 async fn answers(ws: &mut Socket, reqs: std::ops::RangeInclusive<u64>) -> std::collections::BTreeMap<u64, Value> {
@@ -130,26 +134,29 @@ async fn a_full_board_refuses_a_change_naming_what_is_full_and_changes_nothing()
 
     command(&mut ws, 1, json!({"type": "board", "op": {"type": "add_note", "id": "one-more", "step": "step-2", "kind": "improvement", "text": heavy}})).await;
     let refused = &answers(&mut ws, 1..=1).await[&1];
-    assert_eq!(
-        (refused["t"].as_str(), refused["field"].as_str()),
-        (Some("error"), Some("notes")),
-        "{refused}"
-    );
-    assert!(
-        refused["message"].as_str().unwrap().contains("the board is full"),
-        "{refused}"
-    );
+    insta::assert_json_snapshot!(refused, @r#"
+    {
+      "field": "notes",
+      "message": "the board is full: it holds at most 256 KiB of notes; shorten or delete some first",
+      "req": 1,
+      "t": "error"
+    }
+    "#);
     command(
         &mut ws,
         2,
         json!({"type": "board", "op": {"type": "edit_note", "id": "tiny", "text": heavy}}),
     )
     .await;
-    assert_eq!(
-        answers(&mut ws, 2..=2).await[&2]["field"],
-        "notes",
-        "an edit that grows a full board is refused too"
-    );
+    // An edit that grows a full board is refused too.
+    insta::assert_json_snapshot!(answers(&mut ws, 2..=2).await[&2], @r#"
+    {
+      "field": "notes",
+      "message": "the board is full: it holds at most 256 KiB of notes; shorten or delete some first",
+      "req": 2,
+      "t": "error"
+    }
+    "#);
     assert_eq!(
         synced_notes(&mut ws).await,
         (rev, notes),

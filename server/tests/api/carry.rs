@@ -1,7 +1,11 @@
 //! Actions carried over from one checkpoint to the squad's next, and the
 //! welcome stage's review of every action the squad still has open.
 
-use super::*;
+use checkpoint_core::accounts::Role;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
 
 /// A checkpoint of the squad `payments`, held on `held_on`; returns its id.
 async fn checkpoint_on(app: &TestApp, held_on: &str) -> String {

@@ -4,7 +4,11 @@ use checkpoint_core::accounts::CurrentUser;
 use checkpoint_core::checkpoints::CheckpointForm;
 use checkpoint_core::store::squads::SquadForm;
 
-use super::*;
+use checkpoint_core::accounts::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
 
 /// `payments` (tribe Money) with 120 checkpoints, one a day from 2020-01-01,
 /// and `ledger` (tribe Else) with 5 in the same days; the viewer is signed in.

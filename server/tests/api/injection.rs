@@ -2,8 +2,8 @@
 //! attribute, textarea, script) in every field a person types is inert on
 //! every page and export.
 
-use super::secrecy::{drive, live_at_lead_time};
-use super::*;
+use crate::helpers::*;
+use crate::secrecy::{drive, live_at_lead_time};
 
 /// Ends the element it lands in, whichever that is, and tries markup.
 const PAYLOAD: &str =

@@ -6,8 +6,8 @@ use futures_util::SinkExt;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
-use super::secrecy::live_at_lead_time;
-use super::{frame_of, next_json, spawn_app, Socket, TestApp};
+use crate::helpers::{frame_of, next_json, spawn_app, Socket, TestApp};
+use crate::secrecy::live_at_lead_time;
 
 async fn send(ws: &mut Socket, session: &str, req: u64, command: Value) {
     ws.send(Message::Text(
@@ -114,10 +114,13 @@ async fn a_command_resent_with_the_same_session_and_req_is_acknowledged_but_appl
     // A malformed session id is refused by name and changes nothing.
     send(&mut ws, "no spaces here", 3, dot).await;
     let bad = reply_to(&mut ws, 3).await;
-    assert_eq!(
-        (bad["t"].as_str(), bad["field"].as_str()),
-        (Some("error"), Some("session")),
-        "{bad}"
-    );
+    insta::assert_json_snapshot!(bad, @r#"
+    {
+      "field": "session",
+      "message": "a session id has 8 to 64 letters, digits, '-' or '_'",
+      "req": 3,
+      "t": "error"
+    }
+    "#);
     assert_eq!(my_dots(&app, &id, &cookie, "n-one").await, 3);
 }

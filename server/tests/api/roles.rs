@@ -1,11 +1,16 @@
 //! The role table, walked through the doors: for each hat and each action we
 //! can reach from outside, the door does what `checkpoint_core::access` says,
-//! and a refusal changes nothing.
+//! and a refusal changes nothing; signed-out visitors are sent to sign in,
+//! and a facilitator's new squad names a bad field.
 
 use checkpoint_core::access::{allows, Action, Hat};
 
-use super::secrecy::live_at_lead_time;
-use super::*;
+use crate::secrecy::live_at_lead_time;
+use checkpoint_core::accounts::Role;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
 
 struct Caller {
     hat: Hat,
@@ -306,11 +311,15 @@ async fn votes_only_on_the_open_question_of_a_live_checkpoint() {
         json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"}),
     )
     .await;
-    assert_eq!(
-        frame_of(&mut ws, "error").await["field"],
-        "question",
-        "a draft takes no votes"
-    );
+    // A draft takes no votes.
+    insta::assert_json_snapshot!(frame_of(&mut ws, "error").await, @r#"
+    {
+      "field": "question",
+      "message": "voting opens when the facilitator starts the checkpoint",
+      "req": 1,
+      "t": "error"
+    }
+    "#);
     let res = app
         .form("set_checkpoint_status", &[("id", &id), ("status", "live")])
         .await;
@@ -321,23 +330,31 @@ async fn votes_only_on_the_open_question_of_a_live_checkpoint() {
         json!({"type": "vote", "question": "lead_time", "answer": "less_than_one_day"}),
     )
     .await;
-    assert_eq!(
-        frame_of(&mut ws, "error").await["field"],
-        "question",
-        "not at that question yet"
-    );
-    super::secrecy::drive(&app, &id, &[("kind", "go_to"), ("stage", "lead_time")]).await;
+    // Not at that question yet.
+    insta::assert_json_snapshot!(frame_of(&mut ws, "error").await, @r#"
+    {
+      "field": "question",
+      "message": "this question is not open: vote on the question the facilitator has open",
+      "req": 2,
+      "t": "error"
+    }
+    "#);
+    crate::secrecy::drive(&app, &id, &[("kind", "go_to"), ("stage", "lead_time")]).await;
     command(
         &mut ws,
         3,
         json!({"type": "vote", "question": "deploy_frequency", "answer": "on_demand"}),
     )
     .await;
-    assert_eq!(
-        frame_of(&mut ws, "error").await["field"],
-        "question",
-        "another question is open"
-    );
+    // Another question is open.
+    insta::assert_json_snapshot!(frame_of(&mut ws, "error").await, @r#"
+    {
+      "field": "question",
+      "message": "this question is not open: vote on the question the facilitator has open",
+      "req": 3,
+      "t": "error"
+    }
+    "#);
     command(
         &mut ws,
         4,
@@ -345,4 +362,56 @@ async fn votes_only_on_the_open_question_of_a_live_checkpoint() {
     )
     .await;
     assert_eq!(frame_of(&mut ws, "ack").await["req"], 4);
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in() {
+    let app = spawn_app().await;
+    for path in ["/admin/users", "/squads", "/squads/some-squad"] {
+        let res = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert!(res.status().is_redirection(), "{path}: {}", res.status());
+        let location = res.headers()["location"].to_str().unwrap();
+        assert!(location.starts_with("/login?next="), "{location}");
+    }
+    let res = app.form("list_users", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_create_squads_or_manage_users() {
+    let app = spawn_app().await;
+    app.sign_in_as(Role::Viewer).await;
+    let res = app
+        .form("create_squad", &[("name", "Payments"), ("tribe", "Money")])
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(
+        app.store.list_squads().await.unwrap().is_empty(),
+        "a refused request changes nothing"
+    );
+    assert_eq!(app.form("list_users", &[]).await.status(), StatusCode::FORBIDDEN);
+    // A viewer may read the squad list.
+    assert_eq!(app.form("list_squads", &[]).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_facilitator_creates_a_squad_and_bad_input_names_the_field() {
+    let app = spawn_app().await;
+    app.sign_in_as(Role::Facilitator).await;
+    let res = app.form("create_squad", &[("name", "  "), ("tribe", "Money")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("name must not be empty"));
+    let res = app
+        .form(
+            "create_squad",
+            &[("name", "Payments"), ("tribe", "Money"), ("industry", "finance")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let squads = app.store.list_squads().await.unwrap();
+    assert_eq!(squads.len(), 1);
+    assert_eq!(
+        (squads[0].slug.as_str(), squads[0].industry.id()),
+        ("payments", "finance")
+    );
 }

@@ -3,7 +3,11 @@
 //! carries anyone's choice or a count, and the dots neither totals nor order;
 //! the survey shows its answers only once three people have answered.
 
-use super::*;
+use checkpoint_core::accounts::Role;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
 
 /// Posts a plain form as `client` (a participant's cookie, or a signed-in client).
 async fn post_form(

@@ -1,8 +1,14 @@
-//! Issue 12, points 5, 7 and 8: where a sign-in redirects, how failed sign-ins
-//! slow further ones, which requests count as cross-site, what may be cached,
-//! and who may read `/metrics`.
+//! Sign-in and the doors around it: the session cookie, where a sign-in
+//! redirects, how failed sign-ins slow further ones, the one-time setup of the
+//! first admin, which requests count as cross-site, the security headers, what
+//! may be cached, and who may read `/metrics` (issue 12, points 5, 7 and 8).
 
-use super::*;
+use checkpoint_core::accounts::Role;
+use checkpoint_server::ServeConfig;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
 
 const METRICS_TOKEN: &str = "metrics-token-for-the-tests";
 
@@ -334,8 +340,8 @@ async fn sec_fetch_site_from_another_site_is_refused() {
 #[tokio::test]
 async fn authenticated_answers_are_never_stored_by_caches_and_static_files_keep_their_caching() {
     let app = spawn_app().await;
-    std::fs::create_dir_all(app._dir.path().join("pkg")).unwrap();
-    std::fs::write(app._dir.path().join("pkg/checkpoint.css"), "body{}").unwrap();
+    std::fs::create_dir_all(app.dir.path().join("pkg")).unwrap();
+    std::fs::write(app.dir.path().join("pkg/checkpoint.css"), "body{}").unwrap();
     let (id, _) = app.checkpoint().await;
     let page = app.client.get(format!("{}/squads", app.base)).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
@@ -506,4 +512,169 @@ fn serve_puts_metrics_on_their_own_address_and_never_prints_the_token() {
         !help.contains(METRICS_TOKEN) && !stderr.contains(METRICS_TOKEN),
         "the token is never printed"
     );
+}
+
+#[tokio::test]
+async fn health_metrics_and_security_headers() {
+    let app = spawn_app_with(|c| c.metrics_token = Some("metrics-token-long-enough".parse().unwrap())).await;
+    let res = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert_eq!(
+        app.client
+            .get(format!("{}/readyz", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    let page = app
+        .client
+        .get(format!("{}/quick-check", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("'nonce-") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry the response's nonce"
+    );
+
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth("metrics-token-long-enough")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("checkpoint_http_requests_total{method=\"GET\",status=\"200\"}"),
+        "{metrics}"
+    );
+
+    let missing = app
+        .client
+        .get(format!("{}/no-such-page", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_safe_cookie_and_is_rate_limited() {
+    let app = spawn_app().await;
+    app.store
+        .create_user(None, "dana", "long enough password", Role::Admin)
+        .await
+        .unwrap();
+    let res = app
+        .form("login", &[("username", "dana"), ("password", "long enough password")])
+        .await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    for _ in 0..5 {
+        assert_eq!(
+            app.form("login", &[("username", "dana"), ("password", "wrong")])
+                .await
+                .status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    assert_eq!(
+        app.form("login", &[("username", "dana"), ("password", "long enough password")])
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = spawn_app().await;
+    app.store
+        .create_user(None, "erin", "long enough password", Role::Admin)
+        .await
+        .unwrap();
+    let res = app
+        .client
+        .post(format!("{}/api/login", app.base))
+        .header("origin", "https://evil.example")
+        .form(&[("username", "erin"), ("password", "long enough password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn setup_token_creates_the_first_admin_once() {
+    let app = spawn_app().await;
+    let token = app.store.issue_setup_token().await.unwrap().unwrap();
+    let res = app
+        .form(
+            "complete_setup",
+            &[
+                ("token", "wrong"),
+                ("username", "root"),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .form(
+            "complete_setup",
+            &[
+                ("token", &token),
+                ("username", "root"),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert!(app.store.admin_exists().await.unwrap());
+    let again = app
+        .form(
+            "complete_setup",
+            &[
+                ("token", &token),
+                ("username", "root2"),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

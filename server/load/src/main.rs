@@ -3,7 +3,7 @@
 //! latency, lost votes and the server's memory.
 //!
 //! ```text
-//! cargo run --release --bin checkpoint-load -- --url http://127.0.0.1:3000 \
+//! cargo run --release -p checkpoint-load -- --url http://127.0.0.1:3000 \
 //!     --rooms 500 --participants 10 --duration 60 --rate 0.2 --server-pid PID
 //! ```
 //!

@@ -1,5 +1,11 @@
 //! Test databases: a fresh SQLite file, or a fresh database on a throwaway
 //! PostgreSQL cluster this harness starts from the machine's binaries.
+//!
+//! One crate for the core's tests and the server's, so neither includes the
+//! other's files by path. The cluster is started once per test process (or
+//! `TEST_DATABASE_URL` names one); each test gets a database of its own on it.
+//! Outside CI a machine without PostgreSQL skips those tests; with `CI=true`
+//! they fail instead.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -160,14 +166,16 @@ fn start_cluster() -> Result<String, String> {
     Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
 }
 
-/// Runs each scenario `async fn(Store)` as two tests: `sqlite::name` and `postgres::name`.
+/// Runs each scenario `async fn(Store)` of the module it is called in as two
+/// tests: `sqlite::name` and `postgres::name`. The calling crate needs tokio.
+#[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
-            $(#[tokio::test] async fn $name() { let (store, _dir) = $crate::support::sqlite_store().await; $crate::$name(store).await; })*
+            $(#[::tokio::test] async fn $name() { let (store, _dir) = $crate::sqlite_store().await; super::$name(store).await; })*
         }
         mod postgres {
-            $(#[tokio::test] async fn $name() { if let Some(store) = $crate::support::postgres_store().await { $crate::$name(store).await; } })*
+            $(#[::tokio::test] async fn $name() { if let Some(store) = $crate::postgres_store().await { super::$name(store).await; } })*
         }
     };
 }

@@ -1,0 +1,21 @@
+//! The server as a client sees it: one app per test on a random port with a
+//! fresh SQLite database ([`helpers::spawn_app`]). One test binary (`api`),
+//! one module per concern.
+
+mod helpers;
+
+mod assess;
+mod bounds;
+mod carry;
+mod cli;
+mod events;
+mod export;
+mod history;
+mod injection;
+mod live;
+mod openapi;
+mod resend;
+mod robustness;
+mod roles;
+mod secrecy;
+mod security;
