@@ -11,7 +11,7 @@ use checkpoint_core::board::{ActionStatus, BoardCommand, ReviewItem};
 use checkpoint_core::checkpoints::CheckpointForm;
 use checkpoint_core::dora::Question;
 use checkpoint_core::live::{CheckpointStatus, Command, Frame, View};
-use checkpoint_core::store::rooms::{Connection, Outbound, Rooms};
+use checkpoint_core::hub::{Connection, Outbound, Rooms};
 use checkpoint_core::store::squads::SquadForm;
 use checkpoint_core::store::{ServiceError, Store};
 use checkpoint_core::summary::history::{action_progress, spread_by_quarter, HistoryFilter, HistoryRow};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::ConnectInfo;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use checkpoint_core::accounts::CurrentUser;
-use checkpoint_core::store::rooms::Rooms;
+use checkpoint_core::hub::Rooms;
 use checkpoint_core::store::{ServiceError, Store};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;

@@ -10,7 +10,6 @@ mod error;
 pub mod events;
 pub mod history;
 pub mod measured;
-pub mod rooms;
 pub mod secrets;
 pub mod squads;
 pub mod summary;

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use super::checkpoints::{LoadedRoom, EVENTS_CHANNEL};
-use super::{now_ms, ServiceError, Store};
+use crate::store::checkpoints::{LoadedRoom, EVENTS_CHANNEL};
+use crate::store::{now_ms, ServiceError, Store};
 use crate::live::{apply_once, Actor, Applied, Change, Command, Frame, LiveError, Sent, View};
 
 /// Frames a slow connection may fall behind by before it is dropped (its
