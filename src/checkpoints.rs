@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dora::{Benchmark, FieldError};
+use crate::dora::Benchmark;
+use crate::error::FieldError;
 use crate::live::CheckpointStatus;
 use crate::names::DisplayName;
 

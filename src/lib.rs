@@ -12,6 +12,7 @@ pub mod api_tokens;
 pub mod board;
 pub mod checkpoints;
 pub mod dora;
+pub mod error;
 #[cfg(feature = "ingest")]
 pub mod ingest;
 pub mod live;

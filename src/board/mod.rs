@@ -28,6 +28,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::FieldError;
 use crate::live::timer::{Timer, TimerAction};
 
 pub use actions::{Action, ActionFields, ActionOrigin, ActionStatus, MAX_ACTIONS};
@@ -306,17 +307,14 @@ pub enum BoardChange {
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BoardError {
-    #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     #[error("this note was deleted; your text is kept so you can add it again")]
     NoteGone,
 }
 
 pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> BoardError {
-    BoardError::Invalid {
-        field,
-        message: message.into(),
-    }
+    BoardError::Invalid(FieldError::new(field, message))
 }
 
 /// How many bytes `value` takes as JSON, without building the text.

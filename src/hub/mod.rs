@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use crate::live::{apply_once, Actor, Applied, Command, LiveError, Sent, View};
+use crate::live::{apply_once, Actor, Applied, Command, Sent, View};
 use crate::store::{now_ms, ServiceError, Store};
 pub use room::{Connection, Outbound};
 use room::{RoomInner, Sub};
@@ -31,16 +31,6 @@ pub struct Rooms {
     store: Store,
     map: Mutex<HashMap<String, Arc<Room>>>,
     next_conn: AtomicU64,
-}
-
-impl From<LiveError> for ServiceError {
-    fn from(e: LiveError) -> Self {
-        match e {
-            LiveError::Forbidden => ServiceError::Forbidden,
-            LiveError::Finished => ServiceError::conflict("status", e.to_string()),
-            LiveError::Refused { field, message } => ServiceError::invalid(field, message),
-        }
-    }
 }
 
 impl Rooms {

@@ -6,7 +6,6 @@ mod actions;
 pub mod api_tokens;
 pub mod checkpoints;
 mod committer;
-mod error;
 pub mod events;
 pub mod history;
 pub mod measured;
@@ -21,7 +20,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
 
-pub use error::ServiceError;
+pub use crate::error::ServiceError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -315,7 +314,8 @@ fn normalise_url(url: &str) -> Result<(Backend, String), ServiceError> {
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
 
-pub(crate) fn now_ms() -> i64 {
+/// The server's clock, in milliseconds since the epoch.
+pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
