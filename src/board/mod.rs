@@ -295,14 +295,11 @@ pub enum BoardChange {
     /// The list of steps (titles and order).
     Steps,
     /// One note row (its text, kind, step, order or tombstone).
-    Note {
-        id: String,
-    },
+    Note { id: String },
     /// The dot-voting settings and every participant's dots.
     Dots,
     /// The action list.
     Actions,
-    Timers,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -690,13 +687,11 @@ impl Board {
                 a.status = status;
                 Ok(BoardChange::Actions)
             }
-            BoardCommand::Timer { activity, action } => {
-                self.apply_timer(activity, action, 0)?;
-                Ok(BoardChange::Timers)
-            }
-            BoardCommand::Volunteer { id } => {
-                // The room turns this into an owner change with the person's name.
-                let _ = id;
+            // The room runs these two itself (`live::command::apply`), before it
+            // comes here: a timer needs its clock (`Board::apply_timer`), a
+            // volunteer their name (`Board::volunteer`).
+            BoardCommand::Timer { .. } => Err(invalid("timer", "the timers need the room (it keeps the clock)")),
+            BoardCommand::Volunteer { .. } => {
                 Err(invalid("action", "volunteering needs the room (it knows your name)"))
             }
             BoardCommand::RemoveAction { id } => {

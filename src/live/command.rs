@@ -567,10 +567,10 @@ pub(crate) mod tests {
             Ok(Applied::Again)
         );
         assert_eq!(s, before, "a resend changes nothing");
-        assert_eq!(s.doc.board.dots.mine_on("ana", "n1"), 1);
+        assert_eq!(s.doc.board.dots.dots["ana"]["n1"], 1);
         apply_once(&mut s, &who("ana"), Sent::new("tab-one-aaaa", 2).as_ref(), dot(), 0).unwrap();
         apply_once(&mut s, &who("ana"), Sent::new("tab-two-bbbb", 1).as_ref(), dot(), 0).unwrap();
-        assert_eq!(s.doc.board.dots.mine_on("ana", "n1"), 3);
+        assert_eq!(s.doc.board.dots.dots["ana"]["n1"], 3);
         // The record lives in the document, so it survives a reload of the room.
         let stored: LiveDoc = serde_json::from_str(&serde_json::to_string(&s.doc).unwrap()).unwrap();
         assert!(stored.sessions.seen("ana", &first));
