@@ -26,13 +26,27 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
-/// `YYYY-MM-DD` → the instant that day begins (UTC), in ms.
+/// The years a date may name: from the epoch, with four digits (so dates
+/// kept as text, a checkpoint's `held_on` or an action's due date, sort as they fall).
+pub const YEARS: std::ops::RangeInclusive<i64> = 1970..=9999;
+
+/// `YYYY-MM-DD` (exactly: four, two and two digits; surrounding blanks
+/// ignored) → the instant that day begins (UTC), in ms. `None` for anything
+/// else, for a day that does not exist, and for a year outside [`YEARS`].
+/// The one date parser: windows, history filters, due dates and `held_on`.
 pub fn parse_date(text: &str) -> Option<i64> {
-    let mut parts = text.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    let text = text.trim();
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (
+        text[0..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..10].parse().ok()?,
+    );
+    if !YEARS.contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
     let days = days_from_civil(y, m, d);
@@ -59,5 +73,22 @@ mod tests {
         assert_eq!(parse_date("2026-02-29"), None);
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn a_date_has_four_two_and_two_digits_and_a_year_from_1970() {
+        assert_eq!(parse_date(" 2026-11-20 "), Some(1_795_132_800_000));
+        assert!(parse_date("9999-12-31").is_some());
+        for bad in [
+            "2026-1-05",
+            "2026-01-5",
+            "26-01-05",
+            "+202-01-05",
+            "2026/01/05",
+            "1969-12-31",
+            "02026-01-05",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
     }
 }
