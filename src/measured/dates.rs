@@ -1,5 +1,5 @@
-//! Calendar dates (UTC) for windows chosen on a page, without a date library:
-//! the same code runs in the browser and on the server.
+//! Calendar dates and instants (UTC), without a date library: the same code
+//! runs in the browser and on the server.
 
 use super::DAY_MS;
 
@@ -60,6 +60,27 @@ pub fn format_date(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// How finely [`rfc3339`] writes the time of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    /// `2026-11-20T10:00:00Z`
+    Seconds,
+    /// `2026-11-20T10:00:00.000Z`
+    Millis,
+}
+
+/// An instant (ms since the epoch) as RFC 3339 in UTC, truncated to `precision`.
+pub fn rfc3339(ms: i64, precision: Precision) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+    let in_day = ms.rem_euclid(DAY_MS);
+    let (h, min, s) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60);
+    let date = format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}");
+    match precision {
+        Precision::Seconds => format!("{date}Z"),
+        Precision::Millis => format!("{date}.{:03}Z", in_day % 1000),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +94,32 @@ mod tests {
         assert_eq!(parse_date("2026-02-29"), None);
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn instants_are_written_as_chrono_writes_them() {
+        for ms in [
+            0,
+            1_795_132_800_000,
+            1_795_168_800_123,
+            1_709_251_199_999,
+            -1,
+            253_402_300_799_999,
+        ] {
+            let t = chrono::DateTime::from_timestamp_millis(ms).unwrap();
+            assert_eq!(
+                rfc3339(ms, Precision::Seconds),
+                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            assert_eq!(
+                rfc3339(ms, Precision::Millis),
+                t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            );
+        }
+        assert_eq!(
+            rfc3339(1_795_168_800_123, Precision::Millis),
+            "2026-11-20T10:00:00.123Z"
+        );
     }
 
     #[test]
