@@ -108,9 +108,7 @@ impl Store {
         squad_slug: &str,
         form: CheckpointForm,
     ) -> Result<String, ServiceError> {
-        if !by.role.can_manage_squads() {
-            return Err(ServiceError::Forbidden);
-        }
+        crate::access::require_role(Some(by), Action::CreateCheckpoint)?;
         let squad = self.squad(squad_slug).await?;
         let id = new_id();
         let mut tx = self.writer.begin().await?;
