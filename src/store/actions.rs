@@ -5,8 +5,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::checkpoints::Tx;
-use super::{ServiceError, Store};
+use super::{ServiceError, Store, Tx};
 use crate::access::Action as Allowed;
 use crate::accounts::CurrentUser;
 use crate::board::{copied_to, review, to_carry, Action, ActionStatus, CheckpointActions, ReviewItem};

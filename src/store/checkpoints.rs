@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::secrets::{new_token, token_hash};
 use super::throttle::join_key;
-use super::{new_id, now_ms, Backend, ServiceError, Store};
+use super::{new_id, now_ms, Backend, ServiceError, Store, Tx};
 use crate::access::{Action, Hat};
 use crate::accounts::{CurrentUser, Role};
 use crate::checkpoints::{participant_name, CheckpointForm, CheckpointSummary};
@@ -51,8 +51,6 @@ fn new_join_code() -> JoinCode {
 fn status_of(raw: &str) -> Result<CheckpointStatus, ServiceError> {
     CheckpointStatus::parse(raw).ok_or_else(|| ServiceError::Internal(format!("unknown checkpoint status {raw:?}")))
 }
-
-pub(crate) type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 /// What one live change writes, ready for the committer.
 #[derive(Clone, Debug)]

@@ -17,7 +17,8 @@ use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 use super::checkpoints::{write_live, LiveWrite};
-use super::{restart_wal, wal_over_limit, Backend, ServiceError, WalReset};
+use super::wal::{restart_wal, wal_over_limit, WalReset};
+use super::{Backend, ServiceError};
 
 /// Changes written in one transaction at most.
 const MAX_BATCH: usize = 512;

@@ -238,11 +238,7 @@ impl Store {
         Ok(n)
     }
 
-    async fn latest_revision(
-        &self,
-        tx: &mut super::checkpoints::Tx<'_>,
-        checkpoint_id: &str,
-    ) -> Result<u32, ServiceError> {
+    async fn latest_revision(&self, tx: &mut super::Tx<'_>, checkpoint_id: &str) -> Result<u32, ServiceError> {
         let n: Option<i64> = sqlx::query_scalar("SELECT MAX(revision) FROM summary_revisions WHERE checkpoint_id = $1")
             .bind(checkpoint_id)
             .fetch_one(&mut **tx)
