@@ -10,7 +10,8 @@
 //! day without activity) are in the functions that know the moment; this table
 //! says who, never when.
 
-use crate::accounts::Role;
+use crate::accounts::{CurrentUser, Role};
+use crate::error::ServiceError;
 
 /// One hat: how someone stands towards the app and towards one checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -177,6 +178,16 @@ pub fn allows(hat: Hat, action: Action) -> bool {
     }
 }
 
+/// Refuses unless `by` may do `action` by their account's role alone: for
+/// what no checkpoint decides (squads, tribes, tokens, a new checkpoint).
+/// `None` is the operator at the command line, who may do what it offers.
+pub fn require_role(by: Option<&CurrentUser>, action: Action) -> Result<(), ServiceError> {
+    match by {
+        Some(u) if !allows(Hat::of_role(u.role), action) => Err(ServiceError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
 /// Whether someone wearing `hats` may do `action`.
 pub fn may(hats: &[Hat], action: Action) -> bool {
     hats.iter().any(|h| allows(*h, action))
@@ -204,6 +215,26 @@ pub fn table_markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_check_reads_the_table_and_the_command_line_may() {
+        let user = |role| CurrentUser {
+            id: "u".into(),
+            username: "u".into(),
+            role,
+        };
+        assert!(require_role(None, Action::ManageSquads).is_ok());
+        assert!(require_role(Some(&user(Role::Facilitator)), Action::ManageSquads).is_ok());
+        assert!(require_role(Some(&user(Role::Admin)), Action::CreateCheckpoint).is_ok());
+        assert!(matches!(
+            require_role(Some(&user(Role::Viewer)), Action::ManageSquads),
+            Err(ServiceError::Forbidden)
+        ));
+        assert!(matches!(
+            require_role(Some(&user(Role::Facilitator)), Action::ManageUsers),
+            Err(ServiceError::Forbidden)
+        ));
+    }
 
     #[test]
     fn the_architecture_document_prints_this_table() {

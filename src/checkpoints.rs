@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dora::{Benchmark, FieldError};
+use crate::dora::Benchmark;
+use crate::error::FieldError;
 use crate::live::CheckpointStatus;
 use crate::names::DisplayName;
 
@@ -63,31 +64,11 @@ impl CheckpointForm {
     }
 }
 
-/// A calendar date as `YYYY-MM-DD`, checked for real days (leap years included).
+/// A calendar date as `YYYY-MM-DD`, checked for real days (the one date parser).
 fn parse_date(raw: &str) -> Result<String, FieldError> {
-    let bad = || FieldError::new("held_on", "the date must be a real day written YYYY-MM-DD");
-    let parts: Vec<&str> = raw.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return Err(bad()) };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let (y, m, d): (u32, u32, u32) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if !(2000..=2999).contains(&y) || d == 0 || d > days {
-        return Err(bad());
-    }
-    Ok(raw.to_string())
+    crate::measured::dates::parse_date(raw)
+        .map(|_| raw.to_string())
+        .ok_or_else(|| FieldError::new("held_on", "the date must be a real day written YYYY-MM-DD"))
 }
 
 /// A participant's display name: a [`DisplayName`] under the field `name`.

@@ -3,7 +3,8 @@
 //! [`dora`] is the domain: the DORA Quick Check model as plain data and pure
 //! functions. It has no I/O and compiles to wasm, so the browser and the server
 //! compute the same figures. [`store`] (feature `ssr`) holds persistence and the
-//! use-cases that validate, authorise and persist.
+//! use-cases that validate, authorise and persist; [`hub`] (also `ssr`) holds
+//! the open live rooms and their connections.
 
 pub mod access;
 pub mod accounts;
@@ -11,6 +12,7 @@ pub mod api_tokens;
 pub mod board;
 pub mod checkpoints;
 pub mod dora;
+pub mod error;
 #[cfg(feature = "ingest")]
 pub mod ingest;
 pub mod live;
@@ -20,5 +22,7 @@ pub mod security;
 pub mod squads;
 pub mod summary;
 
+#[cfg(feature = "ssr")]
+pub mod hub;
 #[cfg(feature = "ssr")]
 pub mod store;

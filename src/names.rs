@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-use crate::dora::FieldError;
+use crate::error::FieldError;
 
 /// Characters that draw nothing yet are not formatting characters (Cf):
 /// the combining grapheme joiner and the Hangul fillers.

@@ -129,6 +129,62 @@ impl SiteOrigin {
     }
 }
 
+/// What a request says about where it comes from: its `Origin`, `Host`,
+/// `Sec-Fetch-Site` and `Content-Type` headers, a header that is not text
+/// read as empty (which no rule below accepts).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RequestSite<'a> {
+    pub origin: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub sec_fetch_site: Option<&'a str>,
+    pub content_type: &'a str,
+}
+
+/// This site's own origin, as the serve configuration knows it: the public
+/// URL when one is set, else the request's `Host` over http (https when the
+/// cookies are secure). The one Origin rule: the CSRF check of every
+/// state-changing request and the WebSocket handshake both ask it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OwnOrigin<'a> {
+    pub public: Option<&'a SiteOrigin>,
+    pub https: bool,
+}
+
+impl OwnOrigin<'_> {
+    /// The origin a page of this site, fetched with this `Host`, has.
+    pub fn expected(&self, host: Option<&str>) -> Option<SiteOrigin> {
+        if let Some(origin) = self.public {
+            return Some(origin.clone());
+        }
+        SiteOrigin::from_host(if self.https { "https" } else { "http" }, host?)
+    }
+
+    /// True when the request names no Origin or this site's own (scheme, host and port).
+    pub fn allows(&self, req: &RequestSite) -> bool {
+        let Some(origin) = req.origin else {
+            return true;
+        };
+        let given = SiteOrigin::parse(origin);
+        given.is_some() && given == self.expected(req.host)
+    }
+
+    /// Why a state-changing request must be refused as possibly cross-site,
+    /// if it must: one that names an Origin must name this site; one without
+    /// must not be marked cross-site by `Sec-Fetch-Site`, and must carry JSON
+    /// or a form.
+    pub fn cross_site_refusal(&self, req: &RequestSite) -> Option<&'static str> {
+        if req.origin.is_some() {
+            return (!self.allows(req))
+                .then_some("cross-site request refused: the Origin header does not match this site");
+        }
+        if req.sec_fetch_site.is_some_and(|site| !is_same_site_fetch(site)) {
+            return Some("cross-site request refused: Sec-Fetch-Site says another site sent it");
+        }
+        (!is_accepted_body_type(req.content_type))
+            .then_some("cross-site request refused: without an Origin header, send JSON (application/json) or a form (application/x-www-form-urlencoded, multipart/form-data)")
+    }
+}
+
 /// The media types a state-changing request without an `Origin` may carry:
 /// JSON (API clients) and the two form encodings (form posts from browsers old
 /// enough not to send `Origin`). `text/plain`, which a cross-site page can send
@@ -316,6 +372,55 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_origin_rule_wants_this_site_or_no_origin_with_a_safe_body() {
+        let req = |origin, host| RequestSite {
+            origin,
+            host,
+            sec_fetch_site: None,
+            content_type: "application/json",
+        };
+        let by_host = OwnOrigin::default();
+        assert!(by_host.allows(&req(None, Some("a.example:3000"))));
+        assert!(by_host.allows(&req(Some("http://a.example:3000"), Some("a.example:3000"))));
+        assert!(!by_host.allows(&req(Some("https://a.example:3000"), Some("a.example:3000"))));
+        assert!(
+            !by_host.allows(&req(Some(""), Some("a.example:3000"))),
+            "an Origin that is not text"
+        );
+        assert!(!by_host.allows(&req(Some("http://a.example:3000"), None)));
+        let https = OwnOrigin {
+            public: None,
+            https: true,
+        };
+        assert!(https.allows(&req(Some("https://a.example"), Some("a.example"))));
+        let public = SiteOrigin::parse("https://checkpoint.example").unwrap();
+        let configured = OwnOrigin {
+            public: Some(&public),
+            https: false,
+        };
+        assert!(configured.allows(&req(Some("https://checkpoint.example"), Some("10.0.0.5:3000"))));
+        assert!(!configured.allows(&req(Some("http://10.0.0.5:3000"), Some("10.0.0.5:3000"))));
+
+        let refusal = |r: RequestSite| by_host.cross_site_refusal(&r);
+        assert_eq!(
+            refusal(req(None, Some("a.example"))),
+            None,
+            "a pipeline: no Origin, JSON"
+        );
+        assert!(refusal(req(Some("http://b.example"), Some("a.example"))).is_some());
+        let plain = RequestSite {
+            content_type: "text/plain",
+            ..req(None, Some("a.example"))
+        };
+        assert!(refusal(plain).is_some());
+        let marked = RequestSite {
+            sec_fetch_site: Some("cross-site"),
+            ..req(None, Some("a.example"))
+        };
+        assert!(refusal(marked).is_some());
+    }
 
     #[test]
     fn next_accepts_only_same_site_paths() {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dora::baselines::Industry;
-use crate::dora::FieldError;
+use crate::error::FieldError;
 use crate::names::DisplayName;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

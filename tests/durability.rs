@@ -12,9 +12,9 @@ use std::time::Duration;
 use checkpoint_core::accounts::{CurrentUser, Role};
 use checkpoint_core::board::BoardCommand;
 use checkpoint_core::checkpoints::CheckpointForm;
+use checkpoint_core::hub::Rooms;
 use checkpoint_core::live::{CheckpointStatus, Command};
 use checkpoint_core::names::DisplayName;
-use checkpoint_core::store::rooms::Rooms;
 use checkpoint_core::store::squads::SquadForm;
 use checkpoint_core::store::{ServiceError, Store};
 

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use axum::extract::ConnectInfo;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use checkpoint_core::accounts::CurrentUser;
-use checkpoint_core::store::rooms::Rooms;
+use checkpoint_core::hub::Rooms;
+/// The server's clock (windows, dates): the core's, so pages and the store agree.
+pub use checkpoint_core::store::now_ms;
 use checkpoint_core::store::{ServiceError, Store};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -161,13 +163,6 @@ pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
         .ok_or_else(|| into_server_error(ServiceError::Unauthenticated))
 }
 
-/// The server's clock, in milliseconds since the epoch (windows, dates).
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 /// The client's address as rate limits count it (`checkpoint_core::security::client_key`):
 /// worked out once per request by the server, which alone knows which proxy to believe.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -188,16 +183,9 @@ pub fn client_addr() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+/// The status of a refusal, as the core assigns it ([`ServiceError::status_code`]).
 pub fn status_of(e: &ServiceError) -> StatusCode {
-    match e {
-        ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        ServiceError::Conflict(_) => StatusCode::CONFLICT,
-        ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
-        ServiceError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ServiceError::Forbidden => StatusCode::FORBIDDEN,
-        ServiceError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ServiceError::Config(_) | ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// Maps a refusal to a server-function error with a message fit to show, sets

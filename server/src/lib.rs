@@ -18,8 +18,8 @@ use std::time::Instant;
 
 use axum::Router;
 use checkpoint_app::context::AppContext;
+use checkpoint_core::hub::Rooms;
 use checkpoint_core::security::{SiteOrigin, TrustedProxy};
-use checkpoint_core::store::rooms::Rooms;
 use checkpoint_core::store::{Backend, Store};
 use leptos::config::LeptosOptions;
 

@@ -11,9 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use checkpoint_app::context::{percent_encode, session_token_from, ClientAddr};
-use checkpoint_core::security::{
-    client_ip, client_key, is_accepted_body_type, is_same_site_fetch, SiteOrigin, TrustedProxy,
-};
+use checkpoint_core::security::{client_ip, client_key, OwnOrigin, RequestSite, SiteOrigin, TrustedProxy};
 
 use crate::api::ApiError;
 use crate::AppState;
@@ -30,41 +28,33 @@ pub struct RequestRules {
 }
 
 impl RequestRules {
-    /// The origin this request's page would have.
-    pub fn expected_origin(&self, headers: &HeaderMap) -> Option<SiteOrigin> {
-        if let Some(origin) = &self.public_origin {
-            return Some(origin.clone());
+    /// This site's origin (the rule is the core's [`OwnOrigin`]).
+    fn own_origin(&self) -> OwnOrigin<'_> {
+        OwnOrigin {
+            public: self.public_origin.as_ref(),
+            https: self.secure_cookies,
         }
-        let host = headers.get(header::HOST)?.to_str().ok()?;
-        SiteOrigin::from_host(if self.secure_cookies { "https" } else { "http" }, host)
     }
 
     /// True when the request names no Origin or this site's own (scheme, host and port).
     pub fn origin_allowed(&self, headers: &HeaderMap) -> bool {
-        let Some(origin) = headers.get(header::ORIGIN) else {
-            return true;
-        };
-        let given = origin.to_str().ok().and_then(SiteOrigin::parse);
-        given.is_some() && given == self.expected_origin(headers)
+        self.own_origin().allows(&request_site(headers))
     }
 
     /// Why a state-changing request must be refused as possibly cross-site, if it must.
     fn cross_site_refusal(&self, headers: &HeaderMap) -> Option<&'static str> {
-        if headers.contains_key(header::ORIGIN) {
-            return (!self.origin_allowed(headers))
-                .then_some("cross-site request refused: the Origin header does not match this site");
-        }
-        if let Some(site) = headers.get("sec-fetch-site") {
-            if !site.to_str().is_ok_and(is_same_site_fetch) {
-                return Some("cross-site request refused: Sec-Fetch-Site says another site sent it");
-            }
-        }
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        (!is_accepted_body_type(content_type))
-            .then_some("cross-site request refused: without an Origin header, send JSON (application/json) or a form (application/x-www-form-urlencoded, multipart/form-data)")
+        self.own_origin().cross_site_refusal(&request_site(headers))
+    }
+}
+
+/// The headers the Origin rule reads; one that is not text reads as empty.
+fn request_site(headers: &HeaderMap) -> RequestSite<'_> {
+    let text = |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or(""));
+    RequestSite {
+        origin: text(header::ORIGIN),
+        host: text(header::HOST),
+        sec_fetch_site: text(header::HeaderName::from_static("sec-fetch-site")),
+        content_type: text(header::CONTENT_TYPE).unwrap_or(""),
     }
 }
 

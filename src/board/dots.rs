@@ -123,14 +123,6 @@ impl DotVoting {
             .map_or(0, |m| m.values().map(|n| u32::from(*n)).sum())
     }
 
-    pub fn mine_on(&self, participant: &str, note: &str) -> u8 {
-        self.dots
-            .get(participant)
-            .and_then(|m| m.get(note))
-            .copied()
-            .unwrap_or(0)
-    }
-
     pub fn total_on(&self, note: &str) -> u32 {
         self.dots
             .values()

@@ -28,6 +28,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::FieldError;
 use crate::live::timer::{Timer, TimerAction};
 
 pub use actions::{Action, ActionFields, ActionOrigin, ActionStatus, MAX_ACTIONS};
@@ -294,29 +295,23 @@ pub enum BoardChange {
     /// The list of steps (titles and order).
     Steps,
     /// One note row (its text, kind, step, order or tombstone).
-    Note {
-        id: String,
-    },
+    Note { id: String },
     /// The dot-voting settings and every participant's dots.
     Dots,
     /// The action list.
     Actions,
-    Timers,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BoardError {
-    #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     #[error("this note was deleted; your text is kept so you can add it again")]
     NoteGone,
 }
 
 pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> BoardError {
-    BoardError::Invalid {
-        field,
-        message: message.into(),
-    }
+    BoardError::Invalid(FieldError::new(field, message))
 }
 
 /// How many bytes `value` takes as JSON, without building the text.
@@ -692,13 +687,11 @@ impl Board {
                 a.status = status;
                 Ok(BoardChange::Actions)
             }
-            BoardCommand::Timer { activity, action } => {
-                self.apply_timer(activity, action, 0)?;
-                Ok(BoardChange::Timers)
-            }
-            BoardCommand::Volunteer { id } => {
-                // The room turns this into an owner change with the person's name.
-                let _ = id;
+            // The room runs these two itself (`live::command::apply`), before it
+            // comes here: a timer needs its clock (`Board::apply_timer`), a
+            // volunteer their name (`Board::volunteer`).
+            BoardCommand::Timer { .. } => Err(invalid("timer", "the timers need the room (it keeps the clock)")),
+            BoardCommand::Volunteer { .. } => {
                 Err(invalid("action", "volunteering needs the room (it knows your name)"))
             }
             BoardCommand::RemoveAction { id } => {

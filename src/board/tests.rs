@@ -79,7 +79,7 @@ fn steps_are_added_renamed_reordered_and_removed_only_when_empty() {
                 title: "".into()
             }
         ),
-        Err(BoardError::Invalid { field: "title", .. })
+        Err(BoardError::Invalid(e)) if e.field == "title"
     ));
 }
 
@@ -96,7 +96,7 @@ fn a_retried_create_makes_one_note_and_bad_notes_name_the_field() {
     );
     assert_eq!(b.notes.len(), 1);
     let field = |r: Result<BoardChange, BoardError>| match r {
-        Err(BoardError::Invalid { field, .. }) => field,
+        Err(BoardError::Invalid(e)) => e.field,
         other => panic!("{other:?}"),
     };
     assert_eq!(field(add(&mut b, "a", "n2", "step-1", "manual", "   ")), "text");
@@ -331,11 +331,11 @@ fn dot_limits_are_configurable_and_checked() {
     };
     assert!(matches!(
         open(&mut b, 0, 1),
-        Err(BoardError::Invalid { field: "budget", .. })
+        Err(BoardError::Invalid(e)) if e.field == "budget"
     ));
     assert!(matches!(
         open(&mut b, 3, 4),
-        Err(BoardError::Invalid { field: "per_note", .. })
+        Err(BoardError::Invalid(e)) if e.field == "per_note"
     ));
     open(&mut b, 3, 1).unwrap();
     assert!(b.dots.counts_visible(), "shown live when asked");
@@ -504,11 +504,11 @@ fn form_fields_read_as_the_same_commands() {
     );
     assert!(matches!(
         BoardCommand::from_fields("move_note", &fields(&[("index", "up")])),
-        Err(BoardError::Invalid { field: "index", .. })
+        Err(BoardError::Invalid(e)) if e.field == "index"
     ));
     assert!(matches!(
         BoardCommand::from_fields("paint", &fields(&[])),
-        Err(BoardError::Invalid { field: "op", .. })
+        Err(BoardError::Invalid(e)) if e.field == "op"
     ));
 }
 
@@ -532,7 +532,7 @@ fn actions_are_parsed_once_idempotent_and_editable() {
         ("Cache the build", ActionStatus::Open, Some("continuous_integration"))
     );
     let refuse = |b: &mut Board, cmd| match b.apply("fac", cmd) {
-        Err(BoardError::Invalid { field, .. }) => field,
+        Err(BoardError::Invalid(e)) => e.field,
         other => panic!("{other:?}"),
     };
     let with = |title: &str, owner: &str, due: Option<&str>, capability: Option<&str>| BoardCommand::AddAction {
@@ -661,10 +661,7 @@ fn tombstones_keep_the_most_recent_deletions_only() {
 
 fn full_message(r: Result<BoardChange, BoardError>) -> String {
     match r {
-        Err(BoardError::Invalid {
-            field: "notes",
-            message,
-        }) => message,
+        Err(BoardError::Invalid(e)) if e.field == "notes" => e.message,
         other => panic!("expected the board to be full, got {other:?}"),
     }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{capabilities::CapabilityKey, Answer, Benchmark, Question};
+use crate::error::FieldError;
 
 /// Performance level (cluster) of a squad.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -110,23 +111,6 @@ pub struct AssessmentInput {
     pub time_to_restore: Answer,
     pub change_failure_rate: Answer,
     pub benchmark: Benchmark,
-}
-
-/// An input that names the field it is wrong in.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
 }
 
 impl AssessmentInput {

@@ -10,6 +10,6 @@ pub mod prioritise;
 pub mod questions;
 pub mod statements;
 
-pub use assess::{assess, Assessment, AssessmentInput, FieldError, Level};
+pub use assess::{assess, Assessment, AssessmentInput, Level};
 pub use benchmark::Benchmark;
 pub use questions::{Answer, Question};

@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::timer::Timer;
 use crate::dora::capabilities::CapabilityKey;
+use crate::dora::catalog;
 use crate::dora::prioritise::{key_focus, score, CapabilityScore, Rating};
 use crate::dora::statements::statements;
-use crate::dora::{catalog, FieldError};
+use crate::error::FieldError;
 
 pub const STAGE_MINUTES: i64 = 20;
 pub const MAX_FOCUS: usize = 3;

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dora::baselines::Industry;
-use crate::dora::{Benchmark, FieldError};
+use crate::dora::Benchmark;
+use crate::error::FieldError;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,10 +9,11 @@ use super::sessions::Sent;
 use super::stage::{question_index, Stage};
 use super::state::{LiveState, Phase};
 use super::timer::TimerAction;
-use crate::board::{BoardChange, BoardCommand, BoardError};
+use crate::board::{BoardChange, BoardCommand};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::prioritise::Rating;
 use crate::dora::Question;
+use crate::error::FieldError;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -157,15 +158,12 @@ pub enum LiveError {
     Forbidden,
     #[error("this checkpoint has finished")]
     Finished,
-    #[error("{message}")]
-    Refused { field: &'static str, message: String },
+    #[error(transparent)]
+    Refused(#[from] FieldError),
 }
 
 fn refused(field: &'static str, message: impl Into<String>) -> LiveError {
-    LiveError::Refused {
-        field,
-        message: message.into(),
-    }
+    LiveError::Refused(FieldError::new(field, message))
 }
 
 /// Applies `cmd` by `actor` at `now_ms`. On error the state is unchanged.
@@ -396,14 +394,7 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
         Command::Board {
             op: BoardCommand::Timer { activity, action },
         } => {
-            state
-                .doc
-                .board
-                .apply_timer(activity, action, now_ms)
-                .map_err(|e| match e {
-                    BoardError::Invalid { field, message } => refused(field, message),
-                    other => refused("timer", other.to_string()),
-                })?;
+            state.doc.board.apply_timer(activity, action, now_ms)?;
             Change::Doc
         }
         Command::Board {
@@ -413,18 +404,12 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
                 .participant(&actor.participant)
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
-            state.doc.board.volunteer(&id, &name).map_err(|e| match e {
-                BoardError::Invalid { field, message } => refused(field, message),
-                other => refused("action", other.to_string()),
-            })?;
+            state.doc.board.volunteer(&id, &name)?;
             Change::Doc
         }
         Command::Board { op } => {
             let dots_before = state.doc.board.dots.clone();
-            let changed = state.doc.board.apply(&actor.participant, op).map_err(|e| match e {
-                BoardError::Invalid { field, message } => refused(field, message),
-                gone @ BoardError::NoteGone => refused("note", gone.to_string()),
-            })?;
+            let changed = state.doc.board.apply(&actor.participant, op)?;
             match changed {
                 // Dots are per recipient (and may be secret): those changes go out as snapshots.
                 BoardChange::Note { id } if state.doc.board.dots == dots_before => Change::Note { id },
@@ -582,10 +567,10 @@ pub(crate) mod tests {
             Ok(Applied::Again)
         );
         assert_eq!(s, before, "a resend changes nothing");
-        assert_eq!(s.doc.board.dots.mine_on("ana", "n1"), 1);
+        assert_eq!(s.doc.board.dots.dots["ana"]["n1"], 1);
         apply_once(&mut s, &who("ana"), Sent::new("tab-one-aaaa", 2).as_ref(), dot(), 0).unwrap();
         apply_once(&mut s, &who("ana"), Sent::new("tab-two-bbbb", 1).as_ref(), dot(), 0).unwrap();
-        assert_eq!(s.doc.board.dots.mine_on("ana", "n1"), 3);
+        assert_eq!(s.doc.board.dots.dots["ana"]["n1"], 3);
         // The record lives in the document, so it survives a reload of the room.
         let stored: LiveDoc = serde_json::from_str(&serde_json::to_string(&s.doc).unwrap()).unwrap();
         assert!(stored.sessions.seen("ana", &first));
@@ -689,7 +674,7 @@ pub(crate) mod tests {
         );
         apply(&mut s, &who("fac"), Command::Reveal { question: Q }, 0).unwrap();
         let err = apply(&mut s, &who("bo"), vote(Q, "less_than_one_day"), 0).unwrap_err();
-        assert!(matches!(err, LiveError::Refused { field: "question", .. }));
+        assert!(matches!(err, LiveError::Refused(e) if e.field == "question"));
         assert_eq!(s.votes_on(Q).get("ana").map(String::as_str), Some("less_than_one_hour"));
     }
 
@@ -837,13 +822,7 @@ pub(crate) mod tests {
             rating: r.into(),
         };
         let early = apply(&mut s, &who("ana"), rate(CapabilityKey::Ci, 0, "3"), 0).unwrap_err();
-        assert!(matches!(
-            early,
-            LiveError::Refused {
-                field: "capability",
-                ..
-            }
-        ));
+        assert!(matches!(early, LiveError::Refused(e) if e.field == "capability"));
         lock_all(&mut s, 4); // every answer code 4: average 4 → medium → CI, CD, architecture
         assert_eq!(
             s.recommended(),

@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::FieldError;
+
 /// Sessions remembered per checkpoint; the least recently used goes first.
 pub const MAX_SESSIONS: usize = 64;
 /// Applied reqs remembered per session; older ones fold into `floor`.
@@ -35,9 +37,11 @@ impl<'a> Sent<'a> {
 
     /// As [`Sent::new`], refusing a malformed id by name.
     pub fn parse(session: &'a str, req: u64) -> Result<Sent<'a>, super::LiveError> {
-        Sent::new(session, req).ok_or_else(|| super::LiveError::Refused {
-            field: "session",
-            message: "a session id has 8 to 64 letters, digits, '-' or '_'".into(),
+        Sent::new(session, req).ok_or_else(|| {
+            super::LiveError::Refused(FieldError::new(
+                "session",
+                "a session id has 8 to 64 letters, digits, '-' or '_'",
+            ))
         })
     }
 }

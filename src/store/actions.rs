@@ -5,11 +5,10 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::checkpoints::Tx;
-use super::{ServiceError, Store};
+use super::{ServiceError, Store, Tx};
 use crate::access::Action as Allowed;
 use crate::accounts::CurrentUser;
-use crate::board::{copied_to, review, to_carry, Action, ActionStatus, BoardError, CheckpointActions, ReviewItem};
+use crate::board::{copied_to, review, to_carry, Action, ActionStatus, CheckpointActions, ReviewItem};
 use crate::dora::Benchmark;
 use crate::live::LiveDoc;
 
@@ -18,13 +17,6 @@ use crate::live::LiveDoc;
 fn carried_id(checkpoint_id: &str, action_id: &str) -> String {
     let hash = hex::encode(Sha256::digest(format!("{checkpoint_id}\n{action_id}").as_bytes()));
     format!("carried-{}", &hash[..32])
-}
-
-fn board_refusal(e: BoardError) -> ServiceError {
-    match e {
-        BoardError::Invalid { field, message } => ServiceError::invalid(field, message),
-        other => ServiceError::invalid("action", other.to_string()),
-    }
 }
 
 impl Store {
@@ -120,7 +112,7 @@ impl Store {
         status: &str,
     ) -> Result<Vec<String>, ServiceError> {
         self.authorise(by, checkpoint_id, Allowed::EditFlow).await?;
-        let status = ActionStatus::parse(status).map_err(board_refusal)?;
+        let status = ActionStatus::parse(status)?;
         let mut tx = self.writer.begin().await?;
         let squad_id = self.squad_of(&mut tx, checkpoint_id).await?;
         let squad = self.squad_actions(&mut tx, &squad_id).await?;
@@ -171,7 +163,7 @@ impl Store {
         let mut changed = vec![from.to_string()];
         if status == ActionStatus::Carried {
             let (mut doc, benchmark, revision) = self.doc_for_update(&mut tx, checkpoint_id).await?;
-            if doc.board.carry_in(copy).map_err(board_refusal)? {
+            if doc.board.carry_in(copy)? {
                 if !self
                     .write_doc(&mut tx, checkpoint_id, &doc, benchmark, revision)
                     .await?

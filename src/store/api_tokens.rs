@@ -5,6 +5,7 @@ use sqlx::Row;
 
 use super::secrets::{new_token, token_hash};
 use super::{new_id, now_ms, ServiceError, Store};
+use crate::access::{require_role, Action};
 use crate::accounts::CurrentUser;
 pub use crate::api_tokens::{ApiToken, NewApiToken, TOKEN_PREFIX};
 use crate::names::DisplayName;
@@ -18,13 +19,6 @@ pub struct TokenSquad {
 
 /// Last use is recorded at most this often, so reads do not become writes.
 const LAST_USE_RESOLUTION_MS: i64 = 60_000;
-
-fn require_manager(by: Option<&CurrentUser>) -> Result<(), ServiceError> {
-    match by {
-        Some(u) if !u.role.can_manage_squads() => Err(ServiceError::Forbidden),
-        _ => Ok(()),
-    }
-}
 
 impl Store {
     async fn squad_id(&self, slug: &str) -> Result<String, ServiceError> {
@@ -42,7 +36,7 @@ impl Store {
         squad: &str,
         name: &str,
     ) -> Result<NewApiToken, ServiceError> {
-        require_manager(by)?;
+        require_role(by, Action::ManageSquads)?;
         let name = DisplayName::parse("name", name)?;
         let squad_id = self.squad_id(squad).await?;
         let secret = format!("{TOKEN_PREFIX}{}", new_token());
@@ -70,7 +64,7 @@ impl Store {
 
     /// The squad's tokens, newest first, revoked ones included.
     pub async fn list_api_tokens(&self, by: &CurrentUser, squad: &str) -> Result<Vec<ApiToken>, ServiceError> {
-        require_manager(Some(by))?;
+        require_role(Some(by), Action::ManageSquads)?;
         let squad_id = self.squad_id(squad).await?;
         let rows = sqlx::query("SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at FROM api_tokens WHERE squad_id = $1 ORDER BY created_at DESC")
             .bind(&squad_id)
@@ -91,7 +85,7 @@ impl Store {
     }
 
     pub async fn revoke_api_token(&self, by: &CurrentUser, squad: &str, token_id: &str) -> Result<(), ServiceError> {
-        require_manager(Some(by))?;
+        require_role(Some(by), Action::ManageSquads)?;
         let squad_id = self.squad_id(squad).await?;
         let done =
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND squad_id = $3 AND revoked_at IS NULL")
@@ -108,7 +102,7 @@ impl Store {
 
     /// The squad events are imported into by a facilitator or admin (`None`: the CLI).
     pub async fn squad_for_events(&self, by: Option<&CurrentUser>, squad: &str) -> Result<TokenSquad, ServiceError> {
-        require_manager(by)?;
+        require_role(by, Action::ManageSquads)?;
         let squad_id = self.squad_id(squad).await?;
         Ok(TokenSquad {
             squad_id,

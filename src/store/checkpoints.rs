@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::secrets::{new_token, token_hash};
 use super::throttle::join_key;
-use super::{new_id, now_ms, Backend, ServiceError, Store};
+use super::{new_id, now_ms, Backend, ServiceError, Store, Tx};
 use crate::access::{Action, Hat};
 use crate::accounts::{CurrentUser, Role};
 use crate::checkpoints::{participant_name, CheckpointForm, CheckpointSummary};
@@ -52,8 +52,6 @@ fn status_of(raw: &str) -> Result<CheckpointStatus, ServiceError> {
     CheckpointStatus::parse(raw).ok_or_else(|| ServiceError::Internal(format!("unknown checkpoint status {raw:?}")))
 }
 
-pub(crate) type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
-
 /// What one live change writes, ready for the committer.
 #[derive(Clone, Debug)]
 pub(crate) struct LiveWrite {
@@ -79,25 +77,28 @@ impl Store {
             .bind(checkpoint_id)
             .fetch_one(&mut **tx)
             .await?;
-        self.notify(tx, checkpoint_id, rev).await?;
+        notify(tx, self.backend, checkpoint_id, rev).await?;
         Ok(rev)
     }
+}
 
-    async fn notify(&self, tx: &mut Tx<'_>, checkpoint_id: &str, rev: i64) -> Result<(), ServiceError> {
-        if self.backend == Backend::Postgres {
-            // NOTIFY takes no bind parameters; the id is a UUID this server made
-            // (checked here anyway) and the revision an integer.
-            if uuid::Uuid::parse_str(checkpoint_id).is_err() {
-                return Err(ServiceError::Internal(format!(
-                    "not a checkpoint id: {checkpoint_id:?}"
-                )));
-            }
-            let sql = format!("NOTIFY {EVENTS_CHANNEL}, '{checkpoint_id}:{rev}'");
-            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
+/// Tells other instances (PostgreSQL) of revision `rev` once `tx` commits.
+async fn notify(tx: &mut Tx<'_>, backend: Backend, checkpoint_id: &str, rev: i64) -> Result<(), ServiceError> {
+    if backend == Backend::Postgres {
+        // NOTIFY takes no bind parameters; the id is a UUID this server made
+        // (checked here anyway) and the revision an integer.
+        if uuid::Uuid::parse_str(checkpoint_id).is_err() {
+            return Err(ServiceError::Internal(format!(
+                "not a checkpoint id: {checkpoint_id:?}"
+            )));
         }
-        Ok(())
+        let sql = format!("NOTIFY {EVENTS_CHANNEL}, '{checkpoint_id}:{rev}'");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
     }
+    Ok(())
+}
 
+impl Store {
     /// Creates a draft checkpoint for a squad, run by `by`.
     pub async fn create_checkpoint(
         &self,
@@ -105,9 +106,7 @@ impl Store {
         squad_slug: &str,
         form: CheckpointForm,
     ) -> Result<String, ServiceError> {
-        if !by.role.can_manage_squads() {
-            return Err(ServiceError::Forbidden);
-        }
+        crate::access::require_role(Some(by), Action::CreateCheckpoint)?;
         let squad = self.squad(squad_slug).await?;
         let id = new_id();
         let mut tx = self.writer.begin().await?;
@@ -652,54 +651,51 @@ impl Store {
             },
             change: change.clone(),
         };
-        // Started on first use, inside the runtime that serves the requests.
-        let committer = self
-            .committer
-            .get_or_init(|| super::committer::Committer::start(self.clone()));
-        committer.commit(write).await
+        self.committer().commit(write).await
     }
+}
 
-    /// One live change inside a (shared) transaction. False when the stored
-    /// revision has moved on.
-    pub(crate) async fn write_live(&self, tx: &mut Tx<'_>, w: &LiveWrite) -> Result<bool, ServiceError> {
-        let id = &w.id;
-        let bumped = match &w.doc {
-            Some((doc, digest)) => {
-                digest
-                    .bind(sqlx::query(concat!(
-                        "UPDATE checkpoints SET ",
-                        super::history::digest_set!(),
-                        ", revision = $9, doc = $10, active_at = $13 WHERE id = $11 AND revision = $12"
-                    )))
-                    .bind(w.revision)
-                    .bind(doc)
-                    .bind(id)
-                    .bind(w.revision - 1)
-                    .bind(now_ms())
-                    .execute(&mut **tx)
-                    .await?
-            }
-            None => {
-                sqlx::query("UPDATE checkpoints SET revision = $1, active_at = $4 WHERE id = $2 AND revision = $3")
-                    .bind(w.revision)
-                    .bind(id)
-                    .bind(w.revision - 1)
-                    .bind(now_ms())
-                    .execute(&mut **tx)
-                    .await?
-            }
-        };
-        if bumped.rows_affected() == 0 {
-            return Ok(false);
+/// One live change inside a (shared) transaction. False when the stored
+/// revision has moved on.
+pub(crate) async fn write_live(tx: &mut Tx<'_>, backend: Backend, w: &LiveWrite) -> Result<bool, ServiceError> {
+    let id = &w.id;
+    let bumped = match &w.doc {
+        Some((doc, digest)) => {
+            digest
+                .bind(sqlx::query(concat!(
+                    "UPDATE checkpoints SET ",
+                    super::history::digest_set!(),
+                    ", revision = $9, doc = $10, active_at = $13 WHERE id = $11 AND revision = $12"
+                )))
+                .bind(w.revision)
+                .bind(doc)
+                .bind(id)
+                .bind(w.revision - 1)
+                .bind(now_ms())
+                .execute(&mut **tx)
+                .await?
         }
-        match &w.change {
-            Change::Vote {
-                question,
-                participant,
-                answer,
-                ..
-            } => {
-                sqlx::query(
+        None => {
+            sqlx::query("UPDATE checkpoints SET revision = $1, active_at = $4 WHERE id = $2 AND revision = $3")
+                .bind(w.revision)
+                .bind(id)
+                .bind(w.revision - 1)
+                .bind(now_ms())
+                .execute(&mut **tx)
+                .await?
+        }
+    };
+    if bumped.rows_affected() == 0 {
+        return Ok(false);
+    }
+    match &w.change {
+        Change::Vote {
+            question,
+            participant,
+            answer,
+            ..
+        } => {
+            sqlx::query(
                     "INSERT INTO votes (checkpoint_id, question, participant_id, answer, updated_at) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (checkpoint_id, question, participant_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
                 )
@@ -710,25 +706,25 @@ impl Store {
                 .bind(now_ms())
                 .execute(&mut **tx)
                 .await?;
-            }
-            Change::Removed { participant } => {
-                sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2")
-                    .bind(participant)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            Change::Rated {
-                participant,
-                capability,
-                statement,
-                rating,
-            } => {
-                let value: i64 = match rating {
-                    Rating::Agreement(v) => i64::from(*v),
-                    Rating::DontKnow => -1,
-                };
-                sqlx::query(
+        }
+        Change::Removed { participant } => {
+            sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2")
+                .bind(participant)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Change::Rated {
+            participant,
+            capability,
+            statement,
+            rating,
+        } => {
+            let value: i64 = match rating {
+                Rating::Agreement(v) => i64::from(*v),
+                Rating::DontKnow => -1,
+            };
+            sqlx::query(
                     "INSERT INTO ratings (checkpoint_id, participant_id, capability, statement, value, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
                      ON CONFLICT (checkpoint_id, participant_id, capability, statement) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 )
@@ -740,29 +736,26 @@ impl Store {
                 .bind(now_ms())
                 .execute(&mut **tx)
                 .await?;
-            }
-            Change::Focus => {
-                // The stored list is the confirmed focus; an unconfirmed draft lives in the document only.
-                sqlx::query("DELETE FROM checkpoint_focus WHERE checkpoint_id = $1")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-                for (i, key) in w.focus.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO checkpoint_focus (checkpoint_id, position, capability) VALUES ($1, $2, $3)",
-                    )
+        }
+        Change::Focus => {
+            // The stored list is the confirmed focus; an unconfirmed draft lives in the document only.
+            sqlx::query("DELETE FROM checkpoint_focus WHERE checkpoint_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            for (i, key) in w.focus.iter().enumerate() {
+                sqlx::query("INSERT INTO checkpoint_focus (checkpoint_id, position, capability) VALUES ($1, $2, $3)")
                     .bind(id)
                     .bind(i as i64)
                     .bind(key)
                     .execute(&mut **tx)
                     .await?;
-                }
             }
-            Change::Doc | Change::Note { .. } => {}
         }
-        self.notify(tx, id, w.revision).await?;
-        Ok(true)
+        Change::Doc | Change::Note { .. } => {}
     }
+    notify(tx, backend, id, w.revision).await?;
+    Ok(true)
 }
 
 /// A squad that currently focuses on a capability (its latest checkpoint with a confirmed focus).

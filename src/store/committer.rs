@@ -4,11 +4,21 @@
 //! (each a trip through SQLite's single writer) into a few dozen, which keeps
 //! the slowest vote fast. Every caller still hears back only after the commit
 //! that holds its change.
+//!
+//! The task owns what it writes with (the writer pool, the backend, the log
+//! file), not a `Store`: a `Store` holds the task's sender, so a task holding
+//! a `Store` would keep its own channel open forever. It ends when the pool
+//! is closed (`Store::close`) or when every `Store` is gone.
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::checkpoints::LiveWrite;
-use super::{ServiceError, Store, WalReset};
+use super::checkpoints::{write_live, LiveWrite};
+use super::wal::{restart_wal, wal_over_limit, WalReset};
+use super::{Backend, ServiceError};
 
 /// Changes written in one transaction at most.
 const MAX_BATCH: usize = 512;
@@ -23,11 +33,19 @@ pub(crate) struct Committer {
     tx: mpsc::UnboundedSender<(LiveWrite, Reply)>,
 }
 
+/// What the task writes with.
+struct Writer {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite's write-ahead log, restarted between commits when it grows too big.
+    wal: Option<Arc<PathBuf>>,
+}
+
 impl Committer {
-    /// Starts the writing task for `store` (which must not yet hold a committer).
-    pub(crate) fn start(store: Store) -> Committer {
+    /// Starts the writing task on the writer pool.
+    pub(crate) fn start(pool: AnyPool, backend: Backend, wal: Option<Arc<PathBuf>>) -> Committer {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(store, rx));
+        tokio::spawn(run(Writer { pool, backend, wal }, rx));
         Committer { tx }
     }
 
@@ -42,10 +60,22 @@ impl Committer {
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>) {
+async fn run(writer: Writer, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>) {
     let mut batch: Vec<(LiveWrite, Reply)> = Vec::with_capacity(MAX_BATCH);
     let mut gave_up: Option<std::time::Instant> = None;
-    while let Some(first) = rx.recv().await {
+    let closing = writer.pool.close_event();
+    let mut closing = std::pin::pin!(closing);
+    loop {
+        let first = tokio::select! {
+            // Nothing can be written once the pool is closed; changes still
+            // queued get their reply dropped, which their callers report.
+            biased;
+            _ = &mut closing => return,
+            job = rx.recv() => match job {
+                Some(job) => job,
+                None => return,
+            },
+        };
         let mut bytes = doc_bytes(&first.0);
         batch.push(first);
         while batch.len() < MAX_BATCH && bytes < MAX_BATCH_BYTES {
@@ -58,7 +88,7 @@ async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>) 
             }
         }
         let jobs: Vec<(LiveWrite, Reply)> = std::mem::take(&mut batch);
-        match write_all(&store, jobs.iter().map(|(w, _)| w)).await {
+        match write_all(&writer, jobs.iter().map(|(w, _)| w)).await {
             Ok(results) => {
                 for ((_, reply), ok) in jobs.into_iter().zip(results) {
                     let _ = reply.send(Ok(ok));
@@ -67,7 +97,7 @@ async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>) 
             // One bad change must not fail the others: write them one by one.
             Err(_) if jobs.len() > 1 => {
                 for (write, reply) in jobs {
-                    let result = write_all(&store, std::iter::once(&write)).await.map(|r| r[0]);
+                    let result = write_all(&writer, std::iter::once(&write)).await.map(|r| r[0]);
                     let _ = reply.send(result);
                 }
             }
@@ -80,8 +110,10 @@ async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>) 
         // Busy boards write fast: restart the log here, between commits, rather
         // than let it grow for up to a second until the background check. After
         // a failed try (a reader held on), leave the next ones to that check.
-        if store.wal_over_limit() && gave_up.is_none_or(|at| at.elapsed() > std::time::Duration::from_secs(1)) {
-            match store.restart_wal(WalReset::Restart).await {
+        if wal_over_limit(writer.wal.as_deref().map(PathBuf::as_path))
+            && gave_up.is_none_or(|at| at.elapsed() > std::time::Duration::from_secs(1))
+        {
+            match restart_wal(&writer.pool, WalReset::Restart).await {
                 Ok(true) => gave_up = None,
                 Ok(false) => gave_up = Some(std::time::Instant::now()),
                 Err(e) => {
@@ -97,12 +129,35 @@ fn doc_bytes(write: &LiveWrite) -> usize {
     write.doc.as_ref().map_or(0, |(doc, _)| doc.len())
 }
 
-async fn write_all<'a>(store: &Store, writes: impl Iterator<Item = &'a LiveWrite>) -> Result<Vec<bool>, ServiceError> {
-    let mut tx = store.writer.begin().await?;
+async fn write_all<'a>(
+    writer: &Writer,
+    writes: impl Iterator<Item = &'a LiveWrite>,
+) -> Result<Vec<bool>, ServiceError> {
+    let mut tx = writer.pool.begin().await?;
     let mut results = Vec::new();
     for w in writes {
-        results.push(store.write_live(&mut tx, w).await?);
+        results.push(write_live(&mut tx, writer.backend, w).await?);
     }
     tx.commit().await?;
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    /// The task owns the writer, not a `Store` that holds the task's own sender:
+    /// closing the store ends it (the receiver is dropped, so the sender sees it closed).
+    #[tokio::test]
+    async fn the_task_ends_when_the_store_is_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/c.db", dir.path().display()))
+            .await
+            .unwrap();
+        let committer = store.committer().clone();
+        assert!(!committer.tx.is_closed(), "the task runs while the store is open");
+        store.close().await;
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(5), committer.tx.closed()).await;
+        assert!(ended.is_ok(), "the committer task still runs after Store::close");
+    }
 }

@@ -7,8 +7,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::checkpoints::Tx;
-use super::{ServiceError, Store};
+use super::{ServiceError, Store, Tx};
 use crate::dora::{Benchmark, Level, Question};
 use crate::live::{CheckpointStatus, LiveDoc};
 use crate::summary::history::{

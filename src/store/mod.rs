@@ -6,23 +6,22 @@ mod actions;
 pub mod api_tokens;
 pub mod checkpoints;
 mod committer;
-mod error;
 pub mod events;
 pub mod history;
 pub mod measured;
-pub mod rooms;
 pub mod secrets;
 pub mod squads;
 pub mod summary;
 pub mod throttle;
 pub mod users;
+mod wal;
 
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
 
-pub use error::ServiceError;
+pub use crate::error::ServiceError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -123,7 +122,12 @@ impl Store {
             wal,
         };
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoint_in_background(store.clone()));
+            // Not a `Store`: it would hold the committer's sender and keep its task alive.
+            tokio::spawn(wal::checkpoint_in_background(
+                store.pool.clone(),
+                store.writer.clone(),
+                store.wal.clone(),
+            ));
         }
         Ok(store)
     }
@@ -176,102 +180,18 @@ impl Store {
         &self.pool
     }
 
+    /// The group-commit task, started on first use inside the runtime that serves the requests.
+    pub(crate) fn committer(&self) -> &committer::Committer {
+        self.committer
+            .get_or_init(|| committer::Committer::start(self.writer.clone(), self.backend, self.wal.clone()))
+    }
+
+    /// Closes both pools; the committer task and the log's background check end with them.
     pub async fn close(&self) {
         self.pool.close().await;
         self.writer.close().await;
     }
 }
-
-/// Keeps the SQLite write-ahead log small. Every second: copy what readers
-/// allow into the database file without blocking anyone (PASSIVE); if the log
-/// is past [`WAL_LIMIT`] anyway (readers kept it from being reused), a RESTART
-/// checkpoint from the writer; if nothing was written for a whole second, a
-/// TRUNCATE, so an idle server leaves an empty log. Stops with the pools.
-async fn checkpoint_in_background(store: Store) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-    let mut last_seen = None;
-    loop {
-        tick.tick().await;
-        if store.pool.is_closed() || store.writer.is_closed() {
-            return;
-        }
-        if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE);")
-            .execute(&store.pool)
-            .await
-        {
-            if store.pool.is_closed() {
-                return;
-            }
-            tracing::warn!(error = %e, "WAL checkpoint failed");
-        }
-        let seen = store.wal_file();
-        let idle = seen.is_some() && seen == last_seen;
-        last_seen = seen;
-        let result = if seen.is_some_and(|(len, _)| len > WAL_LIMIT) {
-            store.restart_wal(WalReset::Restart).await
-        } else if idle && seen.is_some_and(|(len, _)| len > 0) {
-            store.restart_wal(WalReset::Truncate).await
-        } else {
-            Ok(true)
-        };
-        if let Err(e) = result {
-            if store.writer.is_closed() {
-                return;
-            }
-            tracing::warn!(error = %e, "WAL checkpoint failed");
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum WalReset {
-    /// The log is copied back and the next commit writes from its beginning
-    /// (cutting the file to `journal_size_limit`).
-    Restart,
-    /// As Restart, and the file is emptied now.
-    Truncate,
-}
-
-impl Store {
-    /// The log file's size and modification time, when there is one.
-    fn wal_file(&self) -> Option<(u64, std::time::SystemTime)> {
-        let meta = std::fs::metadata(self.wal.as_deref()?).ok()?;
-        Some((meta.len(), meta.modified().ok()?))
-    }
-
-    /// True when the SQLite log has grown past [`WAL_LIMIT`].
-    pub(crate) fn wal_over_limit(&self) -> bool {
-        self.wal_file().is_some_and(|(len, _)| len > WAL_LIMIT)
-    }
-
-    /// Copies the whole log back and has it start again. Runs on the writer,
-    /// so no commit lands meanwhile; SQLite then waits for readers still on
-    /// the old log (new ones read the database file), which readers therefore
-    /// cannot starve as they can a PASSIVE checkpoint. The wait is short
-    /// ([`WAL_READER_WAIT_MS`]): a reader that holds on longer (a backup, say)
-    /// makes it give up until the next try rather than stall every write.
-    /// Returns whether it completed.
-    pub(crate) async fn restart_wal(&self, how: WalReset) -> Result<bool, ServiceError> {
-        let sql = match how {
-            WalReset::Restart => "PRAGMA wal_checkpoint(RESTART)",
-            WalReset::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
-        };
-        let mut conn = self.writer.acquire().await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "PRAGMA busy_timeout = {WAL_READER_WAIT_MS}"
-        )))
-        .execute(&mut *conn)
-        .await?;
-        let row = sqlx::query(sql).fetch_one(&mut *conn).await;
-        sqlx::raw_sql("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
-        // (busy, frames in the log, frames copied): busy = 1 when a reader held on past the wait.
-        let busy: i64 = sqlx::Row::try_get(&row?, 0).unwrap_or(1);
-        Ok(busy == 0)
-    }
-}
-
-/// How long a RESTART or TRUNCATE checkpoint waits for readers on the old log.
-const WAL_READER_WAIT_MS: u64 = 250;
 
 /// The file of a `sqlite://PATH?…` URL (as [`normalise_url`] makes them).
 fn sqlite_path(url: &str) -> Option<&str> {
@@ -309,9 +229,13 @@ fn normalise_url(url: &str) -> Result<(Backend, String), ServiceError> {
     Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
 
-pub(crate) fn now_ms() -> i64 {
+/// The server's clock, in milliseconds since the epoch.
+pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
+
+/// A transaction, as every use-case writes in one.
+pub(crate) type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

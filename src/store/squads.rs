@@ -3,18 +3,11 @@
 use sqlx::Row;
 
 use super::{new_id, now_ms, ServiceError, Store};
+use crate::access::{require_role, Action};
 use crate::accounts::CurrentUser;
 use crate::dora::baselines::Industry;
 use crate::names::DisplayName;
 pub use crate::squads::{Squad, SquadForm};
-
-fn require_manager(by: Option<&CurrentUser>) -> Result<(), ServiceError> {
-    match by {
-        None => Ok(()), // the operator at the CLI
-        Some(u) if u.role.can_manage_squads() => Ok(()),
-        Some(_) => Err(ServiceError::Forbidden),
-    }
-}
 
 fn squad_from_row(r: &sqlx::any::AnyRow) -> Squad {
     let industry: String = r.get("industry");
@@ -51,7 +44,7 @@ impl Store {
 
     /// Creates a squad with a slug derived from its name (suffixed when taken).
     pub async fn create_squad(&self, by: Option<&CurrentUser>, form: SquadForm) -> Result<Squad, ServiceError> {
-        require_manager(by)?;
+        require_role(by, Action::ManageSquads)?;
         let mut tx = self.writer.begin().await?;
         let tribe_id = self.tribe_id(&mut tx, &form.tribe).await?;
         let base = form.name.slug();
@@ -85,7 +78,7 @@ impl Store {
 
     /// Edits name, tribe and industry; the slug stays, so links keep working.
     pub async fn update_squad(&self, by: &CurrentUser, slug: &str, form: SquadForm) -> Result<Squad, ServiceError> {
-        require_manager(Some(by))?;
+        require_role(Some(by), Action::ManageSquads)?;
         let mut tx = self.writer.begin().await?;
         let tribe_id = self.tribe_id(&mut tx, &form.tribe).await?;
         let updated =
@@ -122,7 +115,7 @@ impl Store {
 
     /// Renames a tribe; every squad in it follows.
     pub async fn rename_tribe(&self, by: &CurrentUser, name: &str, new_name: &DisplayName) -> Result<(), ServiceError> {
-        require_manager(Some(by))?;
+        require_role(Some(by), Action::ManageSquads)?;
         let key = name.trim().to_lowercase();
         let new_key = new_name.as_str().to_lowercase();
         let mut tx = self.writer.begin().await?;

@@ -7,18 +7,13 @@ use super::{now_ms, ServiceError, Store};
 use crate::access::Action;
 use crate::accounts::CurrentUser;
 use crate::live::{CheckpointStatus, LiveDoc};
+use crate::measured::dates::{rfc3339, Precision};
 use crate::summary::{
     parse_highlights, parse_reason, Draft, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults, SurveySet,
 };
 
 fn parse_doc(raw: &str) -> Result<LiveDoc, ServiceError> {
     serde_json::from_str(raw).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))
-}
-
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
 }
 
 impl Store {
@@ -195,7 +190,12 @@ impl Store {
             _ => {}
         }
         let n = latest + 1;
-        let summary = draft.finalise(n, rfc3339(now), by.username.clone(), reason.unwrap_or_default());
+        let summary = draft.finalise(
+            n,
+            rfc3339(now, Precision::Seconds),
+            by.username.clone(),
+            reason.unwrap_or_default(),
+        );
         let body = serde_json::to_string(&summary).map_err(|e| ServiceError::Internal(e.to_string()))?;
         // The primary key turns a concurrent second writer of the same revision into a refusal.
         let inserted = sqlx::query(
@@ -238,11 +238,7 @@ impl Store {
         Ok(n)
     }
 
-    async fn latest_revision(
-        &self,
-        tx: &mut super::checkpoints::Tx<'_>,
-        checkpoint_id: &str,
-    ) -> Result<u32, ServiceError> {
+    async fn latest_revision(&self, tx: &mut super::Tx<'_>, checkpoint_id: &str) -> Result<u32, ServiceError> {
         let n: Option<i64> = sqlx::query_scalar("SELECT MAX(revision) FROM summary_revisions WHERE checkpoint_id = $1")
             .bind(checkpoint_id)
             .fetch_one(&mut **tx)

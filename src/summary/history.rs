@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Maturity, Summary};
 use crate::board::Action;
-use crate::dora::{assess, AssessmentInput, Benchmark, FieldError, Level, Question};
+use crate::dora::{assess, AssessmentInput, Benchmark, Level, Question};
+use crate::error::FieldError;
 use crate::live::{CheckpointStatus, Disclosure, LiveDoc};
 use crate::measured::dates::parse_date;
 

@@ -441,10 +441,10 @@ pub fn window_text(m: &Measured) -> String {
 }
 
 /// Highlights as the facilitator typed them, trimmed, within the limit.
-pub fn parse_highlights(raw: &str) -> Result<String, crate::dora::FieldError> {
+pub fn parse_highlights(raw: &str) -> Result<String, crate::error::FieldError> {
     let text = raw.trim().replace("\r\n", "\n");
     if text.chars().count() > MAX_HIGHLIGHTS {
-        return Err(crate::dora::FieldError::new(
+        return Err(crate::error::FieldError::new(
             "highlights",
             format!("highlights are at most {MAX_HIGHLIGHTS} characters"),
         ));
@@ -453,14 +453,14 @@ pub fn parse_highlights(raw: &str) -> Result<String, crate::dora::FieldError> {
 }
 
 /// The reason a correction gives: required, one line.
-pub fn parse_reason(raw: &str) -> Result<String, crate::dora::FieldError> {
+pub fn parse_reason(raw: &str) -> Result<String, crate::error::FieldError> {
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     match text.chars().count() {
-        0 => Err(crate::dora::FieldError::new(
+        0 => Err(crate::error::FieldError::new(
             "reason",
             "say what this correction changes",
         )),
-        n if n > 300 => Err(crate::dora::FieldError::new(
+        n if n > 300 => Err(crate::error::FieldError::new(
             "reason",
             "a reason is at most 300 characters",
         )),

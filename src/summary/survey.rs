@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dora::FieldError;
+use crate::error::FieldError;
 
 pub const MAX_SURVEY_TEXT: usize = 1000;
 

@@ -73,12 +73,7 @@ pub async fn post_board_change(
         ("timer", timer),
     ];
     let get = |name: &str| fields.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone());
-    let op = BoardCommand::from_fields(&op, &get).map_err(|e| match e {
-        checkpoint_core::board::BoardError::Invalid { field, message } => {
-            form_error(ServiceError::invalid(field, message))
-        }
-        other => form_error(ServiceError::invalid("note", other.to_string())),
-    })?;
+    let op = BoardCommand::from_fields(&op, &get).map_err(|e| form_error(ServiceError::from(e)))?;
     let rev = app_context()?
         .rooms
         .execute(&id, &by, Command::Board { op })

@@ -1,7 +1,8 @@
 //! The page's connection to its room: the current view, the link state, and
 //! how commands are sent (over the WebSocket when hydrated).
 
-use checkpoint_core::dora::{FieldError, Question};
+use checkpoint_core::dora::Question;
+use checkpoint_core::error::FieldError;
 use checkpoint_core::live::{Command, Stage, TimerAction, View};
 use leptos::prelude::*;
 

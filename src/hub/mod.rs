@@ -4,15 +4,19 @@
 //! With PostgreSQL, other instances hear of each commit through LISTEN/NOTIFY
 //! and reload from the database, which stays the source of truth.
 
+mod follow;
+mod room;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use super::checkpoints::{LoadedRoom, EVENTS_CHANNEL};
-use super::{now_ms, ServiceError, Store};
-use crate::live::{apply_once, Actor, Applied, Change, Command, Frame, LiveError, Sent, View};
+use crate::live::{apply_once, Actor, Applied, Command, Sent, View};
+use crate::store::{now_ms, ServiceError, Store};
+pub use room::{Connection, Outbound};
+use room::{RoomInner, Sub};
 
 /// Frames a slow connection may fall behind by before it is dropped (its
 /// client reconnects and resyncs from a snapshot).
@@ -20,108 +24,13 @@ const QUEUE: usize = 256;
 /// Attempts when another instance commits between our read and our write.
 const STALE_RETRIES: usize = 5;
 
-#[derive(Clone, Debug)]
-pub enum Outbound {
-    Text(Arc<str>),
-    Close,
-}
-
-/// One open WebSocket's end of the hub.
-pub struct Connection {
-    pub conn: u64,
-    pub participant: String,
-    pub rx: mpsc::Receiver<Outbound>,
-}
-
-struct Sub {
-    conn: u64,
-    participant: String,
-    tx: mpsc::Sender<Outbound>,
-}
-
 type Room = tokio::sync::Mutex<RoomInner>;
 type Locked = tokio::sync::OwnedMutexGuard<RoomInner>;
-
-#[derive(Default)]
-struct RoomInner {
-    loaded: Option<LoadedRoom>,
-    subs: Vec<Sub>,
-    /// Set when the room left the map; a late arrival must fetch a new one.
-    closed: bool,
-}
 
 pub struct Rooms {
     store: Store,
     map: Mutex<HashMap<String, Arc<Room>>>,
     next_conn: AtomicU64,
-}
-
-impl From<LiveError> for ServiceError {
-    fn from(e: LiveError) -> Self {
-        match e {
-            LiveError::Forbidden => ServiceError::Forbidden,
-            LiveError::Finished => ServiceError::conflict("status", e.to_string()),
-            LiveError::Refused { field, message } => ServiceError::invalid(field, message),
-        }
-    }
-}
-
-fn to_text(frame: &Frame) -> Arc<str> {
-    serde_json::to_string(frame).unwrap_or_default().into()
-}
-
-impl RoomInner {
-    fn online(&self) -> HashSet<String> {
-        self.subs.iter().map(|s| s.participant.clone()).collect()
-    }
-
-    fn snapshot_for(&self, participant: &str, online: &HashSet<String>, now: i64) -> Option<Arc<str>> {
-        let loaded = self.loaded.as_ref()?;
-        let view = View::for_participant(
-            &loaded.state,
-            participant,
-            online,
-            now,
-            Some(&loaded.join_code.display()),
-        );
-        Some(to_text(&Frame::Snapshot { view: Box::new(view) }))
-    }
-
-    /// Sends each connection its own snapshot.
-    fn broadcast_snapshots(&mut self) {
-        let online = self.online();
-        let now = now_ms();
-        let mut cache: HashMap<String, Arc<str>> = HashMap::new();
-        let texts: Vec<Option<Arc<str>>> = self
-            .subs
-            .iter()
-            .map(|s| {
-                if let Some(t) = cache.get(&s.participant) {
-                    return Some(t.clone());
-                }
-                let t = self.snapshot_for(&s.participant, &online, now)?;
-                cache.insert(s.participant.clone(), t.clone());
-                Some(t)
-            })
-            .collect();
-        let mut i = 0;
-        self.subs.retain(|s| {
-            let text = texts[i].clone();
-            i += 1;
-            text.is_none_or(|t| s.tx.try_send(Outbound::Text(t)).is_ok())
-        });
-    }
-
-    fn send_all(&mut self, pick: impl Fn(&Sub) -> Arc<str>) {
-        self.subs.retain(|s| s.tx.try_send(Outbound::Text(pick(s))).is_ok());
-    }
-
-    fn broadcast_presence(&mut self) {
-        let mut online: Vec<String> = self.online().into_iter().collect();
-        online.sort();
-        let text = to_text(&Frame::Presence { online });
-        self.send_all(|_| text.clone());
-    }
 }
 
 impl Rooms {
@@ -135,11 +44,6 @@ impl Rooms {
 
     pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    /// Rooms currently open in this process.
-    pub fn open_rooms(&self) -> usize {
-        self.map.lock().map(|m| m.len()).unwrap_or(0)
     }
 
     fn room(&self, id: &str) -> Arc<Room> {
@@ -306,63 +210,7 @@ impl Rooms {
             }
             let rev = next.revision;
             inner.loaded.as_mut().expect("loaded").state = next;
-            match change {
-                Change::Vote {
-                    question,
-                    participant: voter,
-                    answer,
-                    auto_revealed: false,
-                } => {
-                    let expected = inner.loaded.as_ref().expect("loaded").state.expected_voters(question);
-                    let theirs = to_text(&Frame::Voted {
-                        rev,
-                        question,
-                        participant: voter.clone(),
-                        expected,
-                        mine: Some(answer),
-                    });
-                    let others = to_text(&Frame::Voted {
-                        rev,
-                        question,
-                        participant: voter.clone(),
-                        expected,
-                        mine: None,
-                    });
-                    inner.send_all(|s| {
-                        if s.participant == voter {
-                            theirs.clone()
-                        } else {
-                            others.clone()
-                        }
-                    });
-                }
-                Change::Removed { participant: gone } => {
-                    let removed = to_text(&Frame::Removed);
-                    inner.subs.retain(|s| {
-                        if s.participant == gone {
-                            let _ = s.tx.try_send(Outbound::Text(removed.clone()));
-                            let _ = s.tx.try_send(Outbound::Close);
-                            false
-                        } else {
-                            true
-                        }
-                    });
-                    inner.broadcast_snapshots();
-                }
-                Change::Note { id: note_id } => {
-                    let notes = &inner.loaded.as_ref().expect("loaded").state.doc.board.notes;
-                    let index = notes.iter().position(|n| n.id == note_id);
-                    let note = index.map(|i| notes[i].clone());
-                    let text = to_text(&Frame::Note {
-                        rev,
-                        id: note_id,
-                        note,
-                        index: index.unwrap_or(0),
-                    });
-                    inner.send_all(|_| text.clone());
-                }
-                _ => inner.broadcast_snapshots(),
-            }
+            inner.fan_out(rev, change);
             return Ok(rev);
         }
         Err(ServiceError::Internal(
@@ -399,70 +247,10 @@ impl Rooms {
                     .map(|p| p.id.clone())
                     .collect();
                 inner.loaded = Some(loaded);
-                let removed_text = to_text(&Frame::Removed);
-                inner.subs.retain(|s| {
-                    let gone = removed.contains(&s.participant);
-                    if gone {
-                        let _ = s.tx.try_send(Outbound::Text(removed_text.clone()));
-                        let _ = s.tx.try_send(Outbound::Close);
-                    }
-                    !gone
-                });
+                inner.close_removed(|p| removed.contains(p));
                 inner.broadcast_snapshots();
             }
             Err(e) => tracing::warn!(checkpoint = id, error = %e, "could not reload a live checkpoint"),
-        }
-    }
-
-    async fn refresh_all(&self) {
-        let ids: Vec<String> = self.map.lock().map(|m| m.keys().cloned().collect()).unwrap_or_default();
-        for id in ids {
-            self.refresh(&id).await;
-        }
-    }
-
-    /// Follows other instances' commits on PostgreSQL. Runs until the process ends;
-    /// after a lost connection it reconnects and reloads every open room.
-    pub async fn follow_postgres(self: Arc<Self>, url: String) {
-        use sqlx::postgres::PgListener;
-        let mut backoff = std::time::Duration::from_millis(200);
-        loop {
-            let mut listener = match PgListener::connect(&url).await {
-                Ok(l) => l,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot connect the event listener; retrying");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(std::time::Duration::from_secs(10));
-                    continue;
-                }
-            };
-            if let Err(e) = listener.listen(EVENTS_CHANNEL).await {
-                tracing::warn!(error = %e, "LISTEN failed; retrying");
-                tokio::time::sleep(backoff).await;
-                continue;
-            }
-            backoff = std::time::Duration::from_millis(200);
-            // Anything missed while disconnected.
-            self.refresh_all().await;
-            loop {
-                match listener.try_recv().await {
-                    Ok(Some(n)) => {
-                        if let Some((id, rev)) = n.payload().split_once(':') {
-                            if let Ok(rev) = rev.parse::<i64>() {
-                                self.refresh_if_behind(id, rev).await;
-                            }
-                        }
-                    }
-                    Ok(None) => {
-                        tracing::warn!("event listener reconnected; reloading open checkpoints");
-                        self.refresh_all().await;
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "event listener failed; reconnecting");
-                        break;
-                    }
-                }
-            }
         }
     }
 }
