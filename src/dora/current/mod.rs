@@ -1,0 +1,11 @@
+//! The current DORA model of `shared/reference/dora-model.md`, section 7: the
+//! 2024 and 2025 editions. Five (or four) metrics scored 0 to 10, throughput and
+//! stability, industry and organisation-size benchmarks, the three capabilities
+//! every team is recommended, and DORA's current catalog grouping.
+//!
+//! Plain data and pure functions, wasm-safe, so that the quick check page, the
+//! API, the live room and the measured side compute the same figures.
+
+pub mod edition;
+
+pub use edition::{AnyEdition, Edition, Metric, Model};
