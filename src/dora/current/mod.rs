@@ -7,5 +7,10 @@
 //! API, the live room and the measured side compute the same figures.
 
 pub mod edition;
+pub mod percent;
+
+// The one place this module names where `FieldError` lives.
+pub(crate) use crate::dora::assess::FieldError;
 
 pub use edition::{AnyEdition, Edition, Metric, Model};
+pub use percent::Percent;
