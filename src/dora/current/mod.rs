@@ -6,11 +6,17 @@
 //! Plain data and pure functions, wasm-safe, so that the quick check page, the
 //! API, the live room and the measured side compute the same figures.
 
+pub mod benchmarks;
 pub mod edition;
+pub mod input;
 pub mod percent;
+pub mod score;
 
 // The one place this module names where `FieldError` lives.
 pub(crate) use crate::dora::assess::FieldError;
 
+pub use benchmarks::{compare_industry, compare_org_size, Comparison, IndustryKey, MeanSd, OrgSizeKey};
 pub use edition::{AnyEdition, Edition, Metric, Model};
+pub use input::{CurrentAnswers, CurrentFields, CurrentInput, RawPercent};
 pub use percent::Percent;
+pub use score::{round1, Scores};
