@@ -7,6 +7,7 @@
 //! API, the live room and the measured side compute the same figures.
 
 pub mod benchmarks;
+pub mod capabilities;
 pub mod edition;
 pub mod input;
 pub mod percent;
