@@ -11,6 +11,7 @@ pub mod capabilities;
 pub mod edition;
 pub mod input;
 pub mod percent;
+pub mod result;
 pub mod score;
 
 // The one place this module names where `FieldError` lives.
@@ -20,4 +21,5 @@ pub use benchmarks::{compare_industry, compare_org_size, Comparison, IndustryKey
 pub use edition::{AnyEdition, Edition, Metric, Model};
 pub use input::{CurrentAnswers, CurrentFields, CurrentInput, RawPercent};
 pub use percent::Percent;
+pub use result::{assess_current, CurrentAssessment};
 pub use score::{round1, Scores};
