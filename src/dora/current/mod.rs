@@ -8,6 +8,7 @@
 
 pub mod benchmarks;
 pub mod capabilities;
+pub mod catalog;
 pub mod edition;
 pub mod input;
 pub mod percent;
