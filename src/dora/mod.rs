@@ -6,6 +6,7 @@ pub mod benchmark;
 pub mod capabilities;
 pub mod catalog;
 pub mod chart;
+pub mod current;
 pub mod prioritise;
 pub mod questions;
 pub mod statements;
