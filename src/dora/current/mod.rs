@@ -16,7 +16,7 @@ pub mod result;
 pub mod score;
 
 // The one place this module names where `FieldError` lives.
-pub(crate) use crate::dora::assess::FieldError;
+pub(crate) use crate::error::FieldError;
 
 pub use benchmarks::{compare_industry, compare_org_size, Comparison, IndustryKey, MeanSd, OrgSizeKey};
 pub use edition::{AnyEdition, Edition, Metric, Model};
