@@ -69,7 +69,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The OpenAPI 3.1 description of every `/api/v1` endpoint (kept beside the handlers).
-pub const OPENAPI: &str = include_str!("openapi.json");
+pub const OPENAPI: &str = include_str!("../openapi.json");
 
 async fn openapi() -> Response {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
