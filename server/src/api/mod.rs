@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 
 use crate::AppState;
 
+pub mod checkpoints;
+
 /// An error as the API sends it: `{"error": "...", "field": "..."}`.
 #[derive(Debug)]
 pub struct ApiError {

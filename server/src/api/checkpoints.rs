@@ -12,7 +12,7 @@ use checkpoint_core::checkpoints::CheckpointForm;
 use checkpoint_core::store::ServiceError;
 use serde_json::{json, Value};
 
-use crate::api::ApiError;
+use super::ApiError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
