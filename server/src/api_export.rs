@@ -12,8 +12,8 @@ use checkpoint_core::summary::csv::{actions_csv, notes_csv};
 use checkpoint_core::summary::{html::to_html, markdown::to_markdown};
 use serde::Deserialize;
 
+use crate::api::events::{bearer, token_squad, unauthorized};
 use crate::api::ApiError;
-use crate::api_events::{bearer, token_squad, unauthorized};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

@@ -152,7 +152,7 @@ impl MetricsToken {
 
     /// True when `headers` carry `Authorization: Bearer <the token>`; compared in constant time.
     fn admits(&self, headers: &HeaderMap) -> bool {
-        let given = crate::api_events::bearer(headers).unwrap_or("");
+        let given = crate::api::events::bearer(headers).unwrap_or("");
         checkpoint_core::security::constant_time_eq(
             checkpoint_core::store::secrets::token_hash(given).as_bytes(),
             self.hash.as_bytes(),

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::AppState;
 
 pub mod checkpoints;
+pub mod events;
 
 /// An error as the API sends it: `{"error": "...", "field": "..."}`.
 #[derive(Debug)]

@@ -19,7 +19,7 @@ use checkpoint_core::store::measured::Reader;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api::ApiError;
+use super::ApiError;
 use crate::AppState;
 
 /// Bodies over this get 413: a full batch of 1,000 deployments fits easily.
