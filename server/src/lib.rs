@@ -2,7 +2,6 @@
 //! files and startup; every rule lives in the core crate.
 
 pub mod api;
-pub mod api_export;
 pub mod cli;
 pub mod import;
 pub mod live;
@@ -114,7 +113,7 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
     let api = api::router()
         .merge(api::checkpoints::router())
         .merge(api::events::router())
-        .merge(api_export::router())
+        .merge(api::export::router())
         .with_state(state.clone());
     let router = site::router(state.clone())
         .merge(live::router().with_state(state.clone()))

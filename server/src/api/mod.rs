@@ -15,6 +15,7 @@ use crate::AppState;
 
 pub mod checkpoints;
 pub mod events;
+pub mod export;
 
 /// An error as the API sends it: `{"error": "...", "field": "..."}`.
 #[derive(Debug)]
