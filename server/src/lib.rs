@@ -110,11 +110,7 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
         shutdown,
     };
     let metrics = state.metrics.clone();
-    let api = api::router()
-        .merge(api::checkpoints::router())
-        .merge(api::events::router())
-        .merge(api::export::router())
-        .with_state(state.clone());
+    let api = api::router().with_state(state.clone());
     let router = site::router(state.clone())
         .merge(live::router().with_state(state.clone()))
         .merge(import::router().with_state(state.clone()))

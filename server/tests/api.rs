@@ -23,6 +23,8 @@ mod carry;
 mod history;
 #[path = "api/injection.rs"]
 mod injection;
+#[path = "api/openapi.rs"]
+mod openapi;
 #[path = "api/resend.rs"]
 mod resend;
 #[path = "api/roles.rs"]
