@@ -1,5 +1,6 @@
-//! Prometheus metrics at `/metrics`, kept by hand: a request counter by method
-//! and status class, and a latency histogram. Not public: on the main address
+//! Telemetry: the server's own Prometheus metrics at `/metrics` (not the
+//! squads' DORA metrics, which `api/events.rs` serves), kept by hand: a request
+//! counter by method and status class, and latency histograms. Not public: on the main address
 //! only with `Authorization: Bearer <--metrics-token>`, or without a token on
 //! the separate `--metrics-addr`; with neither configured, `/metrics` is 404.
 
