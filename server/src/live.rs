@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use checkpoint_app::context::participant_in;
 use checkpoint_core::live::{ClientMessage, CommandRate, Frame};
+use checkpoint_core::request::participant_in;
 use checkpoint_core::store::rooms::Outbound;
 use checkpoint_core::store::ServiceError;
 

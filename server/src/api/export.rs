@@ -4,8 +4,8 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use checkpoint_app::context::{cookie_from, participant_cookie_name, session_token_from};
 use checkpoint_core::access::{Action, Hat};
+use checkpoint_core::request::{cookie_from, participant_cookie_name, session_token_from};
 use checkpoint_core::summary::csv::{actions_csv, notes_csv};
 use checkpoint_core::summary::{html::to_html, markdown::to_markdown};
 use serde::Deserialize;

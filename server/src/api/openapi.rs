@@ -86,7 +86,7 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "sessionCookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                checkpoint_app::context::SESSION_COOKIE,
+                checkpoint_core::request::SESSION_COOKIE,
                 "The session of a person signed in to the site.",
             ))),
         );
