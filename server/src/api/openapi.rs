@@ -18,7 +18,22 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 use super::error::{BadRequest, BatchRefused, CrossSite, EventsTooLarge, Internal, TokenRequired, TooLargeText};
 
 /// What the document says about the API as a whole.
-const DESCRIPTION: &str = "The stable JSON API of DevOps Checkpoint, under `/api/v1`.\n\nAuthentication: pipelines send a squad's API token (`cpt_...`, created on the squad page under API tokens, or with `checkpoint token create --squad SLUG`, shown once) as `Authorization: Bearer <token>`; it writes events for that squad and reads that squad's metrics only. People signed in to the site use their `checkpoint_session` cookie on /checkpoints and /metrics.\n\nErrors: refusals are JSON `{\"error\": \"...\", \"field\": \"...\"}` (`field` when one input is at fault); the event endpoints refuse an item with `{\"error\", \"index\", \"field\"}`. Two refusals come from the HTTP framework as plain text instead: 413 for a body over 2 MiB on /assess, /checkpoints and /join, and 400 for a query string of /metrics that cannot be read. 400 is a body that is not a JSON object, 401 missing or invalid credentials (with `WWW-Authenticate: Bearer` on the token endpoints), 404 a resource that does not exist or is not yours to read, 413 a body over the limit (1 MiB for events), 422 a value that breaks a rule. An unknown path under /api/v1 is 404 `{\"error\": \"no such API endpoint\"}`. A state-changing request with an `Origin` header that does not name this site is 403 (field `origin`).\n\nTimes are RFC 3339 strings (`2026-11-22T09:30:00Z`, any offset). The metric definitions are those of section 6 of the DORA model the app implements.";
+const DESCRIPTION: &str = "The stable JSON API of DevOps Checkpoint, under `/api/v1`.\n\n\
+    Authentication: pipelines send a squad's API token (`cpt_...`, created on the squad page under API \
+    tokens, or with `checkpoint token create --squad SLUG`, shown once) as `Authorization: Bearer \
+    <token>`; it writes events for that squad and reads that squad's metrics only. People signed in to \
+    the site use their `checkpoint_session` cookie on /checkpoints and /metrics.\n\n\
+    Errors: refusals are JSON `{\"error\": \"...\", \"field\": \"...\"}` (`field` when one input is at fault); \
+    the event endpoints refuse an item with `{\"error\", \"index\", \"field\"}`. Two refusals come from the \
+    HTTP framework as plain text instead: 413 for a body over 2 MiB on /assess, /checkpoints and /join, \
+    and 400 for a query string of /metrics that cannot be read. 400 is a body that is not a JSON object, \
+    401 missing or invalid credentials (with `WWW-Authenticate: Bearer` on the token endpoints), 404 a \
+    resource that does not exist or is not yours to read, 413 a body over the limit (1 MiB for events), \
+    422 a value that breaks a rule. An unknown path under /api/v1 is 404 `{\"error\": \"no such API \
+    endpoint\"}`. A state-changing request with an `Origin` header that does not name this site is 403 \
+    (field `origin`).\n\n\
+    Times are RFC 3339 strings (`2026-11-22T09:30:00Z`, any offset). The metric definitions are those of \
+    section 6 of the DORA model the app implements.";
 /// OAS 3.1's `info.summary`, which utoipa's `Info` has no field for.
 const SUMMARY: &str =
     "Assess DORA answers, run checkpoints, record deployments and incidents, read the measured metrics.";
@@ -99,6 +114,18 @@ pub fn document() -> &'static str {
     DOCUMENT.get_or_init(|| {
         let mut doc = serde_json::to_value(super::document()).expect("the document serializes");
         doc["info"]["summary"] = Value::String(SUMMARY.to_string());
+        // utoipa marks an operation without authentication `security: [{}]`; say it as before, `[]`.
+        for ops in doc["paths"]
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|paths| paths.values_mut())
+        {
+            for op in ops.as_object_mut().into_iter().flat_map(|ops| ops.values_mut()) {
+                if op["security"] == json!([{}]) {
+                    op["security"] = json!([]);
+                }
+            }
+        }
         // As written: utoipa's schema model has no `const`, which the summary's uses.
         for (name, schema) in written_all().as_object().expect("schemas.json maps names to schemas") {
             doc["components"]["schemas"][name] = schema.clone();
