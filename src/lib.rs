@@ -18,6 +18,8 @@ pub mod ingest;
 pub mod live;
 pub mod measured;
 pub mod names;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod security;
 pub mod squads;
 pub mod summary;

@@ -8,13 +8,15 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use checkpoint_core::accounts::CurrentUser;
 use checkpoint_core::hub::Rooms;
+use checkpoint_core::request::{
+    cookie_from, participant_cookie_name, participant_in, percent_encode, session_token_from, ClientAddr,
+    SESSION_COOKIE,
+};
 /// The server's clock (windows, dates): the core's, so pages and the store agree.
 pub use checkpoint_core::store::now_ms;
 use checkpoint_core::store::{ServiceError, Store};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-
-pub const SESSION_COOKIE: &str = "checkpoint_session";
 
 /// What every request shares, provided by the server.
 #[derive(Clone)]
@@ -39,54 +41,11 @@ pub fn session_token() -> Option<String> {
     session_token_from(&parts()?.headers)
 }
 
-/// The session cookie's value in a set of request headers.
-pub fn session_token_from(headers: &axum::http::HeaderMap) -> Option<String> {
-    cookie_from(headers, SESSION_COOKIE)
-}
-
-/// A cookie's value in a set of request headers.
-pub fn cookie_from(headers: &axum::http::HeaderMap, wanted: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == wanted && !value.is_empty()).then(|| value.to_string())
-        })
-}
-
-/// The cookie that holds a participant's session for one checkpoint.
-pub fn participant_cookie_name(checkpoint_id: &str) -> String {
-    format!("checkpoint_p_{checkpoint_id}")
-}
-
 /// This request's participant cookies, as a function of the checkpoint id
 /// (for [`Store::join_checkpoint_with`]: joining again keeps one's place).
 pub fn participant_cookies() -> impl Fn(&str) -> Option<String> + Sync {
     let headers = parts().map(|p| p.headers).unwrap_or_default();
     move |checkpoint_id| cookie_from(&headers, &participant_cookie_name(checkpoint_id))
-}
-
-/// Who this request is in a checkpoint: the participant cookie for it, or a
-/// signed-in facilitator or admin (made a participant on first visit).
-pub async fn participant_in(
-    store: &Store,
-    headers: &axum::http::HeaderMap,
-    checkpoint_id: &str,
-) -> Result<Option<String>, ServiceError> {
-    if let Some(token) = cookie_from(headers, &participant_cookie_name(checkpoint_id)) {
-        if let Some(p) = store.participant_for_token(checkpoint_id, &token).await? {
-            return Ok(Some(p));
-        }
-    }
-    if let Some(token) = session_token_from(headers) {
-        if let Some(user) = store.session_user(&token).await? {
-            return store.participant_for_user(checkpoint_id, &user).await;
-        }
-    }
-    Ok(None)
 }
 
 /// The participant behind this server-function request, or a refusal that says how to get in.
@@ -162,11 +121,6 @@ pub async fn require_user() -> Result<CurrentUser, ServerFnError> {
         .await?
         .ok_or_else(|| into_server_error(ServiceError::Unauthenticated))
 }
-
-/// The client's address as rate limits count it (`checkpoint_core::security::client_key`):
-/// worked out once per request by the server, which alone knows which proxy to believe.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientAddr(pub String);
 
 /// The client's address, for rate limiting.
 pub fn client_addr() -> String {
@@ -259,16 +213,6 @@ fn with_error_param(referer: &str, form: &str, message: &str) -> String {
     params.push(format!("error_in={}", percent_encode(form)));
     params.push(format!("error={}", percent_encode(message)));
     format!("{path}?{}", params.join("&"))
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Sets or clears the session cookie on the response.

@@ -9,7 +9,7 @@ use checkpoint_core::squads::SquadForm;
 use checkpoint_core::store::Store;
 use clap::{Args, Parser, Subcommand};
 
-use crate::metrics::MetricsToken;
+use crate::telemetry::MetricsToken;
 use crate::ServeConfig;
 
 #[derive(Parser, Debug)]

@@ -8,8 +8,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
-use checkpoint_app::context::{percent_encode, session_token_from};
 use checkpoint_core::ingest::csv::{parse, CsvError};
+use checkpoint_core::request::{percent_encode, session_token_from};
 use checkpoint_core::store::ServiceError;
 
 use crate::AppState;

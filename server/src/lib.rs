@@ -2,15 +2,12 @@
 //! files and startup; every rule lives in the core crate.
 
 pub mod api;
-pub mod api_checkpoints;
-pub mod api_events;
-pub mod api_export;
 pub mod cli;
 pub mod import;
 pub mod live;
-pub mod metrics;
 pub mod security;
 pub mod site;
+pub mod telemetry;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,7 +33,7 @@ pub struct ServeConfig {
     /// Proxies whose `X-Forwarded-For` names the client (for rate limits).
     pub trusted_proxies: Vec<TrustedProxy>,
     /// `/metrics` on the main address needs `Authorization: Bearer <this>`.
-    pub metrics_token: Option<metrics::MetricsToken>,
+    pub metrics_token: Option<telemetry::MetricsToken>,
     /// A second address serving `/metrics` alone, without a token.
     pub metrics_addr: Option<SocketAddr>,
 }
@@ -61,7 +58,7 @@ impl ServeConfig {
 pub struct AppState {
     pub ctx: AppContext,
     pub leptos: LeptosOptions,
-    pub metrics: Arc<metrics::Metrics>,
+    pub metrics: Arc<telemetry::Metrics>,
     /// The Origin, client-address and proxy rules.
     pub rules: Arc<security::RequestRules>,
     /// Turns true when the server begins to shut down: open WebSockets close.
@@ -84,7 +81,7 @@ pub struct App {
     pub router: Router,
     /// Closes the router's WebSockets at shutdown.
     pub close_sockets: tokio::sync::watch::Sender<bool>,
-    pub metrics: Arc<metrics::Metrics>,
+    pub metrics: Arc<telemetry::Metrics>,
 }
 
 /// The router, the switch that closes its WebSockets at shutdown, and its
@@ -104,7 +101,7 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
             secure_cookies: config.secure_cookies,
         },
         leptos,
-        metrics: Arc::new(metrics::Metrics::default()),
+        metrics: Arc::new(telemetry::Metrics::default()),
         rules: Arc::new(security::RequestRules {
             trusted_proxies: config.trusted_proxies.clone(),
             public_origin: config.public_url.clone(),
@@ -113,16 +110,12 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
         shutdown,
     };
     let metrics = state.metrics.clone();
-    let api = api::router()
-        .merge(api_checkpoints::router())
-        .merge(api_events::router())
-        .merge(api_export::router())
-        .with_state(state.clone());
+    let api = api::router().with_state(state.clone());
     let router = site::router(state.clone())
         .merge(live::router().with_state(state.clone()))
         .merge(import::router().with_state(state.clone()))
         .nest("/api/v1", api)
-        .merge(metrics::router(state.clone(), config.metrics_token.as_ref()))
+        .merge(telemetry::router(state.clone(), config.metrics_token.as_ref()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::gate_signed_in_pages,
@@ -139,7 +132,7 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
         // Pages and API answers are compressed on the fly; static assets are
         // already precompressed on disk and pass through untouched.
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(state, metrics::record));
+        .layer(axum::middleware::from_fn_with_state(state, telemetry::record));
     App {
         router,
         close_sockets: shutdown_tx,
@@ -173,7 +166,7 @@ pub async fn serve(database_url: &str, config: ServeConfig, started: Instant) ->
         // Meant for a private network: `/metrics` alone, no token.
         let listener = tokio::net::TcpListener::bind(metrics_addr).await?;
         tracing::info!(addr = %listener.local_addr()?, "serving /metrics");
-        let router = metrics::standalone_router(metrics);
+        let router = telemetry::standalone_router(metrics);
         tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, router).await {
                 tracing::error!(error = %e, "the metrics listener stopped");

@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use checkpoint_app::context::participant_in;
 use checkpoint_core::hub::Outbound;
 use checkpoint_core::live::{ClientMessage, CommandRate, Frame};
+use checkpoint_core::request::participant_in;
 use checkpoint_core::store::ServiceError;
 
 use crate::api::ApiError;

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use checkpoint_app::context::{percent_encode, session_token_from, ClientAddr};
+use checkpoint_core::request::{percent_encode, session_token_from, ClientAddr};
 use checkpoint_core::security::{client_ip, client_key, OwnOrigin, RequestSite, SiteOrigin, TrustedProxy};
 
 use crate::api::ApiError;

@@ -7,6 +7,13 @@ use crate::error::FieldError;
 
 /// Performance level (cluster) of a squad.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "Performance level from the mean answer code: <= 3.5 low, <= 4.4 medium, <= 5.2 high, else elite."
+    )
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Low,

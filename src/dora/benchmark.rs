@@ -3,6 +3,14 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        default = "2019",
+        description = "The survey population the percentile is measured against (State of DevOps 2019, 2021 or 2022)."
+    )
+)]
 pub enum Benchmark {
     #[default]
     #[serde(rename = "2019")]

@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 use super::Level;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(description = "One of the twelve capabilities recommended by level (three per level).")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CapabilityKey {
     Westrum,

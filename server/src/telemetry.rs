@@ -1,5 +1,6 @@
-//! Prometheus metrics at `/metrics`, kept by hand: a request counter by method
-//! and status class, and a latency histogram. Not public: on the main address
+//! Telemetry: the server's own Prometheus metrics at `/metrics` (not the
+//! squads' DORA metrics, which `api/events.rs` serves), kept by hand: a request
+//! counter by method and status class, and latency histograms. Not public: on the main address
 //! only with `Authorization: Bearer <--metrics-token>`, or without a token on
 //! the separate `--metrics-addr`; with neither configured, `/metrics` is 404.
 
@@ -152,7 +153,7 @@ impl MetricsToken {
 
     /// True when `headers` carry `Authorization: Bearer <the token>`; compared in constant time.
     fn admits(&self, headers: &HeaderMap) -> bool {
-        let given = crate::api_events::bearer(headers).unwrap_or("");
+        let given = crate::api::events::bearer(headers).unwrap_or("");
         checkpoint_core::security::constant_time_eq(
             checkpoint_core::store::secrets::token_hash(given).as_bytes(),
             self.hash.as_bytes(),

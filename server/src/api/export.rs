@@ -4,28 +4,56 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
-use checkpoint_app::context::{cookie_from, participant_cookie_name, session_token_from};
 use checkpoint_core::access::{Action, Hat};
+use checkpoint_core::request::{cookie_from, participant_cookie_name, session_token_from};
 use checkpoint_core::summary::csv::{actions_csv, notes_csv};
 use checkpoint_core::summary::{html::to_html, markdown::to_markdown};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::api::ApiError;
-use crate::api_events::{bearer, token_squad, unauthorized};
+use super::events::{bearer, token_squad, unauthorized};
+use super::openapi::{BearerChallenge, Summary};
+use super::{ApiError, ErrorBody};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/checkpoints/{id}/export", get(export))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(export))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ExportQuery {
+    #[param(value_type = FormatParam, required = true)]
     format: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1)]
     revision: Option<String>,
-    /// For CSV: `actions` or `notes`.
+    /// With format=csv: `actions` (title, owner, due, capability, status) or `notes` (step, position, kind, text).
+    #[param(value_type = Option<OfParam>)]
     of: Option<String>,
+}
+
+/// The `format` values, for the document ([`Format::parse`] reads them).
+#[derive(ToSchema)]
+#[schema(as = ExportFormat)]
+#[serde(rename_all = "lowercase")]
+#[expect(dead_code, reason = "describes the values Format::parse reads")]
+pub(super) enum FormatParam {
+    Md,
+    Json,
+    Html,
+    Csv,
+}
+
+/// The `of` values of a CSV export, for the document.
+#[derive(ToSchema)]
+#[schema(as = ExportOf)]
+#[serde(rename_all = "lowercase")]
+#[expect(dead_code, reason = "describes the values Format::parse reads")]
+pub(super) enum OfParam {
+    Actions,
+    Notes,
 }
 
 #[derive(Clone, Copy)]
@@ -60,6 +88,22 @@ impl Format {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/checkpoints/{id}/export",
+    tag = "summary",
+    operation_id = "exportSummary",
+    summary = "A checkpoint's summary as Markdown, JSON, a standalone HTML page, or CSV of its actions or notes",
+    description = "The latest finalised revision (or `revision`), else the draft as the room stands. Readers: a signed-in user of any role, or an API token of the checkpoint's squad (another squad's checkpoint is 404). Markdown and JSON come as attachments named `SQUAD-YYYY-MM-DD.md|json`; HTML opens in the browser, with a print stylesheet for saving as PDF.",
+    security(("bearerAuth" = []), ("sessionCookie" = [])),
+    params(("id" = String, Path, format = "uuid"), ExportQuery),
+    responses(
+        (status = 200, description = "The summary.", content((String = "text/markdown"), (Summary = "application/json"), (String = "text/html"), (String = "text/csv"))),
+        (status = 401, description = "Neither a signed-in session nor a valid token.", headers(("WWW-Authenticate" = inline(BearerChallenge), description = "Always `Bearer`.")), body = ErrorBody),
+        (status = 404, description = "No such checkpoint or revision, or a token of another squad.", body = ErrorBody),
+        (status = 422, description = "A bad `format`, `of` or `revision`; `field` names it.", body = ErrorBody)
+    )
+)]
 async fn export(
     State(state): State<AppState>,
     Path(id): Path<String>,
