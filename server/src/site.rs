@@ -58,7 +58,7 @@ fn server_fn_paths() -> &'static HashSet<&'static str> {
 /// url-encoded form is 415, one over the limit 413, and a form that does not
 /// fit the function (a field missing or malformed) 400, each saying what was
 /// wrong in the server-function error format, so a page shows the message.
-/// Refusals of our own code already carry their status (`context::status_of`).
+/// Refusals of our own code already carry their status (`ServiceError::status_code`).
 async fn server_fn_client_mistakes(req: Request<Body>, next: Next) -> Response {
     if *req.method() != Method::POST || !server_fn_paths().contains(req.uri().path()) {
         return next.run(req).await;

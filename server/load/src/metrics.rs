@@ -10,6 +10,7 @@
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+use checkpoint_core::measured::dates::{self, Precision};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
@@ -64,9 +65,7 @@ const MINUTE: i64 = 60_000;
 const DAY: i64 = 86_400_000;
 
 fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    dates::rfc3339(ms, Precision::Seconds)
 }
 
 /// Sign-in is done by the caller; this creates the squads and one token each.

@@ -50,7 +50,7 @@ impl ApiError {
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
-        let status = checkpoint_app::context::status_of(&e);
+        let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
             tracing::error!(error = ?e, "API request failed");
             return ApiError::new(status, "internal error", None);

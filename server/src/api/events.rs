@@ -10,6 +10,7 @@ use axum::Json;
 use checkpoint_core::dora::Benchmark;
 use checkpoint_core::ingest::json::{self as events_json, BatchError};
 use checkpoint_core::ingest::parse_instant;
+use checkpoint_core::measured::dates::{rfc3339, Precision};
 use checkpoint_core::measured::{BoundedWindow, Measured, DAY_MS, DEFAULT_WINDOW_DAYS};
 use checkpoint_core::request::session_token_from;
 use checkpoint_core::store::api_tokens::TokenSquad;
@@ -213,19 +214,13 @@ pub fn parse_window(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result
     BoundedWindow::parse(from, to).map_err(|e| ApiError::unprocessable(e.field, e.message))
 }
 
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default()
-}
-
 /// The answer of `GET /api/v1/metrics`.
 pub fn metrics_json(m: &Measured, squad: &str, service: Option<&str>) -> Value {
     json!({
         "squad": squad,
         "service": service,
-        "from": rfc3339(m.window.from),
-        "to": rfc3339(m.window.to),
+        "from": rfc3339(m.window.from, Precision::Millis),
+        "to": rfc3339(m.window.to, Precision::Millis),
         "deployment_frequency": m.deployment_frequency,
         "lead_time": m.lead_time,
         "change_failure_rate": m.change_failure_rate,
