@@ -17,9 +17,8 @@ use checkpoint_core::dora::catalog::CATALOG;
 use checkpoint_core::live::Command;
 use leptos::prelude::*;
 
+use super::controls::{confirm, NextStage, Refused};
 use super::link::{use_live, Control, Live};
-use super::room::confirm;
-use super::stages::NextStage;
 
 /// A plain form fallback: one board change with flattened fields. Every
 /// field `BoardCommand::from_fields` reads must be an argument here, or a
@@ -166,7 +165,7 @@ fn BoardForm(
             <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
             <input type="hidden" name="op" value=op/>
             {children()}
-            <super::room::Refused control/>
+            <Refused control/>
         </form>
     }
 }
@@ -669,7 +668,7 @@ fn AddNote(step: String, title: String) -> impl IntoView {
             <label for=kind_id.clone() class="visually-hidden">"Kind"</label>
             <KindSelect id=kind_id selected=NoteKind::Manual/>
             <button type="submit" class="button small primary">"Add note"</button>
-            <super::room::Refused control/>
+            <Refused control/>
             <Show when=move || saving.get()>
                 <span class="muted small pending-note" data-testid="note-pending">
                     {move || if live.link.get() == super::link::LinkState::Live { "Saving this note…" } else { "Not saved yet: this note is sent when the connection is back." }}

@@ -10,9 +10,8 @@ use checkpoint_core::live::capabilities::{rating_id, why_recommended, MAX_FOCUS}
 use checkpoint_core::live::{Command, RatingPhase, Stage};
 use leptos::prelude::*;
 
+use super::controls::{confirm, CommandButton, CommandFields, NextStage, StageTimer};
 use super::link::use_live;
-use super::room::confirm;
-use super::stages::{CommandButton, CommandFields, StageTimer};
 
 /// Every rating of a plain form at once (no JavaScript): fields `ratings[<capability>-<n>]`.
 #[server(endpoint = "rate_all")]
@@ -148,7 +147,7 @@ pub fn CapabilitiesStage() -> impl IntoView {
                 }.into_any()
             }
         }}
-        <super::stages::NextStage/>
+        <NextStage/>
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod board;
 pub mod capabilities;
 pub mod checkpoints;
+pub mod controls;
 pub mod join;
 pub mod link;
 pub mod measured;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::controls::confirm;
 use super::link::{LinkState, Live};
 use super::live_view;
 use super::stages::{MaturityStage, QuestionStage, SceneStage, WelcomeStage};
@@ -272,24 +273,6 @@ pub(crate) fn SaveStatus() -> impl IntoView {
     }
 }
 
-/// The server's refusal of what `control` sent, shown beside it.
-#[component]
-pub(crate) fn Refused(control: super::link::Control) -> impl IntoView {
-    let live = super::link::use_live();
-    let message = move || {
-        live.error.with(|e| {
-            e.as_ref()
-                .filter(|r| r.control == Some(control))
-                .map(|r| r.message.clone())
-        })
-    };
-    view! {
-        <Show when=move || message().is_some()>
-            <span class="refusal" role="alert" data-testid="refusal">{message}</span>
-        </Show>
-    }
-}
-
 /// Start, end, the join code and co-facilitators.
 #[component]
 fn FacilitatorBar() -> impl IntoView {
@@ -332,21 +315,6 @@ fn FacilitatorBar() -> impl IntoView {
                 </details>
             </div>
         </section>
-    }
-}
-
-/// A browser `confirm()`; on the server (no JavaScript) there is nothing to ask.
-pub fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window()
-            .and_then(|w| w.confirm_with_message(message).ok())
-            .unwrap_or(true)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
     }
 }
 

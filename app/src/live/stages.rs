@@ -2,60 +2,12 @@
 
 use checkpoint_core::dora::chart::per_metric;
 use checkpoint_core::dora::{assess, Question};
-use checkpoint_core::live::timer::format_remaining;
-use checkpoint_core::live::{Command, Phase, Stage, TimerAction};
+use checkpoint_core::live::{Command, Phase, Stage};
 use leptos::prelude::*;
 
+use super::controls::{CommandButton, CommandFields, NextStage, Refused, StageTimer};
 use super::link::use_live;
-use super::room::confirm;
 use crate::chart::{PerMetricView, PerformanceChart, RecommendedCapabilities};
-
-/// Hidden fields every plain command form carries.
-#[component]
-pub(crate) fn CommandFields(
-    kind: &'static str,
-    #[prop(optional)] question: Option<Question>,
-    #[prop(optional)] stage: Option<Stage>,
-) -> impl IntoView {
-    let live = use_live();
-    view! {
-        <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
-        <input type="hidden" name="kind" value=kind/>
-        {question.map(|q| view! { <input type="hidden" name="question" value=q.id()/> })}
-        {stage.map(|s| view! { <input type="hidden" name="stage" value=s.id()/> })}
-    }
-}
-
-/// A one-button command: over the socket when connected, else a plain post.
-#[component]
-pub(crate) fn CommandButton(
-    kind: &'static str,
-    #[prop(optional)] question: Option<Question>,
-    #[prop(optional)] stage: Option<Stage>,
-    command: Command,
-    label: &'static str,
-    #[prop(optional)] class: &'static str,
-    #[prop(optional)] confirm_when: Option<Signal<Option<String>>>,
-) -> impl IntoView {
-    let live = use_live();
-    let control = super::link::Control::new();
-    view! {
-        <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
-            if let Some(message) = confirm_when.and_then(|s| s.get_untracked()) {
-                if !confirm(&message) { ev.prevent_default(); return; }
-            }
-            if live.send_from(Some(control), command.clone(), |_| {}) { ev.prevent_default(); }
-        }>
-            {match (question, stage) {
-                (Some(question), _) => view! { <CommandFields kind question/> }.into_any(),
-                (None, Some(stage)) => view! { <CommandFields kind stage/> }.into_any(),
-                (None, None) => view! { <CommandFields kind/> }.into_any(),
-            }}
-            <button type="submit" class=format!("button {class}")>{label}</button>
-            <super::room::Refused control/>
-        </form>
-    }
-}
 
 #[component]
 pub fn WelcomeStage() -> impl IntoView {
@@ -120,24 +72,6 @@ fn scene_text(q: Question) -> &'static str {
             "Stability: how long it takes to restore service after an incident that affects users."
         }
         Question::ChangeFailureRate => "Stability: the share of deployments that degrade service and need a fix.",
-    }
-}
-
-/// The facilitator's "next stage" button.
-#[component]
-pub fn NextStage() -> impl IntoView {
-    let live = use_live();
-    let next = move || live.view.with(|v| v.stage.next());
-    view! {
-        <Show when=move || live.view.with(|v| v.facilitator) && next().is_some() && live.looking_at.get().is_none()>
-            <form method="post" action="/api/live_command" class="next-stage" on:submit=move |ev| {
-                if let Some(stage) = next() { if live.send(Command::GoTo { stage }) { ev.prevent_default(); } }
-            }>
-                <CommandFields kind="go_to"/>
-                <input type="hidden" name="stage" value=move || next().map(Stage::id).unwrap_or_default()/>
-                <button type="submit" class="button primary">{move || format!("Next: {}", next().map(Stage::label).unwrap_or_default())}</button>
-            </form>
-        </Show>
     }
 }
 
@@ -255,7 +189,7 @@ fn Ballot(question: Question) -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <button type="submit" class="button primary">{move || if mine().is_some() { "Change my vote" } else { "Cast my vote" }}</button>
-            <super::room::Refused control/>
+            <Refused control/>
             <p class="muted small" data-testid="my-vote">{move || match (waiting().and_then(|m| question.answer(&m)), saved().and_then(|m| question.answer(&m))) {
                 (Some(a), _) if live.link.get() == super::link::LinkState::Live => format!("Saving your vote: {}…", a.label()),
                 (Some(a), _) => format!("Your vote is not saved yet: {}. It is sent when the connection is back.", a.label()),
@@ -333,36 +267,6 @@ fn LockForm(question: Question) -> impl IntoView {
             </select>
             <button type="submit" class="button primary">"Lock the answer"</button>
         </form>
-    }
-}
-
-/// A stage's shared countdown, with the facilitator's controls.
-#[component]
-pub(crate) fn StageTimer(stage: Stage) -> impl IntoView {
-    let live = use_live();
-    let timer = move || {
-        live.view
-            .with(|v| match stage.question() {
-                Some(q) => v.question(q).map(|x| x.timer),
-                None => Some(v.capabilities.timer),
-            })
-            .expect("the stage has a timer")
-    };
-    let remaining = move || timer().remaining_ms(live.server_now());
-    let running = move || timer().running();
-    let button = move |kind: &'static str, action: TimerAction, label: &'static str| {
-        view! { <CommandButton kind stage command=Command::Timer { stage, action } label class="subtle"/> }
-    };
-    view! {
-        <div class="timer" role="timer" aria-label=format!("Time left for {}", stage.label())>
-            <span class="timer-face" class:timer-done=move || running() && remaining() == 0 data-testid="timer">{move || format_remaining(remaining())}</span>
-            <span class="muted small">{move || if running() { "running" } else if timer().paused_remaining_ms.is_some() { "paused" } else { "not started" }}</span>
-            <Show when=move || live.view.with(|v| v.facilitator)>
-                {move || if running() { button("timer_pause", TimerAction::Pause, "Pause") } else { button("timer_start", TimerAction::Start, "Start") }}
-                {button("timer_extend", TimerAction::Extend { minutes: 5 }, "+5 min")}
-                {button("timer_reset", TimerAction::Reset, "Reset")}
-            </Show>
-        </div>
     }
 }
 

@@ -7,8 +7,8 @@ use super::page::load_summary;
 use super::view::SummaryBody;
 use crate::errors::FormError;
 use crate::layout::ErrorNotice;
+use crate::live::controls::NextStage;
 use crate::live::link::use_live;
-use crate::live::stages::NextStage;
 
 #[component]
 pub fn SummaryStage() -> impl IntoView {
