@@ -11,8 +11,6 @@ pub mod link;
 pub mod measured;
 pub mod present;
 pub mod room;
-#[cfg(feature = "hydrate")]
-mod socket;
 pub mod stages;
 
 use checkpoint_core::live::View;

@@ -8,8 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::link::use_live;
+use super::link::{open_live, LinkIndicator, NotInRoom};
 use super::live_view;
-use super::room::{open_live, LinkIndicator, NotInRoom};
 use crate::errors::error_text;
 
 #[component]

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-use super::link::{Control, LinkState, Live, Queued, Refusal};
+use super::{Control, LinkState, Live, Queued, Refusal};
 
 type Callback<T> = Closure<dyn FnMut(T)>;
 type Done = Box<dyn FnOnce(Result<i64, String>)>;
