@@ -10,14 +10,14 @@
 )]
 
 use checkpoint_core::board::{
-    Action, ActionOrigin, ActionStatus, BoardCommand, DotsPhase, Note, NoteKind, ReviewItem, Step, DEFAULT_BUDGET,
-    DEFAULT_PER_NOTE, MAX_NOTE_TEXT,
+    Action, ActionStatus, BoardCommand, DotsPhase, Note, NoteKind, Step, DEFAULT_BUDGET, DEFAULT_PER_NOTE,
+    MAX_NOTE_TEXT,
 };
 use checkpoint_core::dora::catalog::CATALOG;
 use checkpoint_core::live::Command;
 use leptos::prelude::*;
 
-use super::controls::{confirm, NextStage, Refused};
+use super::controls::{confirm, CarriedFrom, NextStage, Refused};
 use super::link::{use_live, Control, Live};
 
 /// A plain form fallback: one board change with flattened fields. Every
@@ -948,150 +948,6 @@ fn ActionRow(action: Action, facilitator: bool) -> impl IntoView {
             <td>{capability_name}</td>
             <td>{status_cell}</td>
             <td>{last_cell}</td>
-        </tr>
-    }
-}
-
-/// The review of the squad's open actions, loaded by the room's page itself
-/// (at its top level, so that hydration finds the value the server rendered
-/// with: made inside the welcome stage, a reload there sometimes failed to hydrate).
-#[derive(Clone, Copy)]
-pub struct PreviousActionsData(pub Resource<Result<Vec<ReviewItem>, ServerFnError>>);
-
-/// Every action of the squad's earlier checkpoints still open or waiting to
-/// be carried over, as the welcome stage reviews them.
-#[server(endpoint = "previous_actions")]
-pub async fn load_previous_actions(id: String) -> Result<Vec<ReviewItem>, ServerFnError> {
-    use crate::context::{app_context, into_server_error, require_participant};
-    require_participant(&id).await?;
-    app_context()?.store.action_review(&id).await.map_err(into_server_error)
-}
-
-/// Sets the status of action `action` of the earlier checkpoint `from`;
-/// carried over, it is copied into this checkpoint `id`.
-#[server(endpoint = "review_action")]
-pub async fn review_action(id: String, from: String, action: String, status: String) -> Result<(), ServerFnError> {
-    use crate::context::{app_context, form_error, require_user};
-    let user = require_user().await?;
-    let ctx = app_context()?;
-    for changed in ctx
-        .store
-        .review_action(&user, &id, &from, &action, &status)
-        .await
-        .map_err(form_error)?
-    {
-        ctx.rooms.refresh(&changed).await;
-    }
-    leptos_axum::redirect(&format!("/checkpoints/{id}"));
-    Ok(())
-}
-
-/// "carried over from the checkpoint of 2026-04-10 (first agreed 2026-01-10)".
-pub fn origin_text(from: &[ActionOrigin]) -> Option<String> {
-    let last = from.last()?;
-    Some(match from.first().filter(|f| f.held_on != last.held_on) {
-        Some(first) => format!(
-            "carried over from the checkpoint of {} (first agreed {})",
-            last.held_on, first.held_on
-        ),
-        None => format!("carried over from the checkpoint of {}", last.held_on),
-    })
-}
-
-/// A link to the checkpoint an action was carried over from.
-#[component]
-pub fn CarriedFrom(from: Vec<ActionOrigin>) -> impl IntoView {
-    let href = from.last().map(|o| format!("/checkpoints/{}/summary", o.checkpoint_id));
-    origin_text(&from).map(|text| view! { <a class="carried-from small" href=href>{text}</a> })
-}
-
-/// At the welcome stage: every action of the squad's earlier checkpoints
-/// still open, marked done, carried over (copied into this checkpoint's
-/// actions) or dropped by the facilitator.
-#[component]
-pub fn ActionReview() -> impl IntoView {
-    let live = use_live();
-    let review = ServerAction::<ReviewAction>::new();
-    let data = expect_context::<PreviousActionsData>().0;
-    // Read again after each review (not on the first run: the page's load has it).
-    Effect::new(move |seen: Option<usize>| {
-        let version = review.version().get();
-        if seen.is_some_and(|s| s != version) {
-            data.refetch();
-        }
-        version
-    });
-    view! {
-        <Suspense fallback=|| ()>
-            {move || data.get().and_then(Result::ok).filter(|items| !items.is_empty()).map(|items| {
-                let checkpoint = live.view.with_untracked(|v| v.info.id.clone());
-                view! {
-                    <section class="card action-review" aria-labelledby="review-heading">
-                        <h3 id="review-heading">"Open actions from earlier checkpoints"</h3>
-                        <p class="muted small">"Done or dropped, they leave the list at the next checkpoint; carried over, they are copied into this checkpoint's actions."</p>
-                        <crate::errors::FormError result=review.value().into() form="review_action"/>
-                        <div class="table-scroll">
-                        <table class="data-table" data-testid="action-review">
-                            <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Agreed at"</th><th scope="col">"Status"</th></tr></thead>
-                            <tbody>
-                                {items.into_iter().map(|item| view! { <ReviewRow checkpoint=checkpoint.clone() item review/> }).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
-                    </section>
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn ReviewRow(checkpoint: String, item: ReviewItem, review: ServerAction<ReviewAction>) -> impl IntoView {
-    let facilitator = use_live().view.with_untracked(|v| v.facilitator);
-    let ReviewItem {
-        checkpoint_id: from,
-        held_on,
-        action,
-        copied_to,
-    } = item;
-    let Action {
-        id,
-        title,
-        owner,
-        due,
-        status,
-        carried_from,
-        ..
-    } = action;
-    let select_id = format!("review-{from}-{id}");
-    let status_label = format!("Status of {title}");
-    let here = copied_to.as_deref() == Some(checkpoint.as_str());
-    let origin_href = format!("/checkpoints/{from}/summary");
-    let status_cell = match copied_to {
-        // The copy is what moves on; its status is set on the board.
-        Some(_) => view! { <span>{if here { "Carried over: in this checkpoint's actions" } else { "Carried over" }}</span> }.into_any(),
-        None if facilitator => view! {
-            <ActionForm action=review attr:class="inline">
-                <input type="hidden" name="id" value=checkpoint/>
-                <input type="hidden" name="from" value=from/>
-                <input type="hidden" name="action" value=id/>
-                <label for=select_id.clone() class="visually-hidden">{status_label}</label>
-                <select id=select_id name="status">
-                    {ActionStatus::ALL.into_iter().map(|s| view! { <option value=s.id() selected=s == status>{s.label()}</option> }).collect_view()}
-                </select>
-                <button type="submit" class="button small">"Set"</button>
-            </ActionForm>
-        }
-        .into_any(),
-        None => view! { <span>{status.label()}</span> }.into_any(),
-    };
-    view! {
-        <tr>
-            <th scope="row">{title.clone()}<CarriedFrom from=carried_from/></th>
-            <td><bdi>{owner}</bdi></td>
-            <td>{due.unwrap_or_else(|| "—".into())}</td>
-            <td><a href=origin_href>{held_on}</a></td>
-            <td>{status_cell}</td>
         </tr>
     }
 }

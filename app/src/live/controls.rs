@@ -3,6 +3,7 @@
 //! "next stage" button, a stage's countdown and the browser's `confirm()`.
 //! Below the pages (stages, board, capabilities), above the link.
 
+use checkpoint_core::board::ActionOrigin;
 use checkpoint_core::dora::Question;
 use checkpoint_core::live::timer::format_remaining;
 use checkpoint_core::live::{Command, Stage, TimerAction};
@@ -136,4 +137,23 @@ pub(crate) fn StageTimer(stage: Stage) -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// "carried over from the checkpoint of 2026-04-10 (first agreed 2026-01-10)".
+pub fn origin_text(from: &[ActionOrigin]) -> Option<String> {
+    let last = from.last()?;
+    Some(match from.first().filter(|f| f.held_on != last.held_on) {
+        Some(first) => format!(
+            "carried over from the checkpoint of {} (first agreed {})",
+            last.held_on, first.held_on
+        ),
+        None => format!("carried over from the checkpoint of {}", last.held_on),
+    })
+}
+
+/// A link to the checkpoint an action was carried over from.
+#[component]
+pub fn CarriedFrom(from: Vec<ActionOrigin>) -> impl IntoView {
+    let href = from.last().map(|o| format!("/checkpoints/{}/summary", o.checkpoint_id));
+    origin_text(&from).map(|text| view! { <a class="carried-from small" href=href>{text}</a> })
 }

@@ -60,9 +60,9 @@ pub fn CheckpointPage() -> impl IntoView {
         id,
         super::measured::checkpoint_measured,
     )));
-    provide_context(super::board::PreviousActionsData(Resource::new(
+    provide_context(super::stages::PreviousActionsData(Resource::new(
         id,
-        super::board::load_previous_actions,
+        super::stages::load_previous_actions,
     )));
     view! {
         <Transition fallback=|| view! { <p class="muted">"Opening the checkpoint…"</p> }>

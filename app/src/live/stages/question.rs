@@ -1,79 +1,12 @@
-//! What each stage shows: welcome, set the scene, a question, maturity.
+//! A question stage: the secret ballot, the reveal, the distribution of
+//! votes and the facilitator's lock of the group's answer.
 
-use checkpoint_core::dora::chart::per_metric;
-use checkpoint_core::dora::{assess, Question};
+use checkpoint_core::dora::Question;
 use checkpoint_core::live::{Command, Phase, Stage};
 use leptos::prelude::*;
 
-use super::controls::{CommandButton, CommandFields, NextStage, Refused, StageTimer};
-use super::link::use_live;
-use crate::chart::{PerMetricView, PerformanceChart, RecommendedCapabilities};
-
-#[component]
-pub fn WelcomeStage() -> impl IntoView {
-    let live = use_live();
-    let welcome = move || live.view.with(|v| v.welcome.clone());
-    view! {
-        <h2 id="stage-heading">"Welcome"</h2>
-        <dl class="welcome">
-            <dt>"Purpose"</dt><dd>{move || welcome().purpose}</dd>
-            <dt>"Agenda"</dt><dd>{move || welcome().agenda}</dd>
-            <dt>"Expected outcome"</dt><dd>{move || welcome().outcome}</dd>
-            <dt>"Meeting principles"</dt><dd>{move || welcome().principles}</dd>
-        </dl>
-        <super::board::ActionReview/>
-        <Show when=move || live.view.with(|v| v.facilitator)>
-            <details class="edit-welcome">
-                <summary>"Edit the welcome text"</summary>
-                <form method="post" action="/api/edit_welcome" class="form">
-                    <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
-                    <label for="w-purpose">"Purpose"</label>
-                    <textarea id="w-purpose" name="purpose" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().purpose)}</textarea>
-                    <label for="w-agenda">"Agenda"</label>
-                    <textarea id="w-agenda" name="agenda" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().agenda)}</textarea>
-                    <label for="w-outcome">"Expected outcome"</label>
-                    <textarea id="w-outcome" name="outcome" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().outcome)}</textarea>
-                    <label for="w-principles">"Meeting principles"</label>
-                    <textarea id="w-principles" name="principles" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().principles)}</textarea>
-                    <button type="submit" class="button primary">"Save the welcome text"</button>
-                </form>
-            </details>
-        </Show>
-        <NextStage/>
-    }
-}
-
-#[component]
-pub fn SceneStage() -> impl IntoView {
-    view! {
-        <h2 id="stage-heading">"Set the scene"</h2>
-        <p>"Four metrics describe how a squad delivers software: two for speed, two for stability. We answer each for our primary application or service, as it is today."</p>
-        <ul class="metric-explainers">
-            {Question::ALL.into_iter().map(|q| view! {
-                <li><h3>{q.title()}</h3><p>{scene_text(q)}</p></li>
-            }).collect_view()}
-        </ul>
-        <h3>"Delivery principles"</h3>
-        <ul>
-            <li>"Small batches: small changes are easier to review, test, deploy and undo."</li>
-            <li>"Automate the path to production so that a deploy is routine, not an event."</li>
-            <li>"Build quality in: fast feedback from tests, monitoring and users."</li>
-            <li>"Speed and stability go together; the best squads improve both."</li>
-        </ul>
-        <NextStage/>
-    }
-}
-
-fn scene_text(q: Question) -> &'static str {
-    match q {
-        Question::LeadTime => "Speed: how long a committed change takes to run successfully in production.",
-        Question::DeployFrequency => "Speed: how often the squad deploys to production or releases to users.",
-        Question::TimeToRestore => {
-            "Stability: how long it takes to restore service after an incident that affects users."
-        }
-        Question::ChangeFailureRate => "Stability: the share of deployments that degrade service and need a fix.",
-    }
-}
+use crate::live::controls::{CommandButton, CommandFields, NextStage, Refused, StageTimer};
+use crate::live::link::use_live;
 
 #[component]
 pub fn QuestionStage(question: Question) -> impl IntoView {
@@ -111,7 +44,7 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
             Phase::Voting => view! {
                 <p class="notice" data-testid="vote-not-open">"Voting on this question opens when the facilitator brings everyone here."</p>
             }.into_any(),
-            _ => view! { <Distribution question/><super::measured::MeasuredBesideVotes question/> }.into_any(),
+            _ => view! { <Distribution question/><crate::live::measured::MeasuredBesideVotes question/> }.into_any(),
         }}
         <Show when=facilitator>
             <div class="facilitator-row">
@@ -154,7 +87,7 @@ fn AutoReveal() -> impl IntoView {
 #[component]
 fn Ballot(question: Question) -> impl IntoView {
     let live = use_live();
-    let control = super::link::Control::new();
+    let control = crate::live::link::Control::new();
     let saved = move || live.view.with(|v| v.question(question).and_then(|q| q.mine.clone()));
     // A vote not acknowledged yet (sent, or waiting for the connection).
     let waiting = move || {
@@ -191,7 +124,7 @@ fn Ballot(question: Question) -> impl IntoView {
             <button type="submit" class="button primary">{move || if mine().is_some() { "Change my vote" } else { "Cast my vote" }}</button>
             <Refused control/>
             <p class="muted small" data-testid="my-vote">{move || match (waiting().and_then(|m| question.answer(&m)), saved().and_then(|m| question.answer(&m))) {
-                (Some(a), _) if live.link.get() == super::link::LinkState::Live => format!("Saving your vote: {}…", a.label()),
+                (Some(a), _) if live.link.get() == crate::live::link::LinkState::Live => format!("Saving your vote: {}…", a.label()),
                 (Some(a), _) => format!("Your vote is not saved yet: {}. It is sent when the connection is back.", a.label()),
                 (None, Some(a)) => format!("You voted: {}", a.label()),
                 (None, None) => "You have not voted yet.".into(),
@@ -267,41 +200,5 @@ fn LockForm(question: Question) -> impl IntoView {
             </select>
             <button type="submit" class="button primary">"Lock the answer"</button>
         </form>
-    }
-}
-
-#[component]
-pub fn MaturityStage() -> impl IntoView {
-    let live = use_live();
-    view! {
-        <h2 id="stage-heading">"Maturity"</h2>
-        {move || live.view.with(|v| {
-            let locked: Vec<Option<String>> = Question::ALL.iter().map(|q| v.question(*q).and_then(|x| x.locked.clone())).collect();
-            let answers: Option<Vec<_>> = Question::ALL.iter().zip(&locked).map(|(q, id)| id.as_deref().and_then(|id| q.answer(id))).collect();
-            let Some(answers) = answers else {
-                let missing: Vec<&str> = Question::ALL.iter().zip(&locked).filter(|(_, l)| l.is_none()).map(|(q, _)| q.title()).collect();
-                return view! {
-                    <p class="empty-state">{format!("Lock the group's answer on every question to see the maturity. Still open: {}.", missing.join(", "))}</p>
-                }.into_any();
-            };
-            let input = checkpoint_core::dora::AssessmentInput {
-                lead_time: answers[0], deploy_frequency: answers[1], time_to_restore: answers[2], change_failure_rate: answers[3],
-                benchmark: v.info.benchmark,
-            };
-            let result = assess(&input);
-            let rows = per_metric(&input, v.info.industry);
-            view! {
-                <p class="level-line">
-                    <span class=format!("level-badge level-{}", result.level.id()) data-testid="level">{result.level.label()}</span>
-                    <span class="percentile" data-testid="percentile">{format!("Better than {} % of {} respondents", result.percentile, result.benchmark.id())}</span>
-                </p>
-                <PerformanceChart benchmark=result.benchmark percentile=result.percentile level=result.level/>
-                <h3>"Per metric"</h3>
-                <PerMetricView rows industry=v.info.industry/>
-                <super::measured::VotedAndMeasured voted=locked.clone()/>
-                <RecommendedCapabilities level=result.level/>
-            }.into_any()
-        })}
-        <NextStage/>
     }
 }

@@ -1,0 +1,45 @@
+//! The maturity stage: the level and percentile the locked answers give.
+
+use checkpoint_core::dora::chart::per_metric;
+use checkpoint_core::dora::{assess, Question};
+use leptos::prelude::*;
+
+use crate::chart::{PerMetricView, PerformanceChart, RecommendedCapabilities};
+use crate::live::controls::NextStage;
+use crate::live::link::use_live;
+
+#[component]
+pub fn MaturityStage() -> impl IntoView {
+    let live = use_live();
+    view! {
+        <h2 id="stage-heading">"Maturity"</h2>
+        {move || live.view.with(|v| {
+            let locked: Vec<Option<String>> = Question::ALL.iter().map(|q| v.question(*q).and_then(|x| x.locked.clone())).collect();
+            let answers: Option<Vec<_>> = Question::ALL.iter().zip(&locked).map(|(q, id)| id.as_deref().and_then(|id| q.answer(id))).collect();
+            let Some(answers) = answers else {
+                let missing: Vec<&str> = Question::ALL.iter().zip(&locked).filter(|(_, l)| l.is_none()).map(|(q, _)| q.title()).collect();
+                return view! {
+                    <p class="empty-state">{format!("Lock the group's answer on every question to see the maturity. Still open: {}.", missing.join(", "))}</p>
+                }.into_any();
+            };
+            let input = checkpoint_core::dora::AssessmentInput {
+                lead_time: answers[0], deploy_frequency: answers[1], time_to_restore: answers[2], change_failure_rate: answers[3],
+                benchmark: v.info.benchmark,
+            };
+            let result = assess(&input);
+            let rows = per_metric(&input, v.info.industry);
+            view! {
+                <p class="level-line">
+                    <span class=format!("level-badge level-{}", result.level.id()) data-testid="level">{result.level.label()}</span>
+                    <span class="percentile" data-testid="percentile">{format!("Better than {} % of {} respondents", result.percentile, result.benchmark.id())}</span>
+                </p>
+                <PerformanceChart benchmark=result.benchmark percentile=result.percentile level=result.level/>
+                <h3>"Per metric"</h3>
+                <PerMetricView rows industry=v.info.industry/>
+                <crate::live::measured::VotedAndMeasured voted=locked.clone()/>
+                <RecommendedCapabilities level=result.level/>
+            }.into_any()
+        })}
+        <NextStage/>
+    }
+}
