@@ -1,0 +1,166 @@
+//! The board's one form: a plain post without JavaScript, the same fields
+//! read by the same parser and sent over the socket when hydrated.
+// The plain-form server function takes one optional argument per form field
+// (parsed in one place, `BoardCommand::from_fields`); the lint also fires on
+// the code the `#[server]` macro generates, which an item attribute misses.
+#![expect(
+    clippy::too_many_arguments,
+    reason = "one argument per form field of the board's plain forms"
+)]
+
+use checkpoint_core::board::BoardCommand;
+use checkpoint_core::live::Command;
+use leptos::prelude::*;
+
+use crate::live::controls::Refused;
+use crate::live::link::{use_live, Control, Live};
+
+/// A plain form fallback: one board change with flattened fields. Every
+/// field `BoardCommand::from_fields` reads must be an argument here, or a
+/// plain form silently loses it (the hydrated page reads the form directly).
+#[server(endpoint = "board_command")]
+pub async fn post_board_change(
+    id: String,
+    op: String,
+    note: Option<String>,
+    step: Option<String>,
+    kind: Option<String>,
+    text: Option<String>,
+    text_was: Option<String>,
+    kind_was: Option<String>,
+    index: Option<String>,
+    title: Option<String>,
+    budget: Option<String>,
+    per_note: Option<String>,
+    show_live: Option<String>,
+    add: Option<String>,
+    action: Option<String>,
+    owner: Option<String>,
+    due: Option<String>,
+    capability: Option<String>,
+    status: Option<String>,
+    activity: Option<String>,
+    timer: Option<String>,
+) -> Result<i64, ServerFnError> {
+    use crate::context::{app_context, form_error, require_participant};
+    use checkpoint_core::store::ServiceError;
+    let by = require_participant(&id).await?;
+    let fields = [
+        ("note", note),
+        ("step", step),
+        ("kind", kind),
+        ("text", text),
+        ("text_was", text_was),
+        ("kind_was", kind_was),
+        ("index", index),
+        ("title", title),
+        ("budget", budget),
+        ("per_note", per_note),
+        ("show_live", show_live),
+        ("add", add),
+        ("action", action),
+        ("owner", owner),
+        ("due", due),
+        ("capability", capability),
+        ("status", status),
+        ("activity", activity),
+        ("timer", timer),
+    ];
+    let get = |name: &str| fields.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone());
+    let op = BoardCommand::from_fields(&op, &get).map_err(|e| match e {
+        checkpoint_core::board::BoardError::Invalid { field, message } => {
+            form_error(ServiceError::invalid(field, message))
+        }
+        other => form_error(ServiceError::invalid("note", other.to_string())),
+    })?;
+    let rev = app_context()?
+        .rooms
+        .execute(&id, &by, Command::Board { op })
+        .await
+        .map_err(form_error)?;
+    leptos_axum::redirect(&format!("/checkpoints/{id}#board"));
+    Ok(rev)
+}
+
+/// A fresh client-made id for a new note or step.
+pub(super) fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Sends the form's change over the socket (or queues it until the socket is
+/// back), with the same fields the plain post carries, read by the same
+/// parser. False without a script: the form then posts.
+pub(super) fn submit_over_socket(
+    live: Live,
+    control: Control,
+    ev: &leptos::ev::SubmitEvent,
+    done: impl FnOnce(Result<i64, String>) + 'static,
+) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if !live.scripted.get_untracked() {
+            return false;
+        }
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+            return false;
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return false;
+        };
+        let get = |name: &str| data.get(name).as_string();
+        let op = get("op").unwrap_or_default();
+        match BoardCommand::from_fields(&op, &get) {
+            Ok(op) => {
+                if let BoardCommand::AddNote { id, .. } = &op {
+                    // One's own notes may be deleted by oneself: the server
+                    // tells snapshots which; a note just added is known here.
+                    let id = id.clone();
+                    live.view.update(|v| v.board.my_notes.push(id));
+                }
+                live.send_from(Some(control), Command::Board { op }, done)
+            }
+            Err(e) => {
+                live.refuse(Some(control), e.to_string());
+                done(Err(e.to_string()));
+                true
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (live, control, ev, done);
+        false
+    }
+}
+
+#[component]
+pub(super) fn BoardForm(
+    op: &'static str,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional)] label: Option<String>,
+    /// Called once the change has been handed to the socket (sent, or waiting for it).
+    #[prop(optional, into)]
+    on_sent: Option<Callback<()>>,
+    /// Called once the server has acknowledged the change.
+    #[prop(optional, into)]
+    on_saved: Option<Callback<()>>,
+    children: Children,
+) -> impl IntoView {
+    let live = use_live();
+    let control = Control::new();
+    view! {
+        <form method="post" action="/api/board_command" class=format!("board-form {class}") aria-label=label on:submit=move |ev| {
+            let done = move |r: Result<i64, String>| if let (Ok(_), Some(f)) = (r, on_saved) { f.run(()) };
+            if submit_over_socket(live, control, &ev, done) {
+                ev.prevent_default();
+                if let Some(f) = on_sent { f.run(()); }
+            }
+        }>
+            <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+            <input type="hidden" name="op" value=op/>
+            {children()}
+            <Refused control/>
+        </form>
+    }
+}
