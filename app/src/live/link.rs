@@ -2,8 +2,7 @@
 //! (`LinkIndicator`), and the way in for those not in it (`NotInRoom`). The
 //! state it keeps is in `link/state.rs`, the WebSocket in `link/socket.rs`.
 
-use checkpoint_core::dora::{FieldError, Question};
-use checkpoint_core::live::{Command, Stage, TimerAction, View};
+use checkpoint_core::live::View;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -122,111 +121,5 @@ pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
             }}
             <p>"Viewers and leadership read the outcome on "<a href=format!("/checkpoints/{id}/summary")>"the checkpoint's summary"</a>"."</p>
         </section>
-    }
-}
-
-/// Parses the flattened form of a command (see `live_command`).
-pub fn command_from_form(
-    kind: &str,
-    question: Option<&str>,
-    answer: Option<&str>,
-    stage: Option<&str>,
-    participant: Option<&str>,
-    on: Option<&str>,
-) -> Result<Command, FieldError> {
-    let question = || {
-        let raw = question.unwrap_or_default();
-        Question::from_id(raw).ok_or_else(|| FieldError::new("question", format!("unknown question {raw:?}")))
-    };
-    let stage_of = || {
-        let raw = stage.unwrap_or_default();
-        Stage::from_id(raw).ok_or_else(|| FieldError::new("stage", format!("unknown stage {raw:?}")))
-    };
-    let answer = || {
-        answer
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-            .ok_or_else(|| FieldError::new("answer", "choose an answer first"))
-    };
-    Ok(match kind {
-        "vote" => Command::Vote {
-            question: question()?,
-            answer: answer()?,
-        },
-        "reveal" => Command::Reveal { question: question()? },
-        "reopen" => Command::Reopen { question: question()? },
-        "lock" => Command::Lock {
-            question: question()?,
-            answer: answer()?,
-        },
-        "unlock" => Command::Unlock { question: question()? },
-        "go_to" => Command::GoTo { stage: stage_of()? },
-        "timer_start" => Command::Timer {
-            stage: stage_of()?,
-            action: TimerAction::Start,
-        },
-        "timer_pause" => Command::Timer {
-            stage: stage_of()?,
-            action: TimerAction::Pause,
-        },
-        "timer_reset" => Command::Timer {
-            stage: stage_of()?,
-            action: TimerAction::Reset,
-        },
-        "timer_extend" => Command::Timer {
-            stage: stage_of()?,
-            action: TimerAction::Extend { minutes: 5 },
-        },
-        "reveal_ratings" => Command::RevealRatings,
-        "reopen_ratings" => Command::ReopenRatings,
-        "confirm_focus" => Command::ConfirmFocus {
-            confirmed: on.is_some_and(|v| v == "true" || v == "on"),
-        },
-        "auto_reveal" => Command::AutoReveal {
-            on: on.is_some_and(|v| v == "true" || v == "on"),
-        },
-        "remove" => Command::RemoveParticipant {
-            participant: participant.unwrap_or_default().to_string(),
-        },
-        other => return Err(FieldError::new("kind", format!("unknown action {other:?}"))),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_forms_become_the_same_commands_as_socket_messages() {
-        let vote = command_from_form("vote", Some("lead_time"), Some("less_than_one_day"), None, None, None).unwrap();
-        assert_eq!(
-            vote,
-            Command::Vote {
-                question: Question::LeadTime,
-                answer: "less_than_one_day".into()
-            }
-        );
-        assert_eq!(
-            command_from_form("vote", Some("lead_time"), None, None, None, None)
-                .unwrap_err()
-                .field,
-            "answer"
-        );
-        assert_eq!(
-            command_from_form("go_to", None, None, Some("warp"), None, None)
-                .unwrap_err()
-                .field,
-            "stage"
-        );
-        assert_eq!(
-            command_from_form("explode", None, None, None, None, None)
-                .unwrap_err()
-                .field,
-            "kind"
-        );
-        assert_eq!(
-            command_from_form("auto_reveal", None, None, None, None, Some("on")).unwrap(),
-            Command::AutoReveal { on: true }
-        );
     }
 }

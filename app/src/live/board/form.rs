@@ -1,73 +1,26 @@
 //! The board's one form: a plain post without JavaScript, the same fields
 //! read by the same parser and sent over the socket when hydrated.
-// The plain-form server function takes one optional argument per form field
-// (parsed in one place, `BoardCommand::from_fields`); the lint also fires on
-// the code the `#[server]` macro generates, which an item attribute misses.
-#![expect(
-    clippy::too_many_arguments,
-    reason = "one argument per form field of the board's plain forms"
-)]
 
 use checkpoint_core::board::BoardCommand;
-use checkpoint_core::live::Command;
+use checkpoint_core::live::{Command, Fields};
 use leptos::prelude::*;
 
 use crate::live::controls::Refused;
 use crate::live::link::{use_live, Control, Live};
 
-/// A plain form fallback: one board change with flattened fields. Every
-/// field `BoardCommand::from_fields` reads must be an argument here, or a
-/// plain form silently loses it (the hydrated page reads the form directly).
+/// A plain form fallback: one board change. `op` names it; its other fields
+/// are read by `BoardCommand::from_fields`, the parser the hydrated page
+/// uses on the same form.
 #[server(endpoint = "board_command")]
 pub async fn post_board_change(
     id: String,
     op: String,
-    note: Option<String>,
-    step: Option<String>,
-    kind: Option<String>,
-    text: Option<String>,
-    text_was: Option<String>,
-    kind_was: Option<String>,
-    index: Option<String>,
-    title: Option<String>,
-    budget: Option<String>,
-    per_note: Option<String>,
-    show_live: Option<String>,
-    add: Option<String>,
-    action: Option<String>,
-    owner: Option<String>,
-    due: Option<String>,
-    capability: Option<String>,
-    status: Option<String>,
-    activity: Option<String>,
-    timer: Option<String>,
+    #[server(flatten)] fields: Fields,
 ) -> Result<i64, ServerFnError> {
     use crate::context::{app_context, form_error, require_participant};
     use checkpoint_core::store::ServiceError;
     let by = require_participant(&id).await?;
-    let fields = [
-        ("note", note),
-        ("step", step),
-        ("kind", kind),
-        ("text", text),
-        ("text_was", text_was),
-        ("kind_was", kind_was),
-        ("index", index),
-        ("title", title),
-        ("budget", budget),
-        ("per_note", per_note),
-        ("show_live", show_live),
-        ("add", add),
-        ("action", action),
-        ("owner", owner),
-        ("due", due),
-        ("capability", capability),
-        ("status", status),
-        ("activity", activity),
-        ("timer", timer),
-    ];
-    let get = |name: &str| fields.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone());
-    let op = BoardCommand::from_fields(&op, &get).map_err(|e| match e {
+    let op = BoardCommand::from_fields(&op, &|name| fields.get(name)).map_err(|e| match e {
         checkpoint_core::board::BoardError::Invalid { field, message } => {
             form_error(ServiceError::invalid(field, message))
         }
