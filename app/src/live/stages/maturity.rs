@@ -15,16 +15,11 @@ pub fn MaturityStage() -> impl IntoView {
         <h2 id="stage-heading">"Maturity"</h2>
         {move || live.view.with(|v| {
             let locked: Vec<Option<String>> = Question::ALL.iter().map(|q| v.question(*q).and_then(|x| x.locked.clone())).collect();
-            let answers: Option<Vec<_>> = Question::ALL.iter().zip(&locked).map(|(q, id)| id.as_deref().and_then(|id| q.answer(id))).collect();
-            let Some(answers) = answers else {
+            let Some(input) = v.locked_input() else {
                 let missing: Vec<&str> = Question::ALL.iter().zip(&locked).filter(|(_, l)| l.is_none()).map(|(q, _)| q.title()).collect();
                 return view! {
                     <p class="empty-state">{format!("Lock the group's answer on every question to see the maturity. Still open: {}.", missing.join(", "))}</p>
                 }.into_any();
-            };
-            let input = checkpoint_core::dora::AssessmentInput {
-                lead_time: answers[0], deploy_frequency: answers[1], time_to_restore: answers[2], change_failure_rate: answers[3],
-                benchmark: v.info.benchmark,
             };
             let result = assess(&input);
             let rows = per_metric(&input, v.info.industry);

@@ -174,15 +174,9 @@ fn LockForm(question: Question) -> impl IntoView {
     let live = use_live();
     // Suggest the answer most people chose (the better one on a tie).
     let suggested = move || {
-        live.view.with(|v| {
-            let choices = v.question(question).and_then(|q| q.choices.clone()).unwrap_or_default();
-            question
-                .answers_best_first()
-                .map(|a| (a, choices.iter().filter(|(_, c)| c == a.id()).count()))
-                .max_by_key(|(a, n)| (*n, a.code()))
-                .filter(|(_, n)| *n > 0)
-                .map(|(a, _)| a.id().to_string())
-        })
+        live.view
+            .with(|v| v.question(question).and_then(|q| q.most_chosen()))
+            .map(|a| a.id().to_string())
     };
     let choice = RwSignal::new(suggested());
     view! {
