@@ -53,7 +53,7 @@ pub(crate) fn CommandFields(
 ) -> impl IntoView {
     let live = use_live();
     view! {
-        <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+        <input type="hidden" name="id" value=live.id()/>
         <input type="hidden" name="kind" value=kind/>
         {question.map(|q| view! { <input type="hidden" name="question" value=q.id()/> })}
         {stage.map(|s| view! { <input type="hidden" name="stage" value=s.id()/> })}
@@ -95,15 +95,16 @@ pub(crate) fn CommandButton(
 #[component]
 pub fn NextStage() -> impl IntoView {
     let live = use_live();
-    let next = move || live.view.with(|v| v.stage.next());
+    let next = live.select(move |v| v.stage.next());
+    let facilitator = live.select(move |v| v.facilitator);
     view! {
-        <Show when=move || live.view.with(|v| v.facilitator) && next().is_some() && live.looking_at.get().is_none()>
+        <Show when=move || facilitator.get() && next.get().is_some() && live.looking_at.get().is_none()>
             <form method="post" action="/api/live_command" class="next-stage" on:submit=move |ev| {
-                if let Some(stage) = next() { if live.send(Command::GoTo { stage }) { ev.prevent_default(); } }
+                if let Some(stage) = next.get() { if live.send(Command::GoTo { stage }) { ev.prevent_default(); } }
             }>
                 <CommandFields kind="go_to"/>
-                <input type="hidden" name="stage" value=move || next().map(Stage::id).unwrap_or_default()/>
-                <button type="submit" class="button primary">{move || format!("Next: {}", next().map(Stage::label).unwrap_or_default())}</button>
+                <input type="hidden" name="stage" value=move || next.get().map(Stage::id).unwrap_or_default()/>
+                <button type="submit" class="button primary">{move || format!("Next: {}", next.get().map(Stage::label).unwrap_or_default())}</button>
             </form>
         </Show>
     }
@@ -113,24 +114,24 @@ pub fn NextStage() -> impl IntoView {
 #[component]
 pub(crate) fn StageTimer(stage: Stage) -> impl IntoView {
     let live = use_live();
-    let timer = move || {
-        live.view
-            .with(|v| match stage.question() {
-                Some(q) => v.question(q).map(|x| x.timer),
-                None => Some(v.capabilities.timer),
-            })
-            .expect("the stage has a timer")
-    };
-    let remaining = move || timer().remaining_ms(live.server_now());
-    let running = move || timer().running();
+    let timer = live.select(move |v| {
+        match stage.question() {
+            Some(q) => v.question(q).map(|x| x.timer),
+            None => Some(v.capabilities.timer),
+        }
+        .expect("the stage has a timer")
+    });
+    let facilitator = live.select(move |v| v.facilitator);
+    let remaining = move || timer.get().remaining_ms(live.server_now());
+    let running = move || timer.get().running();
     let button = move |kind: &'static str, action: TimerAction, label: &'static str| {
         view! { <CommandButton kind stage command=Command::Timer { stage, action } label class="subtle"/> }
     };
     view! {
         <div class="timer" role="timer" aria-label=format!("Time left for {}", stage.label())>
             <span class="timer-face" class:timer-done=move || running() && remaining() == 0 data-testid="timer">{move || format_remaining(remaining())}</span>
-            <span class="muted small">{move || if running() { "running" } else if timer().paused_remaining_ms.is_some() { "paused" } else { "not started" }}</span>
-            <Show when=move || live.view.with(|v| v.facilitator)>
+            <span class="muted small">{move || if running() { "running" } else if timer.get().paused_remaining_ms.is_some() { "paused" } else { "not started" }}</span>
+            <Show when=move || facilitator.get()>
                 {move || if running() { button("timer_pause", TimerAction::Pause, "Pause") } else { button("timer_start", TimerAction::Start, "Start") }}
                 {button("timer_extend", TimerAction::Extend { minutes: 5 }, "+5 min")}
                 {button("timer_reset", TimerAction::Reset, "Reset")}

@@ -85,21 +85,23 @@ pub fn CheckpointPage() -> impl IntoView {
 fn Room(initial: View) -> impl IntoView {
     let live = open_live(initial);
     let shown = Memo::new(move |_| live.shown_stage());
-    let info = move || live.view.with(|v| v.info.clone());
+    let info = live.select(move |v| v.info.clone());
+    let revision = live.select(move |v| v.revision);
+    let facilitator = live.select(move |v| v.facilitator);
     view! {
-        <Title text=move || format!("{} checkpoint", info().squad_name)/>
-        <div class="room" data-revision=move || live.view.with(|v| v.revision)>
+        <Title text=move || format!("{} checkpoint", info.get().squad_name)/>
+        <div class="room" data-revision=move || revision.get()>
             <header class="room-head">
                 <div>
-                    <p class="breadcrumb"><a href=move || format!("/squads/{}", info().squad_slug)><bdi>{move || info().squad_name}</bdi></a>" / checkpoint"</p>
-                    <h1><bdi>{move || info().squad_name}</bdi>{move || format!(" · {}", info().held_on)}</h1>
+                    <p class="breadcrumb"><a href=move || format!("/squads/{}", info.get().squad_slug)><bdi>{move || info.get().squad_name}</bdi></a>" / checkpoint"</p>
+                    <h1><bdi>{move || info.get().squad_name}</bdi>{move || format!(" · {}", info.get().held_on)}</h1>
                     <p class="muted small">
-                        "Facilitated by "<bdi>{move || info().facilitator}</bdi>{move || format!(" · {} benchmark", info().benchmark.id())}
-                        {move || info().board_url.map(|url| view! { " · "<a href=url rel="noopener noreferrer" target="_blank">"External board"<span class="visually-hidden">" (opens in a new tab)"</span></a> })}
+                        "Facilitated by "<bdi>{move || info.get().facilitator}</bdi>{move || format!(" · {} benchmark", info.get().benchmark.id())}
+                        {move || info.get().board_url.map(|url| view! { " · "<a href=url rel="noopener noreferrer" target="_blank">"External board"<span class="visually-hidden">" (opens in a new tab)"</span></a> })}
                     </p>
                 </div>
                 <div class="room-status">
-                    <span class=move || format!("status-pill status-{}", info().status.id())>{move || info().status.label()}</span>
+                    <span class=move || format!("status-pill status-{}", info.get().status.id())>{move || info.get().status.label()}</span>
                     <LinkIndicator/>
                     <SaveStatus/>
                 </div>
@@ -111,7 +113,7 @@ fn Room(initial: View) -> impl IntoView {
             <Show when=move || live.error.with(|e| e.as_ref().is_some_and(|r| r.control.is_none()))>
                 <p class="notice notice-error" role="alert">{move || live.error.get().map(|r| r.message)}</p>
             </Show>
-            <Show when=move || live.view.with(|v| v.facilitator)>
+            <Show when=move || facilitator.get()>
                 <FacilitatorBar/>
             </Show>
             <StageNav/>
@@ -165,25 +167,25 @@ pub(crate) fn SaveStatus() -> impl IntoView {
 #[component]
 fn FacilitatorBar() -> impl IntoView {
     let live = super::link::use_live();
-    let id = move || live.view.with(|v| v.info.id.clone());
-    let status = move || live.view.with(|v| v.info.status);
-    let code = move || live.view.with(|v| v.join_code.clone()).unwrap_or_default();
+    let id = move || live.id();
+    let status = live.select(move |v| v.info.status);
+    let code = live.select(move |v| v.join_code.clone().unwrap_or_default());
     view! {
         <section class="facilitator-bar card" aria-label="Facilitator controls">
             <div class="join-box">
                 <p class="muted small">"Join at "<strong>"/join"</strong>" with the code"</p>
                 <p class="join-code" data-testid="join-code">{code}</p>
-                <a class="small" href=move || format!("/join?code={}", code())>"Join link"</a>
+                <a class="small" href=move || format!("/join?code={}", code.get())>"Join link"</a>
             </div>
             <div class="facilitator-actions">
-                <Show when=move || status() == CheckpointStatus::Draft>
+                <Show when=move || status.get() == CheckpointStatus::Draft>
                     <form method="post" action="/api/set_checkpoint_status">
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="status" value="live"/>
                         <button type="submit" class="button primary">"Start the checkpoint"</button>
                     </form>
                 </Show>
-                <Show when=move || status() != CheckpointStatus::Finished>
+                <Show when=move || status.get() != CheckpointStatus::Finished>
                     <form method="post" action="/api/set_checkpoint_status" on:submit=|ev| {
                         if !confirm("End this checkpoint for everyone? Nobody can join or vote afterwards.") { ev.prevent_default(); }
                     }>
@@ -209,20 +211,20 @@ fn FacilitatorBar() -> impl IntoView {
 #[component]
 fn StageNav() -> impl IntoView {
     let live = super::link::use_live();
-    let current = move || live.view.with(|v| v.stage);
-    let facilitator = move || live.view.with(|v| v.facilitator);
+    let current = live.select(move |v| v.stage);
+    let facilitator = live.select(move |v| v.facilitator);
     view! {
         <nav class="stage-nav" aria-label="Stages">
             <ol>
                 {Stage::ALL.into_iter().map(|stage| {
                     let state = move || {
-                        match stage.cmp(&current()) { std::cmp::Ordering::Equal => "current", std::cmp::Ordering::Less => "done", std::cmp::Ordering::Greater => "ahead" }
+                        match stage.cmp(&current.get()) { std::cmp::Ordering::Equal => "current", std::cmp::Ordering::Less => "done", std::cmp::Ordering::Greater => "ahead" }
                     };
                     let shown = move || live.shown_stage() == stage;
                     view! {
                         <li class=move || format!("stage-step stage-{}", state())>
                             <form method="post" action="/api/live_command" on:submit=move |ev| {
-                                if facilitator() {
+                                if facilitator.get() {
                                     if live.send(checkpoint_core::live::Command::GoTo { stage }) {
                                         live.looking_at.set(None);
                                         ev.prevent_default();
@@ -230,17 +232,17 @@ fn StageNav() -> impl IntoView {
                                 } else {
                                     // Participants only look; the facilitator's stage does not move.
                                     ev.prevent_default();
-                                    live.looking_at.set(if stage == current() { None } else { Some(stage) });
+                                    live.looking_at.set(if stage == current.get() { None } else { Some(stage) });
                                 }
                             }>
-                                <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+                                <input type="hidden" name="id" value=live.id()/>
                                 <input type="hidden" name="kind" value="go_to"/>
                                 <input type="hidden" name="stage" value=stage.id()/>
                                 <button type="submit" class="stage-button"
-                                    aria-current=move || (stage == current()).then_some("step")
+                                    aria-current=move || (stage == current.get()).then_some("step")
                                     aria-pressed=move || shown().to_string()
-                                    disabled=move || !facilitator() && is_ahead(stage, current())
-                                    title=move || step_title(facilitator(), stage, current())>
+                                    disabled=move || !facilitator.get() && is_ahead(stage, current.get())
+                                    title=move || step_title(facilitator.get(), stage, current.get())>
                                     <span class="stage-number">{stage.index() + 1}</span>
                                     <span>{stage.label()}</span>
                                 </button>
@@ -271,11 +273,12 @@ fn step_title(facilitator: bool, stage: Stage, current: Stage) -> String {
 #[component]
 fn FollowNotice() -> impl IntoView {
     let live = super::link::use_live();
-    let away = move || live.looking_at.get().filter(|s| *s != live.view.with(|v| v.stage));
+    let stage = live.select(move |v| v.stage);
+    let away = move || live.looking_at.get().filter(|s| *s != stage.get());
     view! {
         <Show when=move || away().is_some()>
             <p class="notice follow-notice" role="status">
-                {move || format!("You are looking back at {}. The facilitator is at {}. ", away().map(Stage::label).unwrap_or_default(), live.view.with(|v| v.stage.label()))}
+                {move || format!("You are looking back at {}. The facilitator is at {}. ", away().map(Stage::label).unwrap_or_default(), stage.get().label())}
                 <button type="button" class="button subtle" on:click=move |_| live.looking_at.set(None)>"Follow the facilitator"</button>
             </p>
         </Show>
@@ -285,17 +288,26 @@ fn FollowNotice() -> impl IntoView {
 #[component]
 fn Presence() -> impl IntoView {
     let live = super::link::use_live();
-    let current_question = move || live.view.with(|v| v.stage.question());
+    let current_question = live.select(move |v| v.stage.question());
+    let online = live.select(move |v| v.people.iter().filter(|p| p.online).count());
+    // Who is here and who has voted on the question open: not the votes' revisions.
+    let people = live.select(move |v| {
+        let voters: Vec<String> = v
+            .stage
+            .question()
+            .and_then(|q| v.question(q))
+            .map(|q| q.voters.clone())
+            .unwrap_or_default();
+        (v.people.clone(), voters, v.me.clone(), v.facilitator)
+    });
     view! {
         <aside class="presence card" aria-labelledby="presence-heading">
-            <h2 id="presence-heading">{move || format!("Here ({})", live.view.with(|v| v.people.iter().filter(|p| p.online).count()))}</h2>
+            <h2 id="presence-heading">{move || format!("Here ({})", online.get())}</h2>
             <ul class="people" data-testid="presence">
-                {move || live.view.with(|v| {
-                    let voters: Vec<String> = current_question().and_then(|q| v.question(q)).map(|q| q.voters.clone()).unwrap_or_default();
-                    let me = v.me.clone();
-                    let can_remove = v.facilitator;
-                    let id = v.info.id.clone();
-                    v.people.iter().map(|p| {
+                {move || people.with(|(everyone, voters, me, can_remove)| {
+                    let (me, can_remove) = (me.clone(), *can_remove);
+                    let id = live.id();
+                    everyone.iter().map(|p| {
                         let voted = voters.contains(&p.id);
                         let pid = p.id.clone();
                         let removable = can_remove && !p.facilitator && p.id != me;
@@ -306,7 +318,7 @@ fn Presence() -> impl IntoView {
                                 <span class="person-name"><bdi>{p.name.clone()}</bdi>{(p.id == me).then_some(" (you)")}</span>
                                 {p.facilitator.then(|| view! { <span class="tag">"facilitator"</span> })}
                                 <span class="visually-hidden">{if p.online { ", online" } else { ", away" }}</span>
-                                {current_question().is_some().then(|| if voted {
+                                {current_question.get().is_some().then(|| if voted {
                                     view! { <span class="voted" title="Has voted">"✓ voted"</span> }.into_any()
                                 } else {
                                     view! { <span class="not-voted muted">"not voted"</span> }.into_any()

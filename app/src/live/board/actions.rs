@@ -14,32 +14,27 @@ pub(super) fn Actions() -> impl IntoView {
     let live = use_live();
     // Memos throughout: these lists are drawn again only when they change, so
     // a choice half made in the form survives everyone else's changes.
-    let actions = Memo::new(move |_| live.view.with(|v| v.board.actions.clone()));
+    let actions = live.select(move |v| v.board.actions.clone());
     let fresh = RwSignal::new(new_id());
-    let facilitator = Memo::new(move |_| live.view.with(|v| v.facilitator));
-    let people = Memo::new(move |_| {
-        live.view
-            .with(|v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>())
-    });
-    let improvements = Memo::new(move |_| {
-        live.view.with(|v| {
-            let ranked = v.board.ranked.clone().unwrap_or_default();
-            let mut notes: Vec<(String, String, u32)> = v
-                .board
-                .notes
-                .iter()
-                .filter(|n| n.kind == NoteKind::Improvement)
-                .map(|n| {
-                    (
-                        n.id.clone(),
-                        n.text.clone(),
-                        ranked.iter().find(|(id, _)| *id == n.id).map_or(0, |(_, d)| *d),
-                    )
-                })
-                .collect();
-            notes.sort_by_key(|n| std::cmp::Reverse(n.2));
-            notes
-        })
+    let facilitator = live.select(move |v| v.facilitator);
+    let people = live.select(move |v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
+    let improvements = live.select(move |v| {
+        let ranked = v.board.ranked.clone().unwrap_or_default();
+        let mut notes: Vec<(String, String, u32)> = v
+            .board
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Improvement)
+            .map(|n| {
+                (
+                    n.id.clone(),
+                    n.text.clone(),
+                    ranked.iter().find(|(id, _)| *id == n.id).map_or(0, |(_, d)| *d),
+                )
+            })
+            .collect();
+        notes.sort_by_key(|n| std::cmp::Reverse(n.2));
+        notes
     });
     view! {
         <section class="card actions" aria-labelledby="actions-heading">

@@ -21,39 +21,59 @@ pub(super) fn DotButton(note: String, add: bool, label: String) -> impl IntoView
 #[component]
 pub(super) fn Dots() -> impl IntoView {
     let live = use_live();
-    let b = move || live.view.with(|v| v.board.clone());
-    let phase = Memo::new(move |_| live.view.with(|v| v.board.dots_phase));
-    let facilitator = move || live.view.with(|v| v.facilitator);
-    let title_of = move |id: &str| {
-        live.view.with(|v| {
-            v.board
-                .notes
-                .iter()
-                .find(|n| n.id == id)
-                .map(|n| n.text.clone())
-                .unwrap_or_default()
-        })
-    };
+    let tally = live.select(move |v| {
+        (
+            v.board.dots_phase,
+            v.board.used,
+            v.board.budget,
+            v.board.per_note,
+            v.board.show_live,
+        )
+    });
+    let phase = live.select(move |v| v.board.dots_phase);
+    let facilitator = live.select(move |v| v.facilitator);
+    // The ranking, with each note's text, once voting has closed.
+    let ranking = live.select(move |v| {
+        v.board
+            .ranked
+            .clone()
+            .filter(|_| v.board.dots_phase == DotsPhase::Closed)
+            .map(|ranked| {
+                ranked
+                    .into_iter()
+                    .map(|(id, dots)| {
+                        let title = v
+                            .board
+                            .notes
+                            .iter()
+                            .find(|n| n.id == id)
+                            .map(|n| n.text.clone())
+                            .unwrap_or_default();
+                        (title, dots)
+                    })
+                    .collect::<Vec<_>>()
+            })
+    });
     view! {
         <section class="card dots" aria-labelledby="dots-heading">
             <h3 id="dots-heading">"Dot voting on improvements"</h3>
             {move || {
-                let b = b();
-                match b.dots_phase {
+                let (dots_phase, used, budget, per_note, show_live) = tally.get();
+                match dots_phase {
                     DotsPhase::NotStarted => view! { <p class="muted">"Not open yet. The facilitator opens it once the improvements are on the board."</p> }.into_any(),
                     DotsPhase::Open => view! {
-                        <p data-testid="dots-left">{format!("You have used {} of {} dots (at most {} on one note).", b.used, b.budget, b.per_note)}</p>
-                        {(!b.show_live).then(|| view! { <p class="muted small">"Counts stay hidden until voting closes."</p> })}
+                        <p data-testid="dots-left">{format!("You have used {} of {} dots (at most {} on one note).", used, budget, per_note)}</p>
+                        {(!show_live).then(|| view! { <p class="muted small">"Counts stay hidden until voting closes."</p> })}
                     }.into_any(),
                     DotsPhase::Closed => view! { <p>"Voting closed."</p> }.into_any(),
                 }
             }}
-            {move || b().ranked.filter(|_| b().dots_phase == DotsPhase::Closed).map(|ranked| view! {
+            {move || ranking.get().map(|ranked| view! {
                 <ol class="ranking" data-testid="ranking">
-                    {ranked.into_iter().map(|(id, dots)| view! { <li>{format!("{} · {}", title_of(&id), checkpoint_core::summary::dots_text(dots))}</li> }).collect_view()}
+                    {ranked.into_iter().map(|(title, dots)| view! { <li>{format!("{} · {}", title, checkpoint_core::summary::dots_text(dots))}</li> }).collect_view()}
                 </ol>
             })}
-            <Show when=facilitator>
+            <Show when=move || facilitator.get()>
                 // By phase only: the facilitator's half-typed settings survive others' changes.
                 {move || if phase.get() == DotsPhase::Open {
                     view! { <BoardForm op="close_dots"><button type="submit" class="button primary">"Close voting"</button></BoardForm> }.into_any()

@@ -47,17 +47,15 @@ pub(super) fn DeletedWhileEditing() -> impl IntoView {
         return ().into_any();
     };
     let drafts = kept.0;
-    let orphans = Memo::new(move |_| {
+    let orphans = live.select(move |v| {
         drafts.with(|m| {
-            live.view.with(|v| {
-                let mut gone: Vec<(String, Draft)> = m
-                    .iter()
-                    .filter(|(id, d)| d.text.is_some() && !v.board.notes.iter().any(|n| &n.id == *id))
-                    .map(|(id, d)| (id.clone(), d.clone()))
-                    .collect();
-                gone.sort_by(|a, b| a.0.cmp(&b.0));
-                gone
-            })
+            let mut gone: Vec<(String, Draft)> = m
+                .iter()
+                .filter(|(id, d)| d.text.is_some() && !v.board.notes.iter().any(|n| &n.id == *id))
+                .map(|(id, d)| (id.clone(), d.clone()))
+                .collect();
+            gone.sort_by(|a, b| a.0.cmp(&b.0));
+            gone
         })
     });
     view! {
@@ -66,7 +64,7 @@ pub(super) fn DeletedWhileEditing() -> impl IntoView {
                 let text = draft.text.clone().unwrap_or_default();
                 let (keep, discard) = (id.clone(), id.clone());
                 // Back to its step if that still exists, else the first one.
-                let step = live.view.with_untracked(|v| v.board.steps.iter().find(|s| s.id == draft.step).or(v.board.steps.first()).map(|s| s.id.clone()).unwrap_or_default());
+                let step = live.peek(|v| v.board.steps.iter().find(|s| s.id == draft.step).or(v.board.steps.first()).map(|s| s.id.clone()).unwrap_or_default());
                 view! {
                     <div class="notice notice-error deleted-draft" role="alert" data-testid="deleted-draft">
                         <p>"Someone deleted the note you were editing. Your text is kept:"</p>

@@ -69,7 +69,7 @@ pub(super) fn submit_over_socket(
                     // One's own notes may be deleted by oneself: the server
                     // tells snapshots which; a note just added is known here.
                     let id = id.clone();
-                    live.view.update(|v| v.board.my_notes.push(id));
+                    live.note_mine(id);
                 }
                 live.send_from(Some(control), Command::Board { op }, done)
             }
@@ -110,7 +110,7 @@ pub(super) fn BoardForm(
                 if let Some(f) = on_sent { f.run(()); }
             }
         }>
-            <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+            <input type="hidden" name="id" value=live.id()/>
             <input type="hidden" name="op" value=op/>
             {children()}
             <Refused control/>

@@ -31,13 +31,13 @@ pub fn BoardStage() -> impl IntoView {
     let live = use_live();
     // A Memo: the columns (and whatever someone is typing in them) are drawn
     // again only when the board gains or loses its steps, not on every change.
-    let has_steps = Memo::new(move |_| live.view.with(|v| !v.board.steps.is_empty()));
-    let facilitator = Memo::new(move |_| live.view.with(|v| v.facilitator));
+    let has_steps = live.select(move |v| !v.board.steps.is_empty());
+    let facilitator = live.select(move |v| v.facilitator);
     view! {
         <h2 id="stage-heading">"Path to production"</h2>
         <p>"Map how a change travels from commit to production. Mark what is manual, what is automated and where deployments fail, then propose improvements and vote on them."</p>
         <p>
-            <a class="button subtle" href=move || format!("/checkpoints/{}/present", live.view.with(|v| v.info.id.clone())) target="_blank" rel="noopener">
+            <a class="button subtle" href=move || format!("/checkpoints/{}/present", live.id()) target="_blank" rel="noopener">
                 "Present the board"<span class="visually-hidden">" (opens a large, read-only view in a new tab)"</span>
             </a>
         </p>
@@ -53,7 +53,7 @@ pub fn BoardStage() -> impl IntoView {
                     <div class="button-row">
                         <BoardForm op="use_template"><button type="submit" class="button primary">"Start from the template"</button></BoardForm>
                         <form method="post" action="/api/copy_previous_flow">
-                            <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+                            <input type="hidden" name="id" value=live.id()/>
                             <button type="submit" class="button">"Copy the last checkpoint's flow"</button>
                         </form>
                     </div>
@@ -84,13 +84,13 @@ fn Legend() -> impl IntoView {
 #[component]
 fn Columns() -> impl IntoView {
     let live = use_live();
-    let steps = move || live.view.with(|v| v.board.steps.clone());
+    let steps = live.select(move |v| v.board.steps.clone());
     let dragging = RwSignal::new(None::<String>);
     provide_context(EditDrafts(RwSignal::new(Default::default())));
     view! {
         <DeletedWhileEditing/>
         <ol class="board" id="board" aria-label="Delivery flow">
-            <For each=steps key=|s| s.id.clone() let:step>
+            <For each=move || steps.get() key=|s| s.id.clone() let:step>
                 <Column step=step dragging/>
             </For>
         </ol>

@@ -15,16 +15,14 @@ use crate::live::link::{use_live, Control};
 pub(super) fn Column(step: Step, dragging: RwSignal<Option<String>>) -> impl IntoView {
     let live = use_live();
     let step_id = StoredValue::new(step.id.clone());
-    let notes = move || {
-        live.view.with(|v| {
-            v.board
-                .notes
-                .iter()
-                .filter(|n| n.step == step_id.get_value())
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
+    let notes = live.select(move |v| {
+        v.board
+            .notes
+            .iter()
+            .filter(|n| n.step == step_id.get_value())
+            .cloned()
+            .collect::<Vec<_>>()
+    });
     let drop_at_end = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         if let Some(id) = dragging.get_untracked() {
@@ -44,7 +42,7 @@ pub(super) fn Column(step: Step, dragging: RwSignal<Option<String>>) -> impl Int
         <li class="board-column" aria-labelledby=labelled_by on:dragover=|ev| ev.prevent_default() on:drop=drop_at_end>
             <h3 id=heading_id>{step.title.clone()}</h3>
             <ol class="notes">
-                <For each=notes key=|n| (n.id.clone(), n.version) let:note>
+                <For each=move || notes.get() key=|n| (n.id.clone(), n.version) let:note>
                     <NoteCard note=note dragging/>
                 </For>
             </ol>
@@ -62,24 +60,22 @@ pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl I
     // buttons are drawn again only when the place really changes).
     let place = {
         let (id, step) = (note.id.clone(), note.step.clone());
-        Memo::new(move |_| {
-            live.view.with(|v| {
-                let steps = &v.board.steps;
-                let at = steps.iter().position(|s| s.id == step).unwrap_or(0);
-                let siblings: Vec<&str> = v
-                    .board
-                    .notes
-                    .iter()
-                    .filter(|n| n.step == step)
-                    .map(|n| n.id.as_str())
-                    .collect();
-                (
-                    at.checked_sub(1).and_then(|i| steps.get(i)).cloned(),
-                    steps.get(at + 1).cloned(),
-                    siblings.iter().position(|n| *n == id).unwrap_or(0),
-                    siblings.len(),
-                )
-            })
+        live.select(move |v| {
+            let steps = &v.board.steps;
+            let at = steps.iter().position(|s| s.id == step).unwrap_or(0);
+            let siblings: Vec<&str> = v
+                .board
+                .notes
+                .iter()
+                .filter(|n| n.step == step)
+                .map(|n| n.id.as_str())
+                .collect();
+            (
+                at.checked_sub(1).and_then(|i| steps.get(i)).cloned(),
+                steps.get(at + 1).cloned(),
+                siblings.iter().position(|n| *n == id).unwrap_or(0),
+                siblings.len(),
+            )
         })
     };
     let step = note.step.clone();
@@ -88,7 +84,7 @@ pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl I
     // Their own notes for everyone; anyone's for the facilitator (the server checks too).
     let may_delete = {
         let id = note.id.clone();
-        Memo::new(move |_| live.view.with(|v| v.facilitator || v.board.my_notes.contains(&id)))
+        live.select(move |v| v.facilitator || v.board.my_notes.contains(&id))
     };
     let drop_before = {
         let step = step.clone();
@@ -110,21 +106,16 @@ pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl I
     let drag_id = id.clone();
     let mine = {
         let id = id.clone();
-        move || {
-            live.view
-                .with(|v| v.board.mine.iter().find(|(n, _)| *n == id).map_or(0, |(_, d)| *d))
-        }
+        live.select(move |v| v.board.mine.iter().find(|(n, _)| *n == id).map_or(0, |(_, d)| *d))
     };
     let total = {
         let id = id.clone();
-        move || {
-            live.view.with(|v| {
-                v.board
-                    .ranked
-                    .as_ref()
-                    .and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d))
-            })
-        }
+        live.select(move |v| {
+            v.board
+                .ranked
+                .as_ref()
+                .and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d))
+        })
     };
     // Dots sent (or waiting for the connection) and not yet acknowledged.
     let waiting_dots = {
@@ -148,7 +139,7 @@ pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl I
             })
         }
     };
-    let dots_open = Memo::new(move |_| live.view.with(|v| v.board.dots_phase == DotsPhase::Open));
+    let dots_open = live.select(move |v| v.board.dots_phase == DotsPhase::Open);
     let label = format!("{}: {}", kind.label(), note.text);
     view! {
         <li class=format!("note note-{}", kind.id()) draggable="true" data-note=id.clone() aria-label=label
@@ -157,8 +148,8 @@ pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl I
             <p class="note-text">{note.text.clone()}</p>
             {(kind == NoteKind::Improvement).then(|| view! {
                 <p class="note-dots" data-testid="note-dots">
-                    {move || total().map(|t| format!("{} · ", checkpoint_core::summary::dots_text(t))).unwrap_or_default()}
-                    {move || format!("yours: {}", mine())}
+                    {move || total.get().map(|t| format!("{} · ", checkpoint_core::summary::dots_text(t))).unwrap_or_default()}
+                    {move || format!("yours: {}", mine.get())}
                     {move || match waiting_dots() {
                         0 => String::new(),
                         n => format!(" ({n:+} not saved yet)"),
@@ -347,7 +338,7 @@ pub(super) fn AddNote(step: String, title: String) -> impl IntoView {
                 saving.set(false);
             }
         }>
-            <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+            <input type="hidden" name="id" value=live.id()/>
             <input type="hidden" name="op" value="add_note"/>
             <input type="hidden" name="note" value=move || fresh.get()/>
             <input type="hidden" name="step" value=step.clone()/>

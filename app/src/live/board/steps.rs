@@ -11,7 +11,7 @@ use crate::live::link::use_live;
 pub(super) fn StepEditor() -> impl IntoView {
     let live = use_live();
     // A Memo: the rename fields are drawn again only when the steps change.
-    let steps = Memo::new(move |_| live.view.with(|v| v.board.steps.clone()));
+    let steps = live.select(move |v| v.board.steps.clone());
     let fresh = RwSignal::new(new_id());
     view! {
         <details class="card step-editor">

@@ -58,7 +58,13 @@ pub enum SaveState {
 /// Shared by every part of the room page.
 #[derive(Clone, Copy)]
 pub struct Live {
-    pub view: RwSignal<View>,
+    /// The room as this person may see it. Private to the link: pages read it
+    /// through [`Live::select`] (a memo of the part they draw), so that one
+    /// person's vote redraws only what shows votes, not whole stages (which
+    /// would wipe what others have chosen and not sent yet).
+    pub(super) view: RwSignal<View>,
+    /// The facilitator's stage, as its own memo (see [`Live::shown_stage`]).
+    stage: Memo<Stage>,
     pub link: RwSignal<LinkState>,
     /// The last refusal, shown until the next command.
     pub error: RwSignal<Option<Refusal>>,
@@ -105,8 +111,10 @@ type SocketStorage = SyncStorage;
 impl Live {
     pub fn new(view: View) -> Live {
         let now = view.server_now_ms;
+        let view = RwSignal::new(view);
         Live {
-            view: RwSignal::new(view),
+            view,
+            stage: Memo::new(move |_| view.with(|v| v.stage)),
             link: RwSignal::new(LinkState::Connecting),
             error: RwSignal::new(None),
             pending: RwSignal::new(Vec::new()),
@@ -117,6 +125,33 @@ impl Live {
             now: RwSignal::new(now),
             socket: StoredValue::new_with_storage(None),
         }
+    }
+
+    /// The one way to draw from the room: a memo of the part `part` picks,
+    /// which tells its readers only when that part changes.
+    pub fn select<T>(&self, part: impl Fn(&View) -> T + Send + Sync + 'static) -> Memo<T>
+    where
+        T: PartialEq + Send + Sync + 'static,
+    {
+        let view = self.view;
+        Memo::new(move |_| view.with(&part))
+    }
+
+    /// Reads the room once, without following it: for event handlers and
+    /// values fixed when a part is made.
+    pub fn peek<T>(&self, read: impl FnOnce(&View) -> T) -> T {
+        self.view.with_untracked(read)
+    }
+
+    /// The checkpoint's id (fixed for the page).
+    pub fn id(&self) -> String {
+        self.peek(|v| v.info.id.clone())
+    }
+
+    /// Counts a note this page just added among its own (the server tells
+    /// snapshots which are; a note not acknowledged yet is known only here).
+    pub fn note_mine(&self, id: String) {
+        self.view.update(|v| v.board.my_notes.push(id));
     }
 
     pub fn connected(&self) -> bool {
@@ -171,7 +206,7 @@ impl Live {
 
     /// The stage on screen: where this person looks, else the facilitator's.
     pub fn shown_stage(&self) -> Stage {
-        self.looking_at.get().unwrap_or_else(|| self.view.with(|v| v.stage))
+        self.looking_at.get().unwrap_or_else(|| self.stage.get())
     }
 
     /// The server's time now, by this clock plus the offset.

@@ -11,26 +11,24 @@ use crate::live::link::use_live;
 #[component]
 pub fn QuestionStage(question: Question) -> impl IntoView {
     let live = use_live();
-    let q = move || {
-        live.view
-            .with(|v| v.question(question).cloned())
-            .expect("every question has a view")
-    };
-    let facilitator = move || live.view.with(|v| v.facilitator);
-    let phase = move || q().phase;
-    let open = Memo::new(move |_| {
-        live.view.with(|v| {
-            v.stage == Stage::of_question(question) && v.info.status == checkpoint_core::live::CheckpointStatus::Live
-        })
+    // Each its own memo: a vote changes the count, never the ballot (which
+    // would lose a choice made and not sent yet) nor the facilitator's row.
+    let facilitator = live.select(move |v| v.facilitator);
+    let phase = live.select(move |v| v.question(question).expect("every question has a view").phase);
+    let open = live.select(move |v| {
+        v.stage == Stage::of_question(question) && v.info.status == checkpoint_core::live::CheckpointStatus::Live
+    });
+    let voted = live.select(move |v| {
+        let q = v.question(question).expect("every question has a view");
+        (q.voters.len(), q.expected)
     });
     let counts = move || {
-        let q = q();
-        format!("{} of {} voted", q.voters.len(), q.expected.max(q.voters.len()))
+        let (n, expected) = voted.get();
+        format!("{n} of {} voted", expected.max(n))
     };
     let not_all_voted = Signal::derive(move || {
-        let q = q();
-        (q.voters.len() < q.expected)
-            .then(|| format!("Only {} of {} have voted. Reveal anyway?", q.voters.len(), q.expected))
+        let (n, expected) = voted.get();
+        (n < expected).then(|| format!("Only {n} of {expected} have voted. Reveal anyway?"))
     });
     view! {
         <h2 id="stage-heading">{question.title()}</h2>
@@ -38,7 +36,7 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
         <aside class="tip"><strong>"Workshop tip: "</strong>{question.tip()}</aside>
         <StageTimer stage=Stage::of_question(question)/>
         <p class="vote-count" data-testid="vote-count" aria-live="polite">{counts}</p>
-        {move || match phase() {
+        {move || match phase.get() {
             // Votes are taken only on the question the facilitator has open, in a live checkpoint.
             Phase::Voting if open.get() => view! { <Ballot question/> }.into_any(),
             Phase::Voting => view! {
@@ -46,9 +44,9 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
             }.into_any(),
             _ => view! { <Distribution question/><crate::live::measured::MeasuredBesideVotes question/> }.into_any(),
         }}
-        <Show when=facilitator>
+        <Show when=move || facilitator.get()>
             <div class="facilitator-row">
-                {move || match phase() {
+                {move || match phase.get() {
                     Phase::Voting => view! {
                         <CommandButton kind="reveal" question command=Command::Reveal { question } label="Reveal the votes" class="primary" confirm_when=not_all_voted/>
                         <AutoReveal/>
@@ -70,15 +68,15 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
 #[component]
 fn AutoReveal() -> impl IntoView {
     let live = use_live();
-    let on = move || live.view.with(|v| v.auto_reveal);
+    let on = live.select(move |v| v.auto_reveal);
     view! {
         <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
-            if live.send(Command::AutoReveal { on: !on() }) { ev.prevent_default(); }
+            if live.send(Command::AutoReveal { on: !on.get() }) { ev.prevent_default(); }
         }>
             <CommandFields kind="auto_reveal"/>
-            <input type="hidden" name="on" value=move || (!on()).to_string()/>
-            <button type="submit" class="button subtle" aria-pressed=move || on().to_string()>
-                {move || if on() { "Auto-reveal is on" } else { "Reveal automatically when all have voted" }}
+            <input type="hidden" name="on" value=move || (!on.get()).to_string()/>
+            <button type="submit" class="button subtle" aria-pressed=move || on.get().to_string()>
+                {move || if on.get() { "Auto-reveal is on" } else { "Reveal automatically when all have voted" }}
             </button>
         </form>
     }
@@ -88,7 +86,7 @@ fn AutoReveal() -> impl IntoView {
 fn Ballot(question: Question) -> impl IntoView {
     let live = use_live();
     let control = crate::live::link::Control::new();
-    let saved = move || live.view.with(|v| v.question(question).and_then(|q| q.mine.clone()));
+    let saved = live.select(move |v| v.question(question).and_then(|q| q.mine.clone()));
     // A vote not acknowledged yet (sent, or waiting for the connection).
     let waiting = move || {
         live.pending.with(|p| {
@@ -98,7 +96,7 @@ fn Ballot(question: Question) -> impl IntoView {
             })
         })
     };
-    let mine = move || waiting().or_else(saved);
+    let mine = move || waiting().or_else(|| saved.get());
     let choice = RwSignal::new(mine());
     view! {
         <form method="post" action="/api/live_command" class="ballot" on:submit=move |ev| {
@@ -123,7 +121,7 @@ fn Ballot(question: Question) -> impl IntoView {
             </fieldset>
             <button type="submit" class="button primary">{move || if mine().is_some() { "Change my vote" } else { "Cast my vote" }}</button>
             <Refused control/>
-            <p class="muted small" data-testid="my-vote">{move || match (waiting().and_then(|m| question.answer(&m)), saved().and_then(|m| question.answer(&m))) {
+            <p class="muted small" data-testid="my-vote">{move || match (waiting().and_then(|m| question.answer(&m)), saved.get().and_then(|m| question.answer(&m))) {
                 (Some(a), _) if live.link.get() == crate::live::link::LinkState::Live => format!("Saving your vote: {}…", a.label()),
                 (Some(a), _) => format!("Your vote is not saved yet: {}. It is sent when the connection is back.", a.label()),
                 (None, Some(a)) => format!("You voted: {}", a.label()),
@@ -136,19 +134,25 @@ fn Ballot(question: Question) -> impl IntoView {
 #[component]
 fn Distribution(question: Question) -> impl IntoView {
     let live = use_live();
+    let rows = live.select(move |v| {
+        let q = v.question(question).cloned().expect("question");
+        let names: Vec<(String, String)> = v.people.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
+        (q, names)
+    });
+    let locked = live.select(move |v| v.question(question).and_then(|q| q.locked.clone()));
     view! {
-        {move || live.view.with(|v| {
-            let q = v.question(question).cloned().expect("question");
+        {move || rows.with(|(q, names)| {
             let choices = q.choices.clone().unwrap_or_default();
             let total = choices.len().max(1);
             let locked = q.locked.clone();
+            let name_of = |p: &str| names.iter().find(|(id, _)| id == p).map_or("someone who left", |(_, n)| n.as_str()).to_string();
             view! {
                 <table class="distribution" data-testid="distribution">
                     <caption>{if q.phase == Phase::Locked { "The votes, and the group's answer" } else { "The votes" }}</caption>
                     <thead><tr><th scope="col">"Answer"</th><th scope="col">"Votes"</th><th scope="col">"Who"</th></tr></thead>
                     <tbody>
                         {question.answers_best_first().map(|a| {
-                            let who: Vec<String> = choices.iter().filter(|(_, c)| c == a.id()).map(|(p, _)| v.name_of(p).to_string()).collect();
+                            let who: Vec<String> = choices.iter().filter(|(_, c)| c == a.id()).map(|(p, _)| name_of(p)).collect();
                             let n = who.len();
                             let is_locked = locked.as_deref() == Some(a.id());
                             view! {
@@ -163,7 +167,7 @@ fn Distribution(question: Question) -> impl IntoView {
                 </table>
             }
         })}
-        {move || live.view.with(|v| v.question(question).and_then(|q| q.locked.clone())).and_then(|id| question.answer(&id)).map(|a| view! {
+        {move || locked.get().and_then(|id| question.answer(&id)).map(|a| view! {
             <p class="locked-answer" data-testid="locked-answer">{format!("Locked: {}", a.label())}</p>
         })}
     }
@@ -173,12 +177,12 @@ fn Distribution(question: Question) -> impl IntoView {
 fn LockForm(question: Question) -> impl IntoView {
     let live = use_live();
     // Suggest the answer most people chose (the better one on a tie).
-    let suggested = move || {
-        live.view
-            .with(|v| v.question(question).and_then(|q| q.most_chosen()))
+    let suggested = live.select(move |v| {
+        v.question(question)
+            .and_then(|q| q.most_chosen())
             .map(|a| a.id().to_string())
-    };
-    let choice = RwSignal::new(suggested());
+    });
+    let choice = RwSignal::new(suggested.get_untracked());
     view! {
         <form method="post" action="/api/live_command" class="inline-form" on:submit=move |ev| {
             if let Some(answer) = choice.get_untracked() {
@@ -189,7 +193,7 @@ fn LockForm(question: Question) -> impl IntoView {
             <label for="lock-answer">"Group answer"</label>
             <select id="lock-answer" name="answer" on:change=move |ev| choice.set(Some(event_target_value(&ev)))>
                 {question.answers_best_first().map(|a| view! {
-                    <option value=a.id() selected=move || suggested().as_deref() == Some(a.id())>{a.label()}</option>
+                    <option value=a.id() selected=move || suggested.get().as_deref() == Some(a.id())>{a.label()}</option>
                 }).collect_view()}
             </select>
             <button type="submit" class="button primary">"Lock the answer"</button>

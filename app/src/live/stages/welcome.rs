@@ -11,29 +11,30 @@ use crate::live::link::use_live;
 #[component]
 pub fn WelcomeStage() -> impl IntoView {
     let live = use_live();
-    let welcome = move || live.view.with(|v| v.welcome.clone());
+    let welcome = live.select(move |v| v.welcome.clone());
+    let facilitator = live.select(move |v| v.facilitator);
     view! {
         <h2 id="stage-heading">"Welcome"</h2>
         <dl class="welcome">
-            <dt>"Purpose"</dt><dd>{move || welcome().purpose}</dd>
-            <dt>"Agenda"</dt><dd>{move || welcome().agenda}</dd>
-            <dt>"Expected outcome"</dt><dd>{move || welcome().outcome}</dd>
-            <dt>"Meeting principles"</dt><dd>{move || welcome().principles}</dd>
+            <dt>"Purpose"</dt><dd>{move || welcome.get().purpose}</dd>
+            <dt>"Agenda"</dt><dd>{move || welcome.get().agenda}</dd>
+            <dt>"Expected outcome"</dt><dd>{move || welcome.get().outcome}</dd>
+            <dt>"Meeting principles"</dt><dd>{move || welcome.get().principles}</dd>
         </dl>
         <ActionReview/>
-        <Show when=move || live.view.with(|v| v.facilitator)>
+        <Show when=move || facilitator.get()>
             <details class="edit-welcome">
                 <summary>"Edit the welcome text"</summary>
                 <form method="post" action="/api/edit_welcome" class="form">
-                    <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+                    <input type="hidden" name="id" value=live.id()/>
                     <label for="w-purpose">"Purpose"</label>
-                    <textarea id="w-purpose" name="purpose" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().purpose)}</textarea>
+                    <textarea id="w-purpose" name="purpose" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome.get().purpose)}</textarea>
                     <label for="w-agenda">"Agenda"</label>
-                    <textarea id="w-agenda" name="agenda" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().agenda)}</textarea>
+                    <textarea id="w-agenda" name="agenda" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome.get().agenda)}</textarea>
                     <label for="w-outcome">"Expected outcome"</label>
-                    <textarea id="w-outcome" name="outcome" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().outcome)}</textarea>
+                    <textarea id="w-outcome" name="outcome" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome.get().outcome)}</textarea>
                     <label for="w-principles">"Meeting principles"</label>
-                    <textarea id="w-principles" name="principles" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome().principles)}</textarea>
+                    <textarea id="w-principles" name="principles" required maxlength="2000" rows="3">{move || crate::raw_text::raw_text(welcome.get().principles)}</textarea>
                     <button type="submit" class="button primary">"Save the welcome text"</button>
                 </form>
             </details>
@@ -95,7 +96,7 @@ pub fn ActionReview() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || data.get().and_then(Result::ok).filter(|items| !items.is_empty()).map(|items| {
-                let checkpoint = live.view.with_untracked(|v| v.info.id.clone());
+                let checkpoint = live.peek(|v| v.info.id.clone());
                 view! {
                     <section class="card action-review" aria-labelledby="review-heading">
                         <h3 id="review-heading">"Open actions from earlier checkpoints"</h3>
@@ -118,7 +119,7 @@ pub fn ActionReview() -> impl IntoView {
 
 #[component]
 fn ReviewRow(checkpoint: String, item: ReviewItem, review: ServerAction<ReviewAction>) -> impl IntoView {
-    let facilitator = use_live().view.with_untracked(|v| v.facilitator);
+    let facilitator = use_live().peek(|v| v.facilitator);
     let ReviewItem {
         checkpoint_id: from,
         held_on,
