@@ -9,7 +9,7 @@ use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::stage::{question_index, Stage};
 use super::timer::{Timer, QUESTION_MINUTES};
 use crate::dora::capabilities::CapabilityKey;
-use crate::dora::{assess, Answer, AssessmentInput, Question};
+use crate::dora::{assess, Answer, AssessmentInput, Benchmark, Question};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -138,17 +138,8 @@ impl LiveState {
 
     /// The four locked answers as an assessment input, once all are locked.
     pub fn locked_input(&self) -> Option<AssessmentInput> {
-        let locked: Vec<Answer> = Question::ALL
-            .iter()
-            .map(|q| self.question(*q).locked.as_deref().and_then(|id| q.answer(id)))
-            .collect::<Option<Vec<_>>>()?;
-        Some(AssessmentInput {
-            lead_time: locked[0],
-            deploy_frequency: locked[1],
-            time_to_restore: locked[2],
-            change_failure_rate: locked[3],
-            benchmark: self.info.benchmark,
-        })
+        let locked = std::array::from_fn(|i| self.question(Question::ALL[i]).locked.as_deref());
+        locked_input(locked, self.info.benchmark)
     }
 
     /// The three capabilities recommended for the locked answers' level.
@@ -189,11 +180,69 @@ impl LiveState {
             })
             .collect()
     }
+}
 
-    /// The answer most people chose (the better one on a tie), to suggest when locking.
-    pub fn most_chosen(&self, q: Question) -> Option<Answer> {
-        let dist = self.distribution(q);
-        let best = dist.iter().map(|(_, n)| *n).max().filter(|n| *n > 0)?;
-        dist.into_iter().find(|(_, n)| *n == best).map(|(a, _)| a)
+/// The locked answer ids, in [`Question::ALL`] order, as an assessment input
+/// once all four are locked: the one reading of the locked answers, for the
+/// room, the view, the summary and the history alike.
+pub fn locked_input(locked: [Option<&str>; 4], benchmark: Benchmark) -> Option<AssessmentInput> {
+    let [lead_time, deploy_frequency, time_to_restore, change_failure_rate] = std::array::from_fn(|i| {
+        let q = Question::ALL[i];
+        locked[i].and_then(|id| q.answer(id))
+    });
+    Some(AssessmentInput {
+        lead_time: lead_time?,
+        deploy_frequency: deploy_frequency?,
+        time_to_restore: time_to_restore?,
+        change_failure_rate: change_failure_rate?,
+        benchmark,
+    })
+}
+
+/// The answer most chosen among `choices` (answer ids), the better one on a
+/// tie: the lock's suggestion.
+pub fn most_chosen<'a>(q: Question, choices: impl Iterator<Item = &'a str> + Clone) -> Option<Answer> {
+    q.answers_best_first()
+        .map(|a| (a, choices.clone().filter(|c| *c == a.id()).count()))
+        .filter(|(_, n)| *n > 0)
+        // A higher code is a better answer.
+        .max_by_key(|(a, n)| (*n, a.code()))
+        .map(|(a, _)| a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dora::Benchmark;
+
+    #[test]
+    fn the_most_chosen_answer_is_suggested_and_a_tie_goes_to_the_better_one() {
+        let q = Question::LeadTime;
+        let [best, second, ..] = q.answers_best_first().collect::<Vec<_>>()[..] else {
+            unreachable!("six answers")
+        };
+        let picks = [second.id(), best.id(), second.id()];
+        assert_eq!(most_chosen(q, picks.iter().copied()), Some(second));
+        let tie = [second.id(), best.id()];
+        assert_eq!(most_chosen(q, tie.iter().copied()), Some(best));
+        assert_eq!(most_chosen(q, [].iter().copied()), None);
+    }
+
+    #[test]
+    fn the_locked_answers_assess_only_once_all_four_are_locked() {
+        let ids: Vec<&str> = Question::ALL
+            .iter()
+            .map(|q| q.answers_best_first().next().unwrap().id())
+            .collect();
+        let all = [Some(ids[0]), Some(ids[1]), Some(ids[2]), Some(ids[3])];
+        let input = locked_input(all, Benchmark::default()).expect("all four locked");
+        assert_eq!(input.lead_time.id(), ids[0]);
+        assert_eq!(input.change_failure_rate.id(), ids[3]);
+        assert!(locked_input([Some(ids[0]), Some(ids[1]), None, Some(ids[3])], Benchmark::default()).is_none());
+        assert!(locked_input(
+            [Some("no_such_answer"), Some(ids[1]), Some(ids[2]), Some(ids[3])],
+            Benchmark::default()
+        )
+        .is_none());
     }
 }

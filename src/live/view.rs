@@ -9,12 +9,12 @@ use super::capabilities::{results, RatingPhase, Results, StatementRef};
 use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::disclosure::Disclosure;
 use super::stage::Stage;
-use super::state::{LiveState, Phase};
+use super::state::{locked_input, most_chosen, LiveState, Phase};
 use super::timer::Timer;
 use crate::board::{Action, DotsPhase, Note, Step};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::prioritise::Rating;
-use crate::dora::Question;
+use crate::dora::{Answer, AssessmentInput, Question};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct View {
@@ -132,6 +132,15 @@ pub struct QuestionView {
     pub timer: Timer,
 }
 
+impl QuestionView {
+    /// The answer most people chose (the better one on a tie), to suggest
+    /// when locking; `None` before the reveal (no choices are shown) or without votes.
+    pub fn most_chosen(&self) -> Option<Answer> {
+        let choices = self.choices.as_deref().unwrap_or_default();
+        most_chosen(self.question, choices.iter().map(|(_, a)| a.as_str()))
+    }
+}
+
 impl View {
     /// The state as `me` may see it; `online` is who has a connection open.
     pub fn for_participant(
@@ -200,6 +209,13 @@ impl View {
 
     pub fn question(&self, q: Question) -> Option<&QuestionView> {
         self.questions.iter().find(|v| v.question == q)
+    }
+
+    /// The four locked answers as an assessment input, once all are locked
+    /// (the same reading as the room's, [`super::state::locked_input`]).
+    pub fn locked_input(&self) -> Option<AssessmentInput> {
+        let locked = std::array::from_fn(|i| self.question(Question::ALL[i]).and_then(|q| q.locked.as_deref()));
+        locked_input(locked, self.info.benchmark)
     }
 
     pub fn name_of(&self, id: &str) -> &str {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Maturity, Summary};
 use crate::board::Action;
-use crate::dora::{assess, AssessmentInput, Benchmark, Level, Question};
+use crate::dora::{Benchmark, Level, Question};
 use crate::error::FieldError;
 use crate::live::{CheckpointStatus, Disclosure, LiveDoc};
 use crate::measured::dates::parse_date;
@@ -70,23 +70,8 @@ impl SummaryDigest {
 
 /// The voted level and percentile, once all four answers are locked.
 pub fn locked_maturity(answers: &[Option<String>; 4], benchmark: Benchmark) -> Option<Maturity> {
-    let parsed: Vec<_> = Question::ALL
-        .iter()
-        .zip(answers)
-        .map(|(q, a)| a.as_deref().and_then(|id| q.answer(id)))
-        .collect::<Option<Vec<_>>>()?;
-    let input = AssessmentInput {
-        lead_time: parsed[0],
-        deploy_frequency: parsed[1],
-        time_to_restore: parsed[2],
-        change_failure_rate: parsed[3],
-        benchmark,
-    };
-    let a = assess(&input);
-    Some(Maturity {
-        level: a.level,
-        percentile: a.percentile,
-    })
+    let locked = std::array::from_fn(|i| answers[i].as_deref());
+    crate::live::state::locked_input(locked, benchmark).map(|input| Maturity::of(&input))
 }
 
 /// A page number from the query string: absent or empty is the first; a

@@ -14,7 +14,7 @@ pub use survey::{SurveyResponse, SurveyResults, SurveySet, MAX_SURVEY_TEXT};
 
 use crate::board::{ActionStatus, NoteKind};
 use crate::dora::capabilities::CapabilityKey;
-use crate::dora::{assess, catalog, Level, Question};
+use crate::dora::{assess, catalog, AssessmentInput, Level, Question};
 use crate::live::capabilities::results;
 use crate::live::Disclosure;
 use crate::live::LiveState;
@@ -121,6 +121,17 @@ pub struct Maturity {
     pub percentile: u8,
 }
 
+impl Maturity {
+    /// The level and percentile an input assesses to.
+    pub fn of(input: &AssessmentInput) -> Maturity {
+        let a = assess(input);
+        Maturity {
+            level: a.level,
+            percentile: a.percentile,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnswerSummary {
     pub question: Question,
@@ -188,13 +199,7 @@ impl Summary {
     pub fn draft(d: Draft<'_>) -> Summary {
         let state = d.state;
         let info = &state.info;
-        let voted = state.locked_input().map(|input| {
-            let a = assess(&input);
-            Maturity {
-                level: a.level,
-                percentile: a.percentile,
-            }
-        });
+        let voted = state.locked_input().as_ref().map(Maturity::of);
         let shown = Disclosure::of(state);
         let answers = Question::ALL
             .iter()

@@ -10,9 +10,8 @@ use checkpoint_core::live::capabilities::{rating_id, why_recommended, MAX_FOCUS}
 use checkpoint_core::live::{Command, RatingPhase, Stage};
 use leptos::prelude::*;
 
+use super::controls::{confirm, CommandButton, CommandFields, NextStage, StageTimer};
 use super::link::use_live;
-use super::room::confirm;
-use super::stages::{CommandButton, CommandFields, StageTimer};
 
 /// Every rating of a plain form at once (no JavaScript): fields `ratings[<capability>-<n>]`.
 #[server(endpoint = "rate_all")]
@@ -96,11 +95,15 @@ fn score_text(score: Option<f64>) -> String {
 #[component]
 pub fn CapabilitiesStage() -> impl IntoView {
     let live = use_live();
-    let caps = move || live.view.with(|v| v.capabilities.clone());
-    let facilitator = move || live.view.with(|v| v.facilitator);
+    // Each its own memo: a rating changes the count, never the form (which
+    // would lose what is half filled) nor the facilitator's pick of a focus.
+    let recommended = live.select(move |v| v.capabilities.recommended.clone());
+    let phase = live.select(move |v| v.capabilities.phase);
+    let rated = live.select(move |v| (v.capabilities.done.len(), v.capabilities.expected));
+    let facilitator = live.select(move |v| v.facilitator);
     view! {
         <h2 id="stage-heading">"Capabilities"</h2>
-        {move || match caps().recommended {
+        {move || match recommended.get() {
             None => view! {
                 <p class="empty-state">"The recommendations follow from the maturity: lock the group's answer on all four questions first."</p>
             }.into_any(),
@@ -124,19 +127,19 @@ pub fn CapabilitiesStage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     <p class="vote-count" data-testid="rated-count" aria-live="polite">
-                        {move || { let c = caps(); format!("{} of {} done", c.done.len(), c.expected.max(c.done.len())) }}
+                        {move || { let (done, expected) = rated.get(); format!("{done} of {} done", expected.max(done)) }}
                     </p>
-                    {move || match caps().phase {
+                    {move || match phase.get() {
                         RatingPhase::Rating => view! { <RatingForm recommended=rec.clone()/> }.into_any(),
                         RatingPhase::Revealed => view! { <Scores/> }.into_any(),
                     }}
-                    <Show when=facilitator>
+                    <Show when=move || facilitator.get()>
                         <div class="facilitator-row">
-                            {move || match caps().phase {
+                            {move || match phase.get() {
                                 RatingPhase::Rating => {
                                     let unfinished = Signal::derive(move || {
-                                        let c = caps();
-                                        (c.done.len() < c.expected).then(|| format!("Only {} of {} have rated everything. Reveal the scores anyway?", c.done.len(), c.expected))
+                                        let (done, expected) = rated.get();
+                                        (done < expected).then(|| format!("Only {done} of {expected} have rated everything. Reveal the scores anyway?"))
                                     });
                                     view! { <CommandButton kind="reveal_ratings" command=Command::RevealRatings label="Reveal the scores" class="primary" confirm_when=unfinished/> }.into_any()
                                 }
@@ -148,7 +151,7 @@ pub fn CapabilitiesStage() -> impl IntoView {
                 }.into_any()
             }
         }}
-        <super::stages::NextStage/>
+        <NextStage/>
     }
 }
 
@@ -164,7 +167,7 @@ const CHOICES: [(&str, &str); 6] = [
 #[component]
 fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
     let live = use_live();
-    let id = move || live.view.with(|v| v.info.id.clone());
+    let id = move || live.id();
     view! {
         <form method="post" action="/api/rate_all" class="rating-form" on:submit=move |ev| {
             // With the script running every choice is already sent (or queued) as it is made.
@@ -182,10 +185,10 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
                             <div class="scale">
                                 {CHOICES.into_iter().map(|(value, label)| {
                                     let input_id = format!("r-{}-{i}-{value}", key.id());
-                                    let mine = move || live.view.with(|v| v.my_rating((key, n)).map(rating_id)).as_deref() == Some(value);
+                                    let mine = live.select(move |v| v.my_rating((key, n)).map(rating_id).as_deref() == Some(value));
                                     view! {
                                         <span class="scale-choice">
-                                            <input type="radio" id=input_id.clone() name=field.clone() value=value checked=mine
+                                            <input type="radio" id=input_id.clone() name=field.clone() value=value checked=move || mine.get()
                                                 on:change=move |_| { live.send(Command::Rate { capability: key, statement: n, rating: value.to_string() }); }/>
                                             <label for=input_id>{label}</label>
                                         </span>
@@ -205,9 +208,10 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
 #[component]
 fn Scores() -> impl IntoView {
     let live = use_live();
+    let results = live.select(move |v| v.capabilities.results.clone());
     view! {
-        {move || live.view.with(|v| {
-            let Some(res) = v.capabilities.results.clone() else { return ().into_any() };
+        {move || results.with(|res| {
+            let Some(res) = res.clone() else { return ().into_any() };
             let key_focus = res.key_focus;
             view! {
                 {key_focus.map(|k| view! {
@@ -255,17 +259,17 @@ fn Scores() -> impl IntoView {
 #[component]
 fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
     let live = use_live();
-    let facilitator = move || live.view.with(|v| v.facilitator);
-    let focus = move || live.view.with(|v| v.capabilities.focus.clone());
-    let confirmed = move || live.view.with(|v| v.capabilities.focus_confirmed);
-    let id = move || live.view.with(|v| v.info.id.clone());
+    let facilitator = live.select(move |v| v.facilitator);
+    let focus = live.select(move |v| v.capabilities.focus.clone());
+    let confirmed = live.select(move |v| v.capabilities.focus_confirmed);
+    let id = move || live.id();
     let pick = RwSignal::new(String::new());
     let name_of = |k: &str| catalog::find(k).map(|e| e.name).unwrap_or("unknown");
     view! {
         <section class="focus" aria-labelledby="focus-heading">
             <h3 id="focus-heading">"Our focus"</h3>
             {move || {
-                let f = focus();
+                let f = focus.get();
                 if f.is_empty() {
                     view! { <p class="empty-state">"No focus chosen yet. Pick up to three, from the recommendations or anywhere in the catalog."</p> }.into_any()
                 } else {
@@ -277,7 +281,7 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                                 view! {
                                     <li>
                                         {label.clone()}
-                                        <Show when=move || facilitator() && !confirmed()>
+                                        <Show when=move || facilitator.get() && !confirmed.get()>
                                             <form method="post" action="/api/focus_command" class="inline" on:submit={
                                                 let key = key.clone();
                                                 move |ev| if live.send(Command::RemoveFocus { capability: key.clone() }) { ev.prevent_default(); }
@@ -295,13 +299,13 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                     }.into_any()
                 }
             }}
-            <p class="muted small" data-testid="focus-state">{move || if confirmed() { "Confirmed by the facilitator." } else { "Not confirmed yet." }}</p>
-            <Show when=move || facilitator() && !confirmed() && focus().len() < MAX_FOCUS>
+            <p class="muted small" data-testid="focus-state">{move || if confirmed.get() { "Confirmed by the facilitator." } else { "Not confirmed yet." }}</p>
+            <Show when=move || facilitator.get() && !confirmed.get() && focus.get().len() < MAX_FOCUS>
                 <div class="focus-add">
                     {recommended.iter().map(|key| {
                         let k = key.catalog_key();
                         view! {
-                            <Show when=move || !focus().iter().any(|f| f == k)>
+                            <Show when=move || !focus.get().iter().any(|f| f == k)>
                                 <form method="post" action="/api/focus_command" class="inline" on:submit=move |ev| {
                                     if live.send(Command::AddFocus { capability: k.to_string() }) { ev.prevent_default(); }
                                 }>
@@ -327,9 +331,9 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                     </form>
                 </div>
             </Show>
-            <Show when=facilitator>
+            <Show when=move || facilitator.get()>
                 {move || {
-                    let confirming = !confirmed();
+                    let confirming = !confirmed.get();
                     view! {
                         <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
                             if confirming && !confirm("Confirm this focus for the squad? It is stored with the checkpoint for its summary.") { ev.prevent_default(); return; }

@@ -1,284 +1,125 @@
-//! The page's connection to its room: the current view, the link state, and
-//! how commands are sent (over the WebSocket when hydrated).
+//! The page's connection to its room: opening it (`open_live`), showing it
+//! (`LinkIndicator`), and the way in for those not in it (`NotInRoom`). The
+//! state it keeps is in `link/state.rs`, the WebSocket in `link/socket.rs`.
 
-use checkpoint_core::dora::Question;
-use checkpoint_core::error::FieldError;
-use checkpoint_core::live::{Command, Stage, TimerAction, View};
+use checkpoint_core::live::View;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkState {
-    /// Server-rendered, or the first connection is opening.
-    Connecting,
-    Live,
-    /// Lost; retrying (the attempt number).
-    Reconnecting(u32),
-}
-
-/// One control of the page (a button's form, the note form…), so that the
-/// server's refusal of what it sent is shown beside it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Control(u64);
-
-impl Control {
-    #[expect(clippy::new_without_default, reason = "each call makes a different control")]
-    pub fn new() -> Control {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        Control(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-    }
-}
-
-/// The server refused a command; nothing changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    /// Where it is shown: beside this control, or at the top of the room.
-    pub control: Option<Control>,
-    pub message: String,
-}
-
-/// A command the server has not acknowledged yet: it counts as saved only
-/// once it is, and is sent again after a reconnect until then.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Queued {
-    /// The page load (tab session) that numbered it; the server recognises a resend by the pair.
-    pub session: String,
-    pub req: u64,
-    pub command: Command,
-}
-
-/// What the person sees of their unacknowledged changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SaveState {
-    Saved,
-    /// Sent; waiting for the acknowledgement.
-    Saving,
-    /// Waiting for the connection to come back.
-    Retrying,
-}
-
-/// Shared by every part of the room page.
-#[derive(Clone, Copy)]
-pub struct Live {
-    pub view: RwSignal<View>,
-    pub link: RwSignal<LinkState>,
-    /// The last refusal, shown until the next command.
-    pub error: RwSignal<Option<Refusal>>,
-    /// Commands waiting for their acknowledgement, in the order they were made.
-    pub pending: RwSignal<Vec<Queued>>,
-    /// The page's script runs (hydrated): changes go over the socket, or wait
-    /// for it, and never fall back to a plain form post.
-    pub scripted: RwSignal<bool>,
-    /// The facilitator removed this participant.
-    pub removed: RwSignal<bool>,
-    /// The stage this person is looking at; `None` follows the facilitator.
-    pub looking_at: RwSignal<Option<Stage>>,
-    /// Server clock minus this clock, in ms (countdowns use the server's time).
-    pub clock_offset: RwSignal<i64>,
-    /// Milliseconds since the epoch on this clock, ticking once a second when hydrated.
-    pub now: RwSignal<i64>,
-    #[cfg_attr(
-        not(feature = "hydrate"),
-        expect(dead_code, reason = "only the browser holds a socket")
-    )]
-    pub(crate) socket: StoredValue<Option<SocketHandle>, SocketStorage>,
-}
+use leptos_meta::Title;
 
 #[cfg(feature = "hydrate")]
-pub type SocketHandle = std::rc::Rc<super::socket::Socket>;
-#[cfg(feature = "hydrate")]
-type SocketStorage = LocalStorage;
-// The server never holds a socket. Local storage there would tie the value to
-// the thread that rendered it, and a page's owner may be dropped on another
-// tokio worker, which panics mid-stream and cuts the page short.
-#[cfg(not(feature = "hydrate"))]
-pub type SocketHandle = ();
-#[cfg(not(feature = "hydrate"))]
-type SocketStorage = SyncStorage;
+mod socket;
+mod state;
 
-impl Live {
-    pub fn new(view: View) -> Live {
-        let now = view.server_now_ms;
-        Live {
-            view: RwSignal::new(view),
-            link: RwSignal::new(LinkState::Connecting),
-            error: RwSignal::new(None),
-            pending: RwSignal::new(Vec::new()),
-            scripted: RwSignal::new(false),
-            removed: RwSignal::new(false),
-            looking_at: RwSignal::new(None),
-            clock_offset: RwSignal::new(0),
-            now: RwSignal::new(now),
-            socket: StoredValue::new_with_storage(None),
-        }
-    }
+pub use state::{use_live, Control, LinkState, Live, Queued, Refusal, SaveState};
 
-    pub fn connected(&self) -> bool {
-        self.link.get_untracked() == LinkState::Live
-    }
-
-    /// Sends a command over the socket, or queues it until the socket is back.
-    /// False only without a script (server-rendered): the caller's form then
-    /// posts the plain way.
-    pub fn send(&self, command: Command) -> bool {
-        self.send_from(None, command, |_| {})
-    }
-
-    /// As [`Live::send`]; a refusal is shown beside `control`, and `done`
-    /// hears the outcome: the committed revision, or the server's message.
-    pub fn send_from(
-        &self,
-        control: Option<Control>,
-        command: Command,
-        done: impl FnOnce(Result<i64, String>) + 'static,
-    ) -> bool {
-        #[cfg(feature = "hydrate")]
-        {
-            let Some(socket) = self.socket.with_value(|s| s.clone()) else {
-                return false;
-            };
-            self.error.set(None);
-            socket.send(command, control, Box::new(done));
-            true
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (control, command, done);
-            false
-        }
-    }
-
-    /// Shows a refusal made here (a form the page itself could not read).
-    pub fn refuse(&self, control: Option<Control>, message: String) {
-        self.error.set(Some(Refusal { control, message }));
-    }
-
-    pub fn save_state(&self) -> SaveState {
-        if self.pending.with(Vec::is_empty) {
-            SaveState::Saved
-        } else if self.link.get() == LinkState::Live {
-            SaveState::Saving
-        } else {
-            SaveState::Retrying
-        }
-    }
-
-    /// The stage on screen: where this person looks, else the facilitator's.
-    pub fn shown_stage(&self) -> Stage {
-        self.looking_at.get().unwrap_or_else(|| self.view.with(|v| v.stage))
-    }
-
-    /// The server's time now, by this clock plus the offset.
-    pub fn server_now(&self) -> i64 {
-        self.now.get() + self.clock_offset.get()
-    }
-}
-
-pub fn use_live() -> Live {
-    expect_context::<Live>()
-}
-
-/// Parses the flattened form of a command (see `live_command`).
-pub fn command_from_form(
-    kind: &str,
-    question: Option<&str>,
-    answer: Option<&str>,
-    stage: Option<&str>,
-    participant: Option<&str>,
-    on: Option<&str>,
-) -> Result<Command, FieldError> {
-    let question = || {
-        let raw = question.unwrap_or_default();
-        Question::from_id(raw).ok_or_else(|| FieldError::new("question", format!("unknown question {raw:?}")))
-    };
-    let stage_of = || {
-        let raw = stage.unwrap_or_default();
-        Stage::from_id(raw).ok_or_else(|| FieldError::new("stage", format!("unknown stage {raw:?}")))
-    };
-    let answer = || {
-        answer
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-            .ok_or_else(|| FieldError::new("answer", "choose an answer first"))
-    };
-    Ok(match kind {
-        "vote" => Command::Vote {
-            question: question()?,
-            answer: answer()?,
-        },
-        "reveal" => Command::Reveal { question: question()? },
-        "reopen" => Command::Reopen { question: question()? },
-        "lock" => Command::Lock {
-            question: question()?,
-            answer: answer()?,
-        },
-        "unlock" => Command::Unlock { question: question()? },
-        "go_to" => Command::GoTo { stage: stage_of()? },
-        "timer_start" => Command::Timer {
-            stage: stage_of()?,
-            action: TimerAction::Start,
-        },
-        "timer_pause" => Command::Timer {
-            stage: stage_of()?,
-            action: TimerAction::Pause,
-        },
-        "timer_reset" => Command::Timer {
-            stage: stage_of()?,
-            action: TimerAction::Reset,
-        },
-        "timer_extend" => Command::Timer {
-            stage: stage_of()?,
-            action: TimerAction::Extend { minutes: 5 },
-        },
-        "reveal_ratings" => Command::RevealRatings,
-        "reopen_ratings" => Command::ReopenRatings,
-        "confirm_focus" => Command::ConfirmFocus {
-            confirmed: on.is_some_and(|v| v == "true" || v == "on"),
-        },
-        "auto_reveal" => Command::AutoReveal {
-            on: on.is_some_and(|v| v == "true" || v == "on"),
-        },
-        "remove" => Command::RemoveParticipant {
-            participant: participant.unwrap_or_default().to_string(),
-        },
-        other => return Err(FieldError::new("kind", format!("unknown action {other:?}"))),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_forms_become_the_same_commands_as_socket_messages() {
-        let vote = command_from_form("vote", Some("lead_time"), Some("less_than_one_day"), None, None, None).unwrap();
-        assert_eq!(
-            vote,
-            Command::Vote {
-                question: Question::LeadTime,
-                answer: "less_than_one_day".into()
+/// The room's live state for this page, connected to its socket when hydrated.
+pub(crate) fn open_live(initial: View) -> Live {
+    #[cfg(feature = "hydrate")]
+    let id = initial.info.id.clone();
+    let live = Live::new(initial);
+    provide_context(live);
+    #[cfg(feature = "hydrate")]
+    {
+        let socket: state::SocketHandle = std::rc::Rc::new(socket::open(&id, live));
+        live.socket.set_value(Some(socket));
+        // After hydration, so the server's markup (a plain form) is what hydrates.
+        Effect::new(move |_| live.scripted.set(true));
+        live.now.set(js_sys::Date::now() as i64);
+        let tick = set_interval_with_handle(
+            move || live.now.set(js_sys::Date::now() as i64),
+            std::time::Duration::from_millis(1000),
+        )
+        .ok();
+        on_cleanup(move || {
+            live.socket.try_with_value(|s| {
+                if let Some(s) = s {
+                    s.close()
+                }
+            });
+            if let Some(t) = tick {
+                t.clear();
             }
-        );
-        assert_eq!(
-            command_from_form("vote", Some("lead_time"), None, None, None, None)
-                .unwrap_err()
-                .field,
-            "answer"
-        );
-        assert_eq!(
-            command_from_form("go_to", None, None, Some("warp"), None, None)
-                .unwrap_err()
-                .field,
-            "stage"
-        );
-        assert_eq!(
-            command_from_form("explode", None, None, None, None, None)
-                .unwrap_err()
-                .field,
-            "kind"
-        );
-        assert_eq!(
-            command_from_form("auto_reveal", None, None, None, None, Some("on")).unwrap(),
-            Command::AutoReveal { on: true }
-        );
+        });
+    }
+    live
+}
+
+#[component]
+pub(crate) fn LinkIndicator() -> impl IntoView {
+    let live = use_live();
+    let text = move || match live.link.get() {
+        LinkState::Connecting => "Connecting…".to_string(),
+        LinkState::Live => "Connected".to_string(),
+        LinkState::Reconnecting(n) => format!("Reconnecting… (attempt {n})"),
+    };
+    let class = move || match live.link.get() {
+        LinkState::Live => "link-pill link-live",
+        LinkState::Connecting => "link-pill",
+        LinkState::Reconnecting(_) => "link-pill link-lost",
+    };
+    view! { <span class=class role="status" data-testid="link">{text}</span> }
+}
+
+/// "Join as a participant": a signed-in facilitator or admin takes part
+/// without a code. Only this, never reading the page, makes them a participant.
+#[server(endpoint = "join_as_user")]
+pub async fn join_as_user(id: String) -> Result<(), ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    let user = require_user().await?;
+    let ctx = app_context()?;
+    ctx.store.join_as_user(&id, &user).await.map_err(form_error)?;
+    ctx.rooms.refresh(&id).await;
+    leptos_axum::redirect(&format!("/checkpoints/{id}"));
+    Ok(())
+}
+
+#[component]
+pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
+    // Not being in the room is no failure of this page: it shows the ways in
+    // (a code, signing in, joining as a participant), so it answers 200 where
+    // the refused read of the room had set 401.
+    #[cfg(feature = "ssr")]
+    if message == checkpoint_core::store::ServiceError::Unauthenticated.to_string() {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(axum::http::StatusCode::OK);
+        }
+    }
+    let session = crate::auth::use_session();
+    let join = ServerAction::<JoinAsUser>::new();
+    use checkpoint_core::access::{allows, Action, Hat};
+    let can_join = move || {
+        session
+            .user
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|u| allows(Hat::of_role(u.role), Action::JoinAsUser))
+    };
+    let id_for_join = id.clone();
+    view! {
+        <Title text="Join a checkpoint"/>
+        <section class="card narrow">
+            <h1>"Join this checkpoint"</h1>
+            {move || if can_join() {
+                let id_for_join = id_for_join.clone();
+                view! {
+                    <p class="notice">"You are signed in, but not taking part in this checkpoint. Opening it adds nobody: join if you want to vote and add notes."</p>
+                    <crate::errors::FormError result=join.value().into() form="join_as_user"/>
+                    <ActionForm action=join attr:class="form inline">
+                        <input type="hidden" name="id" value=id_for_join/>
+                        <button type="submit" class="button primary">"Join as a participant"</button>
+                    </ActionForm>
+                    <p class="muted small">"You will be counted among those expected to vote."</p>
+                }.into_any()
+            } else {
+                let message = message.clone();
+                view! {
+                    <p class="notice">{message}</p>
+                    <p>"Ask your facilitator for the join code, then "<a href="/join">"join with the code"</a>". Facilitators: "<a href="/login">"sign in"</a>" first."</p>
+                }.into_any()
+            }}
+            <p>"Viewers and leadership read the outcome on "<a href=format!("/checkpoints/{id}/summary")>"the checkpoint's summary"</a>"."</p>
+        </section>
     }
 }

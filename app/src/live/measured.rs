@@ -58,7 +58,7 @@ pub fn VotedAndMeasured(voted: Vec<Option<String>>) -> impl IntoView {
                     <p class="hint">"No measured metrics: this squad's pipelines have not sent deployments or incidents yet (see the squad page for API tokens)."</p>
                 }.into_any(),
                 Some(m) => {
-                    let benchmark = live.view.with_untracked(|v| v.info.benchmark);
+                    let benchmark = live.peek(|v| v.info.benchmark);
                     let voted_level = {
                         let answers: Option<Vec<_>> = Question::ALL.iter().zip(&voted).map(|(q, id)| id.as_deref().and_then(|id| q.answer(id))).collect();
                         answers.map(|a| assess(&AssessmentInput { lead_time: a[0], deploy_frequency: a[1], time_to_restore: a[2], change_failure_rate: a[3], benchmark }))

@@ -5,16 +5,15 @@
 pub mod board;
 pub mod capabilities;
 pub mod checkpoints;
+pub mod controls;
 pub mod join;
 pub mod link;
 pub mod measured;
 pub mod present;
 pub mod room;
-#[cfg(feature = "hydrate")]
-mod socket;
 pub mod stages;
 
-use checkpoint_core::live::View;
+use checkpoint_core::live::{Fields, View};
 use leptos::prelude::*;
 
 /// The room as the page sees it.
@@ -30,28 +29,14 @@ pub async fn live_view(id: String) -> Result<View, ServerFnError> {
 }
 
 /// One command from a plain form (no JavaScript), answered by a redirect back
-/// to the room. The fields are those of [`checkpoint_core::live::Command`], flattened.
+/// to the room. `kind` names the command; its other fields are read by
+/// [`checkpoint_core::live::Command::from_fields`], as the socket's are.
 #[server(endpoint = "live_command")]
-pub async fn live_command(
-    id: String,
-    kind: String,
-    question: Option<String>,
-    answer: Option<String>,
-    stage: Option<String>,
-    participant: Option<String>,
-    on: Option<String>,
-) -> Result<i64, ServerFnError> {
+pub async fn live_command(id: String, kind: String, #[server(flatten)] fields: Fields) -> Result<i64, ServerFnError> {
     use crate::context::{app_context, form_error, require_participant};
+    use checkpoint_core::live::Command;
     let by = require_participant(&id).await?;
-    let command = link::command_from_form(
-        &kind,
-        question.as_deref(),
-        answer.as_deref(),
-        stage.as_deref(),
-        participant.as_deref(),
-        on.as_deref(),
-    )
-    .map_err(|e| form_error(e.into()))?;
+    let command = Command::from_fields(&kind, &|name| fields.get(name)).map_err(|e| form_error(e.into()))?;
     let rev = app_context()?
         .rooms
         .execute(&id, &by, command)

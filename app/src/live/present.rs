@@ -8,8 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::link::use_live;
+use super::link::{open_live, LinkIndicator, NotInRoom};
 use super::live_view;
-use super::room::{open_live, LinkIndicator, NotInRoom};
 use crate::errors::error_text;
 
 #[component]
@@ -30,18 +30,18 @@ pub fn PresentPage() -> impl IntoView {
 #[component]
 fn Presenting(initial: View) -> impl IntoView {
     let live = open_live(initial);
-    let info = move || live.view.with(|v| v.info.clone());
-    let steps = move || live.view.with(|v| v.board.steps.clone());
-    let note_count = move || live.view.with(|v| v.board.notes.len());
-    let has_steps = Memo::new(move |_| live.view.with(|v| !v.board.steps.is_empty()));
+    let info = live.select(move |v| v.info.clone());
+    let steps = live.select(move |v| v.board.steps.clone());
+    let note_count = live.select(move |v| v.board.notes.len());
+    let has_steps = live.select(move |v| !v.board.steps.is_empty());
     view! {
-        <Title text=move || format!("{} · path to production", info().squad_name)/>
+        <Title text=move || format!("{} · path to production", info.get().squad_name)/>
         <div class="present">
             <header class="present-head">
-                <h1><bdi>{move || info().squad_name}</bdi>" · path to production"</h1>
+                <h1><bdi>{move || info.get().squad_name}</bdi>" · path to production"</h1>
                 <p class="muted">
-                    {move || format!("{} · {} notes · ", info().held_on, note_count())}
-                    <a href=move || format!("/checkpoints/{}", info().id)>"Back to the checkpoint"</a>
+                    {move || format!("{} · {} notes · ", info.get().held_on, note_count.get())}
+                    <a href=move || format!("/checkpoints/{}", info.get().id)>"Back to the checkpoint"</a>
                 </p>
                 <LinkIndicator/>
             </header>
@@ -53,7 +53,7 @@ fn Presenting(initial: View) -> impl IntoView {
             } else {
                 view! {
                     <ol class="board present-board" aria-label="Delivery flow" data-testid="present-board" tabindex="0">
-                        <For each=steps key=|s| (s.id.clone(), s.title.clone()) let:step>
+                        <For each=move || steps.get() key=|s| (s.id.clone(), s.title.clone()) let:step>
                             <PresentColumn id=step.id title=step.title/>
                         </For>
                     </ol>
@@ -67,32 +67,30 @@ fn Presenting(initial: View) -> impl IntoView {
 fn PresentColumn(id: String, title: String) -> impl IntoView {
     let live = use_live();
     let step = StoredValue::new(id.clone());
-    let notes = move || {
-        live.view.with(|v| {
-            v.board
-                .notes
-                .iter()
-                .filter(|n| n.step == step.get_value())
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
+    let notes = live.select(move |v| {
+        v.board
+            .notes
+            .iter()
+            .filter(|n| n.step == step.get_value())
+            .cloned()
+            .collect::<Vec<_>>()
+    });
     let heading = format!("present-step-{id}");
     let labelled_by = heading.clone();
     view! {
         <li class="board-column" aria-labelledby=labelled_by>
             <h2 id=heading>{title}</h2>
             <ol class="notes">
-                <For each=notes key=|n| (n.id.clone(), n.version) let:note>
+                <For each=move || notes.get() key=|n| (n.id.clone(), n.version) let:note>
                     {
                         let id = note.id.clone();
                         // Totals exist only once the facilitator lets them show (or closed voting).
-                        let dots = move || live.view.with(|v| v.board.ranked.as_ref().and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d)));
+                        let dots = live.select(move |v| v.board.ranked.as_ref().and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d)));
                         view! {
                             <li class=format!("note note-{}", note.kind.id()) data-note=note.id.clone()>
                                 <p class="note-kind"><span aria-hidden="true">{note.kind.icon()}</span>" "{note.kind.label()}</p>
                                 <p class="note-text">{note.text.clone()}</p>
-                                {move || dots().map(|d| view! { <p class="note-dots">{checkpoint_core::summary::dots_text(d)}</p> })}
+                                {move || dots.get().map(|d| view! { <p class="note-dots">{checkpoint_core::summary::dots_text(d)}</p> })}
                             </li>
                         }
                     }

@@ -1,12 +1,12 @@
 //! The room page: where everyone follows the facilitator's stage.
 
 use checkpoint_core::live::{CheckpointStatus, Stage, View};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::link::{LinkState, Live};
+use super::controls::confirm;
+use super::link::{open_live, LinkIndicator, NotInRoom};
 use super::live_view;
 use super::stages::{MaturityStage, QuestionStage, SceneStage, WelcomeStage};
 use crate::errors::error_text;
@@ -48,19 +48,6 @@ pub async fn add_co_facilitator(id: String, username: String) -> Result<(), Serv
     Ok(())
 }
 
-/// "Join as a participant": a signed-in facilitator or admin takes part
-/// without a code. Only this, never reading the page, makes them a participant.
-#[server(endpoint = "join_as_user")]
-pub async fn join_as_user(id: String) -> Result<(), ServerFnError> {
-    use crate::context::{app_context, form_error, require_user};
-    let user = require_user().await?;
-    let ctx = app_context()?;
-    ctx.store.join_as_user(&id, &user).await.map_err(form_error)?;
-    ctx.rooms.refresh(&id).await;
-    leptos_axum::redirect(&format!("/checkpoints/{id}"));
-    Ok(())
-}
-
 #[component]
 pub fn CheckpointPage() -> impl IntoView {
     let params = use_params_map();
@@ -73,9 +60,9 @@ pub fn CheckpointPage() -> impl IntoView {
         id,
         super::measured::checkpoint_measured,
     )));
-    provide_context(super::board::PreviousActionsData(Resource::new(
+    provide_context(super::stages::PreviousActionsData(Resource::new(
         id,
-        super::board::load_previous_actions,
+        super::stages::load_previous_actions,
     )));
     view! {
         <Transition fallback=|| view! { <p class="muted">"Opening the checkpoint…"</p> }>
@@ -95,106 +82,26 @@ pub fn CheckpointPage() -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
-    // Not being in the room is no failure of this page: it shows the ways in
-    // (a code, signing in, joining as a participant), so it answers 200 where
-    // the refused read of the room had set 401.
-    #[cfg(feature = "ssr")]
-    if message == checkpoint_core::store::ServiceError::Unauthenticated.to_string() {
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(axum::http::StatusCode::OK);
-        }
-    }
-    let session = crate::auth::use_session();
-    let join = ServerAction::<JoinAsUser>::new();
-    use checkpoint_core::access::{allows, Action, Hat};
-    let can_join = move || {
-        session
-            .user
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|u| allows(Hat::of_role(u.role), Action::JoinAsUser))
-    };
-    let id_for_join = id.clone();
-    view! {
-        <Title text="Join a checkpoint"/>
-        <section class="card narrow">
-            <h1>"Join this checkpoint"</h1>
-            {move || if can_join() {
-                let id_for_join = id_for_join.clone();
-                view! {
-                    <p class="notice">"You are signed in, but not taking part in this checkpoint. Opening it adds nobody: join if you want to vote and add notes."</p>
-                    <crate::errors::FormError result=join.value().into() form="join_as_user"/>
-                    <ActionForm action=join attr:class="form inline">
-                        <input type="hidden" name="id" value=id_for_join/>
-                        <button type="submit" class="button primary">"Join as a participant"</button>
-                    </ActionForm>
-                    <p class="muted small">"You will be counted among those expected to vote."</p>
-                }.into_any()
-            } else {
-                let message = message.clone();
-                view! {
-                    <p class="notice">{message}</p>
-                    <p>"Ask your facilitator for the join code, then "<a href="/join">"join with the code"</a>". Facilitators: "<a href="/login">"sign in"</a>" first."</p>
-                }.into_any()
-            }}
-            <p>"Viewers and leadership read the outcome on "<a href=format!("/checkpoints/{id}/summary")>"the checkpoint's summary"</a>"."</p>
-        </section>
-    }
-}
-
-/// The room's live state for this page, connected to its socket when hydrated.
-pub(crate) fn open_live(initial: View) -> Live {
-    #[cfg(feature = "hydrate")]
-    let id = initial.info.id.clone();
-    let live = Live::new(initial);
-    provide_context(live);
-    #[cfg(feature = "hydrate")]
-    {
-        let socket = super::socket::open(&id, live);
-        live.socket.set_value(Some(socket));
-        // After hydration, so the server's markup (a plain form) is what hydrates.
-        Effect::new(move |_| live.scripted.set(true));
-        live.now.set(js_sys::Date::now() as i64);
-        let tick = set_interval_with_handle(
-            move || live.now.set(js_sys::Date::now() as i64),
-            std::time::Duration::from_millis(1000),
-        )
-        .ok();
-        on_cleanup(move || {
-            live.socket.try_with_value(|s| {
-                if let Some(s) = s {
-                    s.close()
-                }
-            });
-            if let Some(t) = tick {
-                t.clear();
-            }
-        });
-    }
-    live
-}
-
-#[component]
 fn Room(initial: View) -> impl IntoView {
     let live = open_live(initial);
     let shown = Memo::new(move |_| live.shown_stage());
-    let info = move || live.view.with(|v| v.info.clone());
+    let info = live.select(move |v| v.info.clone());
+    let revision = live.select(move |v| v.revision);
+    let facilitator = live.select(move |v| v.facilitator);
     view! {
-        <Title text=move || format!("{} checkpoint", info().squad_name)/>
-        <div class="room" data-revision=move || live.view.with(|v| v.revision)>
+        <Title text=move || format!("{} checkpoint", info.get().squad_name)/>
+        <div class="room" data-revision=move || revision.get()>
             <header class="room-head">
                 <div>
-                    <p class="breadcrumb"><a href=move || format!("/squads/{}", info().squad_slug)><bdi>{move || info().squad_name}</bdi></a>" / checkpoint"</p>
-                    <h1><bdi>{move || info().squad_name}</bdi>{move || format!(" · {}", info().held_on)}</h1>
+                    <p class="breadcrumb"><a href=move || format!("/squads/{}", info.get().squad_slug)><bdi>{move || info.get().squad_name}</bdi></a>" / checkpoint"</p>
+                    <h1><bdi>{move || info.get().squad_name}</bdi>{move || format!(" · {}", info.get().held_on)}</h1>
                     <p class="muted small">
-                        "Facilitated by "<bdi>{move || info().facilitator}</bdi>{move || format!(" · {} benchmark", info().benchmark.id())}
-                        {move || info().board_url.map(|url| view! { " · "<a href=url rel="noopener noreferrer" target="_blank">"External board"<span class="visually-hidden">" (opens in a new tab)"</span></a> })}
+                        "Facilitated by "<bdi>{move || info.get().facilitator}</bdi>{move || format!(" · {} benchmark", info.get().benchmark.id())}
+                        {move || info.get().board_url.map(|url| view! { " · "<a href=url rel="noopener noreferrer" target="_blank">"External board"<span class="visually-hidden">" (opens in a new tab)"</span></a> })}
                     </p>
                 </div>
                 <div class="room-status">
-                    <span class=move || format!("status-pill status-{}", info().status.id())>{move || info().status.label()}</span>
+                    <span class=move || format!("status-pill status-{}", info.get().status.id())>{move || info.get().status.label()}</span>
                     <LinkIndicator/>
                     <SaveStatus/>
                 </div>
@@ -206,7 +113,7 @@ fn Room(initial: View) -> impl IntoView {
             <Show when=move || live.error.with(|e| e.as_ref().is_some_and(|r| r.control.is_none()))>
                 <p class="notice notice-error" role="alert">{move || live.error.get().map(|r| r.message)}</p>
             </Show>
-            <Show when=move || live.view.with(|v| v.facilitator)>
+            <Show when=move || facilitator.get()>
                 <FacilitatorBar/>
             </Show>
             <StageNav/>
@@ -230,22 +137,6 @@ fn Room(initial: View) -> impl IntoView {
             </div>
         </div>
     }
-}
-
-#[component]
-pub(crate) fn LinkIndicator() -> impl IntoView {
-    let live = super::link::use_live();
-    let text = move || match live.link.get() {
-        LinkState::Connecting => "Connecting…".to_string(),
-        LinkState::Live => "Connected".to_string(),
-        LinkState::Reconnecting(n) => format!("Reconnecting… (attempt {n})"),
-    };
-    let class = move || match live.link.get() {
-        LinkState::Live => "link-pill link-live",
-        LinkState::Connecting => "link-pill",
-        LinkState::Reconnecting(_) => "link-pill link-lost",
-    };
-    view! { <span class=class role="status" data-testid="link">{text}</span> }
 }
 
 /// Whether this person's changes are saved: each counts only once the server
@@ -272,47 +163,29 @@ pub(crate) fn SaveStatus() -> impl IntoView {
     }
 }
 
-/// The server's refusal of what `control` sent, shown beside it.
-#[component]
-pub(crate) fn Refused(control: super::link::Control) -> impl IntoView {
-    let live = super::link::use_live();
-    let message = move || {
-        live.error.with(|e| {
-            e.as_ref()
-                .filter(|r| r.control == Some(control))
-                .map(|r| r.message.clone())
-        })
-    };
-    view! {
-        <Show when=move || message().is_some()>
-            <span class="refusal" role="alert" data-testid="refusal">{message}</span>
-        </Show>
-    }
-}
-
 /// Start, end, the join code and co-facilitators.
 #[component]
 fn FacilitatorBar() -> impl IntoView {
     let live = super::link::use_live();
-    let id = move || live.view.with(|v| v.info.id.clone());
-    let status = move || live.view.with(|v| v.info.status);
-    let code = move || live.view.with(|v| v.join_code.clone()).unwrap_or_default();
+    let id = move || live.id();
+    let status = live.select(move |v| v.info.status);
+    let code = live.select(move |v| v.join_code.clone().unwrap_or_default());
     view! {
         <section class="facilitator-bar card" aria-label="Facilitator controls">
             <div class="join-box">
                 <p class="muted small">"Join at "<strong>"/join"</strong>" with the code"</p>
                 <p class="join-code" data-testid="join-code">{code}</p>
-                <a class="small" href=move || format!("/join?code={}", code())>"Join link"</a>
+                <a class="small" href=move || format!("/join?code={}", code.get())>"Join link"</a>
             </div>
             <div class="facilitator-actions">
-                <Show when=move || status() == CheckpointStatus::Draft>
+                <Show when=move || status.get() == CheckpointStatus::Draft>
                     <form method="post" action="/api/set_checkpoint_status">
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="status" value="live"/>
                         <button type="submit" class="button primary">"Start the checkpoint"</button>
                     </form>
                 </Show>
-                <Show when=move || status() != CheckpointStatus::Finished>
+                <Show when=move || status.get() != CheckpointStatus::Finished>
                     <form method="post" action="/api/set_checkpoint_status" on:submit=|ev| {
                         if !confirm("End this checkpoint for everyone? Nobody can join or vote afterwards.") { ev.prevent_default(); }
                     }>
@@ -335,38 +208,23 @@ fn FacilitatorBar() -> impl IntoView {
     }
 }
 
-/// A browser `confirm()`; on the server (no JavaScript) there is nothing to ask.
-pub fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window()
-            .and_then(|w| w.confirm_with_message(message).ok())
-            .unwrap_or(true)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
-    }
-}
-
 #[component]
 fn StageNav() -> impl IntoView {
     let live = super::link::use_live();
-    let current = move || live.view.with(|v| v.stage);
-    let facilitator = move || live.view.with(|v| v.facilitator);
+    let current = live.select(move |v| v.stage);
+    let facilitator = live.select(move |v| v.facilitator);
     view! {
         <nav class="stage-nav" aria-label="Stages">
             <ol>
                 {Stage::ALL.into_iter().map(|stage| {
                     let state = move || {
-                        match stage.cmp(&current()) { std::cmp::Ordering::Equal => "current", std::cmp::Ordering::Less => "done", std::cmp::Ordering::Greater => "ahead" }
+                        match stage.cmp(&current.get()) { std::cmp::Ordering::Equal => "current", std::cmp::Ordering::Less => "done", std::cmp::Ordering::Greater => "ahead" }
                     };
                     let shown = move || live.shown_stage() == stage;
                     view! {
                         <li class=move || format!("stage-step stage-{}", state())>
                             <form method="post" action="/api/live_command" on:submit=move |ev| {
-                                if facilitator() {
+                                if facilitator.get() {
                                     if live.send(checkpoint_core::live::Command::GoTo { stage }) {
                                         live.looking_at.set(None);
                                         ev.prevent_default();
@@ -374,17 +232,17 @@ fn StageNav() -> impl IntoView {
                                 } else {
                                     // Participants only look; the facilitator's stage does not move.
                                     ev.prevent_default();
-                                    live.looking_at.set(if stage == current() { None } else { Some(stage) });
+                                    live.looking_at.set(if stage == current.get() { None } else { Some(stage) });
                                 }
                             }>
-                                <input type="hidden" name="id" value=move || live.view.with(|v| v.info.id.clone())/>
+                                <input type="hidden" name="id" value=live.id()/>
                                 <input type="hidden" name="kind" value="go_to"/>
                                 <input type="hidden" name="stage" value=stage.id()/>
                                 <button type="submit" class="stage-button"
-                                    aria-current=move || (stage == current()).then_some("step")
+                                    aria-current=move || (stage == current.get()).then_some("step")
                                     aria-pressed=move || shown().to_string()
-                                    disabled=move || !facilitator() && is_ahead(stage, current())
-                                    title=move || step_title(facilitator(), stage, current())>
+                                    disabled=move || !facilitator.get() && is_ahead(stage, current.get())
+                                    title=move || step_title(facilitator.get(), stage, current.get())>
                                     <span class="stage-number">{stage.index() + 1}</span>
                                     <span>{stage.label()}</span>
                                 </button>
@@ -415,11 +273,12 @@ fn step_title(facilitator: bool, stage: Stage, current: Stage) -> String {
 #[component]
 fn FollowNotice() -> impl IntoView {
     let live = super::link::use_live();
-    let away = move || live.looking_at.get().filter(|s| *s != live.view.with(|v| v.stage));
+    let stage = live.select(move |v| v.stage);
+    let away = move || live.looking_at.get().filter(|s| *s != stage.get());
     view! {
         <Show when=move || away().is_some()>
             <p class="notice follow-notice" role="status">
-                {move || format!("You are looking back at {}. The facilitator is at {}. ", away().map(Stage::label).unwrap_or_default(), live.view.with(|v| v.stage.label()))}
+                {move || format!("You are looking back at {}. The facilitator is at {}. ", away().map(Stage::label).unwrap_or_default(), stage.get().label())}
                 <button type="button" class="button subtle" on:click=move |_| live.looking_at.set(None)>"Follow the facilitator"</button>
             </p>
         </Show>
@@ -429,17 +288,26 @@ fn FollowNotice() -> impl IntoView {
 #[component]
 fn Presence() -> impl IntoView {
     let live = super::link::use_live();
-    let current_question = move || live.view.with(|v| v.stage.question());
+    let current_question = live.select(move |v| v.stage.question());
+    let online = live.select(move |v| v.people.iter().filter(|p| p.online).count());
+    // Who is here and who has voted on the question open: not the votes' revisions.
+    let people = live.select(move |v| {
+        let voters: Vec<String> = v
+            .stage
+            .question()
+            .and_then(|q| v.question(q))
+            .map(|q| q.voters.clone())
+            .unwrap_or_default();
+        (v.people.clone(), voters, v.me.clone(), v.facilitator)
+    });
     view! {
         <aside class="presence card" aria-labelledby="presence-heading">
-            <h2 id="presence-heading">{move || format!("Here ({})", live.view.with(|v| v.people.iter().filter(|p| p.online).count()))}</h2>
+            <h2 id="presence-heading">{move || format!("Here ({})", online.get())}</h2>
             <ul class="people" data-testid="presence">
-                {move || live.view.with(|v| {
-                    let voters: Vec<String> = current_question().and_then(|q| v.question(q)).map(|q| q.voters.clone()).unwrap_or_default();
-                    let me = v.me.clone();
-                    let can_remove = v.facilitator;
-                    let id = v.info.id.clone();
-                    v.people.iter().map(|p| {
+                {move || people.with(|(everyone, voters, me, can_remove)| {
+                    let (me, can_remove) = (me.clone(), *can_remove);
+                    let id = live.id();
+                    everyone.iter().map(|p| {
                         let voted = voters.contains(&p.id);
                         let pid = p.id.clone();
                         let removable = can_remove && !p.facilitator && p.id != me;
@@ -450,7 +318,7 @@ fn Presence() -> impl IntoView {
                                 <span class="person-name"><bdi>{p.name.clone()}</bdi>{(p.id == me).then_some(" (you)")}</span>
                                 {p.facilitator.then(|| view! { <span class="tag">"facilitator"</span> })}
                                 <span class="visually-hidden">{if p.online { ", online" } else { ", away" }}</span>
-                                {current_question().is_some().then(|| if voted {
+                                {current_question.get().is_some().then(|| if voted {
                                     view! { <span class="voted" title="Has voted">"✓ voted"</span> }.into_any()
                                 } else {
                                     view! { <span class="not-voted muted">"not voted"</span> }.into_any()

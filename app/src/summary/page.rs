@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::view::SummaryBody;
 use crate::errors::FormError;
 use crate::layout::ErrorNotice;
-use crate::live::room::confirm;
+use crate::live::controls::confirm;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SummaryData {

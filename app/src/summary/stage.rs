@@ -7,13 +7,13 @@ use super::page::load_summary;
 use super::view::SummaryBody;
 use crate::errors::FormError;
 use crate::layout::ErrorNotice;
+use crate::live::controls::NextStage;
 use crate::live::link::use_live;
-use crate::live::stages::NextStage;
 
 #[component]
 pub fn SummaryStage() -> impl IntoView {
     let live = use_live();
-    let id = live.view.with_untracked(|v| v.info.id.clone());
+    let id = live.peek(|v| v.info.id.clone());
     let summary_href = format!("/checkpoints/{id}/summary");
     let data = Resource::new(move || id.clone(), |id| load_summary(id, None));
     view! {
@@ -77,8 +77,8 @@ pub async fn answer_survey(
 #[component]
 pub fn SurveyStage() -> impl IntoView {
     let live = use_live();
-    let id = live.view.with_untracked(|v| v.info.id.clone());
-    let facilitator = move || live.view.with(|v| v.facilitator);
+    let id = live.peek(|v| v.info.id.clone());
+    let facilitator = live.select(move |v| v.facilitator);
     let form_id = id.clone();
     let status = Resource::new(move || id.clone(), load_survey_status);
     view! {
@@ -89,10 +89,10 @@ pub fn SurveyStage() -> impl IntoView {
                 Err(e) => view! { <ErrorNotice e/> }.into_any(),
                 Ok(s) if s.answered => view! {
                     <p class="notice notice-ok" role="status" data-testid="survey-thanks">"Thank you: your answer is in."</p>
-                    <Show when=facilitator><p>{format!("{} responses so far.", s.responses)}</p></Show>
+                    <Show when=move || facilitator.get()><p>{format!("{} responses so far.", s.responses)}</p></Show>
                 }.into_any(),
                 Ok(s) => view! {
-                    <Show when=facilitator><p>{format!("{} responses so far.", s.responses)}</p></Show>
+                    <Show when=move || facilitator.get()><p>{format!("{} responses so far.", s.responses)}</p></Show>
                     <FormError result=Signal::derive(|| None::<Result<(), ServerFnError>>) form="answer_survey"/>
                     <form method="post" action="/api/answer_survey" class="form survey-form">
                         <input type="hidden" name="id" value=form_id.clone()/>

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-use super::link::{Control, LinkState, Live, Queued, Refusal};
+use super::state::{Control, LinkState, Live, Outbox, Queued, Refusal};
 
 type Callback<T> = Closure<dyn FnMut(T)>;
 type Done = Box<dyn FnOnce(Result<i64, String>)>;
@@ -356,5 +356,14 @@ impl Socket {
             ws.set_onclose(None);
             let _ = ws.close();
         }
+    }
+}
+
+impl Outbox for Rc<Socket> {
+    fn send(&self, command: Command, control: Option<Control>, done: Done) {
+        Socket::send(self, command, control, done)
+    }
+    fn close(&self) {
+        Socket::close(self)
     }
 }

@@ -1,0 +1,149 @@
+//! The actions the squad commits to, made from the top improvements.
+
+use checkpoint_core::board::{Action, ActionStatus, NoteKind};
+use checkpoint_core::dora::catalog::CATALOG;
+use leptos::prelude::*;
+
+use super::form::{new_id, BoardForm};
+use crate::live::controls::{confirm, CarriedFrom};
+use crate::live::link::use_live;
+
+/// The improvements the squad commits to: owner, due date, capability.
+#[component]
+pub(super) fn Actions() -> impl IntoView {
+    let live = use_live();
+    // Memos throughout: these lists are drawn again only when they change, so
+    // a choice half made in the form survives everyone else's changes.
+    let actions = live.select(move |v| v.board.actions.clone());
+    let fresh = RwSignal::new(new_id());
+    let facilitator = live.select(move |v| v.facilitator);
+    let people = live.select(move |v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
+    let improvements = live.select(move |v| {
+        let ranked = v.board.ranked.clone().unwrap_or_default();
+        let mut notes: Vec<(String, String, u32)> = v
+            .board
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Improvement)
+            .map(|n| {
+                (
+                    n.id.clone(),
+                    n.text.clone(),
+                    ranked.iter().find(|(id, _)| *id == n.id).map_or(0, |(_, d)| *d),
+                )
+            })
+            .collect();
+        notes.sort_by_key(|n| std::cmp::Reverse(n.2));
+        notes
+    });
+    view! {
+        <section class="card actions" aria-labelledby="actions-heading">
+            <h3 id="actions-heading">"Actions"</h3>
+            {move || {
+                let list = actions.get();
+                if list.is_empty() {
+                    view! { <p class="empty-state">"No actions yet. Turn the top improvements into actions with an owner and a due date."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="data-table" data-testid="actions">
+                            <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Capability"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Remove"</span></th></tr></thead>
+                            <tbody>{list.into_iter().map(|a| view! { <ActionRow action=a facilitator=facilitator.get_untracked()/> }).collect_view()}</tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
+            <Show when=move || facilitator.get()>
+            <BoardForm op="add_action" class="form add-action" label="New action".to_string() on_sent=move |_: ()| fresh.set(new_id())>
+                <input type="hidden" name="action" value=move || fresh.get()/>
+                <label for="action-from">"From improvement"</label>
+                <select id="action-from" name="note">
+                    <option value="">"None"</option>
+                    {move || improvements.get().into_iter().map(|(id, text, _)| view! { <option value=id>{text}</option> }).collect_view()}
+                </select>
+                <label for="action-title">"Action"</label>
+                <input id="action-title" name="title" required maxlength="200"/>
+                <label for="action-owner">"Owner"</label>
+                <input id="action-owner" name="owner" required maxlength="80" list="action-people"/>
+                <datalist id="action-people">{move || people.get().into_iter().map(|p| view! { <option value=p/> }).collect_view()}</datalist>
+                <label for="action-due">"Due"</label>
+                <input id="action-due" name="due" type="date"/>
+                <label for="action-capability">"Capability it serves"</label>
+                <select id="action-capability" name="capability">
+                    <option value="">"None"</option>
+                    {CATALOG.iter().map(|e| view! { <option value=e.key>{e.name}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="button primary">"Add action"</button>
+            </BoardForm>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn ActionRow(action: Action, facilitator: bool) -> impl IntoView {
+    let Action {
+        id,
+        title,
+        owner,
+        due,
+        capability,
+        status,
+        carried_from,
+        ..
+    } = action;
+    let capability_name = capability
+        .as_deref()
+        .and_then(checkpoint_core::dora::catalog::find)
+        .map_or("—", |e| e.name);
+    let status_id = format!("status-{id}");
+    let (status_action, remove_action, volunteer_action) = (id.clone(), id.clone(), id);
+    let remove_label = format!("Remove action: {title}");
+    let volunteer_label = format!("Take on: {title}");
+    // Only those running the checkpoint change the squad's actions; everyone
+    // else may volunteer to own one.
+    let (status_cell, last_cell) = if facilitator {
+        (
+            view! {
+                <BoardForm op="action_status" class="inline" label=format!("Status of {title}")>
+                    <input type="hidden" name="action" value=status_action/>
+                    <label for=status_id.clone() class="visually-hidden">"Status"</label>
+                    <select id=status_id name="status">
+                        {ActionStatus::ALL.into_iter().map(|s| view! { <option value=s.id() selected=s == status>{s.label()}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="button small">"Set"</button>
+                </BoardForm>
+            }
+            .into_any(),
+            view! {
+                <BoardForm op="remove_action" class="inline">
+                    <input type="hidden" name="action" value=remove_action/>
+                    <button type="submit" class="button small subtle" aria-label=remove_label on:click=|ev| {
+                        if !confirm("Remove this action for everyone?") { ev.prevent_default(); }
+                    }>"Remove"</button>
+                </BoardForm>
+            }
+            .into_any(),
+        )
+    } else {
+        (
+            view! { <span>{status.label()}</span> }.into_any(),
+            view! {
+                <BoardForm op="volunteer" class="inline">
+                    <input type="hidden" name="action" value=volunteer_action/>
+                    <button type="submit" class="button small" aria-label=volunteer_label>"I'll take it"</button>
+                </BoardForm>
+            }
+            .into_any(),
+        )
+    };
+    view! {
+        <tr>
+            <th scope="row">{title.clone()}<CarriedFrom from=carried_from/></th>
+            <td><bdi>{owner}</bdi></td>
+            <td>{due.unwrap_or_else(|| "—".into())}</td>
+            <td>{capability_name}</td>
+            <td>{status_cell}</td>
+            <td>{last_cell}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,12 @@
+//! What each stage shows, one file per stage: welcome, set the scene, a
+//! question, maturity. (Capabilities, the board and the summary have rooms of their own.)
+
+mod maturity;
+mod question;
+mod scene;
+mod welcome;
+
+pub use maturity::MaturityStage;
+pub use question::QuestionStage;
+pub use scene::SceneStage;
+pub use welcome::{load_previous_actions, PreviousActionsData, WelcomeStage};
