@@ -97,7 +97,7 @@ pub struct AssessResponse {
 #[expect(dead_code, reason = "describes the two answers the handler sends")]
 pub enum AssessAnswer {
     Legacy(AssessResponse),
-    Current(CurrentAssessment),
+    Current(Box<CurrentAssessment>),
 }
 
 #[utoipa::path(
