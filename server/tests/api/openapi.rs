@@ -230,6 +230,24 @@ async fn real_answers_match_the_schemas_the_document_gives_them() {
     let (status, answer) = app.assess(body).await;
     assert_eq!(status, StatusCode::OK);
     assert_matches(&doc, "AssessResponse", &answer);
+    assert_matches(&doc, "AssessAnswer", &answer);
+    let current = json!({"benchmark": "2025", "lead_time": "less_than_one_day", "deploy_frequency": "on_demand", "time_to_restore": "less_than_one_hour", "change_failure_rate": 12, "rework_rate": 25, "org_size": "solo"});
+    let (status, answer) = app.assess(&current.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_matches(&doc, "CurrentAssessment", &answer);
+    // The operation's 200 is one of the two shapes, and only one of them matches each answer.
+    assert_matches(&doc, "AssessAnswer", &answer);
+    assert_eq!(
+        doc["paths"]["/assess"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/AssessAnswer"
+    );
+    assert_matches(&doc, "AssessBody", &current);
+    assert_matches(&doc, "CurrentAssessRequest", &current);
+    assert_matches(
+        &doc,
+        "AssessBody",
+        &json!({"lead_time": "less_than_one_day", "deploy_frequency": "on_demand", "time_to_restore": "less_than_one_hour", "change_failure_rate": "0-15"}),
+    );
     let (status, refusal) = app.assess(r#"{"lead_time": 3}"#).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_matches(&doc, "Error", &refusal);

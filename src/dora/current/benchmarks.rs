@@ -10,6 +10,11 @@ use crate::dora::baselines::Industry;
 
 /// A mean and standard deviation on the 0–10 scale.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(description = "A benchmark mean (two decimals) and its published standard deviation, on the 0–10 scale.")
+)]
 pub struct MeanSd {
     pub mean: f64,
     pub sd: f64,
@@ -17,6 +22,11 @@ pub struct MeanSd {
 
 /// The industries of the current editions (the same fourteen in 2024 and 2025).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(description = "An industry of the current editions' benchmarks (the same fourteen in 2024 and 2025).")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IndustryKey {
     #[default]
@@ -120,6 +130,13 @@ impl IndustryKey {
 
 /// Organisation-size bands. 2025 publishes no 10 to 19 band.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "An organisation-size band of the current editions' benchmarks. `fewer_than_20` (10 to 19 employees) is published for 2024 only."
+    )
+)]
 pub enum OrgSizeKey {
     #[serde(rename = "all")]
     All,
@@ -300,16 +317,26 @@ pub fn org_size_row(edition: Edition, key: OrgSizeKey) -> Option<&'static Row<Or
 /// The benchmark of one industry or organisation size on the 0–10 scale,
 /// means to two decimals: the `C` object of the API.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "The benchmark of one industry or organisation size on the 0–10 scale (10 best). The two percentages, published by DORA as instability, are given as 10 minus the published mean; in the 2025 organisation-size table recovery is given as 10 minus the published mean too, because DORA publishes that one column inverted."
+    )
+)]
 pub struct Comparison {
+    /// The industry or organisation-size key.
     pub key: &'static str,
     pub name: &'static str,
-    /// Mean of the metric means below (unrounded), with the published sd.
+    /// Mean of the metric means below (taken before they are rounded), with the published sd.
     pub score: MeanSd,
     pub lead_time: MeanSd,
     pub deploy_frequency: MeanSd,
     pub time_to_restore: MeanSd,
     pub change_failure_rate: MeanSd,
+    /// Present exactly in the 2025 edition.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub rework_rate: Option<MeanSd>,
 }
 

@@ -8,6 +8,13 @@ use crate::dora::{Benchmark, Question};
 /// A current edition (section 7): five-or-four questions scored 0 to 10 and
 /// compared with industry and organisation-size benchmarks, no level.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "A current edition of the Quick Check (dora-model.md section 7): 2024 asks four metrics, 2025 five."
+    )
+)]
 pub enum Edition {
     #[serde(rename = "2024")]
     Y2024,

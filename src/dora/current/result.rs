@@ -12,36 +12,73 @@ use crate::dora::capabilities::CapabilityKey;
 
 /// Each metric's score, one decimal.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(description = "Each metric's score, 0 to 10 (10 best), one decimal.")
+)]
 pub struct MetricScores {
     pub lead_time: f64,
     pub deploy_frequency: f64,
     pub time_to_restore: f64,
     pub change_failure_rate: f64,
+    /// Present exactly in the 2025 edition.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub rework_rate: Option<f64>,
 }
 
 /// The squad's figures beside the chosen industry and, when asked for, organisation size.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparisons {
+    /// The industry asked for, all industries by default.
     pub industry: Comparison,
+    /// Present only when the request named an organisation size.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub org_size: Option<Comparison>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "The answer in a current edition (2024, 2025): scores 0 to 10 (10 best) with one decimal, rounded half away from zero; no level and no percentile."
+    )
+)]
 pub struct CurrentAssessment {
     pub benchmark: Edition,
+    /// Mean of the edition's metric scores.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10))]
     pub score: f64,
+    /// Mean of lead time, deployment frequency and recovery time.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10))]
     pub throughput: f64,
+    /// Mean of change failure rate and, in 2025, rework rate.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10))]
     pub stability: f64,
     /// Always null: the current editions give no level (never map a 0–10 score to one).
+    #[cfg_attr(feature = "openapi", schema(schema_with = always_null))]
     pub level: (),
     /// Always null, as `level`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = always_null))]
     pub percentile: (),
     pub metrics: MetricScores,
     pub comparison: Comparisons,
+    /// The same three for everyone in the current editions: ci, architecture, westrum.
+    #[cfg_attr(feature = "openapi", schema(min_items = 3, max_items = 3))]
     pub recommended_capabilities: Vec<CapabilityKey>,
+}
+
+/// `level` and `percentile` of a current-edition answer.
+#[cfg(feature = "openapi")]
+fn always_null() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Null)
+        .description(Some("Always null in the current editions."))
+        .build()
 }
 
 impl CurrentAssessment {
