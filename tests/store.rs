@@ -584,6 +584,7 @@ fn to_measured(d: &checkpoint_core::ingest::DeploymentEvent) -> Deployment {
                 committed_at: c.committed_at,
             })
             .collect(),
+        rework: d.rework,
     }
 }
 

@@ -204,6 +204,7 @@ impl Store {
                 started_at,
                 finished_at,
                 commits: decode_commits(&commits),
+                rework: false,
             });
         }
         let window_rows = deployments.len();
@@ -245,6 +246,7 @@ impl Store {
                     started_at: None,
                     finished_at: r.get("finished_at"),
                     commits,
+                    rework: false,
                 });
             }
         }
@@ -265,6 +267,7 @@ impl Store {
                 started_at: None,
                 finished_at: r.get("last_at"),
                 commits: Vec::new(),
+                rework: false,
             });
         }
         let incidents = self
