@@ -782,6 +782,7 @@ async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
         0..3usize,
         0..2usize,
         proptest::collection::vec(0..SHAS, 0..3),
+        proptest::bool::weighted(0.3),
     );
     let incident_strategy = (
         0.0..DAYS + 5.0,
@@ -804,7 +805,7 @@ async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
         let deployments: Vec<serde_json::Value> = ds
             .iter()
             .enumerate()
-            .map(|(k, (before_end, env, status, service, shas))| {
+            .map(|(k, (before_end, env, status, service, shas, rework))| {
                 let env = ["production", "prod", "Production", "staging", "production"][*env];
                 let status = ["success", "success", "failure"][*status];
                 let mut shas: Vec<usize> = shas.iter().copied().filter(|s| sha_at(*s) >= *before_end).collect();
@@ -812,7 +813,9 @@ async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
                 shas.dedup();
                 let commits: Vec<(String, f64)> = shas.iter().map(|s| (format!("c{s}"), sha_at(*s))).collect();
                 let commits: Vec<(&str, f64)> = commits.iter().map(|(s, t)| (s.as_str(), *t)).collect();
-                deployment(&format!("d{k}"), services[*service], env, status, *before_end, &commits)
+                let mut d = deployment(&format!("d{k}"), services[*service], env, status, *before_end, &commits);
+                d["rework"] = serde_json::json!(rework);
+                d
             })
             .collect();
         let incidents: Vec<serde_json::Value> = is
