@@ -584,6 +584,7 @@ fn to_measured(d: &checkpoint_core::ingest::DeploymentEvent) -> Deployment {
                 committed_at: c.committed_at,
             })
             .collect(),
+        rework: d.rework,
     }
 }
 
@@ -781,6 +782,7 @@ async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
         0..3usize,
         0..2usize,
         proptest::collection::vec(0..SHAS, 0..3),
+        proptest::bool::weighted(0.3),
     );
     let incident_strategy = (
         0.0..DAYS + 5.0,
@@ -803,7 +805,7 @@ async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
         let deployments: Vec<serde_json::Value> = ds
             .iter()
             .enumerate()
-            .map(|(k, (before_end, env, status, service, shas))| {
+            .map(|(k, (before_end, env, status, service, shas, rework))| {
                 let env = ["production", "prod", "Production", "staging", "production"][*env];
                 let status = ["success", "success", "failure"][*status];
                 let mut shas: Vec<usize> = shas.iter().copied().filter(|s| sha_at(*s) >= *before_end).collect();
@@ -811,7 +813,9 @@ async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
                 shas.dedup();
                 let commits: Vec<(String, f64)> = shas.iter().map(|s| (format!("c{s}"), sha_at(*s))).collect();
                 let commits: Vec<(&str, f64)> = commits.iter().map(|(s, t)| (s.as_str(), *t)).collect();
-                deployment(&format!("d{k}"), services[*service], env, status, *before_end, &commits)
+                let mut d = deployment(&format!("d{k}"), services[*service], env, status, *before_end, &commits);
+                d["rework"] = serde_json::json!(rework);
+                d
             })
             .collect();
         let incidents: Vec<serde_json::Value> = is
@@ -878,6 +882,58 @@ async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
     }
 }
 
+/// Section 7.6 on a small history: rework among the successes, and recovery
+/// over an incident tied to a deployment and a failure the next success
+/// recovered; a failure never recovered counts nowhere.
+async fn rework_and_recovery_as_section_7_6_defines_them(store: Store) {
+    let deployments = serde_json::json!([
+        // api: a success (a hotfix), then an incident 30 minutes long inferred onto it.
+        deployment("a1", "api", "production", "success", 20.0, &[]),
+        // web: a failure just before the 30-day window, recovered 3 hours later
+        // (inside the window) by the next success, itself a rework.
+        deployment("w1", "web", "production", "failure", 30.1, &[]),
+        deployment("w2", "web", "production", "success", 30.1 - 0.125, &[]),
+        deployment("w3", "web", "production", "success", 10.0, &[]),
+        // web: a failure with no success after it: never recovered.
+        deployment("w4", "web", "production", "failure", 2.0, &[]),
+        // A rework to staging is not counted.
+        deployment("s1", "web", "staging", "success", 5.0, &[]),
+    ]);
+    let mut deployments = deployments.as_array().unwrap().clone();
+    for (k, rework) in [(0, true), (2, true), (5, true)] {
+        deployments[k]["rework"] = serde_json::json!(rework);
+    }
+    let incidents = serde_json::json!([
+        {"id": "i1", "service": "api", "opened_at": at(19.0), "resolved_at": at(19.0 - 1.0 / 48.0)},
+    ]);
+    let (all, all_incidents) = send(&store, "Payments", serde_json::Value::Array(deployments), incidents).await;
+    let user = actor(Role::Viewer);
+    let scope = store
+        .metrics_scope(Reader::User(&user), Some("payments"), None)
+        .await
+        .unwrap();
+    let w = window(30);
+    let m = store.measure(&scope, ask(w), Benchmark::default()).await.unwrap();
+    assert_eq!(m, measure(&all, &all_incidents, w, Benchmark::default()));
+    // a1, w2 and w3 succeeded in the window; a1 and w2 are rework: 67 %.
+    assert_eq!(
+        (m.rework_rate.rework, m.rework_rate.deployments, m.rework_rate.percent),
+        (2, 3, Some(67))
+    );
+    let r = &m.failed_deployment_recovery;
+    assert_eq!((r.incidents, r.failed_deployments), (1, 1), "{r:?}");
+    // 30 minutes and 3 hours: the median is their mean, 105 minutes.
+    assert_eq!(r.median_seconds, Some(105.0 * 60.0));
+    assert_eq!(r.answer.as_deref(), Some("less_than_one_day"));
+    // Nothing recovered or resolved: no answer, never a made-up one.
+    let quiet = store
+        .measure(&scope, ask(window(1)), Benchmark::default())
+        .await
+        .unwrap();
+    assert_eq!(quiet.failed_deployment_recovery.answer, None);
+    assert_eq!(quiet.rework_rate.percent, None);
+}
+
 on_both_backends!(
     migrations_are_idempotent,
     accounts_sign_in_and_out,
@@ -891,4 +947,5 @@ on_both_backends!(
     measured_metrics_match_the_pure_computation_over_all_events,
     past_windows_link_incidents_against_the_whole_history,
     the_store_and_the_definition_agree_on_random_histories,
+    rework_and_recovery_as_section_7_6_defines_them,
 );

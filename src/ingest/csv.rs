@@ -4,8 +4,8 @@
 //! with any error imports nothing.
 //!
 //! Deployment columns: `id, service, environment, status, started_at,
-//! finished_at, commits` where `commits` lists `sha@committed_at` separated by
-//! spaces. Incident columns: `id, service, title, opened_at, started_at,
+//! finished_at, commits, rework` where `commits` lists `sha@committed_at`
+//! separated by spaces and `rework` is `true` or `false` (any case). Incident columns: `id, service, title, opened_at, started_at,
 //! resolved_at, deployment_id, commit_sha`. Empty cells are absent values.
 
 use std::collections::HashMap;
@@ -66,6 +66,7 @@ const DEPLOYMENT_COLUMNS: &[&str] = &[
     "started_at",
     "finished_at",
     "commits",
+    "rework",
 ];
 const INCIDENT_COLUMNS: &[&str] = &[
     "id",

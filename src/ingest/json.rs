@@ -43,6 +43,17 @@ impl Fields for Map<String, Value> {
             Some(_) => Err(ItemError::new(field, format!("{field} must be a string"))),
         }
     }
+
+    fn flag(&self, field: &str) -> Result<Option<bool>, ItemError> {
+        match self.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(ItemError::new(
+                field,
+                format!("{field} must be true or false (a JSON boolean)"),
+            )),
+        }
+    }
 }
 
 /// The items of a body: the list under `key`, or the body itself as one item.

@@ -43,6 +43,8 @@ pub struct DeploymentEvent {
     pub finished_at: i64,
     pub commits: Vec<CommitEvent>,
     pub stages: Vec<StageEvent>,
+    /// An unplanned deployment made to fix a bug users saw (a hotfix).
+    pub rework: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +80,17 @@ impl ItemError {
 pub trait Fields {
     /// `Ok(None)` when absent or null/empty; `Err` when present but not text.
     fn text(&self, field: &str) -> Result<Option<String>, ItemError>;
+
+    /// A yes/no field: `Ok(None)` when absent. Text sources say `true` or
+    /// `false`, in any case (spreadsheets write `TRUE`).
+    fn flag(&self, field: &str) -> Result<Option<bool>, ItemError> {
+        match self.text(field)? {
+            None => Ok(None),
+            Some(t) if t.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(t) if t.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(_) => Err(ItemError::new(field, format!("{field} must be true or false"))),
+        }
+    }
 }
 
 fn required(f: &dyn Fields, field: &str) -> Result<String, ItemError> {
@@ -138,6 +151,7 @@ pub fn deployment(
         None => "production".to_string(),
     };
     let status = parse_status("status", &required(f, "status")?)?;
+    let rework = f.flag("rework")?.unwrap_or(false);
     let started_at = instant(f, "started_at")?;
     let finished_at =
         instant(f, "finished_at")?.ok_or_else(|| ItemError::new("finished_at", "finished_at is required"))?;
@@ -159,6 +173,7 @@ pub fn deployment(
         finished_at,
         commits: dedup_commits(commits),
         stages,
+        rework,
     })
 }
 

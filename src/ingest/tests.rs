@@ -182,3 +182,28 @@ fn a_csv_report_names_every_bad_row_and_column_and_imports_nothing() {
     let ragged = parse_csv("id,service,status,finished_at\nd1,api\n").unwrap_err();
     assert_eq!(ragged.errors[0].row, 2);
 }
+
+#[test]
+fn rework_is_a_json_boolean_defaulting_to_false() {
+    assert!(!deployments(OK.as_bytes()).unwrap()[0].rework);
+    let marked = OK.replace("\"status\"", "\"rework\":true,\"status\"");
+    assert!(deployments(marked.as_bytes()).unwrap()[0].rework);
+    let null = OK.replace("\"status\"", "\"rework\":null,\"status\"");
+    assert!(!deployments(null.as_bytes()).unwrap()[0].rework);
+    for bad in ["\"true\"", "1", "\"yes\""] {
+        let body = OK.replace("\"status\"", &format!("\"rework\":{bad},\"status\""));
+        assert_eq!(refused(&body), (Some(0), "rework".into()), "{bad}");
+    }
+}
+
+#[test]
+fn the_csv_rework_column_says_true_or_false() {
+    let text = "id,service,status,finished_at,rework\nd1,api,success,2026-11-20T10:00:00Z,true\nd2,api,success,2026-11-20T10:00:00Z,FALSE\nd3,api,success,2026-11-20T10:00:00Z,\n";
+    let CsvBatch::Deployments(d) = parse_csv(text).unwrap() else {
+        panic!()
+    };
+    assert_eq!(d.iter().map(|d| d.rework).collect::<Vec<_>>(), [true, false, false]);
+    let report =
+        parse_csv("id,service,status,finished_at,rework\nd1,api,success,2026-11-20T10:00:00Z,yes\n").unwrap_err();
+    assert_eq!((report.errors[0].row, report.errors[0].column.as_str()), (2, "rework"));
+}

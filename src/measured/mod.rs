@@ -39,6 +39,9 @@ pub struct Deployment {
     pub started_at: Option<i64>,
     pub finished_at: i64,
     pub commits: Vec<Commit>,
+    /// An unplanned deployment made to fix a bug users saw (section 7.6).
+    #[serde(default)]
+    pub rework: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +181,9 @@ pub struct Measured {
     pub change_failure_rate: ChangeFailureRate,
     pub time_to_restore: TimeToRestore,
     pub maturity: Option<Maturity>,
+    /// The current editions' `time_to_restore` (section 7.6).
+    pub failed_deployment_recovery: FailedDeploymentRecovery,
+    pub rework_rate: ReworkRate,
 }
 
 /// Median; an even count takes the mean of the two middle values.
@@ -366,6 +372,11 @@ pub struct Prepared<'a> {
     /// Per commit, (when its first successful deployment finished, lead time in ms), in order.
     leads: Vec<(i64, f64)>,
     linked: HashSet<(&'a str, &'a str)>,
+    /// The incidents tied to some production deployment, by (service, id).
+    linked_incidents: HashSet<(&'a str, &'a str)>,
+    recovery: current::Recovery,
+    /// When each successful rework production deployment finished, in order.
+    reworks: Vec<i64>,
 }
 
 impl<'a> Prepared<'a> {
@@ -388,11 +399,24 @@ impl<'a> Prepared<'a> {
             .iter()
             .map(|l| (l.service.as_str(), l.deployment.as_str()))
             .collect();
+        let linked_incidents = links
+            .iter()
+            .map(|l| (l.incident_service.as_str(), l.incident.as_str()))
+            .collect();
+        let recovery = current::Recovery::new(&production, &linked);
+        let reworks = production
+            .iter()
+            .filter(|d| d.status == Status::Success && d.rework)
+            .map(|d| d.finished_at)
+            .collect();
         Prepared {
             production,
             successes,
             leads,
             linked,
+            linked_incidents,
+            recovery,
+            reworks,
         }
     }
 
@@ -471,6 +495,16 @@ impl<'a> Prepared<'a> {
             }
             _ => None,
         };
+        let failed_deployment_recovery = self.recovery.measure(
+            incidents
+                .iter()
+                .filter(|i| self.linked_incidents.contains(&(i.service.as_str(), i.id.as_str()))),
+            window,
+        );
+        let rework_rate = current::rework_rate(
+            between(&self.reworks, window.from, window.to, |t| *t).len(),
+            deployment_frequency.deployments,
+        );
         Measured {
             window,
             deployment_frequency,
@@ -478,12 +512,14 @@ impl<'a> Prepared<'a> {
             change_failure_rate,
             time_to_restore,
             maturity,
+            failed_deployment_recovery,
+            rework_rate,
         }
     }
 }
 
 /// The items of a slice sorted by `at` with `from <= at < to`.
-fn between<T>(sorted: &[T], from: i64, to: i64, at: impl Fn(&T) -> i64) -> &[T] {
+pub(crate) fn between<T>(sorted: &[T], from: i64, to: i64, at: impl Fn(&T) -> i64) -> &[T] {
     let lo = sorted.partition_point(|x| at(x) < from);
     let hi = sorted.partition_point(|x| at(x) < to).max(lo);
     &sorted[lo..hi]
@@ -561,8 +597,11 @@ pub fn deployment_frequency(successes: &[i64], attempts: usize, window: Window) 
     }
 }
 
+pub mod current;
 pub mod dates;
 pub mod report;
+
+pub use current::{FailedDeploymentRecovery, ReworkRate};
 
 #[cfg(test)]
 mod tests;

@@ -326,6 +326,7 @@ mod tests {
                 sha: id.into(),
                 committed_at: 0,
             }],
+            rework: false,
         };
         let stats = durations(
             &[
@@ -367,6 +368,7 @@ mod tests {
             started_at: None,
             finished_at: DAY_MS,
             commits: vec![],
+            rework: false,
         };
         let m = measure(&[d], &[], w, Benchmark::default());
         assert_eq!(

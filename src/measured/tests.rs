@@ -24,6 +24,7 @@ fn deploy(id: &str, env: &str, status: Status, finished_at: i64, commits: &[(&st
                 committed_at: *at,
             })
             .collect(),
+        rework: false,
     }
 }
 

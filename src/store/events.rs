@@ -110,17 +110,17 @@ impl Store {
         squad: &TokenSquad,
         events: Vec<DeploymentEvent>,
     ) -> Result<Ingested, ServiceError> {
-        let table = "deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, received_at)";
+        let table = "deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, rework, received_at)";
         let update = "service_id = excluded.service_id, environment = excluded.environment, production = excluded.production, \
                       success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, commits = excluded.commits, \
-                      stages = excluded.stages, received_at = excluded.received_at";
+                      stages = excluded.stages, rework = excluded.rework, received_at = excluded.received_at";
         let events = last_of_each(events, |d| &d.id);
         self.upsert_events(
             squad,
             &events,
             table,
             update,
-            12,
+            13,
             |d| (&d.id, &d.service),
             |q, d| {
                 q.bind(d.environment.clone())
@@ -130,6 +130,7 @@ impl Store {
                     .bind(d.finished_at)
                     .bind(encode_commits(&d.commits))
                     .bind(encode_stages(&d.stages))
+                    .bind(d.rework as i64)
             },
         )
         .await

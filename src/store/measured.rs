@@ -130,7 +130,7 @@ impl Store {
         // than the query itself. PostgreSQL aggregates text slowly (9 ms for a
         // squad's window) and streams rows cheaply, so there rows stay rows.
         let columns =
-            "d.external_id, d.service_id, d.environment, d.success, d.started_at, d.finished_at, d.commits, d.stages";
+            "d.external_id, d.service_id, d.environment, d.success, d.started_at, d.finished_at, d.commits, d.stages, d.rework";
         let aggregate = match self.backend {
             Backend::Sqlite => format!("json_group_array(json_array({columns})) AS rows"),
             Backend::Postgres => columns.to_string(),
@@ -155,7 +155,7 @@ impl Store {
             .map(|r| (r.get("id"), r.get("name")))
             .collect();
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-        type Row = (String, i64, String, i64, Option<i64>, i64, String, Option<String>);
+        type Row = (String, i64, String, i64, Option<i64>, i64, String, Option<String>, i64);
         let query = bind_scope(
             sqlx::query(AssertSqlSafe(deployments_sql)),
             scope,
@@ -178,13 +178,14 @@ impl Store {
                         r.get(5),
                         r.get(6),
                         r.get(7),
+                        r.get(8),
                     )
                 })
                 .collect(),
         };
         let mut deployments: Vec<Deployment> = Vec::with_capacity(rows.len() + 16);
         let mut stages = Vec::new();
-        for (id, service_id, environment, success, started_at, finished_at, commits, stage_list) in rows {
+        for (id, service_id, environment, success, started_at, finished_at, commits, stage_list, rework) in rows {
             let stage_list: Vec<(String, i64, i64)> = stage_list
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
@@ -204,6 +205,7 @@ impl Store {
                 started_at,
                 finished_at,
                 commits: decode_commits(&commits),
+                rework: rework == 1,
             });
         }
         let window_rows = deployments.len();
@@ -245,6 +247,7 @@ impl Store {
                     started_at: None,
                     finished_at: r.get("finished_at"),
                     commits,
+                    rework: false,
                 });
             }
         }
@@ -265,8 +268,12 @@ impl Store {
                 started_at: None,
                 finished_at: r.get("last_at"),
                 commits: Vec::new(),
+                rework: false,
             });
         }
+        let earlier_failures = self
+            .failures_recovered_in(&mut conn, scope, window, &deployments[..window_rows], &names)
+            .await?;
         let incidents = self
             .fetch_incidents(
                 &mut conn,
@@ -277,7 +284,7 @@ impl Store {
                 &name,
             )
             .await?;
-        let links = self
+        let mut links = self
             .window_links(
                 &mut conn,
                 scope,
@@ -287,12 +294,233 @@ impl Store {
                 &name,
             )
             .await?;
+        links.extend(self.explicit_links(&mut conn, scope, &earlier_failures).await?);
+        deployments.extend(earlier_failures);
+        let tied = self
+            .resolved_links(&mut conn, scope, window, &deployments, &incidents, &links)
+            .await?;
+        links.extend(tied);
         Ok(Events {
             deployments,
             incidents,
             links,
             stages,
         })
+    }
+
+    /// The production failures before the window that the service's next
+    /// success recovers in it (section 7.6): those of a service with a
+    /// success in the window that finished at or after its last success
+    /// before the window. One indexed step and one range per such service.
+    async fn failures_recovered_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        scope: &Scope,
+        window: Window,
+        in_window: &[Deployment],
+        names: &HashMap<i64, String>,
+    ) -> Result<Vec<Deployment>, ServiceError> {
+        let recovering: HashSet<&str> = in_window
+            .iter()
+            .filter(|d| d.status == Status::Success)
+            .map(|d| d.service.as_str())
+            .collect();
+        let mut failures = Vec::new();
+        for (&service_id, service) in names {
+            if !recovering.contains(service.as_str()) || scope.service_id.is_some_and(|s| s != service_id) {
+                continue;
+            }
+            let one = Scope {
+                service_id: Some(service_id),
+                ..scope.clone()
+            };
+            let last: Option<i64> = bind_scope(
+                sqlx::query(
+                    "SELECT d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 \
+                     AND d.production = 1 AND d.success = 1 AND d.service_id = $4 ORDER BY d.finished_at DESC LIMIT 1",
+                ),
+                &one,
+                i64::MIN,
+                window.from,
+            )
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.get(0));
+            let rows = bind_scope(
+                sqlx::query(
+                    "SELECT d.external_id, d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 \
+                     AND d.finished_at < $3 AND d.production = 1 AND d.success = 0 AND d.service_id = $4",
+                ),
+                &one,
+                last.unwrap_or(i64::MIN),
+                window.from,
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            failures.extend(rows.iter().map(|r| Deployment {
+                id: r.get("external_id"),
+                service: service.clone(),
+                environment: "production".into(),
+                status: Status::Failure,
+                started_at: None,
+                finished_at: r.get("finished_at"),
+                commits: Vec::new(),
+                rework: false,
+            }));
+        }
+        Ok(failures)
+    }
+
+    /// The incidents of the scope that name one of `deployments` by id (ids
+    /// are unique within a squad, so the link is explicit), by the incidents'
+    /// deployment index.
+    async fn explicit_links(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        scope: &Scope,
+        deployments: &[Deployment],
+    ) -> Result<Vec<IncidentLink>, ServiceError> {
+        let by_id: HashMap<&str, &Deployment> = deployments.iter().map(|d| (d.id.as_str(), d)).collect();
+        let ids: Vec<&str> = by_id.keys().copied().collect();
+        let mut links = Vec::new();
+        for chunk in ids.chunks(100) {
+            let list = (0..chunk.len())
+                .map(|k| format!("${}", k + 3))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let service = if scope.service_id.is_some() {
+                " AND i.service_id = $2"
+            } else {
+                " AND $2 = 0"
+            };
+            let sql = format!(
+                "SELECT i.external_id, s.name, i.deployment_external_id FROM incidents i JOIN services s ON s.id = i.service_id \
+                 WHERE i.squad_id = $1{service} AND i.deployment_external_id IN ({list})"
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql))
+                .bind(scope.squad_id.clone())
+                .bind(scope.service_id.unwrap_or(0));
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for r in q.fetch_all(&mut *conn).await? {
+                let Some(d) = by_id.get(r.get::<String, _>(2).as_str()) else {
+                    continue;
+                };
+                links.push(IncidentLink {
+                    incident: r.get(0),
+                    incident_service: r.get(1),
+                    service: d.service.clone(),
+                    deployment: d.id.clone(),
+                    link: Link::Explicit,
+                });
+            }
+        }
+        Ok(links)
+    }
+
+    /// Links for the incidents resolved in the window that `links` does not
+    /// hold yet but that section 6 ties to a production deployment outside
+    /// the window: failed deployment recovery counts every tied incident. Only
+    /// that they are tied matters (their deployment is named as outside the
+    /// window, never one of its attempts); the kind is the first rule that
+    /// holds among an existing id, a commit a loaded success carries, a
+    /// success of the service before impact began, then a commit elsewhere.
+    async fn resolved_links(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        scope: &Scope,
+        window: Window,
+        loaded: &[Deployment],
+        incidents: &[Incident],
+        links: &[IncidentLink],
+    ) -> Result<Vec<IncidentLink>, ServiceError> {
+        let tied: HashSet<&str> = links.iter().map(|l| l.incident.as_str()).collect();
+        let untied: Vec<&Incident> = incidents.iter().filter(|i| !tied.contains(i.id.as_str())).collect();
+        if untied.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = untied.iter().filter_map(|i| i.deployment_id.as_deref()).collect();
+        let existing_ids = self.existing_deployment_ids(conn, scope, &ids).await?;
+        let carried: HashSet<&str> = loaded
+            .iter()
+            .filter(|d| d.status == Status::Success)
+            .flat_map(|d| d.commits.iter().map(|c| c.sha.as_str()))
+            .collect();
+        // Each service's first production success ever, by the service index.
+        let service_ids: HashMap<String, i64> = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1")
+            .bind(&scope.squad_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| (r.get("name"), r.get("id")))
+            .collect();
+        let mut first_success: HashMap<&str, Option<i64>> = HashMap::new();
+        for i in &untied {
+            if first_success.contains_key(i.service.as_str()) {
+                continue;
+            }
+            let Some(&service_id) = service_ids.get(&i.service) else {
+                continue;
+            };
+            let one = Scope {
+                service_id: Some(service_id),
+                ..scope.clone()
+            };
+            let first: Option<i64> = bind_scope(
+                sqlx::query(
+                    "SELECT d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 \
+                     AND d.production = 1 AND d.success = 1 AND d.service_id = $4 ORDER BY d.finished_at LIMIT 1",
+                ),
+                &one,
+                i64::MIN,
+                i64::MAX,
+            )
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.get(0));
+            first_success.insert(i.service.as_str(), first);
+        }
+        let kind = |i: &Incident| -> Option<Link> {
+            if i.deployment_id.as_deref().is_some_and(|id| existing_ids.contains(id)) {
+                Some(Link::Explicit)
+            } else if i.commit_sha.as_deref().is_some_and(|s| carried.contains(s)) {
+                Some(Link::Commit)
+            } else if first_success
+                .get(i.service.as_str())
+                .copied()
+                .flatten()
+                .is_some_and(|t| t <= i.began_at())
+            {
+                Some(Link::Inferred)
+            } else {
+                None
+            }
+        };
+        let rest: Vec<&str> = untied
+            .iter()
+            .filter(|i| kind(i).is_none())
+            .filter_map(|i| i.commit_sha.as_deref())
+            .collect();
+        let elsewhere = self.existing_shas(conn, scope, window, &rest).await?;
+        Ok(untied
+            .into_iter()
+            .filter_map(|i| {
+                let link = kind(i).or_else(|| {
+                    i.commit_sha
+                        .as_deref()
+                        .filter(|s| elsewhere.contains(*s))
+                        .map(|_| Link::Commit)
+                })?;
+                Some(IncidentLink {
+                    incident: i.id.clone(),
+                    incident_service: i.service.clone(),
+                    service: i.service.clone(),
+                    deployment: "\u{0}outside the window".into(),
+                    link,
+                })
+            })
+            .collect())
     }
 
     /// The scope's incidents matching `condition` (over `$2`, `$3`, and `$1`

@@ -120,6 +120,7 @@ fn measured() -> Measured {
                     sha: format!("c{i}"),
                     committed_at: finished_at - 3 * HOUR_MS,
                 }],
+                rework: false,
             }
         })
         .collect();

@@ -7,9 +7,10 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use checkpoint_core::dora::Benchmark;
+use checkpoint_core::dora::current::AnyEdition;
 use checkpoint_core::ingest::json::{self as events_json, BatchError};
 use checkpoint_core::ingest::parse_instant;
+use checkpoint_core::measured::current::{assessment, MeasuredAssessment};
 use checkpoint_core::measured::dates::{rfc3339, Precision};
 use checkpoint_core::measured::{BoundedWindow, Measured, DAY_MS, DEFAULT_WINDOW_DAYS};
 use checkpoint_core::request::session_token_from;
@@ -24,7 +25,8 @@ use utoipa_axum::routes;
 
 use super::error::{BadRequest, BatchRefused, CrossSite, EventsTooLarge, Internal, TokenRequired};
 use super::openapi::{
-    BearerChallenge, ChangeFailureRate, DeploymentFrequency, LeadTime, Maturity, TimeToRestore, Timestamp,
+    AnyEdition as AnyEditionSchema, BearerChallenge, ChangeFailureRate, DeploymentFrequency, FailedDeploymentRecovery,
+    LeadTime, Maturity, MeasuredAssessment as MeasuredAssessmentSchema, ReworkRate, TimeToRestore, Timestamp,
 };
 use super::{ApiError, BatchRefusal, ErrorBody};
 use crate::AppState;
@@ -196,8 +198,10 @@ pub struct MetricsQuery {
     /// now. A window that does not end after it starts (`to` <= `from`) is 422 with field `to`.
     #[param(format = DateTime, example = "2026-12-01T00:00:00Z")]
     to: Option<String>,
-    /// The population for `maturity.percentile`; 2019 by default. Anything else: 422 with field `benchmark`.
-    #[param(value_type = Option<Benchmark>)]
+    /// The DORA edition of `assessment`: `2025` by default; `2024` and `2025` score the measured answers 0 to 10,
+    /// `2019`, `2021` and `2022` give a level and percentile. `maturity` keeps its legacy benchmark: the one asked
+    /// for, or 2019 for a current edition. Anything else: 422 with field `benchmark`.
+    #[param(value_type = Option<AnyEditionSchema>)]
     benchmark: Option<String>,
 }
 
@@ -214,8 +218,14 @@ pub fn parse_window(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result
     BoundedWindow::parse(from, to).map_err(|e| ApiError::unprocessable(e.field, e.message))
 }
 
-/// The answer of `GET /api/v1/metrics`.
-pub fn metrics_json(m: &Measured, squad: &str, service: Option<&str>) -> Value {
+/// The answer of `GET /api/v1/metrics`; `assessment` is the edition's
+/// figures of the measured answers.
+pub fn metrics_json(
+    m: &Measured,
+    squad: &str,
+    service: Option<&str>,
+    assessment: Option<&MeasuredAssessment>,
+) -> Value {
     json!({
         "squad": squad,
         "service": service,
@@ -226,6 +236,9 @@ pub fn metrics_json(m: &Measured, squad: &str, service: Option<&str>) -> Value {
         "change_failure_rate": m.change_failure_rate,
         "time_to_restore": m.time_to_restore,
         "maturity": m.maturity,
+        "failed_deployment_recovery": m.failed_deployment_recovery,
+        "rework_rate": m.rework_rate,
+        "assessment": assessment,
     })
 }
 
@@ -243,7 +256,7 @@ pub fn metrics_json(m: &Measured, squad: &str, service: Option<&str>) -> Value {
         (status = 400, description = "The query string could not be read (for instance a parameter given twice). This refusal comes from the HTTP framework as plain text.", body = String, content_type = "text/plain", example = json!("Failed to deserialize query string: duplicate field `squad`")),
         (status = 401, description = "Neither a valid token nor a signed-in session: no credentials, or a token that is unknown or revoked.", headers(("WWW-Authenticate" = inline(BearerChallenge), description = "Always `Bearer`.")), body = ErrorBody, examples(("none" = (value = json!({"error": "sign in, or send a squad's API token as Authorization: Bearer <token>"}))), ("invalid" = (value = json!({"error": "the API token is not valid (unknown or revoked)"}))))),
         (status = 404, description = "No such squad or service, or (for a token) a squad other than the token's own or a service that is not the token's squad's.", body = ErrorBody, examples(("squad" = (value = json!({"error": "squad not found"}))), ("service" = (value = json!({"error": "service not found"}))))),
-        (status = 422, description = "A parameter is wrong; `field` names it: `from` or `to` (not RFC 3339), `to` (the window ends before it starts), `benchmark`, or `squad` (a signed-in user gave neither squad nor service, or the service name is in several squads).", body = ErrorBody, examples(("window" = (value = json!({"error": "the window must end after it starts (to > from)", "field": "to"}))), ("timestamp" = (value = json!({"error": "from must be an RFC 3339 timestamp such as 2026-11-22T09:30:00Z", "field": "from"}))), ("benchmark" = (value = json!({"error": "benchmark must be 2019, 2021 or 2022", "field": "benchmark"}))), ("squad" = (value = json!({"error": "give squad=SLUG or service=NAME", "field": "squad"}))))),
+        (status = 422, description = "A parameter is wrong; `field` names it: `from` or `to` (not RFC 3339), `to` (the window ends before it starts), `benchmark`, or `squad` (a signed-in user gave neither squad nor service, or the service name is in several squads).", body = ErrorBody, examples(("window" = (value = json!({"error": "the window must end after it starts (to > from)", "field": "to"}))), ("timestamp" = (value = json!({"error": "from must be an RFC 3339 timestamp such as 2026-11-22T09:30:00Z", "field": "from"}))), ("benchmark" = (value = json!({"error": "benchmark must be 2019, 2021, 2022, 2024 or 2025", "field": "benchmark"}))), ("squad" = (value = json!({"error": "give squad=SLUG or service=NAME", "field": "squad"}))))),
         (status = 500, response = Internal)
     )
 )]
@@ -278,12 +291,14 @@ async fn get_metrics(
         chrono::Utc::now().timestamp_millis(),
     )
     .map_err(IntoResponse::into_response)?;
-    let benchmark = match q.benchmark.as_deref() {
-        None | Some("") => Benchmark::default(),
-        Some(b) => Benchmark::from_id(b).ok_or_else(|| {
-            ApiError::unprocessable("benchmark", "benchmark must be 2019, 2021 or 2022").into_response()
+    let edition = match q.benchmark.as_deref() {
+        None | Some("") => AnyEdition::default(),
+        Some(b) => AnyEdition::from_id(b).ok_or_else(|| {
+            ApiError::unprocessable("benchmark", "benchmark must be 2019, 2021, 2022, 2024 or 2025").into_response()
         })?,
     };
+    // `maturity` stays what it was: the legacy benchmark asked for, else 2019.
+    let benchmark = edition.legacy().unwrap_or_default();
     let scope = store
         .metrics_scope(reader, q.squad.as_deref(), q.service.as_deref())
         .await
@@ -292,7 +307,19 @@ async fn get_metrics(
         .measure(&scope, window, benchmark)
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
-    Ok(Json(metrics_json(&measured, &scope.slug, q.service.as_deref())).into_response())
+    let industry = store
+        .squad(&scope.slug)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?
+        .industry;
+    let assessment = assessment(&measured, edition, industry);
+    Ok(Json(metrics_json(
+        &measured,
+        &scope.slug,
+        q.service.as_deref(),
+        assessment.as_ref(),
+    ))
+    .into_response())
 }
 
 // The bodies as the document shows them. The core's parser
@@ -395,6 +422,10 @@ pub struct Deployment {
     commits: Option<Vec<Commit>>,
     /// Pipeline stages, in order. Left out or null: none.
     stages: Option<Vec<Stage>>,
+    /// An unplanned deployment made to fix a bug users saw (a hotfix): counted by the rework rate of the 2025
+    /// edition among the successful production deployments. A JSON boolean; left out or null: false.
+    #[schema(default = false, example = false)]
+    rework: Option<bool>,
 }
 
 /// Up to 1000 deployments stored atomically: if any item is refused, nothing is stored. When an id appears more than once, the last copy wins.
@@ -501,4 +532,13 @@ pub struct MetricsBody {
     time_to_restore: (),
     #[schema(value_type = Option<Maturity>, required = true)]
     maturity: (),
+    #[schema(value_type = FailedDeploymentRecovery)]
+    failed_deployment_recovery: (),
+    #[schema(value_type = ReworkRate)]
+    rework_rate: (),
+    /// The measured answers in the edition asked for (`benchmark`): for 2024 and 2025 the answer
+    /// `POST /assess` gives those answers, compared with the squad's industry; for 2019, 2021 and 2022 the level and
+    /// percentile, as `maturity`. Null unless every metric of the edition has a value.
+    #[schema(value_type = Option<MeasuredAssessmentSchema>, required = true)]
+    assessment: (),
 }

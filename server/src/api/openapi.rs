@@ -72,6 +72,10 @@ const SUMMARY: &str =
             ChangeFailureRate,
             TimeToRestore,
             Maturity,
+            FailedDeploymentRecovery,
+            ReworkRate,
+            AnyEdition,
+            MeasuredAssessment,
             Summary,
             super::export::FormatParam,
             super::export::OfParam
@@ -267,5 +271,9 @@ written_schema!(
     ChangeFailureRate,
     TimeToRestore,
     Maturity,
+    FailedDeploymentRecovery,
+    ReworkRate,
+    AnyEdition,
+    MeasuredAssessment,
     Summary
 );

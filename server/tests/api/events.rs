@@ -454,3 +454,112 @@ async fn a_token_never_reads_another_squad_and_a_signed_in_user_reads_any() {
         "a service name found in one squad"
     );
 }
+
+#[tokio::test]
+async fn the_metrics_add_recovery_rework_and_the_editions_assessment() {
+    let app = spawn_app().await;
+    let p = app.pipeline("Payments").await;
+    // As above: 21 daily deploys, d3 and d13 failing, each recovered by the next
+    // deploy a day later; d0 and d5 are hotfixes.
+    let batch: Vec<Value> = (0..21)
+        .map(|d| {
+            let mut e = deploy(
+                &format!("d{d}"),
+                if d % 10 == 3 { "failure" } else { "success" },
+                d * 24 + 1,
+                d * 24 + 3,
+            );
+            e["rework"] = json!(d == 0 || d == 5);
+            e
+        })
+        .collect();
+    let (status, _) = app
+        .post_events(Some(&p.token), "deployments", json!({"deployments": batch}).to_string())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let incident = json!({"id": "inc-1", "service": "api", "opened_at": hours_ago(30), "resolved_at": hours_ago(28), "deployment_id": "d1"});
+    app.post_events(Some(&p.token), "incidents", incident.to_string()).await;
+    // A string is not a boolean: refused by name, and nothing is stored.
+    let bad = json!({"deployments": [deploy("d99", "success", 1, 2), {"id": "d98", "service": "api", "status": "success", "finished_at": hours_ago(1), "rework": "true"}]});
+    let (status, body) = app.post_events(Some(&p.token), "deployments", bad.to_string()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        (body["index"].as_u64(), body["field"].as_str()),
+        (Some(1), Some("rework"))
+    );
+
+    let three_weeks = urlencode(&(chrono::Utc::now() - chrono::Duration::days(21)).to_rfc3339());
+    let (status, m) = app.metrics(Some(&p.token), &format!("from={three_weeks}")).await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["deployment_frequency"]["deployments"], 19, "d99 was not stored");
+    // The incident (2 hours) and the two failures (a day each): the median is a day.
+    assert_eq!(
+        m["failed_deployment_recovery"],
+        json!({"answer": "one_day_to_one_week", "median_seconds": 86400.0, "incidents": 1, "failed_deployments": 2})
+    );
+    // 2 hotfixes of 19 successes: 10.5 %, rounded half up.
+    assert_eq!(m["rework_rate"], json!({"rework": 2, "deployments": 19, "percent": 11}));
+    // 2025 by default: the figures the core gives these answers, against the squad's industry.
+    use checkpoint_core::dora::current::result::Comparisons;
+    use checkpoint_core::dora::current::{
+        compare_industry, CurrentAnswers, CurrentAssessment, Edition, IndustryKey, Percent,
+    };
+    use checkpoint_core::dora::Question;
+    let expected = |edition: Edition, rework: Option<u8>| {
+        let answers = CurrentAnswers::new(
+            edition,
+            [
+                Question::LeadTime.answer("less_than_one_day").unwrap(),
+                Question::DeployFrequency.answer("hourly_to_daily").unwrap(),
+                Question::TimeToRestore.answer("one_day_to_one_week").unwrap(),
+            ],
+            Percent::new(14).unwrap(),
+            rework.and_then(Percent::new),
+        )
+        .unwrap();
+        let comparison = Comparisons {
+            industry: compare_industry(edition, IndustryKey::All),
+            org_size: None,
+        };
+        serde_json::to_value(CurrentAssessment::of(&answers, comparison)).unwrap()
+    };
+    assert_eq!(m["assessment"], expected(Edition::Y2025, Some(11)), "{m}");
+    assert_eq!(m["assessment"]["level"], Value::Null);
+    // Every field that was there stays as it was: maturity in 2019.
+    let (_, m2019) = app
+        .metrics(Some(&p.token), &format!("from={three_weeks}&benchmark=2019"))
+        .await;
+    assert_eq!(m["maturity"], m2019["maturity"]);
+    assert!(m["maturity"]["level"].is_string(), "{m}");
+    // A legacy edition: level and percentile, as maturity in that benchmark.
+    assert_eq!(m2019["assessment"], m2019["maturity"]);
+    let (_, m2021) = app
+        .metrics(Some(&p.token), &format!("from={three_weeks}&benchmark=2021"))
+        .await;
+    assert_eq!(m2021["assessment"], m2021["maturity"]);
+    assert_eq!(
+        m2021["assessment"].as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["level", "percentile"]
+    );
+    // 2024 has no rework question.
+    let (_, m2024) = app
+        .metrics(Some(&p.token), &format!("from={three_weeks}&benchmark=2024"))
+        .await;
+    assert_eq!(m2024["assessment"], expected(Edition::Y2024, None));
+    assert_eq!(m2024["rework_rate"], m["rework_rate"]);
+
+    // An unknown edition is refused by name.
+    let (status, body) = app.metrics(Some(&p.token), "benchmark=2023").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["field"], "benchmark", "{body}");
+
+    // The day 20 days ago holds one success (d19), no failure and no incident:
+    // no recovery time, so no 2025 figures.
+    let day = |d: i64| urlencode(&(chrono::Utc::now() - chrono::Duration::days(d)).to_rfc3339());
+    let (_, quiet) = app
+        .metrics(Some(&p.token), &format!("from={}&to={}", day(20), day(19)))
+        .await;
+    assert_eq!(quiet["rework_rate"]["deployments"], 1, "{quiet}");
+    assert_eq!(quiet["failed_deployment_recovery"]["answer"], Value::Null, "{quiet}");
+    assert_eq!(quiet["assessment"], Value::Null);
+}

@@ -277,6 +277,14 @@ async fn real_answers_match_the_schemas_the_document_gives_them() {
     let (status, metrics) = app.metrics(Some(&p.token), "").await;
     assert_eq!(status, StatusCode::OK, "{metrics}");
     assert_matches(&doc, "Metrics", &metrics);
+    assert!(
+        metrics["assessment"]["score"].is_number(),
+        "the 2025 branch is checked: {metrics}"
+    );
+    let (status, legacy) = app.metrics(Some(&p.token), "benchmark=2021").await;
+    assert_eq!(status, StatusCode::OK, "{legacy}");
+    assert!(legacy["assessment"]["level"].is_string(), "{legacy}");
+    assert_matches(&doc, "Metrics", &legacy);
     let (status, refusal) = app.metrics(None, "").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_matches(&doc, "Error", &refusal);
