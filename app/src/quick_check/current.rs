@@ -177,9 +177,9 @@ fn CurrentResult(input: CurrentInput) -> impl IntoView {
             }).collect_view()}
         </ul>
         <p class="legend small score-legend">
-            <span class="swatch swatch-band" aria-hidden="true"></span>"Benchmark mean ± standard deviation "
-            <span class="swatch swatch-mean" aria-hidden="true"></span>"Benchmark mean "
-            <span class="swatch swatch-squad" aria-hidden="true"></span>"Your squad"
+            <span class="legend-item"><span class="swatch swatch-band" aria-hidden="true"></span>"Benchmark mean ± standard deviation"</span>
+            <span class="legend-item"><span class="swatch swatch-mean" aria-hidden="true"></span>"Benchmark mean"</span>
+            <span class="legend-item"><span class="swatch swatch-squad" aria-hidden="true"></span>"Your squad"</span>
         </p>
         <h3>"What's holding you back"</h3>
         <p class="muted small">"DORA recommends these three capabilities to every team."</p>
