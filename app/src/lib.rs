@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod quick_check;
 pub mod raw_text;
 pub mod routes;
+pub mod score_axis;
 pub mod squads;
 pub mod summary;
 

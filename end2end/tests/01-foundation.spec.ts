@@ -113,8 +113,9 @@ const checks = [
 ];
 
 for (const c of checks) {
-  test(`quick check: ${c.level} ${c.pct} % against ${c.benchmark} @foundation`, async ({ page }, testInfo) => {
-    await open(page, testInfo, '/quick-check');
+  test(`quick check: ${c.level} ${c.pct} % against ${c.benchmark} @foundation @quickcheck`, async ({ page }, testInfo) => {
+    // 2025 is the default edition now; the legacy form is one edition link away.
+    await open(page, testInfo, `/quick-check?benchmark=${c.benchmark}`);
     await expect(page.getByText('Answer the four questions')).toBeVisible();
     const questions = ['lead_time', 'deploy_frequency', 'time_to_restore', 'change_failure_rate'];
     for (const [i, q] of questions.entries()) {
@@ -135,6 +136,80 @@ for (const c of checks) {
     await expectAccessible(page);
   });
 }
+
+test('quick check 2025 (the default): the worked check of 7.3 gives 8.1, 8.0 and 8.2 @foundation @quickcheck', async ({ page }, testInfo) => {
+  await open(page, testInfo, '/quick-check');
+  await expect(page.getByRole('link', { name: '2025 (default)' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByText('Answer the five questions')).toBeVisible();
+  await expect(page.locator('fieldset.question')).toHaveCount(5);
+  await page.locator('#lead_time-less_than_one_day').check();
+  await page.locator('#deploy_frequency-daily_to_weekly').check();
+  await page.locator('#time_to_restore-less_than_one_hour').check();
+  await expect(page.locator('#q-time_to_restore legend')).toContainText('Failed deployment recovery time');
+  // One percentage typed, the other set on its slider by keyboard alone.
+  await page.getByLabel('Change failure rate, percent').fill('12');
+  const slider = page.getByLabel('Deployment rework rate, slider');
+  await slider.focus();
+  for (let i = 0; i < 25; i++) await slider.press('ArrowRight');
+  await expect(slider).toHaveValue('25');
+  if (jsEnabled(testInfo)) await expect(page.getByLabel('Deployment rework rate, percent')).toHaveValue('25');
+  await page.getByRole('button', { name: 'Show my result' }).click();
+
+  await expect(page.getByTestId('score')).toHaveText('8.1');
+  await expect(page.getByTestId('throughput')).toHaveText('8.0');
+  await expect(page.getByTestId('stability')).toHaveText('8.2');
+  await expect(page.locator('.score-overall')).toContainText('All industries (industry): mean 6.72 ± 1.2');
+  const scores = { lead_time: '8.0', deploy_frequency: '6.0', time_to_restore: '10.0', change_failure_rate: '8.8', rework_rate: '7.5' };
+  for (const [metric, score] of Object.entries(scores)) {
+    await expect(page.getByTestId(`score-${metric}`)).toHaveText(score);
+  }
+  await expect(page.getByRole('img', { name: /^Change failure rate: your squad 8\.8 of 10 \(12 %\)\. All industries: mean 8\.1, ± 2\.1 \(6\.0 to 10\.0\)/ })).toBeVisible();
+  await expect(page.locator('figure.score-axis[data-metric="lead_time"] .axis-ends')).toContainText('Less than one hour');
+  // No level and no percentile in the current editions.
+  await expect(page.locator('.level-badge')).toHaveCount(0);
+  await expect(page.getByTestId('percentile')).toHaveCount(0);
+  await expect(page.locator('#result')).not.toContainText(/percentile|elite/i);
+  await expect(page.locator('.capability')).toHaveCount(3);
+  await expect(page.locator('.capability')).toHaveText([/Continuous integration/, /Loosely coupled teams/, /Generative organi[sz]ational culture/]);
+  if (!jsEnabled(testInfo)) await expect(page).toHaveURL(/rework_rate_slider=25/);
+  await settle(page, testInfo);
+  await expectAccessible(page);
+
+  // Compared by organisation size: 2025's recovery column corrected (10 - 2.3 = 7.7); answers kept.
+  await page.getByLabel('Organisation size').selectOption('fewer_than_10');
+  await page.getByRole('button', { name: 'Show my result' }).click();
+  await expect(page.locator('.score-overall')).toContainText('2 to 9 employees (organisation size): mean 6.94 ± 1.4');
+  await expect(page.getByRole('img', { name: /^Failed deployment recovery time: your squad 10\.0 of 10 .*2 to 9 employees: mean 7\.7,/ })).toBeVisible();
+  await expect(page.getByTestId('score')).toHaveText('8.1');
+  await expect(page.getByTestId('score-rework_rate')).toHaveText('7.5');
+
+  // A capability links to its catalog entry.
+  await page.getByRole('link', { name: 'Continuous integration in the catalog' }).click();
+  await expect(page.getByRole('heading', { name: 'Continuous integration' }).first()).toBeVisible();
+});
+
+test('quick check 2024: four questions, no rework; a missing percentage is named @foundation @quickcheck', async ({ page }, testInfo) => {
+  await open(page, testInfo, '/quick-check');
+  await page.getByRole('link', { name: '2024', exact: true }).click();
+  await expect(page).toHaveURL(/benchmark=2024/);
+  await settle(page, testInfo);
+  await expect(page.locator('fieldset.question')).toHaveCount(4);
+  await expect(page.getByLabel('Deployment rework rate, percent')).toHaveCount(0);
+  await page.locator('#lead_time-one_day_to_one_week').check();
+  await page.locator('#deploy_frequency-weekly_to_monthly').check();
+  await page.locator('#time_to_restore-less_than_one_day').check();
+  await page.getByRole('button', { name: 'Show my result' }).click();
+  await expect(page.getByRole('alert')).toContainText('Please check “Change failure rate”');
+  await page.getByLabel('Change failure rate, percent').fill('30');
+  await page.getByRole('button', { name: 'Show my result' }).click();
+  // (6 + 4 + 8 + 7) / 4 = 6.25 -> 6.3 (half away from zero); stability is the change failure rate's 7.0.
+  await expect(page.getByTestId('score')).toHaveText('6.3');
+  await expect(page.getByTestId('throughput')).toHaveText('6.0');
+  await expect(page.getByTestId('stability')).toHaveText('7.0');
+  await expect(page.locator('figure.score-axis')).toHaveCount(4);
+  await settle(page, testInfo);
+  await expectAccessible(page);
+});
 
 test('home page is accessible and links to the quick check @foundation', async ({ page }, testInfo) => {
   await open(page, testInfo, '/');

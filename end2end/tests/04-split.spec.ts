@@ -18,8 +18,11 @@ test('the home page loads no page chunk; the quick check fetches its own @founda
   // A client-side navigation: the router fetches the quick check's chunk.
   await page.getByRole('link', { name: 'Take the quick check' }).click();
   await expect(page).toHaveURL(/\/quick-check$/);
-  await expect(page.getByText('Answer the four questions')).toBeVisible();
+  await expect(page.getByText('Answer the five questions')).toBeVisible();
   await expect.poll(() => wasm.some((p) => /\/split___quick_check_route_view_\w+\.wasm$/.test(p))).toBe(true);
+  // 2025 is the default edition now; the legacy check is one edition link away.
+  await page.getByRole('link', { name: '2019', exact: true }).click();
+  await expect(page.getByText('Answer the four questions')).toBeVisible();
   // The page's code, from its chunk, runs: the result is computed in the browser.
   const answers = ['lead_time-less_than_one_hour', 'deploy_frequency-on_demand', 'time_to_restore-less_than_one_day', 'change_failure_rate-16-30'];
   for (const a of answers) await page.locator(`#${a}`).check();

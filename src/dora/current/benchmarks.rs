@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::score::{mean, round2};
-use super::Edition;
+use super::{Edition, Metric};
 use crate::dora::baselines::Industry;
 
 /// A mean and standard deviation on the 0–10 scale.
@@ -338,6 +338,19 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub rework_rate: Option<MeanSd>,
+}
+
+impl Comparison {
+    /// The benchmark of one metric; `None` for rework in 2024.
+    pub fn metric(&self, metric: Metric) -> Option<MeanSd> {
+        match metric {
+            Metric::LeadTime => Some(self.lead_time),
+            Metric::DeployFrequency => Some(self.deploy_frequency),
+            Metric::TimeToRestore => Some(self.time_to_restore),
+            Metric::ChangeFailureRate => Some(self.change_failure_rate),
+            Metric::ReworkRate => self.rework_rate,
+        }
+    }
 }
 
 /// Which published recovery column is stored inverted (7.3): only the 2025

@@ -66,6 +66,29 @@ impl Metric {
         }
     }
 
+    /// The question as the squad reads it in the current editions (7.1):
+    /// recovery is asked about failed deployments, not incidents.
+    pub fn prompt(self) -> &'static str {
+        match self {
+            Metric::LeadTime => Question::LeadTime.prompt(),
+            Metric::DeployFrequency => Question::DeployFrequency.prompt(),
+            Metric::TimeToRestore => "For the primary application or service you work on, how long does it generally take to get back to normal after a change to production degraded the service and had to be remediated (a rollback, hotfix, fix forward or patch)?",
+            Metric::ChangeFailureRate => "For the primary application or service you work on, what percentage of changes to production degrade the service and need remediation?",
+            Metric::ReworkRate => "For the primary application or service you work on, what percentage of the deployments of the last six months were unplanned, made to fix a bug that users saw?",
+        }
+    }
+
+    /// The tip shown beside the question (7.1 for the two percentages).
+    pub fn tip(self) -> &'static str {
+        match self {
+            Metric::LeadTime => Question::LeadTime.tip(),
+            Metric::DeployFrequency => Question::DeployFrequency.tip(),
+            Metric::TimeToRestore => "Count from the moment the failed change reached production until the service was back to normal, whatever the remedy was.",
+            Metric::ChangeFailureRate => "Count a change that needed a hotfix or a rollback as failed, whether or not anyone called it an incident. A best guess is fine when there is no data.",
+            Metric::ReworkRate => "Rework is the unplanned deployment that fixes what users saw, not the planned next release.",
+        }
+    }
+
     /// The legacy question whose six answers this metric keeps; `None` for the
     /// two percentages, which are answered with an integer 0 to 100.
     pub fn categorical(self) -> Option<Question> {
@@ -247,6 +270,18 @@ mod tests {
                 assert_eq!(q.id(), m.id());
             }
         }
+    }
+
+    #[test]
+    fn recovery_is_asked_about_failed_deployments_and_percentages_as_percentages() {
+        assert_eq!(Metric::LeadTime.prompt(), Question::LeadTime.prompt());
+        assert_ne!(Metric::TimeToRestore.prompt(), Question::TimeToRestore.prompt());
+        assert!(Metric::TimeToRestore.prompt().contains("change to production degraded"));
+        for m in [Metric::ChangeFailureRate, Metric::ReworkRate] {
+            assert!(m.prompt().contains("percentage"), "{m:?}");
+        }
+        assert!(Metric::ChangeFailureRate.tip().contains("hotfix or a rollback"));
+        assert!(Metric::ReworkRate.tip().contains("not the planned next release"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::benchmarks::{compare_industry, compare_org_size, Comparison};
 use super::capabilities::RECOMMENDED;
 use super::score::{round1, Scores};
-use super::{CurrentAnswers, CurrentInput, Edition};
+use super::{CurrentAnswers, CurrentInput, Edition, Metric};
 use crate::dora::capabilities::CapabilityKey;
 
 /// Each metric's score, one decimal.
@@ -26,6 +26,19 @@ pub struct MetricScores {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub rework_rate: Option<f64>,
+}
+
+impl MetricScores {
+    /// The shown score of one metric; `None` for rework in 2024.
+    pub fn metric(&self, metric: Metric) -> Option<f64> {
+        match metric {
+            Metric::LeadTime => Some(self.lead_time),
+            Metric::DeployFrequency => Some(self.deploy_frequency),
+            Metric::TimeToRestore => Some(self.time_to_restore),
+            Metric::ChangeFailureRate => Some(self.change_failure_rate),
+            Metric::ReworkRate => self.rework_rate,
+        }
+    }
 }
 
 /// The squad's figures beside the chosen industry and, when asked for, organisation size.
@@ -154,6 +167,31 @@ mod tests {
         assert_eq!(a.comparison.industry.score.sd, 1.2);
         assert_eq!(a.comparison.industry.change_failure_rate.mean, 8.1);
         assert_eq!(a.comparison.industry.change_failure_rate.sd, 2.1);
+    }
+
+    #[test]
+    fn each_metric_is_read_by_its_name() {
+        let a = assess_current(&CurrentInput::parse(&fields_2025("12", "25")).unwrap());
+        let shown: Vec<Option<f64>> = Metric::ALL.iter().map(|m| a.metrics.metric(*m)).collect();
+        assert_eq!(shown, [Some(8.0), Some(6.0), Some(10.0), Some(8.8), Some(7.5)]);
+        let c = a.comparison.industry;
+        assert_eq!(
+            c.metric(Metric::ChangeFailureRate).map(|m| (m.mean, m.sd)),
+            Some((8.1, 2.1))
+        );
+        assert_eq!(c.metric(Metric::LeadTime).map(|m| m.mean), Some(5.5));
+        assert_eq!(c.metric(Metric::ReworkRate).map(|m| m.mean), Some(7.8));
+        let mut y2024 = fields_2025("12", "");
+        y2024.benchmark = Some("2024");
+        y2024.rework_rate = None;
+        let b = assess_current(&CurrentInput::parse(&y2024).unwrap());
+        assert_eq!(
+            (
+                b.metrics.metric(Metric::ReworkRate),
+                b.comparison.industry.metric(Metric::ReworkRate)
+            ),
+            (None, None)
+        );
     }
 
     #[test]

@@ -1,18 +1,17 @@
-//! The public quick check: four questions in, maturity and recommendations out.
-//! Computed from the query string with the shared core, so it works the same
-//! with JavaScript (client-side) and without (server-rendered).
+//! The quick check in a legacy edition (2019, 2021, 2022): four questions in,
+//! level, percentile and recommendations out, exactly as before the current
+//! editions arrived.
 
 use checkpoint_core::dora::baselines::Industry;
 use checkpoint_core::dora::{assess, chart, AssessmentInput, Benchmark, Question};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::chart::{PerMetricView, PerformanceChart, RecommendedCapabilities};
 
 #[component]
-pub fn QuickCheckPage() -> impl IntoView {
+pub fn LegacyCheck() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name));
     let submitted = move || Question::ALL.iter().any(|q| param(q.id()).is_some());
@@ -33,8 +32,6 @@ pub fn QuickCheckPage() -> impl IntoView {
     let benchmark_selected = move |b: Benchmark| param("benchmark").map_or(b == Benchmark::default(), |p| p == b.id());
 
     view! {
-        <Title text="Quick check"/>
-        <h1>"DORA quick check"</h1>
         <p class="lead">"Answer four questions about the primary application or service your squad works on to see its delivery performance level, how it compares with others, and which capabilities to improve next. Nothing is stored."</p>
         <div class="two-col">
             <Form method="GET" action="/quick-check" attr:class="form quick-check-form" attr:aria-label="Quick check questions">
