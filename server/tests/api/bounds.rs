@@ -49,15 +49,19 @@ async fn a_burst_over_the_connection_rate_is_refused_per_command_and_the_socket_
     let note = |n: u64| json!({"type": "board", "op": {"type": "add_note", "id": format!("n{n}"), "step": "step-1", "kind": "manual", "text": format!("Note {n}")}});
 
     // Forty at once: the burst goes through, the rest are refused one by one.
+    // What refills meanwhile (10 a second) depends on how fast this machine
+    // sends, so the bound is taken from the time the burst really took.
+    let started = std::time::Instant::now();
     for req in 1..=40 {
         command(&mut ws, req, note(req)).await;
     }
     let got = answers(&mut ws, 1..=40).await;
+    let refilled = (started.elapsed().as_secs_f64() * 10.0).ceil() as usize;
     let acked: Vec<u64> = got.iter().filter(|(_, f)| f["t"] == "ack").map(|(r, _)| *r).collect();
     let refused: Vec<&Value> = got.values().filter(|f| f["t"] == "error").collect();
     assert!(
-        (20..=25).contains(&acked.len()),
-        "the burst of 20 (and what refilled meanwhile) is acknowledged: {acked:?}"
+        (20..=20 + refilled).contains(&acked.len()),
+        "the burst of 20 (and the {refilled} that refilled meanwhile) is acknowledged, the rest refused: {acked:?}"
     );
     assert_eq!(acked.len() + refused.len(), 40);
     for f in &refused {
