@@ -448,13 +448,7 @@ impl Store {
             .flat_map(|d| d.commits.iter().map(|c| c.sha.as_str()))
             .collect();
         // Each service's first production success ever, by the service index.
-        let service_ids: HashMap<String, i64> = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1")
-            .bind(&scope.squad_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| (r.get("name"), r.get("id")))
-            .collect();
+        let service_ids = service_ids(conn, scope).await?;
         let mut first_success: HashMap<&str, Option<i64>> = HashMap::new();
         for i in &untied {
             if first_success.contains_key(i.service.as_str()) {
@@ -467,18 +461,7 @@ impl Store {
                 service_id: Some(service_id),
                 ..scope.clone()
             };
-            let first: Option<i64> = bind_scope(
-                sqlx::query(
-                    "SELECT d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 \
-                     AND d.production = 1 AND d.success = 1 AND d.service_id = $4 ORDER BY d.finished_at LIMIT 1",
-                ),
-                &one,
-                i64::MIN,
-                i64::MAX,
-            )
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.get(0));
+            let first: Option<i64> = first_success_between(conn, &one, i64::MIN, i64::MAX).await?;
             first_success.insert(i.service.as_str(), first);
         }
         let kind = |i: &Incident| -> Option<Link> {
@@ -668,13 +651,7 @@ impl Store {
             let e = first_success.entry(d.service.as_str()).or_insert(d.finished_at);
             *e = (*e).min(d.finished_at);
         }
-        let ids: HashMap<String, i64> = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1")
-            .bind(&scope.squad_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| (r.get("name"), r.get("id")))
-            .collect();
+        let ids = service_ids(conn, scope).await?;
         let mut inferable = Vec::new();
         for (service_name, from) in &first_success {
             let Some(&service_id) = ids.get(*service_name) else {
@@ -684,18 +661,7 @@ impl Store {
                 service_id: Some(service_id),
                 ..scope.clone()
             };
-            let next: Option<i64> = bind_scope(
-                sqlx::query(
-                    "SELECT d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 \
-                     AND d.production = 1 AND d.success = 1 AND d.service_id = $4 ORDER BY d.finished_at LIMIT 1",
-                ),
-                &one,
-                window.to,
-                i64::MAX,
-            )
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.get(0));
+            let next: Option<i64> = first_success_between(conn, &one, window.to, i64::MAX).await?;
             inferable.extend(
                 self.fetch_incidents(
                     conn,
@@ -1080,6 +1046,39 @@ fn parse_aggregate<T: serde::de::DeserializeOwned>(text: Option<String>) -> Resu
 type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
 /// Binds `$1` squad, `$2` from, `$3` to and, for a service, `$4`.
+/// The squad's services by name.
+async fn service_ids(conn: &mut sqlx::AnyConnection, scope: &Scope) -> Result<HashMap<String, i64>, ServiceError> {
+    Ok(sqlx::query("SELECT id, name FROM services WHERE squad_id = $1")
+        .bind(&scope.squad_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| (r.get("name"), r.get("id")))
+        .collect())
+}
+
+/// When the first successful production deployment of one service (`scope`
+/// names it) finishing in `[from, to)` finished.
+async fn first_success_between(
+    conn: &mut sqlx::AnyConnection,
+    scope: &Scope,
+    from: i64,
+    to: i64,
+) -> Result<Option<i64>, ServiceError> {
+    Ok(bind_scope(
+        sqlx::query(
+            "SELECT d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 \
+             AND d.production = 1 AND d.success = 1 AND d.service_id = $4 ORDER BY d.finished_at LIMIT 1",
+        ),
+        scope,
+        from,
+        to,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| r.get(0)))
+}
+
 fn bind_scope<'q>(q: Query<'q>, scope: &Scope, from: i64, to: i64) -> Query<'q> {
     let q = q.bind(scope.squad_id.clone()).bind(from).bind(to);
     match scope.service_id {
