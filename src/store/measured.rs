@@ -388,11 +388,7 @@ impl Store {
                 .map(|k| format!("${}", k + 3))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let service = if scope.service_id.is_some() {
-                " AND i.service_id = $2"
-            } else {
-                " AND $2 = 0"
-            };
+            let service = service_filter(scope, "i.service_id", 2);
             let sql = format!(
                 "SELECT i.external_id, s.name, i.deployment_external_id FROM incidents i JOIN services s ON s.id = i.service_id \
                  WHERE i.squad_id = $1{service} AND i.deployment_external_id IN ({list})"
@@ -763,11 +759,7 @@ impl Store {
                 .map(|k| format!("${}", k + 3))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let service = if scope.service_id.is_some() {
-                " AND service_id = $2"
-            } else {
-                " AND $2 = 0"
-            };
+            let service = service_filter(scope, "service_id", 2);
             let sql = format!("SELECT external_id FROM deployments WHERE squad_id = $1{service} AND production = 1 AND external_id IN ({list})");
             let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql))
                 .bind(scope.squad_id.clone())
@@ -804,11 +796,7 @@ impl Store {
                 .map(|k| format!("d.commits LIKE ${} ESCAPE '\\'", k + 5))
                 .collect::<Vec<_>>()
                 .join(" OR ");
-            let service = if scope.service_id.is_some() {
-                " AND d.service_id = $4"
-            } else {
-                " AND $4 = 0"
-            };
+            let service = service_filter(scope, "d.service_id", 4);
             let sql = format!(
                 "SELECT d.commits FROM deployments d WHERE d.squad_id = $1 AND (d.finished_at < $2 OR d.finished_at >= $3){service} \
                  AND d.production = 1 AND d.success = 1 AND ({like})"
@@ -1077,6 +1065,16 @@ async fn first_success_between(
     .fetch_optional(&mut *conn)
     .await?
     .map(|r| r.get(0)))
+}
+
+/// The service condition of a chunked query, at placeholder `$n`: the
+/// service's column when the scope names one, else a placeholder bound to 0
+/// so the numbering of the placeholders after it stays the same.
+fn service_filter(scope: &Scope, column: &str, n: usize) -> String {
+    match scope.service_id {
+        Some(_) => format!(" AND {column} = ${n}"),
+        None => format!(" AND ${n} = 0"),
+    }
 }
 
 fn bind_scope<'q>(q: Query<'q>, scope: &Scope, from: i64, to: i64) -> Query<'q> {
