@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dora::Benchmark;
+use crate::dora::current::AnyEdition;
 use crate::error::FieldError;
 use crate::live::CheckpointStatus;
 use crate::names::DisplayName;
@@ -14,7 +14,7 @@ pub struct CheckpointSummary {
     pub status: CheckpointStatus,
     pub facilitator: String,
     pub co_facilitators: Vec<String>,
-    pub benchmark: Benchmark,
+    pub benchmark: AnyEdition,
     pub board_url: Option<String>,
     pub participants: i64,
 }
@@ -24,7 +24,7 @@ pub struct CheckpointSummary {
 pub struct CheckpointForm {
     pub held_on: String,
     pub board_url: Option<String>,
-    pub benchmark: Benchmark,
+    pub benchmark: AnyEdition,
 }
 
 impl CheckpointForm {
@@ -48,13 +48,8 @@ impl CheckpointForm {
             }
         };
         let benchmark = match benchmark.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Benchmark::default(),
-            Some(raw) => Benchmark::from_id(raw).ok_or_else(|| {
-                FieldError::new(
-                    "benchmark",
-                    format!("unknown benchmark {raw:?}; expected 2019, 2021 or 2022"),
-                )
-            })?,
+            None => AnyEdition::default(),
+            Some(raw) => AnyEdition::parse(raw)?,
         };
         Ok(CheckpointForm {
             held_on,
@@ -84,7 +79,17 @@ mod tests {
     fn a_checkpoint_form_names_the_field_it_refuses() {
         let ok = CheckpointForm::parse("2024-02-29", Some(" https://miro.com/app/board/x "), Some("2022")).unwrap();
         assert_eq!(ok.board_url.as_deref(), Some("https://miro.com/app/board/x"));
-        assert_eq!(ok.benchmark, Benchmark::from_id("2022").unwrap());
+        assert_eq!(ok.benchmark, AnyEdition::Y2022);
+        assert_eq!(
+            CheckpointForm::parse("2026-11-22", None, None).unwrap().benchmark,
+            AnyEdition::Y2025
+        );
+        assert_eq!(
+            CheckpointForm::parse("2026-11-22", None, Some("2024"))
+                .unwrap()
+                .benchmark,
+            AnyEdition::Y2024
+        );
         assert_eq!(
             CheckpointForm::parse("2023-02-29", None, None).unwrap_err().field,
             "held_on"

@@ -147,10 +147,10 @@ impl AssessmentInput {
         };
         let benchmark = match benchmark.filter(|s| !s.is_empty()) {
             None => Benchmark::default(),
-            Some(raw) => Benchmark::from_id(raw).ok_or_else(|| {
+            Some(raw) => crate::dora::current::AnyEdition::parse(raw)?.legacy().ok_or_else(|| {
                 FieldError::new(
                     "benchmark",
-                    format!("unknown benchmark {raw:?}; expected 2019, 2021 or 2022"),
+                    format!("the {raw} edition scores 0 to 10; a level and percentile take 2019, 2021 or 2022"),
                 )
             })?,
         };

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dora::baselines::Industry;
-use crate::dora::Benchmark;
+use crate::dora::current::AnyEdition;
 use crate::error::FieldError;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +48,8 @@ pub struct CheckpointInfo {
     pub squad_slug: String,
     pub squad_name: String,
     pub industry: Industry,
-    pub benchmark: Benchmark,
+    /// The edition the checkpoint is run in (the column keeps its old name).
+    pub benchmark: AnyEdition,
     /// `YYYY-MM-DD`.
     pub held_on: String,
     pub board_url: Option<String>,

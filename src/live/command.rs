@@ -463,7 +463,6 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::dora::baselines::Industry;
-    use crate::dora::Benchmark;
     use crate::live::checkpoint::CheckpointInfo;
     use crate::live::state::{LiveDoc, Participant};
 
@@ -486,7 +485,7 @@ pub(crate) mod tests {
                 squad_slug: "payments".into(),
                 squad_name: "Payments".into(),
                 industry: Industry::default(),
-                benchmark: Benchmark::default(),
+                benchmark: crate::dora::current::AnyEdition::Y2019,
                 held_on: "2026-11-22".into(),
                 board_url: None,
                 facilitator: "fran".into(),

@@ -9,7 +9,8 @@ use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::stage::{question_index, Stage};
 use super::timer::{Timer, QUESTION_MINUTES};
 use crate::dora::capabilities::CapabilityKey;
-use crate::dora::{assess, Answer, AssessmentInput, Benchmark, Question};
+use crate::dora::current::AnyEdition;
+use crate::dora::{assess, Answer, AssessmentInput, Question};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -185,7 +186,9 @@ impl LiveState {
 /// The locked answer ids, in [`Question::ALL`] order, as an assessment input
 /// once all four are locked: the one reading of the locked answers, for the
 /// room, the view, the summary and the history alike.
-pub fn locked_input(locked: [Option<&str>; 4], benchmark: Benchmark) -> Option<AssessmentInput> {
+pub fn locked_input(locked: [Option<&str>; 4], edition: AnyEdition) -> Option<AssessmentInput> {
+    // A level and percentile exist only in the legacy editions.
+    let benchmark = edition.legacy()?;
     let [lead_time, deploy_frequency, time_to_restore, change_failure_rate] = std::array::from_fn(|i| {
         let q = Question::ALL[i];
         locked[i].and_then(|id| q.answer(id))
@@ -213,7 +216,6 @@ pub fn most_chosen<'a>(q: Question, choices: impl Iterator<Item = &'a str> + Clo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dora::Benchmark;
 
     #[test]
     fn the_most_chosen_answer_is_suggested_and_a_tie_goes_to_the_better_one() {
@@ -235,13 +237,13 @@ mod tests {
             .map(|q| q.answers_best_first().next().unwrap().id())
             .collect();
         let all = [Some(ids[0]), Some(ids[1]), Some(ids[2]), Some(ids[3])];
-        let input = locked_input(all, Benchmark::default()).expect("all four locked");
+        let input = locked_input(all, AnyEdition::Y2019).expect("all four locked");
         assert_eq!(input.lead_time.id(), ids[0]);
         assert_eq!(input.change_failure_rate.id(), ids[3]);
-        assert!(locked_input([Some(ids[0]), Some(ids[1]), None, Some(ids[3])], Benchmark::default()).is_none());
+        assert!(locked_input([Some(ids[0]), Some(ids[1]), None, Some(ids[3])], AnyEdition::Y2019).is_none());
         assert!(locked_input(
             [Some("no_such_answer"), Some(ids[1]), Some(ids[2]), Some(ids[3])],
-            Benchmark::default()
+            AnyEdition::Y2019
         )
         .is_none());
     }

@@ -9,7 +9,7 @@ use super::{ServiceError, Store, Tx};
 use crate::access::Action as Allowed;
 use crate::accounts::CurrentUser;
 use crate::board::{copied_to, review, to_carry, Action, ActionStatus, CheckpointActions, ReviewItem};
-use crate::dora::Benchmark;
+use crate::dora::current::AnyEdition;
 use crate::live::LiveDoc;
 
 /// The id of the copy of `checkpoint_id`'s action `action_id`: made from the
@@ -185,7 +185,7 @@ impl Store {
         &self,
         tx: &mut Tx<'_>,
         checkpoint_id: &str,
-    ) -> Result<(LiveDoc, Benchmark, i64), ServiceError> {
+    ) -> Result<(LiveDoc, AnyEdition, i64), ServiceError> {
         let row = sqlx::query("SELECT doc, benchmark, revision FROM checkpoints WHERE id = $1")
             .bind(checkpoint_id)
             .fetch_one(&mut **tx)
@@ -194,7 +194,7 @@ impl Store {
             serde_json::from_str(row.get("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
         Ok((
             doc,
-            Benchmark::from_id(row.get::<&str, _>("benchmark")).unwrap_or_default(),
+            AnyEdition::stored(row.get::<&str, _>("benchmark")),
             row.get("revision"),
         ))
     }

@@ -15,8 +15,9 @@ use crate::accounts::{CurrentUser, Role};
 use crate::checkpoints::{participant_name, CheckpointForm, CheckpointSummary};
 use crate::dora::baselines::Industry;
 use crate::dora::capabilities::CapabilityKey;
+use crate::dora::current::AnyEdition;
 use crate::dora::prioritise::Rating;
-use crate::dora::{Benchmark, Question};
+use crate::dora::Question;
 use crate::live::{Change, CheckpointInfo, CheckpointStatus, JoinCode, LiveDoc, LiveState, Participant};
 use crate::names::Username;
 use crate::security::Backoff;
@@ -166,7 +167,7 @@ impl Store {
                 status: status_of(r.get("status"))?,
                 facilitator: r.get("facilitator"),
                 co_facilitators,
-                benchmark: Benchmark::from_id(r.get("benchmark")).unwrap_or_default(),
+                benchmark: AnyEdition::stored(r.get("benchmark")),
                 board_url: r.get("board_url"),
                 participants: r.get("participants"),
                 id,
@@ -539,7 +540,7 @@ impl Store {
             squad_slug: row.get("slug"),
             squad_name: row.get("squad_name"),
             industry: Industry::from_id(row.get("industry")).unwrap_or_default(),
-            benchmark: Benchmark::from_id(row.get("benchmark")).unwrap_or_default(),
+            benchmark: AnyEdition::stored(row.get("benchmark")),
             held_on: row.get("held_on"),
             board_url: row.get("board_url"),
             facilitator: row.get("facilitator"),

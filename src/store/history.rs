@@ -8,7 +8,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{ServiceError, Store, Tx};
-use crate::dora::{Benchmark, Level, Question};
+use crate::dora::current::AnyEdition;
+use crate::dora::{Level, Question};
 use crate::live::{CheckpointStatus, LiveDoc};
 use crate::summary::history::{
     trend, CheckpointDigest, HistoryFilter, HistoryRow, Paged, QuarterSpread, SummaryDigest, TrendPoint, PAGE_SIZE,
@@ -26,7 +27,7 @@ pub(crate) struct StoredDigest {
 }
 
 impl StoredDigest {
-    pub(crate) fn of(doc: &LiveDoc, benchmark: Benchmark) -> Result<StoredDigest, ServiceError> {
+    pub(crate) fn of(doc: &LiveDoc, benchmark: AnyEdition) -> Result<StoredDigest, ServiceError> {
         let d = CheckpointDigest::of(doc, benchmark);
         Ok(StoredDigest {
             voted_level: d.voted.map(|m| m.level.id()),
@@ -88,7 +89,7 @@ impl Store {
         tx: &mut Tx<'_>,
         checkpoint_id: &str,
         doc: &LiveDoc,
-        benchmark: Benchmark,
+        benchmark: AnyEdition,
         revision: i64,
     ) -> Result<bool, ServiceError> {
         let digest = StoredDigest::of(doc, benchmark)?;
@@ -139,7 +140,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             let doc: LiveDoc = from_json(row.get("doc"), "checkpoint doc")?;
-            let benchmark = Benchmark::from_id(row.get::<&str, _>("benchmark")).unwrap_or_default();
+            let benchmark = AnyEdition::stored(row.get::<&str, _>("benchmark"));
             self.write_doc(&mut tx, &id, &doc, benchmark, row.get("revision"))
                 .await?;
             let body: Option<String> = sqlx::query_scalar(

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Maturity, Summary};
 use crate::board::Action;
-use crate::dora::{Benchmark, Level, Question};
+use crate::dora::current::AnyEdition;
+use crate::dora::{Level, Question};
 use crate::error::FieldError;
 use crate::live::{CheckpointStatus, Disclosure, LiveDoc};
 use crate::measured::dates::parse_date;
@@ -29,7 +30,7 @@ pub struct CheckpointDigest {
 }
 
 impl CheckpointDigest {
-    pub fn of(doc: &LiveDoc, benchmark: Benchmark) -> CheckpointDigest {
+    pub fn of(doc: &LiveDoc, benchmark: AnyEdition) -> CheckpointDigest {
         let shown = Disclosure::of_doc(doc);
         let voted_answers: [Option<String>; 4] = std::array::from_fn(|i| {
             doc.questions[i]
@@ -69,7 +70,7 @@ impl SummaryDigest {
 }
 
 /// The voted level and percentile, once all four answers are locked.
-pub fn locked_maturity(answers: &[Option<String>; 4], benchmark: Benchmark) -> Option<Maturity> {
+pub fn locked_maturity(answers: &[Option<String>; 4], benchmark: AnyEdition) -> Option<Maturity> {
     let locked = std::array::from_fn(|i| answers[i].as_deref());
     crate::live::state::locked_input(locked, benchmark).map(|input| Maturity::of(&input))
 }

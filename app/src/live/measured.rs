@@ -2,7 +2,8 @@
 //! reveal, the measured answer beside the votes with why; at the maturity
 //! stage, measured and voted side by side.
 
-use checkpoint_core::dora::{assess, AssessmentInput, Question};
+use checkpoint_core::dora::{assess, Question};
+use checkpoint_core::live::state::locked_input;
 use checkpoint_core::measured::report::{answer_label, answer_of, explain};
 use checkpoint_core::measured::Measured;
 use leptos::prelude::*;
@@ -60,8 +61,8 @@ pub fn VotedAndMeasured(voted: Vec<Option<String>>) -> impl IntoView {
                 Some(m) => {
                     let benchmark = live.peek(|v| v.info.benchmark);
                     let voted_level = {
-                        let answers: Option<Vec<_>> = Question::ALL.iter().zip(&voted).map(|(q, id)| id.as_deref().and_then(|id| q.answer(id))).collect();
-                        answers.map(|a| assess(&AssessmentInput { lead_time: a[0], deploy_frequency: a[1], time_to_restore: a[2], change_failure_rate: a[3], benchmark }))
+                        let locked: [Option<&str>; 4] = std::array::from_fn(|i| voted.get(i).and_then(|id| id.as_deref()));
+                        locked_input(locked, benchmark).map(|input| assess(&input))
                     };
                     view! {
                         <table class="data-table voted-measured" data-testid="voted-measured">

@@ -293,9 +293,8 @@ async fn get_metrics(
     .map_err(IntoResponse::into_response)?;
     let edition = match q.benchmark.as_deref() {
         None | Some("") => AnyEdition::default(),
-        Some(b) => AnyEdition::from_id(b).ok_or_else(|| {
-            ApiError::unprocessable("benchmark", "benchmark must be 2019, 2021, 2022, 2024 or 2025").into_response()
-        })?,
+        Some(b) => AnyEdition::parse(b)
+            .map_err(|e| ApiError::from(checkpoint_core::error::ServiceError::from(e)).into_response())?,
     };
     // `maturity` stays what it was: the legacy benchmark asked for, else 2019.
     let benchmark = edition.legacy().unwrap_or_default();

@@ -173,11 +173,11 @@ pub struct Timestamp(#[expect(dead_code, reason = "a schema only")] String);
 )]
 pub struct JoinCode(#[expect(dead_code, reason = "a schema only")] String);
 
-/// `Benchmark`, or null or the empty string (both meaning the default).
+/// An edition, or null or the empty string (both meaning the default).
 pub fn benchmark_or_empty() -> Schema {
     from_json(json!({
-        "anyOf": [{"$ref": "#/components/schemas/Benchmark"}, {"type": "null"}, {"type": "string", "enum": [""]}],
-        "description": "2019 when left out, null or empty."
+        "anyOf": [{"$ref": "#/components/schemas/AnyEdition"}, {"type": "null"}, {"type": "string", "enum": [""]}],
+        "description": "The edition the checkpoint is run in; 2025 when left out, null or empty."
     }))
 }
 

@@ -70,7 +70,7 @@ async fn assess_refuses_bad_input_naming_the_field() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     insta::assert_json_snapshot!(body, @r#"
     {
-      "error": "unknown benchmark \"2020\"; expected 2019, 2021 or 2022",
+      "error": "unknown edition \"2020\"; expected 2019, 2021, 2022, 2024 or 2025",
       "field": "benchmark"
     }
     "#);

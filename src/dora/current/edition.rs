@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::FieldError;
 use crate::dora::{Benchmark, Question};
 
 /// A current edition (section 7): five-or-four questions scored 0 to 10 and
@@ -176,6 +177,32 @@ impl AnyEdition {
 
     pub fn from_id(id: &str) -> Option<AnyEdition> {
         AnyEdition::ALL.into_iter().find(|e| e.id() == id)
+    }
+
+    /// The one parser of an edition a person or a client typed: the refusal
+    /// names the `benchmark` field and lists every edition.
+    pub fn parse(raw: &str) -> Result<AnyEdition, FieldError> {
+        let raw = raw.trim();
+        AnyEdition::from_id(raw).ok_or_else(|| {
+            FieldError::new(
+                "benchmark",
+                format!("unknown edition {raw:?}; expected 2019, 2021, 2022, 2024 or 2025"),
+            )
+        })
+    }
+
+    /// The edition in a stored `benchmark` column; every stored value is one
+    /// of the five, and a checkpoint from before editions existed is 2019's.
+    pub fn stored(id: &str) -> AnyEdition {
+        AnyEdition::from_id(id).unwrap_or(AnyEdition::Y2019)
+    }
+
+    /// The edition's name in lists: "2025" or "2019 (legacy)".
+    pub fn label(self) -> String {
+        match self.model() {
+            Model::Legacy(b) => format!("{} (legacy)", b.id()),
+            Model::Current(e) => e.id().to_string(),
+        }
     }
 
     pub fn model(self) -> Model {
