@@ -307,12 +307,11 @@ async fn get_metrics(
         .measure(&scope, window, benchmark)
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
-    let industry = store
+    let squad = store
         .squad(&scope.slug)
         .await
-        .map_err(|e| ApiError::from(e).into_response())?
-        .industry;
-    let assessment = assessment(&measured, edition, industry);
+        .map_err(|e| ApiError::from(e).into_response())?;
+    let assessment = assessment(&measured, edition, squad.industry, squad.org_size);
     Ok(Json(metrics_json(
         &measured,
         &scope.slug,
