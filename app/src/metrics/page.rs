@@ -69,7 +69,9 @@ fn recovery(w: &Measured) -> String {
 
 #[component]
 fn WeekTable(weeks: Vec<Measured>) -> impl IntoView {
+    // Eight columns outgrow a phone: the table scrolls, not the page (focusable, so keyboards can scroll it).
     view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Week by week">
         <table class="data-table">
             <caption>"Week by week (weeks end on the window's last day)"</caption>
             <thead><tr>
@@ -92,6 +94,7 @@ fn WeekTable(weeks: Vec<Measured>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
