@@ -491,6 +491,7 @@ pub(crate) mod tests {
                 squad_slug: "payments".into(),
                 squad_name: "Payments".into(),
                 industry: Industry::default(),
+                org_size: None,
                 benchmark: crate::dora::current::AnyEdition::Y2019,
                 held_on: "2026-11-22".into(),
                 board_url: None,

@@ -8,10 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{between, duration_answer, median, Deployment, Incident, Maturity, Measured, Status, Window};
 use crate::dora::baselines::Industry;
 use crate::dora::current::result::Comparisons;
-use crate::dora::current::{
-    compare_industry, compare_org_size, AnyEdition, CurrentAnswers, CurrentAssessment, IndustryKey, Metric, OrgSizeKey,
-    Percent,
-};
+use crate::dora::current::{AnyEdition, CurrentAnswers, CurrentAssessment, IndustryKey, Metric, OrgSizeKey, Percent};
 use crate::dora::Question;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,10 +135,7 @@ pub fn assessment(
         None
     };
     let answers = CurrentAnswers::new(edition, answers, change_failure_rate, rework_rate).ok()?;
-    let comparison = Comparisons {
-        industry: compare_industry(edition, IndustryKey::from_legacy(industry)),
-        org_size: org_size.and_then(|k| compare_org_size(edition, k)),
-    };
+    let comparison = Comparisons::of(edition, IndustryKey::from_legacy(industry), org_size);
     Some(MeasuredAssessment::Current(Box::new(CurrentAssessment::of(
         &answers, comparison,
     ))))
@@ -321,7 +315,7 @@ mod tests {
         };
         assert_eq!(
             sized.comparison.org_size,
-            compare_org_size(crate::dora::current::Edition::Y2025, OrgSizeKey::FewerThan100)
+            crate::dora::current::compare_org_size(crate::dora::current::Edition::Y2025, OrgSizeKey::FewerThan100)
         );
         assert_eq!(sized.comparison.industry, a.comparison.industry);
         // 2025 publishes no 10 to 19 band: the squad is compared by industry only.

@@ -526,7 +526,7 @@ impl Store {
     pub async fn load_live(&self, checkpoint_id: &str) -> Result<LoadedRoom, ServiceError> {
         let row = sqlx::query(
             "SELECT c.id, c.held_on, c.board_url, c.benchmark, c.status, c.join_code, c.revision, c.doc, \
-             s.slug, s.name AS squad_name, s.industry, u.username AS facilitator \
+             s.slug, s.name AS squad_name, s.industry, s.org_size, u.username AS facilitator \
              FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN users u ON u.id = c.facilitator_id WHERE c.id = $1",
         )
         .bind(checkpoint_id)
@@ -540,6 +540,10 @@ impl Store {
             squad_slug: row.get("slug"),
             squad_name: row.get("squad_name"),
             industry: Industry::from_id(row.get("industry")).unwrap_or_default(),
+            org_size: row
+                .get::<Option<String>, _>("org_size")
+                .as_deref()
+                .and_then(crate::dora::current::OrgSizeKey::from_id),
             benchmark: AnyEdition::stored(row.get("benchmark")),
             held_on: row.get("held_on"),
             board_url: row.get("board_url"),
