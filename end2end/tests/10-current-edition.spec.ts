@@ -26,6 +26,9 @@ test('a 2025 checkpoint votes percentages in secret, shows them on a strip with 
   const ana = await join(browser, testInfo, code, 'Ana');
   const bo = await join(browser, testInfo, code, 'Bo');
   for (const p of [ana, bo]) await waitLive(p.page);
+  // No screen logs an error, a refused inline style (the CSP) included.
+  const errors: string[] = [];
+  for (const p of [page, ana.page, bo.page]) p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
   // The stage bar follows the edition: rework after change failure rate, then Performance.
   const stages = page.getByRole('navigation', { name: 'Stages' });
@@ -119,5 +122,6 @@ test('a 2025 checkpoint votes percentages in secret, shows them on a strip with 
   }
   await expectAccessible(ana.page);
   await settle(page, testInfo);
+  expect(errors).toEqual([]);
   for (const p of [ana, bo]) await p.context.close();
 });
