@@ -18,7 +18,7 @@ async function votePercent(page: Page, value: string) {
   await expect(page.getByTestId('my-vote')).toHaveText(`You voted: ${value} %`);
 }
 
-test('a 2025 checkpoint votes percentages in secret, shows them on a strip with the median, locks any percent and scores the Performance @voting', async ({ page, browser }, testInfo) => {
+test('a 2025 checkpoint votes percentages in secret, shows them on a strip with the median, locks any percent and scores the Performance @voting @capabilities', async ({ page, browser }, testInfo) => {
   test.skip(!jsEnabled(testInfo), 'live updates need JavaScript');
   acceptDialogs(page);
   const { code } = await newCheckpoint(page, testInfo, '2025');

@@ -2,6 +2,7 @@
 //! view, the link state, the commands waiting for their acknowledgement, and
 //! how a command is sent.
 
+use checkpoint_core::dora::current::Metric;
 use checkpoint_core::live::{Command, Stage, View};
 use leptos::prelude::*;
 
@@ -202,6 +203,17 @@ impl Live {
         } else {
             SaveState::Retrying
         }
+    }
+
+    /// This person's latest vote on `question` not acknowledged yet (sent, or
+    /// waiting for the connection): the ballot shows it over the saved one.
+    pub fn pending_vote(&self, question: Metric) -> Option<String> {
+        self.pending.with(|p| {
+            p.iter().rev().find_map(|q| match &q.command {
+                Command::Vote { question: q, answer } if *q == question => Some(answer.clone()),
+                _ => None,
+            })
+        })
     }
 
     /// The stage on screen: where this person looks, else the facilitator's.

@@ -26,14 +26,7 @@ pub fn PercentBallot(question: Metric) -> impl IntoView {
     let live = use_live();
     let control = Control::new();
     let saved = live.select(move |v| v.question(question).and_then(|q| q.mine.clone()));
-    let waiting = move || {
-        live.pending.with(|p| {
-            p.iter().rev().find_map(|q| match &q.command {
-                Command::Vote { question: q, answer } if *q == question => Some(answer.clone()),
-                _ => None,
-            })
-        })
-    };
+    let waiting = move || live.pending_vote(question);
     let mine = move || waiting().or_else(|| saved.get());
     let value = RwSignal::new(mine().unwrap_or_default());
     let id = format!("vote-{}", question.id());

@@ -102,15 +102,7 @@ fn Ballot(question: Metric, choices: Question) -> impl IntoView {
     let live = use_live();
     let control = crate::live::link::Control::new();
     let saved = live.select(move |v| v.question(question).and_then(|q| q.mine.clone()));
-    // A vote not acknowledged yet (sent, or waiting for the connection).
-    let waiting = move || {
-        live.pending.with(|p| {
-            p.iter().rev().find_map(|q| match &q.command {
-                Command::Vote { question: q, answer } if *q == question => Some(answer.clone()),
-                _ => None,
-            })
-        })
-    };
+    let waiting = move || live.pending_vote(question);
     let mine = move || waiting().or_else(|| saved.get());
     let choice = RwSignal::new(mine());
     view! {
