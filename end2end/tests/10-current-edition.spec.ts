@@ -40,7 +40,15 @@ test('a 2025 checkpoint votes percentages in secret, shows them on a strip with 
     await goToStage(page, q.stage);
     await expect(ana.page.getByRole('heading', { name: q.stage, level: 2 })).toBeVisible();
     await vote(ana.page, q.label);
+    if (q === CHOICES[0]) await vote(bo.page, 'Less than one hour');
     await page.getByRole('button', { name: 'Reveal the votes' }).click();
+    if (q === CHOICES[0]) {
+      // A 1-1 tie: the facilitator is told, and the more conservative answer is proposed.
+      await expect(page.getByTestId('tie')).toContainText('A tie: Less than one hour, Less than one day.');
+      await expect(page.locator('#lock-answer')).toHaveValue('less_than_one_day');
+    } else {
+      await expect(page.getByTestId('tie')).toHaveCount(0);
+    }
     await page.getByRole('button', { name: 'Lock the answer' }).click();
     await expect(page.getByTestId('locked-answer')).toHaveText(`Locked: ${q.label}`);
   }
@@ -124,4 +132,26 @@ test('a 2025 checkpoint votes percentages in secret, shows them on a strip with 
   await settle(page, testInfo);
   expect(errors).toEqual([]);
   for (const p of [ana, bo]) await p.context.close();
+});
+
+test('without JavaScript a percentage is voted, revealed and locked with plain forms @voting', async ({ page, browser }, testInfo) => {
+  const { code } = await newCheckpoint(page, testInfo, '2025');
+  const ana = await join(browser, testInfo, code, 'Ana');
+  await goToStage(page, 'Change failure rate');
+  await ana.page.reload();
+  await settle(ana.page, testInfo);
+  await votePercent(ana.page, '12');
+  await page.reload();
+  await settle(page, testInfo);
+  await expect(page.getByTestId('vote-count')).toHaveText('1 of 1 voted');
+  await page.getByRole('button', { name: 'Reveal the votes' }).click();
+  await settle(page, testInfo);
+  await expect(page.getByTestId('median')).toHaveText('Median: 12 %');
+  await expect(page.getByTestId('distribution').getByText('Ana: 12 %')).toBeVisible();
+  await expect(page.getByRole('spinbutton', { name: 'Group answer (%)' })).toHaveValue('12');
+  await page.getByRole('button', { name: 'Lock the answer' }).click();
+  await settle(page, testInfo);
+  await expect(page.getByTestId('locked-answer')).toHaveText('Locked: 12 %');
+  await expectAccessible(page);
+  await ana.context.close();
 });

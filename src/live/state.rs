@@ -294,15 +294,26 @@ pub fn locked_current(locked: [Option<&str>; 5], edition: AnyEdition) -> Option<
     .ok()
 }
 
-/// The answer most chosen among `choices` (answer ids), the better one on a
-/// tie: the lock's suggestion.
-pub fn most_chosen<'a>(q: Question, choices: impl Iterator<Item = &'a str> + Clone) -> Option<Answer> {
-    q.answers_best_first()
+/// The answers chosen most often among `choices` (answer ids), best first:
+/// more than one on a tie.
+pub fn most_chosen_all<'a>(q: Question, choices: impl Iterator<Item = &'a str> + Clone) -> Vec<Answer> {
+    let counts: Vec<(Answer, usize)> = q
+        .answers_best_first()
         .map(|a| (a, choices.clone().filter(|c| *c == a.id()).count()))
-        .filter(|(_, n)| *n > 0)
-        // A higher code is a better answer.
-        .max_by_key(|(a, n)| (*n, a.code()))
+        .collect();
+    let top = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n > 0 && *n == top)
         .map(|(a, _)| a)
+        .collect()
+}
+
+/// The lock's suggestion: the answer most chosen among `choices`; on a tie
+/// the more conservative (worse) of the tied answers, never the most
+/// flattering one.
+pub fn most_chosen<'a>(q: Question, choices: impl Iterator<Item = &'a str> + Clone) -> Option<Answer> {
+    most_chosen_all(q, choices).pop()
 }
 
 #[cfg(test)]
@@ -310,7 +321,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_most_chosen_answer_is_suggested_and_a_tie_goes_to_the_better_one() {
+    fn the_most_chosen_answer_is_suggested_and_a_tie_goes_to_the_more_conservative_one() {
         let q = Question::LeadTime;
         let [best, second, ..] = q.answers_best_first().collect::<Vec<_>>()[..] else {
             unreachable!("six answers")
@@ -318,7 +329,12 @@ mod tests {
         let picks = [second.id(), best.id(), second.id()];
         assert_eq!(most_chosen(q, picks.iter().copied()), Some(second));
         let tie = [second.id(), best.id()];
-        assert_eq!(most_chosen(q, tie.iter().copied()), Some(best));
+        assert_eq!(most_chosen(q, tie.iter().copied()), Some(second));
+        // A 1-1-1 split: the worst of the three, and all three are the tie.
+        let worst = q.answers_best_first().last().unwrap();
+        let split = [best.id(), worst.id(), second.id()];
+        assert_eq!(most_chosen(q, split.iter().copied()), Some(worst));
+        assert_eq!(most_chosen_all(q, split.iter().copied()), [best, second, worst]);
         assert_eq!(most_chosen(q, [].iter().copied()), None);
     }
 

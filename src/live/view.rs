@@ -149,6 +149,20 @@ impl QuestionView {
         proposal(self.kind, choices.iter().map(|(_, a)| a.as_str()))
     }
 
+    /// The answers tied for the most votes, best first, when more than one
+    /// is (the facilitator is told, and the lock proposes the last).
+    pub fn tie(&self) -> Vec<crate::dora::Answer> {
+        let (Some(question), Some(choices)) = (self.choice_question(), self.choices.as_deref()) else {
+            return Vec::new();
+        };
+        let top = super::state::most_chosen_all(question, choices.iter().map(|(_, a)| a.as_str()));
+        if top.len() > 1 {
+            top
+        } else {
+            Vec::new()
+        }
+    }
+
     /// The median of the revealed percent votes.
     pub fn median(&self) -> Option<f64> {
         let values: Vec<u8> = self

@@ -189,8 +189,9 @@ fn Distribution(question: Metric, choices: Question) -> impl IntoView {
 #[component]
 fn LockForm(question: Metric, choices: Question) -> impl IntoView {
     let live = use_live();
-    // Suggest the answer most people chose (the better one on a tie).
+    // Suggest the answer most people chose (the more conservative on a tie, which the facilitator is told of).
     let suggested = live.select(move |v| v.question(question).and_then(|q| q.proposal()));
+    let tie = live.select(move |v| v.question(question).map(|q| q.tie()).unwrap_or_default());
     let choice = RwSignal::new(suggested.get_untracked());
     view! {
         <form method="post" action="/api/live_command" class="inline-form" on:submit=move |ev| {
@@ -206,6 +207,14 @@ fn LockForm(question: Metric, choices: Question) -> impl IntoView {
                 }).collect_view()}
             </select>
             <button type="submit" class="button primary">"Lock the answer"</button>
+            {move || {
+                let tied = tie.get();
+                (!tied.is_empty()).then(|| view! {
+                    <p class="notice tie-notice" role="status" data-testid="tie">
+                        {format!("A tie: {}. The more conservative answer is proposed; choose the group's answer after the discussion.", tied.iter().map(|a| a.label()).collect::<Vec<_>>().join(", "))}
+                    </p>
+                })
+            }}
         </form>
     }
 }
