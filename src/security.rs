@@ -72,6 +72,18 @@ pub struct SiteOrigin {
     pub port: u16,
 }
 
+/// `scheme://host`, with `:port` only when it is not the scheme's default:
+/// how a link to this site is written.
+impl std::fmt::Display for SiteOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let default = matches!((self.scheme.as_str(), self.port), ("http", 80) | ("https", 443));
+        match default {
+            true => write!(f, "{}://{}", self.scheme, self.host),
+            false => write!(f, "{}://{}:{}", self.scheme, self.host, self.port),
+        }
+    }
+}
+
 impl SiteOrigin {
     /// Parses `scheme://host[:port]`, optionally followed by a path (a public
     /// URL may end in `/`). Only `http` and `https`; `None` for anything else,
@@ -627,5 +639,17 @@ mod tests {
             Backoff::ADDRESS.delay_ms(1_000) <= 60_000,
             "one address never waits more than a minute"
         );
+    }
+
+    #[test]
+    fn an_origin_is_written_with_its_port_only_when_it_is_not_the_default() {
+        let o = |raw: &str| SiteOrigin::parse(raw).unwrap().to_string();
+        assert_eq!(o("https://checkpoint.example.com"), "https://checkpoint.example.com");
+        assert_eq!(
+            o("https://checkpoint.example.com:443/x"),
+            "https://checkpoint.example.com"
+        );
+        assert_eq!(o("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(o("http://[::1]:80"), "http://[::1]");
     }
 }

@@ -26,6 +26,9 @@ pub struct AppContext {
     pub rooms: Arc<Rooms>,
     /// Adds `Secure` to cookies; on whenever the site is served over HTTPS.
     pub secure_cookies: bool,
+    /// The site's origin as browsers see it, when configured (the join link
+    /// names it; else the request's `Host`).
+    pub public_origin: Option<checkpoint_core::security::SiteOrigin>,
 }
 
 pub fn app_context() -> Result<AppContext, ServerFnError> {
@@ -34,6 +37,11 @@ pub fn app_context() -> Result<AppContext, ServerFnError> {
 
 fn parts() -> Option<Parts> {
     use_context::<Parts>()
+}
+
+/// The request's `Host` header, for links that name this site.
+pub fn request_host() -> Option<String> {
+    parts()?.headers.get(header::HOST)?.to_str().ok().map(str::to_string)
 }
 
 /// The session cookie's value on this request, if any.

@@ -9,7 +9,8 @@ pub fn HomePage() -> impl IntoView {
             <h1>"Run your squad's DevOps Checkpoint"</h1>
             <p class="lead">"A two-hour quarterly workshop, end to end: the squad votes on the four DORA questions from their laptops, sees its delivery maturity, picks the capabilities to work on, maps its path to production and leaves with actions and a summary worth sharing."</p>
             <div class="hero-actions">
-                <a class="button primary" href="/quick-check">"Take the quick check"</a>
+                <a class="button primary" href="/join">"Join a checkpoint"</a>
+                <a class="button" href="/quick-check">"Take the quick check"</a>
                 <a class="button" href="/squads">"Facilitate a checkpoint"</a>
             </div>
         </section>

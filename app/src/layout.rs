@@ -41,7 +41,10 @@ pub fn Header() -> impl IntoView {
                                 <button type="submit" class="button subtle">"Sign out"</button>
                             </ActionForm>
                         }.into_any(),
-                        None => view! { <a class="button subtle" href="/login">"Sign in"</a> }.into_any(),
+                        None => view! {
+                            <a class="button primary small" href="/join">"Join a checkpoint"</a>
+                            <a class="button subtle" href="/login">"Sign in"</a>
+                        }.into_any(),
                     }}
                 </Transition>
             </div>

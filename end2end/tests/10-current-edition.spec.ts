@@ -155,3 +155,29 @@ test('without JavaScript a percentage is voted, revealed and locked with plain f
   await expectAccessible(page);
   await ana.context.close();
 });
+
+test('the facilitator shares the full join link and its QR code; a participant is never given them @join', async ({ page, browser }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), 'the link is loaded once the page is live');
+  const { url, code } = await newCheckpoint(page, testInfo, '2025');
+  const base = testInfo.project.use.baseURL!;
+  await expect(page.getByTestId('join-url')).toHaveText(`${base}/join?code=${code}`);
+  await expect(page.getByTestId('join-qr').locator('svg path')).toHaveCount(1);
+  await expectAccessible(page);
+  const ana = await join(browser, testInfo, code, 'Ana');
+  await expect(ana.page.getByTestId('join-url')).toHaveCount(0);
+  // The door itself: the server function answers a participant with nothing.
+  const id = url.split('/').pop()!;
+  const answer = await ana.page.request.post(`${base}/api/join_link`, { form: { id } });
+  expect(answer.ok()).toBeTruthy();
+  expect(await answer.text()).toBe('null');
+  // Signed out, the home page and the header both lead to /join.
+  const anonymous = await browser.newContext();
+  const home = await anonymous.newPage();
+  await home.goto(`${base}/`);
+  await expect(home.getByRole('main').getByRole('link', { name: 'Join a checkpoint' })).toBeVisible();
+  await expect(home.getByRole('banner').getByRole('link', { name: 'Join a checkpoint' })).toBeVisible();
+  await home.goto(`${base}/join?code=${code}`);
+  await expect(home.getByLabel('Join code')).toHaveValue(code);
+  await anonymous.close();
+  await ana.context.close();
+});

@@ -99,6 +99,7 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
             rooms,
             store,
             secure_cookies: config.secure_cookies,
+            public_origin: config.public_url.clone(),
         },
         leptos,
         metrics: Arc::new(telemetry::Metrics::default()),

@@ -7,6 +7,7 @@ pub mod capabilities;
 pub mod checkpoints;
 pub mod controls;
 pub mod join;
+pub mod join_link;
 pub mod link;
 pub mod measured;
 pub mod present;

@@ -175,11 +175,7 @@ fn FacilitatorBar() -> impl IntoView {
     let code = live.select(move |v| v.join_code.clone().unwrap_or_default());
     view! {
         <section class="facilitator-bar card" aria-label="Facilitator controls">
-            <div class="join-box">
-                <p class="muted small">"Join at "<strong>"/join"</strong>" with the code"</p>
-                <p class="join-code" data-testid="join-code">{code}</p>
-                <a class="small" href=move || format!("/join?code={}", code.get())>"Join link"</a>
-            </div>
+            <super::join_link::JoinBox id=live.id() code/>
             <div class="facilitator-actions">
                 <Show when=move || status.get() == CheckpointStatus::Draft>
                     <form method="post" action="/api/set_checkpoint_status">
