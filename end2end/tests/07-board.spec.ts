@@ -35,6 +35,9 @@ test('the squad maps its flow, moves and edits notes, and dot-votes within the b
   await page.getByRole('button', { name: 'Start from the template' }).click();
   await expect(page.getByRole('heading', { name: 'Deploy to production', level: 3 })).toBeVisible();
   await settle(page, testInfo);
+  // The legend's icons are drawn (inline SVG), not glyphs a missing emoji font leaves as boxes.
+  await expect(page.locator('.note-chip svg.note-icon')).toHaveCount(4);
+  expect(await page.locator('.note-chip').first().textContent()).not.toMatch(/[\u{1F300}-\u{1FAFF}\u2600-\u27BF]/u);
   // Each activity has its own timer: 10, 10 and 5 minutes.
   await expect(page.getByTestId('activity-timer-2')).toHaveText('05:00');
   await page.getByRole('button', { name: 'Start: Map the flow' }).click();

@@ -96,15 +96,6 @@ impl NoteKind {
             NoteKind::Improvement => "Improvement",
         }
     }
-
-    pub fn icon(self) -> &'static str {
-        match self {
-            NoteKind::Manual => "✋",
-            NoteKind::Automated => "⚙",
-            NoteKind::Failed => "✖",
-            NoteKind::Improvement => "💡",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

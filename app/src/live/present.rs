@@ -46,7 +46,7 @@ fn Presenting(initial: View) -> impl IntoView {
                 <LinkIndicator/>
             </header>
             <ul class="note-legend present-legend" aria-label="Kinds of note">
-                {NoteKind::ALL.into_iter().map(|k| view! { <li class=format!("note-chip note-{}", k.id())><span aria-hidden="true">{k.icon()}</span>" "{k.label()}</li> }).collect_view()}
+                {NoteKind::ALL.into_iter().map(|k| view! { <li class=format!("note-chip note-{}", k.id())><super::board::icon::NoteIcon kind=k/>" "{k.label()}</li> }).collect_view()}
             </ul>
             {move || if !has_steps.get() {
                 view! { <p class="empty-state" data-testid="present-empty">"The squad has not mapped its flow yet. Steps and notes appear here as they are added."</p> }.into_any()
@@ -88,7 +88,7 @@ fn PresentColumn(id: String, title: String) -> impl IntoView {
                         let dots = live.select(move |v| v.board.ranked.as_ref().and_then(|r| r.iter().find(|(n, _)| *n == id).map(|(_, d)| *d)));
                         view! {
                             <li class=format!("note note-{}", note.kind.id()) data-note=note.id.clone()>
-                                <p class="note-kind"><span aria-hidden="true">{note.kind.icon()}</span>" "{note.kind.label()}</p>
+                                <p class="note-kind"><super::board::icon::NoteIcon kind=note.kind/>" "{note.kind.label()}</p>
                                 <p class="note-text">{note.text.clone()}</p>
                                 {move || dots.get().map(|d| view! { <p class="note-dots">{checkpoint_core::summary::dots_text(d)}</p> })}
                             </li>

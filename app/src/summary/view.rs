@@ -110,7 +110,7 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                             <li>
                                 <strong>{st.step.clone()}</strong>
                                 {(!st.notes.is_empty()).then(|| view! {
-                                    <ul>{st.notes.iter().map(|n| view! { <li class=format!("note-chip note-{}", n.kind.id())><span aria-hidden="true">{n.kind.icon()}</span>" "{format!("{}: {}", n.kind.label(), n.text)}</li> }).collect_view()}</ul>
+                                    <ul>{st.notes.iter().map(|n| view! { <li class=format!("note-chip note-{}", n.kind.id())><crate::live::board::icon::NoteIcon kind=n.kind/>" "{format!("{}: {}", n.kind.label(), n.text)}</li> }).collect_view()}</ul>
                                 })}
                             </li>
                         }).collect_view()}

@@ -7,6 +7,7 @@ mod actions;
 mod dots;
 mod drafts;
 mod form;
+pub mod icon;
 mod notes;
 mod steps;
 mod timers;
@@ -76,7 +77,7 @@ pub fn BoardStage() -> impl IntoView {
 fn Legend() -> impl IntoView {
     view! {
         <ul class="note-legend" aria-label="Kinds of note">
-            {NoteKind::ALL.into_iter().map(|k| view! { <li class=format!("note-chip note-{}", k.id())><span aria-hidden="true">{k.icon()}</span>" "{k.label()}</li> }).collect_view()}
+            {NoteKind::ALL.into_iter().map(|k| view! { <li class=format!("note-chip note-{}", k.id())><icon::NoteIcon kind=k/>" "{k.label()}</li> }).collect_view()}
         </ul>
     }
 }

@@ -144,7 +144,7 @@ pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl I
     view! {
         <li class=format!("note note-{}", kind.id()) draggable="true" data-note=id.clone() aria-label=label
             on:dragstart=move |_| dragging.set(Some(drag_id.clone())) on:dragover=|ev| ev.prevent_default() on:drop=drop_before>
-            <p class="note-kind"><span aria-hidden="true">{kind.icon()}</span>" "{kind.label()}</p>
+            <p class="note-kind"><super::icon::NoteIcon kind/>" "{kind.label()}</p>
             <p class="note-text">{note.text.clone()}</p>
             {(kind == NoteKind::Improvement).then(|| view! {
                 <p class="note-dots" data-testid="note-dots">
@@ -299,7 +299,7 @@ pub(super) fn MoveButton(
 pub(super) fn KindSelect(id: String, selected: NoteKind) -> impl IntoView {
     view! {
         <select id=id name="kind">
-            {NoteKind::ALL.into_iter().map(|k| view! { <option value=k.id() selected=k == selected>{format!("{} {}", k.icon(), k.label())}</option> }).collect_view()}
+            {NoteKind::ALL.into_iter().map(|k| view! { <option value=k.id() selected=k == selected>{k.label()}</option> }).collect_view()}
         </select>
     }
 }
