@@ -51,6 +51,9 @@ impl Store {
             highlights: highlights.as_deref().unwrap_or_default(),
             measured,
             survey,
+            // Squads gain an organisation size on another branch; until then the
+            // current editions compare by industry only.
+            org_size: None,
         }))
     }
 

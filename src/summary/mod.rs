@@ -6,6 +6,8 @@ pub mod csv;
 pub mod history;
 pub mod html;
 pub mod markdown;
+pub mod performance;
+pub mod scores;
 mod survey;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,7 @@ pub use survey::{SurveyResponse, SurveyResults, SurveySet, MAX_SURVEY_TEXT};
 
 use crate::board::{ActionStatus, NoteKind};
 use crate::dora::capabilities::CapabilityKey;
+use crate::dora::current::{AnyEdition, CurrentAssessment, OrgSizeKey};
 use crate::dora::{assess, catalog, AssessmentInput, Level, Question};
 use crate::live::capabilities::results;
 use crate::live::Disclosure;
@@ -35,10 +38,20 @@ pub struct Summary {
     pub finalised: Option<Finalised>,
     pub highlights: String,
     pub participants: usize,
-    /// From the locked answers; `None` until all four are locked.
+    /// Legacy editions: from the locked answers; `None` until all four are
+    /// locked, and always in the current editions (they give no level).
     pub voted: Option<Maturity>,
-    /// The pipelines' figures for the 91 days up to the checkpoint's day.
+    /// The pipelines' figures for the 91 days up to the checkpoint's day. In
+    /// a current edition its `maturity` is always null.
     pub measured: Option<Measured>,
+    /// Current editions (2024, 2025): the locked answers' scores and
+    /// comparison, once every question is locked. Absent in legacy editions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voted_score: Option<CurrentAssessment>,
+    /// Current editions: the measured answers' scores and comparison, once
+    /// every metric of the edition has a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_score: Option<CurrentAssessment>,
     pub answers: Vec<AnswerSummary>,
     pub focus: Vec<FocusItem>,
     /// The delivery flow as the squad mapped it.
@@ -192,6 +205,9 @@ pub struct Draft<'a> {
     pub highlights: &'a str,
     pub measured: Option<Measured>,
     pub survey: SurveyResults,
+    /// The squad's organisation size, compared with beside its industry in
+    /// the current editions; `None` while squads carry none.
+    pub org_size: Option<OrgSizeKey>,
 }
 
 impl Summary {
@@ -199,15 +215,32 @@ impl Summary {
     pub fn draft(d: Draft<'_>) -> Summary {
         let state = d.state;
         let info = &state.info;
-        let voted = state.locked_input().as_ref().map(Maturity::of);
+        let edition = info.benchmark;
+        let peers = scores::Peers {
+            industry: info.industry,
+            org_size: d.org_size,
+        };
+        let voted = state
+            .locked_input()
+            .filter(|_| edition.legacy().is_some())
+            .as_ref()
+            .map(Maturity::of);
+        let voted_score = None;
+        let measured_score = d.measured.as_ref().and_then(|m| scores::measured(m, edition, peers));
+        let measured = d.measured.map(|mut m| {
+            // A 0–10 edition never shows a level (dora-model.md 7.2).
+            if edition.current().is_some() {
+                m.maturity = None;
+            }
+            m
+        });
         let shown = Disclosure::of(state);
         let answers = Question::ALL
             .iter()
             .map(|q| AnswerSummary {
                 question: *q,
                 locked: state.question(*q).locked.clone(),
-                measured: d
-                    .measured
+                measured: measured
                     .as_ref()
                     .and_then(|m| report::answer_of(m, *q))
                     .map(str::to_string),
@@ -326,7 +359,9 @@ impl Summary {
             highlights: d.highlights.to_string(),
             participants: state.active().count(),
             voted,
-            measured: d.measured,
+            measured,
+            voted_score,
+            measured_score,
             answers,
             focus,
             flow,
@@ -385,6 +420,11 @@ impl Summary {
 
     pub fn answer(&self, q: Question) -> Option<&AnswerSummary> {
         self.answers.iter().find(|a| a.question == q)
+    }
+
+    /// The edition the checkpoint was run in.
+    pub fn edition(&self) -> AnyEdition {
+        AnyEdition::stored(&self.checkpoint.benchmark)
     }
 
     /// A file name stem for exports: `squad-YYYY-MM-DD`.

@@ -152,6 +152,7 @@ fn fixed_summary() -> Summary {
         highlights: "Deploys on demand; lead time under a day.\n\nAgreed to track <flaky> tests & fix the top 3.",
         measured: Some(measured()),
         survey: survey(),
+        org_size: None,
     })
     .finalise(1, "2026-11-22T16:05:00Z".into(), "fran".into(), String::new())
 }
@@ -164,6 +165,7 @@ fn a_draft_counts_the_votes_and_scores_the_locked_answers_without_naming_voters(
         highlights: "",
         measured: None,
         survey: SurveyResults::default(),
+        org_size: None,
     });
     assert_eq!(s.revision, None);
     assert_eq!(s.participants, 4, "everyone in the room, the facilitator included");
@@ -206,6 +208,7 @@ fn an_unconfirmed_focus_and_unrevealed_ratings_stay_out_of_the_summary() {
         highlights: "",
         measured: None,
         survey: SurveyResults::default(),
+        org_size: None,
     });
     assert!(s.focus.is_empty());
     state.doc.capabilities.focus_confirmed = true;
@@ -216,6 +219,7 @@ fn an_unconfirmed_focus_and_unrevealed_ratings_stay_out_of_the_summary() {
         highlights: "",
         measured: None,
         survey: SurveyResults::default(),
+        org_size: None,
     });
     assert_eq!(s.focus[0].score, None);
     state.doc.questions[0].locked = None;
@@ -225,6 +229,7 @@ fn an_unconfirmed_focus_and_unrevealed_ratings_stay_out_of_the_summary() {
         highlights: "",
         measured: None,
         survey: SurveyResults::default(),
+        org_size: None,
     });
     assert_eq!(s.voted, None);
 }

@@ -5,6 +5,7 @@ use checkpoint_core::measured::report::{answer_label as measured_label, explain}
 use checkpoint_core::summary::{answer_label, window_text, Summary};
 use leptos::prelude::*;
 
+use super::performance::SummaryPerformance;
 use crate::chart::PerformanceChart;
 
 #[component]
@@ -19,6 +20,7 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
         None => view! { <tr><th scope="row">"Measured"</th><td colspan="2">"No deployments or incidents sent by this squad"</td></tr> }.into_any(),
     };
     let measured = s.measured.clone();
+    let performance = checkpoint_core::summary::performance::performance(&s);
     view! {
         <section aria-labelledby="summary-highlights">
             <h2 id="summary-highlights">"Highlights"</h2>
@@ -28,6 +30,9 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                 view! { <div class="highlights" data-testid="highlights">{s.highlights.split("\n\n").map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}</div> }.into_any()
             }}
         </section>
+        {match performance.clone() {
+            Some(p) => view! { <SummaryPerformance summary=s.clone() performance=p/> }.into_any(),
+            None => view! {
         <section aria-labelledby="summary-maturity">
             <h2 id="summary-maturity">"Maturity"</h2>
             {s.voted.map(|v| view! { <PerformanceChart benchmark percentile=v.percentile level=v.level/> })}
@@ -42,6 +47,8 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+            }.into_any(),
+        }}
         <section aria-labelledby="summary-answers">
             <h2 id="summary-answers">"Answers"</h2>
             <table class="data-table" data-testid="summary-answers">
