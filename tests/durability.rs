@@ -139,7 +139,7 @@ async fn read_then_write_paths_do_not_fail_while_live_changes_commit(store: Stor
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
                 let vote = Command::Vote {
-                    question: checkpoint_core::dora::Question::LeadTime,
+                    question: checkpoint_core::dora::current::Metric::LeadTime,
                     answer: answers[n % 3].into(),
                 };
                 rooms.execute(&id, &p, vote).await.unwrap();

@@ -8,6 +8,7 @@ use std::time::Duration;
 use checkpoint_core::accounts::{CurrentUser, Role};
 use checkpoint_core::board::{ActionStatus, BoardCommand, ReviewItem};
 use checkpoint_core::checkpoints::CheckpointForm;
+use checkpoint_core::dora::current::Metric;
 use checkpoint_core::dora::Question;
 use checkpoint_core::hub::{Connection, Outbound, Rooms};
 use checkpoint_core::live::{CheckpointStatus, Command, Frame, View};
@@ -15,7 +16,7 @@ use checkpoint_core::store::squads::SquadForm;
 use checkpoint_core::store::{ServiceError, Store};
 use checkpoint_core::summary::history::{action_progress, spread_by_quarter, HistoryFilter, HistoryRow};
 
-const Q: Question = Question::LeadTime;
+const Q: Metric = Metric::LeadTime;
 
 struct Fixture {
     facilitator: CurrentUser,
@@ -305,7 +306,13 @@ async fn ratings_and_the_confirmed_focus_persist(store: Store) {
     let rooms = Rooms::new(store.clone());
     for q in Question::ALL {
         rooms
-            .execute(&f.checkpoint, &fac, Command::Reveal { question: q })
+            .execute(
+                &f.checkpoint,
+                &fac,
+                Command::Reveal {
+                    question: Metric::of_question(q),
+                },
+            )
             .await
             .unwrap();
         rooms
@@ -313,7 +320,7 @@ async fn ratings_and_the_confirmed_focus_persist(store: Store) {
                 &f.checkpoint,
                 &fac,
                 Command::Lock {
-                    question: q,
+                    question: Metric::of_question(q),
                     answer: q.answer_ids()[5].into(),
                 },
             )
@@ -897,10 +904,15 @@ async fn history_pages_and_aggregates_follow_the_rules_over_every_row(store: Sto
             let answer = q.answers_best_first().nth(code).unwrap().id().to_string();
             out.extend([
                 Command::GoTo {
-                    stage: checkpoint_core::live::Stage::of_question(q),
+                    stage: checkpoint_core::live::Stage::of_metric(Metric::of_question(q)),
                 },
-                Command::Reveal { question: q },
-                Command::Lock { question: q, answer },
+                Command::Reveal {
+                    question: Metric::of_question(q),
+                },
+                Command::Lock {
+                    question: Metric::of_question(q),
+                    answer,
+                },
             ]);
         }
         out

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod chart;
+pub mod current_scores;
 pub mod errors;
 pub mod home;
 pub mod layout;

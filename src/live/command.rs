@@ -3,16 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::answer::parse_answer;
 use super::capabilities::{check_statement, parse_focus, parse_rating, RatingPhase, MAX_FOCUS};
 use super::checkpoint::{CheckpointStatus, WelcomeText};
 use super::sessions::Sent;
-use super::stage::{question_index, Stage};
+use super::stage::{metric_index, Stage};
 use super::state::{LiveState, Phase};
 use super::timer::TimerAction;
 use crate::board::{BoardChange, BoardCommand};
 use crate::dora::capabilities::CapabilityKey;
+use crate::dora::current::Metric;
 use crate::dora::prioritise::Rating;
-use crate::dora::Question;
 use crate::error::FieldError;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,25 +21,25 @@ use crate::error::FieldError;
 pub enum Command {
     /// Cast or change one's vote while the question is open.
     Vote {
-        question: Question,
+        question: Metric,
         answer: String,
     },
     /// Show everyone's choices. (The UI asks for confirmation when some have not voted.)
     Reveal {
-        question: Question,
+        question: Metric,
     },
     /// Back to secret voting; earlier votes stay and may change.
     Reopen {
-        question: Question,
+        question: Metric,
     },
     /// Fix the group's answer.
     Lock {
-        question: Question,
+        question: Metric,
         answer: String,
     },
     /// Unlock to vote again on a locked question.
     Unlock {
-        question: Question,
+        question: Metric,
     },
     GoTo {
         stage: Stage,
@@ -126,7 +127,7 @@ impl Actor {
 pub enum Change {
     /// One vote row, and the document too when the vote triggered an auto-reveal.
     Vote {
-        question: Question,
+        question: Metric,
         participant: String,
         answer: String,
         auto_revealed: bool,
@@ -187,16 +188,14 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
     }
     let change = match cmd {
         Command::Vote { question, answer } => {
-            let parsed = question
-                .answer(&answer)
-                .ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
+            let parsed = parse_answer(state.info.benchmark, question, &answer).map_err(LiveError::Refused)?;
             if state.info.status != CheckpointStatus::Live {
                 return Err(refused(
                     "question",
                     "voting opens when the facilitator starts the checkpoint",
                 ));
             }
-            if state.doc.stage.question() != Some(question) {
+            if state.doc.stage.metric() != Some(question) {
                 return Err(refused(
                     "question",
                     "this question is not open: vote on the question the facilitator has open",
@@ -205,20 +204,20 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             if state.question(question).phase != Phase::Voting {
                 return Err(refused("question", "voting on this question is closed"));
             }
-            state.votes[question_index(question)].insert(actor.participant.clone(), parsed.id().to_string());
+            state.votes[metric_index(question)].insert(actor.participant.clone(), parsed.clone());
             let auto_revealed = state.doc.auto_reveal && state.vote_count(question) >= state.expected_voters(question);
             if auto_revealed {
-                state.doc.questions[question_index(question)].phase = Phase::Revealed;
+                state.doc.questions[metric_index(question)].phase = Phase::Revealed;
             }
             Change::Vote {
                 question,
                 participant: actor.participant.clone(),
-                answer: parsed.id().to_string(),
+                answer: parsed,
                 auto_revealed,
             }
         }
         Command::Reveal { question } => {
-            let q = &mut state.doc.questions[question_index(question)];
+            let q = &mut state.doc.questions[metric_index(question)];
             if q.phase != Phase::Voting {
                 return Err(refused("question", "this question is not open for voting"));
             }
@@ -226,7 +225,7 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             Change::Doc
         }
         Command::Reopen { question } => {
-            let q = &mut state.doc.questions[question_index(question)];
+            let q = &mut state.doc.questions[metric_index(question)];
             if q.phase != Phase::Revealed {
                 return Err(refused("question", "only a revealed vote can be reopened"));
             }
@@ -234,19 +233,17 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             Change::Doc
         }
         Command::Lock { question, answer } => {
-            let parsed = question
-                .answer(&answer)
-                .ok_or_else(|| refused("answer", format!("unknown answer {answer:?} for {}", question.id())))?;
-            let q = &mut state.doc.questions[question_index(question)];
+            let parsed = parse_answer(state.info.benchmark, question, &answer).map_err(LiveError::Refused)?;
+            let q = &mut state.doc.questions[metric_index(question)];
             if q.phase != Phase::Revealed {
                 return Err(refused("question", "reveal the votes before locking the answer"));
             }
             q.phase = Phase::Locked;
-            q.locked = Some(parsed.id().to_string());
+            q.locked = Some(parsed);
             Change::Doc
         }
         Command::Unlock { question } => {
-            let q = &mut state.doc.questions[question_index(question)];
+            let q = &mut state.doc.questions[metric_index(question)];
             if q.phase != Phase::Locked {
                 return Err(refused("question", "this question is not locked"));
             }
@@ -255,13 +252,19 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             Change::Doc
         }
         Command::GoTo { stage } => {
+            if !stage.in_edition(state.info.benchmark) {
+                return Err(refused(
+                    "stage",
+                    format!("the {} edition has no {} stage", state.info.benchmark.id(), stage.id()),
+                ));
+            }
             state.doc.stage = stage;
             state.doc.survey_opened |= stage == Stage::Survey;
             Change::Doc
         }
         Command::Timer { stage, action } => {
-            let timer = match stage.question() {
-                Some(q) => &mut state.doc.questions[question_index(q)].timer,
+            let timer = match stage.metric() {
+                Some(q) => &mut state.doc.questions[metric_index(q)].timer,
                 None if stage == Stage::Capabilities => &mut state.doc.capabilities.timer,
                 None => return Err(refused("stage", format!("{} has no timer", stage.label()))),
             };
@@ -361,9 +364,9 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
         Command::AutoReveal { on } => {
             state.doc.auto_reveal = on;
             // Turning it on when everyone has already voted reveals the current question.
-            if let Some(q) = state.doc.stage.question() {
+            if let Some(q) = state.doc.stage.metric() {
                 let everyone_voted = state.vote_count(q) > 0 && state.vote_count(q) >= state.expected_voters(q);
-                let doc = &mut state.doc.questions[question_index(q)];
+                let doc = &mut state.doc.questions[metric_index(q)];
                 if on && doc.phase == Phase::Voting && everyone_voted {
                     doc.phase = Phase::Revealed;
                 }
@@ -459,10 +462,9 @@ fn static_field(field: &str) -> &'static str {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::dora::baselines::Industry;
+    use crate::dora::Question;
     use crate::live::checkpoint::CheckpointInfo;
     use crate::live::state::{LiveDoc, Participant};
 
@@ -498,7 +500,7 @@ pub(crate) mod tests {
                 ..LiveDoc::default()
             },
             participants,
-            votes: [BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new()],
+            votes: Default::default(),
             ratings: Default::default(),
         }
     }
@@ -510,14 +512,14 @@ pub(crate) mod tests {
         }
     }
 
-    fn vote(q: Question, answer: &str) -> Command {
+    fn vote(q: Metric, answer: &str) -> Command {
         Command::Vote {
             question: q,
             answer: answer.into(),
         }
     }
 
-    const Q: Question = Question::LeadTime;
+    const Q: Metric = Metric::LeadTime;
 
     /// A dot sent again by the same tab (its acknowledgement was lost) adds no
     /// second dot; the same tab's next dot, or another tab's, does.
@@ -579,7 +581,7 @@ pub(crate) mod tests {
     fn a_refused_command_is_not_recorded_and_its_resend_is_judged_again() {
         let mut s = room(&["Ana"]);
         let sent = Sent::new("tab-one-aaaa", 1).unwrap();
-        let early = vote(Question::DeployFrequency, "on_demand");
+        let early = vote(Metric::DeployFrequency, "on_demand");
         assert!(apply_once(&mut s, &who("ana"), Some(&sent), early.clone(), 0).is_err());
         apply(
             &mut s,
@@ -594,7 +596,7 @@ pub(crate) mod tests {
             apply_once(&mut s, &who("ana"), Some(&sent), early, 0),
             Ok(Applied::Changed(_))
         ));
-        assert_eq!(s.vote_count(Question::DeployFrequency), 1);
+        assert_eq!(s.vote_count(Metric::DeployFrequency), 1);
     }
 
     /// A note change goes out as one small frame for everyone, unless it moved
@@ -798,12 +800,20 @@ pub(crate) mod tests {
 
     fn lock_all(s: &mut LiveState, code: usize) {
         for q in Question::ALL {
-            apply(s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
+            apply(
+                s,
+                &who("fac"),
+                Command::Reveal {
+                    question: Metric::of_question(q),
+                },
+                0,
+            )
+            .unwrap();
             apply(
                 s,
                 &who("fac"),
                 Command::Lock {
-                    question: q,
+                    question: Metric::of_question(q),
                     answer: q.answer_ids()[code - 1].to_string(),
                 },
                 0,
@@ -881,13 +891,21 @@ pub(crate) mod tests {
         let mut s = room(&["Ana"]);
         for q in Question::ALL {
             assert!(s.locked_input().is_none());
-            apply(&mut s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
+            apply(
+                &mut s,
+                &who("fac"),
+                Command::Reveal {
+                    question: Metric::of_question(q),
+                },
+                0,
+            )
+            .unwrap();
             let best = q.answer_ids()[5].to_string();
             apply(
                 &mut s,
                 &who("fac"),
                 Command::Lock {
-                    question: q,
+                    question: Metric::of_question(q),
                     answer: best,
                 },
                 0,

@@ -9,9 +9,9 @@
 //! until enough people have answered that no single answer can be told apart.
 
 use super::capabilities::RatingPhase;
-use super::stage::question_index;
+use super::stage::metric_index;
 use super::state::{LiveDoc, LiveState, Phase};
-use crate::dora::Question;
+use crate::dora::current::Metric;
 
 /// Fewer answers than this and the survey shows only how many there are:
 /// with one or two, each answer would name its author to the others.
@@ -20,8 +20,8 @@ pub const MIN_SURVEY_RESPONSES: usize = 3;
 /// What the room's phases allow anyone but the author to see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Disclosure {
-    /// Per question, in [`Question::ALL`] order: choices and counts visible.
-    questions: [bool; 4],
+    /// Per metric, in [`Metric::ALL`] order: choices and counts visible.
+    questions: [bool; 5],
     ratings: bool,
     dots: bool,
 }
@@ -34,15 +34,15 @@ impl Disclosure {
     /// The same rule from the stored document alone (the phases are all in it).
     pub fn of_doc(doc: &LiveDoc) -> Disclosure {
         Disclosure {
-            questions: Question::ALL.map(|q| doc.questions[question_index(q)].phase != Phase::Voting),
+            questions: std::array::from_fn(|i| doc.questions[i].phase != Phase::Voting),
             ratings: doc.capabilities.phase == RatingPhase::Revealed,
             dots: doc.board.dots.counts_visible(),
         }
     }
 
     /// Who chose what, and how many chose each answer.
-    pub fn choices(&self, q: Question) -> bool {
-        self.questions[question_index(q)]
+    pub fn choices(&self, q: Metric) -> bool {
+        self.questions[metric_index(q)]
     }
 
     /// Everyone's ratings in aggregate (scores, spread, key focus).

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::command::Command;
 use super::stage::Stage;
 use super::timer::TimerAction;
-use crate::dora::Question;
+use crate::dora::current::Metric;
 use crate::error::FieldError;
 
 /// A form's fields by name, as a server function receives them
@@ -37,7 +37,7 @@ impl Command {
     pub fn from_fields(kind: &str, field: &dyn Fn(&str) -> Option<String>) -> Result<Command, FieldError> {
         let question = || {
             let raw = field("question").unwrap_or_default();
-            Question::from_id(&raw).ok_or_else(|| FieldError::new("question", format!("unknown question {raw:?}")))
+            Metric::from_id(&raw).ok_or_else(|| FieldError::new("question", format!("unknown question {raw:?}")))
         };
         let stage = || {
             let raw = field("stage").unwrap_or_default();
@@ -102,7 +102,7 @@ mod tests {
         assert_eq!(
             vote,
             Command::Vote {
-                question: Question::LeadTime,
+                question: Metric::LeadTime,
                 answer: "less_than_one_day".into()
             }
         );

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::command::Command;
 use super::view::View;
 use crate::board::Note;
-use crate::dora::Question;
+use crate::dora::current::Metric;
 
 /// Server to client.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,7 +17,7 @@ pub enum Frame {
     /// Someone voted: who, never what (`mine` is set only on the voter's own connections).
     Voted {
         rev: i64,
-        question: Question,
+        question: Metric,
         participant: String,
         expected: usize,
         mine: Option<String>,
@@ -77,7 +77,7 @@ mod tests {
                 req: 7,
                 session: None,
                 command: Command::Vote {
-                    question: Question::LeadTime,
+                    question: Metric::LeadTime,
                     answer: "less_than_one_day".into()
                 }
             }

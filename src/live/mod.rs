@@ -3,6 +3,7 @@
 //! Pure: the server applies commands here, persists what changed, and sends
 //! every recipient [`view::View::for_participant`]; the browser renders the same types.
 
+pub mod answer;
 pub mod capabilities;
 pub mod checkpoint;
 pub mod command;

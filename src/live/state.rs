@@ -4,12 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::answer::AnswerKind;
 use super::capabilities::{self, CapabilitiesDoc, Ratings};
 use super::checkpoint::{CheckpointInfo, WelcomeText};
-use super::stage::{question_index, Stage};
+use super::stage::{metric_index, Stage};
 use super::timer::{Timer, QUESTION_MINUTES};
 use crate::dora::capabilities::CapabilityKey;
-use crate::dora::current::AnyEdition;
+use crate::dora::current::{AnyEdition, CurrentAnswers, Metric, Percent};
 use crate::dora::{assess, Answer, AssessmentInput, Question};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +30,10 @@ pub enum Phase {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LiveDoc {
     pub stage: Stage,
-    pub questions: [QuestionDoc; 4],
+    /// Per metric, in [`Metric::ALL`] order; an edition that does not ask
+    /// one leaves its slot untouched. Older documents hold four.
+    #[serde(deserialize_with = "five_questions")]
+    pub questions: [QuestionDoc; 5],
     /// Reveal by itself once everyone expected has voted.
     pub auto_reveal: bool,
     pub welcome: WelcomeText,
@@ -62,6 +66,16 @@ impl Default for LiveDoc {
             sessions: Default::default(),
         }
     }
+}
+
+/// Reads the four question documents written before rework existed as five.
+fn five_questions<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[QuestionDoc; 5], D::Error> {
+    let mut docs: Vec<QuestionDoc> = Vec::deserialize(d)?;
+    if docs.len() > 5 {
+        return Err(serde::de::Error::custom("more than five questions"));
+    }
+    docs.resize_with(5, QuestionDoc::default);
+    Ok(docs.try_into().unwrap_or_else(|_| unreachable!("resized to five")))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -98,19 +112,27 @@ pub struct LiveState {
     pub revision: i64,
     pub doc: LiveDoc,
     pub participants: Vec<Participant>,
-    /// Per question (in [`Question::ALL`] order): participant id → answer id.
-    pub votes: [BTreeMap<String, String>; 4],
+    /// Per metric (in [`Metric::ALL`] order): participant id → answer id, or
+    /// a percent's digits.
+    pub votes: [BTreeMap<String, String>; 5],
     /// Capability statement ratings: participant id → statement → rating.
     pub ratings: Ratings,
 }
 
 impl LiveState {
-    pub fn question(&self, q: Question) -> &QuestionDoc {
-        &self.doc.questions[question_index(q)]
+    pub fn question(&self, m: Metric) -> &QuestionDoc {
+        &self.doc.questions[metric_index(m)]
     }
 
-    pub fn votes_on(&self, q: Question) -> &BTreeMap<String, String> {
-        &self.votes[question_index(q)]
+    pub fn votes_on(&self, m: Metric) -> &BTreeMap<String, String> {
+        &self.votes[metric_index(m)]
+    }
+
+    /// The metrics this checkpoint's edition asks, in order.
+    pub fn metrics(&self) -> impl Iterator<Item = Metric> + '_ {
+        Metric::ALL
+            .into_iter()
+            .filter(|m| super::stage::asks(self.info.benchmark, *m))
     }
 
     pub fn participant(&self, id: &str) -> Option<&Participant> {
@@ -124,7 +146,7 @@ impl LiveState {
 
     /// Who is expected to vote on `q`: every active participant, except
     /// facilitators who have not voted (a facilitator's vote is optional).
-    pub fn expected_voters(&self, q: Question) -> usize {
+    pub fn expected_voters(&self, q: Metric) -> usize {
         let votes = self.votes_on(q);
         self.active()
             .filter(|p| !p.facilitator || votes.contains_key(&p.id))
@@ -132,21 +154,47 @@ impl LiveState {
     }
 
     /// Votes cast on `q` by active participants.
-    pub fn vote_count(&self, q: Question) -> usize {
+    pub fn vote_count(&self, q: Metric) -> usize {
         let votes = self.votes_on(q);
         self.active().filter(|p| votes.contains_key(&p.id)).count()
     }
 
-    /// The four locked answers as an assessment input, once all are locked.
+    /// The four locked answers as an assessment input, once all are locked
+    /// (legacy editions only).
     pub fn locked_input(&self) -> Option<AssessmentInput> {
-        let locked = std::array::from_fn(|i| self.question(Question::ALL[i]).locked.as_deref());
-        locked_input(locked, self.info.benchmark)
+        locked_input(self.locked_ids(), self.info.benchmark)
     }
 
-    /// The three capabilities recommended for the locked answers' level.
+    /// The locked answers of a current edition, once all it asks are locked.
+    pub fn locked_current(&self) -> Option<CurrentAnswers> {
+        locked_current(self.locked_ids_all(), self.info.benchmark)
+    }
+
+    fn locked_ids(&self) -> [Option<&str>; 4] {
+        std::array::from_fn(|i| self.doc.questions[i].locked.as_deref())
+    }
+
+    fn locked_ids_all(&self) -> [Option<&str>; 5] {
+        std::array::from_fn(|i| self.doc.questions[i].locked.as_deref())
+    }
+
+    /// Whether every question of the edition is locked.
+    pub fn all_locked(&self) -> bool {
+        self.locked_input().is_some() || self.locked_current().is_some()
+    }
+
+    /// The three capabilities to rate, once every answer is locked: those of
+    /// the locked answers' level in a legacy edition, the current editions' three
+    /// (7.4) in theirs.
     pub fn recommended(&self) -> Option<[CapabilityKey; 3]> {
-        self.locked_input()
-            .map(|input| *CapabilityKey::recommended_for(assess(&input).level))
+        match self.info.benchmark.current() {
+            Some(_) => self
+                .locked_current()
+                .map(|_| crate::dora::current::capabilities::RECOMMENDED),
+            None => self
+                .locked_input()
+                .map(|input| *CapabilityKey::recommended_for(assess(&input).level)),
+        }
     }
 
     /// Who is expected to rate: as for votes, facilitators only once they have rated.
@@ -167,9 +215,10 @@ impl LiveState {
             .collect()
     }
 
-    /// Answer id → how many chose it, best answer first, for the distribution.
+    /// Answer id → how many chose it, best answer first, for the distribution
+    /// of a question answered by choice.
     pub fn distribution(&self, q: Question) -> Vec<(Answer, usize)> {
-        let votes = self.votes_on(q);
+        let votes = &self.votes[metric_index(Metric::of_question(q))];
         q.answers_best_first()
             .map(|a| {
                 (
@@ -200,6 +249,33 @@ pub fn locked_input(locked: [Option<&str>; 4], edition: AnyEdition) -> Option<As
         change_failure_rate: change_failure_rate?,
         benchmark,
     })
+}
+
+/// The locked ids in [`Metric::ALL`] order as a current edition's answers,
+/// once every metric the edition asks is locked; `None` in a legacy edition.
+pub fn locked_current(locked: [Option<&str>; 5], edition: AnyEdition) -> Option<CurrentAnswers> {
+    let e = edition.current()?;
+    let kind = |m: Metric| AnswerKind::of(edition, m);
+    let choice = |m: Metric| match kind(m)? {
+        AnswerKind::Choice { question } => question.answer(locked[metric_index(m)]?),
+        AnswerKind::Percent => None,
+    };
+    let percent = |m: Metric| -> Option<Percent> { Percent::new(locked[metric_index(m)]?.parse().ok()?) };
+    let rework = match e.asks(Metric::ReworkRate) {
+        true => Some(percent(Metric::ReworkRate)?),
+        false => None,
+    };
+    CurrentAnswers::new(
+        e,
+        [
+            choice(Metric::LeadTime)?,
+            choice(Metric::DeployFrequency)?,
+            choice(Metric::TimeToRestore)?,
+        ],
+        percent(Metric::ChangeFailureRate)?,
+        rework,
+    )
+    .ok()
 }
 
 /// The answer most chosen among `choices` (answer ids), the better one on a

@@ -5,16 +5,18 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::answer::{median, proposal, AnswerKind};
 use super::capabilities::{results, RatingPhase, Results, StatementRef};
 use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::disclosure::Disclosure;
 use super::stage::Stage;
-use super::state::{locked_input, most_chosen, LiveState, Phase};
+use super::state::{locked_current, locked_input, LiveState, Phase};
 use super::timer::Timer;
 use crate::board::{Action, DotsPhase, Note, Step};
 use crate::dora::capabilities::CapabilityKey;
+use crate::dora::current::{CurrentAnswers, Metric};
 use crate::dora::prioritise::Rating;
-use crate::dora::{Answer, AssessmentInput, Question};
+use crate::dora::{AssessmentInput, Question};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct View {
@@ -119,25 +121,48 @@ pub struct Person {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuestionView {
-    pub question: Question,
+    pub question: Metric,
+    /// How it is answered in this checkpoint's edition.
+    pub kind: AnswerKind,
     pub phase: Phase,
     /// Who has voted (never what).
     pub voters: Vec<String>,
     pub expected: usize,
     /// The recipient's own vote.
     pub mine: Option<String>,
-    /// Everyone's choice, participant id → answer id: only once revealed.
+    /// Everyone's choice, participant id → answer id (or a percent's
+    /// digits): only once revealed.
     pub choices: Option<Vec<(String, String)>>,
     pub locked: Option<String>,
     pub timer: Timer,
 }
 
 impl QuestionView {
-    /// The answer most people chose (the better one on a tie), to suggest
-    /// when locking; `None` before the reveal (no choices are shown) or without votes.
-    pub fn most_chosen(&self) -> Option<Answer> {
+    /// What the lock suggests: the answer most people chose (the better one
+    /// on a tie) or the median percent; `None` before the reveal (no choices
+    /// are shown) or without votes.
+    pub fn proposal(&self) -> Option<String> {
         let choices = self.choices.as_deref().unwrap_or_default();
-        most_chosen(self.question, choices.iter().map(|(_, a)| a.as_str()))
+        proposal(self.kind, choices.iter().map(|(_, a)| a.as_str()))
+    }
+
+    /// The median of the revealed percent votes.
+    pub fn median(&self) -> Option<f64> {
+        let values: Vec<u8> = self
+            .choices
+            .as_deref()?
+            .iter()
+            .filter_map(|(_, a)| a.parse().ok())
+            .collect();
+        median(&values)
+    }
+
+    /// The section 1 question when it is answered by choice.
+    pub fn choice_question(&self) -> Option<Question> {
+        match self.kind {
+            AnswerKind::Choice { question } => Some(question),
+            AnswerKind::Percent => None,
+        }
     }
 }
 
@@ -152,23 +177,25 @@ impl View {
     ) -> View {
         let facilitator = state.participant(me).is_some_and(|p| p.facilitator);
         let shown = Disclosure::of(state);
-        let questions = Question::ALL
-            .iter()
-            .map(|q| {
-                let doc = state.question(*q);
-                let votes = state.votes_on(*q);
+        let questions = state
+            .metrics()
+            .filter_map(|q| Some((q, AnswerKind::of(state.info.benchmark, q)?)))
+            .map(|(q, kind)| {
+                let doc = state.question(q);
+                let votes = state.votes_on(q);
                 let active_votes = || {
                     state
                         .active()
                         .filter_map(|p| votes.get(&p.id).map(|a| (p.id.clone(), a.clone())))
                 };
                 QuestionView {
-                    question: *q,
+                    question: q,
+                    kind,
                     phase: doc.phase,
                     voters: active_votes().map(|(p, _)| p).collect(),
-                    expected: state.expected_voters(*q),
+                    expected: state.expected_voters(q),
                     mine: votes.get(me).cloned(),
-                    choices: shown.choices(*q).then(|| active_votes().collect()),
+                    choices: shown.choices(q).then(|| active_votes().collect()),
                     locked: doc.locked.clone(),
                     timer: doc.timer,
                 }
@@ -207,15 +234,21 @@ impl View {
         self.capabilities.mine.iter().find(|(x, _)| *x == s).map(|(_, r)| *r)
     }
 
-    pub fn question(&self, q: Question) -> Option<&QuestionView> {
+    pub fn question(&self, q: Metric) -> Option<&QuestionView> {
         self.questions.iter().find(|v| v.question == q)
     }
 
     /// The four locked answers as an assessment input, once all are locked
     /// (the same reading as the room's, [`super::state::locked_input`]).
     pub fn locked_input(&self) -> Option<AssessmentInput> {
-        let locked = std::array::from_fn(|i| self.question(Question::ALL[i]).and_then(|q| q.locked.as_deref()));
+        let locked = std::array::from_fn(|i| self.question(Metric::ALL[i]).and_then(|q| q.locked.as_deref()));
         locked_input(locked, self.info.benchmark)
+    }
+
+    /// The locked answers of a current edition, once all are locked.
+    pub fn locked_current(&self) -> Option<CurrentAnswers> {
+        let locked = std::array::from_fn(|i| self.question(Metric::ALL[i]).and_then(|q| q.locked.as_deref()));
+        locked_current(locked, self.info.benchmark)
     }
 
     pub fn name_of(&self, id: &str) -> &str {
@@ -231,7 +264,7 @@ impl View {
     pub fn apply_voted(
         &mut self,
         rev: i64,
-        question: Question,
+        question: Metric,
         participant: &str,
         expected: usize,
         mine: Option<String>,
@@ -307,10 +340,11 @@ fn capabilities_view(state: &LiveState, me: &str, shown: Disclosure) -> Capabili
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dora::current::Metric;
     use crate::live::command::tests::{room, who};
     use crate::live::command::{apply, Command};
 
-    const Q: Question = Question::LeadTime;
+    const Q: Metric = Metric::LeadTime;
 
     #[test]
     fn before_the_reveal_a_view_holds_only_the_recipients_own_choice() {
@@ -355,12 +389,20 @@ mod tests {
     fn before_the_reveal_a_view_holds_nobody_elses_ratings() {
         let mut s = room(&["Ana", "Bo"]);
         for q in Question::ALL {
-            apply(&mut s, &who("fac"), Command::Reveal { question: q }, 0).unwrap();
+            apply(
+                &mut s,
+                &who("fac"),
+                Command::Reveal {
+                    question: Metric::of_question(q),
+                },
+                0,
+            )
+            .unwrap();
             apply(
                 &mut s,
                 &who("fac"),
                 Command::Lock {
-                    question: q,
+                    question: Metric::of_question(q),
                     answer: q.answer_ids()[5].to_string(),
                 },
                 0,

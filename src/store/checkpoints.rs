@@ -16,8 +16,8 @@ use crate::checkpoints::{participant_name, CheckpointForm, CheckpointSummary};
 use crate::dora::baselines::Industry;
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::current::AnyEdition;
+use crate::dora::current::Metric;
 use crate::dora::prioritise::Rating;
-use crate::dora::Question;
 use crate::live::{Change, CheckpointInfo, CheckpointStatus, JoinCode, LiveDoc, LiveState, Participant};
 use crate::names::Username;
 use crate::security::Backoff;
@@ -566,13 +566,13 @@ impl Store {
             }
         })
         .collect();
-        let mut votes: [BTreeMap<String, String>; 4] = Default::default();
+        let mut votes: [BTreeMap<String, String>; 5] = Default::default();
         for r in sqlx::query("SELECT question, participant_id, answer FROM votes WHERE checkpoint_id = $1")
             .bind(checkpoint_id)
             .fetch_all(&self.pool)
             .await?
         {
-            if let Some(i) = Question::from_id(r.get("question")).map(crate::live::stage::question_index) {
+            if let Some(i) = Metric::from_id(r.get("question")).map(crate::live::stage::metric_index) {
                 votes[i].insert(r.get("participant_id"), r.get("answer"));
             }
         }

@@ -38,7 +38,7 @@ impl CheckpointDigest {
             doc.questions[i]
                 .locked
                 .clone()
-                .filter(|_| shown.choices(Question::ALL[i]))
+                .filter(|_| shown.choices(crate::dora::current::Metric::ALL[i]))
         });
         CheckpointDigest {
             voted: locked_maturity(&voted_answers, benchmark).filter(|_| benchmark.legacy().is_some()),

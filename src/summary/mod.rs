@@ -16,7 +16,7 @@ pub use survey::{SurveyResponse, SurveyResults, SurveySet, MAX_SURVEY_TEXT};
 
 use crate::board::{ActionStatus, NoteKind};
 use crate::dora::capabilities::CapabilityKey;
-use crate::dora::current::{AnyEdition, CurrentAssessment, OrgSizeKey};
+use crate::dora::current::{AnyEdition, CurrentAssessment, Metric, OrgSizeKey};
 use crate::dora::{assess, catalog, AssessmentInput, Level, Question};
 use crate::live::capabilities::results;
 use crate::live::Disclosure;
@@ -239,13 +239,13 @@ impl Summary {
             .iter()
             .map(|q| AnswerSummary {
                 question: *q,
-                locked: state.question(*q).locked.clone(),
+                locked: state.question(Metric::of_question(*q)).locked.clone(),
                 measured: measured
                     .as_ref()
                     .and_then(|m| report::answer_of(m, *q))
                     .map(str::to_string),
-                revealed: shown.choices(*q),
-                distribution: if shown.choices(*q) {
+                revealed: shown.choices(Metric::of_question(*q)),
+                distribution: if shown.choices(Metric::of_question(*q)) {
                     state
                         .distribution(*q)
                         .into_iter()

@@ -4,7 +4,7 @@
 //! Below the pages (stages, board, capabilities), above the link.
 
 use checkpoint_core::board::ActionOrigin;
-use checkpoint_core::dora::Question;
+use checkpoint_core::dora::current::Metric;
 use checkpoint_core::live::timer::format_remaining;
 use checkpoint_core::live::{Command, Stage, TimerAction};
 use leptos::prelude::*;
@@ -48,7 +48,7 @@ pub(crate) fn Refused(control: Control) -> impl IntoView {
 #[component]
 pub(crate) fn CommandFields(
     kind: &'static str,
-    #[prop(optional)] question: Option<Question>,
+    #[prop(optional)] question: Option<Metric>,
     #[prop(optional)] stage: Option<Stage>,
 ) -> impl IntoView {
     let live = use_live();
@@ -64,7 +64,7 @@ pub(crate) fn CommandFields(
 #[component]
 pub(crate) fn CommandButton(
     kind: &'static str,
-    #[prop(optional)] question: Option<Question>,
+    #[prop(optional)] question: Option<Metric>,
     #[prop(optional)] stage: Option<Stage>,
     command: Command,
     label: &'static str,
@@ -95,7 +95,8 @@ pub(crate) fn CommandButton(
 #[component]
 pub fn NextStage() -> impl IntoView {
     let live = use_live();
-    let next = live.select(move |v| v.stage.next());
+    let next = live.select(move |v| v.stage.next_in(v.info.benchmark));
+    let edition = live.select(move |v| v.info.benchmark);
     let facilitator = live.select(move |v| v.facilitator);
     view! {
         <Show when=move || facilitator.get() && next.get().is_some() && live.looking_at.get().is_none()>
@@ -104,7 +105,7 @@ pub fn NextStage() -> impl IntoView {
             }>
                 <CommandFields kind="go_to"/>
                 <input type="hidden" name="stage" value=move || next.get().map(Stage::id).unwrap_or_default()/>
-                <button type="submit" class="button primary">{move || format!("Next: {}", next.get().map(Stage::label).unwrap_or_default())}</button>
+                <button type="submit" class="button primary">{move || format!("Next: {}", next.get().map(|s| s.label_in(edition.get())).unwrap_or_default())}</button>
             </form>
         </Show>
     }
@@ -115,7 +116,7 @@ pub fn NextStage() -> impl IntoView {
 pub(crate) fn StageTimer(stage: Stage) -> impl IntoView {
     let live = use_live();
     let timer = live.select(move |v| {
-        match stage.question() {
+        match stage.metric() {
             Some(q) => v.question(q).map(|x| x.timer),
             None => Some(v.capabilities.timer),
         }

@@ -2,9 +2,10 @@
 //! reveal, the measured answer beside the votes with why; at the maturity
 //! stage, measured and voted side by side.
 
+use checkpoint_core::dora::current::Metric;
 use checkpoint_core::dora::{assess, Question};
 use checkpoint_core::live::state::locked_input;
-use checkpoint_core::measured::report::{answer_label, answer_of, explain};
+use checkpoint_core::measured::report::{answer_label, answer_of, explain, human_duration, plural};
 use checkpoint_core::measured::Measured;
 use leptos::prelude::*;
 
@@ -31,16 +32,96 @@ fn measured_resource() -> Resource<Result<Option<Measured>, ServerFnError>> {
     expect_context::<MeasuredData>().0
 }
 
+/// What the pipelines measured for `metric` in a current edition, and why:
+/// recovery time and the two percentages as 7.6 defines them.
+pub fn current_measured(m: &Measured, metric: Metric) -> (String, String) {
+    let days = m.window.days();
+    match metric {
+        Metric::LeadTime | Metric::DeployFrequency => {
+            let q = metric.legacy_question().expect("a section 1 question");
+            (answer_label(q, answer_of(m, q)), explain(m, q))
+        }
+        Metric::TimeToRestore => {
+            let r = &m.failed_deployment_recovery;
+            let why = match r.median_seconds {
+                Some(s) => format!(
+                    "Median {} over {} linked to a deployment and {} recovered by the next success, in these {days} days.",
+                    human_duration(s),
+                    plural(r.incidents, "incident", "incidents"),
+                    plural(r.failed_deployments, "failed deployment", "failed deployments"),
+                ),
+                None => format!("No failed deployment was recovered and no incident linked to a deployment was resolved in these {days} days."),
+            };
+            (answer_label(Question::TimeToRestore, r.answer.as_deref()), why)
+        }
+        Metric::ChangeFailureRate => {
+            let c = &m.change_failure_rate;
+            match c.percent {
+                Some(p) => (
+                    format!("{p} %"),
+                    format!(
+                        "{} of {} in these {days} days failed.",
+                        c.failed,
+                        plural(c.total, "production deployment", "production deployments")
+                    ),
+                ),
+                None => (
+                    "No data".into(),
+                    format!("No production deployment in these {days} days."),
+                ),
+            }
+        }
+        Metric::ReworkRate => {
+            let r = &m.rework_rate;
+            match r.percent {
+                Some(p) => (
+                    format!("{p} %"),
+                    format!(
+                        "{} of {} in these {days} days were rework (unplanned, fixing what users saw).",
+                        r.rework,
+                        plural(
+                            r.deployments,
+                            "successful production deployment",
+                            "successful production deployments"
+                        )
+                    ),
+                ),
+                None => (
+                    "No data".into(),
+                    format!("No successful production deployment in these {days} days."),
+                ),
+            }
+        }
+    }
+}
+
 /// Under a revealed question: what the pipelines say.
 #[component]
-pub fn MeasuredBesideVotes(question: Question) -> impl IntoView {
+pub fn MeasuredBesideVotes(question: Metric) -> impl IntoView {
     let measured = measured_resource();
+    let live = use_live();
+    let edition = live.peek(|v| v.info.benchmark);
     view! {
         <Transition fallback=|| ()>
             {move || measured.get().and_then(Result::ok).flatten().map(|m| view! {
                 <aside class="measured-beside" data-testid="measured-answer" aria-label="Measured from deployments and incidents">
                     <p class="muted">{format!("From the squad's deployments and incidents, {}:", window_label(m.window))}</p>
-                    <MeasuredAnswer measured=m question/>
+                    {match (edition.current(), question.legacy_question()) {
+                        (None, Some(q)) => view! { <MeasuredAnswer measured=m question=q/> }.into_any(),
+                        _ => {
+                            let (label, why) = current_measured(&m, question);
+                            let no_data = label == "No data";
+                            view! {
+                                <div class="measured-answer" class:no-data=no_data>
+                                    <p class="measured-label">"Measured: "<strong>{label}</strong></p>
+                                    <details>
+                                        <summary>"Why this answer"</summary>
+                                        <p>{why}</p>
+                                    </details>
+                                </div>
+                            }.into_any()
+                        }
+                    }}
                 </aside>
             })}
         </Transition>

@@ -1,5 +1,6 @@
 //! The room page: where everyone follows the facilitator's stage.
 
+use checkpoint_core::dora::current::AnyEdition;
 use checkpoint_core::live::{CheckpointStatus, Stage, View};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use super::controls::confirm;
 use super::link::{open_live, LinkIndicator, NotInRoom};
 use super::live_view;
-use super::stages::{MaturityStage, QuestionStage, SceneStage, WelcomeStage};
+use super::stages::{MaturityStage, PerformanceStage, QuestionStage, SceneStage, WelcomeStage};
 use crate::errors::error_text;
 
 #[server(endpoint = "set_checkpoint_status")]
@@ -85,6 +86,7 @@ pub fn CheckpointPage() -> impl IntoView {
 fn Room(initial: View) -> impl IntoView {
     let live = open_live(initial);
     let shown = Memo::new(move |_| live.shown_stage());
+    let is_current = live.peek(|v| v.info.benchmark.current().is_some());
     let info = live.select(move |v| v.info.clone());
     let revision = live.select(move |v| v.revision);
     let facilitator = live.select(move |v| v.facilitator);
@@ -96,7 +98,7 @@ fn Room(initial: View) -> impl IntoView {
                     <p class="breadcrumb"><a href=move || format!("/squads/{}", info.get().squad_slug)><bdi>{move || info.get().squad_name}</bdi></a>" / checkpoint"</p>
                     <h1><bdi>{move || info.get().squad_name}</bdi>{move || format!(" · {}", info.get().held_on)}</h1>
                     <p class="muted small">
-                        "Facilitated by "<bdi>{move || info.get().facilitator}</bdi>{move || format!(" · {} benchmark", info.get().benchmark.id())}
+                        "Facilitated by "<bdi>{move || info.get().facilitator}</bdi>{move || format!(" · DORA {} edition", info.get().benchmark.label())}
                         {move || info.get().board_url.map(|url| view! { " · "<a href=url rel="noopener noreferrer" target="_blank">"External board"<span class="visually-hidden">" (opens in a new tab)"</span></a> })}
                     </p>
                 </div>
@@ -125,12 +127,13 @@ fn Room(initial: View) -> impl IntoView {
                     {move || match shown.get() {
                         Stage::Welcome => view! { <WelcomeStage/> }.into_any(),
                         Stage::Scene => view! { <SceneStage/> }.into_any(),
+                        Stage::Maturity if is_current => view! { <PerformanceStage/> }.into_any(),
                         Stage::Maturity => view! { <MaturityStage/> }.into_any(),
                         Stage::Capabilities => view! { <super::capabilities::CapabilitiesStage/> }.into_any(),
                         Stage::Board => view! { <super::board::BoardStage/> }.into_any(),
                         Stage::Summary => view! { <crate::summary::stage::SummaryStage/> }.into_any(),
                         Stage::Survey => view! { <crate::summary::stage::SurveyStage/> }.into_any(),
-                        other => view! { <QuestionStage question=other.question().expect("a question stage")/> }.into_any(),
+                        other => view! { <QuestionStage question=other.metric().expect("a question stage")/> }.into_any(),
                     }}
                 </section>
                 <Presence/>
@@ -213,10 +216,12 @@ fn StageNav() -> impl IntoView {
     let live = super::link::use_live();
     let current = live.select(move |v| v.stage);
     let facilitator = live.select(move |v| v.facilitator);
+    // The edition never changes during a session.
+    let edition = live.peek(|v| v.info.benchmark);
     view! {
         <nav class="stage-nav" aria-label="Stages">
             <ol>
-                {Stage::ALL.into_iter().map(|stage| {
+                {Stage::all_in(edition).enumerate().map(|(number, stage)| {
                     let state = move || {
                         match stage.cmp(&current.get()) { std::cmp::Ordering::Equal => "current", std::cmp::Ordering::Less => "done", std::cmp::Ordering::Greater => "ahead" }
                     };
@@ -242,9 +247,9 @@ fn StageNav() -> impl IntoView {
                                     aria-current=move || (stage == current.get()).then_some("step")
                                     aria-pressed=move || shown().to_string()
                                     disabled=move || !facilitator.get() && is_ahead(stage, current.get())
-                                    title=move || step_title(facilitator.get(), stage, current.get())>
-                                    <span class="stage-number">{stage.index() + 1}</span>
-                                    <span>{stage.label()}</span>
+                                    title=move || step_title(facilitator.get(), stage, current.get(), edition)>
+                                    <span class="stage-number">{number + 1}</span>
+                                    <span>{stage.label_in(edition)}</span>
                                 </button>
                             </form>
                         </li>
@@ -259,13 +264,13 @@ fn is_ahead(stage: Stage, current: Stage) -> bool {
     stage > current
 }
 
-fn step_title(facilitator: bool, stage: Stage, current: Stage) -> String {
+fn step_title(facilitator: bool, stage: Stage, current: Stage, edition: AnyEdition) -> String {
     if facilitator {
-        format!("Take everyone to {}", stage.label())
+        format!("Take everyone to {}", stage.label_in(edition))
     } else if stage > current {
         "Not reached yet".to_string()
     } else {
-        format!("Look at {}", stage.label())
+        format!("Look at {}", stage.label_in(edition))
     }
 }
 
@@ -274,11 +279,12 @@ fn step_title(facilitator: bool, stage: Stage, current: Stage) -> String {
 fn FollowNotice() -> impl IntoView {
     let live = super::link::use_live();
     let stage = live.select(move |v| v.stage);
+    let edition = live.peek(|v| v.info.benchmark);
     let away = move || live.looking_at.get().filter(|s| *s != stage.get());
     view! {
         <Show when=move || away().is_some()>
             <p class="notice follow-notice" role="status">
-                {move || format!("You are looking back at {}. The facilitator is at {}. ", away().map(Stage::label).unwrap_or_default(), stage.get().label())}
+                {move || format!("You are looking back at {}. The facilitator is at {}. ", away().map(|s| s.label_in(edition)).unwrap_or_default(), stage.get().label_in(edition))}
                 <button type="button" class="button subtle" on:click=move |_| live.looking_at.set(None)>"Follow the facilitator"</button>
             </p>
         </Show>
@@ -288,13 +294,13 @@ fn FollowNotice() -> impl IntoView {
 #[component]
 fn Presence() -> impl IntoView {
     let live = super::link::use_live();
-    let current_question = live.select(move |v| v.stage.question());
+    let current_question = live.select(move |v| v.stage.metric());
     let online = live.select(move |v| v.people.iter().filter(|p| p.online).count());
     // Who is here and who has voted on the question open: not the votes' revisions.
     let people = live.select(move |v| {
         let voters: Vec<String> = v
             .stage
-            .question()
+            .metric()
             .and_then(|q| v.question(q))
             .map(|q| q.voters.clone())
             .unwrap_or_default();

@@ -13,7 +13,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::percent_field::{chosen, shown_name, slider_name, PercentField};
-use crate::score_axis::{decimal, ScoreAxis};
+use crate::current_scores::{answer_texts, ScoreSummary};
 
 #[component]
 pub fn CurrentCheck(edition: Edition) -> impl IntoView {
@@ -130,18 +130,6 @@ fn field_label(field: &str) -> &'static str {
     }
 }
 
-/// The squad's answer to one metric as it gave it.
-fn answer_text(input: &CurrentInput, metric: Metric) -> String {
-    let a = &input.answers;
-    match metric {
-        Metric::LeadTime => a.lead_time().label().to_string(),
-        Metric::DeployFrequency => a.deploy_frequency().label().to_string(),
-        Metric::TimeToRestore => a.time_to_restore().label().to_string(),
-        Metric::ChangeFailureRate => format!("{} %", a.change_failure_rate().get()),
-        Metric::ReworkRate => a.rework_rate().map_or_else(String::new, |p| format!("{} %", p.get())),
-    }
-}
-
 #[component]
 fn CurrentResult(input: CurrentInput) -> impl IntoView {
     let a = assess_current(&input);
@@ -150,37 +138,8 @@ fn CurrentResult(input: CurrentInput) -> impl IntoView {
         Some(c) => (c, "organisation size"),
         None => (a.comparison.industry, "industry"),
     };
-    let edition = a.benchmark;
     view! {
-        <dl class="score-summary">
-            <div class="score-overall">
-                <dt>"Overall score"</dt>
-                <dd><span class="score-value" data-testid="score">{decimal(a.score)}</span><span class="muted">" of 10"</span></dd>
-                <dd class="muted small">{format!("{} ({by}): mean {} ± {}", benchmark.name, decimal(benchmark.score.mean), decimal(benchmark.score.sd))}</dd>
-            </div>
-            <div>
-                <dt>"Throughput"</dt>
-                <dd><span class="score-value" data-testid="throughput">{decimal(a.throughput)}</span></dd>
-                <dd class="muted small">"Lead time, deployment frequency, recovery"</dd>
-            </div>
-            <div>
-                <dt>"Stability"</dt>
-                <dd><span class="score-value" data-testid="stability">{decimal(a.stability)}</span></dd>
-                <dd class="muted small">{if edition.asks(Metric::ReworkRate) { "Change failure rate, rework rate" } else { "Change failure rate" }}</dd>
-            </div>
-        </dl>
-        <h3>"Per metric"</h3>
-        <p class="muted small">{format!("Each metric on 0 to 10, 10 best, beside {} ({by}, {} edition).", benchmark.name, edition.id())}</p>
-        <ul class="score-axes">
-            {edition.metrics().iter().copied().filter_map(|m| Some((m, a.metrics.metric(m)?, benchmark.metric(m)?))).map(|(m, score, bench)| view! {
-                <li><ScoreAxis metric=m score benchmark=bench benchmark_name=benchmark.name answer=answer_text(&input, m)/></li>
-            }).collect_view()}
-        </ul>
-        <p class="legend small score-legend">
-            <span class="legend-item"><span class="swatch swatch-band" aria-hidden="true"></span>"Benchmark mean ± standard deviation"</span>
-            <span class="legend-item"><span class="swatch swatch-mean" aria-hidden="true"></span>"Benchmark mean"</span>
-            <span class="legend-item"><span class="swatch swatch-squad" aria-hidden="true"></span>"Your squad"</span>
-        </p>
+        <ScoreSummary assessment=a.clone() benchmark by answers=answer_texts(&input.answers)/>
         <h3>"What's holding you back"</h3>
         <p class="muted small">"DORA recommends these three capabilities to every team."</p>
         <ul class="capabilities">

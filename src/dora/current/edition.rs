@@ -56,6 +56,10 @@ impl Metric {
         }
     }
 
+    pub fn from_id(id: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.id() == id)
+    }
+
     /// The metric's name in the current editions.
     pub fn title(self) -> &'static str {
         match self {
@@ -99,6 +103,21 @@ impl Metric {
             Metric::TimeToRestore => Some(Question::TimeToRestore),
             Metric::ChangeFailureRate | Metric::ReworkRate => None,
         }
+    }
+
+    /// The metric of a section 1 question (the same id).
+    pub fn of_question(q: Question) -> Metric {
+        match q {
+            Question::LeadTime => Metric::LeadTime,
+            Question::DeployFrequency => Metric::DeployFrequency,
+            Question::TimeToRestore => Metric::TimeToRestore,
+            Question::ChangeFailureRate => Metric::ChangeFailureRate,
+        }
+    }
+
+    /// The legacy question of the same id: the four of section 1 (rework has none).
+    pub fn legacy_question(self) -> Option<Question> {
+        Question::from_id(self.id())
     }
 
     /// Throughput or stability (recovery counts as throughput since 2024).

@@ -1,6 +1,7 @@
 //! The maturity stage: the level and percentile the locked answers give.
 
 use checkpoint_core::dora::chart::per_metric;
+use checkpoint_core::dora::current::Metric;
 use checkpoint_core::dora::{assess, Question};
 use leptos::prelude::*;
 
@@ -14,7 +15,7 @@ pub fn MaturityStage() -> impl IntoView {
     let locked = live.select(move |v| {
         let locked: Vec<Option<String>> = Question::ALL
             .iter()
-            .map(|q| v.question(*q).and_then(|x| x.locked.clone()))
+            .map(|q| v.question(Metric::of_question(*q)).and_then(|x| x.locked.clone()))
             .collect();
         (locked, v.locked_input(), v.info.industry)
     });

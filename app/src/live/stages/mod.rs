@@ -2,11 +2,14 @@
 //! question, maturity. (Capabilities, the board and the summary have rooms of their own.)
 
 mod maturity;
+mod percent_vote;
+mod performance;
 mod question;
 mod scene;
 mod welcome;
 
 pub use maturity::MaturityStage;
+pub use performance::PerformanceStage;
 pub use question::QuestionStage;
 pub use scene::SceneStage;
 pub use welcome::{load_previous_actions, PreviousActionsData, WelcomeStage};

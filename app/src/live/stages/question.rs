@@ -1,7 +1,9 @@
 //! A question stage: the secret ballot, the reveal, the distribution of
 //! votes and the facilitator's lock of the group's answer.
 
+use checkpoint_core::dora::current::Metric;
 use checkpoint_core::dora::Question;
+use checkpoint_core::live::answer::{wording, AnswerKind};
 use checkpoint_core::live::{Command, Phase, Stage};
 use leptos::prelude::*;
 
@@ -9,14 +11,18 @@ use crate::live::controls::{CommandButton, CommandFields, NextStage, Refused, St
 use crate::live::link::use_live;
 
 #[component]
-pub fn QuestionStage(question: Question) -> impl IntoView {
+pub fn QuestionStage(question: Metric) -> impl IntoView {
     let live = use_live();
+    // Neither the edition nor how a question is answered changes during a session.
+    let edition = live.peek(|v| v.info.benchmark);
+    let kind = live.peek(|v| v.question(question).map(|q| q.kind));
+    let (title, prompt, tip) = wording(edition, question);
     // Each its own memo: a vote changes the count, never the ballot (which
     // would lose a choice made and not sent yet) nor the facilitator's row.
     let facilitator = live.select(move |v| v.facilitator);
     let phase = live.select(move |v| v.question(question).expect("every question has a view").phase);
     let open = live.select(move |v| {
-        v.stage == Stage::of_question(question) && v.info.status == checkpoint_core::live::CheckpointStatus::Live
+        v.stage == Stage::of_metric(question) && v.info.status == checkpoint_core::live::CheckpointStatus::Live
     });
     let voted = live.select(move |v| {
         let q = v.question(question).expect("every question has a view");
@@ -31,18 +37,24 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
         (n < expected).then(|| format!("Only {n} of {expected} have voted. Reveal anyway?"))
     });
     view! {
-        <h2 id="stage-heading">{question.title()}</h2>
-        <p class="prompt">{question.prompt()}</p>
-        <aside class="tip"><strong>"Workshop tip: "</strong>{question.tip()}</aside>
-        <StageTimer stage=Stage::of_question(question)/>
+        <h2 id="stage-heading">{title}</h2>
+        <p class="prompt">{prompt}</p>
+        <aside class="tip"><strong>"Workshop tip: "</strong>{tip}</aside>
+        <StageTimer stage=Stage::of_metric(question)/>
         <p class="vote-count" data-testid="vote-count" aria-live="polite">{counts}</p>
         {move || match phase.get() {
             // Votes are taken only on the question the facilitator has open, in a live checkpoint.
-            Phase::Voting if open.get() => view! { <Ballot question/> }.into_any(),
+            Phase::Voting if open.get() => match kind {
+                Some(AnswerKind::Choice { question: choices }) => view! { <Ballot question choices/> }.into_any(),
+                _ => view! { <super::percent_vote::PercentBallot question/> }.into_any(),
+            },
             Phase::Voting => view! {
                 <p class="notice" data-testid="vote-not-open">"Voting on this question opens when the facilitator brings everyone here."</p>
             }.into_any(),
-            _ => view! { <Distribution question/><crate::live::measured::MeasuredBesideVotes question/> }.into_any(),
+            _ => match kind {
+                Some(AnswerKind::Choice { question: choices }) => view! { <Distribution question choices/><crate::live::measured::MeasuredBesideVotes question/> }.into_any(),
+                _ => view! { <super::percent_vote::PercentStrip question/><crate::live::measured::MeasuredBesideVotes question/> }.into_any(),
+            },
         }}
         <Show when=move || facilitator.get()>
             <div class="facilitator-row">
@@ -53,7 +65,10 @@ pub fn QuestionStage(question: Question) -> impl IntoView {
                     }.into_any(),
                     Phase::Revealed => view! {
                         <CommandButton kind="reopen" question command=Command::Reopen { question } label="Reopen the vote"/>
-                        <LockForm question/>
+                        {match kind {
+                            Some(AnswerKind::Choice { question: choices }) => view! { <LockForm question choices/> }.into_any(),
+                            _ => view! { <super::percent_vote::PercentLock question/> }.into_any(),
+                        }}
                     }.into_any(),
                     Phase::Locked => view! {
                         <CommandButton kind="unlock" question command=Command::Unlock { question } label="Unlock"/>
@@ -83,7 +98,7 @@ fn AutoReveal() -> impl IntoView {
 }
 
 #[component]
-fn Ballot(question: Question) -> impl IntoView {
+fn Ballot(question: Metric, choices: Question) -> impl IntoView {
     let live = use_live();
     let control = crate::live::link::Control::new();
     let saved = live.select(move |v| v.question(question).and_then(|q| q.mine.clone()));
@@ -107,7 +122,7 @@ fn Ballot(question: Question) -> impl IntoView {
             <CommandFields kind="vote" question/>
             <fieldset>
                 <legend>"Your vote (secret until the reveal)"</legend>
-                {question.answers_best_first().map(|a| {
+                {choices.answers_best_first().map(|a| {
                     let id = format!("vote-{}", a.id());
                     view! {
                         <div class="choice">
@@ -121,7 +136,7 @@ fn Ballot(question: Question) -> impl IntoView {
             </fieldset>
             <button type="submit" class="button primary">{move || if mine().is_some() { "Change my vote" } else { "Cast my vote" }}</button>
             <Refused control/>
-            <p class="muted small" data-testid="my-vote">{move || match (waiting().and_then(|m| question.answer(&m)), saved.get().and_then(|m| question.answer(&m))) {
+            <p class="muted small" data-testid="my-vote">{move || match (waiting().and_then(|m| choices.answer(&m)), saved.get().and_then(|m| choices.answer(&m))) {
                 (Some(a), _) if live.link.get() == crate::live::link::LinkState::Live => format!("Saving your vote: {}…", a.label()),
                 (Some(a), _) => format!("Your vote is not saved yet: {}. It is sent when the connection is back.", a.label()),
                 (None, Some(a)) => format!("You voted: {}", a.label()),
@@ -132,7 +147,7 @@ fn Ballot(question: Question) -> impl IntoView {
 }
 
 #[component]
-fn Distribution(question: Question) -> impl IntoView {
+fn Distribution(question: Metric, choices: Question) -> impl IntoView {
     let live = use_live();
     let rows = live.select(move |v| {
         let q = v.question(question).cloned().expect("question");
@@ -142,8 +157,8 @@ fn Distribution(question: Question) -> impl IntoView {
     let locked = live.select(move |v| v.question(question).and_then(|q| q.locked.clone()));
     view! {
         {move || rows.with(|(q, names)| {
-            let choices = q.choices.clone().unwrap_or_default();
-            let total = choices.len().max(1);
+            let votes = q.choices.clone().unwrap_or_default();
+            let total = votes.len().max(1);
             let locked = q.locked.clone();
             let name_of = |p: &str| names.iter().find(|(id, _)| id == p).map_or("someone who left", |(_, n)| n.as_str()).to_string();
             view! {
@@ -151,8 +166,8 @@ fn Distribution(question: Question) -> impl IntoView {
                     <caption>{if q.phase == Phase::Locked { "The votes, and the group's answer" } else { "The votes" }}</caption>
                     <thead><tr><th scope="col">"Answer"</th><th scope="col">"Votes"</th><th scope="col">"Who"</th></tr></thead>
                     <tbody>
-                        {question.answers_best_first().map(|a| {
-                            let who: Vec<String> = choices.iter().filter(|(_, c)| c == a.id()).map(|(p, _)| name_of(p)).collect();
+                        {choices.answers_best_first().map(|a| {
+                            let who: Vec<String> = votes.iter().filter(|(_, c)| c == a.id()).map(|(p, _)| name_of(p)).collect();
                             let n = who.len();
                             let is_locked = locked.as_deref() == Some(a.id());
                             view! {
@@ -167,21 +182,17 @@ fn Distribution(question: Question) -> impl IntoView {
                 </table>
             }
         })}
-        {move || locked.get().and_then(|id| question.answer(&id)).map(|a| view! {
+        {move || locked.get().and_then(|id| choices.answer(&id)).map(|a| view! {
             <p class="locked-answer" data-testid="locked-answer">{format!("Locked: {}", a.label())}</p>
         })}
     }
 }
 
 #[component]
-fn LockForm(question: Question) -> impl IntoView {
+fn LockForm(question: Metric, choices: Question) -> impl IntoView {
     let live = use_live();
     // Suggest the answer most people chose (the better one on a tie).
-    let suggested = live.select(move |v| {
-        v.question(question)
-            .and_then(|q| q.most_chosen())
-            .map(|a| a.id().to_string())
-    });
+    let suggested = live.select(move |v| v.question(question).and_then(|q| q.proposal()));
     let choice = RwSignal::new(suggested.get_untracked());
     view! {
         <form method="post" action="/api/live_command" class="inline-form" on:submit=move |ev| {
@@ -192,7 +203,7 @@ fn LockForm(question: Question) -> impl IntoView {
             <CommandFields kind="lock" question/>
             <label for="lock-answer">"Group answer"</label>
             <select id="lock-answer" name="answer" on:change=move |ev| choice.set(Some(event_target_value(&ev)))>
-                {question.answers_best_first().map(|a| view! {
+                {choices.answers_best_first().map(|a| view! {
                     <option value=a.id() selected=move || suggested.get().as_deref() == Some(a.id())>{a.label()}</option>
                 }).collect_view()}
             </select>
