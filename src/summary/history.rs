@@ -43,7 +43,7 @@ impl CheckpointDigest {
         CheckpointDigest {
             voted: locked_maturity(&voted_answers, benchmark).filter(|_| benchmark.legacy().is_some()),
             voted_answers,
-            voted_score: None,
+            voted_score: locked_score(doc, benchmark, shown),
             actions: count_actions(&doc.board.actions),
             action_list: doc.board.actions.clone(),
         }
@@ -73,6 +73,19 @@ impl SummaryDigest {
             measured_score: s.measured_score.as_ref().map(|a| a.score),
         }
     }
+}
+
+/// A current edition's voted overall score (0–10, one decimal), once every
+/// question it asks is locked and the locks are out.
+fn locked_score(doc: &LiveDoc, edition: AnyEdition, shown: Disclosure) -> Option<f64> {
+    let locked: [Option<&str>; 5] = std::array::from_fn(|i| {
+        doc.questions[i]
+            .locked
+            .as_deref()
+            .filter(|_| shown.choices(crate::dora::current::Metric::ALL[i]))
+    });
+    let answers = crate::live::state::locked_current(locked, edition)?;
+    Some(crate::dora::current::round1(crate::dora::current::Scores::of(&answers).overall))
 }
 
 /// The voted level and percentile, once all four answers are locked.

@@ -4,10 +4,9 @@
 use std::fmt::Write;
 
 use super::markdown::status_line;
-use super::{answer_label, window_text, Summary};
+use super::{window_text, Summary};
 use crate::dora::chart::{bands, level_colour, MARKER_COLOUR};
 use crate::dora::Benchmark;
-use crate::measured::report::{answer_label as measured_label, explain};
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(text: &str) -> String {
@@ -90,33 +89,21 @@ pub fn to_html(s: &Summary) -> String {
 
     h.push_str("<h2>Answers</h2>\n<table><thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Locked answer</th><th scope=\"col\">Measured</th><th scope=\"col\">Votes</th></tr></thead><tbody>\n");
     for a in &s.answers {
-        let q = a.question;
-        let votes: Vec<String> = a
-            .distribution
-            .iter()
-            .filter(|d| d.votes > 0)
-            .map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes))
-            .collect();
-        let measured = match &s.measured {
-            Some(m) => format!(
+        let line = super::answers::answer_line(s, a);
+        let measured = match &line.measured {
+            Some((label, why)) => format!(
                 "{}<br><small>{}</small>",
-                esc(&measured_label(q, a.measured.as_deref())),
-                esc(&explain(m, q))
+                esc(label),
+                esc(why.as_deref().unwrap_or_default())
             ),
             None => "—".to_string(),
         };
         let _ = writeln!(
             h,
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{measured}</td><td>{}</td></tr>",
-            q.title(),
-            answer_label(q, a.locked.as_deref()),
-            if !a.revealed {
-                super::NOT_REVEALED.to_string()
-            } else if votes.is_empty() {
-                "No votes".to_string()
-            } else {
-                esc(&votes.join("; "))
-            }
+            line.title,
+            line.locked,
+            esc(&line.votes)
         );
     }
     h.push_str("</tbody></table>\n");

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{answer_label, window_text, Summary};
+use super::{window_text, Summary};
 use crate::dora::Question;
 use crate::measured::report::{answer_label as measured_label, explain};
 
@@ -71,37 +71,29 @@ pub fn to_markdown(s: &Summary) -> String {
 
     md.push_str("## Answers\n\n| Question | Locked answer | Measured | Votes |\n|---|---|---|---|\n");
     for a in &s.answers {
-        let q = a.question;
-        let votes: Vec<String> = a
-            .distribution
-            .iter()
-            .filter(|d| d.votes > 0)
-            .map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes))
-            .collect();
+        let line = super::answers::answer_line(s, a);
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",
-            q.title(),
-            answer_label(q, a.locked.as_deref()),
-            if s.measured.is_some() {
-                measured_label(q, a.measured.as_deref())
-            } else {
-                "—".to_string()
-            },
-            if !a.revealed {
-                super::NOT_REVEALED.to_string()
-            } else if votes.is_empty() {
-                "No votes".to_string()
-            } else {
-                votes.join("; ")
-            }
+            line.title,
+            line.locked,
+            line.measured.map_or_else(|| "—".to_string(), |(label, _)| label),
+            line.votes
         );
     }
     md.push('\n');
 
     if let Some(m) = &s.measured {
         let _ = writeln!(md, "## Measured metrics ({})\n", window_text(m));
-        for q in Question::ALL {
+        if s.edition().current().is_some() {
+            for a in &s.answers {
+                let line = super::answers::answer_line(s, a);
+                let (label, why) = line.measured.unwrap_or_default();
+                let why = why.map(|w| format!(" {w}")).unwrap_or_default();
+                let _ = writeln!(md, "- **{}**: {label}.{why}", line.title);
+            }
+        }
+        for q in Question::ALL.into_iter().filter(|_| s.edition().legacy().is_some()) {
             let _ = writeln!(
                 md,
                 "- **{}**: {}. {}",

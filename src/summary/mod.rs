@@ -2,6 +2,7 @@
 //! live state, the measured seed, the survey and the facilitator's highlights;
 //! a finalised revision is this same value, frozen as JSON.
 
+pub mod answers;
 pub mod csv;
 pub mod history;
 pub mod html;
@@ -21,7 +22,7 @@ use crate::dora::{assess, catalog, AssessmentInput, Level, Question};
 use crate::live::capabilities::results;
 use crate::live::Disclosure;
 use crate::live::LiveState;
-use crate::measured::{report, Measured};
+use crate::measured::Measured;
 
 /// Bumped when a field changes meaning; the `Summary` schema of
 /// `/api/v1/openapi.json` documents every field.
@@ -147,7 +148,8 @@ impl Maturity {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnswerSummary {
-    pub question: Question,
+    /// The question's id; in the current editions rework rate is a fifth.
+    pub question: Metric,
     /// The group's locked answer id.
     pub locked: Option<String>,
     /// The measured answer id, where the pipelines had data.
@@ -157,8 +159,13 @@ pub struct AnswerSummary {
     #[serde(default)]
     pub revealed: bool,
     /// Every answer, best first, with how many chose it (never who); empty
-    /// until revealed.
+    /// until revealed, and always for a percentage question.
     pub distribution: Vec<AnswerCount>,
+    /// A current edition's percentage question (change failure rate, rework
+    /// rate): the votes' values and median once revealed. `locked` and
+    /// `measured` are then a whole percent's digits ("12").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<answers::PercentVotes>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,7 +232,7 @@ impl Summary {
             .filter(|_| edition.legacy().is_some())
             .as_ref()
             .map(Maturity::of);
-        let voted_score = None;
+        let voted_score = state.locked_current().map(|a| scores::voted(&a, peers));
         let measured_score = d.measured.as_ref().and_then(|m| scores::measured(m, edition, peers));
         let measured = d.measured.map(|mut m| {
             // A 0–10 edition never shows a level (dora-model.md 7.2).
@@ -235,30 +242,7 @@ impl Summary {
             m
         });
         let shown = Disclosure::of(state);
-        let answers = Question::ALL
-            .iter()
-            .map(|q| AnswerSummary {
-                question: *q,
-                locked: state.question(Metric::of_question(*q)).locked.clone(),
-                measured: measured
-                    .as_ref()
-                    .and_then(|m| report::answer_of(m, *q))
-                    .map(str::to_string),
-                revealed: shown.choices(Metric::of_question(*q)),
-                distribution: if shown.choices(Metric::of_question(*q)) {
-                    state
-                        .distribution(*q)
-                        .into_iter()
-                        .map(|(a, votes)| AnswerCount {
-                            answer: a.id().to_string(),
-                            votes,
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-            })
-            .collect();
+        let answers = answers::answers(state, measured.as_ref());
         let recommended = state.recommended();
         let caps = &state.doc.capabilities;
         let scores = match (shown.ratings(), recommended) {
@@ -379,6 +363,10 @@ impl Summary {
             a.revealed |= a.locked.is_some();
             if !a.revealed {
                 a.distribution.clear();
+                if let Some(p) = &mut a.percent {
+                    p.values.clear();
+                    p.median = None;
+                }
             }
         }
         if self.improvements.iter().any(|i| i.dots.is_none()) {
@@ -419,7 +407,7 @@ impl Summary {
     }
 
     pub fn answer(&self, q: Question) -> Option<&AnswerSummary> {
-        self.answers.iter().find(|a| a.question == q)
+        self.answers.iter().find(|a| a.question == Metric::of_question(q))
     }
 
     /// The edition the checkpoint was run in.
