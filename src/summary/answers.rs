@@ -31,11 +31,7 @@ pub fn answers(state: &LiveState, measured: Option<&Measured>) -> Vec<AnswerSumm
             let revealed = shown.choices(m);
             let kind = AnswerKind::of(edition, m);
             let votes = state.votes_on(m);
-            let cast = || {
-                state
-                    .active()
-                    .filter_map(|p| votes.get(&p.id).map(String::as_str))
-            };
+            let cast = || state.active().filter_map(|p| votes.get(&p.id).map(String::as_str));
             let (distribution, percent) = match kind {
                 Some(AnswerKind::Percent) => {
                     let mut values: Vec<u8> = if revealed {
@@ -113,7 +109,10 @@ pub fn votes_text(edition: AnyEdition, a: &AnswerSummary) -> String {
     let parts: Vec<String> = match &a.percent {
         Some(p) if !p.values.is_empty() => {
             let values: Vec<String> = p.values.iter().map(|v| format!("{v} %")).collect();
-            let median = p.median.map(|m| format!(" (median {} %)", percent_text(m))).unwrap_or_default();
+            let median = p
+                .median
+                .map(|m| format!(" (median {} %)", percent_text(m)))
+                .unwrap_or_default();
             vec![format!("{}{median}", values.join(", "))]
         }
         Some(_) => Vec::new(),

@@ -85,7 +85,9 @@ fn locked_score(doc: &LiveDoc, edition: AnyEdition, shown: Disclosure) -> Option
             .filter(|_| shown.choices(crate::dora::current::Metric::ALL[i]))
     });
     let answers = crate::live::state::locked_current(locked, edition)?;
-    Some(crate::dora::current::round1(crate::dora::current::Scores::of(&answers).overall))
+    Some(crate::dora::current::round1(
+        crate::dora::current::Scores::of(&answers).overall,
+    ))
 }
 
 /// The voted level and percentile, once all four answers are locked.

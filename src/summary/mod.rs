@@ -503,3 +503,5 @@ pub fn parse_reason(raw: &str) -> Result<String, crate::error::FieldError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_2025;

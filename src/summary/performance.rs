@@ -35,9 +35,9 @@ pub fn score_text(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
 }
 
-/// "6.72 ± 1.2".
+/// "6.72 ± 1.2" (the sd always with its decimal: "8.1 ± 2.0").
 pub fn mean_sd_text(m: Option<MeanSd>) -> String {
-    m.map_or_else(|| "—".to_string(), |m| format!("{} ± {}", m.mean, m.sd))
+    m.map_or_else(|| "—".to_string(), |m| format!("{} ± {:.1}", m.mean, m.sd))
 }
 
 /// `None` for a legacy edition.

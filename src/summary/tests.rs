@@ -100,7 +100,7 @@ fn session() -> LiveState {
 }
 
 /// 13 weeks of two deployments a day and one incident, ending on the checkpoint's day.
-fn measured() -> Measured {
+pub(super) fn measured() -> Measured {
     let to = parse_date("2026-11-23").unwrap();
     let window = Window {
         from: to - 91 * DAY_MS,
@@ -137,7 +137,7 @@ fn measured() -> Measured {
     measure(&deployments, &incidents, window, Benchmark::Y2019)
 }
 
-fn survey() -> SurveyResults {
+pub(super) fn survey() -> SurveyResults {
     SurveyResults::of(&[
         SurveyResponse::parse(Some("5"), "The measured numbers settled the lead-time debate", "").unwrap(),
         SurveyResponse::parse(Some("4"), "", "Shorter welcome | less slides").unwrap(),
