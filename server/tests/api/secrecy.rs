@@ -423,7 +423,7 @@ async fn the_survey_opens_at_its_stage_and_shows_answers_only_from_three() {
     );
 }
 
-async fn vote_on(app: &TestApp, id: &str, cookie: &str, question: &str, answer: &str) {
+pub(super) async fn vote_on(app: &TestApp, id: &str, cookie: &str, question: &str, answer: &str) {
     let mut ws = app.socket(id, Some(cookie), None).await.unwrap();
     frame_of(&mut ws, "snapshot").await;
     command(
