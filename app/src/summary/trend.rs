@@ -53,7 +53,7 @@ fn change_text(c: Option<i16>) -> String {
 fn score_change_text(c: Option<f64>) -> String {
     match c {
         None => String::new(),
-        Some(d) if d == 0.0 => " (no change)".to_string(),
+        Some(0.0) => " (no change)".to_string(),
         Some(d) if d > 0.0 => format!(" (▲ {d:.1})"),
         Some(d) => format!(" (▼ {:.1})", -d),
     }
@@ -66,7 +66,7 @@ fn latest_change(points: &[TrendPoint]) -> Option<(String, String)> {
         match (p.voted_change, p.voted_score_change) {
             (Some(0), _) => Some((date, "voted percentile unchanged".to_string())),
             (Some(c), _) => Some((date, format!("voted percentile{}", change_text(Some(c))))),
-            (None, Some(d)) if d == 0.0 => Some((date, "voted score unchanged".to_string())),
+            (None, Some(0.0)) => Some((date, "voted score unchanged".to_string())),
             (None, Some(d)) => Some((date, format!("voted score{}", score_change_text(Some(d))))),
             (None, None) => None,
         }

@@ -63,16 +63,20 @@ pub fn TrendChart(points: Vec<TrendPoint>, scale: Scale) -> impl IntoView {
     let n = points.len().max(2) - 1;
     let x = move |i: usize| 40.0 + 520.0 * i as f64 / n as f64;
     let y = move |v: f64| 170.0 - 150.0 * v / scale.top();
-    let line = |pick: fn((Option<f64>, Option<f64>)) -> Option<f64>| {
+    // `measured` picks the second of a point's two values.
+    let line = |measured: bool| {
         points
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| pick(scale.values(p)).map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+            .filter_map(|(i, p)| {
+                let (v, m) = scale.values(p);
+                (if measured { m } else { v }).map(|v| format!("{:.1},{:.1}", x(i), y(v)))
+            })
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let voted = line(|(v, _)| v);
-    let measured = line(|(_, m)| m);
+    let voted = line(false);
+    let measured = line(true);
     let description = points
         .iter()
         .map(|p| {
