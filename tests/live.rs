@@ -1033,7 +1033,78 @@ async fn history_pages_and_aggregates_follow_the_rules_over_every_row(store: Sto
     assert_eq!(store.checkpoint_history(&all_filter, 1).await.unwrap(), first);
 }
 
+/// A 2025 checkpoint of `payments` on `held_on`, every answer locked and the
+/// CI statements rated `rating` by the facilitator; ratings revealed or not.
+async fn rated_2025(store: &Store, by: &CurrentUser, held_on: &str, rating: &str, reveal: bool) -> String {
+    let id = store
+        .create_checkpoint(
+            by,
+            "payments",
+            CheckpointForm::parse(held_on, None, Some("2025")).unwrap(),
+        )
+        .await
+        .unwrap();
+    store
+        .set_checkpoint_status(by, &id, CheckpointStatus::Live)
+        .await
+        .unwrap();
+    let mut commands = vec![];
+    for (m, answer) in [
+        (Metric::LeadTime, "less_than_one_day"),
+        (Metric::DeployFrequency, "on_demand"),
+        (Metric::TimeToRestore, "less_than_one_hour"),
+        (Metric::ChangeFailureRate, "20"),
+        (Metric::ReworkRate, "5"),
+    ] {
+        commands.push(Command::Reveal { question: m });
+        commands.push(Command::Lock {
+            question: m,
+            answer: answer.into(),
+        });
+    }
+    for statement in 0..5 {
+        commands.push(Command::Rate {
+            capability: checkpoint_core::dora::capabilities::CapabilityKey::Ci,
+            statement,
+            rating: rating.into(),
+        });
+    }
+    if reveal {
+        commands.push(Command::RevealRatings);
+    }
+    run(store, by, &id, commands).await;
+    id
+}
+
+async fn the_previous_revealed_scores_stand_beside_todays(store: Store) {
+    let fran = facilitator_and_squad(&store).await;
+    rated_2025(&store, &fran, "2026-06-01", "4", true).await;
+    // Later, but never revealed: its ratings stay secret and it is passed over.
+    rated_2025(&store, &fran, "2026-09-01", "0", false).await;
+    let today = checkpoint_of(&store, &fran, "payments", "2026-12-01").await;
+    // A legacy checkpoint shows no previous scores of the current three.
+    assert_eq!(store.load_live(&today).await.unwrap().state.previous, None);
+    let current = rated_2025(&store, &fran, "2026-12-02", "2", false).await;
+    let previous = store
+        .load_live(&current)
+        .await
+        .unwrap()
+        .state
+        .previous
+        .expect("an earlier revealed checkpoint");
+    assert_eq!(previous.held_on, "2026-06-01");
+    assert_eq!(
+        previous.of(checkpoint_core::dora::capabilities::CapabilityKey::Ci),
+        Some(10.0)
+    );
+    assert_eq!(
+        previous.of(checkpoint_core::dora::capabilities::CapabilityKey::Westrum),
+        None
+    );
+}
+
 on_both_backends!(
+    the_previous_revealed_scores_stand_beside_todays,
     carried_actions_follow_the_squad_until_done,
     history_pages_and_aggregates_follow_the_rules_over_every_row,
     board_notes_are_idempotent_converge_and_persist,

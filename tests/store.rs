@@ -934,6 +934,50 @@ async fn rework_and_recovery_as_section_7_6_defines_them(store: Store) {
     assert_eq!(quiet.rework_rate.percent, None);
 }
 
+async fn squads_keep_an_optional_organisation_size(store: Store) {
+    use checkpoint_core::dora::current::benchmarks::OrgSizeKey;
+    let facilitator = actor(Role::Facilitator);
+    let form = |size: Option<&str>| {
+        SquadForm::parse("Ledger", "Money", Some("financial_services"))
+            .unwrap()
+            .with_org_size(size)
+            .unwrap()
+    };
+    let made = store
+        .create_squad(Some(&facilitator), form(Some("fewer_than_500")))
+        .await
+        .unwrap();
+    assert_eq!(made.org_size, Some(OrgSizeKey::FewerThan500));
+    let read = store.squad("ledger").await.unwrap();
+    assert_eq!(
+        (read.org_size, read.industry.id()),
+        (Some(OrgSizeKey::FewerThan500), "finance"),
+        "the size round-trips and the industry is stored as its legacy id"
+    );
+    let resized = store
+        .update_squad(&facilitator, "ledger", form(Some("more_than_9999")))
+        .await
+        .unwrap();
+    assert_eq!(resized.org_size, Some(OrgSizeKey::MoreThan9999));
+    let cleared = store.update_squad(&facilitator, "ledger", form(None)).await.unwrap();
+    assert_eq!(cleared.org_size, None, "a blank size clears it");
+    assert_eq!(store.squad("ledger").await.unwrap().org_size, None);
+
+    // A row written as before the column existed (no org_size given) reads as none.
+    let tribe: String = sqlx::query_scalar("SELECT tribe_id FROM squads WHERE slug = 'ledger'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO squads (id, slug, name, tribe_id, industry, created_at, updated_at) VALUES ('old', 'old', 'Old', $1, 'retail', 0, 0)")
+        .bind(&tribe)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let old = store.squad("old").await.unwrap();
+    assert_eq!((old.org_size, old.industry.id()), (None, "retail"));
+    assert_eq!(store.list_squads().await.unwrap().len(), 2);
+}
+
 on_both_backends!(
     migrations_are_idempotent,
     accounts_sign_in_and_out,
@@ -942,6 +986,7 @@ on_both_backends!(
     setup_token_makes_exactly_one_first_admin,
     roles_and_the_last_admin,
     squads_and_tribes,
+    squads_keep_an_optional_organisation_size,
     tribes_can_be_renamed,
     api_tokens_are_hashed_scoped_and_revocable,
     measured_metrics_match_the_pure_computation_over_all_events,

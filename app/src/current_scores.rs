@@ -32,6 +32,8 @@ pub fn ScoreSummary(
     benchmark: Comparison,
     by: &'static str,
     answers: Vec<(Metric, String)>,
+    /// The organisation size's benchmark too, when the squad has one.
+    also: Option<Comparison>,
 ) -> impl IntoView {
     let a = assessment;
     let edition = a.benchmark;
@@ -48,6 +50,9 @@ pub fn ScoreSummary(
                 <dt>"Overall score"</dt>
                 <dd><span class="score-value" data-testid="score">{decimal(a.score)}</span><span class="muted">" of 10"</span></dd>
                 <dd class="muted small">{format!("{} ({by}): mean {} ± {}", benchmark.name, decimal(benchmark.score.mean), decimal(benchmark.score.sd))}</dd>
+                {also.map(|o| view! {
+                    <dd class="muted small" data-testid="org-size-benchmark">{format!("{} (organisation size): mean {} ± {}", o.name, decimal(o.score.mean), decimal(o.score.sd))}</dd>
+                })}
             </div>
             <div>
                 <dt>"Throughput"</dt>

@@ -1,6 +1,6 @@
 //! Tribes and squads: list, create, edit.
 
-use checkpoint_core::dora::baselines::Industry;
+use checkpoint_core::dora::current::{IndustryKey, OrgSizeKey};
 use checkpoint_core::squads::Squad;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -26,11 +26,18 @@ pub async fn get_squad(slug: String) -> Result<Squad, ServerFnError> {
 }
 
 #[server(endpoint = "create_squad")]
-pub async fn create_squad(name: String, tribe: String, industry: Option<String>) -> Result<Squad, ServerFnError> {
+pub async fn create_squad(
+    name: String,
+    tribe: String,
+    industry: Option<String>,
+    org_size: Option<String>,
+) -> Result<Squad, ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     use checkpoint_core::squads::SquadForm;
     let user = require_user().await?;
-    let form = SquadForm::parse(&name, &tribe, industry.as_deref()).map_err(|e| form_error(e.into()))?;
+    let form = SquadForm::parse(&name, &tribe, industry.as_deref())
+        .and_then(|f| f.with_org_size(org_size.as_deref()))
+        .map_err(|e| form_error(e.into()))?;
     app_context()?
         .store
         .create_squad(Some(&user), form)
@@ -44,11 +51,14 @@ pub async fn update_squad(
     name: String,
     tribe: String,
     industry: Option<String>,
+    org_size: Option<String>,
 ) -> Result<Squad, ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
     use checkpoint_core::squads::SquadForm;
     let user = require_user().await?;
-    let form = SquadForm::parse(&name, &tribe, industry.as_deref()).map_err(|e| form_error(e.into()))?;
+    let form = SquadForm::parse(&name, &tribe, industry.as_deref())
+        .and_then(|f| f.with_org_size(org_size.as_deref()))
+        .map_err(|e| form_error(e.into()))?;
     app_context()?
         .store
         .update_squad(&user, &slug, form)
@@ -90,7 +100,9 @@ fn can_manage() -> impl Fn() -> bool + Copy {
 
 #[component]
 fn SquadFields(#[prop(optional)] squad: Option<Squad>, tribes: Vec<String>) -> impl IntoView {
-    let industry = squad.as_ref().map(|s| s.industry).unwrap_or_default();
+    // The current editions' names; the squad keeps its legacy id, one to one.
+    let industry = IndustryKey::from_legacy(squad.as_ref().map(|s| s.industry).unwrap_or_default());
+    let org_size = squad.as_ref().and_then(|s| s.org_size);
     view! {
         <label for="squad-name">"Squad name"</label>
         <input id="squad-name" name="name" required maxlength="80" value=squad.as_ref().map(|s| s.name.clone())/>
@@ -102,8 +114,17 @@ fn SquadFields(#[prop(optional)] squad: Option<Squad>, tribes: Vec<String>) -> i
         <p class="hint">"Pick an existing tribe or type a new one."</p>
         <label for="squad-industry">"Industry (for the baselines)"</label>
         <select id="squad-industry" name="industry">
-            {Industry::ALL.into_iter().map(|i| view! { <option value=i.id() selected=i == industry>{i.label()}</option> }).collect_view()}
+            {IndustryKey::ALL.into_iter().map(|i| view! { <option value=i.id() selected=i == industry>{i.name()}</option> }).collect_view()}
         </select>
+        <label for="squad-org-size">"Organisation size (optional)"</label>
+        <select id="squad-org-size" name="org_size" aria-describedby="squad-org-size-hint">
+            <option value="" selected=org_size.is_none()>"Not given"</option>
+            // "All organisations" is a benchmark row, not a size a squad has.
+            {OrgSizeKey::ALL.into_iter().filter(|k| *k != OrgSizeKey::All).map(|k| view! {
+                <option value=k.id() selected=org_size == Some(k)>{k.name()}</option>
+            }).collect_view()}
+        </select>
+        <p class="hint" id="squad-org-size-hint">"Compares the squad with organisations of its size in the 2024 and 2025 editions (2025 publishes no 10 to 19 band)."</p>
     }
 }
 
@@ -136,7 +157,7 @@ pub fn SquadsPage() -> impl IntoView {
                                         <tr>
                                             <td><a href=format!("/squads/{}", s.slug)><bdi>{s.name}</bdi></a></td>
                                             <td><bdi>{s.tribe}</bdi></td>
-                                            <td>{s.industry.label()}</td>
+                                            <td>{IndustryKey::from_legacy(s.industry).name()}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -188,6 +209,15 @@ pub fn SquadsPage() -> impl IntoView {
     }
 }
 
+/// " · industry: … · organisation size: …", as the squad's benchmarks see it.
+fn squad_context(s: &Squad) -> String {
+    let industry = IndustryKey::from_legacy(s.industry).name();
+    match s.org_size {
+        Some(size) => format!(" · industry: {industry} · organisation size: {}", size.name()),
+        None => format!(" · industry: {industry}"),
+    }
+}
+
 #[component]
 pub fn SquadPage() -> impl IntoView {
     let params = use_params_map();
@@ -205,7 +235,7 @@ pub fn SquadPage() -> impl IntoView {
                     <Title text=s.name.clone()/>
                     <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "<bdi>{s.tribe.clone()}</bdi></p>
                     <h1><bdi>{s.name.clone()}</bdi></h1>
-                    <p class="muted">"Tribe "<bdi>{s.tribe.clone()}</bdi>{format!(" · industry baseline: {}", s.industry.label())}</p>
+                    <p class="muted">"Tribe "<bdi>{s.tribe.clone()}</bdi>{squad_context(&s)}</p>
                     <nav class="page-actions" aria-label="Squad">
                         <a class="button" href=format!("/squads/{}/metrics", s.slug)>"Measured metrics"</a>
                         <a class="button" href=format!("/squads/{}/trend", s.slug)>"Trend"</a>

@@ -88,7 +88,11 @@ test('a facilitator-level user creates and edits a squad @foundation', async ({ 
 
   await page.getByLabel('Squad name').fill('Checkout Crew');
   await page.getByLabel('Tribe', { exact: true }).fill('Payments');
-  await page.getByLabel('Industry (for the baselines)').selectOption('retail');
+  // The current editions' names; the legacy id is what is stored.
+  await expect(page.getByLabel('Industry (for the baselines)').locator('option')).toHaveCount(14);
+  await page.getByLabel('Industry (for the baselines)').selectOption({ label: 'Retail/Consumer/e-Commerce' });
+  await expect(page.getByLabel('Organisation size (optional)')).toHaveValue('');
+  await page.getByLabel('Organisation size (optional)').selectOption({ label: '20 to 99 employees' });
   await page.getByRole('button', { name: 'Create squad' }).click();
   const link = page.getByRole('link', { name: 'Checkout Crew' });
   await expect(link).toBeVisible();
@@ -96,12 +100,15 @@ test('a facilitator-level user creates and edits a squad @foundation', async ({ 
   await link.click();
   await expect(page).toHaveURL(/\/squads\/checkout-crew$/);
   await expect(page.getByRole('heading', { name: 'Checkout Crew', level: 1 })).toBeVisible();
-  await expect(page.getByText('Tribe Payments · industry baseline: Retail')).toBeVisible();
+  await expect(page.getByText('Tribe Payments · industry: Retail/Consumer/e-Commerce · organisation size: 20 to 99 employees')).toBeVisible();
+  await expect(page.getByLabel('Organisation size (optional)')).toHaveValue('fewer_than_100');
+  await expect(page.getByLabel('Industry (for the baselines)')).toHaveValue('consumer');
   await settle(page, testInfo);
 
   await page.getByLabel('Tribe', { exact: true }).fill('Commerce');
+  await page.getByLabel('Organisation size (optional)').selectOption('');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByText('Tribe Commerce · industry baseline: Retail')).toBeVisible();
+  await expect(page.getByText('Tribe Commerce · industry: Retail/Consumer/e-Commerce', { exact: true })).toBeVisible();
   await expectAccessible(page);
 });
 

@@ -127,22 +127,76 @@ test('three participants rate, the facilitator reveals the scores and the key fo
   await expect(people.Ana.page.getByTestId('focus-state')).toHaveText('Confirmed by the facilitator.');
 
   // The public catalog shows, to signed-in users, which squads focus on a capability.
+  // The focus is stored by its section 5 key; both groupings find it.
   await open(page, testInfo, '/capabilities?q=small');
-  await expect(page.locator('li[data-key="small_batches"] .focusing')).toContainText('Focus of:');
+  await expect(page.locator('li[data-key="working_in_small_batches"] .focusing')).toContainText('Focus of:');
+  await expect(page.locator('li[data-key="version_control"] .focusing')).toHaveCount(0);
   await expectAccessible(page);
+  await open(page, testInfo, '/capabilities?grouping=legacy&q=small');
+  await expect(page.locator('li[data-key="small_batches"] .focusing')).toContainText('Focus of:');
   for (const p of Object.values(people)) await p.close();
 });
 
-test('the catalog lists every capability by category and searches them @capabilities', async ({ page }, testInfo) => {
+test('the catalog shows the current grouping with core marked, the legacy one a link away, and searches both @capabilities @catalog', async ({ page }, testInfo) => {
   await open(page, testInfo, '/capabilities');
   await expect(page.getByRole('heading', { name: 'Capability catalog' })).toBeVisible();
   await expect(page.locator('.catalog-list li')).toHaveCount(34);
-  for (const group of ['Technical', 'Process', 'Cultural', 'Newer (2025)']) await expect(page.getByRole('heading', { name: group, level: 2 })).toBeVisible();
+  await expect(page.locator('.catalog-group h2')).toHaveText(['Fast flow', 'Fast feedback', 'Climate for learning', 'AI']);
+  await expect(page.getByRole('link', { name: 'Current (2024 and 2025)' })).toHaveAttribute('aria-current', 'page');
+  // The core set (8 + 5 + 6) carries a visible badge its text names.
+  await expect(page.locator('.core-badge')).toHaveCount(19);
+  await expect(page.locator('li[data-key="version_control"] .core-badge')).toHaveText('core capability');
+  await expect(page.locator('li[data-key="version_control"] .core-badge')).toBeVisible();
+  await expect(page.locator('li[data-key="trunk_based_development"] .core-badge')).toHaveCount(0);
+  await expect(page.locator('li.capability:not(:has(p))')).toHaveCount(0);
+  await expect(page.locator('li[data-key="loosely_coupled_teams"] a[href="https://dora.dev/capabilities/loosely-coupled-teams/"]')).toBeVisible();
+  await expect(page.locator('li[data-key="loosely_coupled_teams"] > p')).toContainText(/\w/);
   await expectAccessible(page);
+
+  // Search in the current grouping.
   await page.getByLabel('Search capabilities').fill('trunk');
   await page.getByRole('button', { name: 'Search' }).click();
-  await expect(page).toHaveURL(/q=trunk/);
+  await expect(page).toHaveURL(/\?q=trunk(&|$)/);
+  await expect(page).not.toHaveURL(/grouping/);
   await expect(page.locator('.catalog-list li h3')).toHaveText(['Trunk-based development']);
+  await expect(page.locator('.catalog-group h2')).toHaveText(['Fast flow']);
+  await settle(page, testInfo);
+
+  // One click to the legacy grouping keeps the search.
+  await page.getByRole('link', { name: 'Legacy (2019 to 2022)' }).click();
+  await expect(page).toHaveURL(/grouping=legacy&q=trunk/);
+  await expect(page.getByRole('link', { name: 'Legacy (2019 to 2022)' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('.catalog-list li h3')).toHaveText(['Trunk-based development']);
+  await expect(page.locator('.catalog-group h2')).toHaveText(['Technical']);
+  await settle(page, testInfo);
+
+  // Search in the legacy grouping stays in it.
+  await page.getByLabel('Search capabilities').fill('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/grouping=legacy/);
+  await expect(page.locator('.catalog-list li')).toHaveCount(34);
+  await expect(page.locator('.catalog-group h2')).toHaveText(['Technical', 'Process', 'Cultural', 'Newer (2025)']);
+  await expect(page.locator('.core-badge')).toHaveCount(0);
+  await expect(page.locator('li[data-key="loosely_coupled_architecture"] a[href="https://dora.dev/capabilities/loosely-coupled-teams/"]')).toBeVisible();
+  await expectAccessible(page);
+  await settle(page, testInfo);
+  await page.getByLabel('Search capabilities').fill('culture');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/grouping=legacy&q=culture/);
+  await expect(page.locator('li[data-key="generative_culture"]')).toBeVisible();
+  await expect(page.locator('.catalog-group h2')).toContainText(['Cultural']);
+  await settle(page, testInfo);
+
+  // And back: the current grouping, same search; a legacy name still finds its capability there.
+  await page.getByRole('link', { name: 'Current (2024 and 2025)' }).click();
+  await expect(page).toHaveURL(/\/capabilities\?q=culture$/);
+  await expect(page.locator('li[data-key="generative_culture"] .core-badge')).toBeVisible();
+  await expect(page.locator('.catalog-group h2')).toContainText(['Climate for learning']);
+  await settle(page, testInfo);
+  await page.getByLabel('Search capabilities').fill('loosely coupled architecture');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('.catalog-list li h3')).toHaveText(['Loosely coupled teams']);
+  await settle(page, testInfo);
   await page.getByLabel('Search capabilities').fill('zzzz');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByText('No capability matches “zzzz”')).toBeVisible();

@@ -7,7 +7,8 @@ test.describe.configure({ mode: 'serial' });
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** 85 daily production deployments ending an hour ago, two of them failed, each commit 2 hours old; one incident restored in 30 minutes. */
+/** 85 daily production deployments ending an hour ago, two of them failed (each recovered by the service's next
+ * deployment two days later), two hotfixes (rework), each commit 2 hours old; one incident restored in 30 minutes. */
 function history() {
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -17,6 +18,7 @@ function history() {
       id: `deploy-${d}`,
       service: d % 2 ? 'web' : 'api',
       status: d === 10 || d === 40 ? 'failure' : 'success',
+      rework: d === 3 || d === 20,
       started_at: iso(finished - 6 * 60_000),
       finished_at: iso(finished),
       commits: [{ sha: `sha${d}`, committed_at: iso(finished - 2 * HOUR) }],
@@ -87,6 +89,10 @@ test('a token made in the UI feeds the squad metrics page, the leaderboard and t
   // Two failed, and the incident is inferred onto the api deployment before it: 3 of 85, 3.5 % rounded half up.
   expect(api.change_failure_rate).toMatchObject({ failed: 3, total: 85, percent: 4, answer: '0-15' });
   expect(api.time_to_restore).toMatchObject({ incidents: 1, median_seconds: 1800, answer: 'less_than_one_hour' });
+  // 7.6: the incident (30 min, inferred onto an api deployment) and the two failures, each recovered by
+  // the next api deployment two days later; 2 hotfixes of 83 successes, 2.4 % rounded.
+  expect(api.failed_deployment_recovery).toEqual({ answer: 'one_day_to_one_week', median_seconds: 172800, incidents: 1, failed_deployments: 2 });
+  expect(api.rework_rate).toEqual({ rework: 2, deployments: 83, percent: 2 });
   const level = api.maturity.level as string;
   const measuredLevel = `${level[0].toUpperCase()}${level.slice(1)}, percentile ${api.maturity.percentile}`;
 
@@ -104,6 +110,23 @@ test('a token made in the UI feeds the squad metrics page, the leaderboard and t
   await card('Change failure rate').locator('summary').click();
   await expect(card('Change failure rate')).toContainText('3 of 85 production deployments failed or caused an incident: 4 %');
   await expect(page.getByText(`Measured maturity: ${measuredLevel}`)).toBeVisible();
+  // The two figures of the current editions, with why.
+  await expect(card('Failed deployment recovery time')).toContainText('Measured: Between one day and one week');
+  await card('Failed deployment recovery time').locator('summary').click();
+  await expect(card('Failed deployment recovery time')).toContainText('Back to normal within 2.0 days of a failed change (median over 3 recoveries in these 91 days: 1 incident linked to a deployment, 2 failed deployments recovered by the next successful deployment).');
+  await expect(card('Deployment rework rate')).toContainText('Measured: 2 %');
+  await card('Deployment rework rate').locator('summary').click();
+  await expect(card('Deployment rework rate')).toContainText('2 of 83 successful production deployments in these 91 days were rework (unplanned, to fix a bug users saw): 2 %.');
+  // Week by week, newest first: the week with the incident and a hotfix, the one with a failure recovered, then a hotfix again.
+  const weeks = page.getByRole('table', { name: /Week by week/ });
+  await expect(weeks.getByRole('columnheader')).toContainText(['Rework rate', 'Failed deployment recovery (median)']);
+  const week = (n: number) => weeks.locator('tbody tr').nth(n);
+  await expect(week(0).locator('td').nth(5)).toHaveText('14 % (1 of 7)');
+  await expect(week(0).locator('td').nth(6)).toHaveText('30 min (1 incident, 0 failed deployments)');
+  await expect(week(1).locator('td').nth(5)).toHaveText('0 % (0 of 6)');
+  await expect(week(1).locator('td').nth(6)).toHaveText('2.0 days (0 incidents, 1 failed deployment)');
+  await expect(week(2).locator('td').nth(5)).toHaveText('14 % (1 of 7)');
+  await expect(week(2).locator('td').nth(6)).toHaveText('– (0 incidents, 0 failed deployments)');
   await expect(page.getByRole('table', { name: 'Per service' }).getByRole('row')).toHaveCount(3);
   await expect(page.getByRole('row', { name: /^build 2 min 85/ })).toBeVisible();
   await expect(page.getByRole('row', { name: /^api 6 min 6 min 43 \(43\)/ })).toBeVisible();

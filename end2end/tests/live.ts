@@ -6,7 +6,8 @@ import { ensureAdmin, jsEnabled, open, settle, signIn } from './helpers';
 let counter = 0;
 
 /** Signs in as the admin, creates a squad and a checkpoint, starts it; returns the room's URL and code. */
-export async function newCheckpoint(page: Page, testInfo: TestInfo) {
+/** A squad and a started checkpoint in `edition` (the legacy 2019 unless asked: most specs test its figures). */
+export async function newCheckpoint(page: Page, testInfo: TestInfo, edition = '2019') {
   await ensureAdmin(testInfo);
   await signIn(page, testInfo);
   await open(page, testInfo, '/squads');
@@ -17,6 +18,7 @@ export async function newCheckpoint(page: Page, testInfo: TestInfo) {
   await page.getByRole('link', { name: squad }).click();
   await settle(page, testInfo);
   await expect(page.getByText('No checkpoints yet')).toBeVisible();
+  await page.locator('select[name="benchmark"]').selectOption(edition);
   await page.getByRole('button', { name: 'Create checkpoint' }).click();
   await expect(page).toHaveURL(/\/checkpoints\/[0-9a-f-]+$/);
   await settle(page, testInfo);

@@ -125,9 +125,14 @@ pub enum SquadCommand {
         name: String,
         #[arg(long)]
         tribe: String,
-        /// Industry for the baselines (all, technology, finance, retail, ...)
+        /// Industry for the baselines: a current key (all, technology, financial_services, consumer, ...)
+        /// or a legacy id (finance, retail, ...)
         #[arg(long)]
         industry: Option<String>,
+        /// Organisation size for the 2024/2025 benchmarks (solo, fewer_than_10, fewer_than_20,
+        /// fewer_than_100, fewer_than_500, fewer_than_1000, fewer_than_5000, fewer_than_10000, more_than_9999)
+        #[arg(long)]
+        org_size: Option<String>,
     },
 }
 
@@ -166,8 +171,13 @@ pub async fn run_command(database_url: &str, command: Command) -> anyhow::Result
             let user = store.create_user(None, &username, &password, Role::Admin).await?;
             println!("created admin {}", user.username);
         }
-        Command::Squad(SquadCommand::Create { name, tribe, industry }) => {
-            let form = SquadForm::parse(&name, &tribe, industry.as_deref())?;
+        Command::Squad(SquadCommand::Create {
+            name,
+            tribe,
+            industry,
+            org_size,
+        }) => {
+            let form = SquadForm::parse(&name, &tribe, industry.as_deref())?.with_org_size(org_size.as_deref())?;
             let squad = store.create_squad(None, form).await?;
             println!("created squad {} in tribe {}", squad.name, squad.tribe);
             println!("{}", squad.slug);

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::timer::Timer;
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::catalog;
+use crate::dora::current::capabilities::{self as current, CurrentCapabilityScore};
+use crate::dora::current::AnyEdition;
 use crate::dora::prioritise::{key_focus, score, CapabilityScore, Rating};
 use crate::dora::statements::statements;
 use crate::error::FieldError;
@@ -72,14 +74,30 @@ pub fn rating_id(r: Rating) -> String {
     }
 }
 
-/// Checks that `statement` exists for `capability`.
-pub fn check_statement(capability: CapabilityKey, statement: u8) -> Result<(), FieldError> {
-    if usize::from(statement) < statements(capability).len() {
+/// The statements of `capability` rated in `edition`, by their index in
+/// section 4's list: all of them in the legacy editions, those of 7.4 (one
+/// fewer for two of the three) in the current ones.
+pub fn asked(edition: AnyEdition, capability: CapabilityKey) -> Vec<u8> {
+    match edition.current() {
+        Some(_) => current::statements(capability).iter().map(|(i, _)| *i as u8).collect(),
+        None => (0..statements(capability).len() as u8).collect(),
+    }
+}
+
+/// Checks that `statement` of `capability` is rated in `edition`.
+pub fn check_statement(edition: AnyEdition, capability: CapabilityKey, statement: u8) -> Result<(), FieldError> {
+    let asked = asked(edition, capability);
+    if asked.contains(&statement) {
         Ok(())
     } else {
         Err(FieldError::new(
             "statement",
-            format!("{} has {} statements", capability.id(), statements(capability).len()),
+            format!(
+                "{} has no statement {statement} in the {} edition (it asks {} statements)",
+                capability.id(),
+                edition.id(),
+                asked.len()
+            ),
         ))
     }
 }
@@ -107,16 +125,16 @@ pub fn parse_focus(keys: &[String]) -> Result<Vec<String>, FieldError> {
     Ok(out)
 }
 
-/// Every statement of the recommended capabilities, in order.
-pub fn all_statements(recommended: &[CapabilityKey]) -> impl Iterator<Item = StatementRef> + '_ {
+/// Every statement of the recommended capabilities rated in `edition`, in order.
+pub fn all_statements(edition: AnyEdition, recommended: &[CapabilityKey]) -> impl Iterator<Item = StatementRef> + '_ {
     recommended
         .iter()
-        .flat_map(|c| (0..statements(*c).len() as u8).map(move |i| (*c, i)))
+        .flat_map(move |c| asked(edition, *c).into_iter().map(move |i| (*c, i)))
 }
 
 /// True when `mine` rates every statement of the recommended capabilities.
-pub fn is_done(mine: &BTreeMap<StatementRef, Rating>, recommended: &[CapabilityKey]) -> bool {
-    all_statements(recommended).all(|s| mine.contains_key(&s))
+pub fn is_done(edition: AnyEdition, mine: &BTreeMap<StatementRef, Rating>, recommended: &[CapabilityKey]) -> bool {
+    all_statements(edition, recommended).all(|s| mine.contains_key(&s))
 }
 
 /// How many chose each answer of one statement: strongly disagree ..= strongly agree, then "don't know".
@@ -128,10 +146,37 @@ pub struct Results {
     pub scores: Vec<CapabilityScore>,
     pub spread: Vec<(StatementRef, Spread)>,
     pub key_focus: Option<CapabilityKey>,
+    /// The current editions' scores (0 to 10) and every capability tied for
+    /// the lowest; absent in the legacy editions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<CurrentResults>,
 }
 
-/// Aggregates the ratings of `raters` (everyone else's are ignored).
-pub fn results(ratings: &Ratings, raters: &[&str], recommended: &[CapabilityKey]) -> Results {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentResults {
+    pub scores: Vec<CurrentCapabilityScore>,
+    /// The lowest score's capabilities: more than one on a tie, and the
+    /// facilitator chooses.
+    pub key_focus: Vec<CapabilityKey>,
+}
+
+/// The squad's previous checkpoint's scores of the current editions' three.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreviousScores {
+    /// `YYYY-MM-DD`.
+    pub held_on: String,
+    pub scores: Vec<CurrentCapabilityScore>,
+}
+
+impl PreviousScores {
+    pub fn of(&self, key: CapabilityKey) -> Option<f64> {
+        self.scores.iter().find(|s| s.capability == key).and_then(|s| s.score)
+    }
+}
+
+/// Aggregates the ratings of `raters` (everyone else's are ignored) on the
+/// statements `edition` asks.
+pub fn results(edition: AnyEdition, ratings: &Ratings, raters: &[&str], recommended: &[CapabilityKey]) -> Results {
     let given = |s: StatementRef| {
         raters
             .iter()
@@ -140,11 +185,24 @@ pub fn results(ratings: &Ratings, raters: &[&str], recommended: &[CapabilityKey]
     let scores: Vec<CapabilityScore> = recommended
         .iter()
         .map(|c| {
-            let all: Vec<Rating> = (0..statements(*c).len() as u8).flat_map(|i| given((*c, i))).collect();
+            let all: Vec<Rating> = asked(edition, *c).into_iter().flat_map(|i| given((*c, i))).collect();
             score(*c, &all)
         })
         .collect();
-    let spread = all_statements(recommended)
+    let current = edition.current().map(|_| {
+        let scores: Vec<CurrentCapabilityScore> = recommended
+            .iter()
+            .map(|c| {
+                let all: Vec<Rating> = asked(edition, *c).into_iter().flat_map(|i| given((*c, i))).collect();
+                current::score(*c, &all)
+            })
+            .collect();
+        CurrentResults {
+            key_focus: current::key_focus(&scores),
+            scores,
+        }
+    });
+    let spread = all_statements(edition, recommended)
         .map(|s| {
             let mut counts = [0usize; 6];
             for r in given(s) {
@@ -161,6 +219,7 @@ pub fn results(ratings: &Ratings, raters: &[&str], recommended: &[CapabilityKey]
         scores,
         spread,
         key_focus,
+        current,
     }
 }
 
@@ -203,7 +262,7 @@ mod tests {
         rate(&mut r, "ana", SmallBatches, &[A(4), A(2), Rating::DontKnow]);
         rate(&mut r, "bo", SmallBatches, &[A(0), A(2), A(2)]);
         rate(&mut r, "gone", SmallBatches, &[A(0), A(0), A(0)]);
-        let res = results(&r, &["ana", "bo"], &rec);
+        let res = results(AnyEdition::Y2019, &r, &["ana", "bo"], &rec);
         // (4 + 2 + 0 + 2 + 2) / 5 = 2 → 50; the removed participant does not count.
         assert_eq!(res.scores[0].score, Some(50.0));
         assert_eq!(res.scores[0].ratings_counted, 5);
@@ -221,8 +280,42 @@ mod tests {
         rate(&mut r, "ana", WipLimits, &[A(2); 5]);
         rate(&mut r, "ana", TrunkBased, &[A(2); 4]);
         rate(&mut r, "ana", LearningCulture, &[A(4); 3]);
-        let res = results(&r, &["ana"], &rec);
+        let res = results(AnyEdition::Y2019, &r, &["ana"], &rec);
         assert_eq!(res.key_focus, Some(TrunkBased));
+    }
+
+    #[test]
+    fn the_current_editions_rate_the_statements_of_7_4_and_mark_every_tie() {
+        let e = AnyEdition::Y2025;
+        let rec = current::RECOMMENDED;
+        assert_eq!(asked(e, Architecture), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(check_statement(e, Architecture, 0).unwrap_err().field, "statement");
+        assert!(check_statement(AnyEdition::Y2019, Architecture, 0).is_ok());
+        assert!(check_statement(e, Westrum, 6).is_ok());
+        let mut r = Ratings::new();
+        // Statement 0 of architecture is not asked: its rating never counts.
+        r.entry("ana".into()).or_default().insert((Architecture, 0), A(0));
+        for i in asked(e, Architecture) {
+            r.entry("ana".into()).or_default().insert((Architecture, i), A(2));
+        }
+        assert!(!is_done(e, &r["ana"], &rec));
+        for i in asked(e, Ci) {
+            r.entry("ana".into()).or_default().insert((Ci, i), A(2));
+        }
+        for i in asked(e, Westrum) {
+            r.entry("ana".into()).or_default().insert((Westrum, i), A(4));
+        }
+        assert!(is_done(e, &r["ana"], &rec));
+        let res = results(e, &r, &["ana"], &rec);
+        let current = res.current.expect("a current edition scores 0 to 10");
+        let scores: Vec<Option<f64>> = current.scores.iter().map(|s| s.score).collect();
+        assert_eq!(scores, [Some(5.0), Some(5.0), Some(10.0)]);
+        assert_eq!(
+            current.key_focus,
+            [Ci, Architecture],
+            "both tied for the lowest are marked"
+        );
+        assert!(results(AnyEdition::Y2022, &r, &["ana"], &rec).current.is_none());
     }
 
     #[test]
@@ -230,8 +323,11 @@ mod tests {
         assert_eq!(parse_rating("dont_know").unwrap(), Rating::DontKnow);
         assert_eq!(parse_rating("4").unwrap(), A(4));
         assert_eq!(parse_rating("5").unwrap_err().field, "rating");
-        assert!(check_statement(SmallBatches, 2).is_ok());
-        assert_eq!(check_statement(SmallBatches, 3).unwrap_err().field, "statement");
+        assert!(check_statement(AnyEdition::Y2019, SmallBatches, 2).is_ok());
+        assert_eq!(
+            check_statement(AnyEdition::Y2019, SmallBatches, 3).unwrap_err().field,
+            "statement"
+        );
         let twice = parse_focus(&["continuous_integration".into(), " continuous_integration".into()]).unwrap();
         assert_eq!(twice, ["continuous_integration"], "a repeat counts once");
         let four: Vec<String> = [
@@ -252,8 +348,8 @@ mod tests {
         let mut r = Ratings::new();
         rate(&mut r, "ana", SmallBatches, &[A(1); 3]);
         rate(&mut r, "ana", LearningCulture, &[A(1); 3]);
-        assert!(!is_done(&r["ana"], &rec));
+        assert!(!is_done(AnyEdition::Y2019, &r["ana"], &rec));
         rate(&mut r, "ana", Cloud, &[Rating::DontKnow; 5]);
-        assert!(is_done(&r["ana"], &rec));
+        assert!(is_done(AnyEdition::Y2019, &r["ana"], &rec));
     }
 }

@@ -48,6 +48,9 @@ pub struct CheckpointInfo {
     pub squad_slug: String,
     pub squad_name: String,
     pub industry: Industry,
+    /// The squad's organisation size, when it gave one (absent in older views).
+    #[serde(default)]
+    pub org_size: Option<crate::dora::current::OrgSizeKey>,
     /// The edition the checkpoint is run in (the column keeps its old name).
     pub benchmark: AnyEdition,
     /// `YYYY-MM-DD`.

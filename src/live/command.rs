@@ -283,16 +283,20 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
                     "rating opens when the facilitator starts the checkpoint",
                 ));
             }
-            let recommended = state
-                .recommended()
-                .ok_or_else(|| refused("capability", "lock all four answers before rating capabilities"))?;
+            let recommended = state.recommended().ok_or_else(|| {
+                refused(
+                    "capability",
+                    "lock the group's answer on every question before rating capabilities",
+                )
+            })?;
             if !recommended.contains(&capability) {
                 return Err(refused(
                     "capability",
                     format!("{} is not one of the three recommended capabilities", capability.id()),
                 ));
             }
-            check_statement(capability, statement).map_err(|e| refused("statement", e.message))?;
+            check_statement(state.info.benchmark, capability, statement)
+                .map_err(|e| refused("statement", e.message))?;
             if state.doc.capabilities.phase != RatingPhase::Rating {
                 return Err(refused(
                     "capability",
@@ -487,6 +491,7 @@ pub(crate) mod tests {
                 squad_slug: "payments".into(),
                 squad_name: "Payments".into(),
                 industry: Industry::default(),
+                org_size: None,
                 benchmark: crate::dora::current::AnyEdition::Y2019,
                 held_on: "2026-11-22".into(),
                 board_url: None,
@@ -502,6 +507,7 @@ pub(crate) mod tests {
             participants,
             votes: Default::default(),
             ratings: Default::default(),
+            previous: None,
         }
     }
 
@@ -520,6 +526,93 @@ pub(crate) mod tests {
     }
 
     const Q: Metric = Metric::LeadTime;
+
+    fn room_2025(names: &[&str]) -> LiveState {
+        let mut s = room(names);
+        s.info.benchmark = crate::dora::current::AnyEdition::Y2025;
+        s.doc.stage = Stage::ChangeFailureRate;
+        s
+    }
+
+    #[test]
+    fn a_2025_room_takes_secret_percentages_proposes_their_median_and_locks_any_percent() {
+        use std::collections::HashSet;
+        let cfr = Metric::ChangeFailureRate;
+        let mut s = room_2025(&["Ana", "Bo"]);
+        let bucket = apply(&mut s, &who("ana"), vote(cfr, "0-15"), 0).unwrap_err();
+        assert!(
+            matches!(bucket, LiveError::Refused(ref e) if e.field == "answer"),
+            "{bucket:?}"
+        );
+        apply(&mut s, &who("ana"), vote(cfr, "12"), 0).unwrap();
+        apply(&mut s, &who("bo"), vote(cfr, "31"), 0).unwrap();
+        let bo = crate::live::View::for_participant(&s, "bo", &HashSet::new(), 0, None);
+        let q = bo.question(cfr).unwrap();
+        assert_eq!(q.kind, crate::live::answer::AnswerKind::Percent);
+        assert_eq!((q.choices.as_ref(), q.proposal(), q.voters.len()), (None, None, 2));
+        assert!(
+            !serde_json::to_string(&bo).unwrap().contains("\"12\""),
+            "Ana's percent reached Bo"
+        );
+        apply(&mut s, &who("fac"), Command::Reveal { question: cfr }, 0).unwrap();
+        let bo = crate::live::View::for_participant(&s, "bo", &HashSet::new(), 0, None);
+        let q = bo.question(cfr).unwrap();
+        assert_eq!((q.median(), q.proposal().as_deref()), (Some(21.5), Some("22")));
+        let lock = |answer: &str| Command::Lock {
+            question: cfr,
+            answer: answer.into(),
+        };
+        assert!(apply(&mut s, &who("fac"), lock("101"), 0).is_err());
+        assert!(s.question(cfr).locked.is_none(), "a refused lock changes nothing");
+        apply(&mut s, &who("fac"), lock("17"), 0).unwrap();
+        assert_eq!(s.question(cfr).locked.as_deref(), Some("17"));
+    }
+
+    #[test]
+    fn only_the_2025_edition_has_a_rework_stage_and_its_view_only_the_asked_questions() {
+        use std::collections::HashSet;
+        let go = Command::GoTo {
+            stage: Stage::ReworkRate,
+        };
+        let mut legacy = room(&["Ana"]);
+        assert!(apply(&mut legacy, &who("fac"), go.clone(), 0).is_err());
+        let view = crate::live::View::for_participant(&legacy, "ana", &HashSet::new(), 0, None);
+        assert_eq!(view.questions.len(), 4);
+        let mut current = room_2025(&["Ana"]);
+        apply(&mut current, &who("fac"), go, 0).unwrap();
+        apply(&mut current, &who("ana"), vote(Metric::ReworkRate, "4"), 0).unwrap();
+        let view = crate::live::View::for_participant(&current, "ana", &HashSet::new(), 0, None);
+        assert_eq!(view.questions.len(), 5);
+        assert_eq!(view.question(Metric::ReworkRate).unwrap().mine.as_deref(), Some("4"));
+        // Locked throughout, the room knows the five answers and the three capabilities of 7.4.
+        for (m, answer) in [
+            (Metric::LeadTime, "less_than_one_day"),
+            (Metric::DeployFrequency, "on_demand"),
+            (Metric::TimeToRestore, "less_than_one_hour"),
+            (Metric::ChangeFailureRate, "20"),
+            (Metric::ReworkRate, "5"),
+        ] {
+            assert!(current.recommended().is_none());
+            current.doc.questions[crate::live::stage::metric_index(m)].phase = Phase::Revealed;
+            apply(
+                &mut current,
+                &who("fac"),
+                Command::Lock {
+                    question: m,
+                    answer: answer.into(),
+                },
+                0,
+            )
+            .unwrap();
+        }
+        let answers = current.locked_current().expect("all five locked");
+        assert_eq!(answers.rework_rate().map(|p| p.get()), Some(5));
+        assert_eq!(
+            current.recommended(),
+            Some(crate::dora::current::capabilities::RECOMMENDED)
+        );
+        assert!(current.locked_input().is_none(), "no level in a current edition");
+    }
 
     /// A dot sent again by the same tab (its acknowledgement was lost) adds no
     /// second dot; the same tab's next dot, or another tab's, does.

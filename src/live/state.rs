@@ -117,6 +117,10 @@ pub struct LiveState {
     pub votes: [BTreeMap<String, String>; 5],
     /// Capability statement ratings: participant id → statement → rating.
     pub ratings: Ratings,
+    /// The squad's previous scores of the three (current editions), read
+    /// with the room; not part of this checkpoint's secrets.
+    #[serde(default)]
+    pub previous: Option<capabilities::PreviousScores>,
 }
 
 impl LiveState {
@@ -197,6 +201,14 @@ impl LiveState {
         }
     }
 
+    /// The revealed capability results of everyone present, once the three
+    /// are known (the view and the summary read the same).
+    pub fn capability_results(&self) -> Option<capabilities::Results> {
+        let rec = self.recommended()?;
+        let raters: Vec<&str> = self.active().map(|p| p.id.as_str()).collect();
+        Some(capabilities::results(self.info.benchmark, &self.ratings, &raters, &rec))
+    }
+
     /// Who is expected to rate: as for votes, facilitators only once they have rated.
     pub fn expected_raters(&self) -> usize {
         self.active()
@@ -210,7 +222,11 @@ impl LiveState {
             return Vec::new();
         };
         self.active()
-            .filter(|p| self.ratings.get(&p.id).is_some_and(|m| capabilities::is_done(m, &rec)))
+            .filter(|p| {
+                self.ratings
+                    .get(&p.id)
+                    .is_some_and(|m| capabilities::is_done(self.info.benchmark, m, &rec))
+            })
             .map(|p| p.id.clone())
             .collect()
     }

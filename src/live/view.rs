@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::answer::{median, proposal, AnswerKind};
-use super::capabilities::{results, RatingPhase, Results, StatementRef};
+use super::capabilities::{RatingPhase, Results, StatementRef};
 use super::checkpoint::{CheckpointInfo, WelcomeText};
 use super::disclosure::Disclosure;
 use super::stage::Stage;
@@ -109,6 +109,9 @@ pub struct CapabilitiesView {
     pub focus: Vec<String>,
     pub focus_confirmed: bool,
     pub timer: Timer,
+    /// The squad's previous checkpoint's scores of the three (current editions).
+    #[serde(default)]
+    pub previous: Option<super::capabilities::PreviousScores>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,17 +326,11 @@ fn capabilities_view(state: &LiveState, me: &str, shown: Disclosure) -> Capabili
             .get(me)
             .map(|m| m.iter().map(|(s, r)| (*s, *r)).collect())
             .unwrap_or_default(),
-        results: match (revealed, recommended) {
-            (true, Some(rec)) => Some(results(
-                &state.ratings,
-                &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-                &rec,
-            )),
-            _ => None,
-        },
+        results: revealed.then(|| state.capability_results()).flatten(),
         focus: doc.focus.clone(),
         focus_confirmed: doc.focus_confirmed,
         timer: doc.timer,
+        previous: state.previous.clone(),
     }
 }
 

@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{between, duration_answer, median, Deployment, Incident, Maturity, Measured, Status, Window};
 use crate::dora::baselines::Industry;
 use crate::dora::current::result::Comparisons;
-use crate::dora::current::{
-    compare_industry, AnyEdition, CurrentAnswers, CurrentAssessment, IndustryKey, Metric, Percent,
-};
+use crate::dora::current::{AnyEdition, CurrentAnswers, CurrentAssessment, IndustryKey, Metric, OrgSizeKey, Percent};
 use crate::dora::Question;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,9 +108,16 @@ pub enum MeasuredAssessment {
 }
 
 /// The assessment of `measured` in `edition`, compared with the squad's
-/// industry; none unless every metric the edition asks for has a value. For a
-/// legacy edition it is `measured.maturity`, so measure in that benchmark.
-pub fn assessment(measured: &Measured, edition: AnyEdition, industry: Industry) -> Option<MeasuredAssessment> {
+/// industry and, when it has one the edition publishes, its organisation size,
+/// as `/api/v1/assess` compares; none unless every metric the edition asks for
+/// has a value. For a legacy edition it is `measured.maturity`, so measure in
+/// that benchmark.
+pub fn assessment(
+    measured: &Measured,
+    edition: AnyEdition,
+    industry: Industry,
+    org_size: Option<OrgSizeKey>,
+) -> Option<MeasuredAssessment> {
     let Some(edition) = edition.current() else {
         return measured.maturity.clone().map(MeasuredAssessment::Legacy);
     };
@@ -130,10 +135,7 @@ pub fn assessment(measured: &Measured, edition: AnyEdition, industry: Industry) 
         None
     };
     let answers = CurrentAnswers::new(edition, answers, change_failure_rate, rework_rate).ok()?;
-    let comparison = Comparisons {
-        industry: compare_industry(edition, IndustryKey::from_legacy(industry)),
-        org_size: None,
-    };
+    let comparison = Comparisons::of(edition, IndustryKey::from_legacy(industry), org_size);
     Some(MeasuredAssessment::Current(Box::new(CurrentAssessment::of(
         &answers, comparison,
     ))))
@@ -289,11 +291,11 @@ mod tests {
         // Legacy time to restore needs an incident.
         let i = [incident("i1", "api", T0 - 2 * DAY_MS, T0 - 2 * DAY_MS + HOUR_MS)];
         let m = measure(&busy(), &i, W, Benchmark::Y2021);
-        let Some(MeasuredAssessment::Legacy(maturity)) = assessment(&m, AnyEdition::Y2021, Industry::All) else {
+        let Some(MeasuredAssessment::Legacy(maturity)) = assessment(&m, AnyEdition::Y2021, Industry::All, None) else {
             panic!("a legacy edition answers with its level and percentile");
         };
         assert_eq!(Some(maturity), m.maturity);
-        let Some(MeasuredAssessment::Current(a)) = assessment(&m, AnyEdition::Y2025, Industry::Technology) else {
+        let Some(MeasuredAssessment::Current(a)) = assessment(&m, AnyEdition::Y2025, Industry::Technology, None) else {
             panic!("every 2025 metric has a value");
         };
         assert_eq!(a.benchmark, crate::dora::current::Edition::Y2025);
@@ -302,6 +304,30 @@ mod tests {
         assert_eq!(m.change_failure_rate.percent, Some(8));
         assert!(a.metrics.rework_rate.is_some());
         assert_eq!(a.comparison.industry.key, IndustryKey::Technology.id());
+        assert_eq!(a.comparison.org_size, None, "no size, no size comparison");
+        let Some(MeasuredAssessment::Current(sized)) = assessment(
+            &m,
+            AnyEdition::Y2025,
+            Industry::Technology,
+            Some(OrgSizeKey::FewerThan100),
+        ) else {
+            panic!("every 2025 metric has a value");
+        };
+        assert_eq!(
+            sized.comparison.org_size,
+            crate::dora::current::compare_org_size(crate::dora::current::Edition::Y2025, OrgSizeKey::FewerThan100)
+        );
+        assert_eq!(sized.comparison.industry, a.comparison.industry);
+        // 2025 publishes no 10 to 19 band: the squad is compared by industry only.
+        let Some(MeasuredAssessment::Current(unpublished)) = assessment(
+            &m,
+            AnyEdition::Y2025,
+            Industry::Technology,
+            Some(OrgSizeKey::FewerThan20),
+        ) else {
+            panic!("every 2025 metric has a value");
+        };
+        assert_eq!(unpublished.comparison.org_size, None);
         let json = serde_json::to_value(MeasuredAssessment::Current(a)).unwrap();
         assert_eq!(json["level"], serde_json::Value::Null);
         assert!(json["score"].is_number());
@@ -313,7 +339,10 @@ mod tests {
         let d: Vec<Deployment> = busy().into_iter().filter(|d| d.status == OK).collect();
         let m = measure(&d, &[], W, Benchmark::default());
         assert_eq!(m.failed_deployment_recovery.answer, None);
-        assert_eq!(assessment(&m, AnyEdition::Y2025, Industry::All), None);
-        assert_eq!(assessment(&m, AnyEdition::Y2024, Industry::All), None);
+        assert_eq!(
+            assessment(&m, AnyEdition::Y2025, Industry::All, Some(OrgSizeKey::Solo)),
+            None
+        );
+        assert_eq!(assessment(&m, AnyEdition::Y2024, Industry::All, None), None);
     }
 }

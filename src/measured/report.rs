@@ -90,6 +90,40 @@ pub fn explain(m: &Measured, question: Question) -> String {
     }
 }
 
+/// Why the measured rework rate (7.6) is what it is.
+pub fn explain_rework(m: &Measured) -> String {
+    let r = &m.rework_rate;
+    match r.percent {
+        Some(p) => format!(
+            "{} of {} successful production deployments in these {} days were rework (unplanned, to fix a bug users saw): {p} %.",
+            r.rework,
+            r.deployments,
+            m.window.days()
+        ),
+        None => format!("No successful production deployment in these {} days, so there is no rework rate.", m.window.days()),
+    }
+}
+
+/// Why the measured failed deployment recovery time (7.6) is what it is: the
+/// median and how many of each kind it is taken over.
+pub fn explain_recovery(m: &Measured) -> String {
+    let r = &m.failed_deployment_recovery;
+    match r.median_seconds {
+        Some(s) => format!(
+            "Back to normal within {} of a failed change (median over {} in these {} days: {} linked to a deployment, {} recovered by the next successful deployment).",
+            human_duration(s),
+            plural(r.incidents + r.failed_deployments, "recovery", "recoveries"),
+            m.window.days(),
+            plural(r.incidents, "incident", "incidents"),
+            plural(r.failed_deployments, "failed deployment", "failed deployments"),
+        ),
+        None => format!(
+            "No incident linked to a deployment was resolved, and no failed deployment was recovered, in these {} days.",
+            m.window.days()
+        ),
+    }
+}
+
 /// The measured answer id of one question.
 pub fn answer_of(m: &Measured, question: Question) -> Option<&str> {
     match question {
@@ -263,7 +297,7 @@ pub struct LeaderboardRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measured::{measure, Commit, Status};
+    use crate::measured::{measure, Commit, Status, HOUR_MS};
 
     #[test]
     fn durations_read_as_people_say_them() {
@@ -375,5 +409,70 @@ mod tests {
             explain(&m, Question::ChangeFailureRate),
             "1 of 1 production deployments failed or caused an incident: 100 %."
         );
+        assert_eq!(
+            explain_rework(&m),
+            "No successful production deployment in these 14 days, so there is no rework rate."
+        );
+        assert_eq!(
+            explain_recovery(&m),
+            "No incident linked to a deployment was resolved, and no failed deployment was recovered, in these 14 days."
+        );
+    }
+
+    fn deployment(id: &str, status: Status, finished_at: i64, rework: bool) -> Deployment {
+        Deployment {
+            id: id.into(),
+            service: "api".into(),
+            environment: "production".into(),
+            status,
+            started_at: None,
+            finished_at,
+            commits: vec![],
+            rework,
+        }
+    }
+
+    #[test]
+    fn rework_and_recovery_explain_their_numbers_and_add_up_week_by_week() {
+        let w = Window {
+            from: 0,
+            to: 14 * DAY_MS,
+        };
+        // Week one: a failure recovered two hours later, then a rework success.
+        // Week two: two planned successes and one rework.
+        let deployments = [
+            deployment("f1", Status::Failure, DAY_MS, false),
+            deployment("s1", Status::Success, DAY_MS + 2 * HOUR_MS, false),
+            deployment("r1", Status::Success, 2 * DAY_MS, true),
+            deployment("s2", Status::Success, 8 * DAY_MS, false),
+            deployment("s3", Status::Success, 9 * DAY_MS, false),
+            deployment("r2", Status::Success, 10 * DAY_MS, true),
+        ];
+        let m = measure(&deployments, &[], w, Benchmark::default());
+        assert_eq!(
+            explain_rework(&m),
+            "2 of 5 successful production deployments in these 14 days were rework (unplanned, to fix a bug users saw): 40 %."
+        );
+        assert_eq!(
+            explain_recovery(&m),
+            "Back to normal within 2 h of a failed change (median over 1 recovery in these 14 days: 0 incidents linked to a deployment, 1 failed deployment recovered by the next successful deployment)."
+        );
+        let prepared = Prepared::new(&deployments, &[]);
+        let weeks = weekly(&prepared, &[], w, Benchmark::default());
+        let rework: Vec<_> = weeks
+            .iter()
+            .map(|w| (w.rework_rate.rework, w.rework_rate.deployments, w.rework_rate.percent))
+            .collect();
+        assert_eq!(rework, [(1, 2, Some(50)), (1, 3, Some(33))]);
+        let recovery: Vec<_> = weeks
+            .iter()
+            .map(|w| {
+                (
+                    w.failed_deployment_recovery.failed_deployments,
+                    w.failed_deployment_recovery.median_seconds,
+                )
+            })
+            .collect();
+        assert_eq!(recovery, [(1, Some(7200.0)), (0, None)]);
     }
 }

@@ -526,7 +526,7 @@ impl Store {
     pub async fn load_live(&self, checkpoint_id: &str) -> Result<LoadedRoom, ServiceError> {
         let row = sqlx::query(
             "SELECT c.id, c.held_on, c.board_url, c.benchmark, c.status, c.join_code, c.revision, c.doc, \
-             s.slug, s.name AS squad_name, s.industry, u.username AS facilitator \
+             s.slug, s.name AS squad_name, s.industry, s.org_size, u.username AS facilitator \
              FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN users u ON u.id = c.facilitator_id WHERE c.id = $1",
         )
         .bind(checkpoint_id)
@@ -540,6 +540,10 @@ impl Store {
             squad_slug: row.get("slug"),
             squad_name: row.get("squad_name"),
             industry: Industry::from_id(row.get("industry")).unwrap_or_default(),
+            org_size: row
+                .get::<Option<String>, _>("org_size")
+                .as_deref()
+                .and_then(crate::dora::current::OrgSizeKey::from_id),
             benchmark: AnyEdition::stored(row.get("benchmark")),
             held_on: row.get("held_on"),
             board_url: row.get("board_url"),
@@ -576,31 +580,11 @@ impl Store {
                 votes[i].insert(r.get("participant_id"), r.get("answer"));
             }
         }
-        let mut ratings: crate::live::capabilities::Ratings = Default::default();
-        for r in
-            sqlx::query("SELECT participant_id, capability, statement, value FROM ratings WHERE checkpoint_id = $1")
-                .bind(checkpoint_id)
-                .fetch_all(&self.pool)
-                .await?
-        {
-            let (Some(capability), Ok(statement)) = (
-                CapabilityKey::from_id(r.get("capability")),
-                u8::try_from(r.get::<i64, _>("statement")),
-            ) else {
-                continue;
-            };
-            let rating = match r.get::<i64, _>("value") {
-                -1 => Rating::DontKnow,
-                v => match u8::try_from(v).ok().and_then(Rating::agreement) {
-                    Some(r) => r,
-                    None => continue,
-                },
-            };
-            ratings
-                .entry(r.get("participant_id"))
-                .or_default()
-                .insert((capability, statement), rating);
-        }
+        let ratings = self.ratings_of(checkpoint_id).await?;
+        let previous = match info.benchmark.current() {
+            Some(_) => self.previous_capability_scores(checkpoint_id).await?,
+            None => None,
+        };
         Ok(LoadedRoom {
             state: LiveState {
                 info,
@@ -609,6 +593,7 @@ impl Store {
                 participants,
                 votes,
                 ratings,
+                previous,
             },
             join_code,
         })
@@ -790,5 +775,68 @@ impl Store {
                 held_on: r.get("held_on"),
             })
             .collect())
+    }
+}
+
+impl Store {
+    /// Every capability rating of a checkpoint, by participant.
+    async fn ratings_of(&self, checkpoint_id: &str) -> Result<crate::live::capabilities::Ratings, ServiceError> {
+        let mut ratings: crate::live::capabilities::Ratings = Default::default();
+        for r in
+            sqlx::query("SELECT participant_id, capability, statement, value FROM ratings WHERE checkpoint_id = $1")
+                .bind(checkpoint_id)
+                .fetch_all(&self.pool)
+                .await?
+        {
+            let (Some(capability), Ok(statement)) = (
+                CapabilityKey::from_id(r.get("capability")),
+                u8::try_from(r.get::<i64, _>("statement")),
+            ) else {
+                continue;
+            };
+            let rating = match r.get::<i64, _>("value") {
+                -1 => Rating::DontKnow,
+                v => match u8::try_from(v).ok().and_then(Rating::agreement) {
+                    Some(r) => r,
+                    None => continue,
+                },
+            };
+            ratings
+                .entry(r.get("participant_id"))
+                .or_default()
+                .insert((capability, statement), rating);
+        }
+        Ok(ratings)
+    }
+
+    /// The current editions' three capabilities as the squad's latest earlier
+    /// checkpoint with revealed ratings scored them (on 7.4's statements, 0 to
+    /// 10), for the capabilities stage to show beside today's. Ratings never
+    /// revealed stay secret: such a checkpoint is passed over.
+    pub async fn previous_capability_scores(
+        &self,
+        checkpoint_id: &str,
+    ) -> Result<Option<crate::live::capabilities::PreviousScores>, ServiceError> {
+        use crate::dora::current::capabilities::RECOMMENDED;
+        let Some((id, held_on, _)) = self
+            .earlier_checkpoints(checkpoint_id)
+            .await?
+            .into_iter()
+            .find(|(_, _, doc)| crate::live::Disclosure::of_doc(doc).ratings())
+        else {
+            return Ok(None);
+        };
+        let ratings = self.ratings_of(&id).await?;
+        let raters: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM participants WHERE checkpoint_id = $1 AND removed = 0")
+                .bind(&id)
+                .fetch_all(&self.pool)
+                .await?;
+        let raters: Vec<&str> = raters.iter().map(String::as_str).collect();
+        let results = crate::live::capabilities::results(AnyEdition::Y2025, &ratings, &raters, &RECOMMENDED);
+        Ok(Some(crate::live::capabilities::PreviousScores {
+            held_on,
+            scores: results.current.map(|c| c.scores).unwrap_or_default(),
+        }))
     }
 }

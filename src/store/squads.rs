@@ -5,24 +5,28 @@ use sqlx::Row;
 use super::{new_id, now_ms, ServiceError, Store};
 use crate::access::{require_role, Action};
 use crate::accounts::CurrentUser;
-use crate::dora::baselines::Industry;
+use crate::dora::current::benchmarks::{IndustryKey, OrgSizeKey};
 use crate::names::DisplayName;
 pub use crate::squads::{Squad, SquadForm};
 
 fn squad_from_row(r: &sqlx::any::AnyRow) -> Squad {
     let industry: String = r.get("industry");
+    let org_size: Option<String> = r.get("org_size");
     Squad {
         id: r.get("id"),
         slug: r.get("slug"),
         name: r.get("name"),
         tribe: r.get("tribe"),
-        industry: Industry::from_id(&industry).unwrap_or_default(),
+        industry: IndustryKey::from_any(&industry)
+            .map(IndustryKey::legacy)
+            .unwrap_or_default(),
+        org_size: org_size.as_deref().and_then(OrgSizeKey::from_id),
     }
 }
 
 macro_rules! select_squad {
     ($tail:literal) => {
-        concat!("SELECT s.id, s.slug, s.name, t.name AS tribe, s.industry FROM squads s JOIN tribes t ON t.id = s.tribe_id ", $tail)
+        concat!("SELECT s.id, s.slug, s.name, t.name AS tribe, s.industry, s.org_size FROM squads s JOIN tribes t ON t.id = s.tribe_id ", $tail)
     };
 }
 
@@ -52,12 +56,13 @@ impl Store {
         let id = new_id();
         let mut slug = base.clone();
         for n in 2.. {
-            let inserted = sqlx::query("INSERT INTO squads (id, slug, name, tribe_id, industry, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (slug) DO NOTHING")
+            let inserted = sqlx::query("INSERT INTO squads (id, slug, name, tribe_id, industry, org_size, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (slug) DO NOTHING")
                 .bind(&id)
                 .bind(&slug)
                 .bind(form.name.as_str())
                 .bind(&tribe_id)
                 .bind(form.industry.id())
+                .bind(form.org_size.map(OrgSizeKey::id))
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
@@ -73,23 +78,27 @@ impl Store {
             name: form.name.as_str().to_string(),
             tribe: form.tribe.as_str().to_string(),
             industry: form.industry,
+            org_size: form.org_size,
         })
     }
 
-    /// Edits name, tribe and industry; the slug stays, so links keep working.
+    /// Edits name, tribe, industry and organisation size (none clears it);
+    /// the slug stays, so links keep working.
     pub async fn update_squad(&self, by: &CurrentUser, slug: &str, form: SquadForm) -> Result<Squad, ServiceError> {
         require_role(Some(by), Action::ManageSquads)?;
         let mut tx = self.writer.begin().await?;
         let tribe_id = self.tribe_id(&mut tx, &form.tribe).await?;
-        let updated =
-            sqlx::query("UPDATE squads SET name = $1, tribe_id = $2, industry = $3, updated_at = $4 WHERE slug = $5")
-                .bind(form.name.as_str())
-                .bind(&tribe_id)
-                .bind(form.industry.id())
-                .bind(now_ms())
-                .bind(slug)
-                .execute(&mut *tx)
-                .await?;
+        let updated = sqlx::query(
+            "UPDATE squads SET name = $1, tribe_id = $2, industry = $3, org_size = $4, updated_at = $5 WHERE slug = $6",
+        )
+        .bind(form.name.as_str())
+        .bind(&tribe_id)
+        .bind(form.industry.id())
+        .bind(form.org_size.map(OrgSizeKey::id))
+        .bind(now_ms())
+        .bind(slug)
+        .execute(&mut *tx)
+        .await?;
         if updated.rows_affected() == 0 {
             return Err(ServiceError::NotFound("squad"));
         }

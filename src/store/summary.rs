@@ -388,7 +388,10 @@ impl Store {
 
 impl Store {
     /// The same squad's checkpoints before this one, newest first, with their documents.
-    async fn earlier_checkpoints(&self, checkpoint_id: &str) -> Result<Vec<(String, String, LiveDoc)>, ServiceError> {
+    pub(super) async fn earlier_checkpoints(
+        &self,
+        checkpoint_id: &str,
+    ) -> Result<Vec<(String, String, LiveDoc)>, ServiceError> {
         let rows = sqlx::query(
             "SELECT p.id, p.held_on, p.doc FROM checkpoints c JOIN checkpoints p ON p.squad_id = c.squad_id AND p.id <> c.id \
              AND (p.held_on < c.held_on OR (p.held_on = c.held_on AND p.created_at < c.created_at)) \

@@ -19,7 +19,6 @@ use crate::board::{ActionStatus, NoteKind};
 use crate::dora::capabilities::CapabilityKey;
 use crate::dora::current::{AnyEdition, CurrentAssessment, Metric, OrgSizeKey};
 use crate::dora::{assess, catalog, AssessmentInput, Level, Question};
-use crate::live::capabilities::results;
 use crate::live::Disclosure;
 use crate::live::LiveState;
 use crate::measured::Measured;
@@ -245,16 +244,9 @@ impl Summary {
         let answers = answers::answers(state, measured.as_ref());
         let recommended = state.recommended();
         let caps = &state.doc.capabilities;
-        let scores = match (shown.ratings(), recommended) {
-            (true, Some(rec)) => {
-                results(
-                    &state.ratings,
-                    &state.active().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-                    &rec,
-                )
-                .scores
-            }
-            _ => Vec::new(),
+        let scores = match shown.ratings() {
+            true => state.capability_results().map(|r| r.scores).unwrap_or_default(),
+            false => Vec::new(),
         };
         let focus = if caps.focus_confirmed {
             caps.focus.clone()

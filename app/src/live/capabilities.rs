@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use checkpoint_core::dora::capabilities::CapabilityKey;
 use checkpoint_core::dora::catalog::{self, CatalogEntry};
 use checkpoint_core::dora::statements::statements;
-use checkpoint_core::live::capabilities::{rating_id, why_recommended, MAX_FOCUS};
+use checkpoint_core::live::capabilities::{asked, rating_id, why_recommended, MAX_FOCUS};
 use checkpoint_core::live::{Command, RatingPhase, Stage};
 use leptos::prelude::*;
 
 use super::controls::{confirm, CommandButton, CommandFields, NextStage, StageTimer};
 use super::link::use_live;
+use crate::score_axis::decimal;
 
 /// Every rating of a plain form at once (no JavaScript): fields `ratings[<capability>-<n>]`.
 #[server(endpoint = "rate_all")]
@@ -101,9 +102,14 @@ pub fn CapabilitiesStage() -> impl IntoView {
     let phase = live.select(move |v| v.capabilities.phase);
     let rated = live.select(move |v| (v.capabilities.done.len(), v.capabilities.expected));
     let facilitator = live.select(move |v| v.facilitator);
+    let edition = live.peek(|v| v.info.benchmark);
+    let current = edition.current().is_some();
     view! {
-        <h2 id="stage-heading">"Capabilities"</h2>
+        <h2 id="stage-heading">{Stage::Capabilities.label_in(edition)}</h2>
         {move || match recommended.get() {
+            None if current => view! {
+                <p class="empty-state">"Lock the group's answer on every question first; then the squad rates the three capabilities DORA recommends to every team."</p>
+            }.into_any(),
             None => view! {
                 <p class="empty-state">"The recommendations follow from the maturity: lock the group's answer on all four questions first."</p>
             }.into_any(),
@@ -111,7 +117,11 @@ pub fn CapabilitiesStage() -> impl IntoView {
                 let rec_for_list = rec.clone();
                 let rec_for_focus = rec.clone();
                 view! {
-                    <p>"These three capabilities are recommended for the squad's level. Rate each statement for your squad, privately; the facilitator reveals the scores."</p>
+                    <p>{if current {
+                        "DORA recommends these three capabilities to every team. Rate each statement for your squad, privately; the facilitator reveals the scores (0 to 10, the lowest is the key focus)."
+                    } else {
+                        "These three capabilities are recommended for the squad's level. Rate each statement for your squad, privately; the facilitator reveals the scores."
+                    }}</p>
                     <StageTimer stage=Stage::Capabilities/>
                     <ul class="capabilities">
                         {rec_for_list.into_iter().map(|key| {
@@ -120,7 +130,7 @@ pub fn CapabilitiesStage() -> impl IntoView {
                                 <li class="capability" data-key=key.id()>
                                     <h3>{e.name}</h3>
                                     <p>{e.description}</p>
-                                    <p class="muted small"><strong>"Why now: "</strong>{why_recommended(key)}</p>
+                                    {(!current).then(|| view! { <p class="muted small"><strong>"Why now: "</strong>{why_recommended(key)}</p> })}
                                     <a href=e.url rel="noopener" target="_blank">{format!("Read about {} on dora.dev", e.name.to_lowercase())}<span class="visually-hidden">" (opens in a new tab)"</span></a>
                                 </li>
                             }
@@ -131,6 +141,7 @@ pub fn CapabilitiesStage() -> impl IntoView {
                     </p>
                     {move || match phase.get() {
                         RatingPhase::Rating => view! { <RatingForm recommended=rec.clone()/> }.into_any(),
+                        RatingPhase::Revealed if current => view! { <CurrentScores/> }.into_any(),
                         RatingPhase::Revealed => view! { <Scores/> }.into_any(),
                     }}
                     <Show when=move || facilitator.get()>
@@ -167,6 +178,7 @@ const CHOICES: [(&str, &str); 6] = [
 #[component]
 fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
     let live = use_live();
+    let edition = live.peek(|v| v.info.benchmark);
     let id = move || live.id();
     view! {
         <form method="post" action="/api/rate_all" class="rating-form" on:submit=move |ev| {
@@ -176,12 +188,13 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
             <input type="hidden" name="id" value=id/>
             {recommended.into_iter().map(|key| view! {
                 <h3 class="rating-capability">{entry(key).name}</h3>
-                {statements(key).iter().enumerate().map(|(i, text)| {
-                    let n = i as u8;
+                {asked(edition, key).into_iter().map(|n| {
+                    let i = usize::from(n);
+                    let text = statements(key)[i];
                     let field = format!("ratings[{}-{i}]", key.id());
                     view! {
                         <fieldset class="statement" data-statement=format!("{}-{i}", key.id())>
-                            <legend>{*text}</legend>
+                            <legend>{text}</legend>
                             <div class="scale">
                                 {CHOICES.into_iter().map(|(value, label)| {
                                     let input_id = format!("r-{}-{i}-{value}", key.id());
@@ -250,6 +263,54 @@ fn Scores() -> impl IntoView {
                         </tbody>
                     </table>
                 </details>
+            }.into_any()
+        })}
+    }
+}
+
+/// The current editions' reveal: each capability's score 0 to 10 beside the
+/// squad's previous one, every capability tied for the lowest marked.
+#[component]
+fn CurrentScores() -> impl IntoView {
+    let live = use_live();
+    let data = live.select(move |v| (v.capabilities.results.clone(), v.capabilities.previous.clone()));
+    view! {
+        {move || data.with(|(res, previous)| {
+            let Some(current) = res.as_ref().and_then(|r| r.current.clone()) else { return ().into_any() };
+            let focus = current.key_focus.clone();
+            let names: Vec<&str> = focus.iter().map(|k| entry(*k).name).collect();
+            let focus_line = match names.len() {
+                0 => "No key focus yet: nobody rated these statements.".to_string(),
+                1 => format!("Key focus area: {}", names[0]),
+                _ => format!("Tied for the key focus: {}. The facilitator chooses.", names.join(" and ")),
+            };
+            let tie = focus.len() > 1;
+            let previous_caption = previous.as_ref().map(|p| format!("Previous ({})", p.held_on));
+            view! {
+                <p class="key-focus" class:tie=tie data-testid="key-focus">{focus_line}</p>
+                <table class="data-table scores" data-testid="scores">
+                    <caption>"Scores (0 to 10: the mean rating, strongly disagree 0 to strongly agree 10, “don't know” left out)"</caption>
+                    <thead><tr>
+                        <th scope="col">"Capability"</th><th scope="col" class="num">"Squad"</th>
+                        {previous_caption.clone().map(|c| view! { <th scope="col" class="num">{c}</th> })}
+                        <th scope="col">"Key focus"</th>
+                    </tr></thead>
+                    <tbody>
+                        {current.scores.iter().map(|s| {
+                            let is_focus = focus.contains(&s.capability);
+                            let before = previous.as_ref().map(|p| p.of(s.capability).map_or_else(|| "–".to_string(), decimal));
+                            view! {
+                                <tr data-key=s.capability.id() class:key-focus-row=is_focus>
+                                    <th scope="row">{entry(s.capability).name}</th>
+                                    <td class="num" data-testid="score">{s.score.map_or_else(|| "no ratings".to_string(), decimal)}</td>
+                                    {before.map(|b| view! { <td class="num" data-testid="previous-score">{b}</td> })}
+                                    <td>{match (is_focus, focus.len() > 1) { (true, true) => "Tied lowest", (true, false) => "Lowest", _ => "" }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                {previous.is_none().then(|| view! { <p class="muted small">"No earlier checkpoint of this squad revealed these scores, so there is nothing to compare with yet."</p> })}
             }.into_any()
         })}
     }

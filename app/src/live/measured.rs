@@ -5,7 +5,7 @@
 use checkpoint_core::dora::current::Metric;
 use checkpoint_core::dora::{assess, Question};
 use checkpoint_core::live::state::locked_input;
-use checkpoint_core::measured::report::{answer_label, answer_of, explain, human_duration, plural};
+use checkpoint_core::measured::report::{answer_label, answer_of, explain, explain_recovery, explain_rework, plural};
 use checkpoint_core::measured::Measured;
 use leptos::prelude::*;
 
@@ -41,19 +41,10 @@ pub fn current_measured(m: &Measured, metric: Metric) -> (String, String) {
             let q = metric.legacy_question().expect("a section 1 question");
             (answer_label(q, answer_of(m, q)), explain(m, q))
         }
-        Metric::TimeToRestore => {
-            let r = &m.failed_deployment_recovery;
-            let why = match r.median_seconds {
-                Some(s) => format!(
-                    "Median {} over {} linked to a deployment and {} recovered by the next success, in these {days} days.",
-                    human_duration(s),
-                    plural(r.incidents, "incident", "incidents"),
-                    plural(r.failed_deployments, "failed deployment", "failed deployments"),
-                ),
-                None => format!("No failed deployment was recovered and no incident linked to a deployment was resolved in these {days} days."),
-            };
-            (answer_label(Question::TimeToRestore, r.answer.as_deref()), why)
-        }
+        Metric::TimeToRestore => (
+            answer_label(Question::TimeToRestore, m.failed_deployment_recovery.answer.as_deref()),
+            explain_recovery(m),
+        ),
         Metric::ChangeFailureRate => {
             let c = &m.change_failure_rate;
             match c.percent {
@@ -71,27 +62,12 @@ pub fn current_measured(m: &Measured, metric: Metric) -> (String, String) {
                 ),
             }
         }
-        Metric::ReworkRate => {
-            let r = &m.rework_rate;
-            match r.percent {
-                Some(p) => (
-                    format!("{p} %"),
-                    format!(
-                        "{} of {} in these {days} days were rework (unplanned, fixing what users saw).",
-                        r.rework,
-                        plural(
-                            r.deployments,
-                            "successful production deployment",
-                            "successful production deployments"
-                        )
-                    ),
-                ),
-                None => (
-                    "No data".into(),
-                    format!("No successful production deployment in these {days} days."),
-                ),
-            }
-        }
+        Metric::ReworkRate => (
+            m.rework_rate
+                .percent
+                .map_or_else(|| "No data".to_string(), |p| format!("{p} %")),
+            explain_rework(m),
+        ),
     }
 }
 

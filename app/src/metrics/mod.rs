@@ -2,6 +2,7 @@
 //! CSV import, the leaderboard, and the measured answers inside a checkpoint.
 
 pub mod cards;
+pub mod current_cards;
 pub mod import;
 pub mod leaderboard;
 pub mod page;

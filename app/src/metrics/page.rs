@@ -10,6 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::cards::{question_title, MetricCards};
+use super::current_cards::CurrentMetricCards;
 use super::window_label;
 use crate::layout::ErrorNotice;
 
@@ -46,14 +47,37 @@ fn short(m: &Measured, q: Question) -> String {
     answer_of(m, q).map_or_else(|| "–".to_string(), |_| answer_label(q, answer_of(m, q)))
 }
 
+/// "11 % (2 of 19)": rework among the week's successful production deployments.
+fn rework(w: &Measured) -> String {
+    let r = &w.rework_rate;
+    r.percent.map_or("–".to_string(), |p| {
+        format!("{p} % ({} of {})", r.rework, r.deployments)
+    })
+}
+
+/// "2 h (1 incident, 1 failed deployment)": the median and what it is taken over.
+fn recovery(w: &Measured) -> String {
+    let r = &w.failed_deployment_recovery;
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{} ({}, {})",
+        seconds(r.median_seconds),
+        plural(r.incidents, "incident", "incidents"),
+        plural(r.failed_deployments, "failed deployment", "failed deployments")
+    )
+}
+
 #[component]
 fn WeekTable(weeks: Vec<Measured>) -> impl IntoView {
+    // Eight columns outgrow a phone: the table scrolls, not the page (focusable, so keyboards can scroll it).
     view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Week by week">
         <table class="data-table">
             <caption>"Week by week (weeks end on the window's last day)"</caption>
             <thead><tr>
                 <th scope="col">"Week ending"</th><th scope="col">"Deployments"</th><th scope="col">"Deploy days"</th>
                 <th scope="col">"Lead time (median)"</th><th scope="col">"Change failure rate"</th><th scope="col">"Time to restore (median)"</th>
+                <th scope="col">"Rework rate"</th><th scope="col">"Failed deployment recovery (median)"</th>
             </tr></thead>
             <tbody>
                 {weeks.into_iter().rev().map(|w| view! {
@@ -64,10 +88,13 @@ fn WeekTable(weeks: Vec<Measured>) -> impl IntoView {
                         <td>{seconds(w.lead_time.median_seconds)}{format!(" ({} commits)", w.lead_time.changes)}</td>
                         <td>{w.change_failure_rate.percent.map_or("–".to_string(), |p| format!("{p} % ({} of {})", w.change_failure_rate.failed, w.change_failure_rate.total))}</td>
                         <td>{seconds(w.time_to_restore.median_seconds)}{format!(" ({} incidents)", w.time_to_restore.incidents)}</td>
+                        <td>{rework(&w)}</td>
+                        <td>{recovery(&w)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -113,6 +140,7 @@ fn report(data: SquadMetrics, service: Option<String>) -> impl IntoView {
         } else {
             view! {
                 <MetricCards measured=data.overall.clone()/>
+                <CurrentMetricCards measured=data.overall.clone()/>
                 <WeekTable weeks=data.weeks.clone()/>
                 {(!data.services.is_empty()).then(|| view! { <ServiceTable squad=squad.clone() services=data.services.clone()/> })}
                 <div class="two-col">

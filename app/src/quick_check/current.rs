@@ -139,7 +139,7 @@ fn CurrentResult(input: CurrentInput) -> impl IntoView {
         None => (a.comparison.industry, "industry"),
     };
     view! {
-        <ScoreSummary assessment=a.clone() benchmark by answers=answer_texts(&input.answers)/>
+        <ScoreSummary assessment=a.clone() benchmark by also=None answers=answer_texts(&input.answers)/>
         <h3>"What's holding you back"</h3>
         <p class="muted small">"DORA recommends these three capabilities to every team."</p>
         <ul class="capabilities">

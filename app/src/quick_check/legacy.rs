@@ -26,7 +26,9 @@ pub fn LegacyCheck() -> impl IntoView {
     };
     let industry = move || {
         param("industry")
-            .and_then(|i| Industry::from_id(&i))
+            // A current key (as a squad's form sends) names the same industry.
+            .and_then(|i| checkpoint_core::dora::current::IndustryKey::from_any(&i))
+            .map(checkpoint_core::dora::current::IndustryKey::legacy)
             .unwrap_or_default()
     };
     let benchmark_selected = move |b: Benchmark| param("benchmark").map_or(b == Benchmark::default(), |p| p == b.id());

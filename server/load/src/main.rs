@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
+use checkpoint_core::dora::current::Metric;
 use checkpoint_core::dora::Question;
 use checkpoint_core::live::{ClientMessage, Command, Frame, Phase, Stage, View};
 use clap::Parser;
@@ -288,7 +289,8 @@ async fn create_squad(http: &reqwest::Client, base: &str) -> anyhow::Result<Stri
 async fn create_checkpoint(http: &reqwest::Client, base: &str, slug: &str) -> anyhow::Result<(String, String)> {
     let res: serde_json::Value = http
         .post(format!("{base}/api/v1/checkpoints"))
-        .json(&json!({"squad": slug, "held_on": "2026-11-22"}))
+        // The legacy edition the recorded figures were measured with.
+        .json(&json!({"squad": slug, "held_on": "2026-11-22", "benchmark": "2019"}))
         .send()
         .await?
         .error_for_status()?
@@ -373,10 +375,10 @@ async fn facilitate(
             match lite.t {
                 "snapshot" => {
                     if let Ok(Frame::Snapshot { view }) = serde_json::from_str::<Frame>(&text) {
-                        let open = view
-                            .stage
-                            .question()
-                            .filter(|q| view.question(*q).is_some_and(|v| v.phase == Phase::Voting));
+                        let open = view.stage.metric().and_then(Metric::legacy_question).filter(|q| {
+                            view.question(Metric::of_question(*q))
+                                .is_some_and(|v| v.phase == Phase::Voting)
+                        });
                         *reader_room.open_question.lock().unwrap() = open;
                         let _ = view_tx.send(*view);
                     }
@@ -397,21 +399,36 @@ async fn facilitate(
         while let Ok(v) = view_rx.try_recv() {
             latest = v;
         }
-        if latest.question(q).is_some_and(|v| v.phase != Phase::Voting) {
+        if latest
+            .question(Metric::of_question(q))
+            .is_some_and(|v| v.phase != Phase::Voting)
+        {
             req += 1;
-            tx.send(send_text(Command::Reopen { question: q }, req)).await?;
+            tx.send(send_text(
+                Command::Reopen {
+                    question: Metric::of_question(q),
+                },
+                req,
+            ))
+            .await?;
         }
         req += 1;
         tx.send(send_text(
             Command::GoTo {
-                stage: Stage::of_question(q),
+                stage: Stage::of_metric(Metric::of_question(q)),
             },
             req,
         ))
         .await?;
         tokio::time::sleep(question_time.min(deadline.saturating_duration_since(Instant::now()))).await;
         req += 1;
-        tx.send(send_text(Command::Reveal { question: q }, req)).await?;
+        tx.send(send_text(
+            Command::Reveal {
+                question: Metric::of_question(q),
+            },
+            req,
+        ))
+        .await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     // Participants have stopped: reveal what is still secret and read the final state.
@@ -420,17 +437,27 @@ async fn facilitate(
         latest = v;
     }
     for q in Question::ALL {
-        if latest.question(q).is_some_and(|v| v.phase == Phase::Voting) {
+        if latest
+            .question(Metric::of_question(q))
+            .is_some_and(|v| v.phase == Phase::Voting)
+        {
             req += 1;
-            tx.send(send_text(Command::Reveal { question: q }, req)).await?;
+            tx.send(send_text(
+                Command::Reveal {
+                    question: Metric::of_question(q),
+                },
+                req,
+            ))
+            .await?;
         }
     }
     let end = Instant::now() + Duration::from_secs(10);
     loop {
-        if Question::ALL
-            .iter()
-            .all(|q| latest.question(*q).is_some_and(|v| v.phase != Phase::Voting))
-        {
+        if Question::ALL.iter().all(|q| {
+            latest
+                .question(Metric::of_question(*q))
+                .is_some_and(|v| v.phase != Phase::Voting)
+        }) {
             break;
         }
         match tokio::time::timeout(end.saturating_duration_since(Instant::now()), view_rx.recv()).await {
@@ -520,7 +547,7 @@ async fn participate(
         if tx
             .send(send_text(
                 Command::Vote {
-                    question: q,
+                    question: Metric::of_question(q),
                     answer: answer.clone(),
                 },
                 req,
@@ -570,7 +597,7 @@ fn count_lost(view: &View, totals: &Totals) -> usize {
         let Some(mine) = acked.get(&person.id) else { continue };
         for (q, answer) in mine {
             let stored = view
-                .question(*q)
+                .question(Metric::of_question(*q))
                 .and_then(|v| v.choices.as_ref())
                 .and_then(|c| c.iter().find(|(p, _)| *p == person.id).map(|(_, a)| a.clone()));
             if stored.as_deref() != Some(answer.as_str()) {

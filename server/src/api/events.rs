@@ -306,12 +306,11 @@ async fn get_metrics(
         .measure(&scope, window, benchmark)
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
-    let industry = store
+    let squad = store
         .squad(&scope.slug)
         .await
-        .map_err(|e| ApiError::from(e).into_response())?
-        .industry;
-    let assessment = assessment(&measured, edition, industry);
+        .map_err(|e| ApiError::from(e).into_response())?;
+    let assessment = assessment(&measured, edition, squad.industry, squad.org_size);
     Ok(Json(metrics_json(
         &measured,
         &scope.slug,
@@ -536,7 +535,8 @@ pub struct MetricsBody {
     #[schema(value_type = ReworkRate)]
     rework_rate: (),
     /// The measured answers in the edition asked for (`benchmark`): for 2024 and 2025 the answer
-    /// `POST /assess` gives those answers, compared with the squad's industry; for 2019, 2021 and 2022 the level and
+    /// `POST /assess` gives those answers, compared with the squad's industry and, when the squad has one, its
+    /// organisation size (`comparison.org_size`, absent otherwise); for 2019, 2021 and 2022 the level and
     /// percentile, as `maturity`. Null unless every metric of the edition has a value.
     #[schema(value_type = Option<MeasuredAssessmentSchema>, required = true)]
     assessment: (),

@@ -6,7 +6,7 @@ use checkpoint_core::accounts::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{deploy, hours_ago, spawn_app};
+use crate::helpers::{deploy, hours_ago, spawn_app, Pipeline, TestApp};
 
 #[tokio::test]
 async fn pipelines_post_events_and_read_the_metrics_they_imply() {
@@ -455,12 +455,9 @@ async fn a_token_never_reads_another_squad_and_a_signed_in_user_reads_any() {
     );
 }
 
-#[tokio::test]
-async fn the_metrics_add_recovery_rework_and_the_editions_assessment() {
-    let app = spawn_app().await;
-    let p = app.pipeline("Payments").await;
-    // As above: 21 daily deploys, d3 and d13 failing, each recovered by the next
-    // deploy a day later; d0 and d5 are hotfixes.
+/// As above: 21 daily deploys, d3 and d13 failing, each recovered by the next
+/// deploy a day later; d0 and d5 are hotfixes; an incident of two hours on d1.
+async fn send_recovery_history(app: &TestApp, p: &Pipeline) {
     let batch: Vec<Value> = (0..21)
         .map(|d| {
             let mut e = deploy(
@@ -479,6 +476,13 @@ async fn the_metrics_add_recovery_rework_and_the_editions_assessment() {
     assert_eq!(status, StatusCode::OK);
     let incident = json!({"id": "inc-1", "service": "api", "opened_at": hours_ago(30), "resolved_at": hours_ago(28), "deployment_id": "d1"});
     app.post_events(Some(&p.token), "incidents", incident.to_string()).await;
+}
+
+#[tokio::test]
+async fn the_metrics_add_recovery_rework_and_the_editions_assessment() {
+    let app = spawn_app().await;
+    let p = app.pipeline("Payments").await;
+    send_recovery_history(&app, &p).await;
     // A string is not a boolean: refused by name, and nothing is stored.
     let bad = json!({"deployments": [deploy("d99", "success", 1, 2), {"id": "d98", "service": "api", "status": "success", "finished_at": hours_ago(1), "rework": "true"}]});
     let (status, body) = app.post_events(Some(&p.token), "deployments", bad.to_string()).await;
@@ -562,4 +566,40 @@ async fn the_metrics_add_recovery_rework_and_the_editions_assessment() {
     assert_eq!(quiet["rework_rate"]["deployments"], 1, "{quiet}");
     assert_eq!(quiet["failed_deployment_recovery"]["answer"], Value::Null, "{quiet}");
     assert_eq!(quiet["assessment"], Value::Null);
+}
+
+#[tokio::test]
+async fn the_measured_assessment_compares_with_the_squads_organisation_size_when_it_has_one() {
+    use checkpoint_core::dora::current::{compare_org_size, Edition, OrgSizeKey};
+    let app = spawn_app().await;
+    let sized = app.pipeline_with("Payments", Some("fewer_than_100")).await;
+    send_recovery_history(&app, &sized).await;
+    let three_weeks = urlencode(&(chrono::Utc::now() - chrono::Duration::days(21)).to_rfc3339());
+    let (status, m) = app.metrics(Some(&sized.token), &format!("from={three_weeks}")).await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    let c = &m["assessment"]["comparison"];
+    assert_eq!(
+        c["org_size"],
+        serde_json::to_value(compare_org_size(Edition::Y2025, OrgSizeKey::FewerThan100).unwrap()).unwrap()
+    );
+    // Section 7.3, 2025, 20 to 99 employees: recovery corrected to 10 - 2.4.
+    assert_eq!(c["org_size"]["name"], "20 to 99 employees");
+    assert_eq!(c["org_size"]["time_to_restore"], json!({"mean": 7.6, "sd": 1.9}));
+    assert_eq!(c["org_size"]["lead_time"], json!({"mean": 5.8, "sd": 2.3}));
+    assert_eq!(c["industry"]["key"], "all", "the industry stays beside it");
+    let (_, m2024) = app
+        .metrics(Some(&sized.token), &format!("from={three_weeks}&benchmark=2024"))
+        .await;
+    assert_eq!(
+        m2024["assessment"]["comparison"]["org_size"]["time_to_restore"],
+        json!({"mean": 7.9, "sd": 1.9})
+    );
+
+    // The same history for a squad without a size: no org_size at all.
+    let app = spawn_app().await;
+    let unsized_ = app.pipeline("Ledger").await;
+    send_recovery_history(&app, &unsized_).await;
+    let (_, m) = app.metrics(Some(&unsized_.token), &format!("from={three_weeks}")).await;
+    assert!(m["assessment"]["score"].is_number(), "{m}");
+    assert!(m["assessment"]["comparison"].get("org_size").is_none(), "{m}");
 }

@@ -201,13 +201,17 @@ pub struct Pipeline {
 
 impl TestApp {
     pub async fn pipeline(&self, squad: &str) -> Pipeline {
+        self.pipeline_with(squad, None).await
+    }
+
+    /// A squad with an organisation size (a 7.3 key) and its token.
+    pub async fn pipeline_with(&self, squad: &str, org_size: Option<&str>) -> Pipeline {
         use checkpoint_core::squads::SquadForm;
-        let slug = self
-            .store
-            .create_squad(None, SquadForm::parse(squad, "Money", None).unwrap())
-            .await
+        let form = SquadForm::parse(squad, "Money", None)
             .unwrap()
-            .slug;
+            .with_org_size(org_size)
+            .unwrap();
+        let slug = self.store.create_squad(None, form).await.unwrap().slug;
         Pipeline {
             token: self.store.create_api_token(None, &slug, "ci").await.unwrap().secret,
         }

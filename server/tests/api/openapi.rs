@@ -252,7 +252,8 @@ async fn real_answers_match_the_schemas_the_document_gives_them() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_matches(&doc, "Error", &refusal);
 
-    let p = app.pipeline("Payments").await;
+    // A squad with an organisation size: the assessment's comparison carries it too.
+    let p = app.pipeline_with("Payments", Some("fewer_than_100")).await;
     let batch: Vec<Value> = (0..10)
         .map(|d| deploy(&format!("d{d}"), "success", d * 24 + 1, d * 24 + 3))
         .collect();
@@ -280,6 +281,10 @@ async fn real_answers_match_the_schemas_the_document_gives_them() {
     assert!(
         metrics["assessment"]["score"].is_number(),
         "the 2025 branch is checked: {metrics}"
+    );
+    assert!(
+        metrics["assessment"]["comparison"]["org_size"].is_object(),
+        "and its org_size comparison: {metrics}"
     );
     let (status, legacy) = app.metrics(Some(&p.token), "benchmark=2021").await;
     assert_eq!(status, StatusCode::OK, "{legacy}");

@@ -415,3 +415,64 @@ async fn a_facilitator_creates_a_squad_and_bad_input_names_the_field() {
         ("payments", "finance")
     );
 }
+
+#[tokio::test]
+async fn the_squad_form_takes_an_organisation_size_and_the_current_industry_keys() {
+    use checkpoint_core::dora::current::OrgSizeKey;
+    let app = spawn_app().await;
+    app.sign_in_as(Role::Facilitator).await;
+    let res = app
+        .form(
+            "create_squad",
+            &[
+                ("name", "Payments"),
+                ("tribe", "Money"),
+                ("industry", "financial_services"),
+                ("org_size", "huge"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("org_size"));
+    assert!(
+        app.store.list_squads().await.unwrap().is_empty(),
+        "a refused form stores nothing"
+    );
+    let res = app
+        .form(
+            "create_squad",
+            &[
+                ("name", "Payments"),
+                ("tribe", "Money"),
+                ("industry", "financial_services"),
+                ("org_size", "fewer_than_500"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let squad = app.store.squad("payments").await.unwrap();
+    assert_eq!(
+        (squad.industry.id(), squad.org_size),
+        ("finance", Some(OrgSizeKey::FewerThan500)),
+        "stored as the legacy industry id"
+    );
+    let res = app
+        .form(
+            "update_squad",
+            &[
+                ("slug", "payments"),
+                ("name", "Payments"),
+                ("tribe", "Money"),
+                ("industry", "retail"),
+                ("org_size", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let squad = app.store.squad("payments").await.unwrap();
+    assert_eq!(
+        (squad.industry.id(), squad.org_size),
+        ("retail", None),
+        "a blank size clears it"
+    );
+}

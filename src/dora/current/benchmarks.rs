@@ -88,6 +88,17 @@ impl IndustryKey {
         IndustryKey::ALL.into_iter().find(|k| k.id() == id)
     }
 
+    /// A current key or a legacy id: a squad's stored industry and links
+    /// made before the current editions keep working wherever one is parsed.
+    pub fn from_any(id: &str) -> Option<IndustryKey> {
+        IndustryKey::from_id(id).or_else(|| Industry::from_id(id).map(IndustryKey::from_legacy))
+    }
+
+    /// The name the current editions' tables give it.
+    pub fn name(self) -> &'static str {
+        industry_row(Edition::Y2025, self).name
+    }
+
     /// A squad's industry carries across editions, one to one.
     pub fn from_legacy(industry: Industry) -> IndustryKey {
         match industry {
@@ -192,6 +203,13 @@ impl OrgSizeKey {
     /// Any band of any edition; see [`org_size_row`] for the edition's own.
     pub fn from_id(id: &str) -> Option<OrgSizeKey> {
         OrgSizeKey::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// The band's name; 2024's table is the one that has every band.
+    pub fn name(self) -> &'static str {
+        org_size_row(Edition::Y2024, self)
+            .expect("the 2024 table has every band")
+            .name
     }
 }
 
@@ -572,6 +590,19 @@ mod tests {
         // Legacy ids are not keys of the current editions (except the seven that kept their names).
         assert_eq!(IndustryKey::from_id("finance"), None);
         assert_eq!(IndustryKey::from_id("non-profit"), None);
+    }
+
+    #[test]
+    fn from_any_takes_both_vocabularies_and_names_come_from_the_tables() {
+        for k in IndustryKey::ALL {
+            assert_eq!(IndustryKey::from_any(k.id()), Some(k));
+            assert_eq!(IndustryKey::from_any(k.legacy().id()), Some(k));
+        }
+        assert_eq!(IndustryKey::from_any("non-profit"), Some(IndustryKey::NonProfit));
+        assert_eq!(IndustryKey::from_any("farming"), None);
+        assert_eq!(IndustryKey::Consumer.name(), "Retail/Consumer/e-Commerce");
+        assert_eq!(OrgSizeKey::FewerThan20.name(), "10 to 19 employees");
+        assert_eq!(OrgSizeKey::MoreThan9999.name(), "10,000 or more employees");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! capabilities for every team, scored 0 to 10 from section 4's statements
 //! less one each.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::score::{mean, round1};
 use crate::dora::capabilities::CapabilityKey;
@@ -52,7 +52,7 @@ pub fn recode(rating: Rating) -> Option<f64> {
 }
 
 /// One capability's score in the current editions.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CurrentCapabilityScore {
     pub capability: CapabilityKey,
     /// Mean of the recoded ratings, one decimal (7.2); `None` when every

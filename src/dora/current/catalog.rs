@@ -152,11 +152,16 @@ pub fn in_group(group: Group) -> impl Iterator<Item = &'static CurrentEntry> {
     CURRENT_CATALOG.iter().filter(move |e| e.group == group)
 }
 
-/// Case-insensitive search over name and description, as the legacy view's.
+/// Case-insensitive search over name and description, as the legacy view's,
+/// and over the legacy name: a link that searches "Loosely coupled
+/// architecture" still finds loosely coupled teams.
 pub fn search(query: &str) -> impl Iterator<Item = &'static CurrentEntry> + '_ {
     let needle = query.trim().to_lowercase();
     CURRENT_CATALOG.iter().filter(move |e| {
-        needle.is_empty() || e.name.to_lowercase().contains(&needle) || e.description().to_lowercase().contains(&needle)
+        needle.is_empty()
+            || e.name.to_lowercase().contains(&needle)
+            || e.legacy().name.to_lowercase().contains(&needle)
+            || e.description().to_lowercase().contains(&needle)
     })
 }
 
@@ -193,6 +198,37 @@ mod tests {
         for e in CURRENT_CATALOG {
             assert_eq!(e.url(), e.legacy().url, "{}", e.key);
         }
+    }
+
+    #[test]
+    fn every_entry_has_a_paragraph_and_its_dora_article() {
+        for e in CURRENT_CATALOG {
+            let paragraph = e.description().trim();
+            assert!(
+                paragraph.len() > 40 && paragraph.ends_with('.'),
+                "{}: {paragraph:?}",
+                e.key
+            );
+            assert!(!paragraph.contains('\n'), "{}: one paragraph", e.key);
+            assert!(
+                !e.slug.is_empty()
+                    && e.slug
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}: slug {:?}",
+                e.key,
+                e.slug
+            );
+            assert_eq!(e.url(), format!("https://dora.dev/capabilities/{}/", e.slug));
+        }
+    }
+
+    #[test]
+    fn search_finds_an_entry_by_its_legacy_name() {
+        let keys: Vec<_> = search("loosely coupled architecture").map(|e| e.key).collect();
+        assert_eq!(keys, ["loosely_coupled_teams"]);
+        assert!(search("shifting left").any(|e| e.key == "pervasive_security"));
+        assert_eq!(search("zzz-no-such").count(), 0);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::benchmarks::{compare_industry, compare_org_size, Comparison};
+use super::benchmarks::{compare_industry, compare_org_size, Comparison, IndustryKey, OrgSizeKey};
 use super::capabilities::RECOMMENDED;
 use super::score::{round1, Scores};
 use super::{CurrentAnswers, CurrentInput, Edition, Metric};
@@ -119,15 +119,21 @@ impl CurrentAssessment {
     }
 }
 
+impl Comparisons {
+    /// The industry's benchmark, and the organisation size's when one is
+    /// given and `edition` publishes it (2025 has no 10-to-19 band).
+    pub fn of(edition: Edition, industry: IndustryKey, org_size: Option<OrgSizeKey>) -> Comparisons {
+        Comparisons {
+            industry: compare_industry(edition, industry),
+            org_size: org_size.and_then(|k| compare_org_size(edition, k)),
+        }
+    }
+}
+
 /// Scores a parsed check and compares it as the request asked.
 pub fn assess_current(input: &CurrentInput) -> CurrentAssessment {
     let edition = input.answers.edition();
-    let comparison = Comparisons {
-        industry: compare_industry(edition, input.industry),
-        // The parser only lets through bands the edition publishes.
-        org_size: input.org_size.and_then(|k| compare_org_size(edition, k)),
-    };
-    CurrentAssessment::of(&input.answers, comparison)
+    CurrentAssessment::of(&input.answers, Comparisons::of(edition, input.industry, input.org_size))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! compared with the squad's industry.
 
 use checkpoint_core::dora::current::result::Comparisons;
-use checkpoint_core::dora::current::{compare_industry, CurrentAssessment, IndustryKey};
+use checkpoint_core::dora::current::{CurrentAssessment, IndustryKey};
 use checkpoint_core::live::Stage;
 use checkpoint_core::measured::current::{assessment, MeasuredAssessment};
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ use crate::live::measured::{current_measured, MeasuredData};
 pub fn PerformanceStage() -> impl IntoView {
     let live = use_live();
     let edition = live.peek(|v| v.info.benchmark);
-    let industry = live.peek(|v| v.info.industry);
+    let (industry, org_size) = live.peek(|v| (v.info.industry, v.info.org_size));
     let locked = live.select(move |v| {
         let missing: Vec<&'static str> = v
             .questions
@@ -36,13 +36,13 @@ pub fn PerformanceStage() -> impl IntoView {
                 }.into_any();
             };
             let e = answers.edition();
-            let comparison = Comparisons { industry: compare_industry(e, IndustryKey::from_legacy(industry)), org_size: None };
+            let comparison = Comparisons::of(e, IndustryKey::from_legacy(industry), org_size);
             let voted = CurrentAssessment::of(answers, comparison);
             view! {
                 <div class="side-by-side">
                     <section class="scores-panel" data-testid="voted-scores" aria-labelledby="voted-scores-heading">
                         <h3 id="voted-scores-heading">"Voted"</h3>
-                        <ScoreSummary benchmark=voted.comparison.industry assessment=voted by="industry" answers=answer_texts(answers)/>
+                        <ScoreSummary benchmark=voted.comparison.industry also=voted.comparison.org_size assessment=voted by="industry" answers=answer_texts(answers)/>
                     </section>
                     <MeasuredScores edition=e/>
                 </div>
@@ -56,18 +56,18 @@ pub fn PerformanceStage() -> impl IntoView {
 fn MeasuredScores(edition: checkpoint_core::dora::current::Edition) -> impl IntoView {
     let measured = expect_context::<MeasuredData>().0;
     let live = use_live();
-    let industry = live.peek(|v| v.info.industry);
+    let (industry, org_size) = live.peek(|v| (v.info.industry, v.info.org_size));
     view! {
         <section class="scores-panel" data-testid="measured-scores" aria-labelledby="measured-scores-heading">
             <h3 id="measured-scores-heading">"Measured"</h3>
             <Transition fallback=|| view! { <p class="muted">"Loading the measured metrics…"</p> }>
                 {move || measured.get().map(|r| match r.ok().flatten() {
                     None => view! { <p class="hint">"No measured metrics: this squad's pipelines have not sent deployments or incidents yet (see the squad page for API tokens)."</p> }.into_any(),
-                    Some(m) => match assessment(&m, edition.into(), industry) {
+                    Some(m) => match assessment(&m, edition.into(), industry, org_size) {
                         Some(MeasuredAssessment::Current(a)) => {
                             let a = *a;
                             let answers = edition.metrics().iter().map(|x| (*x, current_measured(&m, *x).0)).collect();
-                            view! { <ScoreSummary benchmark=a.comparison.industry assessment=a by="industry" answers/> }.into_any()
+                            view! { <ScoreSummary benchmark=a.comparison.industry also=a.comparison.org_size assessment=a by="industry" answers/> }.into_any()
                         }
                         _ => view! {
                             <p class="hint">"Not enough data to score every metric:"</p>
