@@ -362,7 +362,7 @@ impl Store {
         .collect::<Result<Vec<_>, _>>()?;
         let peers = Peers {
             industry: squad.industry,
-            org_size: None,
+            org_size: squad.org_size,
         };
         for row in rows.iter_mut().filter(|r| r.revision.is_none()) {
             if let Some(m) = self.checkpoint_measured(&row.id).await? {

@@ -212,7 +212,7 @@ pub struct Draft<'a> {
     pub measured: Option<Measured>,
     pub survey: SurveyResults,
     /// The squad's organisation size, compared with beside its industry in
-    /// the current editions; `None` while squads carry none.
+    /// the current editions; `None` when the squad has none.
     pub org_size: Option<OrgSizeKey>,
 }
 

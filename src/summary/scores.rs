@@ -10,9 +10,9 @@ use crate::dora::current::{
 use crate::measured::current::{assessment, MeasuredAssessment};
 use crate::measured::Measured;
 
-/// Who the squad is compared with. `org_size` is the hook for the squads'
-/// optional organisation size (issue 15 point 1): `None` until a squad has
-/// one, and then the comparison has no organisation-size side.
+/// Who the squad is compared with: its industry and, when it has one the
+/// edition publishes, its organisation size (else the comparison has no
+/// organisation-size side).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Peers {
     pub industry: Industry,
@@ -38,12 +38,8 @@ pub fn voted(answers: &CurrentAnswers, peers: Peers) -> CurrentAssessment {
 /// or unless every metric the edition asks for has a value.
 pub fn measured(m: &Measured, edition: AnyEdition, peers: Peers) -> Option<CurrentAssessment> {
     edition.current()?;
-    match assessment(m, edition, peers.industry)? {
-        MeasuredAssessment::Current(a) => {
-            let mut a = *a;
-            a.comparison.org_size = peers.org_size.and_then(|k| compare_org_size(a.benchmark, k));
-            Some(a)
-        }
+    match assessment(m, edition, peers.industry, peers.org_size)? {
+        MeasuredAssessment::Current(a) => Some(*a),
         MeasuredAssessment::Legacy(_) => None,
     }
 }

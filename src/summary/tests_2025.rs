@@ -61,15 +61,19 @@ fn session_2025() -> LiveState {
     s
 }
 
-fn draft_of(state: &LiveState) -> Summary {
-    Summary::draft(Draft {
+fn draft_inputs(state: &LiveState) -> Draft<'_> {
+    Draft {
         state,
         tribe: "Money",
         highlights: "Recovery is fast; rework is the thing to watch.",
         measured: Some(measured()),
         survey: survey(),
         org_size: None,
-    })
+    }
+}
+
+fn draft_of(state: &LiveState) -> Summary {
+    Summary::draft(draft_inputs(state))
 }
 
 fn fixed_2025() -> Summary {
@@ -165,4 +169,24 @@ fn the_2025_html_export_shows_the_scores_and_no_level() {
     );
     assert!(html.contains("<td>10 %, 12 %, 15 % (median 12 %)</td>"), "{html}");
     assert!(!html.contains("Maturity") && !html.contains("Percentile"), "{html}");
+}
+
+#[test]
+fn a_squad_with_an_organisation_size_is_compared_by_it_too() {
+    let s = Summary::draft(Draft {
+        org_size: Some(crate::dora::current::OrgSizeKey::FewerThan100),
+        ..draft_inputs(&session_2025())
+    });
+    let by_size = s.voted_score.as_ref().unwrap().comparison.org_size.unwrap();
+    // 2025, 20 to 99 employees: recovery stored inverted, so 10 - 2.4.
+    assert_eq!((by_size.key, by_size.time_to_restore.mean), ("fewer_than_100", 7.6));
+    let md = markdown::to_markdown(&s);
+    assert!(
+        md.contains("| Technology (mean ± sd) | 20 to 99 employees (mean ± sd) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Failed deployment recovery time | 10.0 | 8.0 | 7.4 ± 2.1 | 7.6 ± 1.9 |"),
+        "{md}"
+    );
 }
