@@ -120,7 +120,7 @@ impl Store {
         for _ in 0..5 {
             let insert = sqlx::query(concat!(
                 "INSERT INTO checkpoints (", super::history::digest_columns!(), ", id, squad_id, held_on, facilitator_id, board_url, benchmark, status, \
-                 join_code, revision, doc, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $13, $14, 'draft', $15, 1, $16, $17) \
+                 join_code, revision, doc, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $12, $13, $14, $15, 'draft', $16, 1, $17, $18) \
                  ON CONFLICT (join_code) DO NOTHING",
             ));
             let inserted = digest
@@ -651,7 +651,7 @@ pub(crate) async fn write_live(tx: &mut Tx<'_>, backend: Backend, w: &LiveWrite)
                 .bind(sqlx::query(concat!(
                     "UPDATE checkpoints SET ",
                     super::history::digest_set!(),
-                    ", revision = $9, doc = $10, active_at = $13 WHERE id = $11 AND revision = $12"
+                    ", revision = $10, doc = $11, active_at = $14 WHERE id = $12 AND revision = $13"
                 )))
                 .bind(w.revision)
                 .bind(doc)

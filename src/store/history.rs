@@ -12,8 +12,10 @@ use crate::dora::current::AnyEdition;
 use crate::dora::{Level, Question};
 use crate::live::{CheckpointStatus, LiveDoc};
 use crate::summary::history::{
-    trend, CheckpointDigest, HistoryFilter, HistoryRow, Paged, QuarterSpread, SummaryDigest, TrendPoint, PAGE_SIZE,
+    trend, CheckpointDigest, HistoryFilter, HistoryRow, Paged, QuarterSpread, SummaryDigest, TrendPoint, TrendStart,
+    PAGE_SIZE,
 };
+use crate::summary::scores::{self, Peers};
 use crate::summary::{Maturity, Summary};
 
 /// A digest as it is stored: the values bound to its columns.
@@ -22,6 +24,8 @@ pub(crate) struct StoredDigest {
     voted_level: Option<&'static str>,
     voted_percentile: Option<i64>,
     voted_answers: String,
+    /// Current editions: the locked answers' overall score, 0 to 10.
+    voted_score: Option<f64>,
     actions: [i64; 4],
     action_list: String,
 }
@@ -33,12 +37,13 @@ impl StoredDigest {
             voted_level: d.voted.map(|m| m.level.id()),
             voted_percentile: d.voted.map(|m| i64::from(m.percentile)),
             voted_answers: to_json(&d.voted_answers)?,
+            voted_score: d.voted_score,
             actions: d.actions.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
             action_list: to_json(&d.action_list)?,
         })
     }
 
-    /// Binds the digest's columns as `$1` to `$8` (see `digest_set!`).
+    /// Binds the digest's columns as `$1` to `$9` (see `digest_set!`).
     pub(crate) fn bind<'q>(
         &'q self,
         q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
@@ -46,6 +51,7 @@ impl StoredDigest {
         q.bind(self.voted_level)
             .bind(self.voted_percentile)
             .bind(&self.voted_answers)
+            .bind(self.voted_score)
             .bind(self.actions[0])
             .bind(self.actions[1])
             .bind(self.actions[2])
@@ -62,21 +68,21 @@ fn from_json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T,
     serde_json::from_str(raw).map_err(|e| ServiceError::Internal(format!("{what}: {e}")))
 }
 
-/// The digest's columns as `SET` assignments of `$1` to `$8`, bound by
-/// [`StoredDigest::bind`] before the statement's own parameters (from `$9`).
+/// The digest's columns as `SET` assignments of `$1` to `$9`, bound by
+/// [`StoredDigest::bind`] before the statement's own parameters (from `$10`).
 macro_rules! digest_set {
     () => {
-        "voted_level = $1, voted_percentile = $2, voted_answers = $3, actions_open = $4, actions_done = $5, \
-         actions_carried = $6, actions_dropped = $7, actions = $8, digested = 1"
+        "voted_level = $1, voted_percentile = $2, voted_answers = $3, voted_score = $4, actions_open = $5, actions_done = $6, \
+         actions_carried = $7, actions_dropped = $8, actions = $9, digested = 1"
     };
 }
 pub(crate) use digest_set;
 
 /// The same columns for an `INSERT`, in the same order, then `digested`
-/// (its value is the ninth of `VALUES`, after `$1` to `$8`).
+/// (its value is the tenth of `VALUES`, after `$1` to `$9`).
 macro_rules! digest_columns {
     () => {
-        "voted_level, voted_percentile, voted_answers, actions_open, actions_done, actions_carried, actions_dropped, actions, digested"
+        "voted_level, voted_percentile, voted_answers, voted_score, actions_open, actions_done, actions_carried, actions_dropped, actions, digested"
     };
 }
 pub(crate) use digest_columns;
@@ -98,7 +104,7 @@ impl Store {
             .bind(sqlx::query(concat!(
                 "UPDATE checkpoints SET ",
                 digest_set!(),
-                ", doc = $9 WHERE id = $10 AND revision = $11"
+                ", doc = $10 WHERE id = $11 AND revision = $12"
             )))
             .bind(&raw)
             .bind(checkpoint_id)
@@ -116,12 +122,13 @@ impl Store {
         summary: &Summary,
     ) -> Result<(), ServiceError> {
         let d = SummaryDigest::of(summary.clone());
-        sqlx::query("UPDATE checkpoints SET summary_revision = $1, measured_level = $2, measured_percentile = $3, measured_answers = $4 WHERE id = $5")
+        sqlx::query("UPDATE checkpoints SET summary_revision = $1, measured_level = $2, measured_percentile = $3, measured_answers = $4, measured_score = $6 WHERE id = $5")
             .bind(d.revision.map(i64::from))
             .bind(d.measured.map(|m| m.level.id()))
             .bind(d.measured.map(|m| i64::from(m.percentile)))
             .bind(to_json(&d.measured_answers)?)
             .bind(checkpoint_id)
+            .bind(d.measured_score)
             .execute(&mut **tx)
             .await?;
         Ok(())
@@ -172,9 +179,9 @@ macro_rules! history_from {
 /// The columns a history row shows.
 macro_rules! row_columns {
     () => {
-        "SELECT c.id, c.held_on, c.status, c.voted_level, c.voted_percentile, c.voted_answers, c.actions_open, c.actions_done, \
-         c.actions_carried, c.actions_dropped, c.summary_revision, c.measured_level, c.measured_percentile, c.measured_answers, \
-         s.slug, s.name, t.name AS tribe"
+        "SELECT c.id, c.held_on, c.status, c.benchmark, c.voted_level, c.voted_percentile, c.voted_score, c.voted_answers, \
+         c.actions_open, c.actions_done, c.actions_carried, c.actions_dropped, c.summary_revision, c.measured_level, \
+         c.measured_percentile, c.measured_score, c.measured_answers, s.slug, s.name, t.name AS tribe"
     };
 }
 
@@ -209,11 +216,14 @@ fn history_row(r: &AnyRow) -> Result<HistoryRow, ServiceError> {
         tribe: r.get("tribe"),
         held_on: r.get("held_on"),
         status: CheckpointStatus::parse(&status).unwrap_or_default(),
+        edition: AnyEdition::stored(r.get::<&str, _>("benchmark")),
         revision: r
             .get::<Option<i64>, _>("summary_revision")
             .and_then(|n| u32::try_from(n).ok()),
         voted: maturity(r.get("voted_level"), r.get("voted_percentile")),
         measured: maturity(r.get("measured_level"), r.get("measured_percentile")),
+        voted_score: r.get("voted_score"),
+        measured_score: r.get("measured_score"),
         voted_answers: from_json(r.get("voted_answers"), "voted answers")?,
         measured_answers: from_json(r.get("measured_answers"), "measured answers")?,
         actions: [
@@ -350,33 +360,43 @@ impl Store {
         .iter()
         .map(history_row)
         .collect::<Result<Vec<_>, _>>()?;
+        let peers = Peers {
+            industry: squad.industry,
+            org_size: squad.org_size,
+        };
         for row in rows.iter_mut().filter(|r| r.revision.is_none()) {
             if let Some(m) = self.checkpoint_measured(&row.id).await? {
-                row.measured = m.maturity.as_ref().map(|mm| Maturity {
-                    level: mm.level,
-                    percentile: mm.percentile,
-                });
+                row.measured_score = scores::measured(&m, row.edition, peers).map(|a| a.score);
+                row.measured = m
+                    .maturity
+                    .as_ref()
+                    .filter(|_| row.edition.legacy().is_some())
+                    .map(|mm| Maturity {
+                        level: mm.level,
+                        percentile: mm.percentile,
+                    });
                 row.measured_answers = std::array::from_fn(|i| {
                     crate::measured::report::answer_of(&m, Question::ALL[i]).map(str::to_string)
                 });
             }
         }
-        let before = self.trend_before(&squad.id, paged.offset()).await?;
+        let before = self.trend_before(&squad.id, paged.offset(), peers).await?;
         Ok(TrendPage {
             points: trend(rows, before),
             paged,
         })
     }
 
-    /// The last voted and measured percentiles among the squad's first
-    /// `offset` checkpoints (those on the pages before this one).
-    async fn trend_before(&self, squad_id: &str, offset: i64) -> Result<(Option<u8>, Option<u8>), ServiceError> {
+    /// The last voted and measured percentiles and scores among the squad's
+    /// first `offset` checkpoints (those on the pages before this one).
+    async fn trend_before(&self, squad_id: &str, offset: i64, peers: Peers) -> Result<TrendStart, ServiceError> {
         if offset == 0 {
-            return Ok((None, None));
+            return Ok(TrendStart::default());
         }
         let earlier = sqlx::query(
-            "SELECT id, summary_revision, voted_percentile, measured_percentile FROM (SELECT c.id, c.held_on, c.created_at, c.summary_revision, \
-             c.voted_percentile, c.measured_percentile FROM checkpoints c WHERE c.squad_id = $1 ORDER BY c.held_on, c.created_at, c.id LIMIT $2) earlier \
+            "SELECT id, benchmark, summary_revision, voted_percentile, measured_percentile, voted_score, measured_score FROM (SELECT c.id, \
+             c.held_on, c.created_at, c.benchmark, c.summary_revision, c.voted_percentile, c.measured_percentile, c.voted_score, c.measured_score \
+             FROM checkpoints c WHERE c.squad_id = $1 ORDER BY c.held_on, c.created_at, c.id LIMIT $2) earlier \
              ORDER BY held_on DESC, created_at DESC, id DESC",
         )
         .bind(squad_id)
@@ -384,21 +404,33 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let percentile = |v: Option<i64>| v.and_then(|p| u8::try_from(p).ok());
-        let voted = earlier.iter().find_map(|r| percentile(r.get("voted_percentile")));
-        let mut measured = None;
+        let mut start = TrendStart {
+            voted: earlier.iter().find_map(|r| percentile(r.get("voted_percentile"))),
+            voted_score: earlier.iter().find_map(|r| r.get::<Option<f64>, _>("voted_score")),
+            ..TrendStart::default()
+        };
+        // The latest measured result of each scale; a draft's is computed, as on its own row.
         for r in &earlier {
-            measured = match r.get::<Option<i64>, _>("summary_revision") {
-                Some(_) => percentile(r.get("measured_percentile")),
-                // A draft's measured figure is computed, as on its own row.
-                None => self
-                    .checkpoint_measured(r.get("id"))
-                    .await?
-                    .and_then(|m| m.maturity.map(|mm| mm.percentile)),
-            };
-            if measured.is_some() {
+            if start.measured.is_some() && start.measured_score.is_some() {
                 break;
             }
+            let edition = AnyEdition::stored(r.get::<&str, _>("benchmark"));
+            let (p, score) = match r.get::<Option<i64>, _>("summary_revision") {
+                Some(_) => (percentile(r.get("measured_percentile")), r.get("measured_score")),
+                None => match self.checkpoint_measured(r.get("id")).await? {
+                    Some(m) => (
+                        m.maturity
+                            .as_ref()
+                            .filter(|_| edition.legacy().is_some())
+                            .map(|mm| mm.percentile),
+                        scores::measured(&m, edition, peers).map(|a| a.score),
+                    ),
+                    None => (None, None),
+                },
+            };
+            start.measured = start.measured.or(p);
+            start.measured_score = start.measured_score.or(score);
         }
-        Ok((voted, measured))
+        Ok(start)
     }
 }

@@ -34,10 +34,14 @@ impl Store {
     /// The summary as the room stands now, with the draft's highlights.
     pub async fn draft_summary(&self, checkpoint_id: &str) -> Result<Summary, ServiceError> {
         let room = self.load_live(checkpoint_id).await?;
-        let tribe: String = sqlx::query_scalar("SELECT t.name FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN tribes t ON t.id = s.tribe_id WHERE c.id = $1")
+        let row = sqlx::query("SELECT t.name, s.org_size FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN tribes t ON t.id = s.tribe_id WHERE c.id = $1")
             .bind(checkpoint_id)
             .fetch_one(&self.pool)
             .await?;
+        let tribe: String = row.get("name");
+        let org_size = row
+            .get::<Option<&str>, _>("org_size")
+            .and_then(crate::dora::current::OrgSizeKey::from_id);
         let highlights: Option<String> =
             sqlx::query_scalar("SELECT highlights FROM summary_drafts WHERE checkpoint_id = $1")
                 .bind(checkpoint_id)
@@ -51,6 +55,7 @@ impl Store {
             highlights: highlights.as_deref().unwrap_or_default(),
             measured,
             survey,
+            org_size,
         }))
     }
 

@@ -23,6 +23,8 @@ pub struct CheckpointDigest {
     pub voted: Option<Maturity>,
     /// Locked answer ids, in [`Question::ALL`] order, as [`Disclosure`] lets them out.
     pub voted_answers: [Option<String>; 4],
+    /// Current editions: the locked answers' overall 0–10 score, once all are locked.
+    pub voted_score: Option<f64>,
     /// Open, done, carried over, dropped.
     pub actions: [usize; 4],
     /// The board's actions, for the review at the squad's later checkpoints.
@@ -39,8 +41,9 @@ impl CheckpointDigest {
                 .filter(|_| shown.choices(crate::dora::current::Metric::ALL[i]))
         });
         CheckpointDigest {
-            voted: locked_maturity(&voted_answers, benchmark),
+            voted: locked_maturity(&voted_answers, benchmark).filter(|_| benchmark.legacy().is_some()),
             voted_answers,
+            voted_score: locked_score(doc, benchmark, shown),
             actions: count_actions(&doc.board.actions),
             action_list: doc.board.actions.clone(),
         }
@@ -53,6 +56,8 @@ pub struct SummaryDigest {
     pub revision: Option<u32>,
     pub measured: Option<Maturity>,
     pub measured_answers: [Option<String>; 4],
+    /// Current editions: the measured answers' overall 0–10 score.
+    pub measured_score: Option<f64>,
 }
 
 impl SummaryDigest {
@@ -65,8 +70,24 @@ impl SummaryDigest {
                 percentile: m.percentile,
             }),
             measured_answers: std::array::from_fn(|i| s.answers.get(i).and_then(|a| a.measured.clone())),
+            measured_score: s.measured_score.as_ref().map(|a| a.score),
         }
     }
+}
+
+/// A current edition's voted overall score (0–10, one decimal), once every
+/// question it asks is locked and the locks are out.
+fn locked_score(doc: &LiveDoc, edition: AnyEdition, shown: Disclosure) -> Option<f64> {
+    let locked: [Option<&str>; 5] = std::array::from_fn(|i| {
+        doc.questions[i]
+            .locked
+            .as_deref()
+            .filter(|_| shown.choices(crate::dora::current::Metric::ALL[i]))
+    });
+    let answers = crate::live::state::locked_current(locked, edition)?;
+    Some(crate::dora::current::round1(
+        crate::dora::current::Scores::of(&answers).overall,
+    ))
 }
 
 /// The voted level and percentile, once all four answers are locked.
@@ -129,10 +150,16 @@ pub struct HistoryRow {
     pub tribe: String,
     pub held_on: String,
     pub status: CheckpointStatus,
+    /// The edition it was run in: which of the two scales its result is on.
+    pub edition: AnyEdition,
     /// The latest finalised revision, if any.
     pub revision: Option<u32>,
+    /// Legacy editions: level and percentile.
     pub voted: Option<Maturity>,
     pub measured: Option<Maturity>,
+    /// Current editions: the overall score, 0 to 10.
+    pub voted_score: Option<f64>,
+    pub measured_score: Option<f64>,
     /// Locked answer ids, in [`Question::ALL`] order.
     pub voted_answers: [Option<String>; 4],
     /// Measured answer ids, in the same order.
@@ -259,32 +286,66 @@ pub fn spread_by_quarter(rows: &[HistoryRow]) -> Vec<QuarterSpread> {
         .collect()
 }
 
-/// One checkpoint of a squad's trend, with the change since the one before.
+/// One checkpoint of a squad's trend, with the change since the one before
+/// on the same scale: a legacy percentile is never compared with a 0–10 score.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrendPoint {
     pub row: HistoryRow,
-    /// Voted percentile minus that of the previous checkpoint with a voted result.
+    /// Voted percentile minus that of the previous checkpoint with a voted percentile.
     pub voted_change: Option<i16>,
     pub measured_change: Option<i16>,
+    /// Voted 0–10 score minus that of the previous checkpoint with a voted score, one decimal.
+    #[serde(default)]
+    pub voted_score_change: Option<f64>,
+    #[serde(default)]
+    pub measured_score_change: Option<f64>,
+}
+
+/// The last result of each kind before a page of the trend.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TrendStart {
+    pub voted: Option<u8>,
+    pub measured: Option<u8>,
+    pub voted_score: Option<f64>,
+    pub measured_score: Option<f64>,
+}
+
+/// The voted and measured percentiles alone (no checkpoint before had a score).
+impl From<(Option<u8>, Option<u8>)> for TrendStart {
+    fn from((voted, measured): (Option<u8>, Option<u8>)) -> TrendStart {
+        TrendStart {
+            voted,
+            measured,
+            ..TrendStart::default()
+        }
+    }
 }
 
 /// A squad's checkpoints, given oldest first, each compared with the previous
-/// one that has the same kind of result; `before` holds the last voted and
-/// measured percentiles of the checkpoints before these (on earlier pages).
-pub fn trend(rows: Vec<HistoryRow>, before: (Option<u8>, Option<u8>)) -> Vec<TrendPoint> {
-    let (mut last_voted, mut last_measured) = before;
+/// one that has the same kind of result; `before` holds the last results of
+/// each kind among the checkpoints before these (on earlier pages).
+pub fn trend(rows: Vec<HistoryRow>, before: impl Into<TrendStart>) -> Vec<TrendPoint> {
+    let mut last = before.into();
     rows.into_iter()
         .map(|row| {
             let v = row.voted.map(|m| m.percentile);
             let m = row.measured.map(|m| m.percentile);
             let change = |now: Option<u8>, before: Option<u8>| Some(i16::from(now?) - i16::from(before?));
+            let score_change =
+                |now: Option<f64>, before: Option<f64>| Some(crate::dora::current::round1(now? - before?));
             let point = TrendPoint {
-                voted_change: change(v, last_voted),
-                measured_change: change(m, last_measured),
+                voted_change: change(v, last.voted),
+                measured_change: change(m, last.measured),
+                voted_score_change: score_change(row.voted_score, last.voted_score),
+                measured_score_change: score_change(row.measured_score, last.measured_score),
                 row,
             };
-            last_voted = v.or(last_voted);
-            last_measured = m.or(last_measured);
+            last = TrendStart {
+                voted: v.or(last.voted),
+                measured: m.or(last.measured),
+                voted_score: point.row.voted_score.or(last.voted_score),
+                measured_score: point.row.measured_score.or(last.measured_score),
+            };
             point
         })
         .collect()
@@ -308,9 +369,12 @@ mod tests {
             tribe: "T".into(),
             held_on: held_on.into(),
             status: CheckpointStatus::Finished,
+            edition: AnyEdition::Y2019,
             revision: Some(1),
             voted: m(voted),
             measured: m(measured),
+            voted_score: None,
+            measured_score: None,
             voted_answers: Default::default(),
             measured_answers: Default::default(),
             actions: [0; 4],
@@ -386,6 +450,50 @@ mod tests {
         assert_eq!(
             changes(trend(rows[1..].to_vec(), (Some(45), Some(30)))),
             [on("2026-07-01", None, Some(10)), on("2026-10-01", Some(25), Some(10))]
+        );
+    }
+
+    #[test]
+    fn the_trend_never_compares_a_percentile_with_a_score() {
+        let scored = |held_on: &str, edition: AnyEdition, voted: Option<f64>, measured: Option<f64>| HistoryRow {
+            edition,
+            voted_score: voted,
+            measured_score: measured,
+            ..row("a", held_on, None, None)
+        };
+        let rows = vec![
+            row("a", "2026-01-01", Some((Level::Medium, 45)), Some((Level::Medium, 40))),
+            scored("2026-04-01", AnyEdition::Y2025, Some(6.4), None),
+            row("a", "2026-07-01", Some((Level::High, 70)), None),
+            scored("2026-10-01", AnyEdition::Y2024, Some(8.1), Some(5.0)),
+        ];
+        let points = trend(rows.clone(), (None, None));
+        let changes: Vec<_> = points
+            .iter()
+            .map(|p| (p.voted_change, p.voted_score_change, p.measured_score_change))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                (None, None, None),
+                // The first score has nothing on its scale before it.
+                (None, None, None),
+                (Some(25), None, None),
+                (None, Some(1.7), None),
+            ]
+        );
+        // A later page starts from the last score before it too.
+        let later = trend(
+            rows[3..].to_vec(),
+            TrendStart {
+                voted_score: Some(6.4),
+                measured_score: Some(5.5),
+                ..TrendStart::default()
+            },
+        );
+        assert_eq!(
+            (later[0].voted_score_change, later[0].measured_score_change),
+            (Some(1.7), Some(-0.5))
         );
     }
 

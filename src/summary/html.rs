@@ -4,10 +4,9 @@
 use std::fmt::Write;
 
 use super::markdown::status_line;
-use super::{answer_label, window_text, Summary};
+use super::{window_text, Summary};
 use crate::dora::chart::{bands, level_colour, MARKER_COLOUR};
 use crate::dora::Benchmark;
-use crate::measured::report::{answer_label as measured_label, explain};
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(text: &str) -> String {
@@ -83,76 +82,28 @@ pub fn to_html(s: &Summary) -> String {
         }
     }
 
-    h.push_str("<h2>Maturity</h2>\n");
-    if let Some(v) = &s.voted {
-        let benchmark = Benchmark::from_id(&c.benchmark).unwrap_or_default();
-        let label = format!(
-            "Voted: {}, percentile {} in the {} benchmark",
-            v.level.label(),
-            v.percentile,
-            c.benchmark
-        );
-        let _ = writeln!(h, "{}", chart_svg(benchmark, v.percentile, &label));
+    match super::performance::performance(s) {
+        Some(p) => performance_html(&mut h, s, &p),
+        None => maturity_html(&mut h, s),
     }
-    h.push_str("<table><thead><tr><th scope=\"col\"></th><th scope=\"col\">Level</th><th scope=\"col\">Percentile</th></tr></thead><tbody>\n");
-    match &s.voted {
-        Some(v) => {
-            let _ = writeln!(
-                h,
-                "<tr><th scope=\"row\">Voted</th><td>{}</td><td>{}</td></tr>",
-                v.level.label(),
-                v.percentile
-            );
-        }
-        None => h.push_str("<tr><th scope=\"row\">Voted</th><td>Not all four answers locked</td><td>—</td></tr>\n"),
-    }
-    match &s.measured {
-        Some(m) => {
-            let (level, pct) = m
-                .maturity
-                .as_ref()
-                .map_or(("Not enough data".to_string(), "—".to_string()), |mm| {
-                    (mm.level.label().to_string(), mm.percentile.to_string())
-                });
-            let _ = writeln!(
-                h,
-                "<tr><th scope=\"row\">Measured ({})</th><td>{level}</td><td>{pct}</td></tr>",
-                esc(&window_text(m))
-            );
-        }
-        None => h.push_str("<tr><th scope=\"row\">Measured</th><td>No deployments sent</td><td>—</td></tr>\n"),
-    }
-    h.push_str("</tbody></table>\n");
 
     h.push_str("<h2>Answers</h2>\n<table><thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Locked answer</th><th scope=\"col\">Measured</th><th scope=\"col\">Votes</th></tr></thead><tbody>\n");
     for a in &s.answers {
-        let q = a.question;
-        let votes: Vec<String> = a
-            .distribution
-            .iter()
-            .filter(|d| d.votes > 0)
-            .map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes))
-            .collect();
-        let measured = match &s.measured {
-            Some(m) => format!(
+        let line = super::answers::answer_line(s, a);
+        let measured = match &line.measured {
+            Some((label, why)) => format!(
                 "{}<br><small>{}</small>",
-                esc(&measured_label(q, a.measured.as_deref())),
-                esc(&explain(m, q))
+                esc(label),
+                esc(why.as_deref().unwrap_or_default())
             ),
             None => "—".to_string(),
         };
         let _ = writeln!(
             h,
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{measured}</td><td>{}</td></tr>",
-            q.title(),
-            answer_label(q, a.locked.as_deref()),
-            if !a.revealed {
-                super::NOT_REVEALED.to_string()
-            } else if votes.is_empty() {
-                "No votes".to_string()
-            } else {
-                esc(&votes.join("; "))
-            }
+            line.title,
+            line.locked,
+            esc(&line.votes)
         );
     }
     h.push_str("</tbody></table>\n");
@@ -261,4 +212,88 @@ pub fn to_html(s: &Summary) -> String {
     }
     h.push_str("</main></body></html>\n");
     h
+}
+
+/// The legacy editions' level and percentile, voted and measured.
+fn maturity_html(h: &mut String, s: &Summary) {
+    h.push_str("<h2>Maturity</h2>\n");
+    if let Some(v) = &s.voted {
+        let benchmark = Benchmark::from_id(&s.checkpoint.benchmark).unwrap_or_default();
+        let label = format!(
+            "Voted: {}, percentile {} in the {} benchmark",
+            v.level.label(),
+            v.percentile,
+            s.checkpoint.benchmark
+        );
+        let _ = writeln!(h, "{}", chart_svg(benchmark, v.percentile, &label));
+    }
+    h.push_str("<table><thead><tr><th scope=\"col\"></th><th scope=\"col\">Level</th><th scope=\"col\">Percentile</th></tr></thead><tbody>\n");
+    match &s.voted {
+        Some(v) => {
+            let _ = writeln!(
+                h,
+                "<tr><th scope=\"row\">Voted</th><td>{}</td><td>{}</td></tr>",
+                v.level.label(),
+                v.percentile
+            );
+        }
+        None => h.push_str("<tr><th scope=\"row\">Voted</th><td>Not all four answers locked</td><td>—</td></tr>\n"),
+    }
+    match &s.measured {
+        Some(m) => {
+            let (level, pct) = m
+                .maturity
+                .as_ref()
+                .map_or(("Not enough data".to_string(), "—".to_string()), |mm| {
+                    (mm.level.label().to_string(), mm.percentile.to_string())
+                });
+            let _ = writeln!(
+                h,
+                "<tr><th scope=\"row\">Measured ({})</th><td>{level}</td><td>{pct}</td></tr>",
+                esc(&window_text(m))
+            );
+        }
+        None => h.push_str("<tr><th scope=\"row\">Measured</th><td>No deployments sent</td><td>—</td></tr>\n"),
+    }
+    h.push_str("</tbody></table>\n");
+}
+
+/// A current edition's scores, voted beside measured beside the benchmarks.
+fn performance_html(h: &mut String, s: &Summary, p: &super::performance::Performance) {
+    let _ = writeln!(h, "<h2>Performance (DORA {} edition)</h2>", p.edition.id());
+    if let Some(note) = super::performance::missing_text(s) {
+        let _ = writeln!(h, "<p>{}</p>", esc(note));
+    }
+    let measured = match &s.measured {
+        Some(m) => format!("Measured ({})", window_text(m)),
+        None => "Measured (no deployments sent)".to_string(),
+    };
+    let industry = p
+        .industry
+        .map_or_else(|| "Industry".to_string(), |n| format!("{n} (mean ± sd)"));
+    let _ = write!(
+        h,
+        "<table><thead><tr><th scope=\"col\">0 to 10</th><th scope=\"col\">Voted</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
+        esc(&measured),
+        esc(&industry)
+    );
+    if let Some(o) = p.org_size {
+        let _ = write!(h, "<th scope=\"col\">{} (mean ± sd)</th>", esc(o));
+    }
+    h.push_str("</tr></thead><tbody>\n");
+    for r in &p.rows {
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td>",
+            esc(r.label),
+            esc(&r.voted),
+            esc(&r.measured),
+            esc(&r.industry)
+        );
+        if let Some(o) = &r.org_size {
+            let _ = write!(h, "<td>{}</td>", esc(o));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table>\n");
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{answer_label, window_text, Summary};
+use super::{window_text, Summary};
 use crate::dora::Question;
 use crate::measured::report::{answer_label as measured_label, explain};
 
@@ -63,63 +63,37 @@ pub fn to_markdown(s: &Summary) -> String {
         }
     }
 
-    md.push_str("## Maturity\n\n| | Level | Percentile |\n|---|---|---|\n");
-    match &s.voted {
-        Some(v) => {
-            let _ = writeln!(md, "| Voted | {} | {} |", v.level.label(), v.percentile);
-        }
-        None => md.push_str("| Voted | Not all four answers locked | — |\n"),
+    if let Some(p) = super::performance::performance(s) {
+        performance_md(&mut md, s, &p);
+    } else {
+        maturity_md(&mut md, s);
     }
-    match s.measured.as_ref().map(|m| (m, &m.maturity)) {
-        Some((m, Some(mm))) => {
-            let _ = writeln!(
-                md,
-                "| Measured ({}) | {} | {} |",
-                window_text(m),
-                mm.level.label(),
-                mm.percentile
-            );
-        }
-        Some((m, None)) => {
-            let _ = writeln!(md, "| Measured ({}) | Not enough data | — |", window_text(m));
-        }
-        None => md.push_str("| Measured | No deployments sent | — |\n"),
-    }
-    md.push('\n');
 
     md.push_str("## Answers\n\n| Question | Locked answer | Measured | Votes |\n|---|---|---|---|\n");
     for a in &s.answers {
-        let q = a.question;
-        let votes: Vec<String> = a
-            .distribution
-            .iter()
-            .filter(|d| d.votes > 0)
-            .map(|d| format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes))
-            .collect();
+        let line = super::answers::answer_line(s, a);
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",
-            q.title(),
-            answer_label(q, a.locked.as_deref()),
-            if s.measured.is_some() {
-                measured_label(q, a.measured.as_deref())
-            } else {
-                "—".to_string()
-            },
-            if !a.revealed {
-                super::NOT_REVEALED.to_string()
-            } else if votes.is_empty() {
-                "No votes".to_string()
-            } else {
-                votes.join("; ")
-            }
+            line.title,
+            line.locked,
+            line.measured.map_or_else(|| "—".to_string(), |(label, _)| label),
+            line.votes
         );
     }
     md.push('\n');
 
     if let Some(m) = &s.measured {
         let _ = writeln!(md, "## Measured metrics ({})\n", window_text(m));
-        for q in Question::ALL {
+        if s.edition().current().is_some() {
+            for a in &s.answers {
+                let line = super::answers::answer_line(s, a);
+                let (label, why) = line.measured.unwrap_or_default();
+                let why = why.map(|w| format!(" {w}")).unwrap_or_default();
+                let _ = writeln!(md, "- **{}**: {label}.{why}", line.title);
+            }
+        }
+        for q in Question::ALL.into_iter().filter(|_| s.edition().legacy().is_some()) {
             let _ = writeln!(
                 md,
                 "- **{}**: {}. {}",
@@ -231,4 +205,66 @@ pub fn to_markdown(s: &Summary) -> String {
         md.pop();
     }
     md
+}
+
+/// The legacy editions' level and percentile, voted and measured.
+fn maturity_md(md: &mut String, s: &Summary) {
+    md.push_str("## Maturity\n\n| | Level | Percentile |\n|---|---|---|\n");
+    match &s.voted {
+        Some(v) => {
+            let _ = writeln!(md, "| Voted | {} | {} |", v.level.label(), v.percentile);
+        }
+        None => md.push_str("| Voted | Not all four answers locked | — |\n"),
+    }
+    match s.measured.as_ref().map(|m| (m, &m.maturity)) {
+        Some((m, Some(mm))) => {
+            let _ = writeln!(
+                md,
+                "| Measured ({}) | {} | {} |",
+                window_text(m),
+                mm.level.label(),
+                mm.percentile
+            );
+        }
+        Some((m, None)) => {
+            let _ = writeln!(md, "| Measured ({}) | Not enough data | — |", window_text(m));
+        }
+        None => md.push_str("| Measured | No deployments sent | — |\n"),
+    }
+    md.push('\n');
+}
+
+/// A current edition's scores, voted beside measured beside the benchmarks.
+fn performance_md(md: &mut String, s: &Summary, p: &super::performance::Performance) {
+    let _ = writeln!(md, "## Performance (DORA {} edition)\n", p.edition.id());
+    if let Some(note) = super::performance::missing_text(s) {
+        let _ = writeln!(md, "{note}\n");
+    }
+    let measured = match &s.measured {
+        Some(m) => format!("Measured ({})", window_text(m)),
+        None => "Measured (no deployments sent)".to_string(),
+    };
+    let industry = p
+        .industry
+        .map_or_else(|| "Industry".to_string(), |n| format!("{n} (mean ± sd)"));
+    match p.org_size {
+        Some(o) => {
+            let _ = writeln!(
+                md,
+                "| 0 to 10 | Voted | {measured} | {industry} | {o} (mean ± sd) |\n|---|---|---|---|---|"
+            );
+        }
+        None => {
+            let _ = writeln!(md, "| 0 to 10 | Voted | {measured} | {industry} |\n|---|---|---|---|");
+        }
+    }
+    for r in &p.rows {
+        let org = r.org_size.as_ref().map(|o| format!(" {o} |")).unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |{org}",
+            r.label, r.voted, r.measured, r.industry
+        );
+    }
+    md.push('\n');
 }

@@ -2,10 +2,13 @@
 //! live state, the measured seed, the survey and the facilitator's highlights;
 //! a finalised revision is this same value, frozen as JSON.
 
+pub mod answers;
 pub mod csv;
 pub mod history;
 pub mod html;
 pub mod markdown;
+pub mod performance;
+pub mod scores;
 mod survey;
 
 use serde::{Deserialize, Serialize};
@@ -14,11 +17,11 @@ pub use survey::{SurveyResponse, SurveyResults, SurveySet, MAX_SURVEY_TEXT};
 
 use crate::board::{ActionStatus, NoteKind};
 use crate::dora::capabilities::CapabilityKey;
-use crate::dora::current::Metric;
+use crate::dora::current::{AnyEdition, CurrentAssessment, Metric, OrgSizeKey};
 use crate::dora::{assess, catalog, AssessmentInput, Level, Question};
 use crate::live::Disclosure;
 use crate::live::LiveState;
-use crate::measured::{report, Measured};
+use crate::measured::Measured;
 
 /// Bumped when a field changes meaning; the `Summary` schema of
 /// `/api/v1/openapi.json` documents every field.
@@ -35,10 +38,20 @@ pub struct Summary {
     pub finalised: Option<Finalised>,
     pub highlights: String,
     pub participants: usize,
-    /// From the locked answers; `None` until all four are locked.
+    /// Legacy editions: from the locked answers; `None` until all four are
+    /// locked, and always in the current editions (they give no level).
     pub voted: Option<Maturity>,
-    /// The pipelines' figures for the 91 days up to the checkpoint's day.
+    /// The pipelines' figures for the 91 days up to the checkpoint's day. In
+    /// a current edition its `maturity` is always null.
     pub measured: Option<Measured>,
+    /// Current editions (2024, 2025): the locked answers' scores and
+    /// comparison, once every question is locked. Absent in legacy editions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voted_score: Option<CurrentAssessment>,
+    /// Current editions: the measured answers' scores and comparison, once
+    /// every metric of the edition has a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_score: Option<CurrentAssessment>,
     pub answers: Vec<AnswerSummary>,
     pub focus: Vec<FocusItem>,
     /// The delivery flow as the squad mapped it.
@@ -134,7 +147,8 @@ impl Maturity {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnswerSummary {
-    pub question: Question,
+    /// The question's id; in the current editions rework rate is a fifth.
+    pub question: Metric,
     /// The group's locked answer id.
     pub locked: Option<String>,
     /// The measured answer id, where the pipelines had data.
@@ -144,8 +158,13 @@ pub struct AnswerSummary {
     #[serde(default)]
     pub revealed: bool,
     /// Every answer, best first, with how many chose it (never who); empty
-    /// until revealed.
+    /// until revealed, and always for a percentage question.
     pub distribution: Vec<AnswerCount>,
+    /// A current edition's percentage question (change failure rate, rework
+    /// rate): the votes' values and median once revealed. `locked` and
+    /// `measured` are then a whole percent's digits ("12").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<answers::PercentVotes>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,6 +211,9 @@ pub struct Draft<'a> {
     pub highlights: &'a str,
     pub measured: Option<Measured>,
     pub survey: SurveyResults,
+    /// The squad's organisation size, compared with beside its industry in
+    /// the current editions; `None` when the squad has none.
+    pub org_size: Option<OrgSizeKey>,
 }
 
 impl Summary {
@@ -199,33 +221,27 @@ impl Summary {
     pub fn draft(d: Draft<'_>) -> Summary {
         let state = d.state;
         let info = &state.info;
-        let voted = state.locked_input().as_ref().map(Maturity::of);
+        let edition = info.benchmark;
+        let peers = scores::Peers {
+            industry: info.industry,
+            org_size: d.org_size,
+        };
+        let voted = state
+            .locked_input()
+            .filter(|_| edition.legacy().is_some())
+            .as_ref()
+            .map(Maturity::of);
+        let voted_score = state.locked_current().map(|a| scores::voted(&a, peers));
+        let measured_score = d.measured.as_ref().and_then(|m| scores::measured(m, edition, peers));
+        let measured = d.measured.map(|mut m| {
+            // A 0–10 edition never shows a level (dora-model.md 7.2).
+            if edition.current().is_some() {
+                m.maturity = None;
+            }
+            m
+        });
         let shown = Disclosure::of(state);
-        let answers = Question::ALL
-            .iter()
-            .map(|q| AnswerSummary {
-                question: *q,
-                locked: state.question(Metric::of_question(*q)).locked.clone(),
-                measured: d
-                    .measured
-                    .as_ref()
-                    .and_then(|m| report::answer_of(m, *q))
-                    .map(str::to_string),
-                revealed: shown.choices(Metric::of_question(*q)),
-                distribution: if shown.choices(Metric::of_question(*q)) {
-                    state
-                        .distribution(*q)
-                        .into_iter()
-                        .map(|(a, votes)| AnswerCount {
-                            answer: a.id().to_string(),
-                            votes,
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-            })
-            .collect();
+        let answers = answers::answers(state, measured.as_ref());
         let recommended = state.recommended();
         let caps = &state.doc.capabilities;
         let scores = match shown.ratings() {
@@ -319,7 +335,9 @@ impl Summary {
             highlights: d.highlights.to_string(),
             participants: state.active().count(),
             voted,
-            measured: d.measured,
+            measured,
+            voted_score,
+            measured_score,
             answers,
             focus,
             flow,
@@ -337,6 +355,10 @@ impl Summary {
             a.revealed |= a.locked.is_some();
             if !a.revealed {
                 a.distribution.clear();
+                if let Some(p) = &mut a.percent {
+                    p.values.clear();
+                    p.median = None;
+                }
             }
         }
         if self.improvements.iter().any(|i| i.dots.is_none()) {
@@ -377,7 +399,12 @@ impl Summary {
     }
 
     pub fn answer(&self, q: Question) -> Option<&AnswerSummary> {
-        self.answers.iter().find(|a| a.question == q)
+        self.answers.iter().find(|a| a.question == Metric::of_question(q))
+    }
+
+    /// The edition the checkpoint was run in.
+    pub fn edition(&self) -> AnyEdition {
+        AnyEdition::stored(&self.checkpoint.benchmark)
     }
 
     /// A file name stem for exports: `squad-YYYY-MM-DD`.
@@ -468,3 +495,5 @@ pub fn parse_reason(raw: &str) -> Result<String, crate::error::FieldError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_2025;

@@ -100,7 +100,7 @@ fn session() -> LiveState {
 }
 
 /// 13 weeks of two deployments a day and one incident, ending on the checkpoint's day.
-fn measured() -> Measured {
+pub(super) fn measured() -> Measured {
     let to = parse_date("2026-11-23").unwrap();
     let window = Window {
         from: to - 91 * DAY_MS,
@@ -137,7 +137,7 @@ fn measured() -> Measured {
     measure(&deployments, &incidents, window, Benchmark::Y2019)
 }
 
-fn survey() -> SurveyResults {
+pub(super) fn survey() -> SurveyResults {
     SurveyResults::of(&[
         SurveyResponse::parse(Some("5"), "The measured numbers settled the lead-time debate", "").unwrap(),
         SurveyResponse::parse(Some("4"), "", "Shorter welcome | less slides").unwrap(),
@@ -152,6 +152,7 @@ fn fixed_summary() -> Summary {
         highlights: "Deploys on demand; lead time under a day.\n\nAgreed to track <flaky> tests & fix the top 3.",
         measured: Some(measured()),
         survey: survey(),
+        org_size: None,
     })
     .finalise(1, "2026-11-22T16:05:00Z".into(), "fran".into(), String::new())
 }
@@ -164,6 +165,7 @@ fn a_draft_counts_the_votes_and_scores_the_locked_answers_without_naming_voters(
         highlights: "",
         measured: None,
         survey: SurveyResults::default(),
+        org_size: None,
     });
     assert_eq!(s.revision, None);
     assert_eq!(s.participants, 4, "everyone in the room, the facilitator included");
@@ -206,6 +208,7 @@ fn an_unconfirmed_focus_and_unrevealed_ratings_stay_out_of_the_summary() {
         highlights: "",
         measured: None,
         survey: SurveyResults::default(),
+        org_size: None,
     });
     assert!(s.focus.is_empty());
     state.doc.capabilities.focus_confirmed = true;
@@ -216,6 +219,7 @@ fn an_unconfirmed_focus_and_unrevealed_ratings_stay_out_of_the_summary() {
         highlights: "",
         measured: None,
         survey: SurveyResults::default(),
+        org_size: None,
     });
     assert_eq!(s.focus[0].score, None);
     state.doc.questions[0].locked = None;
@@ -225,6 +229,7 @@ fn an_unconfirmed_focus_and_unrevealed_ratings_stay_out_of_the_summary() {
         highlights: "",
         measured: None,
         survey: SurveyResults::default(),
+        org_size: None,
     });
     assert_eq!(s.voted, None);
 }

@@ -1,7 +1,7 @@
 //! A squad's checkpoints: the list on its page and the form that creates one.
 
 use checkpoint_core::checkpoints::CheckpointSummary;
-use checkpoint_core::dora::Benchmark;
+use checkpoint_core::dora::current::AnyEdition;
 use checkpoint_core::live::CheckpointStatus;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -111,14 +111,42 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                     <input id="cp-date" name="held_on" type="date" required value=today()/>
                     <label for="cp-board">"External board link (optional)"</label>
                     <input id="cp-board" name="board_url" type="url" maxlength="500" placeholder="https://"/>
-                    <label for="cp-benchmark">"Benchmark"</label>
-                    <select id="cp-benchmark" name="benchmark">
-                        {Benchmark::ALL.into_iter().map(|b| view! { <option value=b.id() selected=b == Benchmark::default()>{format!("{} respondents", b.id())}</option> }).collect_view()}
-                    </select>
+                    <EditionPicker/>
                     <button type="submit" class="button primary" disabled=create.pending()>"Create checkpoint"</button>
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// The edition select, with the chosen edition's one line under it (kept
+/// current by the hydrated page) and every edition's line in a disclosure,
+/// which is all a reader without JavaScript needs.
+#[component]
+fn EditionPicker() -> impl IntoView {
+    let chosen = RwSignal::new(AnyEdition::default());
+    view! {
+        <label for="cp-benchmark">"DORA edition"</label>
+        <select
+            id="cp-benchmark"
+            name="benchmark"
+            aria-describedby="cp-edition-summary"
+            data-testid="edition-select"
+            on:change=move |ev| {
+                if let Some(e) = AnyEdition::from_id(&event_target_value(&ev)) {
+                    chosen.set(e);
+                }
+            }
+        >
+            {AnyEdition::ALL.into_iter().map(|e| view! { <option value=e.id() selected=e == AnyEdition::default()>{e.label()}</option> }).collect_view()}
+        </select>
+        <p id="cp-edition-summary" class="hint" aria-live="polite" data-testid="edition-summary">{move || chosen.get().summary()}</p>
+        <details class="edition-list">
+            <summary>"What differs between the editions"</summary>
+            <dl>
+                {AnyEdition::ALL.into_iter().map(|e| view! { <dt>{e.label()}</dt><dd>{e.summary()}</dd> }).collect_view()}
+            </dl>
+        </details>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Past checkpoints for every signed-in user (viewers included): the
 //! filterable list and the organisation's spread of levels by quarter.
 
+use checkpoint_core::dora::current::AnyEdition;
 use checkpoint_core::dora::Level;
 use checkpoint_core::summary::history::{HistoryRow, Paged, QuarterSpread};
 use leptos::prelude::*;
@@ -68,6 +69,20 @@ pub fn maturity_text(m: Option<checkpoint_core::summary::Maturity>) -> String {
     )
 }
 
+/// A checkpoint's result on its edition's own scale, named: "Elite · 84
+/// (2019)" or "score 6.4 (2025)"; "—" without one.
+pub fn result_text(
+    edition: AnyEdition,
+    maturity: Option<checkpoint_core::summary::Maturity>,
+    score: Option<f64>,
+) -> String {
+    match (edition.current(), maturity, score) {
+        (Some(_), _, Some(s)) => format!("score {s:.1} ({})", edition.id()),
+        (None, Some(m), _) => format!("{} ({})", maturity_text(Some(m)), edition.id()),
+        _ => "—".to_string(),
+    }
+}
+
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let query = use_query_map();
@@ -86,7 +101,7 @@ pub fn HistoryPage() -> impl IntoView {
     view! {
         <Title text="Past checkpoints"/>
         <h1>"Past checkpoints"</h1>
-        <p class="muted">"Every squad's checkpoints: the voted level from the locked answers, the measured one from the finalised summary."</p>
+        <p class="muted">"Every squad's checkpoints: the voted result from the locked answers, the measured one from the finalised summary; each on its edition's scale (a level and percentile up to 2022, a score from 0 to 10 since 2024)."</p>
         <form method="get" class="form inline-form filter-form" aria-label="Filter checkpoints">
             <label for="h-tribe">"Tribe"</label>
             <input id="h-tribe" name="tribe" list="h-tribes" value=move || q("tribe")/>
@@ -145,8 +160,8 @@ fn HistoryTable(rows: Vec<HistoryRow>, paged: Paged) -> impl IntoView {
                         <td><a href=format!("/squads/{}/trend", r.squad_slug)><bdi>{r.squad_name.clone()}</bdi></a></td>
                         <td><bdi>{r.tribe.clone()}</bdi></td>
                         <td>{r.status.label()}</td>
-                        <td>{maturity_text(r.voted)}</td>
-                        <td>{maturity_text(r.measured)}</td>
+                        <td>{result_text(r.edition, r.voted, r.voted_score)}</td>
+                        <td>{result_text(r.edition, r.measured, r.measured_score)}</td>
                         <td>{actions_text(r.actions)}</td>
                         <td><a href=format!("/checkpoints/{}/summary", r.id)>{r.revision.map_or_else(|| "Draft".to_string(), |n| format!("Revision {n}"))}</a></td>
                     </tr>

@@ -4,6 +4,8 @@
 pub mod history;
 pub mod page;
 pub mod pager;
+pub mod performance;
 pub mod stage;
 pub mod trend;
+pub mod trend_chart;
 pub mod view;

@@ -1,5 +1,6 @@
-//! One squad across its checkpoints: level and percentile, voted and
-//! measured, each metric's answers, and the change since the previous one.
+//! One squad across its checkpoints: level and percentile (legacy editions)
+//! or score (current ones), voted and measured, each metric's answers, and the
+//! change since the previous result on the same scale.
 
 use checkpoint_core::dora::Question;
 use checkpoint_core::summary::answer_label;
@@ -9,8 +10,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::history::maturity_text;
+use super::history::result_text;
 use super::pager::Pager;
+use super::trend_chart::{Scale, TrendChart};
 use crate::layout::ErrorNotice;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +49,30 @@ fn change_text(c: Option<i16>) -> String {
     }
 }
 
+/// The change of a 0–10 score, one decimal.
+fn score_change_text(c: Option<f64>) -> String {
+    match c {
+        None => String::new(),
+        Some(0.0) => " (no change)".to_string(),
+        Some(d) if d > 0.0 => format!(" (▲ {d:.1})"),
+        Some(d) => format!(" (▼ {:.1})", -d),
+    }
+}
+
+/// "voted percentile (▲ 5)" or "voted score unchanged", of the squad's latest change.
+fn latest_change(points: &[TrendPoint]) -> Option<(String, String)> {
+    points.iter().rev().find_map(|p| {
+        let date = p.row.held_on.clone();
+        match (p.voted_change, p.voted_score_change) {
+            (Some(0), _) => Some((date, "voted percentile unchanged".to_string())),
+            (Some(c), _) => Some((date, format!("voted percentile{}", change_text(Some(c))))),
+            (None, Some(0.0)) => Some((date, "voted score unchanged".to_string())),
+            (None, Some(d)) => Some((date, format!("voted score{}", score_change_text(Some(d))))),
+            (None, None) => None,
+        }
+    })
+}
+
 #[component]
 pub fn SquadTrendPage() -> impl IntoView {
     let params = use_params_map();
@@ -72,11 +98,17 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
         paged,
     } = data;
     // The squad's latest change is on its last page.
-    let latest_change = points
-        .iter()
-        .rev()
-        .find_map(|p| p.voted_change.map(|c| (p.row.held_on.clone(), c)))
-        .filter(|_| paged.page == paged.pages);
+    let latest_change = latest_change(&points).filter(|_| paged.page == paged.pages);
+    let on_scale = |scale: Scale| {
+        points.iter().any(|p| {
+            let (v, m) = scale.values(p);
+            v.is_some() || m.is_some()
+        })
+    };
+    let charts: Vec<Scale> = [Scale::Percentile, Scale::Score]
+        .into_iter()
+        .filter(|s| on_scale(*s))
+        .collect();
     view! {
         <Title text=format!("Trend · {squad_name}")/>
         <p class="breadcrumb"><a href="/history">"Past checkpoints"</a>" / "<a href=format!("/squads/{slug}")><bdi>{squad_name.clone()}</bdi></a></p>
@@ -85,13 +117,13 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
             view! { <p class="empty-state">"This squad has no checkpoints yet."</p> }.into_any()
         } else {
             view! {
-                {latest_change.map(|(date, c)| view! {
-                    <p class="level-line" data-testid="trend-change">{format!("Since the previous checkpoint ({date}): voted percentile{}", if c == 0 { " unchanged".to_string() } else { change_text(Some(c)) })}</p>
+                {latest_change.map(|(date, what)| view! {
+                    <p class="level-line" data-testid="trend-change">{format!("Since the previous checkpoint on the same scale ({date}): {what}")}</p>
                 })}
-                <PercentileChart points=points.clone()/>
+                {charts.into_iter().map(|scale| view! { <TrendChart points=points.clone() scale/> }).collect_view()}
                 <div class="table-scroll">
                 <table class="data-table" data-testid="trend">
-                    <caption>"Oldest first; the change is against the previous checkpoint with a result (on this page or an earlier one)"</caption>
+                    <caption>"Oldest first; the change is against the previous checkpoint with a result on the same scale (on this page or an earlier one)"</caption>
                     <thead><tr>
                         <th scope="col">"Date"</th><th scope="col">"Voted"</th><th scope="col">"Measured"</th>
                         {Question::ALL.into_iter().map(|q| view! { <th scope="col">{format!("{} (voted / measured)", q.title())}</th> }).collect_view()}
@@ -103,8 +135,8 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
                             view! {
                                 <tr>
                                     <th scope="row">{r.held_on.clone()}</th>
-                                    <td>{maturity_text(r.voted)}{change_text(p.voted_change)}</td>
-                                    <td>{maturity_text(r.measured)}{change_text(p.measured_change)}</td>
+                                    <td>{result_text(r.edition, r.voted, r.voted_score)}{change_text(p.voted_change)}{score_change_text(p.voted_score_change)}</td>
+                                    <td>{result_text(r.edition, r.measured, r.measured_score)}{change_text(p.measured_change)}{score_change_text(p.measured_score_change)}</td>
                                     {Question::ALL.into_iter().enumerate().map(|(i, q)| view! {
                                         <td>{format!("{} / {}", answer_label(q, r.voted_answers[i].as_deref()), answer_label(q, r.measured_answers[i].as_deref()))}</td>
                                     }).collect_view()}
@@ -118,51 +150,5 @@ fn Trend(slug: String, data: TrendData) -> impl IntoView {
                 <Pager paged path=format!("/squads/{slug}/trend") filters=Vec::new() label="Pages of this trend"/>
             }.into_any()
         }}
-    }
-}
-
-/// Voted and measured percentiles over the checkpoints, as two lines.
-#[component]
-fn PercentileChart(points: Vec<TrendPoint>) -> impl IntoView {
-    let n = points.len().max(2) - 1;
-    let x = move |i: usize| 40.0 + 520.0 * i as f64 / n as f64;
-    let y = |p: u8| 170.0 - 1.5 * f64::from(p);
-    let line = |pick: fn(&TrendPoint) -> Option<u8>| {
-        points
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| pick(p).map(|v| format!("{:.1},{:.1}", x(i), y(v))))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let voted = line(|p| p.row.voted.map(|m| m.percentile));
-    let measured = line(|p| p.row.measured.map(|m| m.percentile));
-    let description = points
-        .iter()
-        .map(|p| {
-            format!(
-                "{}: voted {}, measured {}",
-                p.row.held_on,
-                maturity_text(p.row.voted),
-                maturity_text(p.row.measured)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    view! {
-        <figure class="trend-chart">
-            <svg viewBox="0 0 600 200" role="img" aria-label=format!("Percentile by checkpoint. {description}")>
-                {[0u8, 25, 50, 75, 100].into_iter().map(|p| view! {
-                    <line x1="40" x2="560" y1=y(p) y2=y(p) class="grid"/>
-                    <text x="34" y=y(p) + 4.0 text-anchor="end" class="axis">{p}</text>
-                }).collect_view()}
-                <polyline points=voted class="trend-voted" fill="none"/>
-                <polyline points=measured class="trend-measured" fill="none"/>
-                {points.iter().enumerate().map(|(i, p)| view! {
-                    <text x=x(i) y="192" text-anchor="middle" class="axis">{p.row.held_on.clone()}</text>
-                }).collect_view()}
-            </svg>
-            <figcaption><span class="key key-voted">"Voted"</span>" "<span class="key key-measured">"Measured"</span></figcaption>
-        </figure>
     }
 }

@@ -1,10 +1,11 @@
 //! The summary itself, as the page and the room's Summary stage show it.
 
-use checkpoint_core::dora::{Benchmark, Question};
-use checkpoint_core::measured::report::{answer_label as measured_label, explain};
-use checkpoint_core::summary::{answer_label, window_text, Summary};
+use checkpoint_core::dora::Benchmark;
+use checkpoint_core::summary::answers::{answer_line, answer_text};
+use checkpoint_core::summary::{window_text, Summary};
 use leptos::prelude::*;
 
+use super::performance::SummaryPerformance;
 use crate::chart::PerformanceChart;
 
 #[component]
@@ -18,7 +19,8 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
         }
         None => view! { <tr><th scope="row">"Measured"</th><td colspan="2">"No deployments or incidents sent by this squad"</td></tr> }.into_any(),
     };
-    let measured = s.measured.clone();
+    let edition = s.edition();
+    let performance = checkpoint_core::summary::performance::performance(&s);
     view! {
         <section aria-labelledby="summary-highlights">
             <h2 id="summary-highlights">"Highlights"</h2>
@@ -28,6 +30,9 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                 view! { <div class="highlights" data-testid="highlights">{s.highlights.split("\n\n").map(|p| view! { <p>{p.to_string()}</p> }).collect_view()}</div> }.into_any()
             }}
         </section>
+        {match performance.clone() {
+            Some(p) => view! { <SummaryPerformance summary=s.clone() performance=p/> }.into_any(),
+            None => view! {
         <section aria-labelledby="summary-maturity">
             <h2 id="summary-maturity">"Maturity"</h2>
             {s.voted.map(|v| view! { <PerformanceChart benchmark percentile=v.percentile level=v.level/> })}
@@ -42,33 +47,37 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+            }.into_any(),
+        }}
         <section aria-labelledby="summary-answers">
             <h2 id="summary-answers">"Answers"</h2>
             <table class="data-table" data-testid="summary-answers">
                 <thead><tr><th scope="col">"Question"</th><th scope="col">"Locked answer"</th><th scope="col">"Measured"</th><th scope="col">"Votes"</th></tr></thead>
                 <tbody>
                     {s.answers.iter().map(|a| {
-                        let q: Question = a.question;
+                        let line = answer_line(&s, a);
                         let total: usize = a.distribution.iter().map(|d| d.votes).sum();
-                        let measured_cell = match &measured {
-                            Some(m) => view! { {measured_label(q, a.measured.as_deref())}<br/><small class="muted">{explain(m, q)}</small> }.into_any(),
+                        let measured_cell = match line.measured.clone() {
+                            Some((label, why)) => view! { {label}<br/><small class="muted">{why.unwrap_or_default()}</small> }.into_any(),
                             None => view! { "—" }.into_any(),
                         };
                         view! {
                             <tr>
-                                <th scope="row">{q.title()}</th>
-                                <td>{answer_label(q, a.locked.as_deref())}</td>
+                                <th scope="row">{line.title}</th>
+                                <td>{line.locked.clone()}</td>
                                 <td>{measured_cell}</td>
                                 <td>
                                     {if !a.revealed {
                                         view! { <span class="muted" data-testid="not-revealed">{checkpoint_core::summary::NOT_REVEALED}</span> }.into_any()
+                                    } else if a.percent.is_some() {
+                                        view! { <span data-testid="summary-percent-votes">{line.votes.clone()}</span> }.into_any()
                                     } else if total == 0 {
                                         view! { "No votes" }.into_any()
                                     } else {
                                         view! {
                                             <ul class="vote-spread">
                                                 {a.distribution.iter().filter(|d| d.votes > 0).map(|d| view! {
-                                                    <li>{format!("{}: {}", answer_label(q, Some(&d.answer)), d.votes)}</li>
+                                                    <li>{format!("{}: {}", answer_text(edition, a.question, Some(&d.answer)), d.votes)}</li>
                                                 }).collect_view()}
                                             </ul>
                                         }.into_any()

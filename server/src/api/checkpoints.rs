@@ -57,7 +57,7 @@ pub struct CheckpointRequest {
     /// Link to the squad's board: an http:// or https:// address of at most 500 bytes, without spaces or control characters. Left out, null or empty: none.
     #[schema(max_length = 500, pattern = "^(https?://\\S*)?$")]
     board_url: Option<String>,
-    /// 2019 when left out, null or empty.
+    /// 2025 when left out, null or empty.
     #[schema(schema_with = super::openapi::benchmark_or_empty)]
     benchmark: Option<String>,
 }

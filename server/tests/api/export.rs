@@ -42,7 +42,9 @@ async fn the_summary_exports_as_markdown_json_and_html_to_readers_of_the_squad_o
         ),
         (Some("devops-checkpoint/summary/1"), Value::Null, Some("Money"))
     );
-    assert_eq!(json["answers"].as_array().unwrap().len(), 4);
+    // A new checkpoint is in the 2025 edition, which asks five questions.
+    assert_eq!(json["checkpoint"]["benchmark"], "2025");
+    assert_eq!(json["answers"].as_array().unwrap().len(), 5);
     let html = export("html", None, &app.client).await.unwrap();
     assert!(
         html.headers()["content-security-policy"]

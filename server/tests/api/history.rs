@@ -217,3 +217,104 @@ async fn the_history_reads_no_checkpoint_document() {
     let (status, body) = load(&app, "load_trend", &[("squad", "payments"), ("page", "1")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+/// Starts `id`, and has a participant vote each answer, the facilitator reveal and lock it.
+async fn lock_all(app: &TestApp, id: &str, code: &str, answers: &[(&str, &str)]) {
+    let res = app
+        .form("set_checkpoint_status", &[("id", id), ("status", "live")])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let cookie = app.join(code, "Ana").await.2.unwrap();
+    for (question, answer) in answers {
+        crate::secrecy::drive(app, id, &[("kind", "go_to"), ("stage", question)]).await;
+        crate::secrecy::vote_on(app, id, &cookie, question, answer).await;
+        crate::secrecy::drive(app, id, &[("kind", "reveal"), ("question", question)]).await;
+        crate::secrecy::drive(app, id, &[("kind", "lock"), ("question", question), ("answer", answer)]).await;
+    }
+}
+
+#[tokio::test]
+async fn the_history_and_the_trend_keep_each_edition_on_its_own_scale() {
+    let app = spawn_app().await;
+    // 2025 by default: the worked check of dora-model.md 7.3 (score 8.1).
+    let (current, code) = app.checkpoint().await;
+    lock_all(
+        &app,
+        &current,
+        &code,
+        &[
+            ("lead_time", "less_than_one_day"),
+            ("deploy_frequency", "daily_to_weekly"),
+            ("time_to_restore", "less_than_one_hour"),
+            ("change_failure_rate", "12"),
+            ("rework_rate", "25"),
+        ],
+    )
+    .await;
+    let res = app
+        .client
+        .post(format!("{}/api/v1/checkpoints", app.base))
+        .json(&serde_json::json!({"squad": "payments", "held_on": "2026-10-01", "benchmark": "2021"}))
+        .send()
+        .await
+        .unwrap();
+    let legacy: Value = res.json().await.unwrap();
+    lock_all(
+        &app,
+        legacy["id"].as_str().unwrap(),
+        legacy["join_code"].as_str().unwrap(),
+        &[
+            ("lead_time", "less_than_one_day"),
+            ("deploy_frequency", "on_demand"),
+            ("time_to_restore", "less_than_one_hour"),
+            ("change_failure_rate", "0-15"),
+        ],
+    )
+    .await;
+
+    let (status, body) = load(&app, "load_history", &[("squad", "payments")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let (new, old) = (&rows[0], &rows[1]);
+    assert_eq!(
+        (new["edition"].clone(), new["voted_score"].clone(), new["voted"].clone()),
+        (Value::from("2025"), Value::from(8.1), Value::Null),
+        "{new}"
+    );
+    assert_eq!(
+        (old["edition"].as_str(), old["voted_score"].clone()),
+        (Some("2021"), Value::Null)
+    );
+    assert_eq!(old["voted"]["level"], "elite", "{old}");
+
+    let history = app
+        .client
+        .get(format!("{}/history", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("score 8.1 (2025)"), "{history}");
+    let percentile = old["voted"]["percentile"].as_u64().unwrap();
+    assert!(history.contains(&format!("Elite · {percentile} (2021)")), "{history}");
+
+    let trend = app
+        .client
+        .get(format!("{}/squads/payments/trend", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for chart in ["trend-chart-percentile", "trend-chart-score"] {
+        assert_eq!(trend.matches(chart).count(), 1, "one chart per scale: {chart}");
+    }
+    assert!(
+        !trend.contains("Since the previous checkpoint"),
+        "two scales, so no change between them: {trend}"
+    );
+}

@@ -330,6 +330,49 @@ async fn real_answers_match_the_schemas_the_document_gives_them() {
         .await
         .unwrap();
     assert_matches(&doc, "Summary", &summary);
+
+    // The same checkpoint (2025, the default) with every question locked and a
+    // percentage revealed: the current-edition shapes of the summary.
+    let id = created["id"].as_str().unwrap();
+    let res = app
+        .form("set_checkpoint_status", &[("id", id), ("status", "live")])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let ana = joined_cookie(&app, created["join_code"].as_str().unwrap()).await;
+    for (question, answer) in [
+        ("lead_time", "less_than_one_day"),
+        ("deploy_frequency", "daily_to_weekly"),
+        ("time_to_restore", "less_than_one_hour"),
+        ("change_failure_rate", "12"),
+        ("rework_rate", "25"),
+    ] {
+        crate::secrecy::drive(&app, id, &[("kind", "go_to"), ("stage", question)]).await;
+        crate::secrecy::vote_on(&app, id, &ana, question, answer).await;
+        crate::secrecy::drive(&app, id, &[("kind", "reveal"), ("question", question)]).await;
+        crate::secrecy::drive(
+            &app,
+            id,
+            &[("kind", "lock"), ("question", question), ("answer", answer)],
+        )
+        .await;
+    }
+    let summary: Value = app
+        .client
+        .get(format!("{}/api/v1/checkpoints/{id}/export?format=json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["voted_score"]["score"], 8.1, "{summary}");
+    assert_eq!(summary["answers"][4]["percent"]["values"], json!([25]), "{summary}");
+    assert_matches(&doc, "Summary", &summary);
+}
+
+/// Joins a second participant and returns their cookie.
+async fn joined_cookie(app: &TestApp, code: &str) -> String {
+    app.join(code, "Bo").await.2.unwrap()
 }
 
 /// The route list as the API served it before the document was generated: a second,

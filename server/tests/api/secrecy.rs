@@ -422,3 +422,88 @@ async fn the_survey_opens_at_its_stage_and_shows_answers_only_from_three() {
         late.status()
     );
 }
+
+pub(super) async fn vote_on(app: &TestApp, id: &str, cookie: &str, question: &str, answer: &str) {
+    let mut ws = app.socket(id, Some(cookie), None).await.unwrap();
+    frame_of(&mut ws, "snapshot").await;
+    command(
+        &mut ws,
+        1,
+        json!({"type": "vote", "question": question, "answer": answer}),
+    )
+    .await;
+    let reply = loop {
+        let f = next_json(&mut ws).await;
+        if f["t"] == "ack" || f["t"] == "error" {
+            break f;
+        }
+    };
+    assert_eq!(reply["t"], "ack", "{reply}");
+}
+
+#[tokio::test]
+async fn before_a_reveal_no_door_carries_a_percentage_vote_of_a_2025_checkpoint() {
+    let app = spawn_app().await;
+    let (id, code) = live_at_lead_time(&app).await;
+    drive(&app, &id, &[("kind", "go_to"), ("stage", "change_failure_rate")]).await;
+    let mut cookies = Vec::new();
+    for name in ["Ana", "Bo", "Cy", "Dee"] {
+        cookies.push(app.join(&code, name).await.2.unwrap());
+    }
+    for (cookie, percent) in cookies.iter().zip(["37", "83", "83"]) {
+        vote_on(&app, &id, cookie, "change_failure_rate", percent).await;
+    }
+    let viewer = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    app.store
+        .create_user(None, "leader", "long enough password", Role::Viewer)
+        .await
+        .unwrap();
+    viewer
+        .post(format!("{}/api/login", app.base))
+        .form(&[("username", "leader"), ("password", "long enough password")])
+        .send()
+        .await
+        .unwrap();
+    let token = app
+        .store
+        .create_api_token(None, "payments", "wiki")
+        .await
+        .unwrap()
+        .secret;
+
+    let secrets = ["37 %", "83 %", "\"37\"", "\"83\"", "\"values\":[3", "(median"];
+    let doors = every_door(&app, &id, &cookies[3], &viewer, &token).await;
+    for (door, text) in &doors {
+        for s in secrets {
+            assert!(
+                !text.contains(s),
+                "{door} carries {s:?} before the reveal:\n{}",
+                &text[..text.len().min(3000)]
+            );
+        }
+    }
+    let json = &doors.iter().find(|(d, _)| d == "token export json").unwrap().1;
+    let v: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["checkpoint"]["benchmark"], "2025");
+    assert_eq!(v["answers"].as_array().unwrap().len(), 5, "{json}");
+    assert_eq!(
+        v["answers"][3]["percent"],
+        json!({"values": [], "median": null}),
+        "{json}"
+    );
+
+    drive(&app, &id, &[("kind", "reveal"), ("question", "change_failure_rate")]).await;
+    let doors = every_door(&app, &id, &cookies[3], &viewer, &token).await;
+    let md = &doors.iter().find(|(d, _)| d == "viewer export md").unwrap().1;
+    assert!(
+        md.contains("| Change failure rate | — | — | 37 %, 83 %, 83 % (median 83 %) |"),
+        "after the reveal the values and the median show:\n{md}"
+    );
+    let json = &doors.iter().find(|(d, _)| d == "participant export json").unwrap().1;
+    let v: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(
+        v["answers"][3]["percent"],
+        json!({"values": [37, 83, 83], "median": 83.0}),
+        "{json}"
+    );
+}

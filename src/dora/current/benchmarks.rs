@@ -9,7 +9,7 @@ use super::{Edition, Metric};
 use crate::dora::baselines::Industry;
 
 /// A mean and standard deviation on the 0–10 scale.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "openapi",
     derive(utoipa::ToSchema),
@@ -368,6 +368,53 @@ impl Comparison {
             Metric::ChangeFailureRate => Some(self.change_failure_rate),
             Metric::ReworkRate => self.rework_rate,
         }
+    }
+}
+
+/// A comparison read back from a stored summary: the key and the name must be
+/// one of the published tables' (the fields are `&'static str` so that a
+/// comparison stays `Copy`), every figure is taken as it was written.
+impl<'de> Deserialize<'de> for Comparison {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Comparison, D::Error> {
+        #[derive(Deserialize)]
+        struct Stored {
+            key: String,
+            name: String,
+            score: MeanSd,
+            lead_time: MeanSd,
+            deploy_frequency: MeanSd,
+            time_to_restore: MeanSd,
+            change_failure_rate: MeanSd,
+            #[serde(default)]
+            rework_rate: Option<MeanSd>,
+        }
+        let s = Stored::deserialize(deserializer)?;
+        let key = IndustryKey::ALL
+            .iter()
+            .map(|k| k.id())
+            .chain(OrgSizeKey::ALL.iter().map(|k| k.id()))
+            .find(|k| *k == s.key)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown benchmark key {:?}", s.key)))?;
+        let name = Edition::ALL
+            .iter()
+            .flat_map(|e| {
+                industry_rows(*e)
+                    .iter()
+                    .map(|r| r.name)
+                    .chain(org_size_rows(*e).iter().map(|r| r.name))
+            })
+            .find(|n| *n == s.name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown benchmark name {:?}", s.name)))?;
+        Ok(Comparison {
+            key,
+            name,
+            score: s.score,
+            lead_time: s.lead_time,
+            deploy_frequency: s.deploy_frequency,
+            time_to_restore: s.time_to_restore,
+            change_failure_rate: s.change_failure_rate,
+            rework_rate: s.rework_rate,
+        })
     }
 }
 

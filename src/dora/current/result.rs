@@ -2,7 +2,7 @@
 //! returns it (issue 15, point 3): scores with one decimal, benchmark means
 //! with two, and no level or percentile.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::benchmarks::{compare_industry, compare_org_size, Comparison, IndustryKey, OrgSizeKey};
 use super::capabilities::RECOMMENDED;
@@ -11,7 +11,7 @@ use super::{CurrentAnswers, CurrentInput, Edition, Metric};
 use crate::dora::capabilities::CapabilityKey;
 
 /// Each metric's score, one decimal.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "openapi",
     derive(utoipa::ToSchema),
@@ -23,7 +23,7 @@ pub struct MetricScores {
     pub time_to_restore: f64,
     pub change_failure_rate: f64,
     /// Present exactly in the 2025 edition.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub rework_rate: Option<f64>,
 }
@@ -42,18 +42,19 @@ impl MetricScores {
 }
 
 /// The squad's figures beside the chosen industry and, when asked for, organisation size.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparisons {
     /// The industry asked for, all industries by default.
     pub industry: Comparison,
     /// Present only when the request named an organisation size.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub org_size: Option<Comparison>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+// Deserialize: a summary revision keeps its figures as they were computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "openapi",
     derive(utoipa::ToSchema),
@@ -198,6 +199,18 @@ mod tests {
             ),
             (None, None)
         );
+    }
+
+    #[test]
+    fn an_answer_reads_back_as_it_was_written() {
+        let mut fields = fields_2025("12", "25");
+        fields.org_size = Some("fewer_than_100");
+        let a = assess_current(&CurrentInput::parse(&fields).unwrap());
+        let back: CurrentAssessment = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(back, a);
+        let mut tampered = serde_json::to_value(&a).unwrap();
+        tampered["comparison"]["industry"]["key"] = json!("moon");
+        assert!(serde_json::from_value::<CurrentAssessment>(tampered).is_err());
     }
 
     #[test]
