@@ -124,6 +124,20 @@ pub fn explain_recovery(m: &Measured) -> String {
     }
 }
 
+/// Why the measured value of `metric` is what it is, in the current
+/// editions' terms: section 6's reasons for the metrics they share, 7.6's for
+/// recovery and rework.
+pub fn explain_metric(m: &Measured, metric: crate::dora::current::Metric) -> String {
+    use crate::dora::current::Metric;
+    match metric {
+        Metric::TimeToRestore => explain_recovery(m),
+        Metric::ReworkRate => explain_rework(m),
+        Metric::LeadTime => explain(m, Question::LeadTime),
+        Metric::DeployFrequency => explain(m, Question::DeployFrequency),
+        Metric::ChangeFailureRate => explain(m, Question::ChangeFailureRate),
+    }
+}
+
 /// The measured answer id of one question.
 pub fn answer_of(m: &Measured, question: Question) -> Option<&str> {
     match question {

@@ -51,13 +51,25 @@ impl StoredDigest {
         q.bind(self.voted_level)
             .bind(self.voted_percentile)
             .bind(&self.voted_answers)
-            .bind(self.voted_score)
+            .bind(self.voted_score.map(score_column))
             .bind(self.actions[0])
             .bind(self.actions[1])
             .bind(self.actions[2])
             .bind(self.actions[3])
             .bind(&self.action_list)
     }
+}
+
+/// A 0–10 score (one decimal) as its column holds it: whole tenths. An
+/// integer binds alike through the `Any` driver on SQLite and PostgreSQL (a
+/// double bound after a null in the same prepared statement does not on
+/// PostgreSQL), and one decimal is all a score has.
+fn score_column(score: f64) -> i64 {
+    (score * 10.0).round() as i64
+}
+
+fn score_of(tenths: Option<i64>) -> Option<f64> {
+    tenths.map(|t| t as f64 / 10.0)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, ServiceError> {
@@ -128,7 +140,7 @@ impl Store {
             .bind(d.measured.map(|m| i64::from(m.percentile)))
             .bind(to_json(&d.measured_answers)?)
             .bind(checkpoint_id)
-            .bind(d.measured_score)
+            .bind(d.measured_score.map(score_column))
             .execute(&mut **tx)
             .await?;
         Ok(())
@@ -222,8 +234,8 @@ fn history_row(r: &AnyRow) -> Result<HistoryRow, ServiceError> {
             .and_then(|n| u32::try_from(n).ok()),
         voted: maturity(r.get("voted_level"), r.get("voted_percentile")),
         measured: maturity(r.get("measured_level"), r.get("measured_percentile")),
-        voted_score: r.get("voted_score"),
-        measured_score: r.get("measured_score"),
+        voted_score: score_of(r.get("voted_score")),
+        measured_score: score_of(r.get("measured_score")),
         voted_answers: from_json(r.get("voted_answers"), "voted answers")?,
         measured_answers: from_json(r.get("measured_answers"), "measured answers")?,
         actions: [
@@ -406,7 +418,7 @@ impl Store {
         let percentile = |v: Option<i64>| v.and_then(|p| u8::try_from(p).ok());
         let mut start = TrendStart {
             voted: earlier.iter().find_map(|r| percentile(r.get("voted_percentile"))),
-            voted_score: earlier.iter().find_map(|r| r.get::<Option<f64>, _>("voted_score")),
+            voted_score: earlier.iter().find_map(|r| score_of(r.get("voted_score"))),
             ..TrendStart::default()
         };
         // The latest measured result of each scale; a draft's is computed, as on its own row.
@@ -416,7 +428,10 @@ impl Store {
             }
             let edition = AnyEdition::stored(r.get::<&str, _>("benchmark"));
             let (p, score) = match r.get::<Option<i64>, _>("summary_revision") {
-                Some(_) => (percentile(r.get("measured_percentile")), r.get("measured_score")),
+                Some(_) => (
+                    percentile(r.get("measured_percentile")),
+                    score_of(r.get("measured_score")),
+                ),
                 None => match self.checkpoint_measured(r.get("id")).await? {
                     Some(m) => (
                         m.maturity

@@ -163,12 +163,7 @@ pub fn answer_line(s: &super::Summary, a: &AnswerSummary) -> AnswerLine {
                 Some(id) => answer_text(edition, a.question, Some(id)),
                 None => "No data".to_string(),
             };
-            // Lead time and deployment frequency are measured as in section 6.
-            let why = match a.question {
-                Metric::LeadTime | Metric::DeployFrequency => a.question.legacy_question().map(|q| explain(m, q)),
-                _ => None,
-            };
-            (label, why)
+            (label, Some(crate::measured::report::explain_metric(m, a.question)))
         }
     });
     AnswerLine {

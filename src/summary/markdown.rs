@@ -32,7 +32,11 @@ pub fn status_line(s: &Summary) -> String {
     let mut parts = vec![
         format!("Tribe: {}", s.checkpoint.tribe),
         format!("Facilitator: {}", s.checkpoint.facilitator),
-        format!("Benchmark: {}", s.checkpoint.benchmark),
+        // Legacy exports read as they always have.
+        match s.edition().current() {
+            Some(_) => format!("DORA edition: {}", s.checkpoint.benchmark),
+            None => format!("Benchmark: {}", s.checkpoint.benchmark),
+        },
         format!("Participants: {}", s.participants),
     ];
     parts.push(match (&s.revision, &s.finalised) {

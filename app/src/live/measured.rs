@@ -5,7 +5,7 @@
 use checkpoint_core::dora::current::Metric;
 use checkpoint_core::dora::{assess, Question};
 use checkpoint_core::live::state::locked_input;
-use checkpoint_core::measured::report::{answer_label, answer_of, explain, explain_recovery, explain_rework, plural};
+use checkpoint_core::measured::report::{answer_label, answer_of, explain, explain_metric};
 use checkpoint_core::measured::Measured;
 use leptos::prelude::*;
 
@@ -35,40 +35,20 @@ fn measured_resource() -> Resource<Result<Option<Measured>, ServerFnError>> {
 /// What the pipelines measured for `metric` in a current edition, and why:
 /// recovery time and the two percentages as 7.6 defines them.
 pub fn current_measured(m: &Measured, metric: Metric) -> (String, String) {
-    let days = m.window.days();
-    match metric {
+    let label = match metric {
         Metric::LeadTime | Metric::DeployFrequency => {
             let q = metric.legacy_question().expect("a section 1 question");
-            (answer_label(q, answer_of(m, q)), explain(m, q))
+            answer_label(q, answer_of(m, q))
         }
-        Metric::TimeToRestore => (
-            answer_label(Question::TimeToRestore, m.failed_deployment_recovery.answer.as_deref()),
-            explain_recovery(m),
-        ),
-        Metric::ChangeFailureRate => {
-            let c = &m.change_failure_rate;
-            match c.percent {
-                Some(p) => (
-                    format!("{p} %"),
-                    format!(
-                        "{} of {} in these {days} days failed.",
-                        c.failed,
-                        plural(c.total, "production deployment", "production deployments")
-                    ),
-                ),
-                None => (
-                    "No data".into(),
-                    format!("No production deployment in these {days} days."),
-                ),
-            }
-        }
-        Metric::ReworkRate => (
-            m.rework_rate
-                .percent
-                .map_or_else(|| "No data".to_string(), |p| format!("{p} %")),
-            explain_rework(m),
-        ),
-    }
+        Metric::TimeToRestore => answer_label(Question::TimeToRestore, m.failed_deployment_recovery.answer.as_deref()),
+        Metric::ChangeFailureRate => percent_label(m.change_failure_rate.percent),
+        Metric::ReworkRate => percent_label(m.rework_rate.percent),
+    };
+    (label, explain_metric(m, metric))
+}
+
+fn percent_label(p: Option<u32>) -> String {
+    p.map_or_else(|| "No data".to_string(), |p| format!("{p} %"))
 }
 
 /// Under a revealed question: what the pipelines say.

@@ -105,7 +105,7 @@ fn SummaryScreen(data: SummaryData) -> impl IntoView {
         <p class="breadcrumb"><a href=format!("/squads/{}", c.squad_slug)><bdi>{c.squad_name.clone()}</bdi></a>" / "<a href=format!("/checkpoints/{id}")>"checkpoint"</a>" / summary"</p>
         <h1><bdi>{c.squad_name.clone()}</bdi>{format!(" · {}", c.held_on)}</h1>
         <p class="muted">
-            "Tribe "<bdi>{c.tribe.clone()}</bdi>" · facilitated by "<bdi>{c.facilitator.clone()}</bdi>{format!(" · {} benchmark · {} participants", c.benchmark, s.participants)}
+            "Tribe "<bdi>{c.tribe.clone()}</bdi>" · facilitated by "<bdi>{c.facilitator.clone()}</bdi>{format!(" · DORA {} edition · {} participants", c.benchmark, s.participants)}
             {c.board_url.clone().map(|url| view! { " · "<a href=url rel="noopener noreferrer">"External board"</a> })}
         </p>
         <p class="status-line" data-testid="summary-status">
