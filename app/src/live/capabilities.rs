@@ -87,6 +87,19 @@ fn entry(key: CapabilityKey) -> &'static CatalogEntry {
     catalog::find(key.catalog_key()).expect("recommended capabilities are in the catalog")
 }
 
+/// A recommended capability as the current catalog names and describes it
+/// (name, description, dora.dev link): "loosely coupled teams", not the
+/// legacy "architecture".
+fn current_entry(key: CapabilityKey) -> (&'static str, &'static str, String) {
+    match checkpoint_core::dora::current::catalog::from_legacy(key.catalog_key()) {
+        Some(e) => (e.name, e.description(), e.url()),
+        None => {
+            let e = entry(key);
+            (e.name, e.description, e.url.to_string())
+        }
+    }
+}
+
 fn score_text(score: Option<f64>) -> String {
     score
         .map(|s| format!("{:.0}", s.round()))
@@ -125,13 +138,18 @@ pub fn CapabilitiesStage() -> impl IntoView {
                     <StageTimer stage=Stage::Capabilities/>
                     <ul class="capabilities">
                         {rec_for_list.into_iter().map(|key| {
-                            let e = entry(key);
+                            let (name, description, url) = if current {
+                                current_entry(key)
+                            } else {
+                                let e = entry(key);
+                                (e.name, e.description, e.url.to_string())
+                            };
                             view! {
                                 <li class="capability" data-key=key.id()>
-                                    <h3>{e.name}</h3>
-                                    <p>{e.description}</p>
+                                    <h3>{name}</h3>
+                                    <p>{description}</p>
                                     {(!current).then(|| view! { <p class="muted small"><strong>"Why now: "</strong>{why_recommended(key)}</p> })}
-                                    <a href=e.url rel="noopener" target="_blank">{format!("Read about {} on dora.dev", e.name.to_lowercase())}<span class="visually-hidden">" (opens in a new tab)"</span></a>
+                                    <a href=url rel="noopener" target="_blank">{format!("Read about {} on dora.dev", name.to_lowercase())}<span class="visually-hidden">" (opens in a new tab)"</span></a>
                                 </li>
                             }
                         }).collect_view()}
@@ -187,7 +205,7 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
         }>
             <input type="hidden" name="id" value=id/>
             {recommended.into_iter().map(|key| view! {
-                <h3 class="rating-capability">{entry(key).name}</h3>
+                <h3 class="rating-capability">{if edition.current().is_some() { current_entry(key).0 } else { entry(key).name }}</h3>
                 {asked(edition, key).into_iter().map(|n| {
                     let i = usize::from(n);
                     let text = statements(key)[i];
@@ -278,7 +296,7 @@ fn CurrentScores() -> impl IntoView {
         {move || data.with(|(res, previous)| {
             let Some(current) = res.as_ref().and_then(|r| r.current.clone()) else { return ().into_any() };
             let focus = current.key_focus.clone();
-            let names: Vec<&str> = focus.iter().map(|k| entry(*k).name).collect();
+            let names: Vec<&str> = focus.iter().map(|k| current_entry(*k).0).collect();
             let focus_line = match names.len() {
                 0 => "No key focus yet: nobody rated these statements.".to_string(),
                 1 => format!("Key focus area: {}", names[0]),
@@ -301,7 +319,7 @@ fn CurrentScores() -> impl IntoView {
                             let before = previous.as_ref().map(|p| p.of(s.capability).map_or_else(|| "–".to_string(), decimal));
                             view! {
                                 <tr data-key=s.capability.id() class:key-focus-row=is_focus>
-                                    <th scope="row">{entry(s.capability).name}</th>
+                                    <th scope="row">{current_entry(s.capability).0}</th>
                                     <td class="num" data-testid="score">{s.score.map_or_else(|| "no ratings".to_string(), decimal)}</td>
                                     {before.map(|b| view! { <td class="num" data-testid="previous-score">{b}</td> })}
                                     <td>{match (is_focus, focus.len() > 1) { (true, true) => "Tied lowest", (true, false) => "Lowest", _ => "" }}</td>
