@@ -311,7 +311,6 @@ fn CurrentScores() -> impl IntoView {
                     <thead><tr>
                         <th scope="col">"Capability"</th><th scope="col" class="num">"Squad"</th>
                         {previous_caption.clone().map(|c| view! { <th scope="col" class="num">{c}</th> })}
-                        <th scope="col">"Key focus"</th>
                     </tr></thead>
                     <tbody>
                         {current.scores.iter().map(|s| {
@@ -322,7 +321,6 @@ fn CurrentScores() -> impl IntoView {
                                     <th scope="row">{current_entry(s.capability).0}</th>
                                     <td class="num" data-testid="score">{s.score.map_or_else(|| "no ratings".to_string(), decimal)}</td>
                                     {before.map(|b| view! { <td class="num" data-testid="previous-score">{b}</td> })}
-                                    <td>{match (is_focus, focus.len() > 1) { (true, true) => "Tied lowest", (true, false) => "Lowest", _ => "" }}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -343,7 +341,16 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
     let confirmed = live.select(move |v| v.capabilities.focus_confirmed);
     let id = move || live.id();
     let pick = RwSignal::new(String::new());
-    let name_of = |k: &str| catalog::find(k).map(|e| e.name).unwrap_or("unknown");
+    let current = live.peek(|v| v.info.benchmark.current().is_some());
+    // The current editions name a capability as DORA's current catalog does.
+    let name_of = move |k: &str| {
+        match current {
+            true => checkpoint_core::dora::current::catalog::from_legacy(k).map(|e| e.name),
+            false => None,
+        }
+        .or_else(|| catalog::find(k).map(|e| e.name))
+        .unwrap_or("unknown")
+    };
     view! {
         <section class="focus" aria-labelledby="focus-heading">
             <h3 id="focus-heading">"Our focus"</h3>
@@ -404,7 +411,14 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                         <label for="focus-pick">"Or from the catalog"</label>
                         <select id="focus-pick" name="capability" on:change=move |ev| pick.set(event_target_value(&ev))>
                             <option value="">"Choose a capability…"</option>
-                            {catalog::CATALOG.iter().map(|e| view! { <option value=e.key>{format!("{} ({})", e.name, e.category.label())}</option> }).collect_view()}
+                            {catalog::CATALOG.iter().map(|e| {
+                                let group = match current {
+                                    true => checkpoint_core::dora::current::catalog::from_legacy(e.key).map(|c| c.group.label()),
+                                    false => None,
+                                }
+                                .unwrap_or(e.category.label());
+                                view! { <option value=e.key>{format!("{} ({group})", name_of(e.key))}</option> }
+                            }).collect_view()}
                         </select>
                         <button type="submit" class="button">"Add"</button>
                     </form>

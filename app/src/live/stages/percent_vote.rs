@@ -12,7 +12,7 @@ use crate::live::link::{use_live, Control, LinkState};
 use crate::score_axis::decimal;
 
 const LEFT: i64 = 16;
-const WIDTH: i64 = 568;
+const WIDTH: i64 = 368;
 
 fn x_of(percent: u8) -> i64 {
     LEFT + i64::from(percent.min(100)) * WIDTH / 100
@@ -28,7 +28,8 @@ pub fn PercentBallot(question: Metric) -> impl IntoView {
     let saved = live.select(move |v| v.question(question).and_then(|q| q.mine.clone()));
     let waiting = move || live.pending_vote(question);
     let mine = move || waiting().or_else(|| saved.get());
-    let value = RwSignal::new(mine().unwrap_or_default());
+    // The starting value only: later votes must not overwrite what is being typed.
+    let value = RwSignal::new(untrack(mine).unwrap_or_default());
     let id = format!("vote-{}", question.id());
     let slider_id = format!("{id}-slider");
     view! {
@@ -49,7 +50,7 @@ pub fn PercentBallot(question: Metric) -> impl IntoView {
                     <span class="percent-number">
                         <label for=id.clone()><span class="visually-hidden">{format!("{}, ", question.title())}</span>"percent"</label>
                         <input type="number" id=id name="answer" min="0" max="100" step="1" inputmode="numeric" required
-                            value=mine().unwrap_or_default()
+                            value=untrack(mine).unwrap_or_default()
                             prop:value=move || value.get()
                             on:input=move |ev| value.set(event_target_value(&ev))/>
                         <span aria-hidden="true">" %"</span>
@@ -105,7 +106,7 @@ pub fn PercentStrip(question: Metric) -> impl IntoView {
             view! {
                 <figure class="percent-strip" data-testid="percent-strip">
                     <figcaption>{if locked.is_some() { "The votes, and the group's answer" } else { "The votes" }}</figcaption>
-                    <svg viewBox=format!("0 {} 600 {height}", 84 - height) class="percent-strip-svg" role="img" aria-label=label>
+                    <svg viewBox=format!("0 {} 400 {height}", 84 - height) class="percent-strip-svg" role="img" aria-label=label>
                         <line x1=LEFT y1="60" x2=LEFT + WIDTH y2="60" class="axis-line"/>
                         {[0u8, 25, 50, 75, 100].map(|t| view! {
                             <line x1=x_of(t) y1="64" x2=x_of(t) y2="70" class="axis-tick"/>

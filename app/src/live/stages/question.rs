@@ -104,7 +104,7 @@ fn Ballot(question: Metric, choices: Question) -> impl IntoView {
     let saved = live.select(move |v| v.question(question).and_then(|q| q.mine.clone()));
     let waiting = move || live.pending_vote(question);
     let mine = move || waiting().or_else(|| saved.get());
-    let choice = RwSignal::new(mine());
+    let choice = RwSignal::new(untrack(mine));
     view! {
         <form method="post" action="/api/live_command" class="ballot" on:submit=move |ev| {
             if let Some(answer) = choice.get_untracked() {
