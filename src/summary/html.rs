@@ -112,13 +112,17 @@ pub fn to_html(s: &Summary) -> String {
     if s.focus.is_empty() {
         h.push_str("<p>No focus confirmed.</p>\n");
     } else {
-        h.push_str("<table><thead><tr><th scope=\"col\">Capability</th><th scope=\"col\">Score</th><th scope=\"col\">Recommended for this level</th></tr></thead><tbody>\n");
+        let [cap, score, recommended] = super::focus_headers(s.edition());
+        let _ = writeln!(
+            h,
+            "<table><thead><tr><th scope=\"col\">{cap}</th><th scope=\"col\">{score}</th><th scope=\"col\">{recommended}</th></tr></thead><tbody>"
+        );
         for f in &s.focus {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&f.name),
-                f.score.map_or_else(|| "Not rated".to_string(), |n| n.to_string()),
+                f.score_text(),
                 if f.recommended { "Yes" } else { "No" }
             );
         }

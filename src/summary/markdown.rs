@@ -113,13 +113,14 @@ pub fn to_markdown(s: &Summary) -> String {
     if s.focus.is_empty() {
         md.push_str("No focus confirmed.\n\n");
     } else {
-        md.push_str("| Capability | Score | Recommended for this level |\n|---|---|---|\n");
+        let [cap, score, recommended] = super::focus_headers(s.edition());
+        let _ = writeln!(md, "| {cap} | {score} | {recommended} |\n|---|---|---|");
         for f in &s.focus {
             let _ = writeln!(
                 md,
                 "| {} | {} | {} |",
                 escape(&f.name),
-                f.score.map_or_else(|| "Not rated".to_string(), |n| n.to_string()),
+                f.score_text(),
                 if f.recommended { "Yes" } else { "No" }
             );
         }

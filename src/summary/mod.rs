@@ -180,8 +180,35 @@ pub struct FocusItem {
     pub name: String,
     /// The prioritisation score (25 × mean rating), for a rated capability.
     pub score: Option<u8>,
-    /// Among the three recommended for the locked answers' level.
+    /// The current editions' score, 0 to 10 with one decimal (7.4), for a
+    /// rated capability; `score` is then absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_score: Option<f64>,
+    /// Among the three recommended for the locked answers' level (the three
+    /// for every team in the current editions).
     pub recommended: bool,
+}
+
+impl FocusItem {
+    /// The score as every export writes it: 0 to 100 in the legacy
+    /// editions, 0 to 10 with one decimal in the current ones.
+    pub fn score_text(&self) -> String {
+        match (self.current_score, self.score) {
+            // Already rounded to one decimal (7.2), so printing it cannot round again.
+            (Some(s), _) => format!("{s:.1}"),
+            (None, Some(n)) => n.to_string(),
+            (None, None) => "Not rated".to_string(),
+        }
+    }
+}
+
+/// The focus table's column names in an edition: its score's scale and what
+/// "recommended" means there.
+pub fn focus_headers(edition: AnyEdition) -> [&'static str; 3] {
+    match edition.current() {
+        Some(_) => ["Capability", "Score (0–10)", "Recommended to every team"],
+        None => ["Capability", "Score", "Recommended for this level"],
+    }
 }
 
 /// One finalised revision, as the history lists it.
@@ -244,10 +271,9 @@ impl Summary {
         let answers = answers::answers(state, measured.as_ref());
         let recommended = state.recommended();
         let caps = &state.doc.capabilities;
-        let scores = match shown.ratings() {
-            true => state.capability_results().map(|r| r.scores).unwrap_or_default(),
-            false => Vec::new(),
-        };
+        let results = shown.ratings().then(|| state.capability_results()).flatten();
+        let scores = results.as_ref().map(|r| r.scores.clone()).unwrap_or_default();
+        let current_scores = results.and_then(|r| r.current).map(|c| c.scores).unwrap_or_default();
         let focus = if caps.focus_confirmed {
             caps.focus.clone()
         } else {
@@ -257,10 +283,18 @@ impl Summary {
             .iter()
             .map(|key| {
                 let rated = scores.iter().find(|s| s.capability.catalog_key() == key);
+                let current_score = current_scores
+                    .iter()
+                    .find(|s| s.capability.catalog_key() == key)
+                    .and_then(|s| s.score);
                 FocusItem {
                     capability: key.clone(),
                     name: catalog::find(key).map_or_else(|| key.clone(), |e| e.name.to_string()),
-                    score: rated.and_then(|s| s.score).map(|s| s.round().clamp(0.0, 100.0) as u8),
+                    score: match current_score.is_some() || edition.current().is_some() {
+                        true => None,
+                        false => rated.and_then(|s| s.score).map(|s| s.round().clamp(0.0, 100.0) as u8),
+                    },
+                    current_score,
                     recommended: recommended.is_some_and(|r| r.iter().any(|c: &CapabilityKey| c.catalog_key() == key)),
                 }
             })

@@ -96,11 +96,11 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
             } else {
                 view! {
                     <table class="data-table" data-testid="summary-focus">
-                        <thead><tr><th scope="col">"Capability"</th><th scope="col">"Score"</th><th scope="col">"Recommended for this level"</th></tr></thead>
+                        <thead><tr>{checkpoint_core::summary::focus_headers(s.edition()).map(|h| view! { <th scope="col">{h}</th> })}</tr></thead>
                         <tbody>{s.focus.iter().map(|f| view! {
                             <tr>
                                 <th scope="row">{f.name.clone()}</th>
-                                <td>{f.score.map_or_else(|| "Not rated".to_string(), |n| n.to_string())}</td>
+                                <td>{f.score_text()}</td>
                                 <td>{if f.recommended { "Yes" } else { "No" }}</td>
                             </tr>
                         }).collect_view()}</tbody>
