@@ -163,23 +163,7 @@ async fn before_a_reveal_no_door_carries_a_choice_or_a_count() {
     {
         vote_over_socket(&app, &id, cookie, answer).await;
     }
-    let viewer = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    app.store
-        .create_user(None, "leader", "long enough password", Role::Viewer)
-        .await
-        .unwrap();
-    viewer
-        .post(format!("{}/api/login", app.base))
-        .form(&[("username", "leader"), ("password", "long enough password")])
-        .send()
-        .await
-        .unwrap();
-    let token = app
-        .store
-        .create_api_token(None, "payments", "wiki")
-        .await
-        .unwrap()
-        .secret;
+    let (viewer, token) = viewer_and_token(&app).await;
 
     let secrets = [
         "less_than_one_hour",
@@ -453,23 +437,7 @@ async fn before_a_reveal_no_door_carries_a_percentage_vote_of_a_2025_checkpoint(
     for (cookie, percent) in cookies.iter().zip(["37", "83", "83"]) {
         vote_on(&app, &id, cookie, "change_failure_rate", percent).await;
     }
-    let viewer = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    app.store
-        .create_user(None, "leader", "long enough password", Role::Viewer)
-        .await
-        .unwrap();
-    viewer
-        .post(format!("{}/api/login", app.base))
-        .form(&[("username", "leader"), ("password", "long enough password")])
-        .send()
-        .await
-        .unwrap();
-    let token = app
-        .store
-        .create_api_token(None, "payments", "wiki")
-        .await
-        .unwrap()
-        .secret;
+    let (viewer, token) = viewer_and_token(&app).await;
 
     let secrets = ["37 %", "83 %", "\"37\"", "\"83\"", "\"values\":[3", "(median"];
     let doors = every_door(&app, &id, &cookies[3], &viewer, &token).await;
@@ -506,4 +474,27 @@ async fn before_a_reveal_no_door_carries_a_percentage_vote_of_a_2025_checkpoint(
         json!({"values": [37, 83, 83], "median": 83.0}),
         "{json}"
     );
+}
+
+/// A signed-in viewer (a leader reading history) and the squad's API token: the
+/// two outsiders every door is asked through besides the participants.
+async fn viewer_and_token(app: &TestApp) -> (reqwest::Client, String) {
+    let viewer = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    app.store
+        .create_user(None, "leader", "long enough password", Role::Viewer)
+        .await
+        .unwrap();
+    viewer
+        .post(format!("{}/api/login", app.base))
+        .form(&[("username", "leader"), ("password", "long enough password")])
+        .send()
+        .await
+        .unwrap();
+    let token = app
+        .store
+        .create_api_token(None, "payments", "wiki")
+        .await
+        .unwrap()
+        .secret;
+    (viewer, token)
 }
