@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use super::answer_radios::AnswerRadios;
 use super::percent_field::{chosen, shown_name, slider_name, PercentField};
 use crate::current_scores::{answer_texts, ScoreSummary};
 
@@ -60,19 +61,7 @@ pub fn CurrentCheck(edition: Edition) -> impl IntoView {
                         <p class="prompt">{m.prompt()}</p>
                         {match m.categorical() {
                             Some(q) => view! {
-                                <div class="answers">
-                                    {q.answers_best_first().map(|a| {
-                                        let input_id = format!("{}-{}", q.id(), a.id());
-                                        let label_for = input_id.clone();
-                                        view! {
-                                            <label class="answer" for=label_for>
-                                                <input type="radio" id=input_id name=q.id() value=a.id() required
-                                                    checked=move || param(q.id()).as_deref() == Some(a.id())/>
-                                                <span>{a.label()}</span>
-                                            </label>
-                                        }
-                                    }).collect_view()}
-                                </div>
+                                <AnswerRadios question=q chosen=Signal::derive(move || param(q.id()))/>
                             }.into_any(),
                             None => view! { <PercentField metric=m value=percent(m)/> }.into_any(),
                         }}

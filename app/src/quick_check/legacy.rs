@@ -5,6 +5,8 @@
 use checkpoint_core::dora::baselines::Industry;
 use checkpoint_core::dora::{assess, chart, AssessmentInput, Benchmark, Question};
 use leptos::prelude::*;
+
+use super::answer_radios::AnswerRadios;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -41,19 +43,7 @@ pub fn LegacyCheck() -> impl IntoView {
                     <fieldset class="question" id=format!("q-{}", q.id())>
                         <legend><span class="question-number">{format!("{} of 4 · ", i + 1)}</span>{q.title()}</legend>
                         <p class="prompt">{q.prompt()}</p>
-                        <div class="answers">
-                            {q.answers_best_first().map(|a| {
-                                let input_id = format!("{}-{}", q.id(), a.id());
-                                let label_for = input_id.clone();
-                                view! {
-                                    <label class="answer" for=label_for>
-                                        <input type="radio" id=input_id name=q.id() value=a.id() required
-                                            checked=move || param(q.id()).as_deref() == Some(a.id())/>
-                                        <span>{a.label()}</span>
-                                    </label>
-                                }
-                            }).collect_view()}
-                        </div>
+                        <AnswerRadios question=q chosen=Signal::derive(move || param(q.id()))/>
                         <p class="hint tip"><strong>"Tip: "</strong>{q.tip()}</p>
                     </fieldset>
                 }).collect_view()}

@@ -4,6 +4,7 @@
 //! with the shared core, so it works the same with JavaScript (client-side) and
 //! without (server-rendered). Nothing is stored.
 
+mod answer_radios;
 mod current;
 mod legacy;
 mod percent_field;
