@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::{now_ms, ServiceError, Store};
 use crate::access::Action;
 use crate::accounts::CurrentUser;
-use crate::live::{CheckpointStatus, LiveDoc};
+use crate::live::LiveDoc;
 use crate::measured::dates::{rfc3339, Precision};
 use crate::summary::{
     parse_highlights, parse_reason, Draft, RevisionMeta, Summary, SummaryPage, SurveyResponse, SurveyResults, SurveySet,
@@ -139,8 +139,8 @@ impl Store {
         Ok(())
     }
 
-    /// Freezes the summary as revision 1 with these highlights, and ends the
-    /// checkpoint if it is still running. Returns the revision.
+    /// Freezes the summary as revision 1 with these highlights. Returns the
+    /// revision. The checkpoint keeps running until its facilitator ends it.
     pub async fn finalise_summary(
         &self,
         by: &CurrentUser,
@@ -230,15 +230,8 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let ended = sqlx::query("UPDATE checkpoints SET status = $1, ended_at = $2 WHERE id = $3 AND status <> $1")
-            .bind(CheckpointStatus::Finished.id())
-            .bind(now)
-            .bind(checkpoint_id)
-            .execute(&mut *tx)
-            .await?;
-        if ended.rows_affected() > 0 {
-            self.bump_revision(&mut tx, checkpoint_id).await?;
-        }
+        // The room stays as it is: the survey comes after the summary, and only
+        // the facilitator's "End the checkpoint" closes it.
         tx.commit().await?;
         Ok(n)
     }

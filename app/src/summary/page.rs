@@ -145,9 +145,10 @@ fn HighlightsForm(id: String, highlights: String) -> impl IntoView {
                 <div class="button-row">
                     <button type="submit" class="button">"Save highlights"</button>
                     <button type="submit" class="button primary" formaction="/api/finalise_summary" on:click=|ev| {
-                        if !confirm("Finalise this summary? It will no longer change; a correction makes a new revision. The checkpoint ends.") { ev.prevent_default(); }
+                        if !confirm("Finalise this summary? It will no longer change; a correction makes a new revision. The room stays open for the survey until you end the checkpoint.") { ev.prevent_default(); }
                     }>"Finalise the summary"</button>
                 </div>
+                <p class="hint">"Finalising freezes revision 1 for leadership. The room stays open: the survey still runs until you end the checkpoint, and later answers go into the next correction."</p>
             </form>
         </section>
     }

@@ -20,3 +20,4 @@ mod robustness;
 mod roles;
 mod secrecy;
 mod security;
+mod survey;
