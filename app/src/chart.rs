@@ -67,7 +67,7 @@ pub fn PerformanceChart(benchmark: Benchmark, percentile: u8, level: Level) -> i
 #[component]
 pub fn PerMetricView(rows: [MetricView; 4], industry: Industry) -> impl IntoView {
     view! {
-        <table class="metric-table">
+        <table class="metric-table reflow">
             <caption>{format!("Each answer on a 0–100 scale, beside the {} baseline (2019)", industry.label())}</caption>
             <thead>
                 <tr><th scope="col">"Metric"</th><th scope="col">"Your answer"</th><th scope="col">"Score"</th><th scope="col">"Baseline"</th><th scope="col"><span class="visually-hidden">"Comparison"</span></th></tr>
@@ -76,10 +76,10 @@ pub fn PerMetricView(rows: [MetricView; 4], industry: Industry) -> impl IntoView
                 {rows.into_iter().map(|r| view! {
                     <tr>
                         <th scope="row">{r.question.title()}</th>
-                        <td>{r.answer_label}</td>
-                        <td class="num">{r.value}</td>
-                        <td class="num">{r.baseline}</td>
-                        <td>
+                        <td data-label="Your answer">{r.answer_label}</td>
+                        <td class="num" data-label="Score">{r.value}</td>
+                        <td class="num" data-label="Baseline">{r.baseline}</td>
+                        <td class="bars-cell">
                             <svg viewBox="0 0 100 20" class="metric-bars" aria-hidden="true">
                                 <rect x="0" y="2" width=r.value height="7" class="bar-squad"/>
                                 <rect x="0" y="11" width=r.baseline height="7" class="bar-baseline"/>

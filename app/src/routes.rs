@@ -120,7 +120,7 @@ impl LazyRoute for PresentRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <live::present::PresentPage/> }.into_any()
+        view! { <live::projector::ProjectorPage/> }.into_any()
     }
 }
 

@@ -255,7 +255,7 @@ test('three browsers add, edit and move notes at the same time and end up with t
   const projector = await page.context().newPage();
   await open(projector, testInfo, `${url}/present`);
   await expect.poll(() => boardOf(projector, '[data-testid="present-board"] > li')).toEqual(expected);
-  await expect(projector.locator('.present').locator('form, button, textarea, select')).toHaveCount(0);
+  await expect(projector.locator('.projector').locator('form, button, textarea, select')).toHaveCount(0);
   await expectAccessible(projector);
   await addNote(bo.page, 'Deploy to staging', 'manual', 'Staging is shared by three squads');
   await refresh(projector, testInfo);

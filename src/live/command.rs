@@ -508,6 +508,7 @@ pub(crate) mod tests {
             votes: Default::default(),
             ratings: Default::default(),
             previous: None,
+            survey_responses: 0,
         }
     }
 

@@ -121,6 +121,9 @@ pub struct LiveState {
     /// with the room; not part of this checkpoint's secrets.
     #[serde(default)]
     pub previous: Option<capabilities::PreviousScores>,
+    /// How many answered the survey: a count, never who (read with the room).
+    #[serde(default)]
+    pub survey_responses: usize,
 }
 
 impl LiveState {

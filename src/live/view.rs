@@ -36,6 +36,9 @@ pub struct View {
     pub questions: Vec<QuestionView>,
     pub capabilities: CapabilitiesView,
     pub board: BoardView,
+    /// How many answered the survey so far.
+    #[serde(default)]
+    pub survey_responses: usize,
 }
 
 /// The board as one person sees it: every note, their own dots, and the
@@ -244,6 +247,7 @@ impl View {
                 })
                 .collect(),
             questions,
+            survey_responses: state.survey_responses,
         }
     }
 

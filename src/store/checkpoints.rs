@@ -594,6 +594,7 @@ impl Store {
                 votes,
                 ratings,
                 previous,
+                survey_responses: self.survey_count(checkpoint_id).await?,
             },
             join_code,
         })

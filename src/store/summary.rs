@@ -282,6 +282,8 @@ impl Store {
                     .await?,
             };
             if written.rows_affected() == 1 {
+                // A new revision, so that every instance's room shows the new count.
+                self.bump_revision(&mut tx, checkpoint_id).await?;
                 tx.commit().await?;
                 return Ok(());
             }
@@ -323,7 +325,8 @@ impl Store {
         Ok(SurveyResults::of(self.survey_set(&mut conn, checkpoint_id).await?.1.responses()).disclosed())
     }
 
-    async fn survey_count(&self, checkpoint_id: &str) -> Result<usize, ServiceError> {
+    /// How many answered the survey (the room shows the count live).
+    pub(super) async fn survey_count(&self, checkpoint_id: &str) -> Result<usize, ServiceError> {
         let mut conn = self.pool.acquire().await?;
         Ok(self.survey_set(&mut conn, checkpoint_id).await?.1.responses().len())
     }

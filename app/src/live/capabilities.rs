@@ -10,8 +10,9 @@ use checkpoint_core::live::capabilities::{asked, rating_id, why_recommended, MAX
 use checkpoint_core::live::{Command, RatingPhase, Stage};
 use leptos::prelude::*;
 
-use super::controls::{confirm, CommandButton, CommandFields, NextStage, StageTimer};
+use super::controls::{confirm, CommandButton, CommandFields, NextStage, Refused, StageTimer};
 use super::link::use_live;
+use super::link::Control;
 use crate::score_axis::decimal;
 
 /// Every rating of a plain form at once (no JavaScript): fields `ratings[<capability>-<n>]`.
@@ -97,6 +98,15 @@ fn current_entry(key: CapabilityKey) -> (&'static str, &'static str, String) {
             let e = entry(key);
             (e.name, e.description, e.url.to_string())
         }
+    }
+}
+
+/// A capability's name in the checkpoint's catalog (current or legacy).
+pub(crate) fn capability_name(key: CapabilityKey, current: bool) -> &'static str {
+    if current {
+        current_entry(key).0
+    } else {
+        entry(key).name
     }
 }
 
@@ -210,6 +220,7 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
                     let i = usize::from(n);
                     let text = statements(key)[i];
                     let field = format!("ratings[{}-{i}]", key.id());
+                    let control = Control::new();
                     view! {
                         <fieldset class="statement" data-statement=format!("{}-{i}", key.id())>
                             <legend>{text}</legend>
@@ -220,12 +231,13 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
                                     view! {
                                         <span class="scale-choice">
                                             <input type="radio" id=input_id.clone() name=field.clone() value=value checked=move || mine.get()
-                                                on:change=move |_| { live.send(Command::Rate { capability: key, statement: n, rating: value.to_string() }); }/>
+                                                on:change=move |_| { live.send_from(Some(control), Command::Rate { capability: key, statement: n, rating: value.to_string() }, |_| {}); }/>
                                             <label for=input_id>{label}</label>
                                         </span>
                                     }
                                 }).collect_view()}
                             </div>
+                            <Refused control/>
                         </fieldset>
                     }
                 }).collect_view()}
@@ -237,7 +249,7 @@ fn RatingForm(recommended: Vec<CapabilityKey>) -> impl IntoView {
 }
 
 #[component]
-fn Scores() -> impl IntoView {
+pub(crate) fn Scores() -> impl IntoView {
     let live = use_live();
     let results = live.select(move |v| v.capabilities.results.clone());
     view! {
@@ -248,23 +260,23 @@ fn Scores() -> impl IntoView {
                 {key_focus.map(|k| view! {
                     <p class="key-focus" data-testid="key-focus">{format!("Key focus area: {}", entry(k).name)}</p>
                 })}
-                <table class="data-table scores" data-testid="scores">
+                <table class="data-table scores reflow" data-testid="scores">
                     <caption>"Scores (0–100: 25 × the mean rating, “don't know” left out)"</caption>
                     <thead><tr><th scope="col">"Capability"</th><th scope="col" class="num">"Squad"</th><th scope="col" class="num">"All respondents"</th><th scope="col" class="num">"Level profile"</th></tr></thead>
                     <tbody>
                         {res.scores.iter().map(|s| view! {
                             <tr data-key=s.capability.id() class:key-focus-row=Some(s.capability) == key_focus>
                                 <th scope="row">{entry(s.capability).name}</th>
-                                <td class="num" data-testid="score">{score_text(s.score)}</td>
-                                <td class="num">{s.all_mean}</td>
-                                <td class="num">{s.profile_mean}</td>
+                                <td class="num" data-label="Squad" data-testid="score">{score_text(s.score)}</td>
+                                <td class="num" data-label="All respondents">{s.all_mean}</td>
+                                <td class="num" data-label="Level profile">{s.profile_mean}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
                 <details class="spread" open>
                     <summary>"How the squad answered each statement"</summary>
-                    <table class="data-table">
+                    <table class="data-table reflow reflow-inline">
                         <thead><tr><th scope="col">"Statement"</th>{CHOICES.into_iter().map(|(_, l)| view! { <th scope="col" class="num">{l}</th> }).collect_view()}</tr></thead>
                         <tbody>
                             {res.spread.iter().map(|((key, i), counts)| {
@@ -274,7 +286,7 @@ fn Scores() -> impl IntoView {
                                 view! {
                                     <tr class:disagreement=split>
                                         <th scope="row">{text}{split.then_some(" (views differ)")}</th>
-                                        {counts.iter().map(|n| view! { <td class="num">{*n}</td> }).collect_view()}
+                                        {counts.iter().zip(CHOICES).map(|(n, (_, label))| view! { <td class="num" data-label=label>{*n}</td> }).collect_view()}
                                     </tr>
                                 }
                             }).collect_view()}
@@ -289,7 +301,7 @@ fn Scores() -> impl IntoView {
 /// The current editions' reveal: each capability's score 0 to 10 beside the
 /// squad's previous one, every capability tied for the lowest marked.
 #[component]
-fn CurrentScores() -> impl IntoView {
+pub(crate) fn CurrentScores() -> impl IntoView {
     let live = use_live();
     let data = live.select(move |v| (v.capabilities.results.clone(), v.capabilities.previous.clone()));
     view! {

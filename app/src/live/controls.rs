@@ -98,14 +98,16 @@ pub fn NextStage() -> impl IntoView {
     let next = live.select(move |v| v.stage.next_in(v.info.benchmark));
     let edition = live.select(move |v| v.info.benchmark);
     let facilitator = live.select(move |v| v.facilitator);
+    let control = Control::new();
     view! {
         <Show when=move || facilitator.get() && next.get().is_some() && live.looking_at.get().is_none()>
             <form method="post" action="/api/live_command" class="next-stage" on:submit=move |ev| {
-                if let Some(stage) = next.get() { if live.send(Command::GoTo { stage }) { ev.prevent_default(); } }
+                if let Some(stage) = next.get() { if live.send_from(Some(control), Command::GoTo { stage }, |_| {}) { ev.prevent_default(); } }
             }>
                 <CommandFields kind="go_to"/>
                 <input type="hidden" name="stage" value=move || next.get().map(Stage::id).unwrap_or_default()/>
                 <button type="submit" class="button primary">{move || format!("Next: {}", next.get().map(|s| s.label_in(edition.get())).unwrap_or_default())}</button>
+                <Refused control/>
             </form>
         </Show>
     }

@@ -15,9 +15,17 @@ pub use state::{use_live, Control, LinkState, Live, Queued, Refusal, SaveState};
 
 /// The room's live state for this page, connected to its socket when hydrated.
 pub(crate) fn open_live(initial: View) -> Live {
+    connect(Live::new(initial))
+}
+
+/// As [`open_live`], for the projector's page (no controls).
+pub(crate) fn open_projector(initial: View) -> Live {
+    connect(Live::projecting(initial))
+}
+
+fn connect(live: Live) -> Live {
     #[cfg(feature = "hydrate")]
-    let id = initial.info.id.clone();
-    let live = Live::new(initial);
+    let id = live.id();
     provide_context(live);
     #[cfg(feature = "hydrate")]
     {

@@ -10,7 +10,7 @@ pub mod join;
 pub mod join_link;
 pub mod link;
 pub mod measured;
-pub mod present;
+pub mod projector;
 pub mod room;
 pub mod stages;
 

@@ -111,15 +111,20 @@ fn Room(initial: View) -> impl IntoView {
             <Show when=move || live.removed.get()>
                 <p class="notice notice-error" role="alert">"The facilitator removed you from this checkpoint."</p>
             </Show>
-            // Refusals of what a control sent are shown beside it; the rest here.
+            // Refusals of what a control sent are shown beside it; the rest
+            // (the server's own news) at the foot of the screen, wherever one has scrolled.
             <Show when=move || live.error.with(|e| e.as_ref().is_some_and(|r| r.control.is_none()))>
-                <p class="notice notice-error" role="alert">{move || live.error.get().map(|r| r.message)}</p>
+                <p class="notice notice-error room-toast" role="alert" data-testid="room-error">
+                    {move || live.error.get().map(|r| r.message)}
+                    <button type="button" class="button subtle small" on:click=move |_| live.error.set(None)>"Dismiss"</button>
+                </p>
             </Show>
             <Show when=move || facilitator.get()>
                 <FacilitatorBar/>
             </Show>
             <StageNav/>
-            <div class="room-grid">
+            // The board needs the whole width: the presence list folds into a strip above it.
+            <div class="room-grid" class:room-wide=move || shown.get() == Stage::Board>
                 <section class="stage-panel" aria-live="polite" aria-labelledby="stage-heading">
                     <FollowNotice/>
                     // Through a Memo: the stage is drawn again when it changes, not
@@ -138,6 +143,9 @@ fn Room(initial: View) -> impl IntoView {
                 </section>
                 <Presence/>
             </div>
+            <Show when=move || facilitator.get()>
+                <EndCheckpoint/>
+            </Show>
         </div>
     }
 }
@@ -166,15 +174,39 @@ pub(crate) fn SaveStatus() -> impl IntoView {
     }
 }
 
-/// Start, end, the join code and co-facilitators.
+/// Ending the room, at the foot of the page: far from the join code the
+/// facilitator shares, and from the stage controls used all session.
+#[component]
+fn EndCheckpoint() -> impl IntoView {
+    let live = super::link::use_live();
+    let status = live.select(move |v| v.info.status);
+    view! {
+        <Show when=move || status.get() != CheckpointStatus::Finished>
+            <section class="room-end" aria-label="End the checkpoint">
+                <form method="post" action="/api/set_checkpoint_status" on:submit=|ev| {
+                    if !confirm("End this checkpoint for everyone? Nobody can join, vote or answer the survey afterwards.") { ev.prevent_default(); }
+                }>
+                    <input type="hidden" name="id" value=live.id()/>
+                    <input type="hidden" name="status" value="finished"/>
+                    <button type="submit" class="button danger">"End the checkpoint"</button>
+                </form>
+                <p class="muted small">"When the survey is in: nobody can join, vote or answer the survey afterwards. The summary stays, and can still be finalised or corrected."</p>
+            </section>
+        </Show>
+    }
+}
+
+/// Start, the join code, the projector view and co-facilitators.
 #[component]
 fn FacilitatorBar() -> impl IntoView {
     let live = super::link::use_live();
     let id = move || live.id();
     let status = live.select(move |v| v.info.status);
     let code = live.select(move |v| v.join_code.clone().unwrap_or_default());
+    // Once everyone is in, the bar shrinks to a line (the code stays for latecomers).
+    let arriving = live.select(move |v| matches!(v.stage, Stage::Welcome | Stage::Scene));
     view! {
-        <section class="facilitator-bar card" aria-label="Facilitator controls">
+        <section class="facilitator-bar card" class:compact=move || !arriving.get() aria-label="Facilitator controls">
             <super::join_link::JoinBox id=live.id() code/>
             <div class="facilitator-actions">
                 <Show when=move || status.get() == CheckpointStatus::Draft>
@@ -184,15 +216,9 @@ fn FacilitatorBar() -> impl IntoView {
                         <button type="submit" class="button primary">"Start the checkpoint"</button>
                     </form>
                 </Show>
-                <Show when=move || status.get() != CheckpointStatus::Finished>
-                    <form method="post" action="/api/set_checkpoint_status" on:submit=|ev| {
-                        if !confirm("End this checkpoint for everyone? Nobody can join or vote afterwards.") { ev.prevent_default(); }
-                    }>
-                        <input type="hidden" name="id" value=id/>
-                        <input type="hidden" name="status" value="finished"/>
-                        <button type="submit" class="button danger">"End the checkpoint"</button>
-                    </form>
-                </Show>
+                <a class="button" href=move || format!("/checkpoints/{}/present", id()) target="_blank" rel="noopener" data-testid="open-projector">
+                    "Open the projector view"<span class="visually-hidden">" (opens in a new tab: the stage everyone follows, in large type)"</span>
+                </a>
                 <details class="co-facilitators">
                     <summary>"Add a co-facilitator"</summary>
                     <form method="post" action="/api/add_co_facilitator" class="form inline-form">
@@ -214,6 +240,13 @@ fn StageNav() -> impl IntoView {
     let facilitator = live.select(move |v| v.facilitator);
     // The edition never changes during a session.
     let edition = live.peek(|v| v.info.benchmark);
+    let control = super::link::Control::new();
+    // On a phone the bar is one scrolling row: keep the facilitator's stage in view.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        current.track();
+        centre_current_stage();
+    });
     view! {
         <nav class="stage-nav" aria-label="Stages">
             <ol>
@@ -226,7 +259,7 @@ fn StageNav() -> impl IntoView {
                         <li class=move || format!("stage-step stage-{}", state())>
                             <form method="post" action="/api/live_command" on:submit=move |ev| {
                                 if facilitator.get() {
-                                    if live.send(checkpoint_core::live::Command::GoTo { stage }) {
+                                    if live.send_from(Some(control), checkpoint_core::live::Command::GoTo { stage }, |_| {}) {
                                         live.looking_at.set(None);
                                         ev.prevent_default();
                                     }
@@ -245,14 +278,29 @@ fn StageNav() -> impl IntoView {
                                     disabled=move || !facilitator.get() && is_ahead(stage, current.get())
                                     title=move || step_title(facilitator.get(), stage, current.get(), edition)>
                                     <span class="stage-number">{number + 1}</span>
-                                    <span>{stage.label_in(edition)}</span>
+                                    <span class="stage-label">{stage.label_in(edition)}</span>
                                 </button>
                             </form>
                         </li>
                     }
                 }).collect_view()}
             </ol>
+            <super::controls::Refused control/>
         </nav>
+    }
+}
+
+/// Scrolls the stage bar (not the page) so that the current stage is in its middle.
+#[cfg(feature = "hydrate")]
+fn centre_current_stage() {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let list = doc.query_selector(".stage-nav ol").ok().flatten();
+    let step = doc.query_selector(".stage-nav .stage-current").ok().flatten();
+    if let (Some(list), Some(step)) = (list, step.and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())) {
+        list.set_scroll_left(step.offset_left() - (list.client_width() - step.offset_width()) / 2);
     }
 }
 
@@ -327,15 +375,17 @@ fn Presence() -> impl IntoView {
                                 })}
                                 {removable.then(|| {
                                     let pid2 = pid.clone();
+                                    let control = super::link::Control::new();
                                     view! {
                                         <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
                                             if !confirm(&format!("Remove {name} from this checkpoint?")) { ev.prevent_default(); return; }
-                                            if live.send(checkpoint_core::live::Command::RemoveParticipant { participant: pid2.clone() }) { ev.prevent_default(); }
+                                            if live.send_from(Some(control), checkpoint_core::live::Command::RemoveParticipant { participant: pid2.clone() }, |_| {}) { ev.prevent_default(); }
                                         }>
                                             <input type="hidden" name="id" value=id.clone()/>
                                             <input type="hidden" name="kind" value="remove"/>
                                             <input type="hidden" name="participant" value=pid.clone()/>
                                             <button type="submit" class="button subtle small" aria-label=format!("Remove {}", p.name)>"Remove"</button>
+                                            <super::controls::Refused control/>
                                         </form>
                                     }
                                 })}

@@ -65,11 +65,13 @@ pub async fn answer_survey(
     let participant = require_participant(&id).await?;
     let response =
         SurveyResponse::parse(usefulness.as_deref(), &went_well, &to_improve).map_err(|e| form_error(e.into()))?;
-    app_context()?
-        .store
+    let ctx = app_context()?;
+    ctx.store
         .answer_survey(&id, &participant, &response)
         .await
         .map_err(form_error)?;
+    // The facilitator's count follows live.
+    ctx.rooms.refresh(&id).await;
     leptos_axum::redirect(&format!("/checkpoints/{id}"));
     Ok(())
 }
@@ -79,6 +81,11 @@ pub fn SurveyStage() -> impl IntoView {
     let live = use_live();
     let id = live.peek(|v| v.info.id.clone());
     let facilitator = live.select(move |v| v.facilitator);
+    let responses = live.select(move |v| v.survey_responses);
+    let count = move || match responses.get() {
+        1 => "1 response so far.".to_string(),
+        n => format!("{n} responses so far."),
+    };
     let form_id = id.clone();
     let status = Resource::new(move || id.clone(), load_survey_status);
     view! {
@@ -89,10 +96,10 @@ pub fn SurveyStage() -> impl IntoView {
                 Err(e) => view! { <ErrorNotice e/> }.into_any(),
                 Ok(s) if s.answered => view! {
                     <p class="notice notice-ok" role="status" data-testid="survey-thanks">"Thank you: your answer is in."</p>
-                    <Show when=move || facilitator.get()><p>{format!("{} responses so far.", s.responses)}</p></Show>
+                    <Show when=move || facilitator.get()><p data-testid="survey-count">{count}</p></Show>
                 }.into_any(),
-                Ok(s) => view! {
-                    <Show when=move || facilitator.get()><p>{format!("{} responses so far.", s.responses)}</p></Show>
+                Ok(_) => view! {
+                    <Show when=move || facilitator.get()><p data-testid="survey-count">{count}</p></Show>
                     <FormError result=Signal::derive(|| None::<Result<(), ServerFnError>>) form="answer_survey"/>
                     <form method="post" action="/api/answer_survey" class="form survey-form">
                         <input type="hidden" name="id" value=form_id.clone()/>

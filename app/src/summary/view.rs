@@ -51,7 +51,7 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
         }}
         <section aria-labelledby="summary-answers">
             <h2 id="summary-answers">"Answers"</h2>
-            <table class="data-table" data-testid="summary-answers">
+            <table class="data-table reflow" data-testid="summary-answers">
                 <thead><tr><th scope="col">"Question"</th><th scope="col">"Locked answer"</th><th scope="col">"Measured"</th><th scope="col">"Votes"</th></tr></thead>
                 <tbody>
                     {s.answers.iter().map(|a| {
@@ -64,9 +64,9 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                         view! {
                             <tr>
                                 <th scope="row">{line.title}</th>
-                                <td>{line.locked.clone()}</td>
-                                <td>{measured_cell}</td>
-                                <td>
+                                <td data-label="Locked answer">{line.locked.clone()}</td>
+                                <td data-label="Measured">{measured_cell}</td>
+                                <td data-label="Votes">
                                     {if !a.revealed {
                                         view! { <span class="muted" data-testid="not-revealed">{checkpoint_core::summary::NOT_REVEALED}</span> }.into_any()
                                     } else if a.percent.is_some() {
@@ -147,15 +147,15 @@ pub fn SummaryBody(summary: Summary) -> impl IntoView {
                 view! { <p class="empty-state">"No actions agreed."</p> }.into_any()
             } else {
                 view! {
-                    <table class="data-table" data-testid="summary-actions-table">
+                    <table class="data-table reflow" data-testid="summary-actions-table">
                         <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Capability"</th><th scope="col">"Status"</th></tr></thead>
                         <tbody>{s.actions.iter().map(|a| view! {
                             <tr>
                                 <th scope="row">{a.title_text()}</th>
-                                <td><bdi>{a.owner.clone()}</bdi></td>
-                                <td>{a.due.clone().unwrap_or_else(|| "—".into())}</td>
-                                <td>{a.capability_name.clone().unwrap_or_else(|| "—".into())}</td>
-                                <td>{a.status.label()}</td>
+                                <td data-label="Owner"><bdi>{a.owner.clone()}</bdi></td>
+                                <td data-label="Due">{a.due.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td data-label="Capability">{a.capability_name.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td data-label="Status">{a.status.label()}</td>
                             </tr>
                         }).collect_view()}</tbody>
                     </table>

@@ -45,7 +45,7 @@ pub(super) fn Actions() -> impl IntoView {
                     view! { <p class="empty-state">"No actions yet. Turn the top improvements into actions with an owner and a due date."</p> }.into_any()
                 } else {
                     view! {
-                        <table class="data-table" data-testid="actions">
+                        <table class="data-table reflow" data-testid="actions">
                             <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Capability"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Remove"</span></th></tr></thead>
                             <tbody>{list.into_iter().map(|a| view! { <ActionRow action=a facilitator=facilitator.get_untracked()/> }).collect_view()}</tbody>
                         </table>
@@ -139,10 +139,10 @@ pub(super) fn ActionRow(action: Action, facilitator: bool) -> impl IntoView {
     view! {
         <tr>
             <th scope="row">{title.clone()}<CarriedFrom from=carried_from/></th>
-            <td><bdi>{owner}</bdi></td>
-            <td>{due.unwrap_or_else(|| "—".into())}</td>
-            <td>{capability_name}</td>
-            <td>{status_cell}</td>
+            <td data-label="Owner"><bdi>{owner}</bdi></td>
+            <td data-label="Due">{due.unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Capability">{capability_name}</td>
+            <td data-label="Status">{status_cell}</td>
             <td>{last_cell}</td>
         </tr>
     }

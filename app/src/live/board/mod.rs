@@ -37,11 +37,6 @@ pub fn BoardStage() -> impl IntoView {
     view! {
         <h2 id="stage-heading">"Path to production"</h2>
         <p>"Map how a change travels from commit to production. Mark what is manual, what is automated and where deployments fail, then propose improvements and vote on them."</p>
-        <p>
-            <a class="button subtle" href=move || format!("/checkpoints/{}/present", live.id()) target="_blank" rel="noopener">
-                "Present the board"<span class="visually-hidden">" (opens a large, read-only view in a new tab)"</span>
-            </a>
-        </p>
         <ActivityTimers/>
         <Legend/>
         <crate::errors::FormError result=Signal::derive(|| None::<Result<i64, ServerFnError>>) form="board_command"/>

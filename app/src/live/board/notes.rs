@@ -23,16 +23,22 @@ pub(super) fn Column(step: Step, dragging: RwSignal<Option<String>>) -> impl Int
             .cloned()
             .collect::<Vec<_>>()
     });
+    // A refused move is shown at the foot of the column it was dropped on.
+    let control = Control::new();
     let drop_at_end = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         if let Some(id) = dragging.get_untracked() {
-            live.send(Command::Board {
-                op: BoardCommand::MoveNote {
-                    id,
-                    step: step_id.get_value(),
-                    index: usize::MAX,
+            live.send_from(
+                Some(control),
+                Command::Board {
+                    op: BoardCommand::MoveNote {
+                        id,
+                        step: step_id.get_value(),
+                        index: usize::MAX,
+                    },
                 },
-            });
+                |_| {},
+            );
             dragging.set(None);
         }
     };
@@ -43,16 +49,17 @@ pub(super) fn Column(step: Step, dragging: RwSignal<Option<String>>) -> impl Int
             <h3 id=heading_id>{step.title.clone()}</h3>
             <ol class="notes">
                 <For each=move || notes.get() key=|n| (n.id.clone(), n.version) let:note>
-                    <NoteCard note=note dragging/>
+                    <NoteCard note=note dragging column=control/>
                 </For>
             </ol>
+            <Refused control/>
             <AddNote step=step.id.clone() title=step.title.clone()/>
         </li>
     }
 }
 
 #[component]
-pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl IntoView {
+pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>, column: Control) -> impl IntoView {
     let live = use_live();
     let id = note.id.clone();
     // Where the note stands among its step's notes and the steps around it:
@@ -92,13 +99,17 @@ pub(super) fn NoteCard(note: Note, dragging: RwSignal<Option<String>>) -> impl I
             ev.prevent_default();
             ev.stop_propagation();
             if let Some(dragged) = dragging.get_untracked() {
-                live.send(Command::Board {
-                    op: BoardCommand::MoveNote {
-                        id: dragged,
-                        step: step.clone(),
-                        index: place.get_untracked().2,
+                live.send_from(
+                    Some(column),
+                    Command::Board {
+                        op: BoardCommand::MoveNote {
+                            id: dragged,
+                            step: step.clone(),
+                            index: place.get_untracked().2,
+                        },
                     },
-                });
+                    |_| {},
+                );
                 dragging.set(None);
             }
         }

@@ -206,7 +206,7 @@ impl Socket {
         match frame {
             Frame::Snapshot { view } => {
                 live.clock_offset.set(view.server_now_ms - js_sys::Date::now() as i64);
-                live.view.set(*view);
+                live.show(*view);
             }
             Frame::Voted {
                 rev,

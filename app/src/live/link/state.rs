@@ -82,6 +82,9 @@ pub struct Live {
     pub clock_offset: RwSignal<i64>,
     /// Milliseconds since the epoch on this clock, ticking once a second when hydrated.
     pub now: RwSignal<i64>,
+    /// The projector's page: it draws what everyone sees and no control, even
+    /// when the facilitator's session opened it.
+    projecting: bool,
     #[cfg_attr(
         not(feature = "hydrate"),
         expect(dead_code, reason = "only the browser holds a socket")
@@ -111,8 +114,17 @@ type SocketStorage = SyncStorage;
 
 impl Live {
     pub fn new(view: View) -> Live {
+        Live::opened(view, false)
+    }
+
+    /// As [`Live::new`], for the projector: the view never offers a control.
+    pub fn projecting(view: View) -> Live {
+        Live::opened(view, true)
+    }
+
+    fn opened(view: View, projecting: bool) -> Live {
         let now = view.server_now_ms;
-        let view = RwSignal::new(view);
+        let view = RwSignal::new(shown(view, projecting));
         Live {
             view,
             stage: Memo::new(move |_| view.with(|v| v.stage)),
@@ -124,8 +136,18 @@ impl Live {
             looking_at: RwSignal::new(None),
             clock_offset: RwSignal::new(0),
             now: RwSignal::new(now),
+            projecting,
             socket: StoredValue::new_with_storage(None),
         }
+    }
+
+    /// Replaces the whole view (a snapshot from the server).
+    #[cfg_attr(
+        not(feature = "hydrate"),
+        expect(dead_code, reason = "only the socket replaces the view")
+    )]
+    pub(super) fn show(&self, view: View) {
+        self.view.set(shown(view, self.projecting));
     }
 
     /// The one way to draw from the room: a memo of the part `part` picks,
@@ -225,6 +247,15 @@ impl Live {
     pub fn server_now(&self) -> i64 {
         self.now.get() + self.clock_offset.get()
     }
+}
+
+/// The view as this page draws it: the projector's never carries the
+/// facilitator's controls (the server still decides what each may do).
+fn shown(mut view: View, projecting: bool) -> View {
+    if projecting {
+        view.facilitator = false;
+    }
+    view
 }
 
 pub fn use_live() -> Live {

@@ -9,7 +9,8 @@ mod scene;
 mod welcome;
 
 pub use maturity::MaturityStage;
+pub use percent_vote::PercentStrip;
 pub use performance::PerformanceStage;
-pub use question::QuestionStage;
+pub use question::{Distribution, QuestionStage};
 pub use scene::SceneStage;
 pub use welcome::{load_previous_actions, PreviousActionsData, WelcomeStage};

@@ -141,10 +141,11 @@ pub fn PercentLock(question: Metric) -> impl IntoView {
     let proposed = live.select(move |v| v.question(question).and_then(|q| q.proposal()));
     let value = RwSignal::new(proposed.get_untracked().unwrap_or_default());
     let id = format!("lock-{}", question.id());
+    let control = Control::new();
     view! {
         <form method="post" action="/api/live_command" class="inline-form" on:submit=move |ev| {
             let answer = value.get_untracked();
-            if !answer.trim().is_empty() && live.send(Command::Lock { question, answer }) { ev.prevent_default(); }
+            if !answer.trim().is_empty() && live.send_from(Some(control), Command::Lock { question, answer }, |_| {}) { ev.prevent_default(); }
         }>
             <CommandFields kind="lock" question/>
             <label for=id.clone()>"Group answer (%)"</label>
@@ -154,6 +155,7 @@ pub fn PercentLock(question: Metric) -> impl IntoView {
                 on:input=move |ev| value.set(event_target_value(&ev))/>
             <span class="muted small">{move || proposed.get().map(|p| format!("median, rounded: {p} %")).unwrap_or_default()}</span>
             <button type="submit" class="button primary">"Lock the answer"</button>
+            <Refused control/>
         </form>
     }
 }

@@ -84,15 +84,17 @@ pub fn QuestionStage(question: Metric) -> impl IntoView {
 fn AutoReveal() -> impl IntoView {
     let live = use_live();
     let on = live.select(move |v| v.auto_reveal);
+    let control = crate::live::link::Control::new();
     view! {
         <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
-            if live.send(Command::AutoReveal { on: !on.get() }) { ev.prevent_default(); }
+            if live.send_from(Some(control), Command::AutoReveal { on: !on.get() }, |_| {}) { ev.prevent_default(); }
         }>
             <CommandFields kind="auto_reveal"/>
             <input type="hidden" name="on" value=move || (!on.get()).to_string()/>
             <button type="submit" class="button subtle" aria-pressed=move || on.get().to_string()>
                 {move || if on.get() { "Auto-reveal is on" } else { "Reveal automatically when all have voted" }}
             </button>
+            <Refused control/>
         </form>
     }
 }
@@ -139,7 +141,7 @@ fn Ballot(question: Metric, choices: Question) -> impl IntoView {
 }
 
 #[component]
-fn Distribution(question: Metric, choices: Question) -> impl IntoView {
+pub fn Distribution(question: Metric, choices: Question) -> impl IntoView {
     let live = use_live();
     let rows = live.select(move |v| {
         let q = v.question(question).cloned().expect("question");
@@ -193,10 +195,11 @@ fn LockForm(question: Metric, choices: Question) -> impl IntoView {
     let suggested = live.select(move |v| v.question(question).and_then(|q| q.proposal()));
     let tie = live.select(move |v| v.question(question).map(|q| q.tie()).unwrap_or_default());
     let choice = RwSignal::new(suggested.get_untracked());
+    let control = crate::live::link::Control::new();
     view! {
         <form method="post" action="/api/live_command" class="inline-form" on:submit=move |ev| {
             if let Some(answer) = choice.get_untracked() {
-                if live.send(Command::Lock { question, answer }) { ev.prevent_default(); }
+                if live.send_from(Some(control), Command::Lock { question, answer }, |_| {}) { ev.prevent_default(); }
             }
         }>
             <CommandFields kind="lock" question/>
@@ -207,6 +210,7 @@ fn LockForm(question: Metric, choices: Question) -> impl IntoView {
                 }).collect_view()}
             </select>
             <button type="submit" class="button primary">"Lock the answer"</button>
+            <Refused control/>
             {move || {
                 let tied = tie.get();
                 (!tied.is_empty()).then(|| view! {
