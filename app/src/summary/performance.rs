@@ -18,26 +18,29 @@ pub fn SummaryPerformance(summary: Summary, performance: Performance) -> impl In
         || "Measured (no deployments sent)".to_string(),
         |m| format!("Measured ({})", window_text(m)),
     );
+    let industry_header = industry.map_or_else(|| "Industry".to_string(), |n| format!("{n} (mean ± sd)"));
+    let org_header = org_size.map(|o| format!("{o} (mean ± sd)"));
+    let (measured_label, industry_label, org_label) = (measured.clone(), industry_header.clone(), org_header.clone().unwrap_or_default());
     view! {
         <section aria-labelledby="summary-performance">
             <h2 id="summary-performance">{format!("Performance (DORA {} edition)", edition.id())}</h2>
             {missing_text(&summary).map(|t| view! { <p class="muted" data-testid="summary-score-missing">{t}</p> })}
             <div class="table-scroll">
-            <table class="data-table" data-testid="summary-performance">
+            <table class="data-table reflow" data-testid="summary-performance">
                 <caption>"Scores from 0 to 10, 10 best, beside the benchmark's mean ± standard deviation"</caption>
                 <thead><tr>
                     <th scope="col">"Metric"</th><th scope="col">"Voted"</th><th scope="col">{measured}</th>
-                    <th scope="col">{industry.map_or_else(|| "Industry".to_string(), |n| format!("{n} (mean ± sd)"))}</th>
-                    {org_size.map(|o| view! { <th scope="col">{format!("{o} (mean ± sd)")}</th> })}
+                    <th scope="col">{industry_header}</th>
+                    {org_header.map(|o| view! { <th scope="col">{o}</th> })}
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
                         <tr>
                             <th scope="row">{r.label}</th>
-                            <td>{r.voted}</td>
-                            <td>{r.measured}</td>
-                            <td>{r.industry}</td>
-                            {r.org_size.map(|o| view! { <td>{o}</td> })}
+                            <td data-label="Voted">{r.voted}</td>
+                            <td data-label=measured_label.clone()>{r.measured}</td>
+                            <td data-label=industry_label.clone()>{r.industry}</td>
+                            {r.org_size.map(|o| view! { <td data-label=org_label.clone()>{o}</td> })}
                         </tr>
                     }).collect_view()}
                 </tbody>
