@@ -462,8 +462,8 @@ async fn a_finalised_summary_changes_only_through_a_new_revision(store: Store) {
     );
     assert_eq!(
         store.load_live(&f.checkpoint).await.unwrap().state.info.status,
-        CheckpointStatus::Finished,
-        "finalising ends the checkpoint"
+        CheckpointStatus::Live,
+        "finalising leaves the room open for the survey"
     );
     // Frozen: no more draft edits, no second finalise, no correction without a reason.
     assert_eq!(
@@ -484,7 +484,7 @@ async fn a_finalised_summary_changes_only_through_a_new_revision(store: Store) {
     );
     assert_eq!(
         store
-            .correct_summary(&f.facilitator, &f.checkpoint, "x", "  ")
+            .correct_summary(&f.facilitator, &f.checkpoint, "x", "  ", &[])
             .await
             .unwrap_err()
             .field(),
@@ -499,7 +499,11 @@ async fn a_finalised_summary_changes_only_through_a_new_revision(store: Store) {
         ),
         (Some(1), "Final words", 1)
     );
-    // Ended: the survey is closed.
+    // Ended by its facilitator: the survey is closed.
+    store
+        .set_checkpoint_status(&f.facilitator, &f.checkpoint, CheckpointStatus::Finished)
+        .await
+        .unwrap();
     assert!(store
         .answer_survey(
             &f.checkpoint,
@@ -515,7 +519,8 @@ async fn a_finalised_summary_changes_only_through_a_new_revision(store: Store) {
                 &f.facilitator,
                 &f.checkpoint,
                 "Final words, corrected",
-                "fixed the wording"
+                "fixed the wording",
+                &[]
             )
             .await
             .unwrap(),

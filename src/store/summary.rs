@@ -1,11 +1,15 @@
 //! The checkpoint summary: the draft's highlights, finalising, corrections as
 //! new revisions, and the anonymous closing survey.
 
+use std::collections::BTreeMap;
+
 use sqlx::Row;
 
 use super::{now_ms, ServiceError, Store};
 use crate::access::Action;
 use crate::accounts::CurrentUser;
+use crate::dora::current::Metric;
+use crate::live::answer::parse_answer;
 use crate::live::LiveDoc;
 use crate::measured::dates::{rfc3339, Precision};
 use crate::summary::{
@@ -31,9 +35,38 @@ impl Store {
         }
     }
 
-    /// The summary as the room stands now, with the draft's highlights.
+    /// The summary as the room stands now, with the draft's highlights and
+    /// the locked answers a correction corrected.
     pub async fn draft_summary(&self, checkpoint_id: &str) -> Result<Summary, ServiceError> {
-        let room = self.load_live(checkpoint_id).await?;
+        let corrections = self.answer_corrections(checkpoint_id).await?;
+        self.draft_with(checkpoint_id, &corrections).await
+    }
+
+    /// The locked answers corrected so far: metric id -> stored answer.
+    async fn answer_corrections(&self, checkpoint_id: &str) -> Result<BTreeMap<String, String>, ServiceError> {
+        let raw: Option<String> =
+            sqlx::query_scalar("SELECT answer_corrections FROM summary_drafts WHERE checkpoint_id = $1")
+                .bind(checkpoint_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        match raw {
+            None => Ok(BTreeMap::new()),
+            Some(r) => serde_json::from_str(&r).map_err(|e| ServiceError::Internal(format!("answer corrections: {e}"))),
+        }
+    }
+
+    async fn draft_with(
+        &self,
+        checkpoint_id: &str,
+        corrections: &BTreeMap<String, String>,
+    ) -> Result<Summary, ServiceError> {
+        let mut room = self.load_live(checkpoint_id).await?;
+        // The room keeps what was locked in the session; the summary says what the correction says.
+        for (metric, answer) in corrections {
+            if let Some(m) = Metric::from_id(metric) {
+                room.state.doc.questions[crate::live::stage::metric_index(m)].locked = Some(answer.clone());
+            }
+        }
         let row = sqlx::query("SELECT t.name, s.org_size FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN tribes t ON t.id = s.tribe_id WHERE c.id = $1")
             .bind(checkpoint_id)
             .fetch_one(&self.pool)
@@ -149,22 +182,34 @@ impl Store {
     ) -> Result<u32, ServiceError> {
         self.may_write_summary(by, checkpoint_id).await?;
         let text = parse_highlights(highlights)?;
-        self.write_revision(by, checkpoint_id, &text, None).await
+        let corrections = self.answer_corrections(checkpoint_id).await?;
+        self.write_revision(by, checkpoint_id, &text, None, &corrections).await
     }
 
     /// A correction of a finalised summary: a new revision from the current
-    /// data with these highlights, saying why. Earlier revisions stay as they were.
+    /// data with these highlights, saying why. `answers` corrects locked
+    /// answers (metric, answer as a vote gives it); a refusal names the
+    /// metric. Earlier revisions stay as they were.
     pub async fn correct_summary(
         &self,
         by: &CurrentUser,
         checkpoint_id: &str,
         highlights: &str,
         reason: &str,
+        answers: &[(Metric, &str)],
     ) -> Result<u32, ServiceError> {
         self.may_write_summary(by, checkpoint_id).await?;
         let text = parse_highlights(highlights)?;
         let reason = parse_reason(reason)?;
-        self.write_revision(by, checkpoint_id, &text, Some(reason)).await
+        let edition = self.load_live(checkpoint_id).await?.state.info.benchmark;
+        let mut corrections = self.answer_corrections(checkpoint_id).await?;
+        for (metric, raw) in answers {
+            let answer =
+                parse_answer(edition, *metric, raw).map_err(|e| ServiceError::invalid(metric.id(), e.message))?;
+            corrections.insert(metric.id().to_string(), answer);
+        }
+        self.write_revision(by, checkpoint_id, &text, Some(reason), &corrections)
+            .await
     }
 
     async fn write_revision(
@@ -173,8 +218,9 @@ impl Store {
         checkpoint_id: &str,
         highlights: &str,
         reason: Option<String>,
+        corrections: &BTreeMap<String, String>,
     ) -> Result<u32, ServiceError> {
-        let mut draft = self.draft_summary(checkpoint_id).await?;
+        let mut draft = self.draft_with(checkpoint_id, corrections).await?;
         draft.highlights = highlights.to_string();
         let now = now_ms();
         let mut tx = self.writer.begin().await?;
@@ -220,14 +266,16 @@ impl Store {
             ));
         }
         self.write_summary_digest(&mut tx, checkpoint_id, &summary).await?;
+        let corrected = serde_json::to_string(corrections).map_err(|e| ServiceError::Internal(e.to_string()))?;
         sqlx::query(
-            "INSERT INTO summary_drafts (checkpoint_id, highlights, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (checkpoint_id) DO UPDATE SET highlights = excluded.highlights, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            "INSERT INTO summary_drafts (checkpoint_id, highlights, updated_by, updated_at, answer_corrections) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (checkpoint_id) DO UPDATE SET highlights = excluded.highlights, updated_by = excluded.updated_by, updated_at = excluded.updated_at, answer_corrections = excluded.answer_corrections",
         )
         .bind(checkpoint_id)
         .bind(highlights)
         .bind(&by.username)
         .bind(now)
+        .bind(&corrected)
         .execute(&mut *tx)
         .await?;
         // The room stays as it is: the survey comes after the summary, and only

@@ -60,13 +60,46 @@ pub async fn finalise_summary(id: String, highlights: String) -> Result<u32, Ser
     Ok(n)
 }
 
+/// The corrected locked answers of a correction's form, one field per
+/// question; a blank or missing field keeps the answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectedAnswers {
+    #[serde(default)]
+    pub lead_time: Option<String>,
+    #[serde(default)]
+    pub deploy_frequency: Option<String>,
+    #[serde(default)]
+    pub time_to_restore: Option<String>,
+    #[serde(default)]
+    pub change_failure_rate: Option<String>,
+    #[serde(default)]
+    pub rework_rate: Option<String>,
+}
+
 #[server(endpoint = "correct_summary")]
-pub async fn correct_summary(id: String, highlights: String, reason: String) -> Result<u32, ServerFnError> {
+pub async fn correct_summary(
+    id: String,
+    highlights: String,
+    reason: String,
+    #[server(flatten)] corrected: CorrectedAnswers,
+) -> Result<u32, ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
+    use checkpoint_core::dora::current::Metric;
     let user = require_user().await?;
+    let fields = [
+        (Metric::LeadTime, &corrected.lead_time),
+        (Metric::DeployFrequency, &corrected.deploy_frequency),
+        (Metric::TimeToRestore, &corrected.time_to_restore),
+        (Metric::ChangeFailureRate, &corrected.change_failure_rate),
+        (Metric::ReworkRate, &corrected.rework_rate),
+    ];
+    let answers: Vec<(Metric, &str)> = fields
+        .iter()
+        .filter_map(|(m, v)| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| (*m, v)))
+        .collect();
     let n = app_context()?
         .store
-        .correct_summary(&user, &id, &highlights, &reason)
+        .correct_summary(&user, &id, &highlights, &reason, &answers)
         .await
         .map_err(form_error)?;
     leptos_axum::redirect(&format!("/checkpoints/{id}/summary"));
@@ -121,7 +154,7 @@ fn SummaryScreen(data: SummaryData) -> impl IntoView {
         <Show when=saved><p class="notice notice-ok" role="status">"Highlights saved."</p></Show>
         <Exports summary=s.clone() revision=s.revision/>
         {can_edit.then(|| if finalised {
-            view! { <Correction id=id.clone() highlights=s.highlights.clone() next=latest.unwrap_or(1) + 1/> }.into_any()
+            view! { <Correction id=id.clone() summary=s.clone() next=latest.unwrap_or(1) + 1/> }.into_any()
         } else {
             view! { <HighlightsForm id=id.clone() highlights=s.highlights.clone()/> }.into_any()
         })}
@@ -155,7 +188,8 @@ fn HighlightsForm(id: String, highlights: String) -> impl IntoView {
 }
 
 #[component]
-fn Correction(id: String, highlights: String, next: u32) -> impl IntoView {
+fn Correction(id: String, summary: Summary, next: u32) -> impl IntoView {
+    let highlights = summary.highlights.clone();
     view! {
         <details class="card correction">
             <summary>"Correct this summary"</summary>
@@ -167,6 +201,7 @@ fn Correction(id: String, highlights: String, next: u32) -> impl IntoView {
                 <textarea id="correct-highlights" name="highlights" rows="5" maxlength="4000">{crate::raw_text::raw_text(highlights)}</textarea>
                 <label for="correct-reason">"What does this correction change?"</label>
                 <input id="correct-reason" name="reason" required maxlength="300" placeholder="Added the survey responses that came in later"/>
+                <super::answer_correction::AnswerCorrections summary/>
                 <button type="submit" class="button primary">{format!("Save as revision {next}")}</button>
             </form>
         </details>

@@ -20,7 +20,11 @@ pub fn SummaryPerformance(summary: Summary, performance: Performance) -> impl In
     );
     let industry_header = industry.map_or_else(|| "Industry".to_string(), |n| format!("{n} (mean ± sd)"));
     let org_header = org_size.map(|o| format!("{o} (mean ± sd)"));
-    let (measured_label, industry_label, org_label) = (measured.clone(), industry_header.clone(), org_header.clone().unwrap_or_default());
+    let (measured_label, industry_label, org_label) = (
+        measured.clone(),
+        industry_header.clone(),
+        org_header.clone().unwrap_or_default(),
+    );
     view! {
         <section aria-labelledby="summary-performance">
             <h2 id="summary-performance">{format!("Performance (DORA {} edition)", edition.id())}</h2>

@@ -8,6 +8,7 @@ mod assess;
 mod bounds;
 mod carry;
 mod cli;
+mod corrections;
 mod editions;
 mod events;
 mod export;
