@@ -141,6 +141,18 @@ test('finalising the summary keeps the survey open until the facilitator ends th
   await page.getByRole('button', { name: 'End the checkpoint' }).click();
   await expect(page.locator('.status-pill')).toHaveText('Finished');
   await settle(page, testInfo);
+
+  // A correction can still correct a locked answer, saying why.
+  await open(page, testInfo, `/checkpoints/${id}/summary`);
+  await page.getByText('Correct this summary').click();
+  await page.getByLabel('What does this correction change?').fill('The lead time was recorded wrongly');
+  await page.getByText('Correct a locked answer').click();
+  await page.getByLabel('Lead time for changes').selectOption('one_day_to_one_week');
+  await page.getByRole('button', { name: 'Save as revision 2' }).click();
+  await expect(page.getByTestId('summary-status')).toContainText('Finalised · revision 2');
+  await expect(page.locator('p.notice').filter({ hasText: 'Correction: The lead time was recorded wrongly' })).toBeVisible();
+  await expect(page.getByTestId('summary-answers').getByRole('row', { name: /Lead time for changes/ })).toContainText('Between one day and one week');
+  await expectAccessible(page);
   if (js) expect(errors).toEqual([]);
   await ana.context.close();
 });

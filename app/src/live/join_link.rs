@@ -53,10 +53,26 @@ fn qr_svg(text: &str) -> Result<String, ServerFnError> {
     Ok(svg.find("<svg").map_or(svg.clone(), |i| svg[i..].to_string()))
 }
 
+/// The room's join link, loaded once per page at its top level (see
+/// `CheckpointPage`): a resource made inside the facilitator's bar did not
+/// always find the value the server rendered with, and hydration failed.
+#[derive(Clone, Copy)]
+pub struct JoinLinkData(pub Resource<Result<Option<JoinLink>, ServerFnError>>);
+
+impl JoinLinkData {
+    pub fn provide(id: impl Fn() -> String + Send + Sync + 'static) {
+        provide_context(JoinLinkData(Resource::new(id, load_join_link)));
+    }
+}
+
+pub fn use_join_link() -> Resource<Result<Option<JoinLink>, ServerFnError>> {
+    expect_context::<JoinLinkData>().0
+}
+
 /// The join box of the facilitator's bar.
 #[component]
-pub fn JoinBox(id: String, code: Memo<String>) -> impl IntoView {
-    let link = Resource::new(move || (), move |_| load_join_link(id.clone()));
+pub fn JoinBox(code: Memo<String>) -> impl IntoView {
+    let link = use_join_link();
     let copied = RwSignal::new(None::<&'static str>);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));

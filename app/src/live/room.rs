@@ -61,6 +61,7 @@ pub fn CheckpointPage() -> impl IntoView {
         id,
         super::measured::checkpoint_measured,
     )));
+    super::join_link::JoinLinkData::provide(id);
     provide_context(super::stages::PreviousActionsData(Resource::new(
         id,
         super::stages::load_previous_actions,
@@ -207,7 +208,7 @@ fn FacilitatorBar() -> impl IntoView {
     let arriving = live.select(move |v| matches!(v.stage, Stage::Welcome | Stage::Scene));
     view! {
         <section class="facilitator-bar card" class:compact=move || !arriving.get() aria-label="Facilitator controls">
-            <super::join_link::JoinBox id=live.id() code/>
+            <super::join_link::JoinBox code/>
             <div class="facilitator-actions">
                 <Show when=move || status.get() == CheckpointStatus::Draft>
                     <form method="post" action="/api/set_checkpoint_status">

@@ -3,13 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::live::join_link::load_join_link;
+use crate::live::join_link::use_join_link;
 use crate::live::link::use_live;
 
 #[component]
 pub(super) fn ProjectorJoin() -> impl IntoView {
     let live = use_live();
-    let id = live.id();
     let code = live.select(move |v| v.join_code.clone());
     let people = live.select(move |v| {
         v.people
@@ -18,7 +17,7 @@ pub(super) fn ProjectorJoin() -> impl IntoView {
             .map(|p| p.name.clone())
             .collect::<Vec<_>>()
     });
-    let link = Resource::new(move || (), move |_| load_join_link(id.clone()));
+    let link = use_join_link();
     view! {
         <div class="projector-join">
             <div class="projector-join-text">

@@ -28,6 +28,7 @@ pub fn ProjectorPage() -> impl IntoView {
         id,
         super::measured::checkpoint_measured,
     )));
+    super::join_link::JoinLinkData::provide(id);
     view! {
         <Transition fallback=|| view! { <p class="muted">"Opening the projector view…"</p> }>
             {move || view.get().map(|result| match result {
