@@ -94,6 +94,14 @@ test('the projector follows every stage in large type, phones fit every stage, a
       await form.getByLabel('New note in Build').fill('Release notes written by hand');
       await form.getByRole('button', { name: 'Add note' }).click();
       await expect(projector.locator('.note').filter({ hasText: 'Release notes written by hand' })).toBeVisible();
+      // Each person is offered only what their role allows: the participant gets no facilitator control.
+      for (const name of ['End the checkpoint', 'Open voting', 'Start from the template', 'Next: Summary']) {
+        await expect(phone.page.getByRole('button', { name })).toHaveCount(0);
+      }
+      await expect(phone.page.getByText('Edit the steps')).toHaveCount(0);
+      await expect(phone.page.getByTestId('open-projector')).toHaveCount(0);
+      await expect(phone.page.getByRole('button', { name: /^Remove/ })).toHaveCount(0);
+      await expect(page.getByRole('button', { name: 'Open voting' })).toBeVisible();
       await expectAccessible(projector);
     }
     // Nothing on the phone is wider than the phone.
