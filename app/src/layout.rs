@@ -36,7 +36,7 @@ pub fn Header() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || match user() {
                         Some(u) => view! {
-                            <span class="whoami"><bdi>{u.username.clone()}</bdi><span class="role-badge">{u.role.label()}</span></span>
+                            <a class="whoami" href="/account" title="Your account"><bdi>{u.username.clone()}</bdi><span class="role-badge">{u.role.label()}</span></a>
                             <ActionForm action=session.logout attr:class="inline-form">
                                 <button type="submit" class="button subtle">"Sign out"</button>
                             </ActionForm>

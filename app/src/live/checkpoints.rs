@@ -84,7 +84,8 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                                         <td><bdi>{c.facilitator.clone()}</bdi>{(!c.co_facilitators.is_empty()).then(|| view! { " with "{c.co_facilitators.iter().enumerate().map(|(i, n)| view! { {(i > 0).then_some(", ")}<bdi>{n.clone()}</bdi> }).collect_view()} })}</td>
                                         <td>{c.participants}</td>
                                         {can_manage.then(|| view! {
-                                            <td>
+                                            <td class="row-actions">
+                                                <a class="button subtle small" href=format!("/checkpoints/{}/manage", c.id) aria-label=format!("Manage the checkpoint of {}", c.held_on)>"Manage"</a>
                                                 // Any facilitator or admin may end a checkpoint left open.
                                                 {(c.status != CheckpointStatus::Finished).then(|| view! {
                                                     <form method="post" action="/api/set_checkpoint_status" class="inline">
