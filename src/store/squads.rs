@@ -70,7 +70,7 @@ impl Store {
             Some(r) => Err(ServiceError::invalid(
                 "name",
                 format!(
-                    "a squad called {:?} already exists{}; choose another name",
+                    "the name {:?} is taken by another squad{}; choose another name",
                     r.get::<String, _>("name"),
                     if r.get::<Option<i64>, _>("archived_at").is_some() {
                         " (archived)"

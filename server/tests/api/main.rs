@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod admin;
 mod assess;
 mod bounds;
 mod carry;
