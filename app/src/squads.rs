@@ -172,6 +172,15 @@ pub fn SquadsPage() -> impl IntoView {
         |_| list_squads(),
     );
     let archived = Resource::new(move || create.version().get(), |_| list_archived_squads());
+    // A refused form keeps what was typed; a created squad clears it for the next.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
     let can_manage = can_manage();
     view! {
         <Title text="Squads"/>
@@ -224,7 +233,7 @@ pub fn SquadsPage() -> impl IntoView {
                     <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
                         <p class="notice notice-ok" role="status">{move || create.value().get().and_then(Result::ok).map(|s| view! { "Created "<bdi>{s.name}</bdi>"." })}</p>
                     </Show>
-                    <ActionForm action=create attr:class="form" attr:aria-label="New squad">
+                    <ActionForm action=create node_ref=form attr:class="form" attr:aria-label="New squad">
                         <SquadFields tribes=Signal::derive(move || squads.get().and_then(Result::ok).map(tribes_of).unwrap_or_default())/>
                         <button type="submit" class="button primary" disabled=create.pending()>"Create squad"</button>
                     </ActionForm>
