@@ -85,13 +85,17 @@ fn AccountActions(
     let (id_reset, id_active, name) = (user.id.clone(), user.id.clone(), user.username.clone());
     let (name_reset, name_hidden, name_active) = (name.clone(), name.clone(), name);
     let active = user.active;
+    // The temporary password is shown by the hydrated page; a plain form post
+    // is sent back to the page without it, so the button waits for scripts.
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
     view! {
         <td class="account-actions">
             {(!active).then(|| view! { <span class="status-pill status-finished">"Deactivated"</span> })}
             <ActionForm action=reset attr:class="inline-form">
                 <input type="hidden" name="user_id" value=id_reset/>
                 <input type="hidden" name="username" value=name_reset/>
-                <button type="submit" class="button subtle small">"Reset password"<span class="visually-hidden">" of "<bdi>{name_hidden}</bdi></span></button>
+                <button type="submit" class="button subtle small" disabled=move || !scripted.get() title="Shows a temporary password once (needs JavaScript)">"Reset password"<span class="visually-hidden">" of "<bdi>{name_hidden}</bdi></span></button>
             </ActionForm>
             <ActionForm action=set_active attr:class="inline-form">
                 <input type="hidden" name="user_id" value=id_active/>
