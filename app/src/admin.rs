@@ -90,7 +90,8 @@ fn AccountActions(
     let scripted = RwSignal::new(false);
     Effect::new(move |_| scripted.set(true));
     view! {
-        <td class="account-actions">
+        <td>
+            <div class="account-actions">
             {(!active).then(|| view! { <span class="status-pill status-finished">"Deactivated"</span> })}
             <ActionForm action=reset attr:class="inline-form">
                 <input type="hidden" name="user_id" value=id_reset/>
@@ -104,6 +105,7 @@ fn AccountActions(
                     {if active { "Deactivate" } else { "Reactivate" }}<span class="visually-hidden">" "<bdi>{name_active}</bdi></span>
                 </button>
             </ActionForm>
+            </div>
         </td>
     }
 }

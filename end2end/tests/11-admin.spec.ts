@@ -33,6 +33,8 @@ async function stillSignedIn(page: Page, testInfo: TestInfo): Promise<boolean> {
 }
 
 test('an admin manages accounts, a squad and a mistaken checkpoint; History picks a squad from a select @admin', async ({ page, browser }, testInfo) => {
+  // Many steps, each a page load without JavaScript.
+  test.setTimeout(180_000);
   const errors = consoleErrors(page);
   const n = `${testInfo.project.name}${Date.now() % 100000}`;
   const username = `fac${n}`;

@@ -74,6 +74,7 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                         <p class="empty-state">{if can_manage { "No checkpoints yet. Create the first one below; you will get a join code to share with the squad." } else { "No checkpoints yet for this squad." }}</p>
                     }.into_any(),
                     Ok(items) => view! {
+                        <div class="table-scroll">
                         <table class="data-table" data-testid="checkpoint-list">
                             <thead><tr><th scope="col">"Date"</th><th scope="col">"Status"</th><th scope="col">"Facilitator"</th><th scope="col">"Participants"</th>{can_manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}</tr></thead>
                             <tbody>
@@ -100,6 +101,7 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any(),
                 })}
             </Transition>
