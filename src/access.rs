@@ -92,7 +92,12 @@ pub enum Action {
     End,
     /// End a checkpoint that has had no activity for a day.
     EndAbandoned,
+    /// Also removing one (`Store::remove_co_facilitator`) and reading the
+    /// checkpoint's manage page: who may add one may remove one.
     AddCoFacilitator,
+    /// Also deleting a checkpoint made by mistake (`Store::delete_checkpoint`,
+    /// never once a summary is finalised): whoever may write its summary may
+    /// discard it unwritten.
     WriteSummary,
     CreateCheckpoint,
     ManageSquads,

@@ -66,6 +66,9 @@ pub struct UserRow {
     pub role: Role,
     /// Milliseconds since the Unix epoch, UTC.
     pub created_at: i64,
+    /// Deactivated accounts cannot sign in; an admin may reactivate them.
+    #[serde(default)]
+    pub active: bool,
 }
 
 #[cfg(test)]

@@ -19,6 +19,21 @@ pub struct CheckpointSummary {
     pub participants: i64,
 }
 
+/// What the page that tidies a checkpoint shows to those who may tidy it:
+/// its co-facilitators (to remove), and whether it may be deleted at all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointAdmin {
+    pub id: String,
+    pub squad_slug: String,
+    pub squad_name: String,
+    pub held_on: String,
+    pub status: CheckpointStatus,
+    pub facilitator: String,
+    pub co_facilitators: Vec<String>,
+    /// A finalised summary exists: the checkpoint is kept.
+    pub finalised: bool,
+}
+
 /// What a facilitator fills in to create a checkpoint, parsed once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckpointForm {

@@ -18,6 +18,9 @@ pub struct Squad {
     /// squads made before it existed have none.
     #[serde(default)]
     pub org_size: Option<OrgSizeKey>,
+    /// Archived squads leave the lists and selects; their history stays.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// What a facilitator types to create or edit a squad, parsed once.

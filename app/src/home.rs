@@ -11,7 +11,8 @@ pub fn HomePage() -> impl IntoView {
             <div class="hero-actions">
                 <a class="button primary" href="/join">"Join a checkpoint"</a>
                 <a class="button" href="/quick-check">"Take the quick check"</a>
-                <a class="button" href="/squads">"Facilitate a checkpoint"</a>
+                // A full page load, so that the server sends someone signed out to the sign-in form and back.
+                <a class="button" href="/squads" rel="external">"Facilitate a checkpoint"</a>
             </div>
         </section>
         <section class="grid three">

@@ -36,7 +36,7 @@ pub fn Header() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || match user() {
                         Some(u) => view! {
-                            <span class="whoami"><bdi>{u.username.clone()}</bdi><span class="role-badge">{u.role.label()}</span></span>
+                            <a class="whoami" href="/account" title="Your account"><bdi>{u.username.clone()}</bdi><span class="role-badge">{u.role.label()}</span></a>
                             <ActionForm action=session.logout attr:class="inline-form">
                                 <button type="submit" class="button subtle">"Sign out"</button>
                             </ActionForm>
@@ -79,6 +79,21 @@ pub fn NotFound() -> impl IntoView {
 /// Shown when a page needs a signed-in user, or a role the user lacks.
 #[component]
 pub fn AccessNotice(message: String) -> impl IntoView {
+    // Signed out (a link followed inside the hydrated app, which the server's
+    // redirect never sees): go to the sign-in form, and come back after it.
+    #[cfg(feature = "hydrate")]
+    if message == checkpoint_core::error::ServiceError::Unauthenticated.to_string() {
+        Effect::new(move |_| {
+            let location = window().location();
+            let next = format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            );
+            let encoded = String::from(js_sys::encode_uri_component(&next));
+            let _ = location.replace(&format!("/login?next={encoded}"));
+        });
+    }
     view! {
         <div class="notice notice-error" role="alert">
             <p>{message}</p>

@@ -1,6 +1,7 @@
 //! The Leptos UI: pages, components and the server functions beside them.
 //! Built twice: with `ssr` into the server, with `hydrate` into the wasm bundle.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod catalog;
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/squads/:slug/trend") view={Lazy::<routes::TrendRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/leaderboard") view={Lazy::<routes::LeaderboardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<routes::UsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<routes::AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/checkpoints/:id/manage") view={Lazy::<routes::ManageCheckpointRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/checkpoints/:id") view={Lazy::<routes::CheckpointRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/checkpoints/:id/present") view={Lazy::<routes::PresentRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/checkpoints/:id/summary") view={Lazy::<routes::SummaryRoute>::new()} ssr=SsrMode::Async/>

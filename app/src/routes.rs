@@ -18,7 +18,7 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::{admin, auth, catalog, live, metrics, quick_check, squads, summary};
+use crate::{account, admin, auth, catalog, live, metrics, quick_check, squads, summary};
 
 pub struct QuickCheckRoute;
 
@@ -225,5 +225,31 @@ impl LazyRoute for LeaderboardRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <metrics::leaderboard::LeaderboardPage/> }.into_any()
+    }
+}
+
+pub struct AccountRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <account::AccountPage/> }.into_any()
+    }
+}
+
+pub struct ManageCheckpointRoute;
+
+#[lazy_route]
+impl LazyRoute for ManageCheckpointRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <live::manage::ManageCheckpointPage/> }.into_any()
     }
 }

@@ -18,6 +18,39 @@ pub async fn list_squads() -> Result<Vec<Squad>, ServerFnError> {
     app_context()?.store.list_squads().await.map_err(into_server_error)
 }
 
+#[server(endpoint = "list_archived_squads")]
+pub async fn list_archived_squads() -> Result<Vec<Squad>, ServerFnError> {
+    use crate::context::{app_context, into_server_error, require_user};
+    require_user().await?;
+    app_context()?
+        .store
+        .list_archived_squads()
+        .await
+        .map_err(into_server_error)
+}
+
+#[server(endpoint = "set_squad_archived")]
+pub async fn set_squad_archived(slug: String, archived: String) -> Result<Squad, ServerFnError> {
+    use crate::context::{app_context, form_error, require_user};
+    use checkpoint_core::store::ServiceError;
+    let user = require_user().await?;
+    let archived = match archived.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(form_error(ServiceError::invalid(
+                "archived",
+                "archived is true or false",
+            )))
+        }
+    };
+    app_context()?
+        .store
+        .set_squad_archived(&user, &slug, archived)
+        .await
+        .map_err(form_error)
+}
+
 #[server(endpoint = "get_squad")]
 pub async fn get_squad(slug: String) -> Result<Squad, ServerFnError> {
     use crate::context::{app_context, into_server_error, require_user};
@@ -99,7 +132,7 @@ fn can_manage() -> impl Fn() -> bool + Copy {
 }
 
 #[component]
-fn SquadFields(#[prop(optional)] squad: Option<Squad>, tribes: Vec<String>) -> impl IntoView {
+fn SquadFields(#[prop(optional)] squad: Option<Squad>, #[prop(into)] tribes: Signal<Vec<String>>) -> impl IntoView {
     // The current editions' names; the squad keeps its legacy id, one to one.
     let industry = IndustryKey::from_legacy(squad.as_ref().map(|s| s.industry).unwrap_or_default());
     let org_size = squad.as_ref().and_then(|s| s.org_size);
@@ -109,7 +142,9 @@ fn SquadFields(#[prop(optional)] squad: Option<Squad>, tribes: Vec<String>) -> i
         <label for="squad-tribe">"Tribe"</label>
         <input id="squad-tribe" name="tribe" required maxlength="80" list="known-tribes" value=squad.as_ref().map(|s| s.tribe.clone())/>
         <datalist id="known-tribes">
-            {tribes.into_iter().map(|t| view! { <option value=t/> }).collect_view()}
+            // Only the suggestions follow the list: the fields themselves are
+            // drawn once, so a refused form keeps what was typed and chosen.
+            {move || tribes.get().into_iter().map(|t| view! { <option value=t/> }).collect_view()}
         </datalist>
         <p class="hint">"Pick an existing tribe or type a new one."</p>
         <label for="squad-industry">"Industry (for the baselines)"</label>
@@ -136,6 +171,16 @@ pub fn SquadsPage() -> impl IntoView {
         move || (create.version().get(), rename.version().get()),
         |_| list_squads(),
     );
+    let archived = Resource::new(move || create.version().get(), |_| list_archived_squads());
+    // A refused form keeps what was typed; a created squad clears it for the next.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
     let can_manage = can_manage();
     view! {
         <Title text="Squads"/>
@@ -165,6 +210,17 @@ pub fn SquadsPage() -> impl IntoView {
                         }.into_any(),
                     })}
                 </Transition>
+                <Transition fallback=|| ()>
+                    {move || archived.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|list| view! {
+                        <details class="archived-squads" data-testid="archived-squads">
+                            <summary>{format!("Archived squads ({})", list.len())}</summary>
+                            <p class="hint">"Hidden from lists and selects; their checkpoints, summaries and history are kept."</p>
+                            <ul>
+                                {list.into_iter().map(|s| view! { <li><a href=format!("/squads/{}", s.slug)><bdi>{s.name}</bdi></a>" · "<bdi>{s.tribe}</bdi></li> }).collect_view()}
+                            </ul>
+                        </details>
+                    })}
+                </Transition>
             </section>
             // Inside a Transition: the role comes from a resource, which hydration
             // must read from the server's data, not guess.
@@ -177,13 +233,8 @@ pub fn SquadsPage() -> impl IntoView {
                     <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
                         <p class="notice notice-ok" role="status">{move || create.value().get().and_then(Result::ok).map(|s| view! { "Created "<bdi>{s.name}</bdi>"." })}</p>
                     </Show>
-                    <ActionForm action=create attr:class="form" attr:aria-label="New squad">
-                        <Transition>
-                            {move || {
-                                let tribes = squads.get().and_then(Result::ok).map(tribes_of).unwrap_or_default();
-                                view! { <SquadFields tribes/> }
-                            }}
-                        </Transition>
+                    <ActionForm action=create node_ref=form attr:class="form" attr:aria-label="New squad">
+                        <SquadFields tribes=Signal::derive(move || squads.get().and_then(Result::ok).map(tribes_of).unwrap_or_default())/>
                         <button type="submit" class="button primary" disabled=create.pending()>"Create squad"</button>
                     </ActionForm>
                 </section>
@@ -223,7 +274,11 @@ pub fn SquadPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.with(|p| p.get("slug")).unwrap_or_default();
     let update = ServerAction::<UpdateSquad>::new();
-    let squad = Resource::new(move || (slug(), update.version().get()), |(slug, _)| get_squad(slug));
+    let archive = ServerAction::<SetSquadArchived>::new();
+    let squad = Resource::new(
+        move || (slug(), update.version().get(), archive.version().get()),
+        |(slug, _, _)| get_squad(slug),
+    );
     let can_manage = can_manage();
     let tokens = crate::metrics::tokens::TokenData::new(slug);
     let checkpoints = crate::live::checkpoints::CheckpointListData::new(slug);
@@ -231,11 +286,14 @@ pub fn SquadPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || squad.get().map(|result| match result {
                 Err(e) => view! { <Title text="Squad"/><AccessNotice message=error_text(&e)/> }.into_any(),
-                Ok(s) => view! {
+                Ok(s) => {
+                    let (archive_slug, s_archived) = (s.slug.clone(), s.archived);
+                    view! {
                     <Title text=s.name.clone()/>
                     <p class="breadcrumb"><a href="/squads">"Squads"</a>" / "<bdi>{s.tribe.clone()}</bdi></p>
                     <h1><bdi>{s.name.clone()}</bdi></h1>
                     <p class="muted">"Tribe "<bdi>{s.tribe.clone()}</bdi>{squad_context(&s)}</p>
+                    {s.archived.then(|| view! { <p class="notice" role="status" data-testid="archived-notice">"This squad is archived: it is hidden from lists and selects; its checkpoints, summaries and history are kept."</p> })}
                     <nav class="page-actions" aria-label="Squad">
                         <a class="button" href=format!("/squads/{}/metrics", s.slug)>"Measured metrics"</a>
                         <a class="button" href=format!("/squads/{}/trend", s.slug)>"Trend"</a>
@@ -249,13 +307,31 @@ pub fn SquadPage() -> impl IntoView {
                             <FormError result=update.value().into() form="update_squad"/>
                             <ActionForm action=update attr:class="form" attr:aria-label="Edit squad">
                                 <input type="hidden" name="slug" value=s.slug.clone()/>
-                                <SquadFields squad=s.clone() tribes=vec![]/>
+                                <SquadFields squad=s.clone() tribes=Vec::new()/>
                                 <button type="submit" class="button primary" disabled=update.pending()>"Save changes"</button>
                             </ActionForm>
                         </section>
                     })}
-                }.into_any(),
+                    {can_manage().then(|| view! { <ArchiveSquad slug=archive_slug archived=s_archived archive/> })}
+                }.into_any()},
             })}
         </Transition>
+    }
+}
+
+/// Archiving a squad, or bringing it back.
+#[component]
+fn ArchiveSquad(slug: String, archived: bool, archive: ServerAction<SetSquadArchived>) -> impl IntoView {
+    view! {
+                        <section class="card" aria-labelledby="archive-squad-heading">
+                            <h2 id="archive-squad-heading">{if archived { "Bring the squad back" } else { "Archive the squad" }}</h2>
+                            <p class="hint">{if archived { "It returns to the lists and selects." } else { "For a squad that no longer meets: it leaves the lists and selects; nothing is deleted, and its page, checkpoints, summaries and history stay reachable." }}</p>
+                            <FormError result=archive.value().into() form="set_squad_archived"/>
+                            <ActionForm action=archive attr:class="inline-form">
+                                <input type="hidden" name="slug" value=slug/>
+                                <input type="hidden" name="archived" value=(!archived).to_string()/>
+                                <button type="submit" class="button">{if archived { "Unarchive squad" } else { "Archive squad" }}</button>
+                            </ActionForm>
+                        </section>
     }
 }

@@ -119,7 +119,7 @@ pub async fn check_origin(State(state): State<AppState>, req: Request<Body>, nex
 /// brought back afterwards. (The server functions behind them check again.)
 pub async fn gate_signed_in_pages(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path();
-    let private = ["/admin", "/squads", "/leaderboard"]
+    let private = ["/admin", "/squads", "/leaderboard", "/account"]
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if private && req.method() == Method::GET {

@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/docs/integrations.md", get(integration_guide))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
@@ -36,6 +37,20 @@ pub fn router(state: AppState) -> Router {
         .fallback(static_or_not_found)
         .layer(axum::middleware::from_fn(server_fn_client_mistakes))
         .with_state(state)
+}
+
+/// The integration guide (docs/integrations.md), built into the binary so the
+/// token page can link a guide every user can open. Markdown reads well as
+/// plain text, and plain text needs no renderer nor any script or style.
+async fn integration_guide() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../docs/integrations.md"),
+    )
+        .into_response()
 }
 
 /// axum's default body limit, which server functions read their form under.

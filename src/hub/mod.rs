@@ -218,6 +218,22 @@ impl Rooms {
         ))
     }
 
+    /// Closes a deleted checkpoint's room: every connection is told it is out
+    /// (the page says so) and closed and the room leaves
+    /// the map, so nothing is written for it again.
+    pub async fn close(&self, id: &str) {
+        let room = {
+            let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+            match map.remove(id) {
+                Some(r) => r,
+                None => return,
+            }
+        };
+        let mut inner = room.lock().await;
+        inner.closed = true;
+        inner.close_removed(|_| true);
+    }
+
     /// Reloads a room after a change made outside it (a join, a start or end,
     /// another instance's commit) and sends everyone a snapshot.
     pub async fn refresh(&self, id: &str) {

@@ -115,7 +115,14 @@ impl Store {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let row = sqlx::query("SELECT t.id, t.last_used_at, s.id AS squad_id, s.slug FROM api_tokens t JOIN squads s ON s.id = t.squad_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL")
+        let row = sqlx::query(concat!(
+            "SELECT t.id, t.last_used_at, s.id AS squad_id, s.slug FROM api_tokens t JOIN squads s ON s.id = t.squad_id ",
+            // A token made by an account that is now deactivated stops with it
+            // (and works again if the account is reactivated); one made at the
+            // command line names no account.
+            "LEFT JOIN users u ON u.username = t.created_by ",
+            "WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL"
+        ))
             .bind(token_hash(secret))
             .fetch_optional(&self.pool)
             .await?;

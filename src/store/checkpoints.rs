@@ -176,7 +176,7 @@ impl Store {
         Ok(out)
     }
 
-    async fn co_facilitators(&self, checkpoint_id: &str) -> Result<Vec<String>, ServiceError> {
+    pub(super) async fn co_facilitators(&self, checkpoint_id: &str) -> Result<Vec<String>, ServiceError> {
         Ok(sqlx::query_scalar("SELECT u.username FROM checkpoint_facilitators f JOIN users u ON u.id = f.user_id WHERE f.checkpoint_id = $1 ORDER BY u.username")
             .bind(checkpoint_id)
             .fetch_all(&self.pool)

@@ -2,8 +2,10 @@
 //! SQLite and PostgreSQL through sqlx's `Any` driver, so both backends share
 //! every query and every test.
 
+mod account_admin;
 mod actions;
 pub mod api_tokens;
+mod checkpoint_admin;
 pub mod checkpoints;
 mod committer;
 pub mod events;

@@ -64,6 +64,7 @@ impl Store {
             username: username.as_str().to_string(),
             role,
             created_at: now_ms(),
+            active: true,
         };
         let inserted = sqlx::query("INSERT INTO users (id, username, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING")
             .bind(&row.id)
@@ -86,7 +87,7 @@ impl Store {
         if !by.role.can_manage_users() {
             return Err(ServiceError::Forbidden);
         }
-        let rows = sqlx::query("SELECT id, username, role, created_at FROM users ORDER BY username")
+        let rows = sqlx::query("SELECT id, username, role, created_at, deactivated_at FROM users ORDER BY username")
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
@@ -96,6 +97,7 @@ impl Store {
                     username: r.get("username"),
                     role: role_of(r.get("role"))?,
                     created_at: r.get("created_at"),
+                    active: r.get::<Option<i64>, _>("deactivated_at").is_none(),
                 })
             })
             .collect()
@@ -116,7 +118,7 @@ impl Store {
             ""
         };
         let admins: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM users WHERE role = 'admin' ORDER BY id{lock}"
+            "SELECT id FROM users WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY id{lock}"
         )))
         .fetch_all(&mut *tx)
         .await?;
@@ -152,10 +154,11 @@ impl Store {
         let address_key = sign_in_address_key(client);
         self.reserve_attempt(&[(&pair_key, Backoff::SIGN_IN), (&address_key, Backoff::ADDRESS)])
             .await?;
-        let row = sqlx::query("SELECT id, username, password_hash, role FROM users WHERE username = $1")
-            .bind(&username)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, username, password_hash, role, deactivated_at FROM users WHERE username = $1")
+                .bind(&username)
+                .fetch_optional(&self.pool)
+                .await?;
         // Why: verify against a dummy hash when the user is unknown, so timing does not reveal which usernames exist.
         let hash: String = match &row {
             Some(r) => r.get("password_hash"),
@@ -168,6 +171,14 @@ impl Store {
         };
         self.clear_attempts(&pair_key).await?;
         self.release_attempt(&address_key, Backoff::ADDRESS).await?;
+        // Said only to someone who knows the password, so it reveals nothing
+        // a guesser could use.
+        if row.get::<Option<i64>, _>("deactivated_at").is_some() {
+            return Err(ServiceError::invalid(
+                "username",
+                "this account is deactivated; ask an admin to reactivate it",
+            ));
+        }
         let user = CurrentUser {
             id: row.get("id"),
             username: row.get("username"),
@@ -196,7 +207,7 @@ impl Store {
 
     /// The user behind a session cookie, if the session is live.
     pub async fn session_user(&self, token: &str) -> Result<Option<CurrentUser>, ServiceError> {
-        let row = sqlx::query("SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2")
+        let row = sqlx::query("SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL")
             .bind(token_hash(token))
             .bind(now_ms())
             .fetch_optional(&self.pool)

@@ -74,6 +74,7 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                         <p class="empty-state">{if can_manage { "No checkpoints yet. Create the first one below; you will get a join code to share with the squad." } else { "No checkpoints yet for this squad." }}</p>
                     }.into_any(),
                     Ok(items) => view! {
+                        <div class="table-scroll">
                         <table class="data-table" data-testid="checkpoint-list">
                             <thead><tr><th scope="col">"Date"</th><th scope="col">"Status"</th><th scope="col">"Facilitator"</th><th scope="col">"Participants"</th>{can_manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}</tr></thead>
                             <tbody>
@@ -84,7 +85,8 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                                         <td><bdi>{c.facilitator.clone()}</bdi>{(!c.co_facilitators.is_empty()).then(|| view! { " with "{c.co_facilitators.iter().enumerate().map(|(i, n)| view! { {(i > 0).then_some(", ")}<bdi>{n.clone()}</bdi> }).collect_view()} })}</td>
                                         <td>{c.participants}</td>
                                         {can_manage.then(|| view! {
-                                            <td>
+                                            <td class="row-actions">
+                                                <a class="button subtle small" href=format!("/checkpoints/{}/manage", c.id) aria-label=format!("Manage the checkpoint of {}", c.held_on)>"Manage"</a>
                                                 // Any facilitator or admin may end a checkpoint left open.
                                                 {(c.status != CheckpointStatus::Finished).then(|| view! {
                                                     <form method="post" action="/api/set_checkpoint_status" class="inline">
@@ -99,6 +101,7 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any(),
                 })}
             </Transition>

@@ -105,6 +105,7 @@ pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
             .is_some_and(|u| allows(Hat::of_role(u.role), Action::JoinAsUser))
     };
     let id_for_join = id.clone();
+    let id_for_viewer = id.clone();
     view! {
         <Title text="Join a checkpoint"/>
         <section class="card narrow">
@@ -119,6 +120,14 @@ pub(crate) fn NotInRoom(message: String, id: String) -> impl IntoView {
                         <button type="submit" class="button primary">"Join as a participant"</button>
                     </ActionForm>
                     <p class="muted small">"You will be counted among those expected to vote."</p>
+                }.into_any()
+            } else if let Some(u) = session.user.get().and_then(Result::ok).flatten() {
+                // Signed in, as a viewer: not told to sign in, but shown what a
+                // viewer reads (the summary, with what has been revealed).
+                view! {
+                    <p class="notice" data-testid="viewer-notice">"You are signed in as "<bdi>{u.username}</bdi>" ("{u.role.label()}"). The live room is for those taking part; as a viewer you read the checkpoint's summary, which shows what has been revealed so far."</p>
+                    <p><a class="button primary" href=format!("/checkpoints/{id_for_viewer}/summary")>"Read the summary"</a></p>
+                    <p class="muted small">"Taking part? Ask the facilitator for the join code, then "<a href="/join">"join with the code"</a>"."</p>
                 }.into_any()
             } else {
                 let message = message.clone();

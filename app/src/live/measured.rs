@@ -84,6 +84,19 @@ pub fn MeasuredBesideVotes(question: Metric) -> impl IntoView {
     }
 }
 
+/// The "why" of the measured level: where it comes from when there is one;
+/// else that it needs all four metrics, naming those without data.
+fn maturity_why(measured: bool, missing: Vec<&str>) -> String {
+    match (measured, missing.as_slice()) {
+        (true, _) => "From the four measured answers above, on the same thresholds as the vote.".to_string(),
+        (false, []) => "The measured level needs all four metrics.".to_string(),
+        (false, missing) => format!(
+            "The measured level needs all four metrics; no data yet for {}.",
+            missing.join(", ")
+        ),
+    }
+}
+
 /// At the maturity stage: the group's answers beside the measured ones.
 #[component]
 pub fn VotedAndMeasured(voted: Vec<Option<String>>) -> impl IntoView {
@@ -122,7 +135,7 @@ pub fn VotedAndMeasured(voted: Vec<Option<String>>) -> impl IntoView {
                                     <th scope="row">"Maturity"</th>
                                     <td>{voted_level.map_or_else(|| "–".to_string(), |a| format!("{}, percentile {}", a.level.label(), a.percentile))}</td>
                                     <td data-testid="measured-level">{m.maturity.as_ref().map_or_else(|| "Not enough data".to_string(), |x| format!("{}, percentile {}", x.level.label(), x.percentile))}</td>
-                                    <td>"The measured level needs all four metrics."</td>
+                                    <td>{maturity_why(m.maturity.is_some(), Question::ALL.into_iter().filter(|q| answer_of(&m, *q).is_none()).map(Question::title).collect())}</td>
                                 </tr>
                             </tbody>
                         </table>

@@ -9,6 +9,7 @@ pub mod controls;
 pub mod join;
 pub mod join_link;
 pub mod link;
+pub mod manage;
 pub mod measured;
 pub mod projector;
 pub mod room;

@@ -228,6 +228,7 @@ fn FacilitatorBar() -> impl IntoView {
                         <input id="co-facilitator" name="username" required maxlength="40" autocomplete="off"/>
                         <button type="submit" class="button">"Add"</button>
                     </form>
+                    <p class="small"><a href=move || format!("/checkpoints/{}/manage", id())>"Remove a co-facilitator or delete this checkpoint"</a></p>
                 </details>
             </div>
         </section>

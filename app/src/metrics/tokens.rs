@@ -79,7 +79,7 @@ pub fn ApiTokens(squad: String, data: TokenData) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="tokens-heading">
             <h2 id="tokens-heading">"API tokens"</h2>
-            <p class="muted">"Pipelines send deployments and incidents with a token: "<code>"Authorization: Bearer <token>"</code>". Snippets for GitHub Actions, GitLab CI and curl are in docs/integrations.md; the API is described at "<a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a>"."</p>
+            <p class="muted">"Pipelines send deployments and incidents with a token: "<code>"Authorization: Bearer <token>"</code>". Snippets for GitHub Actions, GitLab CI, curl and CSV are in "<a href="/docs/integrations.md" rel="external" data-testid="integration-guide">"the integration guide"</a>"; the API is described at "<a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a>"."</p>
             <FormError result=create.value().into() form="create_api_token"/>
             {move || create.value().get().and_then(Result::ok).map(|new| view! {
                 <div class="notice notice-ok new-token" role="status">

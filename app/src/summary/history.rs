@@ -23,6 +23,10 @@ pub struct HistoryData {
     /// Open, done, carried over, dropped, over every checkpoint the filters keep.
     pub actions: [usize; 4],
     pub tribes: Vec<String>,
+    /// The squad select's choices: the squads, then the archived ones (whose
+    /// history is still theirs to read).
+    #[serde(default)]
+    pub squads: Vec<checkpoint_core::squads::Squad>,
 }
 
 #[server(endpoint = "load_history")]
@@ -52,7 +56,10 @@ pub async fn load_history(
         .await
         .map_err(into_server_error)?;
     let tribes = store.list_tribes().await.map_err(into_server_error)?;
+    let mut squads = store.list_squads().await.map_err(into_server_error)?;
+    squads.extend(store.list_archived_squads().await.map_err(into_server_error)?);
     Ok(HistoryData {
+        squads,
         rows: found.rows,
         paged: found.paged,
         spread: found.spread,
@@ -110,8 +117,13 @@ pub fn HistoryPage() -> impl IntoView {
                     {move || data.get().and_then(Result::ok).map(|d| d.tribes.into_iter().map(|t| view! { <option value=t/> }).collect_view())}
                 </datalist>
             </Transition>
-            <label for="h-squad">"Squad (slug)"</label>
-            <input id="h-squad" name="squad" value=move || q("squad")/>
+            <label for="h-squad">"Squad"</label>
+            <Transition fallback=move || view! { <select id="h-squad" name="squad"><option value="">"Any"</option></select> }>
+                <select id="h-squad" name="squad" data-testid="history-squad">
+                    <option value="">"Any"</option>
+                    {move || data.get().and_then(Result::ok).map(|d| squad_options(d.squads, q("squad")))}
+                </select>
+            </Transition>
             <label for="h-from">"From"</label>
             <input id="h-from" name="from" type="date" value=move || q("from")/>
             <label for="h-to">"To"</label>
@@ -138,6 +150,21 @@ pub fn HistoryPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// The squad select's options, the chosen one selected; a slug from an old
+/// link that is no squad's any more stays chosen, so the filter still shows.
+fn squad_options(squads: Vec<checkpoint_core::squads::Squad>, chosen: Option<String>) -> impl IntoView {
+    let chosen = chosen.filter(|c| !c.is_empty());
+    let unknown = chosen.clone().filter(|c| !squads.iter().any(|s| s.slug == *c));
+    view! {
+        {squads.into_iter().map(|s| {
+            let selected = chosen.as_deref() == Some(s.slug.as_str());
+            let label = if s.archived { format!("{} · {} (archived)", s.name, s.tribe) } else { format!("{} · {}", s.name, s.tribe) };
+            view! { <option value=s.slug selected=selected>{label}</option> }
+        }).collect_view()}
+        {unknown.map(|slug| { let label = slug.clone(); view! { <option value=slug selected=true>{label}</option> } })}
     }
 }
 

@@ -49,6 +49,23 @@ impl Scale {
     }
 }
 
+/// Each point's date, numbered when several checkpoints share a day
+/// ("2026-10-01 (1)", "2026-10-01 (2)"), so that no two points read alike.
+fn day_labels(points: &[TrendPoint]) -> Vec<String> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let day = &p.row.held_on;
+            let same: Vec<usize> = (0..points.len()).filter(|j| points[*j].row.held_on == *day).collect();
+            match same.iter().position(|j| *j == i) {
+                Some(k) if same.len() > 1 => format!("{day} ({})", k + 1),
+                _ => day.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Voted and measured on one scale, as two lines over the checkpoints that
 /// have a result on it (the others are left out of this chart).
 #[component]
@@ -77,13 +94,25 @@ pub fn TrendChart(points: Vec<TrendPoint>, scale: Scale) -> impl IntoView {
     };
     let voted = line(false);
     let measured = line(true);
+    let labels = day_labels(&points);
+    // A mark on every result: a line needs two points, and a squad's first
+    // checkpoint on a scale has one.
+    let marks: Vec<(f64, Option<f64>, Option<f64>, String)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (v, m) = scale.values(p);
+            (x(i), v, m, format!("{} ({})", labels[i], p.row.edition.id()))
+        })
+        .collect();
     let description = points
         .iter()
-        .map(|p| {
+        .zip(&labels)
+        .map(|(p, label)| {
             let (v, m) = scale.values(p);
             format!(
                 "{} ({}): voted {}, measured {}",
-                p.row.held_on,
+                label,
                 p.row.edition.id(),
                 scale.text(v),
                 scale.text(m)
@@ -105,8 +134,16 @@ pub fn TrendChart(points: Vec<TrendPoint>, scale: Scale) -> impl IntoView {
                 }).collect_view()}
                 <polyline points=voted class="trend-voted" fill="none"/>
                 <polyline points=measured class="trend-measured" fill="none"/>
-                {points.iter().enumerate().map(|(i, p)| view! {
-                    <text x=x(i) y="192" text-anchor="middle" class="axis">{p.row.held_on.clone()}</text>
+                {marks.into_iter().map(|(cx, v, m, label)| view! {
+                    {v.map(|v| view! {
+                        <circle cx=cx cy=y(v) r="5" class="trend-voted-mark" data-testid="trend-voted-point"><title>{format!("{label}: voted {}", scale.text(Some(v)))}</title></circle>
+                    })}
+                    {m.map(|m| view! {
+                        <rect x=cx - 4.5 y=y(m) - 4.5 width="9" height="9" class="trend-measured-mark" data-testid="trend-measured-point"><title>{format!("{label}: measured {}", scale.text(Some(m)))}</title></rect>
+                    })}
+                }).collect_view()}
+                {points.iter().zip(labels).enumerate().map(|(i, (p, label))| view! {
+                    <text x=x(i) y="192" text-anchor="middle" class="axis">{label}</text>
                     <text x=x(i) y="206" text-anchor="middle" class="axis">{p.row.edition.id()}</text>
                 }).collect_view()}
             </svg>

@@ -219,7 +219,7 @@ async fn the_history_reads_no_checkpoint_document() {
 }
 
 /// Starts `id`, and has a participant vote each answer, the facilitator reveal and lock it.
-async fn lock_all(app: &TestApp, id: &str, code: &str, answers: &[(&str, &str)]) {
+pub(crate) async fn lock_all(app: &TestApp, id: &str, code: &str, answers: &[(&str, &str)]) {
     let res = app
         .form("set_checkpoint_status", &[("id", id), ("status", "live")])
         .await;

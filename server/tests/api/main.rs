@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod admin;
 mod assess;
 mod bounds;
 mod carry;
@@ -16,9 +17,11 @@ mod history;
 mod injection;
 mod live;
 mod openapi;
+mod pages;
 mod resend;
 mod robustness;
 mod roles;
 mod secrecy;
 mod security;
 mod survey;
+mod trend;
