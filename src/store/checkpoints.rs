@@ -125,7 +125,10 @@ impl Store {
         let id = new_id();
         let mut tx = self.writer.begin().await?;
         // It starts with the actions of earlier checkpoints marked carried over and not yet copied.
-        let mut doc = LiveDoc::default();
+        let mut doc = LiveDoc {
+            anonymous: form.anonymous,
+            ..LiveDoc::default()
+        };
         doc.board.actions = self.carried_into_new(&mut tx, &squad.id, &id, &form.held_on).await?;
         let digest = super::history::StoredDigest::of(&doc, form.benchmark)?;
         let doc = serde_json::to_string(&doc).map_err(|e| ServiceError::Internal(e.to_string()))?;

@@ -6,13 +6,17 @@ pub mod board;
 pub mod capabilities;
 pub mod checkpoints;
 pub mod controls;
+pub mod duplicates;
+pub mod focus_proposals;
 pub mod join;
 pub mod join_link;
 pub mod link;
 pub mod measured;
 pub mod present;
+pub mod resume_link;
 pub mod room;
 pub mod stages;
+pub mod timer_length;
 
 use checkpoint_core::live::{Fields, View};
 use leptos::prelude::*;

@@ -10,6 +10,7 @@ mod form;
 pub mod icon;
 mod notes;
 mod steps;
+mod timer_length;
 mod timers;
 
 use checkpoint_core::board::NoteKind;
