@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::FieldError;
 use crate::live::timer::{Timer, TimerAction};
 
-pub use actions::{Action, ActionFields, ActionOrigin, ActionStatus, MAX_ACTIONS};
+pub use actions::{Action, ActionFields, ActionOrigin, ActionStatus, MAX_ACTIONS, MAX_ACTION_TITLE};
 pub use carry::{copied_to, review, to_carry, CheckpointActions, ReviewItem};
 pub use dots::{DotVoting, DotsPhase, DEFAULT_BUDGET, DEFAULT_PER_NOTE};
 

@@ -110,7 +110,7 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                 <ActionForm action=create attr:class="form" attr:aria-labelledby="new-checkpoint-heading">
                     <input type="hidden" name="squad" value=squad.clone()/>
                     <label for="cp-date">"Date"</label>
-                    <input id="cp-date" name="held_on" type="date" required value=today()/>
+                    <input id="cp-date" name="held_on" type="date" required value=crate::today::today()/>
                     <label for="cp-board">"External board link (optional)"</label>
                     <input id="cp-board" name="board_url" type="url" maxlength="500" placeholder="https://"/>
                     <EditionPicker/>
@@ -154,18 +154,5 @@ fn EditionPicker() -> impl IntoView {
                 {AnyEdition::ALL.into_iter().map(|e| view! { <dt>{e.label()}</dt><dd>{e.summary()}</dd> }).collect_view()}
             </dl>
         </details>
-    }
-}
-
-/// Today's date for the form's default (the server's clock; the user may change it).
-fn today() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        checkpoint_core::measured::dates::format_date(crate::context::now_ms())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let d = js_sys::Date::new_0();
-        format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
     }
 }

@@ -4,6 +4,7 @@
 //! part, as in the core's `board/`.
 
 mod actions;
+mod counter;
 mod dots;
 mod drafts;
 mod form;
