@@ -455,7 +455,8 @@ impl Store {
                 return Err(ServiceError::conflict(
                     "name",
                     format!(
-                        "someone in this checkpoint is already called {holder}: if that is you, continue with your resume link; otherwise join under another name"
+                        "{} {holder}; add an initial or choose another name",
+                        crate::names::NAME_TAKEN
                     ),
                 ));
             }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::errors::FormError;
+use crate::errors::{error_text, FormError};
 
 #[server(endpoint = "join_checkpoint")]
 pub async fn join_checkpoint(
@@ -17,7 +17,9 @@ pub async fn join_checkpoint(
     #[server(default)] resume: Option<String>,
     #[server(default)] as_new: Option<String>,
 ) -> Result<String, ServerFnError> {
-    use crate::context::{app_context, client_addr, form_error, participant_cookies, set_participant_cookie};
+    use crate::context::{
+        accepts_html, app_context, client_addr, form_error, participant_cookies, set_participant_cookie,
+    };
     use checkpoint_core::request::percent_encode;
     use checkpoint_core::store::checkpoints::JoinAs;
     use checkpoint_core::store::ServiceError;
@@ -31,8 +33,10 @@ pub async fn join_checkpoint(
         .join_checkpoint_as(&code, &name, &client_addr(), &participant_cookies(), &how)
         .await;
     let joined = match joined {
-        // A taken name: back to the form, which asks whether this is them.
-        Err(ServiceError::Conflict(e)) if e.field == "name" && how == JoinAs::New => {
+        // A taken name, from a form posted without JavaScript: back to the
+        // form, which asks whether this is them. (With JavaScript the page
+        // reads the refusal itself.)
+        Err(ServiceError::Conflict(e)) if e.field == "name" && how == JoinAs::New && accepts_html() => {
             leptos_axum::redirect(&format!(
                 "/join?code={}&taken={}",
                 percent_encode(&code),
@@ -53,20 +57,35 @@ pub fn JoinPage() -> impl IntoView {
     let join = ServerAction::<JoinCheckpoint>::new();
     let query = use_query_map();
     let code = move || query.with(|q| q.get("code")).unwrap_or_default();
-    let taken = move || query.with(|q| q.get("taken")).filter(|t| !t.trim().is_empty());
+    let typed = RwSignal::new(String::new());
+    let is_taken = |r: &Option<Result<String, ServerFnError>>| matches!(r, Some(Err(e)) if error_text(e).starts_with(checkpoint_core::names::NAME_TAKEN));
+    // A taken name: from the refusal (with JavaScript; it stays while they
+    // choose) or from the query (a plain post sent back here).
+    let refused_name = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if join.value().with(is_taken) {
+            refused_name.set(Some(typed.get_untracked()));
+        }
+    });
+    let taken = move || {
+        refused_name
+            .get()
+            .or_else(|| query.with(|q| q.get("taken")).filter(|t| !t.trim().is_empty()))
+    };
+    let shown_error = Signal::derive(move || join.value().get().filter(|r| !is_taken(&Some(r.clone()))));
     view! {
         <Title text="Join a checkpoint"/>
         <section class="card narrow" aria-labelledby="join-heading">
             <h1 id="join-heading">"Join a checkpoint"</h1>
             <p class="muted">"Your facilitator shows the code on their screen. No account needed: your name is only shown to the others in this checkpoint."</p>
-            <FormError result=join.value().into() form="join_checkpoint"/>
+            <FormError result=shown_error form="join_checkpoint"/>
             {move || match taken() {
                 None => view! {
                     <ActionForm action=join attr:class="form" attr:aria-labelledby="join-heading">
                         <label for="join-code">"Join code"</label>
                         <input id="join-code" name="code" required autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="ABCD-EFGH" maxlength="12" value=code/>
                         <label for="join-name">"Your name"</label>
-                        <input id="join-name" name="name" required maxlength="80" autocomplete="nickname"/>
+                        <input id="join-name" name="name" required maxlength="80" autocomplete="nickname" on:input=move |ev| typed.set(event_target_value(&ev))/>
                         <button type="submit" class="button primary" disabled=join.pending()>{move || if join.pending().get() { "Joining…" } else { "Join" }}</button>
                     </ActionForm>
                 }.into_any(),

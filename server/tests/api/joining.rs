@@ -89,7 +89,6 @@ async fn a_taken_name_needs_its_holders_resume_code_or_becomes_a_numbered_name()
         (StatusCode::CONFLICT, Some("name")),
         "{taken}"
     );
-    assert!(taken["error"].as_str().unwrap().contains("resume link"), "{taken}");
 
     // Bo's own code is not Ana's: nobody continues as someone else.
     let bo_token = bo_cookie.split_once('=').unwrap().1;
