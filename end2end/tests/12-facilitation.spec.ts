@@ -19,6 +19,7 @@ async function joinAgain(page: Page, testInfo: Parameters<typeof open>[1], code:
 }
 
 test('re-joining from the same browser keeps one person and M does not grow @join', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
   const js = jsEnabled(testInfo);
   const { code } = await newCheckpoint(page, testInfo);
   if (js) await waitLive(page);
@@ -105,6 +106,7 @@ test('a second device asks "Are you Ana?", continues with her own link, and a du
 });
 
 test('a facilitator types a timer length and reveals anonymously @facilitation', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
   const js = jsEnabled(testInfo);
   const { code } = await newCheckpoint(page, testInfo);
   if (js) await waitLive(page);
@@ -117,10 +119,10 @@ test('a facilitator types a timer length and reveals anonymously @facilitation',
   // seven minutes start.
   const minutes = page.getByLabel(`Minutes for ${LEAD_TIME}`);
   await minutes.fill('500');
-  await page.getByRole('button', { name: 'Start for…' }).click();
+  await page.getByRole('button', { name: 'Start for', exact: true }).click();
   await expect(page.getByTestId('timer')).toHaveText('15:00');
   await minutes.fill('7');
-  await page.getByRole('button', { name: 'Start for…' }).click();
+  await page.getByRole('button', { name: 'Start for', exact: true }).click();
   await expect(page.getByTestId('timer')).toHaveText(/^(07:00|06:[0-5]\d)$/);
   await settle(page, testInfo);
 
@@ -148,6 +150,7 @@ test('a facilitator types a timer length and reveals anonymously @facilitation',
 });
 
 test('the board forms count characters, warn of a past date, fill from an improvement and empty once saved @facilitation', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
   const js = jsEnabled(testInfo);
   await newCheckpoint(page, testInfo);
   if (js) await waitLive(page);

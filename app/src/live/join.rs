@@ -58,6 +58,7 @@ pub fn JoinPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || query.with(|q| q.get("code")).unwrap_or_default();
     let typed = RwSignal::new(String::new());
+    let typed_code = RwSignal::new(String::new());
     let is_taken = |r: &Option<Result<String, ServerFnError>>| matches!(r, Some(Err(e)) if error_text(e).starts_with(checkpoint_core::names::NAME_TAKEN));
     // A taken name: from the refusal (with JavaScript; it stays while they
     // choose) or from the query (a plain post sent back here).
@@ -83,13 +84,17 @@ pub fn JoinPage() -> impl IntoView {
                 None => view! {
                     <ActionForm action=join attr:class="form" attr:aria-labelledby="join-heading">
                         <label for="join-code">"Join code"</label>
-                        <input id="join-code" name="code" required autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="ABCD-EFGH" maxlength="12" value=code/>
+                        <input id="join-code" name="code" required autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="ABCD-EFGH" maxlength="12" value=code on:input=move |ev| typed_code.set(event_target_value(&ev))/>
                         <label for="join-name">"Your name"</label>
                         <input id="join-name" name="name" required maxlength="80" autocomplete="nickname" on:input=move |ev| typed.set(event_target_value(&ev))/>
                         <button type="submit" class="button primary" disabled=join.pending()>{move || if join.pending().get() { "Joining…" } else { "Join" }}</button>
                     </ActionForm>
                 }.into_any(),
-                Some(name) => view! { <NameTaken join code=code() name/> }.into_any(),
+                Some(name) => {
+                    // The code typed (with JavaScript), else the one in the address.
+                    let code = Some(typed_code.get_untracked()).filter(|c| !c.trim().is_empty()).unwrap_or_else(code);
+                    view! { <NameTaken join code name/> }.into_any()
+                }
             }}
         </section>
     }

@@ -14,7 +14,7 @@ pub(super) fn ActivityTimerLength(activity: usize, label: &'static str) -> impl 
             <input type="hidden" name="timer" value="start"/>
             <label for=input_id.clone() class="visually-hidden">{format!("Minutes for {label}")}</label>
             <input id=input_id name="minutes" type="number" inputmode="numeric" min=MIN_START_MINUTES max=MAX_START_MINUTES step="1" required placeholder="min" class="minutes-input"/>
-            <button type="submit" class="button small subtle" aria-label=format!("Start {label} for the minutes typed")>"Start for…"</button>
+            <button type="submit" class="button small subtle" aria-label=format!("Start for the minutes typed: {label}")>"Start for"</button>
         </BoardForm>
     }
 }
