@@ -34,7 +34,7 @@ pub fn StageTimerLength(stage: Stage) -> impl IntoView {
             <label for=input_id.clone() class="visually-hidden">{format!("Minutes for {}", stage.label())}</label>
             <input id=input_id.clone() name="minutes" type="number" inputmode="numeric" min=MIN_START_MINUTES max=MAX_START_MINUTES step="1" required placeholder="min" class="minutes-input"
                 on:input=move |ev| minutes.set(event_target_value(&ev))/>
-            <button type="submit" class="button subtle small">"Start for"</button>
+            <button type="submit" class="button subtle">"Start for"</button>
             <Refused control/>
         </form>
         </Show>
