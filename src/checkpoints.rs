@@ -40,6 +40,8 @@ pub struct CheckpointForm {
     pub held_on: String,
     pub board_url: Option<String>,
     pub benchmark: AnyEdition,
+    /// Reveals show counts without names (changeable in the room until the first reveal).
+    pub anonymous: bool,
 }
 
 impl CheckpointForm {
@@ -70,8 +72,14 @@ impl CheckpointForm {
             held_on,
             board_url,
             benchmark,
+            anonymous: false,
         })
     }
+}
+
+/// A checkbox's value: present and "on"/"true" (a form post or JSON's `true`).
+pub fn checkbox(raw: Option<&str>) -> bool {
+    raw.is_some_and(|v| matches!(v.trim(), "on" | "true"))
 }
 
 /// A calendar date as `YYYY-MM-DD`, checked for real days (the one date parser).

@@ -56,6 +56,10 @@ pub fn fold(name: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisplayName(String);
 
+/// How the refusal of a participant name someone in the checkpoint already
+/// has begins: the join page recognises it and asks "Are you Ana?".
+pub const NAME_TAKEN: &str = "someone in this checkpoint is already called";
+
 impl DisplayName {
     pub fn parse(field: &str, raw: &str) -> Result<DisplayName, FieldError> {
         let name = normalise(field, raw)?;

@@ -1108,7 +1108,51 @@ async fn the_previous_revealed_scores_stand_beside_todays(store: Store) {
     );
 }
 
+/// A merged duplicate's rows: its vote goes where the kept one had none, is
+/// dropped where the kept one voted, and a reload sees one vote per person.
+async fn a_merge_persists_one_vote_per_person(store: Store) {
+    use checkpoint_core::store::checkpoints::JoinAs;
+    let f = fixture(&store).await;
+    let join = |how: JoinAs| {
+        let (store, code) = (store.clone(), f.code.clone());
+        async move {
+            store
+                .join_checkpoint_as(&code, "Ana", "10.1.1.1", &|_| None, &how)
+                .await
+                .unwrap()
+        }
+    };
+    let ana = join(JoinAs::New).await;
+    let dup = join(JoinAs::Distinct).await;
+    let rooms = Rooms::new(store.clone());
+    rooms
+        .execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day"))
+        .await
+        .unwrap();
+    rooms
+        .execute(&f.checkpoint, &dup.participant_id, vote("less_than_one_hour"))
+        .await
+        .unwrap();
+    let fac = store
+        .participant_for_user(&f.checkpoint, &f.facilitator)
+        .await
+        .unwrap()
+        .unwrap();
+    let merge = Command::MergeParticipant {
+        from: dup.participant_id.clone(),
+        into: ana.participant_id.clone(),
+    };
+    rooms.execute(&f.checkpoint, &fac, merge).await.unwrap();
+    let state = store.load_live(&f.checkpoint).await.unwrap().state;
+    let votes = state.votes_on(Q);
+    assert_eq!(votes.len(), 1, "{votes:?}");
+    assert_eq!(votes[&ana.participant_id], "less_than_one_day");
+    assert!(state.participant(&dup.participant_id).unwrap().removed);
+    assert_eq!(state.expected_voters(Q), 1);
+}
+
 on_both_backends!(
+    a_merge_persists_one_vote_per_person,
     the_previous_revealed_scores_stand_beside_todays,
     carried_actions_follow_the_squad_until_done,
     history_pages_and_aggregates_follow_the_rules_over_every_row,

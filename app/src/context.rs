@@ -170,16 +170,26 @@ fn describe(e: &ServiceError) -> String {
     }
 }
 
+/// Whether this request is a plain HTML form post (no JavaScript), which
+/// wants a page back, not a server function's body.
+pub fn accepts_html() -> bool {
+    parts().is_some_and(|p| accepts_html_in(&p))
+}
+
+fn accepts_html_in(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 /// For a plain HTML form post (no JavaScript), sends the browser back to the
 /// form's page with the message in `?error=`, since it cannot read the body.
 pub fn form_error(e: ServiceError) -> ServerFnError {
     let err = into_server_error(e);
     let Some(parts) = parts() else { return err };
-    let accepts_html = parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
+    let accepts_html = accepts_html_in(&parts);
     let referer = parts
         .headers
         .get(header::REFERER)

@@ -19,6 +19,7 @@ pub mod routes;
 pub mod score_axis;
 pub mod squads;
 pub mod summary;
+pub mod today;
 
 #[cfg(feature = "ssr")]
 pub mod context;

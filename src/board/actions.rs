@@ -98,6 +98,9 @@ pub struct ActionFields {
     pub capability: Option<String>,
 }
 
+/// The longest action title, in characters.
+pub const MAX_ACTION_TITLE: usize = 200;
+
 impl ActionFields {
     pub fn parse(
         title: &str,
@@ -108,7 +111,12 @@ impl ActionFields {
         let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
         match title.chars().count() {
             0 => return Err(invalid("title", "say what the action is")),
-            n if n > 200 => return Err(invalid("title", "an action's title has at most 200 characters")),
+            n if n > MAX_ACTION_TITLE => {
+                return Err(invalid(
+                    "title",
+                    format!("an action's title has at most {MAX_ACTION_TITLE} characters ({n} given)"),
+                ))
+            }
             _ => {}
         }
         let owner = DisplayName::parse("owner", owner)

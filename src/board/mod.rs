@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::FieldError;
 use crate::live::timer::{Timer, TimerAction};
 
-pub use actions::{Action, ActionFields, ActionOrigin, ActionStatus, MAX_ACTIONS};
+pub use actions::{Action, ActionFields, ActionOrigin, ActionStatus, MAX_ACTIONS, MAX_ACTION_TITLE};
 pub use carry::{copied_to, review, to_carry, CheckpointActions, ReviewItem};
 pub use dots::{DotVoting, DotsPhase, DEFAULT_BUDGET, DEFAULT_PER_NOTE};
 
@@ -837,7 +837,14 @@ impl BoardCommand {
                     .parse()
                     .map_err(|_| invalid("activity", "activity must be 0, 1 or 2"))?,
                 action: match text("timer").as_str() {
-                    "start" => TimerAction::Start,
+                    // A typed length starts the timer for that long.
+                    "start" => match optional("minutes") {
+                        Some(m) => TimerAction::StartFor {
+                            minutes: crate::live::timer::parse_minutes(&m)
+                                .map_err(|e| invalid("minutes", e.message))?,
+                        },
+                        None => TimerAction::Start,
+                    },
                     "pause" => TimerAction::Pause,
                     "reset" => TimerAction::Reset,
                     "extend" => TimerAction::Extend { minutes: 5 },

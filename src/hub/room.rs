@@ -129,7 +129,7 @@ impl RoomInner {
                     }
                 });
             }
-            Change::Removed { participant: gone } => {
+            Change::Removed { participant: gone } | Change::Merged { from: gone, .. } => {
                 self.close_removed(|p| p == gone);
                 self.broadcast_snapshots();
             }

@@ -35,6 +35,10 @@ pub struct CapabilitiesDoc {
     /// Catalog keys the squad chose, in order; at most three.
     pub focus: Vec<String>,
     pub focus_confirmed: bool,
+    /// What the squad proposes for the focus: catalog key → who proposed it
+    /// (participant ids, first first). Only the facilitator adds to the focus.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub proposals: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for CapabilitiesDoc {
@@ -44,6 +48,7 @@ impl Default for CapabilitiesDoc {
             timer: Timer::of_minutes(STAGE_MINUTES),
             focus: Vec::new(),
             focus_confirmed: false,
+            proposals: BTreeMap::new(),
         }
     }
 }

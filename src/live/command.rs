@@ -59,6 +59,22 @@ pub enum Command {
     RemoveParticipant {
         participant: String,
     },
+    /// Someone who joined twice: `from`'s votes, ratings, notes and dots move
+    /// to `into` (see [`super::merge`]), and `from` is removed.
+    MergeParticipant {
+        from: String,
+        into: String,
+    },
+    /// Reveals show counts without names; only before the first reveal.
+    SetAnonymous {
+        on: bool,
+    },
+    /// A participant proposes (or withdraws) a focus capability; the
+    /// facilitator sees who proposed it and alone adds it ([`Command::AddFocus`]).
+    ProposeFocus {
+        capability: String,
+        on: bool,
+    },
     /// Rate one statement of a recommended capability ("0".."4" or "dont_know").
     Rate {
         capability: CapabilityKey,
@@ -90,7 +106,8 @@ impl Command {
         use crate::access::Action;
         match self {
             Command::Vote { .. } => Action::Vote,
-            Command::Rate { .. } => Action::Rate,
+            // Proposing is taking part in the capabilities stage, as rating is.
+            Command::Rate { .. } | Command::ProposeFocus { .. } => Action::Rate,
             Command::Board { op } => {
                 let author = match op {
                     BoardCommand::DeleteNote { id } => state.doc.board.author_of(id),
@@ -136,6 +153,13 @@ pub enum Change {
     Doc,
     Removed {
         participant: String,
+    },
+    /// The document, `from` removed, `from`'s rows gone and what moved
+    /// written as `into`'s.
+    Merged {
+        from: String,
+        into: String,
+        moved: super::merge::Moved,
     },
     /// One rating row.
     Rated {
@@ -207,7 +231,7 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             state.votes[metric_index(question)].insert(actor.participant.clone(), parsed.clone());
             let auto_revealed = state.doc.auto_reveal && state.vote_count(question) >= state.expected_voters(question);
             if auto_revealed {
-                state.doc.questions[metric_index(question)].phase = Phase::Revealed;
+                reveal(state, question);
             }
             Change::Vote {
                 question,
@@ -217,11 +241,10 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             }
         }
         Command::Reveal { question } => {
-            let q = &mut state.doc.questions[metric_index(question)];
-            if q.phase != Phase::Voting {
+            if state.question(question).phase != Phase::Voting {
                 return Err(refused("question", "this question is not open for voting"));
             }
-            q.phase = Phase::Revealed;
+            reveal(state, question);
             Change::Doc
         }
         Command::Reopen { question } => {
@@ -268,7 +291,11 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
                 None if stage == Stage::Capabilities => &mut state.doc.capabilities.timer,
                 None => return Err(refused("stage", format!("{} has no timer", stage.label()))),
             };
-            timer.apply(action, now_ms).map_err(|m| refused("timer", m))?;
+            let field = match action {
+                TimerAction::StartFor { .. } => "minutes",
+                _ => "timer",
+            };
+            timer.apply(action, now_ms).map_err(|m| refused(field, m))?;
             Change::Doc
         }
         Command::Rate {
@@ -370,9 +397,8 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             // Turning it on when everyone has already voted reveals the current question.
             if let Some(q) = state.doc.stage.metric() {
                 let everyone_voted = state.vote_count(q) > 0 && state.vote_count(q) >= state.expected_voters(q);
-                let doc = &mut state.doc.questions[metric_index(q)];
-                if on && doc.phase == Phase::Voting && everyone_voted {
-                    doc.phase = Phase::Revealed;
+                if on && state.question(q).phase == Phase::Voting && everyone_voted {
+                    reveal(state, q);
                 }
             }
             Change::Doc
@@ -397,6 +423,30 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
             }
             p.removed = true;
             Change::Removed { participant }
+        }
+        Command::MergeParticipant { from, into } => {
+            let moved = super::merge::merge(state, &from, &into)?;
+            Change::Merged { from, into, moved }
+        }
+        Command::SetAnonymous { on } => {
+            if state.doc.revealed_once && on != state.doc.anonymous {
+                return Err(refused(
+                    "anonymous",
+                    "votes have been revealed already: anonymity is set for this checkpoint",
+                ));
+            }
+            state.doc.anonymous = on;
+            Change::Doc
+        }
+        Command::ProposeFocus { capability, on } => {
+            if state.info.status != CheckpointStatus::Live {
+                return Err(refused(
+                    "focus",
+                    "proposals open when the facilitator starts the checkpoint",
+                ));
+            }
+            super::proposals::propose(&mut state.doc.capabilities, &actor.participant, &capability, on)?;
+            Change::Doc
         }
         Command::Board {
             op: BoardCommand::Timer { activity, action },
@@ -425,6 +475,13 @@ pub fn apply(state: &mut LiveState, actor: &Actor, cmd: Command, now_ms: i64) ->
         }
     };
     Ok(change)
+}
+
+/// Reveals `question` (by the facilitator or by itself): from the first
+/// reveal on, whether the checkpoint is anonymous is fixed.
+fn reveal(state: &mut LiveState, question: Metric) {
+    state.doc.questions[metric_index(question)].phase = Phase::Revealed;
+    state.doc.revealed_once = true;
 }
 
 /// What [`apply_once`] did.

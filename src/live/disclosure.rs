@@ -7,6 +7,8 @@
 //! the capability ratings carry nothing but each rater's own, and the dots
 //! carry neither totals nor order. The survey shows nothing of its answers
 //! until enough people have answered that no single answer can be told apart.
+//! In an anonymous checkpoint a revealed question carries its counts, never
+//! who chose what, for everyone (the facilitator and the projector too).
 
 use super::capabilities::RatingPhase;
 use super::stage::metric_index;
@@ -24,6 +26,7 @@ pub struct Disclosure {
     questions: [bool; 5],
     ratings: bool,
     dots: bool,
+    anonymous: bool,
 }
 
 impl Disclosure {
@@ -37,12 +40,18 @@ impl Disclosure {
             questions: std::array::from_fn(|i| doc.questions[i].phase != Phase::Voting),
             ratings: doc.capabilities.phase == RatingPhase::Revealed,
             dots: doc.board.dots.counts_visible(),
+            anonymous: doc.anonymous,
         }
     }
 
     /// Who chose what, and how many chose each answer.
     pub fn choices(&self, q: Metric) -> bool {
         self.questions[metric_index(q)]
+    }
+
+    /// Who chose which answer, beside the counts: never in an anonymous checkpoint.
+    pub fn names(&self, q: Metric) -> bool {
+        self.choices(q) && !self.anonymous
     }
 
     /// Everyone's ratings in aggregate (scores, spread, key focus).

@@ -68,7 +68,22 @@ impl Command {
             },
             "unlock" => Command::Unlock { question: question()? },
             "go_to" => Command::GoTo { stage: stage()? },
-            "timer_start" => timer(TimerAction::Start)?,
+            // A typed length starts the timer for that long.
+            "timer_start" => match field("minutes").filter(|m| !m.trim().is_empty()) {
+                Some(m) => timer(TimerAction::StartFor {
+                    minutes: super::timer::parse_minutes(&m)?,
+                })?,
+                None => timer(TimerAction::Start)?,
+            },
+            "anonymous" => Command::SetAnonymous { on: on() },
+            "propose_focus" => Command::ProposeFocus {
+                capability: field("capability").unwrap_or_default(),
+                on: on(),
+            },
+            "merge" => Command::MergeParticipant {
+                from: field("participant").unwrap_or_default(),
+                into: field("into").unwrap_or_default(),
+            },
             "timer_pause" => timer(TimerAction::Pause)?,
             "timer_reset" => timer(TimerAction::Reset)?,
             "timer_extend" => timer(TimerAction::Extend { minutes: 5 })?,

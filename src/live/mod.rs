@@ -10,12 +10,17 @@ pub mod command;
 pub mod disclosure;
 pub mod fields;
 pub mod frame;
+pub mod merge;
+pub mod proposals;
 pub mod rate;
 pub mod sessions;
 pub mod stage;
 pub mod state;
 pub mod timer;
 pub mod view;
+
+#[cfg(test)]
+mod facilitation_tests;
 
 pub use capabilities::{CapabilitiesDoc, RatingPhase, Results};
 pub use checkpoint::{CheckpointInfo, CheckpointStatus, JoinCode, WelcomeText};

@@ -51,6 +51,15 @@ pub struct LiveDoc {
     /// (absent in older documents). Written with the change it records.
     #[serde(default, skip_serializing_if = "super::sessions::Sessions::is_empty")]
     pub sessions: super::sessions::Sessions,
+    /// Reveals show how many chose each answer, never who (see
+    /// [`super::Disclosure::names`]). Set at creation; changeable until the
+    /// first reveal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anonymous: bool,
+    /// Set by the first reveal: from then on `anonymous` is fixed, so votes
+    /// cast under a promise of anonymity are never shown with names.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revealed_once: bool,
 }
 
 impl Default for LiveDoc {
@@ -64,6 +73,8 @@ impl Default for LiveDoc {
             board: Default::default(),
             survey_opened: false,
             sessions: Default::default(),
+            anonymous: false,
+            revealed_once: false,
         }
     }
 }

@@ -31,6 +31,27 @@ pub enum TimerAction {
     },
     /// Back to the full length, stopped.
     Reset,
+    /// Starts afresh with the facilitator's own length (the full length from
+    /// then on): [`MIN_START_MINUTES`] to [`MAX_START_MINUTES`].
+    StartFor {
+        minutes: i64,
+    },
+}
+
+/// The shortest and the longest length a facilitator may type.
+pub const MIN_START_MINUTES: i64 = 1;
+pub const MAX_START_MINUTES: i64 = 120;
+
+/// Reads the minutes a facilitator typed for a timer (refusals name `minutes`).
+pub fn parse_minutes(raw: &str) -> Result<i64, crate::error::FieldError> {
+    let raw = raw.trim();
+    match raw.parse::<i64>() {
+        Ok(m) if (MIN_START_MINUTES..=MAX_START_MINUTES).contains(&m) => Ok(m),
+        _ => Err(crate::error::FieldError::new(
+            "minutes",
+            format!("a timer runs {MIN_START_MINUTES} to {MAX_START_MINUTES} whole minutes ({raw:?} given)"),
+        )),
+    }
 }
 
 impl Timer {
@@ -87,6 +108,16 @@ impl Timer {
                 }
             }
             TimerAction::Reset => *self = Timer::of_minutes(0).with_duration(self.duration_ms),
+            TimerAction::StartFor { minutes } => {
+                if self.running() {
+                    return Err("the timer is already running; pause or reset it first");
+                }
+                if !(MIN_START_MINUTES..=MAX_START_MINUTES).contains(&minutes) {
+                    return Err("a timer runs 1 to 120 whole minutes");
+                }
+                *self = Timer::of_minutes(minutes);
+                self.ends_at_ms = Some(now_ms + self.duration_ms);
+            }
         }
         Ok(())
     }
@@ -129,6 +160,28 @@ mod tests {
         t.apply(TimerAction::Reset, 0).unwrap();
         assert_eq!((t.running(), t.remaining_ms(0)), (false, 15 * 60_000));
         assert!(t.apply(TimerAction::Extend { minutes: 0 }, 0).is_err());
+    }
+
+    #[test]
+    fn a_timer_starts_for_the_minutes_typed_within_bounds() {
+        let mut t = Timer::of_minutes(15);
+        t.apply(TimerAction::StartFor { minutes: 7 }, 1_000).unwrap();
+        assert_eq!((t.ends_at_ms, t.duration_ms), (Some(1_000 + 7 * 60_000), 7 * 60_000));
+        assert!(
+            t.apply(TimerAction::StartFor { minutes: 3 }, 2_000).is_err(),
+            "not while running"
+        );
+        t.apply(TimerAction::Reset, 2_000).unwrap();
+        assert_eq!(t.remaining_ms(2_000), 7 * 60_000, "reset goes back to the typed length");
+        for bad in [0, -5, 121] {
+            let before = t;
+            assert!(t.apply(TimerAction::StartFor { minutes: bad }, 0).is_err(), "{bad}");
+            assert_eq!(t, before, "a refused length changes nothing");
+        }
+        assert_eq!(parse_minutes(" 45 ").unwrap(), 45);
+        for bad in ["", "0", "121", "2.5", "ten"] {
+            assert_eq!(parse_minutes(bad).unwrap_err().field, "minutes", "{bad:?}");
+        }
     }
 
     #[test]

@@ -31,6 +31,12 @@ pub struct View {
     pub join_code: Option<String>,
     pub stage: Stage,
     pub auto_reveal: bool,
+    /// Reveals show counts without names (see [`Disclosure::names`]).
+    #[serde(default)]
+    pub anonymous: bool,
+    /// Whether a question has been revealed: anonymity is fixed from then on.
+    #[serde(default)]
+    pub revealed_once: bool,
     pub welcome: WelcomeText,
     pub people: Vec<Person>,
     pub questions: Vec<QuestionView>,
@@ -115,6 +121,13 @@ pub struct CapabilitiesView {
     /// The squad's previous checkpoint's scores of the three (current editions).
     #[serde(default)]
     pub previous: Option<super::capabilities::PreviousScores>,
+    /// The squad's focus proposals with who proposed each (names): the
+    /// facilitator's view only, who decides; empty for everyone else.
+    #[serde(default)]
+    pub proposals: Vec<(String, Vec<String>)>,
+    /// What the recipient proposed.
+    #[serde(default)]
+    pub my_proposals: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +150,8 @@ pub struct QuestionView {
     /// The recipient's own vote.
     pub mine: Option<String>,
     /// Everyone's choice, participant id → answer id (or a percent's
-    /// digits): only once revealed.
+    /// digits): only once revealed. In an anonymous checkpoint every id is
+    /// empty and the list is sorted by answer.
     pub choices: Option<Vec<(String, String)>>,
     pub locked: Option<String>,
     pub timer: Timer,
@@ -215,7 +229,17 @@ impl View {
                     voters: active_votes().map(|(p, _)| p).collect(),
                     expected: state.expected_voters(q),
                     mine: votes.get(me).cloned(),
-                    choices: shown.choices(q).then(|| active_votes().collect()),
+                    choices: shown.choices(q).then(|| {
+                        if shown.names(q) {
+                            active_votes().collect()
+                        } else {
+                            // Anonymous: no ids, and in an order that names nobody.
+                            let mut answers: Vec<(String, String)> =
+                                active_votes().map(|(_, a)| (String::new(), a)).collect();
+                            answers.sort();
+                            answers
+                        }
+                    }),
                     locked: doc.locked.clone(),
                     timer: doc.timer,
                 }
@@ -234,6 +258,8 @@ impl View {
             },
             stage: state.doc.stage,
             auto_reveal: state.doc.auto_reveal,
+            anonymous: state.doc.anonymous,
+            revealed_once: state.doc.revealed_once,
             welcome: state.doc.welcome.clone(),
             capabilities: capabilities_view(state, me, shown),
             board: board_view(state, me, shown),
@@ -349,6 +375,19 @@ fn capabilities_view(state: &LiveState, me: &str, shown: Disclosure) -> Capabili
         focus_confirmed: doc.focus_confirmed,
         timer: doc.timer,
         previous: state.previous.clone(),
+        proposals: if state.participant(me).is_some_and(|p| p.facilitator) {
+            doc.proposals
+                .iter()
+                .map(|(k, who)| {
+                    let names = who.iter().filter_map(|id| state.participant(id)).filter(|p| !p.removed);
+                    (k.clone(), names.map(|p| p.name.clone()).collect::<Vec<_>>())
+                })
+                .filter(|(_, names)| !names.is_empty())
+                .collect()
+        } else {
+            Vec::new()
+        },
+        my_proposals: super::proposals::proposed_by(doc, me),
     }
 }
 

@@ -36,6 +36,19 @@ pub struct JoinedParticipant {
     pub token: String,
 }
 
+/// How someone joins when their name may be taken (see [`Store::join_checkpoint_as`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum JoinAs {
+    /// As a new participant under the name typed; 409 on `name` if it is taken.
+    #[default]
+    New,
+    /// As the participant of that name whose resume code this is (their own
+    /// cookie token, which only they are shown): a second device of theirs.
+    Resume(String),
+    /// As a new participant; a taken name gets the first free "Ana (2)", "Ana (3)"...
+    Distinct,
+}
+
 /// A checkpoint's live state as loaded, with its join code for facilitators.
 #[derive(Clone, Debug)]
 pub struct LoadedRoom {
@@ -112,7 +125,10 @@ impl Store {
         let id = new_id();
         let mut tx = self.writer.begin().await?;
         // It starts with the actions of earlier checkpoints marked carried over and not yet copied.
-        let mut doc = LiveDoc::default();
+        let mut doc = LiveDoc {
+            anonymous: form.anonymous,
+            ..LiveDoc::default()
+        };
         doc.board.actions = self.carried_into_new(&mut tx, &squad.id, &id, &form.held_on).await?;
         let digest = super::history::StoredDigest::of(&doc, form.benchmark)?;
         let doc = serde_json::to_string(&doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -329,11 +345,7 @@ impl Store {
         self.join_checkpoint_with(code, name, client, &|_| None).await
     }
 
-    /// [`Store::join_checkpoint`] for a client that may hold a participant
-    /// cookie already (`cookie` gives its token for a checkpoint id). Names are
-    /// unique within a checkpoint, ignoring case and Unicode normalisation
-    /// (409 on `name`); the one exception is the cookie's own participant
-    /// joining again under their name, who gets that participant back.
+    /// [`Store::join_checkpoint_as`] as a new participant.
     pub async fn join_checkpoint_with(
         &self,
         code: &str,
@@ -341,7 +353,26 @@ impl Store {
         client: &str,
         cookie: &(dyn Fn(&str) -> Option<String> + Sync),
     ) -> Result<JoinedParticipant, ServiceError> {
-        let name = participant_name(name)?;
+        self.join_checkpoint_as(code, name, client, cookie, &JoinAs::New).await
+    }
+
+    /// [`Store::join_checkpoint`] for a client that may hold a participant
+    /// cookie already (`cookie` gives its token for a checkpoint id). A browser
+    /// that joined already goes back in as itself, whatever name it types: no
+    /// second person. Names are unique within a checkpoint, ignoring case and
+    /// Unicode normalisation: a taken name is 409 on `name`, unless `how`
+    /// resumes that participant with their own resume code (422 on `resume`
+    /// when it is not theirs; wrong codes count as wrong join codes do) or asks
+    /// for a distinct name.
+    pub async fn join_checkpoint_as(
+        &self,
+        code: &str,
+        name: &str,
+        client: &str,
+        cookie: &(dyn Fn(&str) -> Option<String> + Sync),
+        how: &JoinAs,
+    ) -> Result<JoinedParticipant, ServiceError> {
+        let mut name = participant_name(name)?;
         let client_key = join_key(client);
         self.reserve_attempt(&[(&client_key, Backoff::ADDRESS)]).await?;
         let code = JoinCode::parse(code)?;
@@ -364,21 +395,49 @@ impl Store {
                 "this checkpoint has finished; it admits nobody",
             ));
         }
-        if let Some(token) = cookie(&checkpoint_id) {
-            let own = sqlx::query(
+        let by_token = |token: &str| {
+            sqlx::query(
                 "SELECT id, name FROM participants WHERE checkpoint_id = $1 AND token_hash = $2 AND removed = 0",
             )
-            .bind(&checkpoint_id)
-            .bind(token_hash(&token))
-            .fetch_optional(&self.pool)
-            .await?;
-            if let Some(own) = own.filter(|r| name.same_as(r.get::<&str, _>("name"))) {
+            .bind(checkpoint_id.clone())
+            .bind(token_hash(token))
+        };
+        if let Some(token) = cookie(&checkpoint_id) {
+            if let Some(own) = by_token(&token).fetch_optional(&self.pool).await? {
                 return Ok(JoinedParticipant {
                     checkpoint_id,
                     participant_id: own.get("id"),
                     token,
                 });
             }
+        }
+        if let JoinAs::Resume(resume) = how {
+            let resume = resume.trim();
+            // The code may arrive as the whole link someone copied.
+            let resume = resume.rsplit_once("resume=").map_or(resume, |(_, t)| t);
+            self.reserve_attempt(&[(&client_key, Backoff::ADDRESS)]).await?;
+            let own = match resume.is_empty() {
+                true => None,
+                false => by_token(resume).fetch_optional(&self.pool).await?,
+            };
+            return match own.filter(|r| name.same_as(r.get::<&str, _>("name"))) {
+                Some(own) => {
+                    self.release_attempt(&client_key, Backoff::ADDRESS).await?;
+                    Ok(JoinedParticipant {
+                        checkpoint_id,
+                        participant_id: own.get("id"),
+                        token: resume.to_string(),
+                    })
+                }
+                None => Err(ServiceError::invalid(
+                    "resume",
+                    format!(
+                        "that is not {}'s resume link; copy it from the room on the device {} joined with",
+                        name.as_str(),
+                        name.as_str()
+                    ),
+                )),
+            };
         }
         let token = new_token();
         let participant_id = new_id();
@@ -391,11 +450,17 @@ impl Store {
                 .bind(&checkpoint_id)
                 .fetch_all(&mut *tx)
                 .await?;
-        if let Some(taken) = taken.iter().find(|t| name.same_as(t)) {
-            return Err(ServiceError::conflict(
-                "name",
-                format!("someone in this checkpoint is already called {taken}; add an initial or choose another name"),
-            ));
+        if let Some(holder) = taken.iter().find(|t| name.same_as(t)) {
+            if *how != JoinAs::Distinct {
+                return Err(ServiceError::conflict(
+                    "name",
+                    format!(
+                        "{} {holder}; add an initial or choose another name",
+                        crate::names::NAME_TAKEN
+                    ),
+                ));
+            }
+            name = distinct_name(&name, &taken)?;
         }
         sqlx::query(
             "INSERT INTO participants (id, checkpoint_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5)",
@@ -615,6 +680,7 @@ impl Store {
                 | Change::Focus
                 | Change::Note { .. }
                 | Change::Removed { .. }
+                | Change::Merged { .. }
                 | Change::Vote {
                     auto_revealed: true,
                     ..
@@ -640,6 +706,21 @@ impl Store {
         };
         self.committer().commit(write).await
     }
+}
+
+/// The first of "Ana (2)", "Ana (3)", ... that nobody in `taken` has.
+fn distinct_name(
+    name: &crate::names::DisplayName,
+    taken: &[String],
+) -> Result<crate::names::DisplayName, ServiceError> {
+    (2..)
+        .map(|n| participant_name(&format!("{} ({n})", name.as_str())))
+        .find(|candidate| match candidate {
+            Ok(c) => !taken.iter().any(|t| c.same_as(t)),
+            Err(_) => true,
+        })
+        .expect("an unbounded range")
+        .map_err(ServiceError::from)
 }
 
 /// One live change inside a (shared) transaction. False when the stored
@@ -681,19 +762,7 @@ pub(crate) async fn write_live(tx: &mut Tx<'_>, backend: Backend, w: &LiveWrite)
             participant,
             answer,
             ..
-        } => {
-            sqlx::query(
-                    "INSERT INTO votes (checkpoint_id, question, participant_id, answer, updated_at) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (checkpoint_id, question, participant_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
-                )
-                .bind(id)
-                .bind(question.id())
-                .bind(participant)
-                .bind(answer)
-                .bind(now_ms())
-                .execute(&mut **tx)
-                .await?;
-        }
+        } => upsert_vote(tx, id, *question, participant, answer).await?,
         Change::Removed { participant } => {
             sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2")
                 .bind(participant)
@@ -706,21 +775,41 @@ pub(crate) async fn write_live(tx: &mut Tx<'_>, backend: Backend, w: &LiveWrite)
             capability,
             statement,
             rating,
-        } => {
-            let value: i64 = match rating {
-                Rating::Agreement(v) => i64::from(*v),
-                Rating::DontKnow => -1,
-            };
-            sqlx::query(
-                    "INSERT INTO ratings (checkpoint_id, participant_id, capability, statement, value, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (checkpoint_id, participant_id, capability, statement) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                )
+        } => upsert_rating(tx, id, participant, (*capability, *statement), *rating).await?,
+        Change::Merged { from, into, moved } => {
+            for table in ["votes", "ratings"] {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE checkpoint_id = $1 AND participant_id = $2"
+                )))
                 .bind(id)
-                .bind(participant)
-                .bind(capability.id())
-                .bind(i64::from(*statement))
-                .bind(value)
-                .bind(now_ms())
+                .bind(from)
+                .execute(&mut **tx)
+                .await?;
+            }
+            for (question, answer) in &moved.votes {
+                upsert_vote(tx, id, *question, into, answer).await?;
+            }
+            for (statement, rating) in &moved.ratings {
+                upsert_rating(tx, id, into, *statement, *rating).await?;
+            }
+            // One "answered the survey" mark for the two; the answers are anonymous and stay.
+            sqlx::query(
+                "UPDATE survey_answered SET participant_id = $3 WHERE checkpoint_id = $1 AND participant_id = $2 \
+                 AND NOT EXISTS (SELECT 1 FROM survey_answered WHERE checkpoint_id = $1 AND participant_id = $3)",
+            )
+            .bind(id)
+            .bind(from)
+            .bind(into)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query("DELETE FROM survey_answered WHERE checkpoint_id = $1 AND participant_id = $2")
+                .bind(id)
+                .bind(from)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2")
+                .bind(from)
+                .bind(id)
                 .execute(&mut **tx)
                 .await?;
         }
@@ -743,6 +832,53 @@ pub(crate) async fn write_live(tx: &mut Tx<'_>, backend: Backend, w: &LiveWrite)
     }
     notify(tx, backend, id, w.revision).await?;
     Ok(true)
+}
+
+async fn upsert_vote(
+    tx: &mut Tx<'_>,
+    id: &str,
+    question: crate::dora::current::Metric,
+    participant: &str,
+    answer: &str,
+) -> Result<(), ServiceError> {
+    sqlx::query(
+        "INSERT INTO votes (checkpoint_id, question, participant_id, answer, updated_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (checkpoint_id, question, participant_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
+    )
+    .bind(id)
+    .bind(question.id())
+    .bind(participant)
+    .bind(answer)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_rating(
+    tx: &mut Tx<'_>,
+    id: &str,
+    participant: &str,
+    (capability, statement): crate::live::capabilities::StatementRef,
+    rating: Rating,
+) -> Result<(), ServiceError> {
+    let value: i64 = match rating {
+        Rating::Agreement(v) => i64::from(v),
+        Rating::DontKnow => -1,
+    };
+    sqlx::query(
+        "INSERT INTO ratings (checkpoint_id, participant_id, capability, statement, value, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (checkpoint_id, participant_id, capability, statement) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(id)
+    .bind(participant)
+    .bind(capability.id())
+    .bind(i64::from(statement))
+    .bind(value)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A squad that currently focuses on a capability (its latest checkpoint with a confirmed focus).

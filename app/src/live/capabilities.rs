@@ -146,6 +146,7 @@ pub fn CapabilitiesStage() -> impl IntoView {
                         "These three capabilities are recommended for the squad's level. Rate each statement for your squad, privately; the facilitator reveals the scores."
                     }}</p>
                     <StageTimer stage=Stage::Capabilities/>
+                    <crate::live::timer_length::StageTimerLength stage=Stage::Capabilities/>
                     <ul class="capabilities">
                         {rec_for_list.into_iter().map(|key| {
                             let (name, description, url) = if current {
@@ -354,15 +355,7 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
     let id = move || live.id();
     let pick = RwSignal::new(String::new());
     let current = live.peek(|v| v.info.benchmark.current().is_some());
-    // The current editions name a capability as DORA's current catalog does.
-    let name_of = move |k: &str| {
-        match current {
-            true => checkpoint_core::dora::current::catalog::from_legacy(k).map(|e| e.name),
-            false => None,
-        }
-        .or_else(|| catalog::find(k).map(|e| e.name))
-        .unwrap_or("unknown")
-    };
+    let name_of = move |k: &str| super::focus_proposals::focus_name(current, k);
     view! {
         <section class="focus" aria-labelledby="focus-heading">
             <h3 id="focus-heading">"Our focus"</h3>
@@ -397,6 +390,7 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <super::focus_proposals::FocusProposals/>
             <p class="muted small" data-testid="focus-state">{move || if confirmed.get() { "Confirmed by the facilitator." } else { "Not confirmed yet." }}</p>
             <Show when=move || facilitator.get() && !confirmed.get() && focus.get().len() < MAX_FOCUS>
                 <div class="focus-add">

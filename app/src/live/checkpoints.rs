@@ -25,12 +25,14 @@ pub async fn create_checkpoint(
     held_on: String,
     board_url: Option<String>,
     benchmark: Option<String>,
+    #[server(default)] anonymous: Option<String>,
 ) -> Result<String, ServerFnError> {
     use crate::context::{app_context, form_error, require_user};
-    use checkpoint_core::checkpoints::CheckpointForm;
+    use checkpoint_core::checkpoints::{checkbox, CheckpointForm};
     let user = require_user().await?;
-    let form = CheckpointForm::parse(&held_on, board_url.as_deref(), benchmark.as_deref())
+    let mut form = CheckpointForm::parse(&held_on, board_url.as_deref(), benchmark.as_deref())
         .map_err(|e| form_error(e.into()))?;
+    form.anonymous = checkbox(anonymous.as_deref());
     let id = app_context()?
         .store
         .create_checkpoint(&user, &squad, form)
@@ -111,10 +113,15 @@ pub fn SquadCheckpoints(squad: String, can_manage: bool, data: CheckpointListDat
                 <ActionForm action=create attr:class="form" attr:aria-labelledby="new-checkpoint-heading">
                     <input type="hidden" name="squad" value=squad.clone()/>
                     <label for="cp-date">"Date"</label>
-                    <input id="cp-date" name="held_on" type="date" required value=today()/>
+                    <input id="cp-date" name="held_on" type="date" required value=crate::today::today()/>
                     <label for="cp-board">"External board link (optional)"</label>
                     <input id="cp-board" name="board_url" type="url" maxlength="500" placeholder="https://"/>
                     <EditionPicker/>
+                    <label class="checkbox" for="cp-anonymous">
+                        <input id="cp-anonymous" name="anonymous" type="checkbox" value="on" aria-describedby="cp-anonymous-hint"/>
+                        " Anonymous reveals"
+                    </label>
+                    <p id="cp-anonymous-hint" class="hint">"The votes show how many chose each answer, never who, on every screen and in the exports: nobody anchors on a senior's answer. You can change it in the room until the first reveal."</p>
                     <button type="submit" class="button primary" disabled=create.pending()>"Create checkpoint"</button>
                 </ActionForm>
             })}
@@ -150,18 +157,5 @@ fn EditionPicker() -> impl IntoView {
                 {AnyEdition::ALL.into_iter().map(|e| view! { <dt>{e.label()}</dt><dd>{e.summary()}</dd> }).collect_view()}
             </dl>
         </details>
-    }
-}
-
-/// Today's date for the form's default (the server's clock; the user may change it).
-fn today() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        checkpoint_core::measured::dates::format_date(crate::context::now_ms())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let d = js_sys::Date::new_0();
-        format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
     }
 }

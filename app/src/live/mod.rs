@@ -6,14 +6,18 @@ pub mod board;
 pub mod capabilities;
 pub mod checkpoints;
 pub mod controls;
+pub mod duplicates;
+pub mod focus_proposals;
 pub mod join;
 pub mod join_link;
 pub mod link;
 pub mod manage;
 pub mod measured;
 pub mod projector;
+pub mod resume_link;
 pub mod room;
 pub mod stages;
+pub mod timer_length;
 
 use checkpoint_core::live::{Fields, View};
 use leptos::prelude::*;

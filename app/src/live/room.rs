@@ -396,6 +396,8 @@ fn Presence() -> impl IntoView {
                     }).collect_view()
                 })}
             </ul>
+            <super::duplicates::Duplicates/>
+            <super::resume_link::ResumeLink id=live.id()/>
         </aside>
     }
 }

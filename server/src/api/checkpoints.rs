@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use checkpoint_core::checkpoints::CheckpointForm;
 use checkpoint_core::request::{cookie_from, participant_cookie_name, session_token_from, ClientAddr};
+use checkpoint_core::store::checkpoints::JoinAs;
 use checkpoint_core::store::ServiceError;
 use serde::Serialize;
 use serde_json::Value;
@@ -40,6 +41,14 @@ fn text<'a>(o: &'a serde_json::Map<String, Value>, field: &str) -> Result<Option
     }
 }
 
+fn flag(o: &serde_json::Map<String, Value>, field: &str) -> Result<bool, ApiError> {
+    match o.get(field) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(ApiError::unprocessable(field, format!("{field} must be true or false"))),
+    }
+}
+
 fn required<'a>(o: &'a serde_json::Map<String, Value>, field: &str) -> Result<&'a str, ApiError> {
     text(o, field)?.ok_or_else(|| ApiError::unprocessable(field, format!("{field} is required")))
 }
@@ -60,6 +69,9 @@ pub struct CheckpointRequest {
     /// 2025 when left out, null or empty.
     #[schema(schema_with = super::openapi::benchmark_or_empty)]
     benchmark: Option<String>,
+    /// Reveal votes as counts without names, for everyone (false when left out).
+    /// The facilitator may change it in the room until the first reveal.
+    anonymous: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -82,6 +94,11 @@ pub struct JoinRequest {
     /// The participant's display name, 1 to 80 characters once trimmed, without control characters.
     #[schema(min_length = 1, max_length = 80, pattern = "\\S", example = "Ana")]
     name: String,
+    /// When `name` is taken: the participant's own resume code (or the whole
+    /// resume link the room shows them) to continue as them on this device.
+    resume: Option<String>,
+    /// When `name` is taken and this is someone else: join as "Ana (2)" (the first free number).
+    as_new: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -122,8 +139,9 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     .ok_or(ServiceError::Unauthenticated)?;
     let o = object(&body)?;
     let squad = required(&o, "squad")?;
-    let form = CheckpointForm::parse(required(&o, "held_on")?, text(&o, "board_url")?, text(&o, "benchmark")?)
+    let mut form = CheckpointForm::parse(required(&o, "held_on")?, text(&o, "board_url")?, text(&o, "benchmark")?)
         .map_err(|e| ApiError::unprocessable(&e.field, e.message))?;
+    form.anonymous = flag(&o, "anonymous")?;
     let id = store.create_checkpoint(&user, squad, form).await?;
     let code = store.load_live(&id).await?.join_code.display();
     Ok((StatusCode::CREATED, Json(CheckpointCreated { id, join_code: code })).into_response())
@@ -142,16 +160,17 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         (status = 200, description = "Joined. The participant's cookie `checkpoint_p_{checkpoint_id}` (HttpOnly, SameSite=Lax, 7 days) identifies them in the live checkpoint.", headers(("Set-Cookie" = String, description = "`checkpoint_p_{checkpoint_id}=<token>; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800` (plus `Secure` over HTTPS).")), body = JoinResponse),
         (status = 400, response = BadRequest),
         (status = 403, response = CrossSite),
-        (status = 409, description = "`field` is `name`: someone in this checkpoint already has that name (ignoring case).", body = ErrorBody, example = json!({"error": "someone in this checkpoint is already called Ana; add an initial or choose another name", "field": "name"})),
+        (status = 409, description = "`field` is `name`: someone in this checkpoint already has that name (ignoring case). Send their `resume` code to continue as them, or `as_new` to join as \"Ana (2)\".", body = ErrorBody, example = json!({"error": "someone in this checkpoint is already called Ana; add an initial or choose another name", "field": "name"})),
         (status = 413, response = TooLargeText),
-        (status = 422, description = "`field` is `name` (missing, empty, over 80 characters, control characters, invisible or text-direction characters such as U+202E or U+200B) or `code` (missing, malformed, no checkpoint has it, or the checkpoint has finished).", body = ErrorBody, example = json!({"error": "no checkpoint has that code; check it with your facilitator", "field": "code"})),
+        (status = 422, description = "`field` is `name` (missing, empty, over 80 characters, control characters, invisible or text-direction characters such as U+202E or U+200B) or `code` (missing, malformed, no checkpoint has it, or the checkpoint has finished), `resume` (not the resume code of the participant of that name) or `as_new` (not a boolean).", body = ErrorBody, example = json!({"error": "no checkpoint has that code; check it with your facilitator", "field": "code"})),
         (status = 429, description = "Too many wrong codes from this address.", body = ErrorBody, example = json!({"error": "too many attempts; try again in 540 seconds"})),
         (status = 500, response = Internal)
     )
 )]
-/// `{"code", "name"}` → 200 `{"checkpoint_id", "participant_id"}` and the
-/// participant's cookie; 409 on `name` when someone there has that name (the
-/// holder of that participant's cookie gets their participant back).
+/// `{"code", "name", "resume"?, "as_new"?}` → 200 `{"checkpoint_id", "participant_id"}`
+/// and the participant's cookie. A browser that holds a participant's cookie
+/// gets that participant back, whatever the name; 409 on `name` when someone
+/// there has that name (see `JoinAs`).
 async fn join(
     State(state): State<AppState>,
     Extension(ClientAddr(client)): Extension<ClientAddr>,
@@ -160,9 +179,17 @@ async fn join(
 ) -> Result<Response, ApiError> {
     let o = object(&body)?;
     let cookie = |id: &str| cookie_from(&headers, &participant_cookie_name(id));
+    let how = match (
+        text(&o, "resume")?.filter(|r| !r.trim().is_empty()),
+        flag(&o, "as_new")?,
+    ) {
+        (Some(resume), _) => JoinAs::Resume(resume.to_string()),
+        (None, true) => JoinAs::Distinct,
+        (None, false) => JoinAs::New,
+    };
     let joined = state
         .store()
-        .join_checkpoint_with(required(&o, "code")?, required(&o, "name")?, &client, &cookie)
+        .join_checkpoint_as(required(&o, "code")?, required(&o, "name")?, &client, &cookie, &how)
         .await?;
     state.ctx.rooms.refresh(&joined.checkpoint_id).await;
     let secure = if state.ctx.secure_cookies { "; Secure" } else { "" };

@@ -209,6 +209,63 @@ async fn before_a_reveal_no_door_carries_a_choice_or_a_count() {
     assert_eq!(two, 2, "{json}");
 }
 
+/// An anonymous checkpoint: after the reveal every door carries the counts and
+/// no door says who chose what, the facilitator's included.
+#[tokio::test]
+async fn after_an_anonymous_reveal_no_door_names_who_chose_what() {
+    let app = spawn_app().await;
+    let (id, code) = live_at_lead_time(&app).await;
+    drive(&app, &id, &[("kind", "anonymous"), ("on", "true")]).await;
+    let mut joined = Vec::new();
+    for name in ["Ana", "Bo", "Cy", "Dee"] {
+        let (_, body, cookie) = app.join(&code, name).await;
+        joined.push((body["participant_id"].as_str().unwrap().to_string(), cookie.unwrap()));
+    }
+    let answers = ["less_than_one_hour", "one_to_six_months", "one_to_six_months"];
+    for ((_, cookie), answer) in joined.iter().zip(answers) {
+        vote_over_socket(&app, &id, cookie, answer).await;
+    }
+    drive(&app, &id, &[("kind", "reveal"), ("question", "lead_time")]).await;
+    let (viewer, token) = viewer_and_token(&app).await;
+    let mut doors = every_door(&app, &id, &joined[3].1, &viewer, &token).await;
+    let res = app.form("live_view", &[("id", &id)]).await;
+    doors.push(("facilitator live_view".into(), res.text().await.unwrap()));
+    for (door, text) in &doors {
+        for ((pid, _), answer) in joined.iter().zip(answers) {
+            let named = format!("[\"{pid}\",\"{answer}\"]");
+            assert!(!text.contains(&named), "{door} names a voter: {named}");
+        }
+    }
+    for door in [
+        "participant live_view",
+        "facilitator live_view",
+        "participant socket snapshot",
+    ] {
+        let text = &doors.iter().find(|(d, _)| d == door).unwrap().1;
+        let v: Value = serde_json::from_str(text).unwrap();
+        let view = if v["view"].is_object() { &v["view"] } else { &v };
+        let choices = view["questions"][0]["choices"].as_array().expect("revealed");
+        assert_eq!(choices.len(), 3, "{door}: the counts are there");
+        assert!(choices.iter().all(|c| c[0] == ""), "{door}: {choices:?}");
+    }
+    let md = &doors.iter().find(|(d, _)| d == "token export md").unwrap().1;
+    assert!(
+        md.contains("Less than one hour: 1; Between one month and six months: 2"),
+        "{md}"
+    );
+    // Fixed from the first reveal: the facilitator cannot turn names back on.
+    let res = app
+        .form("live_command", &[("id", &id), ("kind", "anonymous"), ("on", "false")])
+        .await;
+    assert!(
+        !res.status().is_success() && !res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let v: Value = app.form("live_view", &[("id", &id)]).await.json().await.unwrap();
+    assert_eq!(v["anonymous"], true);
+}
+
 #[tokio::test]
 async fn while_dots_are_hidden_the_summary_lists_improvements_in_flow_order() {
     let app = spawn_app().await;

@@ -1,6 +1,6 @@
 //! The actions the squad commits to, made from the top improvements.
 
-use checkpoint_core::board::{Action, ActionStatus, NoteKind};
+use checkpoint_core::board::{Action, ActionStatus, NoteKind, MAX_ACTION_TITLE};
 use checkpoint_core::dora::catalog::CATALOG;
 use leptos::prelude::*;
 
@@ -15,7 +15,6 @@ pub(super) fn Actions() -> impl IntoView {
     // Memos throughout: these lists are drawn again only when they change, so
     // a choice half made in the form survives everyone else's changes.
     let actions = live.select(move |v| v.board.actions.clone());
-    let fresh = RwSignal::new(new_id());
     let facilitator = live.select(move |v| v.facilitator);
     let people = live.select(move |v| v.people.iter().map(|p| p.name.clone()).collect::<Vec<_>>());
     let improvements = live.select(move |v| {
@@ -53,29 +52,76 @@ pub(super) fn Actions() -> impl IntoView {
                 }
             }}
             <Show when=move || facilitator.get()>
-            <BoardForm op="add_action" class="form add-action" label="New action".to_string() on_sent=move |_: ()| fresh.set(new_id())>
-                <input type="hidden" name="action" value=move || fresh.get()/>
-                <label for="action-from">"From improvement"</label>
-                <select id="action-from" name="note">
-                    <option value="">"None"</option>
-                    {move || improvements.get().into_iter().map(|(id, text, _)| view! { <option value=id>{text}</option> }).collect_view()}
-                </select>
-                <label for="action-title">"Action"</label>
-                <input id="action-title" name="title" required maxlength="200"/>
-                <label for="action-owner">"Owner"</label>
-                <input id="action-owner" name="owner" required maxlength="80" list="action-people"/>
-                <datalist id="action-people">{move || people.get().into_iter().map(|p| view! { <option value=p/> }).collect_view()}</datalist>
-                <label for="action-due">"Due"</label>
-                <input id="action-due" name="due" type="date"/>
-                <label for="action-capability">"Capability it serves"</label>
-                <select id="action-capability" name="capability">
-                    <option value="">"None"</option>
-                    {CATALOG.iter().map(|e| view! { <option value=e.key>{e.name}</option> }).collect_view()}
-                </select>
-                <button type="submit" class="button primary">"Add action"</button>
-            </BoardForm>
+                <NewAction improvements people/>
             </Show>
         </section>
+    }
+}
+
+/// The facilitator's form for a new action. Empty again once the action is
+/// saved (a refused one keeps what was typed); "From improvement" fills the
+/// action's text from the note; a due date before today is allowed (an action
+/// may be recorded late) and said so.
+#[component]
+fn NewAction(improvements: Memo<Vec<(String, String, u32)>>, people: Memo<Vec<String>>) -> impl IntoView {
+    let fresh = RwSignal::new(new_id());
+    let (note, title, owner, due, capability) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    // What "From improvement" last put in the title: replaced by the next pick, unless edited.
+    let prefilled = RwSignal::new(String::new());
+    let clear = move |_: ()| {
+        for field in [note, title, owner, due, capability, prefilled] {
+            field.set(String::new());
+        }
+    };
+    let today = crate::today::today();
+    let past = move || crate::today::is_past(&due.get(), &today);
+    let title_len = Memo::new(move |_| title.with(|t| t.chars().count()));
+    let too_long = move || title_len.get() > MAX_ACTION_TITLE;
+    view! {
+        <BoardForm op="add_action" class="form add-action" label="New action".to_string() on_sent=move |_: ()| fresh.set(new_id()) on_saved=clear>
+            <input type="hidden" name="action" value=move || fresh.get()/>
+            <label for="action-from">"From improvement"</label>
+            <select id="action-from" name="note" prop:value=move || note.get() on:change=move |ev| {
+                let id = event_target_value(&ev);
+                let text = improvements.with_untracked(|list| list.iter().find(|(n, _, _)| *n == id).map(|(_, t, _)| t.clone()));
+                note.set(id);
+                if let Some(text) = text {
+                    if title.with_untracked(|t| t.is_empty() || *t == prefilled.get_untracked()) {
+                        title.set(text.clone());
+                        prefilled.set(text);
+                    }
+                }
+            }>
+                <option value="">"None"</option>
+                {move || improvements.get().into_iter().map(|(id, text, _)| view! { <option value=id>{text}</option> }).collect_view()}
+            </select>
+            <label for="action-title">"Action"</label>
+            <input id="action-title" name="title" required aria-describedby="action-title-count" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
+            <span id="action-title-count" class="char-counter small" class:over-limit=too_long aria-live="polite">
+                {move || match title_len.get() {
+                    n if n > MAX_ACTION_TITLE => format!("{n} / {MAX_ACTION_TITLE}: {} too many, shorten it", n - MAX_ACTION_TITLE),
+                    n => format!("{n} / {MAX_ACTION_TITLE}"),
+                }}
+            </span>
+            <label for="action-owner">"Owner"</label>
+            <input id="action-owner" name="owner" required maxlength="80" list="action-people" prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/>
+            <datalist id="action-people">{move || people.get().into_iter().map(|p| view! { <option value=p/> }).collect_view()}</datalist>
+            <label for="action-due">"Due"</label>
+            <input id="action-due" name="due" type="date" aria-describedby="action-due-warning" prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev))/>
+            <p id="action-due-warning" class="notice notice-warning small" role="status" hidden=move || !past() data-testid="due-past">"This date is in the past: the action will be recorded as overdue."</p>
+            <label for="action-capability">"Capability it serves"</label>
+            <select id="action-capability" name="capability" prop:value=move || capability.get() on:change=move |ev| capability.set(event_target_value(&ev))>
+                <option value="">"None"</option>
+                {CATALOG.iter().map(|e| view! { <option value=e.key>{e.name}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="button primary" disabled=too_long>"Add action"</button>
+        </BoardForm>
     }
 }
 

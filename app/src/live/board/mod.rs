@@ -4,12 +4,14 @@
 //! part, as in the core's `board/`.
 
 mod actions;
+mod counter;
 mod dots;
 mod drafts;
 mod form;
 pub mod icon;
 mod notes;
 mod steps;
+mod timer_length;
 mod timers;
 
 use checkpoint_core::board::NoteKind;

@@ -1,7 +1,7 @@
 //! A step's column of sticky notes: each note with its moves, edit and
 //! delete forms, and the form that adds one.
 
-use checkpoint_core::board::{BoardCommand, DotsPhase, Note, NoteKind, Step, MAX_NOTE_TEXT};
+use checkpoint_core::board::{BoardCommand, DotsPhase, Note, NoteKind, Step};
 use checkpoint_core::live::Command;
 use leptos::prelude::*;
 
@@ -209,6 +209,8 @@ pub(super) fn EditNoteForm(id: String, text: String, kind: NoteKind, step: Strin
         .and_then(|d| d.text.clone())
         .unwrap_or_else(|| text.clone());
     let area = NodeRef::<leptos::html::Textarea>::new();
+    let count = RwSignal::new(super::counter::note_length(&shown));
+    let counter_id = format!("edit-count-{id}");
     if draft.as_ref().is_some_and(|d| d.focused) {
         Effect::new(move |_| {
             if let Some(el) = area.get() {
@@ -248,10 +250,11 @@ pub(super) fn EditNoteForm(id: String, text: String, kind: NoteKind, step: Strin
                 <input type="hidden" name="text_was" value=text.clone()/>
                 <input type="hidden" name="kind_was" value=kind.id()/>
                 <label for=text_id.clone()>"Text"</label>
-                <textarea id=text_id name="text" rows="3" maxlength=MAX_NOTE_TEXT.to_string() required node_ref=area
+                <textarea id=text_id name="text" rows="3" required node_ref=area aria-describedby=counter_id.clone()
                     on:input=move |ev| {
                         // Typing means the field has focus, whether or not the window reported it.
                         let t = event_target_value(&ev);
+                        count.set(super::counter::note_length(&t));
                         record(&|d| { d.text = Some(t.clone()); d.focused = true; })
                     }
                     on:focus=move |_| record(&|d| d.focused = true)
@@ -263,8 +266,9 @@ pub(super) fn EditNoteForm(id: String, text: String, kind: NoteKind, step: Strin
                         set_timeout(move || if field.is_connected() { record(&|d| d.focused = false) }, std::time::Duration::ZERO);
                     }>{crate::raw_text::raw_text(shown)}</textarea>
                 <label for=kind_id.clone()>"Kind"</label>
+                <super::counter::NoteCounter id=counter_id count/>
                 <KindSelect id=kind_id selected=kind/>
-                <button type="submit" class="button small">"Save"</button>
+                <button type="submit" class="button small" disabled=move || !super::counter::fits(count.get())>"Save"</button>
             </BoardForm>
         </details>
     }
@@ -325,6 +329,8 @@ pub(super) fn AddNote(step: String, title: String) -> impl IntoView {
     let area = NodeRef::<leptos::html::Textarea>::new();
     let text_id = format!("new-note-{step}");
     let kind_id = format!("new-kind-{step}");
+    let counter_id = format!("new-count-{step}");
+    let count = RwSignal::new(0usize);
     view! {
         <form method="post" action="/api/board_command" class="board-form add-note" aria-label=format!("Add a note to {title}") on:submit=move |ev| {
             if saving.get_untracked() {
@@ -340,6 +346,7 @@ pub(super) fn AddNote(step: String, title: String) -> impl IntoView {
                     if let Some(el) = area.get_untracked() {
                         el.set_value("");
                     }
+                    count.set(0);
                 }
             };
             saving.set(true);
@@ -354,10 +361,12 @@ pub(super) fn AddNote(step: String, title: String) -> impl IntoView {
             <input type="hidden" name="note" value=move || fresh.get()/>
             <input type="hidden" name="step" value=step.clone()/>
             <label for=text_id.clone()>{format!("New note in {title}")}</label>
-            <textarea id=text_id name="text" rows="2" maxlength=MAX_NOTE_TEXT.to_string() required node_ref=area readonly=move || saving.get()></textarea>
+            <textarea id=text_id name="text" rows="2" required node_ref=area readonly=move || saving.get() aria-describedby=counter_id.clone()
+                on:input=move |ev| count.set(super::counter::note_length(&event_target_value(&ev)))></textarea>
+            <super::counter::NoteCounter id=counter_id count/>
             <label for=kind_id.clone() class="visually-hidden">"Kind"</label>
             <KindSelect id=kind_id selected=NoteKind::Manual/>
-            <button type="submit" class="button small primary">"Add note"</button>
+            <button type="submit" class="button small primary" disabled=move || !super::counter::fits(count.get())>"Add note"</button>
             <Refused control/>
             <Show when=move || saving.get()>
                 <span class="muted small pending-note" data-testid="note-pending">

@@ -32,6 +32,7 @@ pub(super) fn ActivityTimers() -> impl IntoView {
                         <span class="timer-face" class:timer-done=move || running() && remaining() == 0 data-testid=format!("activity-timer-{i}")>{move || format_remaining(remaining())}</span>
                         <Show when=move || facilitator.get()>
                             {move || if running() { button("pause", "Pause") } else { button("start", "Start") }}
+                            <Show when=move || !running()><super::timer_length::ActivityTimerLength activity=i label=*label/></Show>
                             {button("extend", "+5 min")}
                             {button("reset", "Reset")}
                         </Show>

@@ -1,6 +1,7 @@
 //! What each stage shows, one file per stage: welcome, set the scene, a
 //! question, maturity. (Capabilities, the board and the summary have rooms of their own.)
 
+mod anonymity;
 mod maturity;
 mod percent_vote;
 mod performance;

@@ -82,7 +82,17 @@ pub fn PercentStrip(question: Metric) -> impl IntoView {
             .clone()
             .unwrap_or_default()
             .iter()
-            .filter_map(|(p, a)| Some((a.parse().ok()?, v.name_of(p).to_string())))
+            // An anonymous reveal has no ids: the values without names.
+            .filter_map(|(p, a)| {
+                Some((
+                    a.parse().ok()?,
+                    if p.is_empty() {
+                        String::new()
+                    } else {
+                        v.name_of(p).to_string()
+                    },
+                ))
+            })
             .collect();
         votes.sort();
         (votes, q.median(), q.locked.clone())
@@ -93,7 +103,7 @@ pub fn PercentStrip(question: Metric) -> impl IntoView {
             let label = format!(
                 "{} votes from 0 to 100 %: {}. Median {median_text}.",
                 votes.len(),
-                votes.iter().map(|(p, n)| format!("{n} {p} %")).collect::<Vec<_>>().join(", ")
+                votes.iter().map(|(p, n)| if n.is_empty() { format!("{p} %") } else { format!("{n} {p} %") }).collect::<Vec<_>>().join(", ")
             );
             // Votes on the same value stack upwards.
             let mut seen: Vec<u8> = Vec::new();
@@ -123,7 +133,7 @@ pub fn PercentStrip(question: Metric) -> impl IntoView {
                     </svg>
                     <p class="strip-median" data-testid="median">{format!("Median: {median_text}")}</p>
                     <ul class="strip-votes" data-testid="distribution">
-                        {votes.iter().map(|(p, name)| view! { <li data-answer=p.to_string()><bdi>{name.clone()}</bdi>{format!(": {p} %")}</li> }).collect_view()}
+                        {votes.iter().map(|(p, name)| view! { <li data-answer=p.to_string()>{if name.is_empty() { format!("{p} %") } else { String::new() }}{(!name.is_empty()).then(|| view! { <bdi>{name.clone()}</bdi>{format!(": {p} %")} })}</li> }).collect_view()}
                     </ul>
                 </figure>
             }

@@ -41,7 +41,9 @@ pub fn QuestionStage(question: Metric) -> impl IntoView {
         <p class="prompt">{prompt}</p>
         <aside class="tip"><strong>"Workshop tip: "</strong>{tip}</aside>
         <StageTimer stage=Stage::of_metric(question)/>
+        <crate::live::timer_length::StageTimerLength stage=Stage::of_metric(question)/>
         <p class="vote-count" data-testid="vote-count" aria-live="polite">{counts}</p>
+        <super::anonymity::AnonymityNote/>
         {move || match phase.get() {
             // Votes are taken only on the question the facilitator has open, in a live checkpoint.
             Phase::Voting if open.get() => match kind {
@@ -62,6 +64,7 @@ pub fn QuestionStage(question: Metric) -> impl IntoView {
                     Phase::Voting => view! {
                         <CommandButton kind="reveal" question command=Command::Reveal { question } label="Reveal the votes" class="primary" confirm_when=not_all_voted/>
                         <AutoReveal/>
+                        <super::anonymity::AnonymitySwitch/>
                     }.into_any(),
                     Phase::Revealed => view! {
                         <CommandButton kind="reopen" question command=Command::Reopen { question } label="Reopen the vote"/>
@@ -146,11 +149,12 @@ pub fn Distribution(question: Metric, choices: Question) -> impl IntoView {
     let rows = live.select(move |v| {
         let q = v.question(question).cloned().expect("question");
         let names: Vec<(String, String)> = v.people.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
-        (q, names)
+        (q, names, v.anonymous)
     });
     let locked = live.select(move |v| v.question(question).and_then(|q| q.locked.clone()));
     view! {
-        {move || rows.with(|(q, names)| {
+        {move || rows.with(|(q, names, anonymous)| {
+            let anonymous = *anonymous;
             let votes = q.choices.clone().unwrap_or_default();
             let total = votes.len().max(1);
             let locked = q.locked.clone();
@@ -158,7 +162,7 @@ pub fn Distribution(question: Metric, choices: Question) -> impl IntoView {
             view! {
                 <table class="distribution" data-testid="distribution">
                     <caption>{if q.phase == Phase::Locked { "The votes, and the group's answer" } else { "The votes" }}</caption>
-                    <thead><tr><th scope="col">"Answer"</th><th scope="col">"Votes"</th><th scope="col">"Who"</th></tr></thead>
+                    <thead><tr><th scope="col">"Answer"</th><th scope="col">"Votes"</th>{(!anonymous).then(|| view! { <th scope="col">"Who"</th> })}</tr></thead>
                     <tbody>
                         {choices.answers_best_first().map(|a| {
                             let who: Vec<String> = votes.iter().filter(|(_, c)| c == a.id()).map(|(p, _)| name_of(p)).collect();
@@ -174,7 +178,7 @@ pub fn Distribution(question: Metric, choices: Question) -> impl IntoView {
                                         </svg>
                                         <span class="count">{n}</span>
                                     </td>
-                                    <td>{who.into_iter().enumerate().map(|(i, name)| view! { {(i > 0).then_some(", ")}<bdi>{name}</bdi> }).collect_view()}</td>
+                                    {(!anonymous).then(|| view! { <td>{who.into_iter().enumerate().map(|(i, name)| view! { {(i > 0).then_some(", ")}<bdi>{name}</bdi> }).collect_view()}</td> })}
                                 </tr>
                             }
                         }).collect_view()}
