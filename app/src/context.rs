@@ -44,6 +44,19 @@ pub fn request_host() -> Option<String> {
     parts()?.headers.get(header::HOST)?.to_str().ok().map(str::to_string)
 }
 
+/// This site's origin (`https://host`) as links to it are written: the
+/// configured public origin, else the request's own host by the one Origin
+/// rule; empty when neither is known.
+pub fn site_origin(ctx: &AppContext) -> String {
+    checkpoint_core::security::OwnOrigin {
+        public: ctx.public_origin.as_ref(),
+        https: ctx.secure_cookies,
+    }
+    .expected(request_host().as_deref())
+    .map(|o| o.to_string())
+    .unwrap_or_default()
+}
+
 /// The session cookie's value on this request, if any.
 pub fn session_token() -> Option<String> {
     session_token_from(&parts()?.headers)

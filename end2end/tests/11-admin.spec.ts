@@ -129,11 +129,11 @@ test('an admin manages accounts, a squad and a mistaken checkpoint; History pick
 
   // History: the squad is picked from a select, and the choice is kept.
   await open(page, testInfo, '/history');
-  await page.getByLabel('Squad').selectOption({ label: `${squad} · Admin` });
+  await page.getByLabel('Squad', { exact: true }).selectOption({ label: `${squad} · Admin` });
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(new RegExp(`squad=${slug}`));
   await settle(page, testInfo);
-  await expect(page.getByLabel('Squad').locator('option:checked')).toHaveText(`${squad} · Admin`);
+  await expect(page.getByLabel('Squad', { exact: true }).locator('option:checked')).toHaveText(`${squad} · Admin`);
   await expectAccessible(page);
 
   // A checkpoint with a co-facilitator, who is removed from its manage page.

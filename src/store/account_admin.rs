@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::secrets::{hash_password, new_token, token_hash, verify_password};
 use super::throttle::sign_in_key;
-use super::{now_ms, Backend, ServiceError, Store};
+use super::{now_ms, ServiceError, Store};
 use crate::access::{require_role, Action};
 use crate::accounts::CurrentUser;
 use crate::names::NewPassword;
@@ -107,16 +107,7 @@ impl Store {
             ));
         }
         let mut tx = self.writer.begin().await?;
-        let lock = if self.backend == Backend::Postgres {
-            " FOR UPDATE"
-        } else {
-            ""
-        };
-        let admins: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM users WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY id{lock}"
-        )))
-        .fetch_all(&mut *tx)
-        .await?;
+        let admins = self.active_admins_locked(&mut tx).await?;
         let row = sqlx::query("SELECT role FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&mut *tx)

@@ -25,6 +25,23 @@ fn role_of(raw: &str) -> Result<Role, ServiceError> {
 }
 
 impl Store {
+    /// The active admins' ids, their rows locked first on PostgreSQL: of two
+    /// changes that each might remove the last admin, the second waits, then
+    /// counts without the first one's admin. (SQLite's writes run one
+    /// transaction at a time on the writer.)
+    pub(super) async fn active_admins_locked(&self, tx: &mut super::Tx<'_>) -> Result<Vec<String>, ServiceError> {
+        let lock = if self.backend == Backend::Postgres {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM users WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY id{lock}"
+        )))
+        .fetch_all(&mut **tx)
+        .await?)
+    }
+
     pub async fn admin_exists(&self) -> Result<bool, ServiceError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
             .fetch_one(&self.pool)
@@ -109,19 +126,7 @@ impl Store {
             return Err(ServiceError::Forbidden);
         }
         let mut tx = self.writer.begin().await?;
-        // The admins, locked first on PostgreSQL: of two demotions at once the
-        // second waits, then counts without the first one's admin. (SQLite's
-        // writes run one transaction at a time on the writer.)
-        let lock = if self.backend == Backend::Postgres {
-            " FOR UPDATE"
-        } else {
-            ""
-        };
-        let admins: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM users WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY id{lock}"
-        )))
-        .fetch_all(&mut *tx)
-        .await?;
+        let admins = self.active_admins_locked(&mut tx).await?;
         let current: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&mut *tx)

@@ -354,6 +354,8 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
     let confirmed = live.select(move |v| v.capabilities.focus_confirmed);
     let id = move || live.id();
     let pick = RwSignal::new(String::new());
+    // One place for the refusals of the focus' buttons, at the section's foot.
+    let control = Control::new();
     let current = live.peek(|v| v.info.benchmark.current().is_some());
     let name_of = move |k: &str| super::focus_proposals::focus_name(current, k);
     view! {
@@ -375,7 +377,7 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                                         <Show when=move || facilitator.get() && !confirmed.get()>
                                             <form method="post" action="/api/focus_command" class="inline" on:submit={
                                                 let key = key.clone();
-                                                move |ev| if live.send(Command::RemoveFocus { capability: key.clone() }) { ev.prevent_default(); }
+                                                move |ev| if live.send_from(Some(control), Command::RemoveFocus { capability: key.clone() }, |_| {}) { ev.prevent_default(); }
                                             }>
                                                 <input type="hidden" name="id" value=id/>
                                                 <input type="hidden" name="kind" value="remove"/>
@@ -399,7 +401,7 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                         view! {
                             <Show when=move || !focus.get().iter().any(|f| f == k)>
                                 <form method="post" action="/api/focus_command" class="inline" on:submit=move |ev| {
-                                    if live.send(Command::AddFocus { capability: k.to_string() }) { ev.prevent_default(); }
+                                    if live.send_from(Some(control), Command::AddFocus { capability: k.to_string() }, |_| {}) { ev.prevent_default(); }
                                 }>
                                     <input type="hidden" name="id" value=id/>
                                     <input type="hidden" name="kind" value="add"/>
@@ -410,7 +412,7 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                         }
                     }).collect_view()}
                     <form method="post" action="/api/focus_command" class="inline-form" on:submit=move |ev| {
-                        if live.send(Command::AddFocus { capability: pick.get_untracked() }) { ev.prevent_default(); }
+                        if live.send_from(Some(control), Command::AddFocus { capability: pick.get_untracked() }, |_| {}) { ev.prevent_default(); }
                     }>
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="kind" value="add"/>
@@ -436,7 +438,7 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                     view! {
                         <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
                             if confirming && !confirm("Confirm this focus for the squad? It is stored with the checkpoint for its summary.") { ev.prevent_default(); return; }
-                            if live.send(Command::ConfirmFocus { confirmed: confirming }) { ev.prevent_default(); }
+                            if live.send_from(Some(control), Command::ConfirmFocus { confirmed: confirming }, |_| {}) { ev.prevent_default(); }
                         }>
                             <CommandFields kind="confirm_focus"/>
                             <input type="hidden" name="on" value=confirming.to_string()/>
@@ -445,6 +447,7 @@ fn Focus(recommended: Vec<CapabilityKey>) -> impl IntoView {
                     }
                 }}
             </Show>
+            <Refused control/>
         </section>
     }
 }

@@ -38,6 +38,7 @@ fn SquadProposals() -> impl IntoView {
     let live = use_live();
     let current = live.peek(|v| v.info.benchmark.current().is_some());
     let proposals = live.select(move |v| (v.capabilities.proposals.clone(), v.capabilities.focus.clone()));
+    let control = Control::new();
     view! {
         <div class="focus-proposals" data-testid="focus-proposals">
             <h4>"Proposed by the squad"</h4>
@@ -60,7 +61,7 @@ fn SquadProposals() -> impl IntoView {
                                         let k = key.clone();
                                         view! {
                                             <form method="post" action="/api/focus_command" class="inline" on:submit=move |ev| {
-                                                if live.send(Command::AddFocus { capability: k.clone() }) { ev.prevent_default(); }
+                                                if live.send_from(Some(control), Command::AddFocus { capability: k.clone() }, |_| {}) { ev.prevent_default(); }
                                             }>
                                                 <input type="hidden" name="id" value=live.id()/>
                                                 <input type="hidden" name="kind" value="add"/>
@@ -76,6 +77,7 @@ fn SquadProposals() -> impl IntoView {
                     </ul>
                 }.into_any()
             })}
+            <Refused control/>
         </div>
     }
 }
@@ -103,7 +105,7 @@ fn ProposeFocus() -> impl IntoView {
                                 <li>
                                     {name}
                                     <form method="post" action="/api/live_command" class="inline" on:submit=move |ev| {
-                                        if live.send(Command::ProposeFocus { capability: k.clone(), on: false }) { ev.prevent_default(); }
+                                        if live.send_from(Some(control), Command::ProposeFocus { capability: k.clone(), on: false }, |_| {}) { ev.prevent_default(); }
                                     }>
                                         <CommandFields kind="propose_focus"/>
                                         <input type="hidden" name="capability" value=key.clone()/>

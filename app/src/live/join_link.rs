@@ -16,23 +16,14 @@ pub struct JoinLink {
 /// `None` for anyone the room does not show the join code to.
 #[server(endpoint = "join_link")]
 pub async fn load_join_link(id: String) -> Result<Option<JoinLink>, ServerFnError> {
-    use crate::context::{app_context, into_server_error, request_host, require_participant};
-    use checkpoint_core::security::OwnOrigin;
+    use crate::context::{app_context, into_server_error, require_participant, site_origin};
     let by = require_participant(&id).await?;
     let ctx = app_context()?;
     let view = ctx.rooms.view(&id, &by).await.map_err(into_server_error)?;
     let Some(code) = view.join_code else {
         return Ok(None);
     };
-    let own = OwnOrigin {
-        public: ctx.public_origin.as_ref(),
-        https: ctx.secure_cookies,
-    };
-    let origin = own
-        .expected(request_host().as_deref())
-        .map(|o| o.to_string())
-        .unwrap_or_default();
-    let url = format!("{origin}/join?code={code}");
+    let url = format!("{}/join?code={code}", site_origin(&ctx));
     Ok(Some(JoinLink {
         qr_svg: qr_svg(&url)?,
         url,

@@ -22,6 +22,20 @@ pub mod timer_length;
 use checkpoint_core::live::{Fields, View};
 use leptos::prelude::*;
 
+/// The data a room's page (the room, the projector) loads, made at the
+/// page's top level and in this order, so that hydration finds the values the
+/// server rendered with (a resource made inside a stage's reactive closure did
+/// not, and a reload at a revealed question failed to hydrate). Returns the
+/// room's view; the measured metrics and the join link go in the context.
+pub(crate) fn room_resources(
+    id: impl Fn() -> String + Copy + Send + Sync + 'static,
+) -> Resource<Result<View, ServerFnError>> {
+    let view = Resource::new(id, live_view);
+    provide_context(measured::MeasuredData(Resource::new(id, measured::checkpoint_measured)));
+    join_link::JoinLinkData::provide(id);
+    view
+}
+
 /// The room as the page sees it.
 #[server(endpoint = "live_view")]
 pub async fn live_view(id: String) -> Result<View, ServerFnError> {

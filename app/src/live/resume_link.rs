@@ -9,9 +9,8 @@ use leptos::prelude::*;
 /// The link for the cookie this request carries for checkpoint `id`, if any.
 #[server(endpoint = "resume_link")]
 pub async fn load_resume_link(id: String) -> Result<Option<String>, ServerFnError> {
-    use crate::context::{app_context, into_server_error, participant_cookies, request_host};
+    use crate::context::{app_context, into_server_error, participant_cookies, site_origin};
     use checkpoint_core::request::percent_encode;
-    use checkpoint_core::security::OwnOrigin;
     let ctx = app_context()?;
     let Some(token) = participant_cookies()(&id) else {
         return Ok(None);
@@ -28,14 +27,7 @@ pub async fn load_resume_link(id: String) -> Result<Option<String>, ServerFnErro
     let Some(name) = loaded.state.participant(&me).map(|p| p.name.clone()) else {
         return Ok(None);
     };
-    let own = OwnOrigin {
-        public: ctx.public_origin.as_ref(),
-        https: ctx.secure_cookies,
-    };
-    let origin = own
-        .expected(request_host().as_deref())
-        .map(|o| o.to_string())
-        .unwrap_or_default();
+    let origin = site_origin(&ctx);
     Ok(Some(format!(
         "{origin}/join?code={}&taken={}#resume={token}",
         loaded.join_code.display(),

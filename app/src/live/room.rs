@@ -8,7 +8,6 @@ use leptos_router::hooks::use_params_map;
 
 use super::controls::confirm;
 use super::link::{open_live, LinkIndicator, NotInRoom};
-use super::live_view;
 use super::stages::{MaturityStage, PerformanceStage, QuestionStage, SceneStage, WelcomeStage};
 use crate::errors::error_text;
 
@@ -53,15 +52,7 @@ pub async fn add_co_facilitator(id: String, username: String) -> Result<(), Serv
 pub fn CheckpointPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let view = Resource::new(id, live_view);
-    // Created here, at the page's top level, so that hydration finds the value
-    // the server rendered with (a resource created inside a stage's reactive
-    // closure did not, and a reload at a revealed question failed to hydrate).
-    provide_context(super::measured::MeasuredData(Resource::new(
-        id,
-        super::measured::checkpoint_measured,
-    )));
-    super::join_link::JoinLinkData::provide(id);
+    let view = super::room_resources(id);
     provide_context(super::stages::PreviousActionsData(Resource::new(
         id,
         super::stages::load_previous_actions,

@@ -15,20 +15,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::link::{open_projector, use_live, LinkIndicator, NotInRoom};
-use super::live_view;
 use crate::errors::error_text;
 
 #[component]
 pub fn ProjectorPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let view = Resource::new(id, live_view);
-    // At the page's top level, as in the room, so that hydration finds them.
-    provide_context(super::measured::MeasuredData(Resource::new(
-        id,
-        super::measured::checkpoint_measured,
-    )));
-    super::join_link::JoinLinkData::provide(id);
+    let view = super::room_resources(id);
     view! {
         <Transition fallback=|| view! { <p class="muted">"Opening the projector view…"</p> }>
             {move || view.get().map(|result| match result {
