@@ -4,20 +4,8 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::spawn_app;
 use crate::secrecy::{drive, live_at_lead_time};
-
-async fn revision(app: &TestApp, id: &str, n: Option<u32>) -> Value {
-    let n = n.map(|r| format!("&revision={r}")).unwrap_or_default();
-    app.client
-        .get(format!("{}/api/v1/checkpoints/{id}/export?format=json{n}", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 fn locked(summary: &Value, question: &str) -> Value {
     summary["answers"]
@@ -70,7 +58,7 @@ async fn a_correction_corrects_a_locked_answer_and_keeps_it_in_later_revisions()
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text().await.unwrap().contains("lead_time"));
     assert_eq!(
-        revision(&app, &id, None).await["revision"],
+        app.summary_json(&id, None).await["revision"],
         1,
         "a refused correction stores nothing"
     );
@@ -91,7 +79,7 @@ async fn a_correction_corrects_a_locked_answer_and_keeps_it_in_later_revisions()
         )
         .await;
     assert!(ok(res.status()), "{}", res.status());
-    let second = revision(&app, &id, None).await;
+    let second = app.summary_json(&id, None).await;
     assert_eq!(
         (
             second["revision"].as_i64(),
@@ -105,7 +93,7 @@ async fn a_correction_corrects_a_locked_answer_and_keeps_it_in_later_revisions()
         )
     );
     assert_eq!(
-        locked(&revision(&app, &id, Some(1)).await, "lead_time"),
+        locked(&app.summary_json(&id, Some(1)).await, "lead_time"),
         "less_than_one_hour"
     );
 
@@ -118,7 +106,7 @@ async fn a_correction_corrects_a_locked_answer_and_keeps_it_in_later_revisions()
         .await;
     assert!(ok(res.status()));
     assert_eq!(
-        locked(&revision(&app, &id, None).await, "lead_time"),
+        locked(&app.summary_json(&id, None).await, "lead_time"),
         "one_day_to_one_week"
     );
 }

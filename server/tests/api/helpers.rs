@@ -231,6 +231,26 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// A checkpoint's summary export as the signed-in client reads it
+    /// (`query` as in `format=json&revision=1`).
+    pub async fn export(&self, id: &str, query: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}/api/v1/checkpoints/{id}/export?{query}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The summary's JSON export: the latest revision (or the draft), or `revision`.
+    pub async fn summary_json(&self, id: &str, revision: Option<u32>) -> Value {
+        let revision = revision.map(|r| format!("&revision={r}")).unwrap_or_default();
+        self.export(id, &format!("format=json{revision}"))
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn metrics(&self, token: Option<&str>, query: &str) -> (StatusCode, Value) {
         let mut req = self.client.get(format!("{}/api/v1/metrics?{query}", self.base));
         if let Some(t) = token {

@@ -235,15 +235,7 @@ async fn the_facilitator_merges_a_duplicate_and_no_vote_counts_twice() {
     );
     assert_eq!(after["questions"][0]["voters"].as_array().unwrap().len(), 2);
     drive(&app, &id, &[("kind", "reveal"), ("question", "lead_time")]).await;
-    let md = app
-        .client
-        .get(format!("{}/api/v1/checkpoints/{id}/export?format=md", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let md = app.export(&id, "format=md").await.text().await.unwrap();
     assert!(
         md.contains("Less than one hour: 1; Less than one day: 1"),
         "Ana's own vote stands and the duplicate's is not added:\n{md}"

@@ -3,7 +3,6 @@
 
 use checkpoint_core::live::CheckpointStatus;
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::secrecy::{drive, live_at_lead_time};
@@ -25,21 +24,6 @@ async fn answer(app: &TestApp, id: &str, cookie: &str, went_well: &str) -> Statu
         .await
         .unwrap()
         .status()
-}
-
-async fn summary_json(app: &TestApp, id: &str, revision: Option<u32>) -> Value {
-    let revision = revision.map(|r| format!("&revision={r}")).unwrap_or_default();
-    app.client
-        .get(format!(
-            "{}/api/v1/checkpoints/{id}/export?format=json{revision}",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -64,7 +48,7 @@ async fn finalising_the_summary_leaves_the_survey_open_until_the_checkpoint_ends
     assert!(ok(status), "{status}");
 
     // The answer that came after the finalise is offered to the next correction.
-    assert_eq!(summary_json(&app, &id, Some(1)).await["survey"]["responses"], 0);
+    assert_eq!(app.summary_json(&id, Some(1)).await["survey"]["responses"], 0);
     let res = app
         .form(
             "correct_summary",
@@ -76,7 +60,7 @@ async fn finalising_the_summary_leaves_the_survey_open_until_the_checkpoint_ends
         )
         .await;
     assert!(ok(res.status()), "{}", res.status());
-    assert_eq!(summary_json(&app, &id, None).await["survey"]["responses"], 1);
+    assert_eq!(app.summary_json(&id, None).await["survey"]["responses"], 1);
 
     // Ending the checkpoint closes the survey.
     let res = app
