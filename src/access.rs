@@ -101,15 +101,22 @@ pub enum Action {
     WriteSummary,
     CreateCheckpoint,
     ManageSquads,
+    /// Connect a squad to the tools it runs (webhook connections), read their
+    /// delivery logs, revoke them.
+    ManageConnections,
+    /// Relink or unlink an incident from a deployment: the choice wins over
+    /// what the sender said and over inference.
+    ChooseIncidentLink,
     ManageUsers,
-    /// Post deployments and incidents for the squad.
+    /// Post deployments and incidents for the squad (a token, or a verified
+    /// webhook delivery of one of its connections).
     PostEvents,
     /// Measured metrics and the leaderboard.
     ReadMetrics,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::ReadSummary,
         Action::ReadRoom,
         Action::JoinAsUser,
@@ -130,6 +137,8 @@ impl Action {
         Action::WriteSummary,
         Action::CreateCheckpoint,
         Action::ManageSquads,
+        Action::ManageConnections,
+        Action::ChooseIncidentLink,
         Action::ManageUsers,
         Action::PostEvents,
         Action::ReadMetrics,
@@ -157,6 +166,8 @@ impl Action {
             Action::WriteSummary => "write, finalise, correct the summary; delete a mistaken checkpoint",
             Action::CreateCheckpoint => "create checkpoints",
             Action::ManageSquads => "manage tribes, squads, tokens",
+            Action::ManageConnections => "connect tools (webhooks), read their deliveries",
+            Action::ChooseIncidentLink => "relink or unlink an incident",
             Action::ManageUsers => "manage accounts",
             Action::PostEvents => "post deployments and incidents",
             Action::ReadMetrics => "read measured metrics",
@@ -175,7 +186,9 @@ pub fn allows(hat: Hat, action: Action) -> bool {
         }
         JoinAsUser => matches!(hat, Facilitator | Admin | Runner),
         DeleteAnyNote | Drive | EditFlow | Start | End => hat == Runner,
-        EndAbandoned | CreateCheckpoint | ManageSquads => matches!(hat, Facilitator | Admin | Runner),
+        EndAbandoned | CreateCheckpoint | ManageSquads | ManageConnections | ChooseIncidentLink => {
+            matches!(hat, Facilitator | Admin | Runner)
+        }
         AddCoFacilitator | WriteSummary => matches!(hat, Admin | Runner),
         ManageUsers => hat == Admin,
         PostEvents => hat == SquadToken,

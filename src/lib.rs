@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod board;
 pub mod checkpoints;
+pub mod connections;
 pub mod dora;
 pub mod error;
 #[cfg(feature = "ingest")]

@@ -8,6 +8,7 @@ pub mod json;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::connections::Source;
 use crate::measured::Status;
 
 /// The most events one request may carry.

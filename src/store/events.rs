@@ -9,7 +9,7 @@ use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
 
 use super::api_tokens::TokenSquad;
 use super::{now_ms, Backend, ServiceError, Store};
-use crate::ingest::{last_of_each, DeploymentEvent, IncidentEvent};
+use crate::ingest::{last_of_each, DeploymentEvent, IncidentEvent, Source};
 use crate::measured::{is_production, Status};
 
 /// How many events of a batch were new and how many replaced earlier copies.
@@ -110,17 +110,28 @@ impl Store {
         squad: &TokenSquad,
         events: Vec<DeploymentEvent>,
     ) -> Result<Ingested, ServiceError> {
-        let table = "deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, rework, received_at)";
+        self.ingest_deployments_from(squad, &Source::Api, events).await
+    }
+
+    /// [`Store::ingest_deployments`], remembering where the events came from.
+    pub async fn ingest_deployments_from(
+        &self,
+        squad: &TokenSquad,
+        source: &Source,
+        events: Vec<DeploymentEvent>,
+    ) -> Result<Ingested, ServiceError> {
+        let table = "deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, rework, source, source_name, received_at)";
         let update = "service_id = excluded.service_id, environment = excluded.environment, production = excluded.production, \
                       success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, commits = excluded.commits, \
-                      stages = excluded.stages, rework = excluded.rework, received_at = excluded.received_at";
+                      stages = excluded.stages, rework = excluded.rework, source = excluded.source, source_name = excluded.source_name, received_at = excluded.received_at";
         let events = last_of_each(events, |d| &d.id);
         self.upsert_events(
             squad,
+            source,
             &events,
             table,
             update,
-            13,
+            15,
             |d| (&d.id, &d.service),
             |q, d| {
                 q.bind(d.environment.clone())
@@ -143,17 +154,31 @@ impl Store {
         squad: &TokenSquad,
         events: Vec<IncidentEvent>,
     ) -> Result<Ingested, ServiceError> {
-        let table = "incidents (id, squad_id, external_id, service_id, title, opened_at, started_at, began_at, resolved_at, deployment_external_id, commit_sha, received_at)";
+        self.ingest_incidents_from(squad, &Source::Api, events).await
+    }
+
+    /// [`Store::ingest_incidents`], remembering where the events came from.
+    /// A facilitator's link choice is not among the updated columns: it
+    /// outlives every redelivery.
+    pub async fn ingest_incidents_from(
+        &self,
+        squad: &TokenSquad,
+        source: &Source,
+        events: Vec<IncidentEvent>,
+    ) -> Result<Ingested, ServiceError> {
+        let table = "incidents (id, squad_id, external_id, service_id, title, opened_at, started_at, began_at, resolved_at, deployment_external_id, commit_sha, source, source_name, received_at)";
         let update = "service_id = excluded.service_id, title = excluded.title, opened_at = excluded.opened_at, \
                       started_at = excluded.started_at, began_at = excluded.began_at, resolved_at = excluded.resolved_at, \
-                      deployment_external_id = excluded.deployment_external_id, commit_sha = excluded.commit_sha, received_at = excluded.received_at";
+                      deployment_external_id = excluded.deployment_external_id, commit_sha = excluded.commit_sha, \
+                      source = excluded.source, source_name = excluded.source_name, received_at = excluded.received_at";
         let events = last_of_each(events, |i| &i.id);
         self.upsert_events(
             squad,
+            source,
             &events,
             table,
             update,
-            12,
+            14,
             |e| (&e.id, &e.service),
             |q, e| {
                 q.bind(e.title.clone())
@@ -172,7 +197,7 @@ impl Store {
     /// on first sight, multi-row upserts keyed by (squad, external id), and the
     /// new/updated count (a returned id from this block is a new row). Every
     /// table's columns run: id, squad_id, external_id, service_id, what
-    /// `bind_rest` binds, received_at.
+    /// `bind_rest` binds, source, source_name, received_at.
     #[expect(
         clippy::too_many_arguments,
         reason = "one call site per event kind; a struct would only rename the same parameters"
@@ -180,6 +205,7 @@ impl Store {
     async fn upsert_events<E>(
         &self,
         squad: &TokenSquad,
+        source: &Source,
         events: &[E],
         table: &str,
         update: &str,
@@ -211,7 +237,10 @@ impl Store {
                     .bind(&squad.squad_id)
                     .bind(external_id.clone())
                     .bind(services[service]);
-                q = bind_rest(q, e).bind(now);
+                q = bind_rest(q, e)
+                    .bind(source.kind())
+                    .bind(source.name().map(str::to_string))
+                    .bind(now);
             }
             for row in q.fetch_all(&mut *tx).await? {
                 let id: i64 = row.get("id");
@@ -235,8 +264,8 @@ impl Store {
         batch: crate::ingest::csv::CsvBatch,
     ) -> Result<Ingested, ServiceError> {
         match batch {
-            crate::ingest::csv::CsvBatch::Deployments(d) => self.ingest_deployments(squad, d).await,
-            crate::ingest::csv::CsvBatch::Incidents(i) => self.ingest_incidents(squad, i).await,
+            crate::ingest::csv::CsvBatch::Deployments(d) => self.ingest_deployments_from(squad, &Source::Csv, d).await,
+            crate::ingest::csv::CsvBatch::Incidents(i) => self.ingest_incidents_from(squad, &Source::Csv, i).await,
         }
     }
 }
