@@ -9,7 +9,6 @@ export type GitHubEvent = 'push' | 'deployment_status' | 'workflow_run' | 'issue
  * A deep copy of a published example payload of `event` (the first one `pick` accepts), so a test can change a
  * field without touching the example another test reads.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function example(event: GitHubEvent | string, pick: (payload: any) => boolean = () => true): any {
   const definition = definitions.find((d) => d.name === event);
   if (!definition) throw new Error(`@octokit/webhooks-examples has no event named ${event}`);
@@ -43,7 +42,6 @@ export async function deliver(
   url: string,
   secret: string,
   event: string,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   payload: any,
   delivery: string = randomUUID(),
 ): Promise<APIResponse> {
