@@ -14,6 +14,8 @@ pub mod checkpoints;
 pub mod connections;
 pub mod dora;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod hooks;
 #[cfg(feature = "ingest")]
 pub mod ingest;
 pub mod live;

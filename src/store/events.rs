@@ -28,7 +28,7 @@ const ROWS_PER_STATEMENT: usize = 500;
 /// name, and SQLite finds a name by scanning the statement's list of names,
 /// so a numbered statement of n parameters costs n² (three quarters of
 /// ingestion's time went there at 6,000 parameters per statement).
-fn placeholders(backend: Backend, rows: usize, width: usize) -> String {
+pub(crate) fn placeholders(backend: Backend, rows: usize, width: usize) -> String {
     if backend == Backend::Sqlite {
         let row = format!("({})", vec!["?"; width].join(", "));
         return vec![row; rows].join(", ");
@@ -120,6 +120,17 @@ impl Store {
         source: &Source,
         events: Vec<DeploymentEvent>,
     ) -> Result<Ingested, ServiceError> {
+        self.deployments_within(squad, source, events, None).await
+    }
+
+    /// Inside the caller's transaction when `within` is given.
+    pub(crate) async fn deployments_within(
+        &self,
+        squad: &TokenSquad,
+        source: &Source,
+        events: Vec<DeploymentEvent>,
+        within: Option<&mut AnyConnection>,
+    ) -> Result<Ingested, ServiceError> {
         let table = "deployments (id, squad_id, external_id, service_id, environment, production, success, started_at, finished_at, commits, stages, rework, source, source_name, received_at)";
         let update = "service_id = excluded.service_id, environment = excluded.environment, production = excluded.production, \
                       success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, commits = excluded.commits, \
@@ -143,6 +154,7 @@ impl Store {
                     .bind(encode_stages(&d.stages))
                     .bind(d.rework as i64)
             },
+            within,
         )
         .await
     }
@@ -165,6 +177,17 @@ impl Store {
         squad: &TokenSquad,
         source: &Source,
         events: Vec<IncidentEvent>,
+    ) -> Result<Ingested, ServiceError> {
+        self.incidents_within(squad, source, events, None).await
+    }
+
+    /// Inside the caller's transaction when `within` is given.
+    pub(crate) async fn incidents_within(
+        &self,
+        squad: &TokenSquad,
+        source: &Source,
+        events: Vec<IncidentEvent>,
+        within: Option<&mut AnyConnection>,
     ) -> Result<Ingested, ServiceError> {
         let table = "incidents (id, squad_id, external_id, service_id, title, opened_at, started_at, began_at, resolved_at, deployment_external_id, commit_sha, source, source_name, received_at)";
         let update = "service_id = excluded.service_id, title = excluded.title, opened_at = excluded.opened_at, \
@@ -189,6 +212,7 @@ impl Store {
                     .bind(e.deployment_id.clone())
                     .bind(e.commit_sha.clone())
             },
+            within,
         )
         .await
     }
@@ -212,16 +236,27 @@ impl Store {
         columns: usize,
         keys: impl Fn(&E) -> (&String, &String),
         bind_rest: impl for<'q> Fn(Query<'q>, &E) -> Query<'q>,
+        within: Option<&mut AnyConnection>,
     ) -> Result<Ingested, ServiceError> {
         let mut names: Vec<&str> = events.iter().map(|e| keys(e).1.as_str()).collect();
         names.sort_unstable();
         names.dedup();
-        let first_id = self.reserve_ids(events.len() + names.len()).await?;
+        let wanted = events.len() + names.len();
+        // Alone, ids are drawn outside the batch's transaction; inside a
+        // caller's (a webhook's), from it: on SQLite the writer is one
+        // connection, which the caller holds.
+        let (first_id, mut own) = match within {
+            Some(conn) => (reserve_ids_on(conn, wanted).await?, Err(conn)),
+            None => (self.reserve_ids(wanted).await?, Ok(self.writer.begin().await?)),
+        };
+        let tx: &mut AnyConnection = match &mut own {
+            Ok(tx) => tx,
+            Err(conn) => conn,
+        };
         let service_first_id = first_id + events.len() as i64;
         let now = now_ms();
-        let mut tx = self.writer.begin().await?;
         let services = self
-            .services(&mut tx, &squad.squad_id, &names, service_first_id)
+            .services(&mut *tx, &squad.squad_id, &names, service_first_id)
             .await?;
         let mut outcome = Ingested::default();
         for (n, chunk) in events.chunks(ROWS_PER_STATEMENT).enumerate() {
@@ -251,9 +286,21 @@ impl Store {
                 }
             }
         }
-        tx.commit().await?;
+        if let Ok(tx) = own {
+            tx.commit().await?;
+        }
         Ok(outcome)
     }
+}
+
+/// [`Store::reserve_ids`] on a connection the caller holds.
+async fn reserve_ids_on(conn: &mut AnyConnection, n: usize) -> Result<i64, ServiceError> {
+    let next: i64 =
+        sqlx::query_scalar("UPDATE id_blocks SET next_id = next_id + $1 WHERE name = 'events' RETURNING next_id")
+            .bind(n as i64)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(next - n as i64)
 }
 
 impl Store {

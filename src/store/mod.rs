@@ -8,8 +8,10 @@ pub mod api_tokens;
 mod checkpoint_admin;
 pub mod checkpoints;
 mod committer;
+pub mod connections;
 pub mod events;
 pub mod history;
+pub mod hooks;
 pub mod measured;
 pub mod secrets;
 pub mod squads;
@@ -47,6 +49,8 @@ pub struct Store {
     committer: std::sync::Arc<std::sync::OnceLock<committer::Committer>>,
     /// SQLite's write-ahead log (`<file>-wal`), watched to keep it under [`WAL_LIMIT`].
     wal: Option<std::sync::Arc<std::path::PathBuf>>,
+    /// Seals the webhook secrets that must be read back (see `connections`).
+    sealing: std::sync::Arc<secrets::SealingKey>,
 }
 
 /// The size past which the SQLite write-ahead log is copied back and started
@@ -122,6 +126,7 @@ impl Store {
             backend,
             committer: Default::default(),
             wal,
+            sealing: std::sync::Arc::new(secrets::SealingKey::ephemeral()),
         };
         if backend == Backend::Sqlite {
             // Not a `Store`: it would hold the committer's sender and keep its task alive.
@@ -132,6 +137,13 @@ impl Store {
             ));
         }
         Ok(store)
+    }
+
+    /// Seal and open connection secrets with the operator's key (the key file):
+    /// until then a store has a key of its own process, fine for tests only.
+    pub fn with_sealing_key(mut self, key: secrets::SealingKey) -> Store {
+        self.sealing = std::sync::Arc::new(key);
+        self
     }
 
     fn pool_options(backend: Backend, sync: SqliteSync, max: u32) -> AnyPoolOptions {
