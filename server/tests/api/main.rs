@@ -15,6 +15,7 @@ mod events;
 mod export;
 mod facilitation;
 mod history;
+mod hooks;
 mod injection;
 mod joining;
 mod live;

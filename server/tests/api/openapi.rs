@@ -409,6 +409,10 @@ async fn the_openapi_document_describes_every_api_endpoint_and_each_answers() {
         "POST /assess",
         "POST /checkpoints",
         "POST /deployments",
+        "POST /hooks/alertmanager/{connection}",
+        "POST /hooks/github/{connection}",
+        "POST /hooks/gitlab/{connection}",
+        "POST /hooks/pagerduty/{connection}",
         "POST /incidents",
         "POST /join",
     ];
