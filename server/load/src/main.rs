@@ -14,11 +14,15 @@
 //! `--scenario board` instead fills each room's board with `--notes` notes and
 //! has every participant move and edit them (see `board.rs`).
 //!
+//! `--scenario hooks` instead delivers signed GitHub webhooks to one
+//! connection and times each answer (see `hooks.rs`).
+//!
 //! `--scenario metrics` instead fills the server with a history of
 //! deployments and incidents through the ingestion API and times the metrics
 //! API (see `metrics.rs`).
 
 mod board;
+mod hooks;
 mod metrics;
 
 use std::collections::HashMap;
@@ -61,13 +65,14 @@ struct Args {
     /// A facilitator or admin account to create the fixtures with.
     #[arg(long, env = "CHECKPOINT_LOAD_USER", default_value = "load")]
     user: String,
-    #[arg(long, env = "CHECKPOINT_LOAD_PASSWORD")]
+    /// Its password (every scenario but `hooks` signs in).
+    #[arg(long, env = "CHECKPOINT_LOAD_PASSWORD", default_value = "", hide_env_values = true)]
     password: String,
     /// Seconds a question stays open before the facilitator reveals it.
     #[arg(long, default_value_t = 8)]
     question_secs: u64,
-    /// `live` (checkpoints and votes), `board` (notes moved and edited) or
-    /// `metrics` (ingestion and metric reads).
+    /// `live` (checkpoints and votes), `board` (notes moved and edited),
+    /// `metrics` (ingestion and metric reads) or `hooks` (signed webhook deliveries).
     #[arg(long, default_value = "live")]
     scenario: String,
     /// Notes on each board before the measuring starts (`--scenario board`).
@@ -75,6 +80,8 @@ struct Args {
     notes: usize,
     #[command(flatten)]
     metrics: metrics::MetricsArgs,
+    #[command(flatten)]
+    hooks: hooks::HooksArgs,
 }
 
 /// The fields of a frame the hot path needs, parsed without building a View.
@@ -121,6 +128,10 @@ async fn main() -> anyhow::Result<()> {
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let base = args.url.trim_end_matches('/').to_string();
+    if args.scenario == "hooks" {
+        // A connection's own secret is the only credential a delivery needs.
+        return hooks::run(&args.hooks, &http).await;
+    }
 
     // Fixtures, through the public doors.
     let login = http
@@ -146,7 +157,7 @@ async fn main() -> anyhow::Result<()> {
     match args.scenario.as_str() {
         "live" => {}
         "board" => return board::run(&args, &http, &base, &slug, &session).await,
-        _ => bail!("--scenario must be live, board or metrics"),
+        _ => bail!("--scenario must be live, board, metrics or hooks"),
     }
     eprintln!(
         "squad {slug}: creating {} rooms of {} participants",
