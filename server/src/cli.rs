@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use checkpoint_core::accounts::Role;
 use checkpoint_core::security::{SiteOrigin, TrustedProxy};
 use checkpoint_core::squads::SquadForm;
-use checkpoint_core::store::Store;
 use clap::{Args, Parser, Subcommand};
 
 use crate::telemetry::MetricsToken;
@@ -27,6 +26,12 @@ pub struct Cli {
         global = true
     )]
     pub database_url: String,
+
+    /// The key that seals connection secrets at rest (64 hex characters; created when missing).
+    /// Default: checkpoint.key beside the SQLite database, or data/checkpoint.key. Instances that
+    /// share a database must share the key.
+    #[arg(long, env = "CHECKPOINT_KEY_FILE", global = true)]
+    pub key_file: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -160,9 +165,12 @@ pub fn describe_csv_error(e: &checkpoint_core::ingest::csv::CsvError) -> String 
 }
 
 /// Runs a one-shot command against the database; `serve` is handled by main.
-pub async fn run_command(database_url: &str, command: Command) -> anyhow::Result<()> {
-    let store = Store::connect(database_url).await?;
-    store.migrate().await?;
+pub async fn run_command(
+    database_url: &str,
+    key_file: Option<&std::path::Path>,
+    command: Command,
+) -> anyhow::Result<()> {
+    let store = crate::open_store(database_url, key_file).await?;
     match command {
         Command::Serve(_) => unreachable!("serve is dispatched by main"),
         Command::Migrate => println!("migrations applied"),

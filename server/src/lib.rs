@@ -141,11 +141,28 @@ pub fn app(rooms: Arc<Rooms>, store: Store, config: &ServeConfig) -> App {
     }
 }
 
+/// Connects and migrates, with the key file that seals connection secrets
+/// (the same for `serve` and the one-shot commands).
+pub async fn open_store(database_url: &str, key_file: Option<&std::path::Path>) -> anyhow::Result<Store> {
+    let path = key_file.map_or_else(
+        || checkpoint_core::store::default_key_file(database_url),
+        |p| p.to_path_buf(),
+    );
+    let key = checkpoint_core::store::secrets::SealingKey::load_or_create(&path)?;
+    let store = Store::connect(database_url).await?.with_sealing_key(key);
+    store.migrate().await?;
+    Ok(store)
+}
+
 /// Connects, migrates, prints the setup token when there is no admin yet, then
 /// serves until SIGTERM or Ctrl-C, finishing in-flight requests first.
-pub async fn serve(database_url: &str, config: ServeConfig, started: Instant) -> anyhow::Result<()> {
-    let store = Store::connect(database_url).await?;
-    store.migrate().await?;
+pub async fn serve(
+    database_url: &str,
+    key_file: Option<&std::path::Path>,
+    config: ServeConfig,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let store = open_store(database_url, key_file).await?;
     if let Some(token) = store.issue_setup_token().await? {
         // Printed to the terminal, never to the structured log: it is a secret.
         println!(

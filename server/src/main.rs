@@ -11,8 +11,8 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
     let result = match cli.command {
-        Command::Serve(args) => serve(&cli.database_url, args.config(), started).await,
-        command => run_command(&cli.database_url, command).await,
+        Command::Serve(args) => serve(&cli.database_url, cli.key_file.as_deref(), args.config(), started).await,
+        command => run_command(&cli.database_url, cli.key_file.as_deref(), command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

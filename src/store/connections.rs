@@ -92,14 +92,39 @@ impl Store {
         name: &str,
         options: ConnectionOptions,
     ) -> Result<NewConnection, ServiceError> {
+        self.create_connection_with_secret(by, squad, kind, name, options, None)
+            .await
+    }
+
+    /// [`Store::create_connection`] with the secret the tool gave: PagerDuty
+    /// makes the signing secret of a webhook subscription itself and shows it
+    /// once. `None` generates one (what the other tools take).
+    pub async fn create_connection_with_secret(
+        &self,
+        by: Option<&CurrentUser>,
+        squad: &str,
+        kind: ConnectionKind,
+        name: &str,
+        options: ConnectionOptions,
+        given: Option<&str>,
+    ) -> Result<NewConnection, ServiceError> {
         require_role(by, Action::ManageConnections)?;
+        let given = given.map(str::trim).filter(|s| !s.is_empty());
+        if let Some(secret) = given {
+            if secret.len() < 16 || secret.len() > 200 || secret.chars().any(char::is_whitespace) {
+                return Err(ServiceError::invalid(
+                    "secret",
+                    "secret must be 16 to 200 characters without spaces (paste the tool's signing secret as shown)",
+                ));
+            }
+        }
         let name = if name.trim().is_empty() {
             kind.label().to_string()
         } else {
             DisplayName::parse("name", name)?.as_str().to_string()
         };
         let squad_id = self.connection_squad(squad).await?;
-        let secret = new_token();
+        let secret = given.map_or_else(new_token, str::to_string);
         let (hash, sealed) = if kind.signs_with_secret() {
             (None, Some(self.sealing.seal(&secret)))
         } else {

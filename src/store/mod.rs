@@ -209,6 +209,21 @@ impl Store {
 }
 
 /// The file of a `sqlite://PATH?…` URL (as [`normalise_url`] makes them).
+/// Where the key file is when the operator names none: beside the SQLite
+/// database (so the database's folder holds all the instance's state), or
+/// `data/checkpoint.key` for PostgreSQL.
+pub fn default_key_file(database_url: &str) -> std::path::PathBuf {
+    let db = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split_once('?').map_or(rest, |(p, _)| p))
+        .filter(|p| !p.is_empty() && !p.starts_with(':'));
+    match db.and_then(|p| std::path::Path::new(p).parent()) {
+        Some(dir) => dir.join("checkpoint.key"),
+        None => std::path::PathBuf::from("data/checkpoint.key"),
+    }
+}
+
 fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://")?;
     Some(rest.split_once('?').map_or(rest, |(p, _)| p))

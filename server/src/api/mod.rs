@@ -7,6 +7,7 @@ pub mod checkpoints;
 mod error;
 pub mod events;
 pub mod export;
+mod hooks;
 mod openapi;
 
 pub use error::{ApiError, BatchRefusal, ErrorBody};
@@ -27,6 +28,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(checkpoints::router())
         .merge(events::router())
         .merge(export::router())
+        .merge(hooks::router())
         .split_for_parts()
 }
 

@@ -52,6 +52,7 @@ const SUMMARY: &str =
         (name = "checkpoints", description = "Create and join workshop sessions."),
         (name = "events", description = "Deployments and incidents from pipelines (squad API token)."),
         (name = "metrics", description = "The four DORA metrics measured from the events."),
+        (name = "hooks", description = "Webhook deliveries from the tools a squad connected (GitHub, GitLab, PagerDuty, Prometheus Alertmanager), on the address and with the secret its connection shows once on the squad page. Answers: 200 `accepted` (stored; `message` says what) or `ok` (a ping); 202 `ignored` (nothing in it counts; `message` says why); 401 when the signature or secret does not match (nothing stored or logged); 404 for an unknown or revoked connection; 413 over 1 MiB; 422 naming the field the payload lacks (logged as refused, nothing stored). A redelivery updates what it stored and changes no figure. Every delivery that passes verification appears in the connection's delivery log."),
         (name = "meta", description = "This description."),
         (name = "summary", description = "Checkpoint summaries and their exports.")
     ),
@@ -77,6 +78,8 @@ const SUMMARY: &str =
             AnyEdition,
             MeasuredAssessment,
             Summary,
+            super::hooks::HookAnswer,
+            super::hooks::Counts,
             super::export::FormatParam,
             super::export::OfParam
         ),
@@ -99,6 +102,27 @@ impl Modify for SecuritySchemes {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("cpt_ followed by 64 hex characters")
                     .description(Some("A squad's API token: `Authorization: Bearer cpt_...`. Created by a facilitator or admin on the squad page (API tokens) or with `checkpoint token create --squad SLUG`; shown only once; revocable. It writes that squad's events and reads that squad's metrics, nothing else."))
+                    .build(),
+            ),
+        );
+        for (name, header, description) in [
+            ("githubSignature", "X-Hub-Signature-256", "`sha256=` and the HMAC-SHA256 of the raw body under the connection's secret, as GitHub signs every delivery."),
+            ("gitlabToken", "X-Gitlab-Token", "The connection's secret, as GitLab sends its webhook's secret token."),
+            ("pagerdutySignature", "X-PagerDuty-Signature", "`v1=` and the HMAC-SHA256 of the raw body under the subscription's signing secret (several, comma-separated, while it rotates), as PagerDuty signs V3 webhooks."),
+        ] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(header, description))),
+            );
+        }
+        components.add_security_scheme(
+            "connectionBearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An Alertmanager connection's secret: `http_config.authorization.credentials` of the receiver.",
+                    ))
                     .build(),
             ),
         );
