@@ -119,7 +119,7 @@ test('a GitHub connection made on the squad page takes signed deliveries into it
   // A later delivery shows after a refresh of the log (with JavaScript, without reloading the page).
   const ping = await deliver(page.request, url, secret, 'ping', example('ping'), 'delivery-ping-1');
   expect(ping.status()).toBe(200);
-  await log.getByRole('link', { name: 'Refresh the log' }).click();
+  await log.getByRole('button', { name: 'Refresh the log' }).click();
   await settle(page, testInfo);
   await expect(page.getByRole('region', { name: /Delivery log/ }).locator('tbody tr')).toHaveCount(3);
   await expect(page.getByRole('region', { name: /Delivery log/ }).locator('tbody tr').nth(0)).toContainText('ping: GitHub reached this connection');

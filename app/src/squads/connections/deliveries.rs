@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::list::OutcomeBadge;
-use super::{when, ConnectionData};
+use super::{when, ConnectionData, LOG_PARAM};
 use crate::errors::error_text;
 
 #[component]
@@ -24,8 +24,9 @@ pub fn DeliveryLog(squad: String, data: ConnectionData) -> impl IntoView {
                 Ok(None) => ().into_any(),
                 Err(e) => view! { <p class="notice notice-error" role="alert" id="delivery-log">{error_text(&e)}</p> }.into_any(),
                 Ok(Some((id, deliveries))) => {
-                    let href = format!("/squads/{}?log={id}#delivery-log", squad.get_value());
-                    let refresh = move |ev: leptos::ev::MouseEvent| {
+                    let action = format!("/squads/{}", squad.get_value());
+                    // A form without a fragment, not a link: going to the page already shown with a fragment only scrolls.
+                    let refresh = move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
                         data.refresh.update(|n| *n += 1);
                     };
@@ -33,10 +34,11 @@ pub fn DeliveryLog(squad: String, data: ConnectionData) -> impl IntoView {
                         <div class="delivery-log" id="delivery-log" role="region" aria-labelledby="delivery-log-heading">
                             <h3 id="delivery-log-heading">"Delivery log: "<bdi>{name_of(&id)}</bdi></h3>
                             <p class="muted small">"The last 50 deliveries, newest first. An ignored one stored nothing and says why; a refused one (a wrong secret, a bad payload) stored nothing either."</p>
-                            <p class="button-row">
-                                <a class="button small" href=href on:click=refresh>"Refresh the log"</a>
+                            <form method="get" action=action class="button-row" on:submit=refresh>
+                                <input type="hidden" name=LOG_PARAM value=id.clone()/>
+                                <button type="submit" class="button small">"Refresh the log"</button>
                                 <a class="button small subtle" href=format!("/squads/{}", squad.get_value())>"Close the log"</a>
-                            </p>
+                            </form>
                             {if deliveries.is_empty() {
                                 view! { <p class="empty-state">"No deliveries yet. Once the tool’s webhook is saved, its first delivery (a ping or a test) appears here."</p> }.into_any()
                             } else {
