@@ -1,5 +1,7 @@
 //! Tribes and squads: list, create, edit.
 
+pub mod connections;
+
 use checkpoint_core::dora::current::{IndustryKey, OrgSizeKey};
 use checkpoint_core::squads::Squad;
 use leptos::form::ActionForm;
@@ -281,6 +283,7 @@ pub fn SquadPage() -> impl IntoView {
     );
     let can_manage = can_manage();
     let tokens = crate::metrics::tokens::TokenData::new(slug);
+    let connections = connections::ConnectionData::new(slug);
     let checkpoints = crate::live::checkpoints::CheckpointListData::new(slug);
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -301,6 +304,7 @@ pub fn SquadPage() -> impl IntoView {
                     </nav>
                     <crate::live::checkpoints::SquadCheckpoints squad=s.slug.clone() can_manage=can_manage() data=checkpoints/>
                     {can_manage().then(|| view! { <crate::metrics::tokens::ApiTokens squad=s.slug.clone() data=tokens/> })}
+                    {can_manage().then(|| view! { <connections::Connections squad=s.slug.clone() data=connections/> })}
                     {can_manage().then(|| view! {
                         <section class="card" aria-labelledby="edit-squad-heading">
                             <h2 id="edit-squad-heading">"Edit squad"</h2>

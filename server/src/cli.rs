@@ -1,4 +1,6 @@
-//! The command line: `checkpoint serve | migrate | create-admin | squad create | token create | import`.
+//! The command line: `checkpoint serve | migrate | create-admin | squad create | token create | connection … | import`.
+
+pub mod connection;
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -54,6 +56,9 @@ pub enum Command {
     /// Manage a squad's API tokens (for pipelines posting deployments and incidents)
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage a squad's webhook connections (GitHub, GitLab, PagerDuty, Prometheus Alertmanager)
+    #[command(subcommand)]
+    Connection(connection::ConnectionCommand),
     /// Import deployments or incidents from a CSV file (the header row tells which)
     Import {
         /// The squad's slug
@@ -198,6 +203,7 @@ pub async fn run_command(
             );
             println!("{}", created.secret);
         }
+        Command::Connection(command) => connection::run(&store, command).await?,
         Command::Import { squad, file } => {
             let text = if file.as_os_str() == "-" {
                 std::io::read_to_string(std::io::stdin())?

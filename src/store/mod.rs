@@ -8,6 +8,7 @@ pub mod api_tokens;
 mod checkpoint_admin;
 pub mod checkpoints;
 mod committer;
+mod connection_secret;
 pub mod connections;
 pub mod events;
 pub mod history;

@@ -172,3 +172,144 @@ async fn the_cli_creates_tokens_and_imports_csv_all_or_nothing() {
         .unwrap();
     assert_eq!(page.total_deployments, 2, "only the good file was stored");
 }
+
+#[tokio::test]
+async fn the_cli_connects_a_squad_with_the_key_file_serve_uses() {
+    use checkpoint_core::connections::ConnectionKind;
+    use checkpoint_core::store::connections::Verifier;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.db", dir.path().display());
+    let bin = env!("CARGO_BIN_EXE_checkpoint");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = std::process::Command::new(bin)
+            .arg("--database-url")
+            .arg(&db)
+            .args(args)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    assert!(run(&["squad", "create", "--name", "Payments", "--tribe", "Money"], &[]).0);
+    let (ok, stdout, stderr) = run(
+        &["connection", "create", "--squad", "payments", "--kind", "github"],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let path = lines
+        .iter()
+        .find(|l| l.starts_with("/api/v1/hooks/github/"))
+        .unwrap_or_else(|| panic!("the hook path on a line of its own: {stdout}"));
+    let github_id = path.trim_start_matches("/api/v1/hooks/github/");
+    let secret = *lines.last().unwrap();
+    assert!(
+        secret.len() == 64 && secret.chars().all(|c| c.is_ascii_hexdigit()),
+        "the secret alone on the last line: {stdout}"
+    );
+    // What `serve` opens (the same default key file beside the database) reads the secret back.
+    let store = checkpoint_server::open_store(&db, None).await.unwrap();
+    let hook = store
+        .hook_connection(ConnectionKind::Github, github_id)
+        .await
+        .unwrap()
+        .expect("a live GitHub connection");
+    assert!(
+        matches!(hook.verifier, Verifier::Secret(ref s) if s == secret),
+        "{:?}",
+        hook.verifier
+    );
+
+    // PagerDuty's own signing secret, from the environment, at creation or afterwards.
+    let (ok, stdout, stderr) = run(
+        &[
+            "connection",
+            "create",
+            "--squad",
+            "payments",
+            "--kind",
+            "pagerduty",
+            "--name",
+            "On call",
+            "--secret-from-env",
+            "PD_SECRET",
+        ],
+        &[("PD_SECRET", "pd-signing-secret-0123456789")],
+    );
+    assert!(ok, "{stderr}");
+    let pd_id = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("/api/v1/hooks/pagerduty/"))
+        .unwrap()
+        .to_string();
+    let verifier = |kind, id: String| {
+        let store = store.clone();
+        async move { store.hook_connection(kind, &id).await.unwrap().map(|h| h.verifier) }
+    };
+    assert!(
+        matches!(verifier(ConnectionKind::Pagerduty, pd_id.clone()).await, Some(Verifier::Secret(s)) if s == "pd-signing-secret-0123456789")
+    );
+    let (ok, _, stderr) = run(
+        &[
+            "connection",
+            "set-secret",
+            "--squad",
+            "payments",
+            "--id",
+            &pd_id,
+            "--secret-from-env",
+            "PD_SECRET",
+        ],
+        &[("PD_SECRET", "rotated-signing-secret-987654")],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        matches!(verifier(ConnectionKind::Pagerduty, pd_id.clone()).await, Some(Verifier::Secret(s)) if s == "rotated-signing-secret-987654")
+    );
+    let (ok, _, stderr) = run(
+        &[
+            "connection",
+            "set-secret",
+            "--squad",
+            "payments",
+            "--id",
+            &pd_id,
+            "--secret-from-env",
+            "PD_SECRET",
+        ],
+        &[("PD_SECRET", "short")],
+    );
+    assert!(
+        !ok && stderr.contains("secret must be 16 to 200 characters"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = run(
+        &["connection", "create", "--squad", "payments", "--kind", "jenkins"],
+        &[],
+    );
+    assert!(!ok && stderr.contains("kind must be one of"), "{stderr}");
+
+    // Listed, then revoked: its deliveries find no connection any more.
+    let (ok, listed, _) = run(&["connection", "list", "--squad", "payments"], &[]);
+    assert!(ok);
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert!(
+        listed.contains(&format!(
+            "{pd_id}\tpagerduty\tOn call\t/api/v1/hooks/pagerduty/{pd_id}\tlive\tno deliveries yet"
+        )),
+        "{listed}"
+    );
+    let (ok, _, stderr) = run(&["connection", "revoke", "--squad", "payments", "--id", github_id], &[]);
+    assert!(ok, "{stderr}");
+    assert!(verifier(ConnectionKind::Github, github_id.to_string()).await.is_none());
+    let (_, listed, _) = run(&["connection", "list", "--squad", "payments"], &[]);
+    assert!(
+        listed.contains(&format!("{github_id}\tgithub\tGitHub\t{path}\trevoked")),
+        "{listed}"
+    );
+    store.close().await;
+}
