@@ -205,7 +205,10 @@ async fn a_refused_delivery_stores_nothing_but_its_log_line(store: Store) {
     .await;
     assert_eq!(shas(&deployments(&store, &slug).await[0]), ["a1"]);
     let admin = user(Role::Admin);
-    let log = store.connection_deliveries(&admin, &slug, &hook.id).await.unwrap();
+    let log = store
+        .connection_deliveries(Some(&admin), &slug, &hook.id)
+        .await
+        .unwrap();
     let outcomes: Vec<Outcome> = log.iter().map(|d| d.outcome).collect();
     assert_eq!(
         outcomes,
@@ -230,13 +233,16 @@ async fn the_log_keeps_the_last_fifty_and_the_connection_its_last(store: Store) 
         store.receive_hook(&hook, "alerts firing", None, meaning).await.unwrap();
     }
     let admin = user(Role::Admin);
-    let log = store.connection_deliveries(&admin, &slug, &hook.id).await.unwrap();
+    let log = store
+        .connection_deliveries(Some(&admin), &slug, &hook.id)
+        .await
+        .unwrap();
     assert_eq!(log.len(), 50);
     assert_eq!(
         (log[0].reason.as_str(), log[49].reason.as_str()),
         ("delivery 54", "delivery 5")
     );
-    let listed = store.list_connections(&admin, &slug).await.unwrap();
+    let listed = store.list_connections(Some(&admin), &slug).await.unwrap();
     let last = listed[0].last_delivery.as_ref().unwrap();
     assert_eq!((last.outcome, last.reason.as_str()), (Outcome::Ignored, "delivery 54"));
 }
@@ -296,25 +302,28 @@ async fn secrets_rest_hashed_or_sealed_and_revoking_closes_the_door(store: Store
         .await;
     assert!(matches!(forbidden, Err(ServiceError::Forbidden)));
     assert!(matches!(
-        store.list_connections(&viewer, &slug).await,
+        store.list_connections(Some(&viewer), &slug).await,
         Err(ServiceError::Forbidden)
     ));
     let facilitator = user(Role::Facilitator);
     assert!(matches!(
-        store.revoke_connection(&viewer, &slug, &gitlab.id).await,
+        store.revoke_connection(Some(&viewer), &slug, &gitlab.id).await,
         Err(ServiceError::Forbidden)
     ));
-    store.revoke_connection(&facilitator, &slug, &gitlab.id).await.unwrap();
+    store
+        .revoke_connection(Some(&facilitator), &slug, &gitlab.id)
+        .await
+        .unwrap();
     assert!(store
         .hook_connection(ConnectionKind::Gitlab, &gitlab.id)
         .await
         .unwrap()
         .is_none());
     assert!(matches!(
-        store.revoke_connection(&facilitator, &slug, &gitlab.id).await,
+        store.revoke_connection(Some(&facilitator), &slug, &gitlab.id).await,
         Err(ServiceError::NotFound(_))
     ));
-    let listed = store.list_connections(&facilitator, &slug).await.unwrap();
+    let listed = store.list_connections(Some(&facilitator), &slug).await.unwrap();
     assert!(
         listed.iter().any(|c| c.id == gitlab.id && c.revoked_at.is_some()),
         "revoked ones stay listed"

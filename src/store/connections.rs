@@ -155,9 +155,14 @@ impl Store {
         Ok(NewConnection { connection, secret })
     }
 
-    /// The squad's connections, newest first, revoked ones included.
-    pub async fn list_connections(&self, by: &CurrentUser, squad: &str) -> Result<Vec<Connection>, ServiceError> {
-        require_role(Some(by), Action::ManageConnections)?;
+    /// The squad's connections, newest first, revoked ones included (`by`
+    /// `None`: the operator at the CLI).
+    pub async fn list_connections(
+        &self,
+        by: Option<&CurrentUser>,
+        squad: &str,
+    ) -> Result<Vec<Connection>, ServiceError> {
+        require_role(by, Action::ManageConnections)?;
         let squad_id = self.connection_squad(squad).await?;
         let sql = format!("SELECT {COLUMNS} FROM connections c WHERE c.squad_id = $1 ORDER BY c.created_at DESC, c.id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -170,11 +175,11 @@ impl Store {
     /// One connection's last deliveries, newest first.
     pub async fn connection_deliveries(
         &self,
-        by: &CurrentUser,
+        by: Option<&CurrentUser>,
         squad: &str,
         connection_id: &str,
     ) -> Result<Vec<Delivery>, ServiceError> {
-        require_role(Some(by), Action::ManageConnections)?;
+        require_role(by, Action::ManageConnections)?;
         let squad_id = self.connection_squad(squad).await?;
         self.own_connection(&squad_id, connection_id).await?;
         let rows = sqlx::query("SELECT received_at, event, delivery, outcome, reason FROM connection_deliveries WHERE connection_id = $1 ORDER BY seq DESC LIMIT $2")
@@ -229,11 +234,11 @@ impl Store {
     /// From now on its deliveries are refused (404) and nothing they carry is stored.
     pub async fn revoke_connection(
         &self,
-        by: &CurrentUser,
+        by: Option<&CurrentUser>,
         squad: &str,
         connection_id: &str,
     ) -> Result<(), ServiceError> {
-        require_role(Some(by), Action::ManageConnections)?;
+        require_role(by, Action::ManageConnections)?;
         let squad_id = self.connection_squad(squad).await?;
         let done = sqlx::query(
             "UPDATE connections SET revoked_at = $1 WHERE id = $2 AND squad_id = $3 AND revoked_at IS NULL",

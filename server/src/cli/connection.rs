@@ -1,7 +1,6 @@
 //! `checkpoint connection create | list | revoke | set-secret`: a squad's
 //! webhook connections from the command line, with the same key file as `serve`.
 
-use checkpoint_core::accounts::{CurrentUser, Role};
 use checkpoint_core::connections::{ConnectionKind, ConnectionOptions};
 use checkpoint_core::store::Store;
 use clap::Subcommand;
@@ -52,16 +51,6 @@ fn secret_from(var: &str) -> anyhow::Result<String> {
     std::env::var(var).map_err(|_| anyhow::anyhow!("--secret-from-env: the environment variable {var} is not set"))
 }
 
-/// The operator at the command line, for the store calls that take a user:
-/// whoever can run this binary against the database already holds every role.
-fn operator() -> CurrentUser {
-    CurrentUser {
-        id: String::new(),
-        username: "command line".into(),
-        role: Role::Admin,
-    }
-}
-
 pub async fn run(store: &Store, command: ConnectionCommand) -> anyhow::Result<()> {
     match command {
         ConnectionCommand::Create {
@@ -92,7 +81,7 @@ pub async fn run(store: &Store, command: ConnectionCommand) -> anyhow::Result<()
             println!("{}", new.secret);
         }
         ConnectionCommand::List { squad } => {
-            for c in store.list_connections(&operator(), &squad).await? {
+            for c in store.list_connections(None, &squad).await? {
                 let state = c
                     .revoked_at
                     .map_or_else(|| "live".to_string(), |_| "revoked".to_string());
@@ -110,7 +99,7 @@ pub async fn run(store: &Store, command: ConnectionCommand) -> anyhow::Result<()
             }
         }
         ConnectionCommand::Revoke { squad, id } => {
-            store.revoke_connection(&operator(), &squad, &id).await?;
+            store.revoke_connection(None, &squad, &id).await?;
             println!("revoked connection {id}");
         }
         ConnectionCommand::SetSecret {

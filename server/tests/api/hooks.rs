@@ -87,7 +87,7 @@ async fn log(app: &TestApp, hook: &Hook) -> Vec<checkpoint_core::connections::De
         role: Role::Admin,
     };
     app.store
-        .connection_deliveries(&admin, &hook.slug, &hook.id)
+        .connection_deliveries(Some(&admin), &hook.slug, &hook.id)
         .await
         .unwrap()
 }
@@ -218,7 +218,7 @@ async fn a_refused_or_oversized_delivery_changes_nothing() {
         role: Role::Facilitator,
     };
     app.store
-        .revoke_connection(&facilitator, &hook.slug, &hook.id)
+        .revoke_connection(Some(&facilitator), &hook.slug, &hook.id)
         .await
         .unwrap();
     let (status, body) = github(&app, &hook, "ping", &json!({"zen": "x"})).await;
@@ -315,6 +315,9 @@ async fn gitlab_pagerduty_and_alertmanager_check_their_own_secrets() {
     );
 }
 
+/// Commits pushed (sha, hours ago), then deployed that many hours ago with a deployment status.
+type Round<'a> = (&'a [(&'a str, i64)], i64, &'a str);
+
 /// The same history told two ways: a forge's pushes and deployment statuses,
 /// and the deployments (with their commits) a pipeline would post.
 #[tokio::test]
@@ -329,7 +332,7 @@ async fn forge_events_give_the_figures_the_same_deployments_give_through_the_api
     let hook = connect(&app, "Forge", ConnectionKind::Github, options).await;
     let pipeline = app.pipeline("Pipeline").await;
     // (commits as (sha, hours ago)) pushed, then deployed at `deployed` hours ago with `state`.
-    let history: [(&[(&str, i64)], i64, &str); 5] = [
+    let history: [Round; 5] = [
         (&[("c1", 400), ("c2", 390)], 380, "success"),
         (&[("c3", 300)], 290, "failure"),
         (&[("c4", 200)], 150, "success"),

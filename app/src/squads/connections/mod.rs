@@ -43,7 +43,7 @@ pub async fn list_connections(squad: String) -> Result<ConnectionList, ServerFnE
     let ctx = app_context()?;
     let connections = ctx
         .store
-        .list_connections(&user, &squad)
+        .list_connections(Some(&user), &squad)
         .await
         .map_err(into_server_error)?;
     Ok(ConnectionList {
@@ -53,35 +53,19 @@ pub async fn list_connections(squad: String) -> Result<ConnectionList, ServerFnE
 }
 
 #[server(endpoint = "create_connection")]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one argument a form field, as server functions take them"
-)]
 pub async fn create_connection(
     squad: String,
     kind: String,
     name: String,
-    production_environments: Option<String>,
-    deploy_workflows: Option<String>,
-    incident_label: Option<String>,
-    services: Option<String>,
-    service_label: Option<String>,
-    matchers: Option<String>,
+    /// The kind's mapping options, each a form field of its own (blank: the default).
+    #[server(flatten)]
+    options: checkpoint_core::connections::OptionsForm,
 ) -> Result<CreatedConnection, ServerFnError> {
     use crate::context::{app_context, form_error, require_user, site_origin};
-    use checkpoint_core::connections::{ConnectionKind, OptionsForm};
+    use checkpoint_core::connections::ConnectionKind;
     let user = require_user().await?;
     let kind = ConnectionKind::parse("kind", &kind).map_err(|e| form_error(e.into()))?;
-    let options = OptionsForm {
-        production_environments: production_environments.unwrap_or_default(),
-        deploy_workflows: deploy_workflows.unwrap_or_default(),
-        incident_label: incident_label.unwrap_or_default(),
-        services: services.unwrap_or_default(),
-        service_label: service_label.unwrap_or_default(),
-        matchers: matchers.unwrap_or_default(),
-    }
-    .parse()
-    .map_err(|e| form_error(e.into()))?;
+    let options = options.parse().map_err(|e| form_error(e.into()))?;
     let ctx = app_context()?;
     let new = ctx
         .store
@@ -101,7 +85,7 @@ pub async fn revoke_connection(squad: String, id: String) -> Result<(), ServerFn
     let user = require_user().await?;
     app_context()?
         .store
-        .revoke_connection(&user, &squad, &id)
+        .revoke_connection(Some(&user), &squad, &id)
         .await
         .map_err(form_error)
 }
@@ -123,7 +107,7 @@ pub async fn connection_deliveries(squad: String, id: String) -> Result<Vec<Deli
     let user = require_user().await?;
     app_context()?
         .store
-        .connection_deliveries(&user, &squad, &id)
+        .connection_deliveries(Some(&user), &squad, &id)
         .await
         .map_err(into_server_error)
 }
@@ -137,6 +121,9 @@ pub fn when(ms: i64) -> String {
 /// link opens it without JavaScript.
 pub const LOG_PARAM: &str = "log";
 
+/// The connection whose log is open, and its deliveries, newest first.
+pub type OpenLog = (String, Vec<Delivery>);
+
 /// The section's actions and resources, made at the top of the squad page
 /// (as `TokenData` is, for the same hydration reason).
 #[derive(Clone, Copy)]
@@ -145,7 +132,7 @@ pub struct ConnectionData {
     pub revoke: ServerAction<RevokeConnection>,
     pub list: Resource<Result<ConnectionList, ServerFnError>>,
     /// The open log: the connection's id and its deliveries, newest first.
-    pub log: Resource<Result<Option<(String, Vec<Delivery>)>, ServerFnError>>,
+    pub log: Resource<Result<Option<OpenLog>, ServerFnError>>,
     /// Bumped by the log's refresh button.
     pub refresh: RwSignal<u32>,
 }
