@@ -10,6 +10,7 @@ pub mod checkpoints;
 mod committer;
 pub mod events;
 pub mod history;
+pub mod incident_links;
 pub mod measured;
 pub mod secrets;
 pub mod squads;
