@@ -45,7 +45,13 @@ pub struct Provenance {
     pub failed: Vec<FailedDeployment>,
     /// Newest impact first.
     pub incidents: Vec<LinkedIncident>,
+    /// The window's latest production deployments (id, service), newest
+    /// first: what a relink is usually to.
+    pub recent: Vec<(String, String)>,
 }
+
+/// How many recent deployments a relink offers to pick from.
+pub const RECENT: usize = 50;
 
 /// The window's failed production deployments and the given incidents, each
 /// with its link out of `links`. Ids starting with NUL are the store's
@@ -121,9 +127,20 @@ pub fn provenance(
         })
         .collect();
     rows.sort_by(|a, b| (b.began_at, &b.id).cmp(&(a.began_at, &a.id)));
+    let mut recent: Vec<&Deployment> = deployments
+        .iter()
+        .filter(|d| !d.id.starts_with('\u{0}') && is_production(&d.environment) && window.contains(d.finished_at))
+        .collect();
+    recent.sort_by(|a, b| (b.finished_at, &b.id).cmp(&(a.finished_at, &a.id)));
+    let recent = recent
+        .into_iter()
+        .take(RECENT)
+        .map(|d| (d.id.clone(), d.service.clone()))
+        .collect();
     Provenance {
         failed,
         incidents: rows,
+        recent,
     }
 }
 
