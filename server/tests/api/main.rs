@@ -17,6 +17,7 @@ mod facilitation;
 mod history;
 mod injection;
 mod joining;
+mod links;
 mod live;
 mod openapi;
 mod pages;
