@@ -74,8 +74,8 @@ pub fn LinkProvenance(squad: String, provenance: Provenance, controls: LinkContr
                             <tr data-testid=format!("failed-{}", d.id)>
                                 <th scope="row"><bdi>{d.id.clone()}</bdi></th>
                                 <td><bdi>{d.service.clone()}</bdi></td>
-                                <td>{format_date(d.finished_at)}</td>
-                                <td>{describe_failure(&d)}</td>
+                                <td class="nowrap">{format_date(d.finished_at)}</td>
+                                <td class="link-how">{describe_failure(&d)}</td>
                                 <td>{d.source.describe()}</td>
                             </tr>
                         }).collect_view()}</tbody>
@@ -103,7 +103,7 @@ pub fn LinkProvenance(squad: String, provenance: Provenance, controls: LinkContr
                                 <tr data-testid=format!("incident-{}", i.id)>
                                     <th scope="row"><bdi>{i.id.clone()}</bdi></th>
                                     <td><bdi>{i.service.clone()}</bdi></td>
-                                    <td>{format_date(i.began_at)}</td>
+                                    <td class="nowrap">{format_date(i.began_at)}</td>
                                     <td class="link-how">{describe_link(&i)}</td>
                                     <td>{i.source.describe()}</td>
                                     <Show when=may_choose>
