@@ -272,7 +272,8 @@ async fn a_persons_choice_wins_over_every_rule_and_outlives_a_redelivery(store: 
         .squad_metrics(&s.scope, ask(month), Benchmark::default())
         .await
         .unwrap();
-    let rows: Vec<(&str, Option<Link>, Option<&str>, Option<&str>, String)> = page
+    type Row<'a> = (&'a str, Option<Link>, Option<&'a str>, Option<&'a str>, String);
+    let rows: Vec<Row> = page
         .provenance
         .incidents
         .iter()
@@ -312,7 +313,8 @@ async fn a_persons_choice_wins_over_every_rule_and_outlives_a_redelivery(store: 
             ),
         ]
     );
-    let failed: Vec<(&str, bool, Vec<(String, Link)>, String)> = page
+    type Failed<'a> = (&'a str, bool, Vec<(String, Link)>, String);
+    let failed: Vec<Failed> = page
         .provenance
         .failed
         .iter()
