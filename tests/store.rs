@@ -468,6 +468,8 @@ async fn measured_metrics_match_the_pure_computation_over_all_events(store: Stor
             resolved_at: i.resolved_at,
             deployment_id: i.deployment_id.clone(),
             commit_sha: i.commit_sha.clone(),
+            source: checkpoint_core::measured::Source::Api,
+            choice: None,
         })
         .collect();
     let user = actor(Role::Viewer);
@@ -585,6 +587,7 @@ fn to_measured(d: &checkpoint_core::ingest::DeploymentEvent) -> Deployment {
             })
             .collect(),
         rework: d.rework,
+        source: checkpoint_core::measured::Source::Api,
     }
 }
 
@@ -597,6 +600,8 @@ fn to_incident(i: &checkpoint_core::ingest::IncidentEvent) -> Incident {
         resolved_at: i.resolved_at,
         deployment_id: i.deployment_id.clone(),
         commit_sha: i.commit_sha.clone(),
+        source: checkpoint_core::measured::Source::Api,
+        choice: None,
     }
 }
 

@@ -163,6 +163,7 @@ mod tests {
             finished_at,
             commits: Vec::new(),
             rework,
+            source: crate::measured::Source::Api,
         }
     }
 
@@ -175,6 +176,8 @@ mod tests {
             resolved_at: Some(resolved),
             deployment_id: None,
             commit_sha: None,
+            source: crate::measured::Source::Api,
+            choice: None,
         }
     }
 

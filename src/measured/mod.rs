@@ -8,6 +8,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::connections::Source;
 use crate::dora::{assess, AssessmentInput, Benchmark, Level, Question};
 
 pub const HOUR_MS: i64 = 3_600_000;
@@ -42,6 +43,13 @@ pub struct Deployment {
     /// An unplanned deployment made to fix a bug users saw (section 7.6).
     #[serde(default)]
     pub rework: bool,
+    /// Who sent it (events stored before sources were kept came through the API).
+    #[serde(default = "api")]
+    pub source: Source,
+}
+
+fn api() -> Source {
+    Source::Api
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +61,12 @@ pub struct Incident {
     pub resolved_at: Option<i64>,
     pub deployment_id: Option<String>,
     pub commit_sha: Option<String>,
+    #[serde(default = "api")]
+    pub source: Source,
+    /// A person's choice of link, which wins over what the sender said and
+    /// over inference.
+    #[serde(default)]
+    pub choice: Option<Choice>,
 }
 
 impl Incident {
@@ -133,6 +147,20 @@ pub enum Link {
     Explicit,
     Commit,
     Inferred,
+    /// A person relinked it (see [`Choice`]).
+    Chosen,
+}
+
+impl Link {
+    /// "explicit", "by commit", "inferred", "chosen by a person".
+    pub fn label(self) -> &'static str {
+        match self {
+            Link::Explicit => "explicit",
+            Link::Commit => "by commit",
+            Link::Inferred => "inferred",
+            Link::Chosen => "chosen by a person",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -281,13 +309,16 @@ impl<'a> Linker<'a> {
         first: &HashMap<&str, (&'a Deployment, i64)>,
         infer: bool,
     ) -> Option<(&'a Deployment, Link)> {
+        // A person's choice wins over everything the sender said and over inference.
+        match incident.choice.as_ref().map(|c| &c.choice) {
+            Some(LinkChoice::Unlinked) => return None,
+            Some(LinkChoice::Relinked { deployment }) => {
+                return self.by_id(incident, deployment).map(|d| (d, Link::Chosen));
+            }
+            None => {}
+        }
         if let Some(id) = &incident.deployment_id {
-            if let Some(same_id) = self.by_id.get(id.as_str()) {
-                // Prefer the incident's own service when ids repeat across services.
-                let d = same_id
-                    .iter()
-                    .find(|d| d.service == incident.service)
-                    .unwrap_or(&same_id[0]);
+            if let Some(d) = self.by_id(incident, id) {
                 return Some((d, Link::Explicit));
             }
         }
@@ -303,6 +334,18 @@ impl<'a> Linker<'a> {
         let list = self.successes.get(incident.service.as_str())?;
         let after = list.partition_point(|d| d.finished_at <= incident.began_at());
         after.checked_sub(1).map(|i| (list[i], Link::Inferred))
+    }
+
+    /// The production deployment with this id, the incident's own service
+    /// first when ids repeat across services.
+    fn by_id(&self, incident: &Incident, id: &str) -> Option<&'a Deployment> {
+        let same_id = self.by_id.get(id)?;
+        Some(
+            same_id
+                .iter()
+                .find(|d| d.service == incident.service)
+                .unwrap_or(&same_id[0]),
+        )
     }
 }
 
@@ -597,10 +640,13 @@ pub fn deployment_frequency(successes: &[i64], attempts: usize, window: Window) 
     }
 }
 
+pub mod choice;
 pub mod current;
 pub mod dates;
+pub mod provenance;
 pub mod report;
 
+pub use choice::{Choice, ChoiceRequest, LinkChoice};
 pub use current::{FailedDeploymentRecovery, ReworkRate};
 
 #[cfg(test)]

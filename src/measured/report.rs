@@ -293,6 +293,9 @@ pub struct SquadMetrics {
     /// Events stored for the squad in all (any environment, any time).
     pub total_deployments: i64,
     pub total_incidents: i64,
+    /// How each failed deployment and incident of the window is linked, and who sent it.
+    #[serde(default)]
+    pub provenance: super::provenance::Provenance,
 }
 
 /// One row of the leaderboard: a squad's service in one environment.
@@ -375,6 +378,7 @@ mod tests {
                 committed_at: 0,
             }],
             rework: false,
+            source: crate::measured::Source::Api,
         };
         let stats = durations(
             &[
@@ -417,6 +421,7 @@ mod tests {
             finished_at: DAY_MS,
             commits: vec![],
             rework: false,
+            source: crate::measured::Source::Api,
         };
         let m = measure(&[d], &[], w, Benchmark::default());
         assert_eq!(
@@ -443,6 +448,7 @@ mod tests {
             finished_at,
             commits: vec![],
             rework,
+            source: crate::measured::Source::Api,
         }
     }
 

@@ -25,6 +25,7 @@ fn deploy(id: &str, env: &str, status: Status, finished_at: i64, commits: &[(&st
             })
             .collect(),
         rework: false,
+        source: Source::Api,
     }
 }
 
@@ -37,6 +38,8 @@ fn incident(id: &str, opened_at: i64, resolved_at: Option<i64>) -> Incident {
         resolved_at,
         deployment_id: None,
         commit_sha: None,
+        source: Source::Api,
+        choice: None,
     }
 }
 
@@ -382,4 +385,42 @@ fn a_requested_window_ends_after_it_starts_and_spans_at_most_two_years() {
     );
     assert_eq!(BoundedWindow::parse(5, 5).unwrap_err().field, "to");
     assert_eq!(BoundedWindow::parse(6, 5).unwrap_err().field, "to");
+}
+
+#[test]
+fn a_persons_choice_wins_over_the_id_the_commit_and_inference() {
+    let d = [
+        deploy("d1", "production", OK, T0 - 5 * DAY_MS, &[("a", T0 - 6 * DAY_MS)]),
+        deploy("d2", "production", OK, T0 - 4 * DAY_MS, &[]),
+        deploy("stage", "staging", OK, T0 - 3 * DAY_MS, &[]),
+    ];
+    let prod: Vec<&Deployment> = d.iter().filter(|d| is_production(&d.environment)).collect();
+    let first = first_deployments(&prod);
+    let mut i = incident("i1", T0 - DAY_MS, None);
+    i.deployment_id = Some("d1".into());
+    i.commit_sha = Some("a".into());
+    let chose = |choice: LinkChoice| {
+        Some(Choice {
+            choice,
+            by: "fran".into(),
+            at: 0,
+        })
+    };
+    i.choice = chose(LinkChoice::Unlinked);
+    assert_eq!(link_incident(&i, &prod, &first, true), None, "unlinked: never inferred");
+    i.choice = chose(LinkChoice::Relinked {
+        deployment: "d2".into(),
+    });
+    assert_eq!(
+        link_incident(&i, &prod, &first, false).map(|(d, l)| (d.id.as_str(), l)),
+        Some(("d2", Link::Chosen))
+    );
+    i.choice = chose(LinkChoice::Relinked {
+        deployment: "stage".into(),
+    });
+    assert_eq!(
+        link_incident(&i, &prod, &first, true),
+        None,
+        "a relink to no production deployment ties it to none, not back to the rules"
+    );
 }

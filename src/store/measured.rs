@@ -14,10 +14,11 @@ use super::events::decode_commits;
 use super::{Backend, ServiceError, Store};
 use crate::accounts::CurrentUser;
 use crate::dora::Benchmark;
+use crate::measured::provenance::provenance;
 use crate::measured::report::{durations, per_service, stage_times, weekly, LeaderboardRow, SquadMetrics, StageRun};
 use crate::measured::{
-    deployment_frequency, measure_linked, BoundedWindow, Commit, Deployment, Incident, IncidentLink, Link, Measured,
-    Prepared, Status, Window, DAY_MS,
+    deployment_frequency, measure_linked, BoundedWindow, Choice, Commit, Deployment, Incident, IncidentLink, Link,
+    LinkChoice, Measured, Prepared, Source, Status, Window, DAY_MS,
 };
 
 /// Whose events: a squad, or one of its services.
@@ -129,8 +130,8 @@ impl Store {
         // from its worker thread to the caller one at a time, which cost more
         // than the query itself. PostgreSQL aggregates text slowly (9 ms for a
         // squad's window) and streams rows cheaply, so there rows stay rows.
-        let columns =
-            "d.external_id, d.service_id, d.environment, d.success, d.started_at, d.finished_at, d.commits, d.stages, d.rework";
+        let columns = "d.external_id, d.service_id, d.environment, d.success, d.started_at, d.finished_at, d.commits, d.stages, d.rework, \
+                       d.source, d.source_name";
         let aggregate = match self.backend {
             Backend::Sqlite => format!("json_group_array(json_array({columns})) AS rows"),
             Backend::Postgres => columns.to_string(),
@@ -155,7 +156,19 @@ impl Store {
             .map(|r| (r.get("id"), r.get("name")))
             .collect();
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-        type Row = (String, i64, String, i64, Option<i64>, i64, String, Option<String>, i64);
+        type Row = (
+            String,
+            i64,
+            String,
+            i64,
+            Option<i64>,
+            i64,
+            String,
+            Option<String>,
+            i64,
+            String,
+            Option<String>,
+        );
         let query = bind_scope(
             sqlx::query(AssertSqlSafe(deployments_sql)),
             scope,
@@ -179,13 +192,28 @@ impl Store {
                         r.get(6),
                         r.get(7),
                         r.get(8),
+                        r.get(9),
+                        r.get(10),
                     )
                 })
                 .collect(),
         };
         let mut deployments: Vec<Deployment> = Vec::with_capacity(rows.len() + 16);
         let mut stages = Vec::new();
-        for (id, service_id, environment, success, started_at, finished_at, commits, stage_list, rework) in rows {
+        for (
+            id,
+            service_id,
+            environment,
+            success,
+            started_at,
+            finished_at,
+            commits,
+            stage_list,
+            rework,
+            source,
+            source_name,
+        ) in rows
+        {
             let stage_list: Vec<(String, i64, i64)> = stage_list
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
@@ -206,6 +234,7 @@ impl Store {
                 finished_at,
                 commits: decode_commits(&commits),
                 rework: rework == 1,
+                source: Source::from_stored(&source, source_name),
             });
         }
         let window_rows = deployments.len();
@@ -248,6 +277,7 @@ impl Store {
                     finished_at: r.get("finished_at"),
                     commits,
                     rework: false,
+                    source: Source::Api,
                 });
             }
         }
@@ -269,6 +299,7 @@ impl Store {
                 finished_at: r.get("last_at"),
                 commits: Vec::new(),
                 rework: false,
+                source: Source::Api,
             });
         }
         let earlier_failures = self
@@ -366,19 +397,56 @@ impl Store {
                 finished_at: r.get("finished_at"),
                 commits: Vec::new(),
                 rework: false,
+                source: Source::Api,
             }));
         }
         Ok(failures)
     }
 
-    /// The incidents of the scope that name one of `deployments` by id (ids
-    /// are unique within a squad, so the link is explicit), by the incidents'
-    /// deployment index.
+    /// The incidents of the scope tied to one of `deployments` by id (ids
+    /// are unique within a squad): explicitly by the id their sender named
+    /// (unless a person chose otherwise), or by a person's relink. Each by an
+    /// index on the incidents' column.
     async fn explicit_links(
         &self,
         conn: &mut sqlx::AnyConnection,
         scope: &Scope,
         deployments: &[Deployment],
+    ) -> Result<Vec<IncidentLink>, ServiceError> {
+        let mut links = self
+            .links_naming(
+                conn,
+                scope,
+                deployments,
+                "i.deployment_external_id",
+                "i.link_choice IS NULL",
+                Link::Explicit,
+            )
+            .await?;
+        links.extend(
+            self.links_naming(
+                conn,
+                scope,
+                deployments,
+                "i.link_deployment",
+                "i.link_choice = 'relinked'",
+                Link::Chosen,
+            )
+            .await?,
+        );
+        Ok(links)
+    }
+
+    /// The incidents whose `column` names one of `deployments` and that meet
+    /// `condition`, tied to it as `link`.
+    async fn links_naming(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        scope: &Scope,
+        deployments: &[Deployment],
+        column: &str,
+        condition: &str,
+        link: Link,
     ) -> Result<Vec<IncidentLink>, ServiceError> {
         let by_id: HashMap<&str, &Deployment> = deployments.iter().map(|d| (d.id.as_str(), d)).collect();
         let ids: Vec<&str> = by_id.keys().copied().collect();
@@ -390,8 +458,8 @@ impl Store {
                 .join(", ");
             let service = service_filter(scope, "i.service_id", 2);
             let sql = format!(
-                "SELECT i.external_id, s.name, i.deployment_external_id FROM incidents i JOIN services s ON s.id = i.service_id \
-                 WHERE i.squad_id = $1{service} AND i.deployment_external_id IN ({list})"
+                "SELECT i.external_id, s.name, {column} FROM incidents i JOIN services s ON s.id = i.service_id \
+                 WHERE i.squad_id = $1{service} AND {condition} AND {column} IN ({list})"
             );
             let mut q = sqlx::query(AssertSqlSafe(sql))
                 .bind(scope.squad_id.clone())
@@ -408,7 +476,7 @@ impl Store {
                     incident_service: r.get(1),
                     service: d.service.clone(),
                     deployment: d.id.clone(),
-                    link: Link::Explicit,
+                    link,
                 });
             }
         }
@@ -432,11 +500,18 @@ impl Store {
         links: &[IncidentLink],
     ) -> Result<Vec<IncidentLink>, ServiceError> {
         let tied: HashSet<&str> = links.iter().map(|l| l.incident.as_str()).collect();
-        let untied: Vec<&Incident> = incidents.iter().filter(|i| !tied.contains(i.id.as_str())).collect();
+        // A person's unlink ties an incident to nothing.
+        let untied: Vec<&Incident> = incidents
+            .iter()
+            .filter(|i| !tied.contains(i.id.as_str()) && chosen(i) != Some(None))
+            .collect();
         if untied.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<&str> = untied.iter().filter_map(|i| i.deployment_id.as_deref()).collect();
+        let ids: Vec<&str> = untied
+            .iter()
+            .filter_map(|i| chosen(i).flatten().or(i.deployment_id.as_deref()))
+            .collect();
         let existing_ids = self.existing_deployment_ids(conn, scope, &ids).await?;
         let carried: HashSet<&str> = loaded
             .iter()
@@ -461,6 +536,12 @@ impl Store {
             first_success.insert(i.service.as_str(), first);
         }
         let kind = |i: &Incident| -> Option<Link> {
+            if let Some(deployment) = chosen(i) {
+                // Relinked: to that deployment or, when it is not one, to none.
+                return deployment
+                    .is_some_and(|d| existing_ids.contains(d))
+                    .then_some(Link::Chosen);
+            }
             if i.deployment_id.as_deref().is_some_and(|id| existing_ids.contains(id)) {
                 Some(Link::Explicit)
             } else if i.commit_sha.as_deref().is_some_and(|s| carried.contains(s)) {
@@ -478,7 +559,7 @@ impl Store {
         };
         let rest: Vec<&str> = untied
             .iter()
-            .filter(|i| kind(i).is_none())
+            .filter(|i| i.choice.is_none() && kind(i).is_none())
             .filter_map(|i| i.commit_sha.as_deref())
             .collect();
         let elsewhere = self.existing_shas(conn, scope, window, &rest).await?;
@@ -488,7 +569,7 @@ impl Store {
                 let link = kind(i).or_else(|| {
                     i.commit_sha
                         .as_deref()
-                        .filter(|s| elsewhere.contains(*s))
+                        .filter(|s| i.choice.is_none() && elsewhere.contains(*s))
                         .map(|_| Link::Commit)
                 })?;
                 Some(IncidentLink {
@@ -521,7 +602,7 @@ impl Store {
         clippy::too_many_arguments,
         reason = "the three link queries differ only in their FROM and WHERE"
     )]
-    async fn fetch_incidents_from(
+    pub(super) async fn fetch_incidents_from(
         &self,
         conn: &mut sqlx::AnyConnection,
         from: &str,
@@ -531,12 +612,33 @@ impl Store {
         b: i64,
         name: &impl Fn(i64) -> String,
     ) -> Result<Vec<Incident>, ServiceError> {
+        self.fetch_incidents_with(conn, from, condition, scope, (a, b), &[], name)
+            .await
+    }
+
+    /// [`Store::fetch_incidents_from`] with `extra` bound after the scope's
+    /// placeholders (from `$4`, or `$5` for a service).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the link queries differ only in their FROM, WHERE and extra values"
+    )]
+    pub(super) async fn fetch_incidents_with(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        from: &str,
+        condition: &str,
+        scope: &Scope,
+        (a, b): (i64, i64),
+        extra: &[&str],
+        name: &impl Fn(i64) -> String,
+    ) -> Result<Vec<Incident>, ServiceError> {
         let service = if scope.service_id.is_some() {
             " AND i.service_id = $4"
         } else {
             ""
         };
-        let columns = "i.external_id, i.service_id, i.opened_at, i.started_at, i.resolved_at, i.deployment_external_id, i.commit_sha";
+        let columns = "i.external_id, i.service_id, i.opened_at, i.started_at, i.resolved_at, i.deployment_external_id, i.commit_sha, \
+                       i.source, i.source_name, i.link_choice, i.link_deployment, i.link_chosen_by, i.link_chosen_at";
         let select = match self.backend {
             Backend::Sqlite => format!("json_group_array(json_array({columns})) AS rows"),
             Backend::Postgres => columns.to_string(),
@@ -550,30 +652,55 @@ impl Store {
             Option<i64>,
             Option<String>,
             Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
         );
-        let query = bind_scope(sqlx::query(AssertSqlSafe(sql)), scope, a, b);
+        let mut query = bind_scope(sqlx::query(AssertSqlSafe(sql)), scope, a, b);
+        for value in extra {
+            query = query.bind(value.to_string());
+        }
         let rows: Vec<IncidentRow> = match self.backend {
             Backend::Sqlite => parse_aggregate(query.fetch_one(&mut *conn).await?.get("rows"))?,
             Backend::Postgres => query
                 .fetch_all(&mut *conn)
                 .await?
                 .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6)))
+                .map(|r| {
+                    (
+                        r.get(0),
+                        r.get(1),
+                        r.get(2),
+                        r.get(3),
+                        r.get(4),
+                        r.get(5),
+                        r.get(6),
+                        r.get(7),
+                        r.get(8),
+                        r.get(9),
+                        r.get(10),
+                        r.get(11),
+                        r.get(12),
+                    )
+                })
                 .collect(),
         };
         Ok(rows
             .into_iter()
-            .map(
-                |(id, service_id, opened_at, started_at, resolved_at, deployment_id, commit_sha)| Incident {
-                    id,
-                    service: name(service_id),
-                    opened_at,
-                    started_at,
-                    resolved_at,
-                    deployment_id,
-                    commit_sha,
-                },
-            )
+            .map(|r| Incident {
+                id: r.0,
+                service: name(r.1),
+                opened_at: r.2,
+                started_at: r.3,
+                resolved_at: r.4,
+                deployment_id: r.5,
+                commit_sha: r.6,
+                source: Source::from_stored(&r.7, r.8),
+                choice: Choice::from_stored(r.9.as_deref(), r.10, r.11, r.12),
+            })
             .collect())
     }
 
@@ -633,6 +760,17 @@ impl Store {
                 name,
             )
             .await?;
+        let relinked = self
+            .fetch_incidents_from(
+                conn,
+                "incidents i JOIN deployments d ON d.squad_id = i.squad_id AND d.external_id = i.link_deployment",
+                &format!("i.link_choice = 'relinked' AND d.finished_at >= $2 AND d.finished_at < $3 AND d.production = 1{service}"),
+                scope,
+                window.from,
+                window.to,
+                name,
+            )
+            .await?;
         let commits = match self.backend {
             Backend::Sqlite => "deployments d, json_each(d.commits) c JOIN incidents i ON i.squad_id = d.squad_id AND i.commit_sha = json_extract(c.value, '$[0]')",
             Backend::Postgres => "deployments d CROSS JOIN LATERAL jsonb_array_elements(d.commits::jsonb) AS c(value) JOIN incidents i ON i.squad_id = d.squad_id AND i.commit_sha = c.value ->> 0",
@@ -680,8 +818,11 @@ impl Store {
             .map(|i| (i, false))
             .chain(inferable.into_iter().map(|i| (i, true)))
         {
-            if i.deployment_id.as_deref().is_some_and(|id| by_id.contains_key(id)) || !seen.insert(i.id.clone()) {
-                continue; // explicit into the window, or met already
+            if i.choice.is_some()
+                || i.deployment_id.as_deref().is_some_and(|id| by_id.contains_key(id))
+                || !seen.insert(i.id.clone())
+            {
+                continue; // a person's choice, explicit into the window, or met already
             }
             candidates.push((i, inferred));
         }
@@ -707,7 +848,14 @@ impl Store {
         };
         let mut links: Vec<IncidentLink> = Vec::new();
         let mut linked: HashSet<String> = HashSet::new();
-        for i in &explicit {
+        for i in &relinked {
+            if let Some(d) = chosen(i).flatten().and_then(|id| by_id.get(id)) {
+                if linked.insert(i.id.clone()) {
+                    links.push(link(i, d, Link::Chosen));
+                }
+            }
+        }
+        for i in explicit.iter().filter(|i| i.choice.is_none()) {
             if let Some(d) = i.deployment_id.as_deref().and_then(|id| by_id.get(id)) {
                 if linked.insert(i.id.clone()) {
                     links.push(link(i, d, Link::Explicit));
@@ -860,6 +1008,19 @@ impl Store {
             .bind(&scope.squad_id)
             .fetch_one(&self.pool)
             .await?;
+        let listed = {
+            let mut conn = self.pool.acquire().await?;
+            let names: HashMap<i64, String> = sqlx::query("SELECT id, name FROM services WHERE squad_id = $1")
+                .bind(&scope.squad_id)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| (r.get("id"), r.get("name")))
+                .collect();
+            let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+            self.page_incidents(&mut conn, scope, window, &events.links, &name)
+                .await?
+        };
         let (squad, squad_name) = (scope.slug.clone(), scope.squad_name.clone());
         off_the_workers(move || {
             let Events {
@@ -868,6 +1029,7 @@ impl Store {
                 links,
                 stages,
             } = events;
+            let provenance = provenance(&deployments, &listed, &links, window);
             let prepared = Prepared::new(&deployments, &links);
             SquadMetrics {
                 squad,
@@ -879,6 +1041,7 @@ impl Store {
                 durations: durations(&deployments, window),
                 total_deployments,
                 total_incidents,
+                provenance,
             }
         })
         .await
@@ -1013,6 +1176,15 @@ impl Store {
             )
             .collect())
     }
+}
+
+/// A person's choice of an incident's link: none (automatic), `Some(None)`
+/// unlinked, `Some(Some(id))` relinked to that deployment.
+fn chosen(i: &Incident) -> Option<Option<&str>> {
+    i.choice.as_ref().map(|c| match &c.choice {
+        LinkChoice::Unlinked => None,
+        LinkChoice::Relinked { deployment } => Some(deployment.as_str()),
+    })
 }
 
 /// Runs a computation that grows with the window on the blocking pool, so a

@@ -13,6 +13,7 @@ pub mod connections;
 pub mod events;
 pub mod history;
 pub mod hooks;
+pub mod incident_links;
 pub mod measured;
 pub mod secrets;
 pub mod squads;

@@ -121,6 +121,7 @@ pub(super) fn measured() -> Measured {
                     committed_at: finished_at - 3 * HOUR_MS,
                 }],
                 rework: false,
+                source: crate::measured::Source::Api,
             }
         })
         .collect();
@@ -133,6 +134,8 @@ pub(super) fn measured() -> Measured {
         resolved_at: Some(opened_at + 45 * 60_000),
         deployment_id: None,
         commit_sha: None,
+        source: crate::measured::Source::Api,
+        choice: None,
     }];
     measure(&deployments, &incidents, window, Benchmark::Y2019)
 }

@@ -5,7 +5,9 @@ pub mod cards;
 pub mod current_cards;
 pub mod import;
 pub mod leaderboard;
+pub mod link_choice;
 pub mod page;
+pub mod provenance;
 pub mod tokens;
 
 use checkpoint_core::measured::dates::{format_date, parse_date};

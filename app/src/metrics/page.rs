@@ -11,6 +11,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::cards::{question_title, MetricCards};
 use super::current_cards::CurrentMetricCards;
+use super::link_choice::LinkControls;
+use super::provenance::LinkProvenance;
 use super::window_label;
 use crate::layout::ErrorNotice;
 
@@ -119,7 +121,7 @@ fn ServiceTable(squad: String, services: Vec<(String, Measured)>) -> impl IntoVi
     }
 }
 
-fn report(data: SquadMetrics, service: Option<String>) -> impl IntoView {
+fn report(data: SquadMetrics, service: Option<String>, controls: LinkControls) -> impl IntoView {
     let squad = data.squad.clone();
     let window = data.overall.window;
     let empty = data.total_deployments == 0 && data.total_incidents == 0;
@@ -139,8 +141,9 @@ fn report(data: SquadMetrics, service: Option<String>) -> impl IntoView {
             }.into_any()
         } else {
             view! {
-                <MetricCards measured=data.overall.clone()/>
-                <CurrentMetricCards measured=data.overall.clone()/>
+                <MetricCards measured=data.overall.clone() provenance=data.provenance.clone()/>
+                <CurrentMetricCards measured=data.overall.clone() provenance=data.provenance.clone()/>
+                <LinkProvenance squad=squad.clone() provenance=data.provenance.clone() controls/>
                 <WeekTable weeks=data.weeks.clone()/>
                 {(!data.services.is_empty()).then(|| view! { <ServiceTable squad=squad.clone() services=data.services.clone()/> })}
                 <div class="two-col">
@@ -178,9 +181,19 @@ pub fn SquadMetricsPage() -> impl IntoView {
     let query = use_query_map();
     let slug = move || params.with(|p| p.get("slug")).unwrap_or_default();
     let q = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    // Created here, not in the report: a choice reloads the figures it changes.
+    let controls = LinkControls::new();
     let data = Resource::new(
-        move || (slug(), q("from"), q("to"), q("service")),
-        |(s, f, t, svc)| load_squad_metrics(s, f, t, svc),
+        move || {
+            (
+                slug(),
+                q("from"),
+                q("to"),
+                q("service"),
+                controls.action.version().get(),
+            )
+        },
+        |(s, f, t, svc, _)| load_squad_metrics(s, f, t, svc),
     );
     view! {
         <form method="get" class="form inline-form window-form" aria-label="Window">
@@ -195,7 +208,7 @@ pub fn SquadMetricsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted" role="status">"Computing the metrics…"</p> }>
             {move || data.get().map(|result| match result {
                 Err(e) => view! { <Title text="Metrics"/><ErrorNotice e/> }.into_any(),
-                Ok(d) => report(d, q("service")).into_any(),
+                Ok(d) => report(d, q("service"), controls).into_any(),
             })}
         </Transition>
     }

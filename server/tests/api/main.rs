@@ -18,6 +18,7 @@ mod history;
 mod hooks;
 mod injection;
 mod joining;
+mod links;
 mod live;
 mod openapi;
 mod pages;
