@@ -318,6 +318,11 @@ fn serve_process(database_url: &str) -> (std::process::Child, String) {
             "--addr",
             &format!("127.0.0.1:{port}"),
         ])
+        // Instances of one database share one key file: this test process's, not the checkout's `data/`.
+        .env(
+            "CHECKPOINT_KEY_FILE",
+            std::env::temp_dir().join(format!("checkpoint-test-{}.key", std::process::id())),
+        )
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
