@@ -3,49 +3,16 @@
 
 use serde_json::Value;
 
-use super::fields::{incident, IncidentParts};
-use super::{explicit_links, time, Events, ForgeDeployment, Meaning, Push, Refusal};
+use super::json::{self, id, required, text, IssueIncident, Repository};
+use super::{time, Events, ForgeDeployment, Meaning, Refusal};
 use crate::connections::ConnectionOptions;
-use crate::ingest::CommitEvent;
 use crate::measured::Status;
 
 /// A GitHub deployment's id in our store (`deployment: 123` in an issue means `gh-deploy-123`).
 pub const DEPLOYMENT_PREFIX: &str = "gh-deploy-";
 
-fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
-}
-
-fn required<'a>(v: &'a Value, pointer: &str) -> Result<&'a str, Refusal> {
-    text(v, pointer).ok_or_else(|| Refusal::new(pointer.trim_start_matches('/').replace('/', "."), "is required"))
-}
-
-fn id(v: &Value, pointer: &str) -> Result<String, Refusal> {
-    match v.pointer(pointer) {
-        Some(Value::Number(n)) => Ok(n.to_string()),
-        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-        _ => Err(Refusal::new(
-            pointer.trim_start_matches('/').replace('/', "."),
-            "is required",
-        )),
-    }
-}
-
-struct Repository {
-    /// `github:owner/name`, the key of its pushes.
-    key: String,
-    full_name: String,
-    service: String,
-}
-
 fn repository(payload: &Value, options: &ConnectionOptions) -> Result<Repository, Refusal> {
-    let full_name = required(payload, "/repository/full_name")?.to_string();
-    let name = text(payload, "/repository/name").unwrap_or(&full_name).to_string();
-    Ok(Repository {
-        key: format!("github:{full_name}"),
-        service: options.service_for(&[&full_name, &name]).unwrap_or(name),
-        full_name,
-    })
+    Repository::read(payload, "github", "/repository/full_name", "/repository/name", options)
 }
 
 pub fn interpret(event: &str, payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusal> {
@@ -64,38 +31,10 @@ pub fn interpret(event: &str, payload: &Value, options: &ConnectionOptions) -> R
 
 fn push(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusal> {
     let repo = repository(payload, options)?;
-    let reference = required(payload, "/ref")?;
-    let default = text(payload, "/repository/default_branch").unwrap_or("main");
-    if reference != format!("refs/heads/{default}") {
-        return Ok(Meaning::Ignored(format!(
-            "a push to {reference}, not to the default branch {default}"
-        )));
-    }
-    let commits = payload
-        .get("commits")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if commits.is_empty() {
-        return Ok(Meaning::Ignored("a push with no commits".into()));
-    }
-    let commits = commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            Ok(CommitEvent {
-                sha: id(c, "/id").map_err(|_| Refusal::new(format!("commits[{i}].id"), "is required"))?,
-                committed_at: time::required(&format!("commits[{i}].timestamp"), c.get("timestamp"))?,
-            })
-        })
-        .collect::<Result<Vec<_>, Refusal>>()?;
-    Ok(Meaning::Events(Events {
-        pushes: vec![Push {
-            repository: repo.key,
-            commits,
-        }],
-        ..Events::default()
-    }))
+    let default = text(payload, "/repository/default_branch")
+        .unwrap_or("main")
+        .to_string();
+    json::push(payload, repo, &default)
 }
 
 fn deployment_status(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusal> {
@@ -126,7 +65,7 @@ fn deployment_status(payload: &Value, options: &ConnectionOptions) -> Result<Mea
             head_sha: required(payload, "/deployment/sha")?.to_string(),
             id: format!("{DEPLOYMENT_PREFIX}{deployment_id}"),
             service: repo.service,
-            environment: production_name(environment),
+            environment: json::production_name(environment),
             status,
             started_at: time::optional("deployment.created_at", payload.pointer("/deployment/created_at"))?,
             finished_at: time::required(
@@ -136,16 +75,6 @@ fn deployment_status(payload: &Value, options: &ConnectionOptions) -> Result<Mea
         }],
         ..Events::default()
     }))
-}
-
-/// The environment as stored: the metrics count `production` and `prod`, so
-/// one the connection names as production is stored as `production`.
-fn production_name(environment: &str) -> String {
-    if crate::measured::is_production(environment) {
-        environment.to_string()
-    } else {
-        "production".to_string()
-    }
 }
 
 fn workflow_run(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusal> {
@@ -233,19 +162,13 @@ fn issue(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusa
     } else {
         None
     };
-    let (deployment_id, commit_sha) =
-        explicit_links(text(payload, "/issue/body").unwrap_or_default(), DEPLOYMENT_PREFIX);
-    Ok(Meaning::Events(Events {
-        incidents: vec![incident(IncidentParts {
-            id: format!("gh-issue-{}#{number}", repo.full_name),
-            service: repo.service,
-            title: text(payload, "/issue/title"),
-            opened_at: time::required("issue.created_at", payload.pointer("/issue/created_at"))?,
-            started_at: None,
-            resolved_at,
-            deployment_id,
-            commit_sha,
-        })?],
-        ..Events::default()
-    }))
+    json::issue_incident(IssueIncident {
+        id: format!("gh-issue-{}#{number}", repo.full_name),
+        service: repo.service,
+        title: text(payload, "/issue/title"),
+        opened_at: time::required("issue.created_at", payload.pointer("/issue/created_at"))?,
+        resolved_at,
+        text: text(payload, "/issue/body").unwrap_or_default(),
+        deployment_prefix: DEPLOYMENT_PREFIX,
+    })
 }

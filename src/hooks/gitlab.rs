@@ -4,47 +4,22 @@
 
 use serde_json::Value;
 
-use super::fields::{incident, IncidentParts};
-use super::{explicit_links, time, Events, ForgeDeployment, Meaning, Push, Refusal};
+use super::json::{self, id, text, IssueIncident, Repository};
+use super::{time, Events, ForgeDeployment, Meaning, Refusal};
 use crate::connections::ConnectionOptions;
-use crate::ingest::CommitEvent;
 use crate::measured::Status;
 
 /// A GitLab deployment's id in our store (`deployment: 15` in an incident means `gl-deploy-15`).
 pub const DEPLOYMENT_PREFIX: &str = "gl-deploy-";
 
-fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
-}
-
-fn field_name(pointer: &str) -> String {
-    pointer.trim_start_matches('/').replace('/', ".")
-}
-
-fn id(v: &Value, pointer: &str) -> Result<String, Refusal> {
-    match v.pointer(pointer) {
-        Some(Value::Number(n)) => Ok(n.to_string()),
-        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-        _ => Err(Refusal::new(field_name(pointer), "is required")),
-    }
-}
-
-struct Project {
-    key: String,
-    path: String,
-    service: String,
-}
-
-fn project(payload: &Value, options: &ConnectionOptions) -> Result<Project, Refusal> {
-    let path = text(payload, "/project/path_with_namespace")
-        .ok_or_else(|| Refusal::new("project.path_with_namespace", "is required"))?
-        .to_string();
-    let name = text(payload, "/project/name").unwrap_or(&path).to_string();
-    Ok(Project {
-        key: format!("gitlab:{path}"),
-        service: options.service_for(&[&path, &name]).unwrap_or(name),
-        path,
-    })
+fn project(payload: &Value, options: &ConnectionOptions) -> Result<Repository, Refusal> {
+    Repository::read(
+        payload,
+        "gitlab",
+        "/project/path_with_namespace",
+        "/project/name",
+        options,
+    )
 }
 
 pub fn interpret(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusal> {
@@ -61,46 +36,8 @@ pub fn interpret(payload: &Value, options: &ConnectionOptions) -> Result<Meaning
 
 fn push(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusal> {
     let project = project(payload, options)?;
-    let reference = text(payload, "/ref").ok_or_else(|| Refusal::new("ref", "is required"))?;
-    let default = text(payload, "/project/default_branch").unwrap_or("main");
-    if reference != format!("refs/heads/{default}") {
-        return Ok(Meaning::Ignored(format!(
-            "a push to {reference}, not to the default branch {default}"
-        )));
-    }
-    let commits = payload
-        .get("commits")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if commits.is_empty() {
-        return Ok(Meaning::Ignored("a push with no commits".into()));
-    }
-    let mut commits = commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            Ok(CommitEvent {
-                sha: id(c, "/id").map_err(|_| Refusal::new(format!("commits[{i}].id"), "is required"))?,
-                committed_at: time::required(&format!("commits[{i}].timestamp"), c.get("timestamp"))?,
-            })
-        })
-        .collect::<Result<Vec<_>, Refusal>>()?;
-    // GitLab lists a push's commits oldest first in its documentation but
-    // makes no promise; the head (`after`) is the newest, so it goes last.
-    if let Some(after) = text(payload, "/after") {
-        if let Some(i) = commits.iter().position(|c| c.sha == after) {
-            let head = commits.remove(i);
-            commits.push(head);
-        }
-    }
-    Ok(Meaning::Events(Events {
-        pushes: vec![Push {
-            repository: project.key,
-            commits,
-        }],
-        ..Events::default()
-    }))
+    let default = text(payload, "/project/default_branch").unwrap_or("main").to_string();
+    json::push(payload, project, &default)
 }
 
 fn deployment(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusal> {
@@ -138,11 +75,7 @@ fn deployment(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, R
             head_sha: sha,
             id: format!("{DEPLOYMENT_PREFIX}{}", id(payload, "/deployment_id")?),
             service: project.service,
-            environment: if crate::measured::is_production(environment) {
-                environment.to_string()
-            } else {
-                "production".into()
-            },
+            environment: json::production_name(environment),
             status,
             started_at: None,
             finished_at: time::required("status_changed_at", payload.get("status_changed_at"))?,
@@ -184,19 +117,13 @@ fn issue(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusa
     } else {
         None
     };
-    let (deployment_id, commit_sha) =
-        explicit_links(text(attributes, "/description").unwrap_or_default(), DEPLOYMENT_PREFIX);
-    Ok(Meaning::Events(Events {
-        incidents: vec![incident(IncidentParts {
-            id: format!("gl-incident-{}#{iid}", project.path),
-            service: project.service,
-            title: text(attributes, "/title"),
-            opened_at: time::required("object_attributes.created_at", attributes.get("created_at"))?,
-            started_at: None,
-            resolved_at,
-            deployment_id,
-            commit_sha,
-        })?],
-        ..Events::default()
-    }))
+    json::issue_incident(IssueIncident {
+        id: format!("gl-incident-{}#{iid}", project.full_name),
+        service: project.service,
+        title: text(attributes, "/title"),
+        opened_at: time::required("object_attributes.created_at", attributes.get("created_at"))?,
+        resolved_at,
+        text: text(attributes, "/description").unwrap_or_default(),
+        deployment_prefix: DEPLOYMENT_PREFIX,
+    })
 }

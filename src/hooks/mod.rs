@@ -7,6 +7,7 @@ pub mod alertmanager;
 pub(crate) mod fields;
 pub mod github;
 pub mod gitlab;
+mod json;
 pub mod pagerduty;
 mod time;
 pub mod verify;

@@ -5,12 +5,9 @@
 use serde_json::Value;
 
 use super::fields::{incident, IncidentParts};
+use super::json::text;
 use super::{time, Events, Meaning, Refusal};
 use crate::connections::ConnectionOptions;
-
-fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
-}
 
 pub fn interpret(payload: &Value, options: &ConnectionOptions) -> Result<Meaning, Refusal> {
     let event = payload

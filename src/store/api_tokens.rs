@@ -21,7 +21,8 @@ pub struct TokenSquad {
 const LAST_USE_RESOLUTION_MS: i64 = 60_000;
 
 impl Store {
-    async fn squad_id(&self, slug: &str) -> Result<String, ServiceError> {
+    /// A squad's id by its slug (404 when there is none).
+    pub(super) async fn squad_id(&self, slug: &str) -> Result<String, ServiceError> {
         sqlx::query_scalar("SELECT id FROM squads WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&self.pool)

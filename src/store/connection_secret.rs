@@ -3,7 +3,6 @@
 //! (and so our hook URL) exists. The connection is created first, with a
 //! generated secret nobody is shown, and PagerDuty's replaces it here.
 
-use super::secrets::token_hash;
 use super::{ServiceError, Store};
 use crate::access::{require_role, Action};
 use crate::accounts::CurrentUser;
@@ -12,7 +11,7 @@ use crate::connections::ConnectionKind;
 /// A tool's secret is this long, as `create_connection_with_secret` takes it.
 const SECRET_LENGTH: std::ops::RangeInclusive<usize> = 16..=200;
 
-fn parse_secret(raw: &str) -> Result<&str, ServiceError> {
+pub(super) fn parse_secret(raw: &str) -> Result<&str, ServiceError> {
     let secret = raw.trim();
     if secret.is_empty() {
         return Err(ServiceError::invalid(
@@ -52,12 +51,7 @@ impl Store {
         let kind = kind
             .and_then(|k| ConnectionKind::parse("kind", &k).ok())
             .ok_or(ServiceError::NotFound("connection"))?;
-        // Kept as `create_connection` keeps it: sealed when the hook must sign with it, else hashed.
-        let (hash, sealed) = if kind.signs_with_secret() {
-            (None, Some(self.sealing.seal(secret)))
-        } else {
-            (Some(token_hash(secret)), None)
-        };
+        let (hash, sealed) = self.kept_secret(kind, secret);
         let done = sqlx::query(
             "UPDATE connections SET secret_hash = $1, secret_sealed = $2 WHERE id = $3 AND revoked_at IS NULL",
         )

@@ -74,12 +74,14 @@ fn connection_from(row: &sqlx::any::AnyRow) -> Connection {
 }
 
 impl Store {
-    async fn connection_squad(&self, slug: &str) -> Result<String, ServiceError> {
-        sqlx::query_scalar("SELECT id FROM squads WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(ServiceError::NotFound("squad"))
+    /// A secret as the database keeps it: (hash, sealed). Sealed when the hook
+    /// must sign with it (GitHub, PagerDuty), else only its SHA-256.
+    pub(super) fn kept_secret(&self, kind: ConnectionKind, secret: &str) -> (Option<String>, Option<String>) {
+        if kind.signs_with_secret() {
+            (None, Some(self.sealing.seal(secret)))
+        } else {
+            (Some(token_hash(secret)), None)
+        }
     }
 
     /// `by` is the acting user; `None` means the operator at the CLI. The
@@ -109,27 +111,18 @@ impl Store {
         given: Option<&str>,
     ) -> Result<NewConnection, ServiceError> {
         require_role(by, Action::ManageConnections)?;
-        let given = given.map(str::trim).filter(|s| !s.is_empty());
-        if let Some(secret) = given {
-            if secret.len() < 16 || secret.len() > 200 || secret.chars().any(char::is_whitespace) {
-                return Err(ServiceError::invalid(
-                    "secret",
-                    "secret must be 16 to 200 characters without spaces (paste the tool's signing secret as shown)",
-                ));
-            }
-        }
+        let given = given
+            .filter(|s| !s.trim().is_empty())
+            .map(super::connection_secret::parse_secret)
+            .transpose()?;
         let name = if name.trim().is_empty() {
             kind.label().to_string()
         } else {
             DisplayName::parse("name", name)?.as_str().to_string()
         };
-        let squad_id = self.connection_squad(squad).await?;
+        let squad_id = self.squad_id(squad).await?;
         let secret = given.map_or_else(new_token, str::to_string);
-        let (hash, sealed) = if kind.signs_with_secret() {
-            (None, Some(self.sealing.seal(&secret)))
-        } else {
-            (Some(token_hash(&secret)), None)
-        };
+        let (hash, sealed) = self.kept_secret(kind, &secret);
         let connection = Connection {
             id: new_id(),
             kind,
@@ -163,7 +156,7 @@ impl Store {
         squad: &str,
     ) -> Result<Vec<Connection>, ServiceError> {
         require_role(by, Action::ManageConnections)?;
-        let squad_id = self.connection_squad(squad).await?;
+        let squad_id = self.squad_id(squad).await?;
         let sql = format!("SELECT {COLUMNS} FROM connections c WHERE c.squad_id = $1 ORDER BY c.created_at DESC, c.id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&squad_id)
@@ -180,7 +173,7 @@ impl Store {
         connection_id: &str,
     ) -> Result<Vec<Delivery>, ServiceError> {
         require_role(by, Action::ManageConnections)?;
-        let squad_id = self.connection_squad(squad).await?;
+        let squad_id = self.squad_id(squad).await?;
         self.own_connection(&squad_id, connection_id).await?;
         let rows = sqlx::query("SELECT received_at, event, delivery, outcome, reason FROM connection_deliveries WHERE connection_id = $1 ORDER BY seq DESC LIMIT $2")
             .bind(connection_id)
@@ -208,29 +201,6 @@ impl Store {
         found.map(|_| ()).ok_or(ServiceError::NotFound("connection"))
     }
 
-    /// Changes how a connection maps what it receives; later deliveries follow.
-    pub async fn update_connection_options(
-        &self,
-        by: &CurrentUser,
-        squad: &str,
-        connection_id: &str,
-        options: ConnectionOptions,
-    ) -> Result<(), ServiceError> {
-        require_role(Some(by), Action::ManageConnections)?;
-        let squad_id = self.connection_squad(squad).await?;
-        let done =
-            sqlx::query("UPDATE connections SET options = $1 WHERE id = $2 AND squad_id = $3 AND revoked_at IS NULL")
-                .bind(serde_json::to_string(&options).map_err(|e| ServiceError::Internal(e.to_string()))?)
-                .bind(connection_id)
-                .bind(&squad_id)
-                .execute(&self.writer)
-                .await?;
-        if done.rows_affected() == 0 {
-            return Err(ServiceError::NotFound("connection"));
-        }
-        Ok(())
-    }
-
     /// From now on its deliveries are refused (404) and nothing they carry is stored.
     pub async fn revoke_connection(
         &self,
@@ -239,7 +209,7 @@ impl Store {
         connection_id: &str,
     ) -> Result<(), ServiceError> {
         require_role(by, Action::ManageConnections)?;
-        let squad_id = self.connection_squad(squad).await?;
+        let squad_id = self.squad_id(squad).await?;
         let done = sqlx::query(
             "UPDATE connections SET revoked_at = $1 WHERE id = $2 AND squad_id = $3 AND revoked_at IS NULL",
         )
