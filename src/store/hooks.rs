@@ -10,7 +10,7 @@ use super::events::{placeholders, Ingested};
 use super::{ServiceError, Store};
 use crate::connections::{Outcome, Source};
 use crate::hooks::{fields, ForgeDeployment, Meaning, Push, Refusal};
-use crate::ingest::{CommitEvent, DeploymentEvent};
+use crate::ingest::CommitEvent;
 use crate::measured::Status;
 
 /// What became of a delivery, for its answer.
@@ -81,8 +81,10 @@ impl Store {
             ));
         }
         let mut deployments = Vec::new();
+        // Each deployment's forge event, the seq of its head (when pushed) and its status.
+        let mut marks = Vec::new();
         for forge in &events.deployments {
-            let (found, note) = self.commits_brought(&mut tx, &squad.squad_id, forge).await?;
+            let (found, head, note) = self.commits_brought(&mut tx, &squad.squad_id, forge).await?;
             let count = found.len();
             match fields::deployment(forge, found) {
                 Ok(d) => {
@@ -98,6 +100,7 @@ impl Store {
                         plural(count, "commit", "commits"),
                         note
                     ));
+                    marks.push((forge, head, d.status));
                     deployments.push(d);
                 }
                 Err(refusal) => {
@@ -106,8 +109,8 @@ impl Store {
                 }
             }
         }
-        for d in &deployments {
-            mark_brought(&mut tx, &squad.squad_id, &events.deployments, d).await?;
+        for (forge, head, status) in marks {
+            mark_brought(&mut tx, &squad.squad_id, forge, head, status).await?;
         }
         for i in &events.incidents {
             lines.push(format!(
@@ -188,16 +191,18 @@ impl Store {
 
     /// The commits pushed up to and including the deployed sha that no
     /// other successful deployment brought, oldest first; and a note when
-    /// the sha was never pushed to the default branch.
+    /// the sha was never pushed to the default branch. Also the head's place
+    /// among the pushes, for marking them afterwards.
     async fn commits_brought(
         &self,
         conn: &mut AnyConnection,
         squad_id: &str,
         d: &ForgeDeployment,
-    ) -> Result<(Vec<CommitEvent>, String), ServiceError> {
+    ) -> Result<(Vec<CommitEvent>, Option<i64>, String), ServiceError> {
         let Some(head) = head_seq(conn, squad_id, d).await? else {
             return Ok((
                 Vec::new(),
+                None,
                 format!(
                     " (commit {} was not seen in a push to the default branch, so it brings no lead time)",
                     short(&d.head_sha)
@@ -218,6 +223,7 @@ impl Store {
                     committed_at: r.get("committed_at"),
                 })
                 .collect(),
+            Some(head),
             String::new(),
         ))
     }
@@ -234,31 +240,29 @@ async fn head_seq(conn: &mut AnyConnection, squad_id: &str, d: &ForgeDeployment)
     )
 }
 
-/// A success takes its commits (later deployments no longer bring them); a
-/// failure gives back any it had taken under the same id.
+/// A success takes its commits up to `head` (later deployments no longer
+/// bring them); a failure gives back any it had taken under the same id.
 async fn mark_brought(
     conn: &mut AnyConnection,
     squad_id: &str,
-    forges: &[ForgeDeployment],
-    d: &DeploymentEvent,
+    forge: &ForgeDeployment,
+    head: Option<i64>,
+    status: Status,
 ) -> Result<(), ServiceError> {
-    let Some(forge) = forges.iter().find(|f| f.id == d.id) else {
-        return Ok(());
-    };
-    if d.status == Status::Failure {
+    if status == Status::Failure {
         sqlx::query("UPDATE pushed_commits SET deployment_id = NULL WHERE squad_id = $1 AND repository = $2 AND deployment_id = $3")
             .bind(squad_id)
             .bind(&forge.repository)
-            .bind(&d.id)
+            .bind(&forge.id)
             .execute(&mut *conn)
             .await?;
         return Ok(());
     }
-    let Some(head) = head_seq(conn, squad_id, forge).await? else {
+    let Some(head) = head else {
         return Ok(());
     };
     sqlx::query("UPDATE pushed_commits SET deployment_id = $1 WHERE squad_id = $2 AND repository = $3 AND seq <= $4 AND deployment_id IS NULL")
-        .bind(&d.id)
+        .bind(&forge.id)
         .bind(squad_id)
         .bind(&forge.repository)
         .bind(head)

@@ -28,6 +28,29 @@ fn services_label(kind: ConnectionKind) -> &'static str {
     }
 }
 
+/// One mapping option: shown only for the tools that read it, its default
+/// as the placeholder, a hint under it.
+#[component]
+fn OptionField(
+    kind: RwSignal<ConnectionKind>,
+    /// The form field (an `OptionsForm` field).
+    field: &'static str,
+    id: &'static str,
+    #[prop(into)] label: Signal<&'static str>,
+    maxlength: &'static str,
+    placeholder: &'static str,
+    hint: &'static str,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="connection-option" hidden=move || !reads(kind.get(), field)>
+            <label for=id>{label}</label>
+            <input id=id name=field maxlength=maxlength placeholder=placeholder aria-describedby=hint_id.clone()/>
+            <p class="hint" id=hint_id>{hint}</p>
+        </div>
+    }
+}
+
 #[component]
 pub fn CreateConnection(squad: String, data: ConnectionData) -> impl IntoView {
     let create = data.create;
@@ -38,7 +61,6 @@ pub fn CreateConnection(squad: String, data: ConnectionData) -> impl IntoView {
     Effect::new(move |_| hydrated.set(true));
     let squad_for_new = StoredValue::new(squad.clone());
     let cli = format!("checkpoint connection create --squad {squad} --kind github");
-    let hide = move |field: &'static str| move || !reads(kind.get(), field);
     let on_kind = move |ev: leptos::ev::Event| {
         if let Ok(k) = ConnectionKind::parse("kind", &event_target_value(&ev)) {
             kind.set(k);
@@ -56,36 +78,18 @@ pub fn CreateConnection(squad: String, data: ConnectionData) -> impl IntoView {
             </select>
             <label for="connection-name">"Name (optional)"</label>
             <input id="connection-name" name="name" maxlength="80" placeholder=move || kind.get().label()/>
-            <div class="connection-option" hidden=hide("production_environments")>
-                <label for="connection-production">"Production environments"</label>
-                <input id="connection-production" name="production_environments" maxlength="2000" placeholder="production, prod" aria-describedby="connection-production-hint"/>
-                <p class="hint" id="connection-production-hint">"Deployments to these environments count; separate them by commas."</p>
-            </div>
-            <div class="connection-option" hidden=hide("deploy_workflows")>
-                <label for="connection-workflows">"Deploy workflows (optional)"</label>
-                <input id="connection-workflows" name="deploy_workflows" maxlength="2000" placeholder="deploy.yml, Deploy to production" aria-describedby="connection-workflows-hint"/>
-                <p class="hint" id="connection-workflows-hint">"Completed runs of these workflows (by name or file) count as deployments, for repositories that do not use GitHub deployments."</p>
-            </div>
-            <div class="connection-option" hidden=hide("incident_label")>
-                <label for="connection-incident-label">"Incident label"</label>
-                <input id="connection-incident-label" name="incident_label" maxlength="200" placeholder="incident" aria-describedby="connection-incident-label-hint"/>
-                <p class="hint" id="connection-incident-label-hint">"Issues with this label are incidents: opened opens one, closed resolves it."</p>
-            </div>
-            <div class="connection-option" hidden=hide("services")>
-                <label for="connection-services">{move || services_label(kind.get())}</label>
-                <input id="connection-services" name="services" maxlength="2000" placeholder="source=service" aria-describedby="connection-services-hint"/>
-                <p class="hint" id="connection-services-hint">"Write each as source=service, separated by commas (octo/payments=payments-api); the others keep their own name."</p>
-            </div>
-            <div class="connection-option" hidden=hide("service_label")>
-                <label for="connection-service-label">"Service label"</label>
-                <input id="connection-service-label" name="service_label" maxlength="200" placeholder="service" aria-describedby="connection-service-label-hint"/>
-                <p class="hint" id="connection-service-label-hint">"The alert label that names the service."</p>
-            </div>
-            <div class="connection-option" hidden=hide("matchers")>
-                <label for="connection-matchers">"Alerts that count"</label>
-                <input id="connection-matchers" name="matchers" maxlength="2000" placeholder="severity=critical" aria-describedby="connection-matchers-hint"/>
-                <p class="hint" id="connection-matchers-hint">"Label matchers an alert must all satisfy (label=value or label!=value, separated by commas)."</p>
-            </div>
+            <OptionField kind field="production_environments" id="connection-production" label="Production environments" maxlength="2000" placeholder="production, prod"
+                hint="Deployments to these environments count; separate them by commas."/>
+            <OptionField kind field="deploy_workflows" id="connection-workflows" label="Deploy workflows (optional)" maxlength="2000" placeholder="deploy.yml, Deploy to production"
+                hint="Completed runs of these workflows (by name or file) count as deployments, for repositories that do not use GitHub deployments."/>
+            <OptionField kind field="incident_label" id="connection-incident-label" label="Incident label" maxlength="200" placeholder="incident"
+                hint="Issues with this label are incidents: opened opens one, closed resolves it."/>
+            <OptionField kind field="services" id="connection-services" label=Signal::derive(move || services_label(kind.get())) maxlength="2000" placeholder="source=service"
+                hint="Write each as source=service, separated by commas (octo/payments=payments-api); the others keep their own name."/>
+            <OptionField kind field="service_label" id="connection-service-label" label="Service label" maxlength="200" placeholder="service"
+                hint="The alert label that names the service."/>
+            <OptionField kind field="matchers" id="connection-matchers" label="Alerts that count" maxlength="2000" placeholder="severity=critical"
+                hint="Label matchers an alert must all satisfy (label=value or label!=value, separated by commas)."/>
             <button type="submit" class="button primary" disabled=move || !hydrated.get() || create.pending().get()>"Create connection"</button>
         </ActionForm>
         <noscript><p class="hint">"Creating a connection needs JavaScript, because its secret is shown only once, in this page. Without it, run "<code>{cli}</code>"."</p></noscript>
