@@ -752,6 +752,159 @@ async fn board_notes_are_idempotent_converge_and_persist(store: Store) {
     assert_eq!(reloaded.notes, seen_by_ana.board.notes, "the board persists");
 }
 
+/// The stored document and the number of logged note changes beside it.
+async fn stored_board(store: &Store, id: &str) -> (String, i64) {
+    let doc: String = sqlx::query_scalar("SELECT doc FROM checkpoints WHERE id = $1")
+        .bind(id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let logs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM board_log WHERE checkpoint_id = $1")
+        .bind(id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    (doc, logs)
+}
+
+/// A note's change writes that note, not the board: the stored document stays
+/// as it was and one small log row is added, until the room writes the whole
+/// board again after `BOARD_LOG_LIMIT` of them. Whatever is stored reads back
+/// as the board the room holds, after any change, compaction or other write.
+async fn a_board_change_writes_the_note_not_the_board(store: Store) {
+    use checkpoint_core::store::BOARD_LOG_LIMIT;
+    let f = fixture(&store).await;
+    let ana = store.join_checkpoint(&f.code, "Ana", "c").await.unwrap();
+    let fac = store
+        .participant_for_user(&f.checkpoint, &f.facilitator)
+        .await
+        .unwrap()
+        .unwrap();
+    let rooms = Rooms::new(store.clone());
+    let board = |op: BoardCommand| Command::Board { op };
+    let run = |who: String, op: BoardCommand| {
+        let rooms = rooms.clone();
+        let id = f.checkpoint.clone();
+        async move { rooms.execute(&id, &who, Command::Board { op }).await.unwrap() }
+    };
+    rooms
+        .execute(&f.checkpoint, &fac, board(BoardCommand::UseTemplate))
+        .await
+        .unwrap();
+    let agrees = |label: String| {
+        let (store, rooms, id, ana) = (
+            store.clone(),
+            rooms.clone(),
+            f.checkpoint.clone(),
+            ana.participant_id.clone(),
+        );
+        async move {
+            let stored = store.load_live(&id).await.unwrap().state.doc.board;
+            let held = rooms.view(&id, &ana).await.unwrap().board;
+            assert_eq!(stored.notes, held.notes, "{label}: the stored board is the room's");
+            stored
+        }
+    };
+    for i in 0..60 {
+        run(
+            ana.participant_id.clone(),
+            BoardCommand::AddNote {
+                id: format!("n{i}"),
+                step: format!("step-{}", 1 + i % 7),
+                kind: "manual".into(),
+                text: format!("A step that takes a while, number {i}"),
+            },
+        )
+        .await;
+    }
+    let (doc_before, logs_before) = stored_board(&store, &f.checkpoint).await;
+    run(
+        ana.participant_id.clone(),
+        BoardCommand::MoveNote {
+            id: "n3".into(),
+            step: "step-6".into(),
+            index: 0,
+        },
+    )
+    .await;
+    let (doc_after, logs_after) = stored_board(&store, &f.checkpoint).await;
+    assert!(
+        doc_after == doc_before,
+        "moving one note rewrote the stored document ({} → {} bytes)",
+        doc_before.len(),
+        doc_after.len()
+    );
+    assert_eq!(logs_after, logs_before + 1, "and logs that one note");
+    let entry: String =
+        sqlx::query_scalar("SELECT entry FROM board_log WHERE checkpoint_id = $1 ORDER BY revision DESC LIMIT 1")
+            .bind(&f.checkpoint)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let whole = serde_json::to_string(&store.load_live(&f.checkpoint).await.unwrap().state.doc.board)
+        .unwrap()
+        .len();
+    assert!(
+        entry.len() < 400 && whole > 4_000,
+        "a {}-byte log row instead of the {whole}-byte board",
+        entry.len()
+    );
+    let stored = agrees("after a move".into()).await;
+    assert_eq!(stored.notes_of("step-6").next().map(|n| n.id.as_str()), Some("n3"));
+
+    // Edits and deletes until the room writes the whole board again.
+    for i in 0..BOARD_LOG_LIMIT {
+        let op = match i % 3 {
+            0 => BoardCommand::EditNote {
+                id: format!("n{}", i % 60),
+                text: Some(format!("Rewritten {i}")),
+                kind: None,
+            },
+            1 => BoardCommand::MoveNote {
+                id: format!("n{}", i % 60),
+                step: "step-2".into(),
+                index: i % 4,
+            },
+            _ => BoardCommand::DeleteNote {
+                id: format!("n{}", i % 60),
+            },
+        };
+        let _ = rooms.execute(&f.checkpoint, &ana.participant_id, board(op)).await;
+    }
+    let (_, logs) = stored_board(&store, &f.checkpoint).await;
+    assert!(
+        (logs as usize) < BOARD_LOG_LIMIT,
+        "the log is folded into the board every {BOARD_LOG_LIMIT} changes ({logs} rows left)"
+    );
+    let stored = agrees("after the board was written again".into()).await;
+    let deleted = stored.deleted.clone();
+    assert!(!deleted.is_empty(), "deletions are kept as tombstones");
+
+    // Another write of the document (an action) holds the logged notes and clears the log.
+    run(
+        ana.participant_id.clone(),
+        BoardCommand::EditNote {
+            id: "n4".into(),
+            text: Some("Logged, then written with an action".into()),
+            kind: None,
+        },
+    )
+    .await;
+    rooms
+        .execute(&f.checkpoint, &fac, add_action("a1", "Automate the build"))
+        .await
+        .unwrap();
+    assert_eq!(
+        stored_board(&store, &f.checkpoint).await.1,
+        0,
+        "a document write clears the log"
+    );
+    let stored = agrees("after an action".into()).await;
+    assert_eq!(stored.note("n4").unwrap().text, "Logged, then written with an action");
+    assert_eq!(stored.deleted, deleted, "tombstones survive");
+    assert_eq!(stored.authors.len(), stored.notes.len(), "every note keeps its author");
+}
+
 /// The squad `payments` run by `fran`; returns her.
 async fn facilitator_and_squad(store: &Store) -> CurrentUser {
     let row = store
@@ -1157,6 +1310,7 @@ on_both_backends!(
     carried_actions_follow_the_squad_until_done,
     history_pages_and_aggregates_follow_the_rules_over_every_row,
     board_notes_are_idempotent_converge_and_persist,
+    a_board_change_writes_the_note_not_the_board,
     a_finalised_summary_changes_only_through_a_new_revision,
     survey_responses_carry_no_participant_identity,
     ratings_and_the_confirmed_focus_persist,

@@ -17,16 +17,19 @@
 //!   [`MAX_TOMBSTONES`] most recent ones, so only a retry older than that many
 //!   deletions could bring a note back.
 //! - The board is bounded: [`MAX_NOTES`] notes and [`MAX_BOARD_BYTES`] of
-//!   stored JSON. It is rewritten whole on every change, so its size is the
-//!   cost of every change in its room.
+//!   stored JSON. A note's change is stored as that note alone ([`NoteLog`]);
+//!   the store writes the whole board again only every so many changes.
 
 mod actions;
 mod carry;
 mod dots;
+mod log;
 #[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};
+
+pub use log::NoteLog;
 
 use crate::error::FieldError;
 use crate::live::timer::{Timer, TimerAction};

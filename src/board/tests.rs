@@ -753,3 +753,69 @@ fn a_board_cannot_grow_past_its_stored_size_by_adding_or_editing() {
     )
     .unwrap();
 }
+
+mod log_replay {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Random note commands over a few ids, steps and kinds, with dots open
+    /// so that some commands move dots (those write the document instead).
+    fn command() -> impl Strategy<Value = (u8, BoardCommand)> {
+        let id = (0..6u8).prop_map(|i| format!("n{i}"));
+        let step = (1..4u8).prop_map(|i| format!("step-{i}"));
+        let kind = prop_oneof![Just("manual"), Just("improvement"), Just("failed")];
+        let who = 0..3u8;
+        prop_oneof![
+            (who.clone(), id.clone(), step.clone(), kind.clone()).prop_map(|(w, id, step, kind)| (
+                w,
+                BoardCommand::AddNote {
+                    id,
+                    step,
+                    kind: kind.into(),
+                    text: "A note".into()
+                }
+            )),
+            (who.clone(), id.clone(), "[a-z]{1,8}").prop_map(|(w, id, text)| (
+                w,
+                BoardCommand::EditNote {
+                    id,
+                    text: Some(text),
+                    kind: None
+                }
+            )),
+            (who.clone(), id.clone(), kind).prop_map(|(w, id, kind)| (
+                w,
+                BoardCommand::EditNote {
+                    id,
+                    text: None,
+                    kind: Some(kind.into())
+                }
+            )),
+            (who.clone(), id.clone(), step, 0..5usize)
+                .prop_map(|(w, id, step, index)| (w, BoardCommand::MoveNote { id, step, index })),
+            (who.clone(), id.clone()).prop_map(|(w, id)| (w, BoardCommand::DeleteNote { id })),
+            (who, id).prop_map(|(w, note)| (w, BoardCommand::Dot { note, add: true })),
+        ]
+    }
+
+    proptest! {
+        /// What the store keeps (the last written board plus each note change's
+        /// log replayed in order) is the board the room had in memory.
+        #[test]
+        fn replaying_the_note_logs_rebuilds_the_board(commands in proptest::collection::vec(command(), 1..60)) {
+            let mut live = board();
+            live.apply("fac", BoardCommand::OpenDots { budget: 3, per_note: 2, show_live: true }).unwrap();
+            let mut stored = live.clone();
+            for (who, cmd) in commands {
+                let dots_before = live.dots.clone();
+                match live.apply(&format!("p{who}"), cmd) {
+                    Ok(BoardChange::Note { id }) if live.dots == dots_before => stored.replay(&live.note_log(&id)),
+                    Ok(BoardChange::None) | Err(_) => {}
+                    // Anything else writes the whole document.
+                    Ok(_) => stored = live.clone(),
+                }
+                prop_assert_eq!(&stored, &live);
+            }
+        }
+    }
+}

@@ -203,7 +203,7 @@ impl Rooms {
                 Applied::Again => return Ok(loaded.state.revision),
             };
             next.revision += 1;
-            if !self.store.commit_live(&next, &change).await? {
+            if !self.store.commit_live(&mut next, &change).await? {
                 // Another instance committed first: start again from what is stored.
                 inner.loaded = Some(self.store.load_live(id).await?);
                 continue;

@@ -566,6 +566,7 @@ pub(crate) mod tests {
             ratings: Default::default(),
             previous: None,
             survey_responses: 0,
+            logged_notes: 0,
         }
     }
 

@@ -135,6 +135,11 @@ pub struct LiveState {
     /// How many answered the survey: a count, never who (read with the room).
     #[serde(default)]
     pub survey_responses: usize,
+    /// Board note changes stored as logs since the document was last written
+    /// (`store::board_log`): when it reaches a bound, the next one writes the
+    /// document. Bookkeeping of the store, never sent.
+    #[serde(skip)]
+    pub logged_notes: usize,
 }
 
 impl LiveState {

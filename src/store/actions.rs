@@ -186,16 +186,9 @@ impl Store {
         tx: &mut Tx<'_>,
         checkpoint_id: &str,
     ) -> Result<(LiveDoc, AnyEdition, i64), ServiceError> {
-        let row = sqlx::query("SELECT doc, benchmark, revision FROM checkpoints WHERE id = $1")
-            .bind(checkpoint_id)
-            .fetch_one(&mut **tx)
-            .await?;
-        let doc: LiveDoc =
-            serde_json::from_str(row.get("doc")).map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
-        Ok((
-            doc,
-            AnyEdition::stored(row.get::<&str, _>("benchmark")),
-            row.get("revision"),
-        ))
+        let stored = super::board_log::stored_doc(&mut **tx, checkpoint_id)
+            .await?
+            .ok_or(ServiceError::NotFound("checkpoint"))?;
+        Ok((stored.doc, stored.benchmark, stored.revision))
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use rand::RngCore;
 use sqlx::Row;
 
+use super::live_writes::LiveWrite;
 use super::secrets::{new_token, token_hash};
 use super::throttle::join_key;
 use super::{new_id, now_ms, Backend, ServiceError, Store, Tx};
@@ -66,19 +67,6 @@ fn status_of(raw: &str) -> Result<CheckpointStatus, ServiceError> {
     CheckpointStatus::parse(raw).ok_or_else(|| ServiceError::Internal(format!("unknown checkpoint status {raw:?}")))
 }
 
-/// What one live change writes, ready for the committer.
-#[derive(Clone, Debug)]
-pub(crate) struct LiveWrite {
-    pub id: String,
-    pub revision: i64,
-    /// The document's JSON, when the change touched it, with its digest
-    /// (what the history and the review read, written with the document it comes from).
-    pub doc: Option<(String, super::history::StoredDigest)>,
-    /// The confirmed focus (written with `Change::Focus`).
-    pub focus: Vec<String>,
-    pub change: Change,
-}
-
 impl Store {
     /// Bumps the revision (and tells other instances once the transaction commits).
     pub(super) async fn bump_revision(&self, tx: &mut Tx<'_>, checkpoint_id: &str) -> Result<i64, ServiceError> {
@@ -97,7 +85,12 @@ impl Store {
 }
 
 /// Tells other instances (PostgreSQL) of revision `rev` once `tx` commits.
-async fn notify(tx: &mut Tx<'_>, backend: Backend, checkpoint_id: &str, rev: i64) -> Result<(), ServiceError> {
+pub(super) async fn notify(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    checkpoint_id: &str,
+    rev: i64,
+) -> Result<(), ServiceError> {
     if backend == Backend::Postgres {
         // NOTIFY takes no bind parameters; the id is a UUID this server made
         // (checked here anyway) and the revision an integer.
@@ -590,7 +583,7 @@ impl Store {
     /// Reads the whole live state of a checkpoint.
     pub async fn load_live(&self, checkpoint_id: &str) -> Result<LoadedRoom, ServiceError> {
         let row = sqlx::query(
-            "SELECT c.id, c.held_on, c.board_url, c.benchmark, c.status, c.join_code, c.revision, c.doc, \
+            "SELECT c.id, c.held_on, c.board_url, c.benchmark, c.status, c.join_code, \
              s.slug, s.name AS squad_name, s.industry, s.org_size, u.username AS facilitator \
              FROM checkpoints c JOIN squads s ON s.id = c.squad_id JOIN users u ON u.id = c.facilitator_id WHERE c.id = $1",
         )
@@ -598,8 +591,10 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(ServiceError::NotFound("checkpoint"))?;
-        let doc: LiveDoc = serde_json::from_str(row.get::<&str, _>("doc"))
-            .map_err(|e| ServiceError::Internal(format!("checkpoint doc: {e}")))?;
+        // The document and the revision it is at, with the board's logged changes.
+        let stored = super::board_log::stored_doc(&self.pool, checkpoint_id)
+            .await?
+            .ok_or(ServiceError::NotFound("checkpoint"))?;
         let info = CheckpointInfo {
             id: row.get("id"),
             squad_slug: row.get("slug"),
@@ -616,7 +611,6 @@ impl Store {
             status: status_of(row.get("status"))?,
         };
         let join_code = JoinCode::parse(row.get("join_code")).map_err(|e| ServiceError::Internal(e.message))?;
-        let revision: i64 = row.get("revision");
         let facilitators = self.facilitator_ids(checkpoint_id).await?;
         let participants = sqlx::query(
             "SELECT id, name, user_id, removed FROM participants WHERE checkpoint_id = $1 ORDER BY joined_at, id",
@@ -653,13 +647,14 @@ impl Store {
         Ok(LoadedRoom {
             state: LiveState {
                 info,
-                revision,
-                doc,
+                revision: stored.revision,
+                doc: stored.doc,
                 participants,
                 votes,
                 ratings,
                 previous,
                 survey_responses: self.survey_count(checkpoint_id).await?,
+                logged_notes: stored.logged,
             },
             join_code,
         })
@@ -670,23 +665,42 @@ impl Store {
     /// got there first: reload and apply again. Commits from every room are
     /// grouped into shared transactions (see `store::committer`); this returns
     /// once the transaction holding this change has committed.
-    pub async fn commit_live(&self, state: &LiveState, change: &Change) -> Result<bool, ServiceError> {
-        // A vote or a rating without a document change leaves the record of the
-        // tab's command (`doc.sessions`) in memory until the next document write:
-        // both set a value, so one applied again after a restart changes nothing.
-        let doc_changed = matches!(
-            change,
-            Change::Doc
-                | Change::Focus
-                | Change::Note { .. }
-                | Change::Removed { .. }
-                | Change::Merged { .. }
-                | Change::Vote {
-                    auto_revealed: true,
-                    ..
-                }
-        );
+    ///
+    /// A board note's change is logged as that note alone, and the document is
+    /// written again after [`super::BOARD_LOG_LIMIT`] of them
+    /// (`state.logged_notes` counts them; the caller keeps `state` only once committed).
+    pub async fn commit_live(&self, state: &mut LiveState, change: &Change) -> Result<bool, ServiceError> {
+        let note = match change {
+            Change::Note { id } if state.logged_notes < super::BOARD_LOG_LIMIT => Some(
+                serde_json::to_string(&state.doc.board.note_log(id))
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?,
+            ),
+            _ => None,
+        };
+        // A vote, a rating or a logged note change without a document write leaves
+        // the record of the tab's command (`doc.sessions`) in memory until the next
+        // one: each sets a value (a note's text or place, a create by its id, a
+        // delete by its tombstone), so one applied again after a restart changes nothing.
+        let doc_changed = note.is_none()
+            && matches!(
+                change,
+                Change::Doc
+                    | Change::Focus
+                    | Change::Note { .. }
+                    | Change::Removed { .. }
+                    | Change::Merged { .. }
+                    | Change::Vote {
+                        auto_revealed: true,
+                        ..
+                    }
+            );
+        if note.is_some() {
+            state.logged_notes += 1;
+        } else if doc_changed {
+            state.logged_notes = 0;
+        }
         let write = LiveWrite {
+            note,
             id: state.info.id.clone(),
             revision: state.revision,
             doc: if doc_changed {
@@ -721,164 +735,6 @@ fn distinct_name(
         })
         .expect("an unbounded range")
         .map_err(ServiceError::from)
-}
-
-/// One live change inside a (shared) transaction. False when the stored
-/// revision has moved on.
-pub(crate) async fn write_live(tx: &mut Tx<'_>, backend: Backend, w: &LiveWrite) -> Result<bool, ServiceError> {
-    let id = &w.id;
-    let bumped = match &w.doc {
-        Some((doc, digest)) => {
-            digest
-                .bind(sqlx::query(concat!(
-                    "UPDATE checkpoints SET ",
-                    super::history::digest_set!(),
-                    ", revision = $10, doc = $11, active_at = $14 WHERE id = $12 AND revision = $13"
-                )))
-                .bind(w.revision)
-                .bind(doc)
-                .bind(id)
-                .bind(w.revision - 1)
-                .bind(now_ms())
-                .execute(&mut **tx)
-                .await?
-        }
-        None => {
-            sqlx::query("UPDATE checkpoints SET revision = $1, active_at = $4 WHERE id = $2 AND revision = $3")
-                .bind(w.revision)
-                .bind(id)
-                .bind(w.revision - 1)
-                .bind(now_ms())
-                .execute(&mut **tx)
-                .await?
-        }
-    };
-    if bumped.rows_affected() == 0 {
-        return Ok(false);
-    }
-    match &w.change {
-        Change::Vote {
-            question,
-            participant,
-            answer,
-            ..
-        } => upsert_vote(tx, id, *question, participant, answer).await?,
-        Change::Removed { participant } => {
-            sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2")
-                .bind(participant)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Change::Rated {
-            participant,
-            capability,
-            statement,
-            rating,
-        } => upsert_rating(tx, id, participant, (*capability, *statement), *rating).await?,
-        Change::Merged { from, into, moved } => {
-            for table in ["votes", "ratings"] {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DELETE FROM {table} WHERE checkpoint_id = $1 AND participant_id = $2"
-                )))
-                .bind(id)
-                .bind(from)
-                .execute(&mut **tx)
-                .await?;
-            }
-            for (question, answer) in &moved.votes {
-                upsert_vote(tx, id, *question, into, answer).await?;
-            }
-            for (statement, rating) in &moved.ratings {
-                upsert_rating(tx, id, into, *statement, *rating).await?;
-            }
-            // One "answered the survey" mark for the two; the answers are anonymous and stay.
-            sqlx::query(
-                "UPDATE survey_answered SET participant_id = $3 WHERE checkpoint_id = $1 AND participant_id = $2 \
-                 AND NOT EXISTS (SELECT 1 FROM survey_answered WHERE checkpoint_id = $1 AND participant_id = $3)",
-            )
-            .bind(id)
-            .bind(from)
-            .bind(into)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query("DELETE FROM survey_answered WHERE checkpoint_id = $1 AND participant_id = $2")
-                .bind(id)
-                .bind(from)
-                .execute(&mut **tx)
-                .await?;
-            sqlx::query("UPDATE participants SET removed = 1 WHERE id = $1 AND checkpoint_id = $2")
-                .bind(from)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Change::Focus => {
-            // The stored list is the confirmed focus; an unconfirmed draft lives in the document only.
-            sqlx::query("DELETE FROM checkpoint_focus WHERE checkpoint_id = $1")
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-            for (i, key) in w.focus.iter().enumerate() {
-                sqlx::query("INSERT INTO checkpoint_focus (checkpoint_id, position, capability) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(i as i64)
-                    .bind(key)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-        }
-        Change::Doc | Change::Note { .. } => {}
-    }
-    notify(tx, backend, id, w.revision).await?;
-    Ok(true)
-}
-
-async fn upsert_vote(
-    tx: &mut Tx<'_>,
-    id: &str,
-    question: crate::dora::current::Metric,
-    participant: &str,
-    answer: &str,
-) -> Result<(), ServiceError> {
-    sqlx::query(
-        "INSERT INTO votes (checkpoint_id, question, participant_id, answer, updated_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (checkpoint_id, question, participant_id) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
-    )
-    .bind(id)
-    .bind(question.id())
-    .bind(participant)
-    .bind(answer)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-async fn upsert_rating(
-    tx: &mut Tx<'_>,
-    id: &str,
-    participant: &str,
-    (capability, statement): crate::live::capabilities::StatementRef,
-    rating: Rating,
-) -> Result<(), ServiceError> {
-    let value: i64 = match rating {
-        Rating::Agreement(v) => i64::from(v),
-        Rating::DontKnow => -1,
-    };
-    sqlx::query(
-        "INSERT INTO ratings (checkpoint_id, participant_id, capability, statement, value, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (checkpoint_id, participant_id, capability, statement) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    )
-    .bind(id)
-    .bind(participant)
-    .bind(capability.id())
-    .bind(i64::from(statement))
-    .bind(value)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// A squad that currently focuses on a capability (its latest checkpoint with a confirmed focus).

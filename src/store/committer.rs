@@ -16,11 +16,13 @@ use std::sync::Arc;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::checkpoints::{write_live, LiveWrite};
+use super::live_writes::{write_batch, LiveWrite};
 use super::wal::{restart_wal, wal_over_limit, WalReset};
 use super::{Backend, ServiceError};
 
-/// Changes written in one transaction at most.
+/// Changes written in one transaction at most. The multi-row statements of a
+/// batch (`live_writes::write_batch`, at most six parameters a row) stay far
+/// under SQLite's 32,766 parameters.
 const MAX_BATCH: usize = 512;
 /// Documents written in one transaction at most (a batch stops growing past
 /// it), so one commit cannot take the SQLite log far past its ceiling.
@@ -133,11 +135,9 @@ async fn write_all<'a>(
     writer: &Writer,
     writes: impl Iterator<Item = &'a LiveWrite>,
 ) -> Result<Vec<bool>, ServiceError> {
+    let writes: Vec<&LiveWrite> = writes.collect();
     let mut tx = writer.pool.begin().await?;
-    let mut results = Vec::new();
-    for w in writes {
-        results.push(write_live(&mut tx, writer.backend, w).await?);
-    }
+    let results = write_batch(&mut tx, writer.backend, &writes).await?;
     tx.commit().await?;
     Ok(results)
 }

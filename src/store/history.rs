@@ -123,7 +123,12 @@ impl Store {
             .bind(revision)
             .execute(&mut **tx)
             .await?;
-        Ok(written.rows_affected() == 1)
+        if written.rows_affected() != 1 {
+            return Ok(false);
+        }
+        // `doc` was read with its log replayed (`board_log::stored_doc`), so it holds it.
+        super::board_log::clear(tx, checkpoint_id).await?;
+        Ok(true)
     }
 
     /// Keeps the latest finalised revision's figures in the checkpoint's row.
@@ -154,13 +159,10 @@ impl Store {
             .await?;
         for id in ids {
             let mut tx = self.writer.begin().await?;
-            let row = sqlx::query("SELECT doc, benchmark, revision FROM checkpoints WHERE id = $1")
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let doc: LiveDoc = from_json(row.get("doc"), "checkpoint doc")?;
-            let benchmark = AnyEdition::stored(row.get::<&str, _>("benchmark"));
-            self.write_doc(&mut tx, &id, &doc, benchmark, row.get("revision"))
+            let stored = super::board_log::stored_doc(&mut *tx, &id)
+                .await?
+                .ok_or(ServiceError::NotFound("checkpoint"))?;
+            self.write_doc(&mut tx, &id, &stored.doc, stored.benchmark, stored.revision)
                 .await?;
             let body: Option<String> = sqlx::query_scalar(
                 "SELECT body FROM summary_revisions WHERE checkpoint_id = $1 ORDER BY revision DESC LIMIT 1",

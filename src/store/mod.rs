@@ -5,6 +5,7 @@
 mod account_admin;
 mod actions;
 pub mod api_tokens;
+mod board_log;
 mod checkpoint_admin;
 pub mod checkpoints;
 mod committer;
@@ -14,6 +15,7 @@ pub mod events;
 pub mod history;
 pub mod hooks;
 pub mod incident_links;
+mod live_writes;
 pub mod measured;
 pub mod secrets;
 pub mod squads;
@@ -28,6 +30,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
 
 pub use crate::error::ServiceError;
+pub use board_log::BOARD_LOG_LIMIT;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -433,7 +433,9 @@ impl Store {
 }
 
 impl Store {
-    /// The same squad's checkpoints before this one, newest first, with their documents.
+    /// The same squad's checkpoints before this one, newest first, with their
+    /// documents as written: their board notes may lag the log of note changes
+    /// (`board_log`), so callers read only what is never logged (steps, phases).
     pub(super) async fn earlier_checkpoints(
         &self,
         checkpoint_id: &str,

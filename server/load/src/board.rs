@@ -23,7 +23,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{connect, create_checkpoint, join, next_event, rand_u64, rss_mb, send_text, Args, Ws};
+use super::{connect, create_checkpoint, join, next_event, percentile_ms, rand_u64, rss_of, send_text, Args, Ws};
 
 #[derive(Deserialize)]
 struct Lite<'a> {
@@ -217,21 +217,8 @@ pub async fn run(args: &Args, http: &reqwest::Client, base: &str, slug: &str, se
 
     let mut lat = totals.latencies_us.lock().unwrap().clone();
     lat.sort_unstable();
-    let pct = |p: f64| {
-        lat.get(
-            ((lat.len() as f64 * p).ceil() as usize)
-                .saturating_sub(1)
-                .min(lat.len().saturating_sub(1)),
-        )
-        .copied()
-        .unwrap_or(0) as f64
-            / 1000.0
-    };
-    let rss = args
-        .server_pid
-        .and_then(rss_mb)
-        .map(|m| format!("{m:.0}"))
-        .unwrap_or_else(|| "na".into());
+    let pct = |p: f64| percentile_ms(&lat, p);
+    let rss = rss_of(&args.server_pid);
     eprintln!("latency samples: {}", lat.len());
     println!(
         "scenario=board rooms={} participants={} notes={} changes={} lost={} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} rss_mb={} snapshot_kb={:.1}",

@@ -21,6 +21,7 @@
 //! deployments and incidents through the ingestion API and times the metrics
 //! API (see `metrics.rs`).
 
+mod bare;
 mod board;
 mod hooks;
 mod metrics;
@@ -45,9 +46,11 @@ use tokio_tungstenite::tungstenite::Message;
 #[derive(Parser, Debug, Clone)]
 #[command(about = "Drive live checkpoints over the real protocol and measure vote latency")]
 struct Args {
-    /// The server's base URL.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    url: String,
+    /// The server's base URL, or several instances' (comma-separated): the
+    /// fixtures go through the first; participant i of room r connects to
+    /// instance (r + i) mod n, so every room spans the instances.
+    #[arg(long, default_value = "http://127.0.0.1:3000", value_delimiter = ',')]
+    url: Vec<String>,
     #[arg(long, default_value_t = 10)]
     rooms: usize,
     /// Participants per room (besides the facilitator).
@@ -59,9 +62,10 @@ struct Args {
     /// Votes per second per participant (Poisson, so rooms are not in step).
     #[arg(long, default_value_t = 0.2)]
     rate: f64,
-    /// The server's pid, to report its resident memory at the end.
-    #[arg(long)]
-    server_pid: Option<u32>,
+    /// The server's pid (or each instance's, comma-separated), to report
+    /// resident memory at the end.
+    #[arg(long, value_delimiter = ',')]
+    server_pid: Vec<u32>,
     /// A facilitator or admin account to create the fixtures with.
     #[arg(long, env = "CHECKPOINT_LOAD_USER", default_value = "load")]
     user: String,
@@ -72,7 +76,8 @@ struct Args {
     #[arg(long, default_value_t = 8)]
     question_secs: u64,
     /// `live` (checkpoints and votes), `board` (notes moved and edited),
-    /// `metrics` (ingestion and metric reads) or `hooks` (signed webhook deliveries).
+    /// `metrics` (ingestion and metric reads), `hooks` (signed webhook
+    /// deliveries) or `bare` (the same votes to `checkpoint-bare`, the yardstick).
     #[arg(long, default_value = "live")]
     scenario: String,
     /// Notes on each board before the measuring starts (`--scenario board`).
@@ -127,7 +132,11 @@ async fn main() -> anyhow::Result<()> {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let base = args.url.trim_end_matches('/').to_string();
+    let bases: Vec<String> = args.url.iter().map(|u| u.trim_end_matches('/').to_string()).collect();
+    let base = bases.first().context("--url names no server")?.clone();
+    if args.scenario == "bare" {
+        return bare::run(&args, &base).await;
+    }
     if args.scenario == "hooks" {
         // A connection's own secret is the only credential a delivery needs.
         return hooks::run(&args.hooks, &http).await;
@@ -157,7 +166,7 @@ async fn main() -> anyhow::Result<()> {
     match args.scenario.as_str() {
         "live" => {}
         "board" => return board::run(&args, &http, &base, &slug, &session).await,
-        _ => bail!("--scenario must be live, board, metrics or hooks"),
+        _ => bail!("--scenario must be live, board, metrics, hooks or bare"),
     }
     eprintln!(
         "squad {slug}: creating {} rooms of {} participants",
@@ -190,13 +199,14 @@ async fn main() -> anyhow::Result<()> {
         rooms
             .iter()
             .zip(&codes)
-            .flat_map(|(room, code)| (0..args.participants).map(move |i| (room.clone(), code.clone(), i))),
+            .enumerate()
+            .flat_map(|(r, (room, code))| (0..args.participants).map(move |i| (r, room.clone(), code.clone(), i))),
     )
-    .map(|(room, code, i)| {
-        let base = base.clone();
+    .map(|(r, room, code, i)| {
+        let base = bases[(r + i) % bases.len()].clone();
         async move {
             let (cookie, pid) = join(&base, &code, &format!("P{i}")).await?;
-            anyhow::Ok((room, cookie, pid))
+            anyhow::Ok((room, cookie, pid, base))
         }
     })
     .buffer_unordered(16)
@@ -207,8 +217,8 @@ async fn main() -> anyhow::Result<()> {
     let measure_from = Instant::now() + Duration::from_secs(5); // after every socket is open
     let mut tasks = Vec::new();
     let mut facilitators = Vec::new();
-    for room in &rooms {
-        let ws = connect(&base, &room.id, &session).await?;
+    for (r, room) in rooms.iter().enumerate() {
+        let ws = connect(&bases[r % bases.len()], &room.id, &session).await?;
         facilitators.push(tokio::spawn(facilitate(
             ws,
             room.clone(),
@@ -218,7 +228,7 @@ async fn main() -> anyhow::Result<()> {
         )));
     }
     for joined in joins {
-        let (room, cookie, pid) = joined?;
+        let (room, cookie, pid, base) = joined?;
         let ws = connect(&base, &room.id, &cookie).await?;
         tasks.push(tokio::spawn(participate(
             ws,
@@ -247,21 +257,8 @@ async fn main() -> anyhow::Result<()> {
     }
     let mut lat = totals.latencies_us.lock().unwrap().clone();
     lat.sort_unstable();
-    let pct = |p: f64| {
-        lat.get(
-            ((lat.len() as f64 * p).ceil() as usize)
-                .saturating_sub(1)
-                .min(lat.len().saturating_sub(1)),
-        )
-        .copied()
-        .unwrap_or(0) as f64
-            / 1000.0
-    };
-    let rss = args
-        .server_pid
-        .and_then(rss_mb)
-        .map(|m| format!("{m:.0}"))
-        .unwrap_or_else(|| "na".into());
+    let pct = |p: f64| percentile_ms(&lat, p);
+    let rss = rss_of(&args.server_pid);
     eprintln!(
         "refused (question closed in flight): {}; latency samples: {}",
         totals.refused.load(Ordering::Relaxed),
@@ -342,13 +339,23 @@ async fn join(base: &str, code: &str, name: &str) -> anyhow::Result<(String, Str
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(base: &str, id: &str, cookie: &str) -> anyhow::Result<Ws> {
-    let url = format!("{}/live/{id}/ws", base.replacen("http", "ws", 1));
+    connect_to(
+        &format!("{}/live/{id}/ws", base.replacen("http", "ws", 1)),
+        Some(cookie),
+    )
+    .await
+}
+
+async fn connect_to(url: &str, cookie: Option<&str>) -> anyhow::Result<Ws> {
+    let id = url.to_string();
     let mut req = url.into_client_request()?;
-    req.headers_mut().insert("cookie", cookie.parse()?);
+    if let Some(cookie) = cookie {
+        req.headers_mut().insert("cookie", cookie.parse()?);
+    }
     // As browsers do: no Nagle on the client either.
     let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true)
         .await
-        .with_context(|| format!("websocket to room {id}"))?;
+        .with_context(|| format!("websocket {id}"))?;
     Ok(ws)
 }
 
@@ -629,6 +636,27 @@ async fn next_event(rate: f64, deadline: Instant) -> bool {
     }
     tokio::time::sleep_until(wake.into()).await;
     true
+}
+
+/// The `p` quantile (nearest rank) of sorted microsecond latencies, in ms.
+fn percentile_ms(sorted_us: &[u64], p: f64) -> f64 {
+    let rank = ((sorted_us.len() as f64 * p).ceil() as usize)
+        .saturating_sub(1)
+        .min(sorted_us.len().saturating_sub(1));
+    sorted_us.get(rank).copied().unwrap_or(0) as f64 / 1000.0
+}
+
+/// The servers' resident memory in MB, one figure per pid (`a,b`), or `na`.
+fn rss_of(pids: &[u32]) -> String {
+    let figures: Vec<String> = pids
+        .iter()
+        .map(|p| rss_mb(*p).map_or_else(|| "na".to_string(), |m| format!("{m:.0}")))
+        .collect();
+    if figures.is_empty() {
+        "na".into()
+    } else {
+        figures.join(",")
+    }
 }
 
 fn rss_mb(pid: u32) -> Option<f64> {
