@@ -1342,11 +1342,43 @@ async fn postgres_instances_share_a_live_checkpoint() {
     one.execute(&f.checkpoint, &ana.participant_id, vote("less_than_one_day"))
         .await
         .unwrap();
-    // The first snapshots may come from the listener's start-up reload.
-    let mut seen = next_snapshot(&mut bo_conn).await;
-    while seen.question(Q).unwrap().voters.is_empty() {
-        seen = next_snapshot(&mut bo_conn).await;
-    }
+    // The first snapshots may come from the listener's start-up reload; the
+    // vote itself comes as the small frame, applied from the notification's
+    // delta without reading the room again, as on the instance that took it.
+    let mut seen: Option<View> = None;
+    let how = loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), bo_conn.rx.recv())
+            .await
+            .expect("a frame within 10 s")
+            .expect("open");
+        let Outbound::Text(t) = msg else { continue };
+        match serde_json::from_str(&t).expect("a frame") {
+            Frame::Snapshot { view } => {
+                if !view.question(Q).unwrap().voters.is_empty() {
+                    seen = Some(*view);
+                    break "snapshot";
+                }
+                seen = Some(*view);
+            }
+            Frame::Voted {
+                rev,
+                question,
+                participant,
+                expected,
+                mine,
+            } => {
+                let view = seen.as_mut().expect("a snapshot first");
+                assert!(view.apply_voted(rev, question, &participant, expected, mine));
+                break "voted";
+            }
+            _ => {}
+        }
+    };
+    let seen = seen.unwrap();
+    assert_eq!(
+        how, "voted",
+        "the other instance sends the vote frame, not a reloaded snapshot"
+    );
     assert_eq!(seen.question(Q).unwrap().voters, vec![ana.participant_id.clone()]);
     assert_eq!(seen.question(Q).unwrap().mine, None);
 }

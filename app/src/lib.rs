@@ -29,10 +29,21 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 
+/// Pages that are whole as HTML, served without the wasm: everything on them
+/// is a link or a form that posts without JavaScript, and they are the first
+/// page most people load (a participant's `/join`), so they should cost a few
+/// kilobytes rather than the app (docs/perf.md, "Page weight").
+pub const STATIC_PAGES: [&str; 2] = ["/", "/join"];
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     context::set_security_headers();
+    #[cfg(feature = "ssr")]
+    let path = use_context::<axum::http::request::Parts>().map(|p| p.uri.path().to_string());
+    #[cfg(not(feature = "ssr"))]
+    let path: Option<String> = None;
+    let hydrates = !path.as_deref().is_some_and(|p| STATIC_PAGES.contains(&p));
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -41,10 +52,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                {hydrates.then(|| view! { <HydrationScripts options/> })}
+                // A resume link's code is after `#`, which never reaches the server.
+                {(path.as_deref() == Some("/join")).then(|| view! { <script src="/join-resume.js" defer></script> })}
                 <MetaTags/>
             </head>
-            <body>
+            // A static page is ready as it arrives; `data-hydrated` tells the
+            // browser tests a hydrated page is (see `hydrate`).
+            <body data-hydrated=(!hydrates).then_some("true")>
                 <App/>
             </body>
         </html>

@@ -225,6 +225,28 @@ test('home page is accessible and links to the quick check @foundation', async (
   await expect(page).toHaveURL(/\/quick-check$/);
 });
 
+test('the first pages a visitor and a participant load carry no app code: / and /join are whole as HTML @foundation', async ({ page }, testInfo) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  for (const path of ['/', '/join']) {
+    fetched.length = 0;
+    await open(page, testInfo, path);
+    const code = fetched.filter((p) => p.endsWith('.wasm') || (p.startsWith('/pkg/') && p.endsWith('.js')));
+    expect(code, `${path} loads no wasm and no app script`).toEqual([]);
+  }
+  // The links and the join form work as they are.
+  await open(page, testInfo, '/');
+  await page.getByRole('link', { name: 'Join a checkpoint' }).click();
+  await expect(page).toHaveURL(/\/join$/);
+  await page.getByLabel('Join code').fill('ZZZZ-ZZZZ');
+  await page.getByLabel('Your name').fill('Ana');
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  // Any other page is the app, hydrated.
+  await open(page, testInfo, '/quick-check');
+  if (jsEnabled(testInfo)) expect(fetched.some((p) => p.endsWith('.wasm'))).toBe(true);
+});
+
 test('a tribe is renamed and its squads follow @foundation', async ({ page }, testInfo) => {
   await signIn(page, testInfo);
   await open(page, testInfo, '/squads');

@@ -52,6 +52,11 @@ impl Rooms {
     }
 
     /// The room, locked and loaded; retries when it closed in between.
+    /// The room of `id` if this process has it open.
+    fn open_room(&self, id: &str) -> Option<Arc<Room>> {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+    }
+
     async fn locked(&self, id: &str) -> Result<(Arc<Room>, Locked), ServiceError> {
         loop {
             let room = self.room(id);
@@ -242,13 +247,7 @@ impl Rooms {
 
     /// As [`Rooms::refresh`], only when this process has not yet seen `rev`.
     pub async fn refresh_if_behind(&self, id: &str, rev: i64) {
-        let room = {
-            let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-            match map.get(id) {
-                Some(r) => r.clone(),
-                None => return,
-            }
-        };
+        let Some(room) = self.open_room(id) else { return };
         let mut inner = room.lock().await;
         if inner.closed || inner.loaded.as_ref().is_some_and(|l| l.state.revision >= rev) {
             return;

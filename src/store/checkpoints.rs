@@ -91,16 +91,27 @@ pub(super) async fn notify(
     checkpoint_id: &str,
     rev: i64,
 ) -> Result<(), ServiceError> {
+    notify_with(tx, backend, checkpoint_id, rev, None).await
+}
+
+/// As [`notify`], with the change's delta (`live::Delta` JSON) when it has one.
+pub(super) async fn notify_with(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    checkpoint_id: &str,
+    rev: i64,
+    delta: Option<&str>,
+) -> Result<(), ServiceError> {
     if backend == Backend::Postgres {
-        // NOTIFY takes no bind parameters; the id is a UUID this server made
-        // (checked here anyway) and the revision an integer.
-        if uuid::Uuid::parse_str(checkpoint_id).is_err() {
-            return Err(ServiceError::Internal(format!(
-                "not a checkpoint id: {checkpoint_id:?}"
-            )));
-        }
-        let sql = format!("NOTIFY {EVENTS_CHANNEL}, '{checkpoint_id}:{rev}'");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
+        let payload = match delta {
+            Some(delta) => format!("{checkpoint_id}:{rev}:{delta}"),
+            None => format!("{checkpoint_id}:{rev}"),
+        };
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(EVENTS_CHANNEL)
+            .bind(payload)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -699,18 +710,33 @@ impl Store {
         } else if doc_changed {
             state.logged_notes = 0;
         }
+        // Other instances apply a row-only change from its notification (PostgreSQL).
+        let doc = if doc_changed {
+            Some((
+                serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?,
+                super::history::StoredDigest::of(&state.doc, state.info.benchmark)?,
+            ))
+        } else {
+            None
+        };
+        // Other instances apply a vote, a rating, a note or a change of the
+        // document alone from its notification (PostgreSQL), not by reloading.
+        let delta = match (&doc, change, self.backend) {
+            (_, _, Backend::Sqlite) => None,
+            (Some((json, _)), Change::Doc, _) => Some(crate::live::Delta::doc_json(json)),
+            (Some(_), _, _) => None,
+            (None, _, _) => crate::live::Delta::of(change, state, note.is_some())
+                .map(|d| serde_json::to_string(&d).map_err(|e| ServiceError::Internal(e.to_string())))
+                .transpose()?,
+        }
+        // A notification carries at most 8,000 bytes; a longer one is reloaded.
+        .filter(|d| d.len() <= 7_000);
         let write = LiveWrite {
+            delta,
             note,
             id: state.info.id.clone(),
             revision: state.revision,
-            doc: if doc_changed {
-                Some((
-                    serde_json::to_string(&state.doc).map_err(|e| ServiceError::Internal(e.to_string()))?,
-                    super::history::StoredDigest::of(&state.doc, state.info.benchmark)?,
-                ))
-            } else {
-                None
-            },
+            doc,
             focus: if state.doc.capabilities.focus_confirmed {
                 state.doc.capabilities.focus.clone()
             } else {

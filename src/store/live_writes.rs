@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::Row;
 
-use super::checkpoints::{notify, EVENTS_CHANNEL};
+use super::checkpoints::{notify_with, EVENTS_CHANNEL};
 use super::events::placeholders;
 use super::{now_ms, Backend, ServiceError, Tx};
 use crate::dora::prioritise::Rating;
@@ -22,6 +22,9 @@ pub(crate) struct LiveWrite {
     /// A board note's change as its log entry (`board::NoteLog` JSON), when
     /// it is logged instead of writing the document.
     pub note: Option<String>,
+    /// What other instances apply instead of reloading (`live::Delta` JSON,
+    /// PostgreSQL only), sent in the commit's notification.
+    pub delta: Option<String>,
     /// The confirmed focus (written with `Change::Focus`).
     pub focus: Vec<String>,
     pub change: Change,
@@ -140,7 +143,7 @@ pub(crate) async fn write_live(tx: &mut Tx<'_>, backend: Backend, w: &LiveWrite)
         }
         Change::Doc | Change::Note { .. } => {}
     }
-    notify(tx, backend, id, w.revision).await?;
+    notify_with(tx, backend, id, w.revision, w.delta.as_deref()).await?;
     Ok(true)
 }
 
@@ -348,7 +351,10 @@ async fn insert_rows(tx: &mut Tx<'_>, backend: Backend, held: &[&LiveWrite]) -> 
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
         for w in held {
-            q = q.bind(format!("{}:{}", w.id, w.revision));
+            q = q.bind(match &w.delta {
+                Some(delta) => format!("{}:{}:{delta}", w.id, w.revision),
+                None => format!("{}:{}", w.id, w.revision),
+            });
         }
         q.execute(&mut **tx).await?;
     }
@@ -398,6 +404,7 @@ mod tests {
             revision,
             doc: None,
             note: Some(format!(r#"{{"id":"n{revision}","note":null,"index":0,"author":null}}"#)),
+            delta: None,
             focus: Vec::new(),
             change: Change::Note {
                 id: format!("n{revision}"),

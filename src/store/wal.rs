@@ -5,18 +5,20 @@ use sqlx::AnyPool;
 
 use super::{ServiceError, WAL_LIMIT};
 
-/// Keeps the SQLite write-ahead log small. Every second: copy what readers
-/// allow into the database file without blocking anyone (PASSIVE); if the log
-/// is past [`WAL_LIMIT`] anyway (readers kept it from being reused), a RESTART
-/// checkpoint from the writer; if nothing was written for a whole second, a
-/// TRUNCATE, so an idle server leaves an empty log. Stops with the pools.
+/// Keeps the SQLite write-ahead log small. Every tenth of a second, copy what
+/// readers allow into the database file without blocking anyone (PASSIVE).
+/// Every second: if the log is past [`WAL_LIMIT`] anyway (readers kept it
+/// from being reused), a RESTART checkpoint from the writer; if nothing was
+/// written for a whole second, a TRUNCATE, so an idle server leaves an empty
+/// log. Stops with the pools.
 pub(super) async fn checkpoint_in_background(
     pool: AnyPool,
     writer: AnyPool,
     wal: Option<std::sync::Arc<std::path::PathBuf>>,
 ) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(PASSIVE_EVERY_MS));
     let mut last_seen = None;
+    let mut ticks = 0u64;
     loop {
         tick.tick().await;
         if pool.is_closed() || writer.is_closed() {
@@ -27,6 +29,10 @@ pub(super) async fn checkpoint_in_background(
                 return;
             }
             tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+        ticks += 1;
+        if ticks % (1000 / PASSIVE_EVERY_MS) != 0 {
+            continue;
         }
         let seen = wal_file(wal.as_deref().map(std::path::PathBuf::as_path));
         let idle = seen.is_some() && seen == last_seen;
@@ -91,6 +97,14 @@ pub(crate) async fn restart_wal(writer: &AnyPool, how: WalReset) -> Result<bool,
     let busy: i64 = sqlx::Row::try_get(&row?, 0).unwrap_or(1);
     Ok(busy == 0)
 }
+
+/// How often the PASSIVE checkpoint runs. Why this often: each one copies the
+/// pages written since the last and syncs the database file, and a commit's
+/// sync of the log waits behind that one at the disk (`synchronous = FULL`).
+/// Copied every second, a busy second's pages (tens of MB at thousands of
+/// votes a second) made the slowest commits wait about a second; a tenth of
+/// that at a time keeps each wait short (docs/perf.md).
+const PASSIVE_EVERY_MS: u64 = 100;
 
 /// How long a RESTART or TRUNCATE checkpoint waits for readers on the old log.
 const WAL_READER_WAIT_MS: u64 = 250;

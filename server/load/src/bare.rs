@@ -25,23 +25,46 @@ pub async fn run(args: &Args, base: &str) -> anyhow::Result<()> {
         refused: Default::default(),
         last_acked: Mutex::new(HashMap::new()),
     });
+    // Every socket is open before anyone votes (as in the live scenario).
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(args.duration) + Duration::from_secs(5);
-    let measure_from = started + Duration::from_secs(5);
+    let rooms: Vec<Arc<Room>> = (0..args.rooms)
+        .map(|r| {
+            Arc::new(Room {
+                id: r.to_string(),
+                peers: args.participants,
+                pending: Mutex::new(HashMap::new()),
+                // Always open: the bare server has no questions.
+                open_question: Mutex::new(Some(Question::LeadTime)),
+            })
+        })
+        .collect();
+    let people: Vec<(usize, String)> = (0..args.rooms)
+        .flat_map(|r| (0..args.participants).map(move |i| (r, format!("r{r}p{i}"))))
+        .collect();
+    let watching = futures_util::stream::iter(0..args.rooms)
+        .map(|r| {
+            let url = format!("{ws_base}/room/{r}?p=facilitator");
+            async move { connect_to(&url, None).await }
+        })
+        .buffered(64)
+        .collect::<Vec<_>>()
+        .await;
+    let sockets = futures_util::stream::iter(&people)
+        .map(|(r, me)| {
+            let url = format!("{ws_base}/room/{r}?p={me}");
+            async move { connect_to(&url, None).await }
+        })
+        .buffered(64)
+        .collect::<Vec<_>>()
+        .await;
+    let opened = started.elapsed();
+    let measure_from = Instant::now() + Duration::from_secs(5);
+    let deadline = measure_from + Duration::from_secs(args.duration);
     let mut watchers = Vec::new();
-    let mut tasks = Vec::new();
-    for r in 0..args.rooms {
-        let room = Arc::new(Room {
-            id: r.to_string(),
-            peers: args.participants,
-            pending: Mutex::new(HashMap::new()),
-            // Always open: the bare server has no questions.
-            open_question: Mutex::new(Some(Question::LeadTime)),
-        });
-        let facilitator = connect_to(&format!("{ws_base}/room/{r}?p=facilitator"), None).await?;
-        let watched = room.clone();
+    for (room, ws) in rooms.iter().zip(watching) {
+        let (watched, ws) = (room.clone(), ws?);
         watchers.push(tokio::spawn(async move {
-            let (_, mut rx) = facilitator.split();
+            let (_, mut rx) = ws.split();
             while let Some(Ok(msg)) = rx.next().await {
                 let Message::Text(text) = msg else { continue };
                 if let Ok(lite) = serde_json::from_str::<Lite>(&text) {
@@ -51,24 +74,23 @@ pub async fn run(args: &Args, base: &str) -> anyhow::Result<()> {
                 }
             }
         }));
-        for i in 0..args.participants {
-            let me = format!("r{r}p{i}");
-            let ws = connect_to(&format!("{ws_base}/room/{r}?p={me}"), None).await?;
-            tasks.push(tokio::spawn(participate(
-                ws,
-                room.clone(),
-                me,
-                args.rate,
-                measure_from,
-                deadline,
-                totals.clone(),
-            )));
-        }
+    }
+    let mut tasks = Vec::new();
+    for ((r, me), ws) in people.into_iter().zip(sockets) {
+        tasks.push(tokio::spawn(participate(
+            ws?,
+            rooms[r].clone(),
+            me,
+            args.rate,
+            measure_from,
+            deadline,
+            totals.clone(),
+        )));
     }
     eprintln!(
-        "{} sockets open in {:.1} s; measuring for {} s",
+        "{} sockets open in {:.1} s; measuring for {} s after a 5 s warm-up",
         tasks.len() + watchers.len(),
-        started.elapsed().as_secs_f64(),
+        opened.as_secs_f64(),
         args.duration
     );
     for t in tasks {
