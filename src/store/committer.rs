@@ -30,6 +30,9 @@ pub(crate) const MAX_BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 type Reply = oneshot::Sender<Result<bool, ServiceError>>;
 
+/// A group commit slower than this is logged (as a warning).
+const SLOW_BATCH: std::time::Duration = std::time::Duration::from_millis(50);
+
 #[derive(Clone, Debug)]
 pub(crate) struct Committer {
     tx: mpsc::UnboundedSender<(LiveWrite, Reply)>,
@@ -90,7 +93,14 @@ async fn run(writer: Writer, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>
             }
         }
         let jobs: Vec<(LiveWrite, Reply)> = std::mem::take(&mut batch);
-        match write_all(&writer, jobs.iter().map(|(w, _)| w)).await {
+        let started = std::time::Instant::now();
+        let written = write_all(&writer, jobs.iter().map(|(w, _)| w)).await;
+        let took = started.elapsed();
+        // Every change waiting behind this one waited this long: say so.
+        if took > SLOW_BATCH {
+            tracing::warn!(changes = jobs.len(), ms = took.as_millis() as u64, "slow group commit");
+        }
+        match written {
             Ok(results) => {
                 for ((_, reply), ok) in jobs.into_iter().zip(results) {
                     let _ = reply.send(Ok(ok));
@@ -115,7 +125,13 @@ async fn run(writer: Writer, mut rx: mpsc::UnboundedReceiver<(LiveWrite, Reply)>
         if wal_over_limit(writer.wal.as_deref().map(PathBuf::as_path))
             && gave_up.is_none_or(|at| at.elapsed() > std::time::Duration::from_secs(1))
         {
-            match restart_wal(&writer.pool, WalReset::Restart).await {
+            let started = std::time::Instant::now();
+            let restarted = restart_wal(&writer.pool, WalReset::Restart).await;
+            tracing::warn!(
+                ms = started.elapsed().as_millis() as u64,
+                "the write-ahead log was past its limit: restarted it between commits"
+            );
+            match restarted {
                 Ok(true) => gave_up = None,
                 Ok(false) => gave_up = Some(std::time::Instant::now()),
                 Err(e) => {

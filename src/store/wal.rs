@@ -31,7 +31,7 @@ pub(super) async fn checkpoint_in_background(
             tracing::warn!(error = %e, "WAL checkpoint failed");
         }
         ticks += 1;
-        if ticks % (1000 / PASSIVE_EVERY_MS) != 0 {
+        if !ticks.is_multiple_of(1000 / PASSIVE_EVERY_MS) {
             continue;
         }
         let seen = wal_file(wal.as_deref().map(std::path::PathBuf::as_path));

@@ -39,6 +39,10 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+#[expect(
+    clippy::result_large_err,
+    reason = "the handshake callback's error type is tungstenite's own"
+)]
 async fn serve(stream: TcpStream, conn: u64, rooms: Rooms) {
     let mut path = String::new();
     let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, |req: &Request, res: Response| {
