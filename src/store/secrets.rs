@@ -93,17 +93,27 @@ impl SealingKey {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| ServiceError::config(format!("cannot create {}: {e}", dir.display())))?;
                 }
+                // Written whole under another name, then linked into place: two
+                // instances started together each make one, the first link wins,
+                // and the other reads that one (never a half-written file).
+                let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                let tmp = path.with_file_name(format!(".{name}.{}.{}", std::process::id(), new_token()));
                 let mut options = std::fs::OpenOptions::new();
                 options.write(true).create_new(true);
                 #[cfg(unix)]
                 std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
                 let text = new_token();
                 use std::io::Write;
-                options
-                    .open(path)
-                    .and_then(|mut f| f.write_all(format!("{text}\n").as_bytes()))
-                    .map_err(|e| ServiceError::config(format!("cannot write {}: {e}", path.display())))?;
-                SealingKey::from_hex(&text)
+                let written = options
+                    .open(&tmp)
+                    .and_then(|mut f| f.write_all(format!("{text}\n").as_bytes()).and_then(|()| f.sync_all()))
+                    .and_then(|()| std::fs::hard_link(&tmp, path));
+                let _ = std::fs::remove_file(&tmp);
+                match written {
+                    Ok(()) => SealingKey::from_hex(&text),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SealingKey::load_or_create(path),
+                    Err(e) => Err(ServiceError::config(format!("cannot write {}: {e}", path.display()))),
+                }
             }
             Err(e) => Err(ServiceError::config(format!("cannot read {}: {e}", path.display()))),
         }
@@ -172,5 +182,39 @@ mod sealing_tests {
         }
         std::fs::write(&path, "not hex").unwrap();
         assert!(SealingKey::load_or_create(&path).is_err());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two instances started together on one database both find no key file
+    /// and make one: they must end up with the same key, and neither fail.
+    #[test]
+    fn instances_starting_together_share_one_key_file() {
+        for round in 0..40 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("checkpoint.key");
+            let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+            let keys: Vec<String> = (0..4)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        SealingKey::load_or_create(&path).map(|k| hex::encode(k.0))
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|t| t.join().unwrap().unwrap_or_else(|e| panic!("round {round}: {e}")))
+                .collect();
+            assert!(keys.iter().all(|k| *k == keys[0]), "round {round}: one key for all");
+            assert_eq!(
+                std::fs::read_dir(dir.path()).unwrap().count(),
+                1,
+                "round {round}: nothing left beside the key file"
+            );
+        }
     }
 }
