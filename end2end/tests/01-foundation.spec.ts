@@ -236,7 +236,7 @@ test('the first pages a visitor and a participant load carry no app code: / and 
   }
   // The links and the join form work as they are.
   await open(page, testInfo, '/');
-  await page.getByRole('link', { name: 'Join a checkpoint' }).click();
+  await page.locator('#main').getByRole('link', { name: 'Join a checkpoint' }).click();
   await expect(page).toHaveURL(/\/join$/);
   await page.getByLabel('Join code').fill('ZZZZ-ZZZZ');
   await page.getByLabel('Your name').fill('Ana');
