@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { jsEnabled, open, settle } from './helpers';
 
-// Code splitting (app/src/routes.rs): the home page loads only the main wasm;
-// another page's chunk is fetched when a visitor goes there, and that page then
-// works without a reload. Guards the first page's weight against a page that
-// slips back into the main bundle.
-test('the home page loads no page chunk; the quick check fetches its own @foundation', async ({ page }, testInfo) => {
+// Code splitting (app/src/routes.rs): the home page is static (no wasm at all);
+// another page loads the main wasm and its own chunk, never another page's
+// view, and then works. Guards the weight against a page that slips back
+// into the main bundle.
+test('the home page loads no wasm; the quick check fetches its own chunk only @foundation', async ({ page }, testInfo) => {
   test.skip(!jsEnabled(testInfo), 'chunks are loaded by the app script');
   const wasm: string[] = [];
   page.on('requestfinished', (req) => {
@@ -13,13 +13,14 @@ test('the home page loads no page chunk; the quick check fetches its own @founda
     if (path.endsWith('.wasm')) wasm.push(path);
   });
   await open(page, testInfo, '/');
-  expect(wasm, 'the home page loads the main wasm only').toEqual(['/pkg/checkpoint.wasm']);
+  expect(wasm, 'the home page loads no wasm').toEqual([]);
 
-  // A client-side navigation: the router fetches the quick check's chunk.
   await page.getByRole('link', { name: 'Take the quick check' }).click();
   await expect(page).toHaveURL(/\/quick-check$/);
+  await settle(page, testInfo);
   await expect(page.getByText('Answer the five questions')).toBeVisible();
   await expect.poll(() => wasm.some((p) => /\/split___quick_check_route_view_\w+\.wasm$/.test(p))).toBe(true);
+  expect(wasm.filter((p) => /split___\w+_route_view/.test(p) && !/quick_check/.test(p)), 'no other page\'s view').toEqual([]);
   // 2025 is the default edition now; the legacy check is one edition link away.
   await page.getByRole('link', { name: '2019', exact: true }).click();
   await expect(page.getByText('Answer the four questions')).toBeVisible();
