@@ -412,6 +412,23 @@ mod tests {
         }
     }
 
+    async fn sqlite_store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}/b.db", dir.path().display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        (store, dir)
+    }
+
+    /// One batch in its own committed transaction, as the committer writes it.
+    async fn committed(store: &Store, writes: &[&LiveWrite]) -> Vec<bool> {
+        let mut tx = store.writer.begin().await.unwrap();
+        let results = write_batch(&mut tx, store.backend, writes).await.unwrap();
+        tx.commit().await.unwrap();
+        results
+    }
+
     async fn revision_and_logs(store: &Store, id: &str) -> (i64, i64) {
         let rev: i64 = sqlx::query_scalar("SELECT revision FROM checkpoints WHERE id = $1")
             .bind(id)
@@ -430,16 +447,10 @@ mod tests {
     /// others are written, and the refused one writes nothing.
     #[tokio::test]
     async fn a_stale_change_in_a_batch_is_refused_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&format!("sqlite://{}/b.db", dir.path().display()))
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
+        let (store, _dir) = sqlite_store().await;
         let [a, b] = two_checkpoints(&store).await;
         let (fresh, stale) = (note_write(&a, 2), note_write(&b, 5));
-        let mut tx = store.writer.begin().await.unwrap();
-        let results = write_batch(&mut tx, store.backend, &[&fresh, &stale]).await.unwrap();
-        tx.commit().await.unwrap();
+        let results = committed(&store, &[&fresh, &stale]).await;
         assert_eq!(results, [true, false]);
         assert_eq!(
             revision_and_logs(&store, &a).await,
@@ -457,17 +468,11 @@ mod tests {
     /// the revision the one before left.
     #[tokio::test]
     async fn changes_of_one_checkpoint_in_a_batch_keep_their_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&format!("sqlite://{}/b.db", dir.path().display()))
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
+        let (store, _dir) = sqlite_store().await;
         let [a, b] = two_checkpoints(&store).await;
         let writes = [note_write(&a, 2), note_write(&a, 3), note_write(&b, 2)];
         let refs: Vec<&LiveWrite> = writes.iter().collect();
-        let mut tx = store.writer.begin().await.unwrap();
-        let results = write_batch(&mut tx, store.backend, &refs).await.unwrap();
-        tx.commit().await.unwrap();
+        let results = committed(&store, &refs).await;
         assert_eq!(results, [true, true, true]);
         assert_eq!(revision_and_logs(&store, &a).await, (3, 2));
         assert_eq!(revision_and_logs(&store, &b).await, (2, 1));
