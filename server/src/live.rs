@@ -12,6 +12,8 @@ use checkpoint_core::hub::Outbound;
 use checkpoint_core::live::{ClientMessage, CommandRate, Frame};
 use checkpoint_core::request::participant_in;
 use checkpoint_core::store::ServiceError;
+use futures_util::SinkExt;
+use tokio::sync::mpsc;
 
 use crate::api::ApiError;
 use crate::AppState;
@@ -23,6 +25,9 @@ const MAX_MESSAGE: usize = 16 * 1024;
 /// out are written as they come.
 const READ_BUFFER: usize = 4 * 1024;
 const WRITE_BUFFER: usize = 8 * 1024;
+/// How many queued frames go out with one flush, so that a socket far behind
+/// still lets its own commands be read between writes.
+const FRAMES_PER_FLUSH: usize = 32;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/live/{id}/ws", get(upgrade))
@@ -72,6 +77,35 @@ async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
     socket.send(Message::Text(text.into())).await.is_ok()
 }
 
+/// Writes `first` and then whatever the hub has already queued for this
+/// socket, with one flush: with TCP_NODELAY every flush is a system call of
+/// its own, and one per frame was a fifth of the server's time under load
+/// (docs/perf.md). False when the socket is done (closed or failed).
+async fn write_queued(socket: &mut WebSocket, first: Option<Outbound>, rx: &mut mpsc::Receiver<Outbound>) -> bool {
+    let mut next = first;
+    for written in 1.. {
+        match next {
+            Some(Outbound::Text(text)) => {
+                if socket.feed(Message::Text(text.as_ref().into())).await.is_err() {
+                    return false;
+                }
+            }
+            Some(Outbound::Close) | None => {
+                let _ = socket.send(Message::Close(None)).await;
+                return false;
+            }
+        }
+        if written == FRAMES_PER_FLUSH {
+            break;
+        }
+        match rx.try_recv() {
+            Ok(out) => next = Some(out),
+            Err(_) => break,
+        }
+    }
+    socket.flush().await.is_ok()
+}
+
 async fn serve_socket(
     mut socket: WebSocket,
     state: &AppState,
@@ -102,14 +136,8 @@ async fn serve_socket(
     let mut rate = CommandRate::new(0);
     loop {
         tokio::select! {
-            out = conn.rx.recv() => match out {
-                Some(Outbound::Text(text)) => {
-                    if socket.send(Message::Text(text.as_ref().into())).await.is_err() { break; }
-                }
-                Some(Outbound::Close) | None => {
-                    let _ = socket.send(Message::Close(None)).await;
-                    break;
-                }
+            out = conn.rx.recv() => {
+                if !write_queued(&mut socket, out, &mut conn.rx).await { break; }
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
@@ -143,8 +171,17 @@ async fn serve_socket(
                         }
                         Err(e) => Some(Frame::Error { req: None, field: None, message: format!("unreadable message: {e}") }),
                     };
+                    // The reply and the frames the command caused (a voter's own
+                    // "voted" is usually queued by now) leave in one write.
                     if let Some(frame) = reply {
-                        if !send_frame(&mut socket, &frame).await { break; }
+                        let text = serde_json::to_string(&frame).unwrap_or_default();
+                        if socket.feed(Message::Text(text.into())).await.is_err() { break; }
+                        let queued = conn.rx.try_recv().ok();
+                        let more = match queued {
+                            Some(out) => write_queued(&mut socket, Some(out), &mut conn.rx).await,
+                            None => socket.flush().await.is_ok(),
+                        };
+                        if !more { break; }
                     }
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
