@@ -72,35 +72,33 @@ async fn shutting_down(rx: &mut tokio::sync::watch::Receiver<bool>) {
     }
 }
 
-async fn send_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
+/// Queues a frame on the socket without flushing it.
+async fn feed_frame(socket: &mut WebSocket, frame: &Frame) -> bool {
     let text = serde_json::to_string(frame).unwrap_or_default();
-    socket.send(Message::Text(text.into())).await.is_ok()
+    socket.feed(Message::Text(text.into())).await.is_ok()
 }
 
-/// Writes `first` and then whatever the hub has already queued for this
-/// socket, with one flush: with TCP_NODELAY every flush is a system call of
-/// its own, and one per frame was a fifth of the server's time under load
-/// (docs/perf.md). False when the socket is done (closed or failed).
-async fn write_queued(socket: &mut WebSocket, first: Option<Outbound>, rx: &mut mpsc::Receiver<Outbound>) -> bool {
-    let mut next = first;
-    for written in 1.. {
-        match next {
-            Some(Outbound::Text(text)) => {
-                if socket.feed(Message::Text(text.as_ref().into())).await.is_err() {
-                    return false;
-                }
-            }
-            Some(Outbound::Close) | None => {
-                let _ = socket.send(Message::Close(None)).await;
-                return false;
-            }
+/// Queues what the hub sent without flushing it. False once the socket is
+/// done: the hub closed it (the close is sent) or writing failed.
+async fn feed(socket: &mut WebSocket, out: Outbound) -> bool {
+    match out {
+        Outbound::Text(text) => socket.feed(Message::Text(text.as_ref().into())).await.is_ok(),
+        Outbound::Close => {
+            let _ = socket.send(Message::Close(None)).await;
+            false
         }
-        if written == FRAMES_PER_FLUSH {
-            break;
-        }
-        match rx.try_recv() {
-            Ok(out) => next = Some(out),
-            Err(_) => break,
+    }
+}
+
+/// Adds whatever the hub has already queued for this socket to what was fed,
+/// then flushes once: with TCP_NODELAY every flush is a system call of its
+/// own, and one per frame was a fifth of the server's time under load
+/// (docs/perf.md). False once the socket is done.
+async fn flush_with_queued(socket: &mut WebSocket, rx: &mut mpsc::Receiver<Outbound>) -> bool {
+    for _ in 1..FRAMES_PER_FLUSH {
+        let Ok(out) = rx.try_recv() else { break };
+        if !feed(socket, out).await {
+            return false;
         }
     }
     socket.flush().await.is_ok()
@@ -117,7 +115,7 @@ async fn serve_socket(
     let mut conn = match rooms.connect(id, participant).await {
         Ok(c) => c,
         Err(e) => {
-            let _ = send_frame(
+            let _ = feed_frame(
                 &mut socket,
                 &Frame::Error {
                     req: None,
@@ -137,7 +135,8 @@ async fn serve_socket(
     loop {
         tokio::select! {
             out = conn.rx.recv() => {
-                if !write_queued(&mut socket, out, &mut conn.rx).await { break; }
+                let out = out.unwrap_or(Outbound::Close);
+                if !(feed(&mut socket, out).await && flush_with_queued(&mut socket, &mut conn.rx).await) { break; }
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
@@ -174,14 +173,7 @@ async fn serve_socket(
                     // The reply and the frames the command caused (a voter's own
                     // "voted" is usually queued by now) leave in one write.
                     if let Some(frame) = reply {
-                        let text = serde_json::to_string(&frame).unwrap_or_default();
-                        if socket.feed(Message::Text(text.into())).await.is_err() { break; }
-                        let queued = conn.rx.try_recv().ok();
-                        let more = match queued {
-                            Some(out) => write_queued(&mut socket, Some(out), &mut conn.rx).await,
-                            None => socket.flush().await.is_ok(),
-                        };
-                        if !more { break; }
+                        if !(feed_frame(&mut socket, &frame).await && flush_with_queued(&mut socket, &mut conn.rx).await) { break; }
                     }
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
