@@ -6,7 +6,8 @@
 //! rule), the incidents resolved in it, and the incidents that point at its
 //! deployments, linked as over the whole history (`window_links`).
 
-use std::collections::{HashMap, HashSet};
+// FxHash: the maps key thousands of ids and shas per read, and SipHash showed in its profile.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use sqlx::{AssertSqlSafe, Row};
 
@@ -360,7 +361,7 @@ impl Store {
         names: &HashMap<i64, String>,
     ) -> Result<HashMap<String, i64>, ServiceError> {
         let recovering = recovering(in_window);
-        let mut last = HashMap::new();
+        let mut last = HashMap::default();
         for (&service_id, service) in names {
             if scope.service_id.is_some_and(|s| s != service_id) {
                 continue;
@@ -563,7 +564,7 @@ impl Store {
             .collect();
         // Each service's first production success ever, by the service index.
         let service_ids = service_ids(conn, scope).await?;
-        let mut first_success: HashMap<&str, Option<i64>> = HashMap::new();
+        let mut first_success: HashMap<&str, Option<i64>> = HashMap::default();
         for i in &untied {
             if first_success.contains_key(i.service.as_str()) {
                 continue;
@@ -770,7 +771,7 @@ impl Store {
         // The first deployment of each commit, among the window's and the
         // earlier ones loaded for lead time: exact for commits made before
         // the window, and a commit made in it cannot have been deployed before.
-        let mut first: HashMap<&str, &Deployment> = HashMap::new();
+        let mut first: HashMap<&str, &Deployment> = HashMap::default();
         for d in loaded.iter().filter(|d| d.status == Status::Success) {
             for c in &d.commits {
                 let e = first.entry(c.sha.as_str()).or_insert(d);
@@ -806,7 +807,7 @@ impl Store {
             .await?;
         // Inference: per service with a success in the window, the incidents
         // that began from that success until the service's next one after it.
-        let mut first_success: HashMap<&str, i64> = HashMap::new();
+        let mut first_success: HashMap<&str, i64> = HashMap::default();
         for d in in_window.iter().filter(|d| d.status == Status::Success) {
             let e = first_success.entry(d.service.as_str()).or_insert(d.finished_at);
             *e = (*e).min(d.finished_at);
@@ -838,7 +839,7 @@ impl Store {
         // Which of the named ids and shas outside the window exist at all:
         // an incident that names one is linked to it, so not inferred.
         let mut candidates: Vec<(Incident, bool)> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::default();
         for (i, inferred) in by_commit
             .into_iter()
             .map(|i| (i, false))
@@ -873,7 +874,7 @@ impl Store {
             link,
         };
         let mut links: Vec<IncidentLink> = Vec::new();
-        let mut linked: HashSet<String> = HashSet::new();
+        let mut linked: HashSet<String> = HashSet::default();
         for i in &relinked {
             if let Some(d) = chosen(i).flatten().and_then(|id| by_id.get(id)) {
                 if linked.insert(i.id.clone()) {
@@ -888,7 +889,7 @@ impl Store {
                 }
             }
         }
-        let mut successes: HashMap<&str, Vec<&Deployment>> = HashMap::new();
+        let mut successes: HashMap<&str, Vec<&Deployment>> = HashMap::default();
         for d in in_window.iter().filter(|d| d.status == Status::Success) {
             successes.entry(d.service.as_str()).or_default().push(d);
         }
@@ -947,15 +948,30 @@ impl Store {
             return Ok(Vec::new());
         }
         let service = service_filter(scope, "i.service_id", 2);
-        let sql = format!(
-            "SELECT {column} FROM incidents i WHERE i.squad_id = $1{service} AND {column} IS NOT NULL{condition} LIMIT {}",
+        let named_sql = format!(
+            "SELECT {column} AS k FROM incidents i WHERE i.squad_id = $1{service} AND {column} IS NOT NULL{condition} LIMIT {}",
             keys.len() + 1
         );
-        let named: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(scope.squad_id.clone())
-            .bind(scope.service_id.unwrap_or(0))
-            .fetch_all(&mut *conn)
-            .await?;
+        let q = |sql: String| {
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(scope.squad_id.clone())
+                .bind(scope.service_id.unwrap_or(0))
+        };
+        // On SQLite as one JSON row, as the window's rows (see `window_events`).
+        let named: Vec<String> = match self.backend {
+            Backend::Sqlite => parse_aggregate(
+                q(format!("SELECT json_group_array(k) AS rows FROM ({named_sql})"))
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .get("rows"),
+            )?,
+            Backend::Postgres => q(named_sql)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        };
         let wanted: Vec<&str> = if named.len() <= keys.len() {
             let named: HashSet<&str> = named.iter().map(String::as_str).collect();
             keys.iter().copied().filter(|k| named.contains(k)).collect()
@@ -998,7 +1014,7 @@ impl Store {
         scope: &Scope,
         ids: &[&str],
     ) -> Result<HashSet<String>, ServiceError> {
-        let mut found = HashSet::new();
+        let mut found = HashSet::default();
         for chunk in ids.chunks(100) {
             let list = (0..chunk.len())
                 .map(|k| format!("${}", k + 3))
@@ -1031,7 +1047,7 @@ impl Store {
         window: Window,
         shas: &[&str],
     ) -> Result<HashSet<String>, ServiceError> {
-        let mut found = HashSet::new();
+        let mut found = HashSet::default();
         let wanted: HashSet<&str> = shas.iter().copied().collect();
         for chunk in shas.chunks(50) {
             // Each commit is stored as `["sha",ms]`: a quote inside a sha is
