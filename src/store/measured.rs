@@ -50,6 +50,14 @@ pub struct Events {
     pub stages: Vec<StageRun>,
 }
 
+/// What a window's read takes from before the window (`before_the_window`).
+struct Before {
+    /// Each service's last production success before the window, by name.
+    last_success: HashMap<String, i64>,
+    /// The production failures that a success in the window recovers.
+    recovered_failures: Vec<Deployment>,
+}
+
 const LOOKBACK_MS: i64 = 182 * DAY_MS;
 
 impl Store {
@@ -281,8 +289,11 @@ impl Store {
         // Each service's last success before the window: within the 182 days
         // before its end, all the six-month rule needs from outside it; at
         // any age, where the failures its next success recovers begin.
-        let last_before = self
-            .last_successes_before(&mut conn, scope, window, &deployments[..window_rows], &names)
+        let Before {
+            last_success: last_before,
+            recovered_failures: earlier_failures,
+        } = self
+            .before_the_window(&mut conn, scope, window, &deployments[..window_rows], &names)
             .await?;
         let mut recent: Vec<(&String, i64)> = last_before
             .iter()
@@ -303,16 +314,6 @@ impl Store {
                 source: Source::Api,
             });
         }
-        let earlier_failures = self
-            .failures_recovered_in(
-                &mut conn,
-                scope,
-                window,
-                &deployments[..window_rows],
-                &names,
-                &last_before,
-            )
-            .await?;
         let incidents = self
             .fetch_incidents(
                 &mut conn,
@@ -347,30 +348,39 @@ impl Store {
         })
     }
 
-    /// Each service's last production success before the window began: for
-    /// a service that succeeds in the window at any age (the failures its
-    /// success recovers start there), for the others only within the 182
-    /// days before the window's end (all the six-month rule looks at), so a
-    /// dormant service's search stops there. One indexed step per service.
-    async fn last_successes_before(
+    /// What the window needs from before it, per service (one indexed step
+    /// and at most one range each):
+    /// - its last production success before the window began: for a service
+    ///   that succeeds in the window at any age (the failures its success
+    ///   recovers start there), for the others only within the 182 days
+    ///   before the window's end (all the six-month rule looks at), so a
+    ///   dormant service's search stops there;
+    /// - for a service with a success in the window, the production failures
+    ///   since that last success, which its next success recovers in the
+    ///   window (section 7.6).
+    async fn before_the_window(
         &self,
         conn: &mut sqlx::AnyConnection,
         scope: &Scope,
         window: Window,
         in_window: &[Deployment],
         names: &HashMap<i64, String>,
-    ) -> Result<HashMap<String, i64>, ServiceError> {
-        let recovering = recovering(in_window);
-        let mut last = HashMap::default();
+    ) -> Result<Before, ServiceError> {
+        let recovering: HashSet<&str> = in_window
+            .iter()
+            .filter(|d| d.status == Status::Success)
+            .map(|d| d.service.as_str())
+            .collect();
+        let mut before = Before {
+            last_success: HashMap::default(),
+            recovered_failures: Vec::new(),
+        };
         for (&service_id, service) in names {
             if scope.service_id.is_some_and(|s| s != service_id) {
                 continue;
             }
-            let since = if recovering.contains(service.as_str()) {
-                i64::MIN
-            } else {
-                window.to - LOOKBACK_MS
-            };
+            let recovers = recovering.contains(service.as_str());
+            let since = if recovers { i64::MIN } else { window.to - LOOKBACK_MS };
             if since >= window.from {
                 continue;
             }
@@ -378,7 +388,7 @@ impl Store {
                 service_id: Some(service_id),
                 ..scope.clone()
             };
-            let at: Option<i64> = bind_scope(
+            let last: Option<i64> = bind_scope(
                 sqlx::query(
                     "SELECT d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 AND d.finished_at < $3 \
                      AND d.production = 1 AND d.success = 1 AND d.service_id = $4 ORDER BY d.finished_at DESC LIMIT 1",
@@ -390,37 +400,12 @@ impl Store {
             .fetch_optional(&mut *conn)
             .await?
             .map(|r| r.get(0));
-            if let Some(at) = at {
-                last.insert(service.clone(), at);
+            if let Some(at) = last {
+                before.last_success.insert(service.clone(), at);
             }
-        }
-        Ok(last)
-    }
-
-    /// The production failures before the window that the service's next
-    /// success recovers in it (section 7.6): those of a service with a
-    /// success in the window that finished at or after its last success
-    /// before the window (`last_before`). One indexed range per such service.
-    async fn failures_recovered_in(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        scope: &Scope,
-        window: Window,
-        in_window: &[Deployment],
-        names: &HashMap<i64, String>,
-        last_before: &HashMap<String, i64>,
-    ) -> Result<Vec<Deployment>, ServiceError> {
-        let recovering = recovering(in_window);
-        let mut failures = Vec::new();
-        for (&service_id, service) in names {
-            if !recovering.contains(service.as_str()) || scope.service_id.is_some_and(|s| s != service_id) {
+            if !recovers {
                 continue;
             }
-            let one = Scope {
-                service_id: Some(service_id),
-                ..scope.clone()
-            };
-            let last = last_before.get(service).copied();
             let rows = bind_scope(
                 sqlx::query(
                     "SELECT d.external_id, d.finished_at FROM deployments d WHERE d.squad_id = $1 AND d.finished_at >= $2 \
@@ -432,7 +417,7 @@ impl Store {
             )
             .fetch_all(&mut *conn)
             .await?;
-            failures.extend(rows.iter().map(|r| Deployment {
+            before.recovered_failures.extend(rows.iter().map(|r| Deployment {
                 id: r.get("external_id"),
                 service: service.clone(),
                 environment: "production".into(),
@@ -444,7 +429,7 @@ impl Store {
                 source: Source::Api,
             }));
         }
-        Ok(failures)
+        Ok(before)
     }
 
     /// The incidents of the scope tied to one of `deployments` by id (ids
@@ -1289,15 +1274,6 @@ impl Store {
             )
             .collect())
     }
-}
-
-/// The services with a successful production deployment among `in_window`.
-fn recovering(in_window: &[Deployment]) -> HashSet<&str> {
-    in_window
-        .iter()
-        .filter(|d| d.status == Status::Success)
-        .map(|d| d.service.as_str())
-        .collect()
 }
 
 /// A person's choice of an incident's link: none (automatic), `Some(None)`
