@@ -1,6 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { expectAccessible, jsEnabled, open, settle } from './helpers';
-import { acceptDialogs, goToStage, join, newCheckpoint, refresh, vote, waitLive } from './live';
+import { acceptDialogs, goToStage, join, newCheckpoint, refresh, submit, vote, waitLive } from './live';
 
 // Issue 16: joining twice (@join), the forms and the facilitation options (@facilitation).
 test.describe.configure({ mode: 'serial' });
@@ -98,11 +98,7 @@ test('a second device asks "Are you Ana?", continues with her own link, and a du
   await expectAccessible(page);
   await page.getByLabel('Merge', { exact: true }).selectOption({ label: 'Ana (2)' });
   await page.getByLabel('into', { exact: true }).selectOption({ label: 'Ana' });
-  // Without JavaScript the merge is a form post: reloading before its answer
-  // has loaded would race the navigation ("Not attached to an active page").
-  const merged = js ? null : page.waitForEvent('load');
-  await page.getByRole('button', { name: 'Merge', exact: true }).click();
-  if (merged) await merged;
+  await submit(page, testInfo, page.getByRole('button', { name: 'Merge', exact: true }));
   await refresh(page, testInfo);
   await expect(page.getByTestId('presence').locator('[data-name="Ana (2)"]')).toHaveCount(0);
   await expect(page.getByTestId('vote-count')).toHaveText('1 of 1 voted');
@@ -140,7 +136,7 @@ test('a facilitator types a timer length and reveals anonymously @facilitation',
   }
   await refresh(page, testInfo);
   acceptDialogs(page);
-  await page.getByRole('button', { name: 'Reveal the votes' }).click();
+  await submit(page, testInfo, page.getByRole('button', { name: 'Reveal the votes' }));
   for (const p of [page, ana.page, bo.page]) {
     await refresh(p, testInfo);
     const table = p.getByTestId('distribution');

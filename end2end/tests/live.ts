@@ -1,4 +1,4 @@
-import { Browser, BrowserContext, expect, Page, TestInfo } from '@playwright/test';
+import { Browser, BrowserContext, expect, Locator, Page, TestInfo } from '@playwright/test';
 import { ensureAdmin, jsEnabled, open, settle, signIn } from './helpers';
 
 // Shared steps of the live-checkpoint tests.
@@ -65,6 +65,17 @@ export async function refresh(page: Page, testInfo: TestInfo) {
     await page.reload();
     await settle(page, testInfo);
   }
+}
+
+/**
+ * Clicks a control that submits a form. Without JavaScript that is a
+ * navigation: it waits for the answer to load, so a reload after it cannot race
+ * it ("Not attached to an active page").
+ */
+export async function submit(page: Page, testInfo: TestInfo, control: Locator) {
+  const loaded = jsEnabled(testInfo) ? null : page.waitForEvent('load');
+  await control.click();
+  if (loaded) await loaded;
 }
 
 const accepting = new WeakSet<Page>();
