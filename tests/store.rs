@@ -887,6 +887,139 @@ async fn the_store_and_the_definition_agree_on_random_histories(store: Store) {
     }
 }
 
+/// The leaderboard reads per-day totals that the database keeps as
+/// deployments arrive and are sent again changed (another day, service,
+/// environment or outcome). Over whole-day windows its rows must be what the
+/// definition gives over the deployments as they stand.
+async fn the_leaderboard_follows_every_change_to_a_deployment(store: Store) {
+    use checkpoint_core::ingest::DeploymentEvent;
+    use checkpoint_core::measured::{deployment_frequency, is_production};
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let version = (
+        0.0..260.0f64,
+        0..5usize,
+        0..3usize,
+        0..2usize,
+        proptest::option::of(0.001..0.05f64),
+    );
+    let history = (
+        proptest::collection::vec(version.clone(), 1..40),
+        proptest::collection::vec((0..40usize, version), 0..20),
+        // Windows: whole days, ending 0..40 days before the end, 1..220 days long.
+        proptest::collection::vec((0..40i64, 1..220i64), 4),
+    );
+    let mut runner = TestRunner::deterministic();
+    for case in 0..12 {
+        let (first, changes, windows) = history.new_tree(&mut runner).unwrap().current();
+        let json = |k: usize, (before_end, env, status, service, took): &(f64, usize, usize, usize, Option<f64>)| {
+            let env = ["production", "prod", "Production", "staging", "qa"][*env];
+            let status = ["success", "success", "failure"][*status];
+            let mut d = deployment(
+                &format!("d{k}"),
+                ["api", "web"][*service],
+                env,
+                status,
+                *before_end,
+                &[],
+            );
+            match took {
+                Some(t) => d["started_at"] = serde_json::json!(at(before_end + t)),
+                None => _ = d.as_object_mut().unwrap().remove("started_at"),
+            }
+            d
+        };
+        let parse = |list: Vec<serde_json::Value>| {
+            checkpoint_core::ingest::json::deployments(
+                serde_json::json!({ "deployments": list }).to_string().as_bytes(),
+            )
+            .unwrap()
+        };
+        let tribe = format!("Case {case}");
+        let slug = store
+            .create_squad(None, SquadForm::parse(&format!("Board {case}"), &tribe, None).unwrap())
+            .await
+            .unwrap()
+            .slug;
+        let token = store.create_api_token(None, &slug, "ci").await.unwrap();
+        let squad = store.authenticate_token(&token.secret).await.unwrap().unwrap();
+        let mut stored: std::collections::BTreeMap<String, DeploymentEvent> = Default::default();
+        let initial = parse(first.iter().enumerate().map(|(k, v)| json(k, v)).collect());
+        store.ingest_deployments(&squad, initial.clone()).await.unwrap();
+        stored.extend(initial.into_iter().map(|d| (d.id.clone(), d)));
+        // Each change sent alone, so one deployment may move more than once.
+        for (k, v) in &changes {
+            let k = k % first.len();
+            let again = parse(vec![json(k, v)]);
+            assert_eq!(
+                store.ingest_deployments(&squad, again.clone()).await.unwrap().updated,
+                1
+            );
+            stored.extend(again.into_iter().map(|d| (d.id.clone(), d)));
+        }
+        let end = window(0).to;
+        for (ends_before, days) in &windows {
+            let to = end - ends_before * DAY_MS;
+            let w = Window {
+                from: to - days * DAY_MS,
+                to,
+            };
+            let environment = |d: &DeploymentEvent| {
+                if is_production(&d.environment) {
+                    "production".to_string()
+                } else {
+                    d.environment.clone()
+                }
+            };
+            let mut groups: std::collections::BTreeMap<(String, String), Vec<&DeploymentEvent>> = Default::default();
+            for d in stored.values() {
+                groups.entry((d.service.clone(), environment(d))).or_default().push(d);
+            }
+            let mut expected = Vec::new();
+            for ((service, environment), list) in groups {
+                let inside: Vec<&&DeploymentEvent> = list.iter().filter(|d| w.contains(d.finished_at)).collect();
+                let successes: Vec<i64> = list
+                    .iter()
+                    .filter(|d| d.status == Status::Success)
+                    .map(|d| d.finished_at)
+                    .collect();
+                let recent_before = successes.iter().any(|t| *t >= to - 182 * DAY_MS && *t < w.from);
+                if inside.is_empty() && !recent_before {
+                    continue;
+                }
+                let timed: Vec<i64> = inside
+                    .iter()
+                    .filter_map(|d| d.started_at.map(|s| d.finished_at - s))
+                    .collect();
+                expected.push((
+                    service,
+                    environment,
+                    inside.len(),
+                    (!timed.is_empty()).then(|| timed.iter().sum::<i64>() / timed.len() as i64),
+                    deployment_frequency(&successes, inside.len(), w).answer,
+                ));
+            }
+            let board = store.leaderboard(ask(w), Some(&tribe)).await.unwrap();
+            let actual: Vec<_> = board
+                .iter()
+                .map(|r| {
+                    assert_eq!((r.squad.as_str(), r.tribe.as_str()), (slug.as_str(), tribe.as_str()));
+                    (
+                        r.service.clone(),
+                        r.environment.clone(),
+                        r.deployments,
+                        // Whole milliseconds: the mean of whole milliseconds, floored.
+                        r.mean_duration_seconds.map(|s| (s * 1000.0 + 1e-6).floor() as i64),
+                        r.frequency_answer.clone(),
+                    )
+                })
+                .collect();
+            assert_eq!(actual, expected, "case {case}, window {w:?}: {stored:#?}");
+        }
+    }
+}
+
 /// Section 7.6 on a small history: rework among the successes, and recovery
 /// over an incident tied to a deployment and a failure the next success
 /// recovered; a failure never recovered counts nowhere.
@@ -997,5 +1130,6 @@ on_both_backends!(
     measured_metrics_match_the_pure_computation_over_all_events,
     past_windows_link_incidents_against_the_whole_history,
     the_store_and_the_definition_agree_on_random_histories,
+    the_leaderboard_follows_every_change_to_a_deployment,
     rework_and_recovery_as_section_7_6_defines_them,
 );

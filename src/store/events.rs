@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::api_tokens::TokenSquad;
-use super::{now_ms, Backend, ServiceError, Store};
+use super::{now_ms, Backend, Query, ServiceError, Store};
 use crate::ingest::{last_of_each, DeploymentEvent, IncidentEvent, Source};
 use crate::measured::{is_production, Status};
 
@@ -50,8 +50,6 @@ pub(crate) fn placeholders(backend: Backend, rows: usize, width: usize) -> Strin
     }
     s
 }
-
-type Query<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
 
 impl Store {
     /// Reserves `n` ids for new rows, outside the batch's transaction so that
@@ -135,7 +133,21 @@ impl Store {
         let update = "service_id = excluded.service_id, environment = excluded.environment, production = excluded.production, \
                       success = excluded.success, started_at = excluded.started_at, finished_at = excluded.finished_at, commits = excluded.commits, \
                       stages = excluded.stages, rework = excluded.rework, source = excluded.source, source_name = excluded.source_name, received_at = excluded.received_at";
-        let events = last_of_each(events, |d| &d.id);
+        let mut events = last_of_each(events, |d| &d.id);
+        // Rows are stored, and their days' totals locked by the trigger of
+        // `deployment_days`, in this order: the same order in every batch,
+        // so two batches of one squad at once cannot deadlock on PostgreSQL.
+        events.sort_by_cached_key(|d| {
+            (
+                d.service.clone(),
+                if is_production(&d.environment) {
+                    String::new()
+                } else {
+                    d.environment.clone()
+                },
+                d.finished_at.div_euclid(crate::measured::DAY_MS),
+            )
+        });
         self.upsert_events(
             squad,
             source,

@@ -12,14 +12,14 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::events::decode_commits;
-use super::{Backend, ServiceError, Store};
+use super::{Backend, Query, ServiceError, Store};
 use crate::accounts::CurrentUser;
 use crate::dora::Benchmark;
 use crate::measured::provenance::provenance;
-use crate::measured::report::{durations, per_service, stage_times, weekly, LeaderboardRow, SquadMetrics, StageRun};
+use crate::measured::report::{durations, per_service, stage_times, weekly, SquadMetrics, StageRun};
 use crate::measured::{
-    deployment_frequency, measure_linked, BoundedWindow, Choice, Commit, Deployment, Incident, IncidentLink, Link,
-    LinkChoice, Measured, Prepared, Source, Status, Window, DAY_MS,
+    measure_linked, BoundedWindow, Choice, Commit, Deployment, Incident, IncidentLink, Link, LinkChoice, Measured,
+    Prepared, Source, Status, Window, DAY_MS,
 };
 
 /// Whose events: a squad, or one of its services.
@@ -58,7 +58,8 @@ struct Before {
     recovered_failures: Vec<Deployment>,
 }
 
-const LOOKBACK_MS: i64 = 182 * DAY_MS;
+/// How far back the six-month rule of deployment frequency looks from a window's end.
+pub(super) const LOOKBACK_MS: i64 = 182 * DAY_MS;
 
 impl Store {
     /// Resolves `?squad=` and `?service=`. A token reads only its squad: any
@@ -1179,101 +1180,6 @@ impl Store {
         };
         self.measure(&scope, window, benchmark).await.map(Some)
     }
-
-    /// Every squad's services and environments over the window, with the
-    /// deployment-frequency answer each would get by section 6: the same
-    /// answer as `/api/v1/metrics` for that squad and service (production
-    /// and prod are one environment there, so one row here), the 182-day
-    /// look-back included. `tribe` filters by name.
-    pub async fn leaderboard(
-        &self,
-        window: BoundedWindow,
-        tribe: Option<&str>,
-    ) -> Result<Vec<LeaderboardRow>, ServiceError> {
-        let window = window.get();
-        // Successful deployments per day slot (counted back from the end, as
-        // the frequency rule does), so the rows are per day, not per deployment.
-        let tribe_filter = if tribe.is_some() { " AND t.name_key = $3" } else { "" };
-        let environment = "CASE WHEN d.production = 1 THEN 'production' ELSE d.environment END";
-        let tables = "deployments d JOIN services s ON s.id = d.service_id JOIN squads q ON q.id = d.squad_id JOIN tribes t ON t.id = q.tribe_id";
-        let sql = format!(
-            "SELECT q.slug, q.name AS squad_name, t.name AS tribe, {environment} AS environment, s.name AS service, ($2 - 1 - d.finished_at) / {DAY_MS} AS slot, \
-             COUNT(*) AS n, CAST(SUM(d.success) AS BIGINT) AS ok, \
-             CAST(SUM(CASE WHEN d.started_at IS NULL THEN 0 ELSE d.finished_at - d.started_at END) AS BIGINT) AS timed_ms, \
-             CAST(SUM(CASE WHEN d.started_at IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS timed \
-             FROM {tables} WHERE d.finished_at >= $1 AND d.finished_at < $2{tribe_filter} GROUP BY 1, 2, 3, 4, 5, 6"
-        );
-        // The last success in the 182 days before the end that lies before
-        // the window: all the six-month rule needs from outside it.
-        let before_sql = format!(
-            "SELECT q.slug, q.name AS squad_name, t.name AS tribe, {environment} AS environment, s.name AS service, MAX(d.finished_at) AS last_at \
-             FROM {tables} WHERE d.finished_at >= $1 AND d.finished_at < $2 AND d.success = 1{tribe_filter} GROUP BY 1, 2, 3, 4, 5"
-        );
-        let tribe_key = tribe.map(|t| t.trim().to_lowercase());
-        let bind = |sql: String, from: i64, to: i64| {
-            let q = sqlx::query(AssertSqlSafe(sql)).bind(from).bind(to);
-            match &tribe_key {
-                Some(t) => q.bind(t.clone()),
-                None => q,
-            }
-        };
-        let rows = bind(sql, window.from, window.to).fetch_all(&self.pool).await?;
-        let lookback_from = window.to - LOOKBACK_MS;
-        let before = if lookback_from < window.from {
-            bind(before_sql, lookback_from, window.from)
-                .fetch_all(&self.pool)
-                .await?
-        } else {
-            Vec::new()
-        };
-        #[derive(Default)]
-        struct Acc {
-            n: i64,
-            timed_ms: i64,
-            timed: i64,
-            successes: Vec<i64>,
-        }
-        type Key = (String, String, String, String, String);
-        let key = |r: &sqlx::any::AnyRow| -> Key {
-            (
-                r.get("tribe"),
-                r.get("squad_name"),
-                r.get("slug"),
-                r.get("service"),
-                r.get("environment"),
-            )
-        };
-        let mut groups: std::collections::BTreeMap<Key, Acc> = Default::default();
-        for r in &rows {
-            let acc = groups.entry(key(r)).or_default();
-            let slot: i64 = r.get("slot");
-            let ok: i64 = r.get("ok");
-            acc.n += r.get::<i64, _>("n");
-            acc.timed_ms += r.get::<i64, _>("timed_ms");
-            acc.timed += r.get::<i64, _>("timed");
-            // One instant inside the slot per success: all the rule looks at.
-            acc.successes
-                .extend(std::iter::repeat_n(window.to - 1 - slot * DAY_MS, ok as usize));
-        }
-        for r in &before {
-            groups.entry(key(r)).or_default().successes.push(r.get("last_at"));
-        }
-        Ok(groups
-            .into_iter()
-            .map(
-                |((tribe, squad_name, squad, service, environment), acc)| LeaderboardRow {
-                    squad,
-                    squad_name,
-                    tribe,
-                    environment,
-                    service,
-                    deployments: acc.n as usize,
-                    mean_duration_seconds: (acc.timed > 0).then(|| acc.timed_ms as f64 / acc.timed as f64 / 1000.0),
-                    frequency_answer: deployment_frequency(&acc.successes, acc.n as usize, window).answer,
-                },
-            )
-            .collect())
-    }
 }
 
 /// A person's choice of an incident's link: none (automatic), `Some(None)`
@@ -1300,8 +1206,6 @@ fn parse_aggregate<T: serde::de::DeserializeOwned>(text: Option<String>) -> Resu
         None => Ok(Vec::new()),
     }
 }
-
-type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
 /// Binds `$1` squad, `$2` from, `$3` to and, for a service, `$4`.
 /// The squad's services by name.

@@ -1,6 +1,8 @@
 //! Persistence and use-cases (server only). One set of portable SQL runs on
 //! SQLite and PostgreSQL through sqlx's `Any` driver, so both backends share
-//! every query and every test.
+//! every query and every test. The one exception is the trigger that keeps
+//! the per-day deployment totals (`deployment_days`): a trigger's body is
+//! written in each database's dialect.
 
 mod account_admin;
 mod actions;
@@ -11,10 +13,12 @@ pub mod checkpoints;
 mod committer;
 mod connection_secret;
 pub mod connections;
+mod deployment_days;
 pub mod events;
 pub mod history;
 pub mod hooks;
 pub mod incident_links;
+mod leaderboard;
 mod live_writes;
 pub mod measured;
 pub mod secrets;
@@ -31,6 +35,9 @@ use sqlx::{AnyPool, ConnectOptions};
 
 pub use crate::error::ServiceError;
 pub use board_log::BOARD_LOG_LIMIT;
+
+/// A statement with its parameters bound, as every store module builds them.
+pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -182,6 +189,7 @@ impl Store {
             .run(&self.writer)
             .await
             .map_err(|e| ServiceError::config(format!("migration failed: {e}")))?;
+        deployment_days::ensure(self).await?;
         self.move_legacy_survey_rows().await?;
         self.digest_old_checkpoints().await
     }

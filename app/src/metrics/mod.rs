@@ -14,8 +14,9 @@ use checkpoint_core::measured::dates::{format_date, parse_date};
 use checkpoint_core::measured::{BoundedWindow, Window, DAY_MS, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS};
 
 /// The window a page asks for with `from`/`to` dates (both days included);
-/// by default the 91 days ending now; at most `MAX_WINDOW_DAYS` days. The
-/// error names the field to change.
+/// by default the 91 UTC days ending with today, whole days like any dates a
+/// person gives (so the leaderboard reads its per-day totals); at most
+/// `MAX_WINDOW_DAYS` days. The error names the field to change.
 pub fn window_from_dates(
     from: Option<&str>,
     to: Option<&str>,
@@ -29,7 +30,8 @@ pub fn window_from_dates(
                 .ok_or((field, format!("{field} must be a date like 2026-11-22"))),
         }
     };
-    let to = date("to", to)?.map_or(now_ms, |d| d + DAY_MS);
+    let today = now_ms.div_euclid(DAY_MS) * DAY_MS;
+    let to = date("to", to)?.unwrap_or(today) + DAY_MS;
     let from = date("from", from)?.unwrap_or(to - DEFAULT_WINDOW_DAYS * DAY_MS);
     if to <= from {
         return Err(("to", "the end date must not be before the start date".into()));
@@ -58,7 +60,13 @@ mod tests {
             .get();
         assert_eq!((w.days(), window_label(w)), (7, "2026-11-01 – 2026-11-07".to_string()));
         let now = parse_date("2026-11-22").unwrap() + 3_600_000;
-        assert_eq!(window_from_dates(None, None, now).unwrap().get().days(), 91);
+        let default = window_from_dates(None, None, now).unwrap().get();
+        assert_eq!(
+            (default.days(), window_label(default)),
+            (91, "2026-08-24 – 2026-11-22".to_string()),
+            "whole days, today the last"
+        );
+        assert_eq!(default.to, parse_date("2026-11-23").unwrap());
         assert_eq!(
             window_from_dates(Some("2026-11-08"), Some("2026-11-07"), now)
                 .unwrap_err()

@@ -2,7 +2,8 @@
 //! commits and incidents across many squads through the ingestion API, then
 //! reads one squad's 91-day metrics again and again.
 //!
-//! Prints, as its last line,
+//! Then times the leaderboard (signed in, as the page asks for it). Prints
+//! `leaderboard rows=N queries=Q p50_ms=X p90_ms=Y p99_ms=Z`, then, as its last line,
 //! `deployments=D commits=C incidents=I ingest_s=S ingest_per_s=R queries=Q p50_ms=X p90_ms=Y p99_ms=Z`.
 //! The data are deterministic (a fixed-seed generator): the same command makes
 //! the same history.
@@ -38,6 +39,9 @@ pub struct MetricsArgs {
     /// Metric reads to time once the history is in.
     #[arg(long, default_value_t = 200)]
     pub queries: usize,
+    /// Leaderboard reads (every squad, the page's default 91 days) to time after them.
+    #[arg(long, default_value_t = 50)]
+    pub leaderboard_queries: usize,
     /// Skip ingestion: only time the reads (of a server filled before, with these tokens).
     #[arg(long)]
     pub tokens_file: Option<std::path::PathBuf>,
@@ -178,6 +182,39 @@ fn squad_batches(args: &MetricsArgs, squad: usize, now: i64, rng: &mut Rng) -> (
     )
 }
 
+/// The leaderboard as its page asks for it (the server function, signed in,
+/// default window), the first few reads untimed.
+async fn leaderboard(http: &reqwest::Client, base: &str, queries: usize) -> anyhow::Result<()> {
+    let mut latencies = Vec::with_capacity(queries);
+    let mut rows = 0;
+    for q in 0..queries + 3 {
+        let started = Instant::now();
+        let res = http
+            .post(format!("{base}/api/leaderboard"))
+            .header("accept", "application/json")
+            .form(&[("from", ""), ("to", ""), ("tribe", "")])
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            bail!("leaderboard: {} {}", res.status(), res.text().await.unwrap_or_default());
+        }
+        let body: Value = res.json().await?;
+        if q >= 3 {
+            latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        rows = body["rows"].as_array().map_or(0, Vec::len);
+    }
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "leaderboard rows={rows} queries={} p50_ms={:.1} p90_ms={:.1} p99_ms={:.1}",
+        latencies.len(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.9),
+        percentile(&latencies, 0.99)
+    );
+    Ok(())
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -272,6 +309,9 @@ pub async fn run(args: &MetricsArgs, http: &reqwest::Client, base: &str) -> anyh
     }
     latencies.sort_by(f64::total_cmp);
     eprintln!("a sample answer: {sample}");
+    if args.leaderboard_queries > 0 {
+        leaderboard(http, base, args.leaderboard_queries).await?;
+    }
     let (ingest_s, per_s, commits) = match ingest {
         Some((elapsed, commits)) => (
             elapsed.as_secs_f64(),

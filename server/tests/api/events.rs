@@ -3,6 +3,7 @@
 //! metrics and the leaderboard read what was stored, each squad its own.
 
 use checkpoint_core::accounts::Role;
+use checkpoint_core::measured::dates::{rfc3339, Precision};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -405,14 +406,23 @@ async fn the_leaderboard_gives_each_service_the_frequency_the_metrics_api_gives(
     assert_eq!(res.status(), StatusCode::OK);
     let board: Value = res.json().await.unwrap();
     let rows = board["rows"].as_array().unwrap();
+    // The page's window is whole days, today the last: ask the API for the same.
+    let instant = |field: &str| {
+        let ms = board["window"][field].as_i64().unwrap();
+        assert_eq!(ms % 86_400_000, 0, "{field} is midnight UTC");
+        rfc3339(ms, Precision::Millis)
+    };
+    let (from, to) = (instant("from"), instant("to"));
     for service in ["api", "web", "search"] {
         let production: Vec<&Value> = rows
             .iter()
             .filter(|r| r["service"] == service && r["environment"] == "production")
             .collect();
         assert_eq!(production.len(), 1, "one production row for {service}: {rows:?}");
-        let (status, m) = app.metrics(None, &format!("squad=payments&service={service}")).await;
-        assert_eq!(status, StatusCode::OK);
+        let (status, m) = app
+            .metrics(None, &format!("squad=payments&service={service}&from={from}&to={to}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{m}");
         assert!(m["deployment_frequency"]["answer"].is_string(), "{m}");
         assert_eq!(
             production[0]["frequency_answer"], m["deployment_frequency"]["answer"],
