@@ -3,6 +3,8 @@
 // it hydrates (the JS module, the main wasm and, with code splitting, the
 // split loader and the page's wasm chunks). Used by .ci/bench-page-weight.
 // Usage: node .ci/page-resources.mjs URL
+// PAGE_COOKIE="name=value; name2=value2" sends those cookies (a participant's
+// or a facilitator's session, for the live room).
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +19,13 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
 });
 try {
-  const page = await browser.newPage();
+  const context = await browser.newContext();
+  const cookies = (process.env.PAGE_COOKIE ?? '').split(';').map((c) => c.trim()).filter(Boolean);
+  await context.addCookies(cookies.map((c) => {
+    const at = c.indexOf('=');
+    return { name: c.slice(0, at), value: c.slice(at + 1), url: url.origin };
+  }));
+  const page = await context.newPage();
   const seen = new Set();
   const errors = [];
   page.on('requestfinished', (req) => {

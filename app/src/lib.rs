@@ -30,10 +30,24 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 
 /// Pages that are whole as HTML, served without the wasm: everything on them
-/// is a link or a form that posts without JavaScript, and they are the first
-/// page most people load (a participant's `/join`), so they should cost a few
-/// kilobytes rather than the app (docs/perf.md, "Page weight").
-pub const STATIC_PAGES: [&str; 2] = ["/", "/join"];
+/// is a link or a form that works without JavaScript (the quick check is
+/// computed on the server from its query string), and they are the first
+/// page most people load (a participant's `/join`, a visitor's quick check),
+/// so they should cost a few kilobytes rather than the app (docs/perf.md,
+/// "Page weight"). Reached by a link from a hydrated page, they are rendered
+/// by the app as any other page.
+pub const STATIC_PAGES: [&str; 3] = ["/", "/join", "/quick-check"];
+
+/// The few lines of script a static page still wants, from `public/`.
+fn static_page_script(path: &str) -> Option<&'static str> {
+    match path {
+        // A resume link's code is after `#`, which never reaches the server.
+        "/join" => Some("/join-resume.js"),
+        // A percentage's slider and number field kept one value.
+        "/quick-check" => Some("/quick-check.js"),
+        _ => None,
+    }
+}
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,8 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {hydrates.then(|| view! { <HydrationScripts options/> })}
-                // A resume link's code is after `#`, which never reaches the server.
-                {(path.as_deref() == Some("/join")).then(|| view! { <script src="/join-resume.js" defer></script> })}
+                {path.as_deref().and_then(static_page_script).map(|src| view! { <script src=src defer></script> })}
                 <MetaTags/>
             </head>
             // A static page is ready as it arrives; `data-hydrated` tells the

@@ -225,10 +225,10 @@ test('home page is accessible and links to the quick check @foundation', async (
   await expect(page).toHaveURL(/\/quick-check$/);
 });
 
-test('the first pages a visitor and a participant load carry no app code: / and /join are whole as HTML @foundation', async ({ page }, testInfo) => {
+test('the first pages a visitor and a participant load carry no app code: /, /join and the quick check are whole as HTML @foundation', async ({ page }, testInfo) => {
   const fetched: string[] = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  for (const path of ['/', '/join']) {
+  for (const path of ['/', '/join', '/quick-check', '/quick-check?benchmark=2019']) {
     fetched.length = 0;
     await open(page, testInfo, path);
     const code = fetched.filter((p) => p.endsWith('.wasm') || (p.startsWith('/pkg/') && p.endsWith('.js')));
@@ -243,8 +243,22 @@ test('the first pages a visitor and a participant load carry no app code: / and 
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(page.getByRole('alert')).toBeVisible();
   // Any other page is the app, hydrated.
-  await open(page, testInfo, '/quick-check');
+  fetched.length = 0;
+  await open(page, testInfo, '/capabilities');
   if (jsEnabled(testInfo)) expect(fetched.some((p) => p.endsWith('.wasm'))).toBe(true);
+});
+
+test('on a phone the quick check result is scrolled into view when it arrives @foundation @quickcheck', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await open(page, testInfo, '/quick-check?benchmark=2024');
+  await page.locator('#lead_time-one_day_to_one_week').check();
+  await page.locator('#deploy_frequency-weekly_to_monthly').check();
+  await page.locator('#time_to_restore-less_than_one_day').check();
+  await page.getByLabel('Change failure rate, percent').fill('30');
+  await page.getByRole('button', { name: 'Show my result' }).click();
+  await expect(page.getByTestId('score')).toHaveText('6.3');
+  // The form is above the result in one column: the heading must be on screen, not below it.
+  await expect(page.getByRole('heading', { name: 'Your result' })).toBeInViewport();
 });
 
 test('a tribe is renamed and its squads follow @foundation', async ({ page }, testInfo) => {

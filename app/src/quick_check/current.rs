@@ -53,7 +53,7 @@ pub fn CurrentCheck(edition: Edition) -> impl IntoView {
     view! {
         <p class="lead">{format!("Answer {count_word} questions about the primary application or service your squad works on. Each metric is scored from 0 to 10 (10 is best) and compared with the mean and spread of an industry or organisation size. Nothing is stored.")}</p>
         <div class="two-col">
-            <Form method="GET" action="/quick-check" attr:class="form quick-check-form" attr:aria-label="Quick check questions">
+            <Form method="GET" action=super::FORM_ACTION attr:class="form quick-check-form" attr:aria-label="Quick check questions">
                 <input type="hidden" name="benchmark" value=edition.id()/>
                 {edition.metrics().iter().copied().enumerate().map(|(i, m)| view! {
                     <fieldset class="question" id=format!("q-{}", m.id())>

@@ -38,7 +38,7 @@ pub fn LegacyCheck() -> impl IntoView {
     view! {
         <p class="lead">"Answer four questions about the primary application or service your squad works on to see its delivery performance level, how it compares with others, and which capabilities to improve next. Nothing is stored."</p>
         <div class="two-col">
-            <Form method="GET" action="/quick-check" attr:class="form quick-check-form" attr:aria-label="Quick check questions">
+            <Form method="GET" action=super::FORM_ACTION attr:class="form quick-check-form" attr:aria-label="Quick check questions">
                 {Question::ALL.into_iter().enumerate().map(|(i, q)| view! {
                     <fieldset class="question" id=format!("q-{}", q.id())>
                         <legend><span class="question-number">{format!("{} of 4 · ", i + 1)}</span>{q.title()}</legend>

@@ -14,6 +14,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// Where the answers are sent. Rendered on the server, the quick check is a
+/// static page (`STATIC_PAGES`) whose form the browser submits itself, and
+/// `#result` has it open the answer at the result, as on a phone it is below
+/// the form. In the app, the router's `<Form>` appends the query to the action,
+/// so the fragment would end up before it; there the result updates in place.
+const FORM_ACTION: &str = if cfg!(feature = "ssr") {
+    "/quick-check#result"
+} else {
+    "/quick-check"
+};
+
 #[component]
 pub fn QuickCheckPage() -> impl IntoView {
     let query = use_query_map();

@@ -536,7 +536,7 @@ async fn health_metrics_and_security_headers() {
 
     let page = app
         .client
-        .get(format!("{}/quick-check", app.base))
+        .get(format!("{}/capabilities", app.base))
         .send()
         .await
         .unwrap();
