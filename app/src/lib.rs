@@ -35,19 +35,15 @@ use leptos_router::{path, Lazy, SsrMode};
 /// page most people load (a participant's `/join`, a visitor's quick check),
 /// so they should cost a few kilobytes rather than the app (docs/perf.md,
 /// "Page weight"). Reached by a link from a hydrated page, they are rendered
-/// by the app as any other page.
-pub const STATIC_PAGES: [&str; 3] = ["/", "/join", "/quick-check"];
-
-/// The few lines of script a static page still wants, from `public/`.
-fn static_page_script(path: &str) -> Option<&'static str> {
-    match path {
-        // A resume link's code is after `#`, which never reaches the server.
-        "/join" => Some("/join-resume.js"),
-        // A percentage's slider and number field kept one value.
-        "/quick-check" => Some("/quick-check.js"),
-        _ => None,
-    }
-}
+/// by the app as any other page. Each comes with the few lines of script it
+/// still wants, from `public/`.
+pub const STATIC_PAGES: [(&str, Option<&str>); 3] = [
+    ("/", None),
+    // A resume link's code is after `#`, which never reaches the server.
+    ("/join", Some("/join-resume.js")),
+    // A percentage's slider and number field kept one value.
+    ("/quick-check", Some("/quick-check.js")),
+];
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,7 +53,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let path = use_context::<axum::http::request::Parts>().map(|p| p.uri.path().to_string());
     #[cfg(not(feature = "ssr"))]
     let path: Option<String> = None;
-    let hydrates = !path.as_deref().is_some_and(|p| STATIC_PAGES.contains(&p));
+    let static_page = path
+        .as_deref()
+        .and_then(|p| STATIC_PAGES.iter().find(|(page, _)| *page == p));
+    let hydrates = static_page.is_none();
+    let script = static_page.and_then(|(_, script)| *script);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -67,7 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {hydrates.then(|| view! { <HydrationScripts options/> })}
-                {path.as_deref().and_then(static_page_script).map(|src| view! { <script src=src defer></script> })}
+                {script.map(|src| view! { <script src=src defer></script> })}
                 <MetaTags/>
             </head>
             // A static page is ready as it arrives; `data-hydrated` tells the

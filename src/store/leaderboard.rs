@@ -125,25 +125,11 @@ impl Store {
             .await?
         {
             let totals: String = r.get("totals");
-            let bad = || ServiceError::Internal(format!("deployment_days: {totals:?}"));
-            let mut fields = totals.splitn(4, ' ');
-            let mut number = || fields.next().and_then(|n| n.parse::<i64>().ok()).ok_or_else(bad);
-            let (attempts, timed, timed_ms) = (number()?, number()?, number()?);
-            let days = fields.next().ok_or_else(bad)?;
+            let g =
+                window_group(&totals).ok_or_else(|| ServiceError::Internal(format!("deployment_days: {totals:?}")))?;
             // Days whose deployments all moved elsewhere keep a row of zeros.
-            if attempts == 0 {
-                continue;
-            }
-            let g = groups.entry(key(&r)).or_default();
-            g.attempts = attempts;
-            g.timed = timed;
-            g.timed_ms = timed_ms;
-            for part in days.split(',').filter(|p| !p.is_empty()) {
-                let (day, count) = part
-                    .split_once(':')
-                    .and_then(|(d, n)| Some((d.parse::<i64>().ok()?, n.parse::<usize>().ok()?)))
-                    .ok_or_else(|| ServiceError::Internal(format!("deployment_days: {part:?}")))?;
-                g.successes.extend(std::iter::repeat_n(day * DAY_MS, count));
+            if g.attempts > 0 {
+                groups.insert(key(&r), g);
             }
         }
         let lookback_from = (window.to - LOOKBACK_MS) / DAY_MS;
@@ -212,6 +198,27 @@ impl Store {
         }
         Ok(groups)
     }
+}
+
+/// One environment's window from `leaderboard_days`' text: its attempts,
+/// timed count and timed milliseconds, then its success days as
+/// `day:count,…` (empty when none).
+fn window_group(totals: &str) -> Option<Group> {
+    let mut fields = totals.splitn(4, ' ');
+    let mut number = || fields.next()?.parse::<i64>().ok();
+    let (attempts, timed, timed_ms) = (number()?, number()?, number()?);
+    let mut successes = Vec::new();
+    for part in fields.next()?.split(',').filter(|p| !p.is_empty()) {
+        let (day, count) = part.split_once(':')?;
+        let (day, count) = (day.parse::<i64>().ok()?, count.parse::<usize>().ok()?);
+        successes.extend(std::iter::repeat_n(day * DAY_MS, count));
+    }
+    Some(Group {
+        attempts,
+        timed_ms,
+        timed,
+        successes,
+    })
 }
 
 /// `sql` with its range (`$1`, `$2`) and, when filtering, the tribe's key (`$3`).
