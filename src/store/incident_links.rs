@@ -1,7 +1,7 @@
 //! A person's choice of an incident's link (issue 17, point 7), and the
 //! incidents the squad metrics page lists with their links.
 
-use super::measured::Scope;
+use super::measured::{Extra, Scope};
 use super::{now_ms, ServiceError, Store};
 use crate::access::{require_role, Action};
 use crate::accounts::CurrentUser;
@@ -124,7 +124,7 @@ impl Store {
                     &format!("$2 < $3 AND i.external_id IN ({list})"),
                     scope,
                     (window.from, window.to),
-                    chunk,
+                    &chunk.iter().map(|id| Extra::Text(id)).collect::<Vec<_>>(),
                     name,
                 )
                 .await?,
