@@ -92,7 +92,7 @@ impl Store {
     ) -> Result<BTreeMap<Key, Group>, ServiceError> {
         let (from_day, to_day) = (window.from / DAY_MS, window.to / DAY_MS);
         let tribe_filter = if tribe_key.is_some() {
-            " AND t.name_key = $3"
+            " WHERE t.name_key = $3"
         } else {
             ""
         };
@@ -100,7 +100,11 @@ impl Store {
         // in key order, its sums and success days as one text: a plain join
         // and GROUP BY let PostgreSQL's planner put a `Memoize` with no hit
         // over the seek (16 to 18 ms of its 22 ms, docs/perf.md), or, told the
-        // keys are distinct, scan the whole table.
+        // keys are distinct, scan the whole table. An environment without a
+        // day in the range comes back as NULL and is skipped here: asked in
+        // SQL (`WHERE g.totals IS NOT NULL`), PostgreSQL ran each subquery
+        // twice, once for the filter and once for the column (48 to 86 ms
+        // instead of 16 to 27).
         let in_window = format!(
             "SELECT {NAMES}, g.environment, g.totals FROM (\
                SELECT e.service_id, e.environment, (SELECT CAST(SUM(r.attempts) AS TEXT) || ' ' || \
@@ -109,7 +113,7 @@ impl Store {
                  FROM deployment_days r \
                  WHERE r.service_id = e.service_id AND r.environment = e.environment AND r.day >= $1 AND r.day < $2) AS totals \
                FROM deployment_environments e) g \
-             {NAMES_JOIN} WHERE g.totals IS NOT NULL{tribe_filter}"
+             {NAMES_JOIN}{tribe_filter}"
         );
         let before = format!(
             "SELECT {NAMES}, g.environment, g.last_day FROM (\
@@ -117,14 +121,16 @@ impl Store {
                  WHERE r.service_id = e.service_id AND r.environment = e.environment AND r.day >= $1 AND r.day < $2 AND r.successes > 0 \
                  ORDER BY r.day DESC LIMIT 1) AS last_day \
                FROM deployment_environments e) g \
-             {NAMES_JOIN} WHERE g.last_day IS NOT NULL{tribe_filter}"
+             {NAMES_JOIN}{tribe_filter}"
         );
         let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
         for r in bound(in_window, from_day, to_day, tribe_key)
             .fetch_all(&self.pool)
             .await?
         {
-            let totals: String = r.get("totals");
+            let Some(totals) = r.get::<Option<String>, _>("totals") else {
+                continue;
+            };
             let g =
                 window_group(&totals).ok_or_else(|| ServiceError::Internal(format!("deployment_days: {totals:?}")))?;
             // Days whose deployments all moved elsewhere keep a row of zeros.
@@ -138,7 +144,9 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?
             {
-                let day: i64 = r.get("last_day");
+                let Some(day) = r.get::<Option<i64>, _>("last_day") else {
+                    continue;
+                };
                 groups.entry(key(&r)).or_default().successes.push(day * DAY_MS);
             }
         }
