@@ -112,7 +112,10 @@ async fn serve_socket(
     shutdown: &mut tokio::sync::watch::Receiver<bool>,
 ) {
     let rooms = state.ctx.rooms.clone();
-    let mut conn = match rooms.connect(id, participant).await {
+    // The hub's futures are boxed: a socket's task is as large as the largest
+    // future it awaits, and these (a command's group commit, above all) are
+    // kilobytes held by every idle socket of 10,000 (docs/perf.md, "RSS").
+    let mut conn = match Box::pin(rooms.connect(id, participant)).await {
         Ok(c) => c,
         Err(e) => {
             let _ = feed_frame(
@@ -152,7 +155,7 @@ async fn serve_socket(
                         Ok(ClientMessage::Command { req, session, command }) => {
                             let started = std::time::Instant::now();
                             let result = match session.as_deref().map(|s| checkpoint_core::live::Sent::parse(s, req)).transpose() {
-                                Ok(sent) => rooms.execute_sent(id, participant, sent, command).await,
+                                Ok(sent) => Box::pin(rooms.execute_sent(id, participant, sent, command)).await,
                                 Err(e) => Err(e.into()),
                             };
                             state.metrics.observe_live(started.elapsed().as_secs_f64());
@@ -165,7 +168,7 @@ async fn serve_socket(
                             }
                         }
                         Ok(ClientMessage::Sync) => {
-                            let _ = rooms.sync(id, conn.conn).await;
+                            let _ = Box::pin(rooms.sync(id, conn.conn)).await;
                             None
                         }
                         Err(e) => Some(Frame::Error { req: None, field: None, message: format!("unreadable message: {e}") }),
@@ -189,5 +192,5 @@ async fn serve_socket(
             }
         }
     }
-    rooms.disconnect(id, conn.conn).await;
+    Box::pin(rooms.disconnect(id, conn.conn)).await;
 }
