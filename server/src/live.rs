@@ -116,7 +116,8 @@ async fn serve_socket(
     let rooms = state.ctx.rooms.clone();
     // The hub's futures are boxed: a socket's task is as large as the largest
     // future it awaits, and these (a command's group commit, above all) are
-    // kilobytes held by every idle socket of 10,000 (docs/perf.md, "RSS").
+    // kilobytes held by every idle socket of 10,000 (docs/perf.md, "Memory per
+    // socket").
     let mut conn = match Box::pin(rooms.connect(id, participant)).await {
         Ok(c) => c,
         Err(e) => {
